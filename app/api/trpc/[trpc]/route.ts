@@ -1,0 +1,53 @@
+/**
+ * The tRPC HTTP endpoint. Queries over GET, mutations only as JSON POST (a
+ * form-encoded or multipart POST is refused before tRPC sees it, so a
+ * cross-site form cannot ride the session cookie).
+ */
+import { randomUUID } from "node:crypto";
+
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+
+import { appRouter } from "@/server/api/root";
+import { createContextInner } from "@/server/api/trpc";
+import { clientIp } from "@/server/auth/client-ip";
+import { getSessionUserId } from "@/server/auth/session";
+
+export const dynamic = "force-dynamic";
+
+function refuse(status: number, code: string, message: string) {
+  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
+}
+
+function crossOrigin(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+async function handler(req: Request) {
+  if (req.method === "POST") {
+    const type = req.headers.get("content-type") ?? "";
+    if (!type.toLowerCase().startsWith("application/json")) {
+      return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Mutations must be sent as application/json");
+    }
+    if (crossOrigin(req)) return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
+  }
+  const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () => {
+      const userId = await getSessionUserId();
+      return createContextInner({ userId, requestId, authMethod: userId ? "session" : null, ip: clientIp(req.headers) });
+    },
+    responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId }) }),
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+import { displayName, email } from "./common";
+
+/** A short list of passwords that pass a length rule but are guessed first. */
+const COMMON_PASSWORDS = new Set([
+  "password123",
+  "password1234",
+  "passw0rd123",
+  "qwertyuiop",
+  "1234567890",
+  "12345678910",
+  "iloveyou123",
+  "letmein1234",
+  "welcome1234",
+  "administrator",
+  "changeme123",
+  "abcdefghij",
+]);
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+
+export const password = z
+  .string()
+  .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "This password is too common")
+  .refine((p) => new Set(p).size >= 4, "Password is too repetitive");
+
+export const registerInput = z
+  .object({ email, name: displayName, password })
+  .refine((v) => !v.password.toLowerCase().includes(v.email.split("@")[0]!.toLowerCase()) || v.email.split("@")[0]!.length < 4, {
+    message: "Password must not contain your email address",
+    path: ["password"],
+  });
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const signInInput = z.object({
+  email,
+  password: z.string().min(1).max(PASSWORD_MAX),
+});

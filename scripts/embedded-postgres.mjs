@@ -1,0 +1,47 @@
+/**
+ * Embedded PostgreSQL for the zero-config mode: PGlite (PostgreSQL compiled to
+ * WASM) with its data under .data/, served on loopback over the PostgreSQL
+ * wire protocol so the app, migrations and tests use the same driver path as
+ * a real server.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+
+/** Asks the OS for a free loopback port. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PGlite on a loopback port. `dataDir` undefined keeps the database in
+ * memory (tests). Returns the connection URL and a stop function.
+ */
+export async function startEmbeddedPostgres({ dataDir, port } = {}) {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const listenPort = port ?? (await freePort());
+  const server = new PGLiteSocketServer({
+    db,
+    host: "127.0.0.1",
+    port: listenPort,
+    maxConnections: 64,
+  });
+  await server.start();
+  return {
+    url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: one command from a fresh clone to a running app.
+ *
+ * - No DATABASE_URL: embedded mode. PGlite serves PostgreSQL on loopback with
+ *   its data under DATA_DIR (default .data/); the auth secret is generated
+ *   once and kept there; the first start seeds a DEMO project and an admin
+ *   whose generated password is printed once.
+ * - DATABASE_URL set: production mode against that PostgreSQL; AUTH_SECRET required.
+ *
+ * Then: validate the environment, apply pending migrations, build if there
+ * is no build yet, and run the standalone Next.js server.
+ */
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { spawn } from "node:child_process";
+
+import { parseEnv } from "../lib/env.mjs";
+import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
+import { migrate, run } from "./run.mjs";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const log = (msg) => console.log(`[specline] ${msg}`);
+
+function fail(message) {
+  console.error(`[specline] ${message}`);
+  process.exit(1);
+}
+
+const dataDir = path.resolve(process.env.DATA_DIR || ".data");
+const embedded = !process.env.DATABASE_URL;
+let embeddedDb;
+
+if (embedded) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secretFile = path.join(dataDir, "auth-secret");
+  if (!process.env.AUTH_SECRET) {
+    if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    process.env.AUTH_SECRET = readFileSync(secretFile, "utf8").trim();
+  }
+  log(`embedded PostgreSQL (PGlite), data in ${path.relative(root, dataDir) || dataDir}/`);
+  embeddedDb = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") });
+  process.env.DATABASE_URL = embeddedDb.url;
+} else if (!process.env.AUTH_SECRET) {
+  fail("Invalid environment configuration:\n  AUTH_SECRET: required when DATABASE_URL is set (at least 32 characters)");
+}
+
+let env;
+try {
+  env = parseEnv(process.env);
+} catch (err) {
+  fail(err.message);
+}
+process.env.NEXTAUTH_URL = env.APP_URL ?? `http://localhost:${env.PORT}`;
+process.env.NODE_ENV = "production";
+
+async function shutdown(code) {
+  if (embeddedDb) await embeddedDb.stop().catch(() => {});
+  process.exit(code);
+}
+
+try {
+  log("applying migrations…");
+  await migrate(process.env.DATABASE_URL);
+  if (embedded) {
+    await run(process.execPath, ["--import", "tsx", "prisma/seed.ts"], { env: process.env });
+  }
+  if (!existsSync(".next/standalone/server.js") || !existsSync(".next/BUILD_ID")) {
+    log("no production build yet — building (first start only)…");
+    await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: process.env });
+  }
+} catch (err) {
+  console.error(err);
+  await shutdown(1);
+}
+
+// The standalone server serves static assets from its own folder.
+cpSync(".next/static", ".next/standalone/.next/static", { recursive: true });
+if (existsSync("public")) cpSync("public", ".next/standalone/public", { recursive: true });
+
+const server = spawn(process.execPath, [".next/standalone/server.js"], {
+  stdio: "inherit",
+  env: { ...process.env, PORT: String(env.PORT), HOSTNAME: process.env.HOSTNAME_BIND ?? "0.0.0.0" },
+});
+log(`listening on ${process.env.NEXTAUTH_URL}`);
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => server.kill(sig));
+}
+server.on("exit", (code) => shutdown(code ?? 0));

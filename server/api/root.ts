@@ -1,0 +1,17 @@
+/** The whole API. `AppRouter` is the type other TypeScript projects code against. */
+import { auditRouter } from "@/server/api/routers/audit";
+import { authRouter } from "@/server/api/routers/auth";
+import { projectRouter } from "@/server/api/routers/project";
+import { userRouter } from "@/server/api/routers/user";
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  user: userRouter,
+  project: projectRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

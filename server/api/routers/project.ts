@@ -1,0 +1,54 @@
+import {
+  membersAddInput,
+  membersListInput,
+  membersRemoveInput,
+  membersSetRoleInput,
+  projectArchiveInput,
+  projectByKeyInput,
+  projectCreateInput,
+  projectListInput,
+  projectUpdateInput,
+} from "@/lib/schemas/project";
+import { createTRPCRouter, projectProcedure, protectedProcedure } from "@/server/api/trpc";
+import { archiveProject } from "@/server/services/projects/archive-project";
+import { createProject } from "@/server/services/projects/create-project";
+import { getProjectOrThrow } from "@/server/services/projects/get-project";
+import { listProjects } from "@/server/services/projects/list-projects";
+import { addMember, listMembers, removeMember, setMemberRole } from "@/server/services/projects/members";
+import { updateProject } from "@/server/services/projects/update-project";
+
+const membersRouter = createTRPCRouter({
+  list: projectProcedure("members:read")
+    .input(membersListInput)
+    .query(({ ctx, input }) => listMembers({ projectId: ctx.project.id, cursor: input.cursor, limit: input.limit })),
+  add: projectProcedure("members:manage")
+    .input(membersAddInput)
+    .mutation(({ ctx, input }) =>
+      addMember({ actor: ctx.actor, projectId: ctx.project.id, email: input.email, role: input.role }),
+    ),
+  setRole: projectProcedure("members:manage")
+    .input(membersSetRoleInput)
+    .mutation(({ ctx, input }) =>
+      setMemberRole({ actor: ctx.actor, projectId: ctx.project.id, userId: input.userId, role: input.role }),
+    ),
+  remove: projectProcedure("members:manage")
+    .input(membersRemoveInput)
+    .mutation(({ ctx, input }) => removeMember({ actor: ctx.actor, projectId: ctx.project.id, userId: input.userId })),
+});
+
+export const projectRouter = createTRPCRouter({
+  list: protectedProcedure.input(projectListInput).query(({ ctx, input }) => listProjects({ user: ctx.user, input })),
+  byKey: projectProcedure("project:read")
+    .input(projectByKeyInput)
+    .query(({ ctx }) => getProjectOrThrow({ projectId: ctx.project.id, role: ctx.projectRole })),
+  create: protectedProcedure
+    .input(projectCreateInput)
+    .mutation(({ ctx, input }) => createProject({ actor: ctx.actor, user: ctx.user, input })),
+  update: projectProcedure("project:update")
+    .input(projectUpdateInput)
+    .mutation(({ ctx, input }) => updateProject({ actor: ctx.actor, projectId: ctx.project.id, input })),
+  archive: projectProcedure("project:archive")
+    .input(projectArchiveInput)
+    .mutation(({ ctx, input }) => archiveProject({ actor: ctx.actor, projectId: ctx.project.id, archived: input.archived })),
+  members: membersRouter,
+});

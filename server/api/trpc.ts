@@ -1,0 +1,149 @@
+/**
+ * tRPC setup, in three parts:
+ *   1. CONTEXT — who is calling (user id from the session or API token) and the request id.
+ *   2. INITIALIZATION — superjson, one error formatter, the AppError → tRPC code mapping.
+ *   3. PROCEDURES — public, protected (signed in), instance-admin and the
+ *      project procedure factory that resolves the caller's role per request.
+ * `t` stays private; only the builders below are exported.
+ */
+import { randomUUID } from "node:crypto";
+
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+
+import { projectKey as projectKeySchema } from "@/lib/schemas/common";
+import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
+import { db } from "@/server/db";
+import { AppError, isUniqueViolation } from "@/server/errors";
+import type { Actor } from "@/server/services/change";
+import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
+
+/* ---------------------------------------------------------------- 1. CONTEXT */
+
+export interface ContextOptions {
+  /** The signed-in user's id, or null. Roles are always read from the database. */
+  userId: string | null;
+  requestId?: string;
+  /** How the caller authenticated, for the audit trail and rate limits. */
+  authMethod?: "session" | "token" | null;
+  /** Client address used as the rate-limit key for anonymous calls. */
+  ip?: string | null;
+}
+
+/** Context without req/res, used by the HTTP handler, server components and tests. */
+export function createContextInner(opts: ContextOptions) {
+  return {
+    db,
+    userId: opts.userId,
+    requestId: opts.requestId ?? randomUUID(),
+    authMethod: opts.authMethod ?? null,
+    ip: opts.ip ?? null,
+  };
+}
+
+export type Context = ReturnType<typeof createContextInner>;
+
+/* --------------------------------------------------------- 2. INITIALIZATION */
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const isInternal = error.code === "INTERNAL_SERVER_ERROR";
+    if (isInternal) {
+      // Details go to the log, never to the client.
+      console.error("[trpc] internal error", error.cause ?? error);
+    }
+    return {
+      ...shape,
+      message: isInternal
+        ? "Internal server error"
+        : cause instanceof ZodError
+          ? cause.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        details: error instanceof AppTRPCError ? (error.details ?? null) : null,
+      },
+    };
+  },
+});
+
+/** A TRPCError carrying the AppError's safe details (e.g. the current version on CONFLICT). */
+class AppTRPCError extends TRPCError {
+  readonly details?: Record<string, unknown>;
+  constructor(err: AppError) {
+    super({ code: err.code, message: err.message, cause: err });
+    this.details = err.details;
+  }
+}
+
+/** Maps domain errors thrown by services onto tRPC codes; everything else stays a 500. */
+const errorMapping = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) throw new AppTRPCError(cause);
+    if (isUniqueViolation(cause)) {
+      throw new TRPCError({ code: "CONFLICT", message: "This already exists", cause });
+    }
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/* ------------------------------------------------------------- 3. PROCEDURES */
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** A signed-in user; `ctx.user` is loaded from the database on every request. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  const user = await ctx.db.user.findUnique({
+    where: { id: ctx.userId },
+    select: { id: true, email: true, name: true, role: true },
+  });
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  const actor: Actor = { userId: user.id, requestId: ctx.requestId };
+  return next({ ctx: { ...ctx, user, actor } });
+});
+
+/** An instance administrator. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "ADMIN") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only instance administrators can do this" });
+  }
+  return next();
+});
+
+const projectAddress = z.object({ projectKey: projectKeySchema });
+
+/**
+ * A procedure inside one project, needing `permission`. The caller's role is
+ * resolved from the project key on every call (so a role change or removal
+ * applies to the very next request). Non-members get NOT_FOUND, members
+ * without the permission FORBIDDEN.
+ */
+export function projectProcedure(permission: ProjectPermission) {
+  return protectedProcedure.use(async ({ ctx, getRawInput, next }) => {
+    const parsed = projectAddress.safeParse(await getRawInput());
+    if (!parsed.success) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "A valid projectKey is required", cause: parsed.error });
+    }
+    const access = await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: parsed.data.projectKey });
+    if (!roleHas(access.role, permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this project does not allow this" });
+    }
+    if (access.project.archivedAt && !permission.endsWith(":read") && permission !== "project:archive") {
+      throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
+    }
+    return next({ ctx: { ...ctx, project: access.project, projectRole: access.role } });
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * Permissions are data: every project permission, and which project roles
+ * hold it. Procedures declare the permission they need; the middleware and
+ * the services' scoped queries consult this map and nothing else.
+ */
+import type { ProjectRole } from "@prisma/client";
+
+export const PROJECT_PERMISSIONS = [
+  "project:read",
+  "project:update",
+  "project:archive",
+  "members:read",
+  "members:manage",
+  "audit:read",
+] as const;
+
+export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
+
+export const PROJECT_ROLES = ["REPORTER", "MAINTAINER", "ADMIN"] as const satisfies readonly ProjectRole[];
+
+const REPORTER: readonly ProjectPermission[] = ["project:read", "members:read"];
+const MAINTAINER: readonly ProjectPermission[] = [...REPORTER];
+const ADMIN: readonly ProjectPermission[] = [
+  ...MAINTAINER,
+  "project:update",
+  "project:archive",
+  "members:manage",
+  "audit:read",
+];
+
+export const ROLE_PERMISSIONS: Record<ProjectRole, ReadonlySet<ProjectPermission>> = {
+  REPORTER: new Set(REPORTER),
+  MAINTAINER: new Set(MAINTAINER),
+  ADMIN: new Set(ADMIN),
+};
+
+export function roleHas(role: ProjectRole, permission: ProjectPermission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+const RANK: Record<ProjectRole, number> = { REPORTER: 0, MAINTAINER: 1, ADMIN: 2 };
+
+export function roleAtLeast(role: ProjectRole, min: ProjectRole): boolean {
+  return RANK[role] >= RANK[min];
+}

@@ -1,0 +1,40 @@
+/**
+ * Domain errors. Services throw AppError with a code; the tRPC layer maps the
+ * code one-to-one onto a tRPC error code (server/api/trpc.ts), so jobs and
+ * scripts can use the same services without knowing about HTTP.
+ */
+export const APP_ERROR_CODES = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "TOO_MANY_REQUESTS",
+  "PAYLOAD_TOO_LARGE",
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  /** Safe, structured details for the client (e.g. the current version on CONFLICT). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: AppErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
+export const forbidden = (message = "You do not have permission to do this") =>
+  new AppError("FORBIDDEN", message);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError("CONFLICT", message, details);
+
+/** Prisma's "unique constraint failed" (P2002), recognised without importing the client runtime. */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === "P2002";
+}

@@ -1,0 +1,81 @@
+/**
+ * One transaction per change (DESIGN invariant 2). A mutation runs its writes
+ * inside `applyChange`, records what it did, and the helper appends the
+ * AuditEvent and OutboxEvent rows in the same transaction: either all of it
+ * happened or none of it did. A callback that records nothing wrote nothing
+ * worth auditing (e.g. an update that changed no field).
+ */
+import { Prisma } from "@prisma/client";
+
+import { db, type Tx } from "@/server/db";
+
+export interface Actor {
+  /** null for system actions (seed, jobs). */
+  userId: string | null;
+  requestId: string;
+}
+
+export interface ChangeRecord {
+  /** Past-tense domain action, e.g. `project.created`; also the outbox event type. */
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** Extra fields for the outbox payload (consumers get before/after too). */
+  data?: Record<string, unknown>;
+}
+
+export type RecordChange = (change: ChangeRecord) => void;
+
+function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  if (value === undefined || value === null) return Prisma.DbNull;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Prisma.InputJsonValue;
+}
+
+export async function applyChange<T>(
+  actor: Actor,
+  work: (tx: Tx, record: RecordChange) => Promise<T>,
+  options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+): Promise<T> {
+  return db.$transaction(async (tx) => {
+    const changes: ChangeRecord[] = [];
+    const result = await work(tx, (c) => changes.push(c));
+    for (const c of changes) {
+      await tx.auditEvent.create({
+        data: {
+          actorId: actor.userId,
+          action: c.action,
+          entityType: c.entityType,
+          entityId: c.entityId,
+          projectId: c.projectId ?? null,
+          before: toJson(c.before),
+          after: toJson(c.after),
+          requestId: actor.requestId,
+        },
+      });
+    }
+    if (changes.length > 0) {
+      await tx.outboxEvent.createMany({
+        data: changes.map((c) => ({
+          type: c.action,
+          projectId: c.projectId ?? null,
+          payload: toJson({
+            actorId: actor.userId,
+            requestId: actor.requestId,
+            entityType: c.entityType,
+            entityId: c.entityId,
+            projectId: c.projectId ?? null,
+            before: c.before ?? null,
+            after: c.after ?? null,
+            ...c.data,
+          }) as Prisma.InputJsonValue,
+        })),
+      });
+    }
+    return result;
+  }, options);
+}

@@ -1,0 +1,107 @@
+/**
+ * Project membership: list, invite by email, change role, remove. A project
+ * always keeps at least one ADMIN member.
+ */
+import type { ProjectRole } from "@prisma/client";
+
+import type { Tx } from "@/server/db";
+import { db } from "@/server/db";
+import { AppError, conflict, notFound } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { toPage } from "@/server/services/pagination";
+
+const memberSelect = {
+  id: true,
+  role: true,
+  createdAt: true,
+  user: { select: { id: true, email: true, name: true } },
+} as const;
+
+export async function listMembers(opts: { projectId: string; cursor?: string; limit: number }) {
+  const rows = await db.membership.findMany({
+    where: { projectId: opts.projectId, ...(opts.cursor ? { user: { email: { gt: opts.cursor } } } : {}) },
+    orderBy: { user: { email: "asc" } },
+    take: opts.limit + 1,
+    select: memberSelect,
+  });
+  return toPage(rows, opts.limit, (m) => m.user.email);
+}
+
+export async function addMember(opts: { actor: Actor; projectId: string; email: string; role: ProjectRole }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const user = await tx.user.findUnique({ where: { email: opts.email }, select: { id: true } });
+    if (!user) throw new AppError("NOT_FOUND", "No user with this email — ask them to sign up first");
+    const existing = await tx.membership.findUnique({
+      where: { projectId_userId: { projectId: opts.projectId, userId: user.id } },
+      select: { id: true },
+    });
+    if (existing) throw conflict("This user is already a member of the project");
+    const member = await tx.membership.create({
+      data: { projectId: opts.projectId, userId: user.id, role: opts.role },
+      select: memberSelect,
+    });
+    record({
+      action: "project.member_added",
+      entityType: "Membership",
+      entityId: member.id,
+      projectId: opts.projectId,
+      after: member,
+    });
+    return member;
+  });
+}
+
+/** Locks the project's memberships so the last-admin rule holds under concurrency. */
+async function lockMemberships(tx: Tx, projectId: string) {
+  await tx.$executeRaw`SELECT id FROM "Membership" WHERE "projectId" = ${projectId} FOR UPDATE`;
+}
+
+async function findMemberOrThrow(tx: Tx, projectId: string, userId: string) {
+  const member = await tx.membership.findUnique({
+    where: { projectId_userId: { projectId, userId } },
+    select: memberSelect,
+  });
+  if (!member) throw notFound("Member");
+  return member;
+}
+
+async function assertAnotherAdmin(tx: Tx, projectId: string) {
+  const admins = await tx.membership.count({ where: { projectId, role: "ADMIN" } });
+  if (admins <= 1) throw conflict("A project must keep at least one admin");
+}
+
+export async function setMemberRole(opts: { actor: Actor; projectId: string; userId: string; role: ProjectRole }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    await lockMemberships(tx, opts.projectId);
+    const before = await findMemberOrThrow(tx, opts.projectId, opts.userId);
+    if (before.role === opts.role) return before;
+    if (before.role === "ADMIN") await assertAnotherAdmin(tx, opts.projectId);
+    const after = await tx.membership.update({ where: { id: before.id }, data: { role: opts.role }, select: memberSelect });
+    record({
+      action: "project.member_role_changed",
+      entityType: "Membership",
+      entityId: after.id,
+      projectId: opts.projectId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export async function removeMember(opts: { actor: Actor; projectId: string; userId: string }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    await lockMemberships(tx, opts.projectId);
+    const before = await findMemberOrThrow(tx, opts.projectId, opts.userId);
+    if (before.role === "ADMIN") await assertAnotherAdmin(tx, opts.projectId);
+    await tx.membership.delete({ where: { id: before.id } });
+    record({
+      action: "project.member_removed",
+      entityType: "Membership",
+      entityId: before.id,
+      projectId: opts.projectId,
+      before,
+    });
+    return { removed: true as const, userId: opts.userId };
+  });
+}
