@@ -24,11 +24,12 @@ export async function freePort() {
 
 /**
  * Starts PGlite on a loopback port. `dataDir` undefined keeps the database in
- * memory (tests). Returns the connection URL and a stop function.
+ * memory (tests); `loadDataDir` starts from a dump (a migrated template).
+ * Returns the connection URL and a stop function.
  */
-export async function startEmbeddedPostgres({ dataDir, port } = {}) {
+export async function startEmbeddedPostgres({ dataDir, port, loadDataDir } = {}) {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
   const listenPort = port ?? (await freePort());
   const server = new PGLiteSocketServer({
     db,
@@ -38,6 +39,7 @@ export async function startEmbeddedPostgres({ dataDir, port } = {}) {
   });
   await server.start();
   return {
+    db,
     url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`,
     async stop() {
       await server.stop();

@@ -1,0 +1,41 @@
+/**
+ * Gives every test file its own freshly migrated database (a copy of the
+ * run's template), so files never see each other's rows and tests may rely
+ * on an empty instance (e.g. "the first user becomes admin").
+ */
+import { readFile } from "node:fs/promises";
+
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+
+import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.mjs";
+
+process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123456789";
+
+const mode = inject("dbMode");
+let cleanup: (() => Promise<void>) | undefined;
+
+if (mode === "postgres") {
+  const adminUrl = inject("adminUrl");
+  const template = inject("templateDb");
+  const name = `specline_t_${template.slice("specline_tpl_".length)}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+} else {
+  const dump = await readFile(inject("pgliteDump"));
+  const embedded = await startEmbeddedPostgres({ loadDataDir: new Blob([dump]) });
+  process.env.DATABASE_URL = embedded.url;
+  cleanup = embedded.stop;
+}
+
+afterAll(async () => {
+  const { db } = await import("@/server/db");
+  await db.$disconnect();
+  (globalThis as { specline_db?: unknown }).specline_db = undefined;
+  await cleanup?.();
+});

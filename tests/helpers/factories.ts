@@ -1,0 +1,72 @@
+/**
+ * Test data builders: unique users, projects and memberships per test, and
+ * tRPC callers acting as a given user (through createCaller, the same path
+ * as HTTP minus the transport).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+
+import type { InstanceRole, ProjectRole } from "@prisma/client";
+import { TRPCError } from "@trpc/server";
+import { expect } from "vitest";
+
+import { createCaller } from "@/server/api/root";
+import { createContextInner } from "@/server/api/trpc";
+import { db } from "@/server/db";
+
+export function uniqueSuffix(): string {
+  return randomBytes(5).toString("hex");
+}
+
+/** 2–10 upper-case letters, random enough to be unique per test. */
+export function uniqueProjectKey(length = 8): string {
+  const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  return Array.from(randomBytes(length), (b) => letters[b % 26]).join("");
+}
+
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${uniqueSuffix()}@example.test`;
+}
+
+export async function createUser(opts: { role?: InstanceRole; name?: string; email?: string } = {}) {
+  return db.user.create({
+    data: { email: opts.email ?? uniqueEmail(), name: opts.name ?? "Test User", role: opts.role ?? "USER" },
+    select: { id: true, email: true, name: true, role: true },
+  });
+}
+
+export function callerFor(userId: string | null) {
+  return createCaller(createContextInner({ userId, requestId: randomUUID(), ip: `test-${uniqueSuffix()}` }));
+}
+
+/** A project with one user per role, plus a non-member and an instance admin. */
+export async function createProjectWithCast() {
+  const admin = await createUser({ name: "Project Admin" });
+  const key = uniqueProjectKey();
+  const project = await callerFor(admin.id).project.create({ key, name: `Project ${key}`, description: "" });
+  const [maintainer, reporter, nonMember, instanceAdmin] = await Promise.all([
+    createUser({ name: "Maintainer" }),
+    createUser({ name: "Reporter" }),
+    createUser({ name: "Outsider" }),
+    createUser({ name: "Instance Admin", role: "ADMIN" }),
+  ]);
+  await addMembership(project.id, maintainer.id, "MAINTAINER");
+  await addMembership(project.id, reporter.id, "REPORTER");
+  return { project, key, admin, maintainer, reporter, nonMember, instanceAdmin };
+}
+
+export async function addMembership(projectId: string, userId: string, role: ProjectRole) {
+  return db.membership.create({ data: { projectId, userId, role } });
+}
+
+/** Asserts that `promise` rejects with a tRPC error of `code`, and returns the error. */
+export async function expectTRPCError(promise: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
+  const err = await promise.then(
+    () => {
+      throw new Error(`expected ${code}, but the call succeeded`);
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TRPCError);
+  expect((err as TRPCError).code).toBe(code);
+  return err as TRPCError;
+}

@@ -1,0 +1,137 @@
+/**
+ * The permission matrix: every procedure of the AppRouter × every kind of
+ * caller, with the expected outcome from one table. A procedure added to the
+ * router without a row here fails the first test.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { appRouter } from "@/server/api/root";
+
+import {
+  addMembership,
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  uniqueEmail,
+  uniqueProjectKey,
+} from "../helpers/factories";
+
+type ActorName = "anonymous" | "nonMember" | "reporter" | "maintainer" | "projectAdmin" | "instanceAdmin";
+type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
+
+const ACTORS: ActorName[] = ["anonymous", "nonMember", "reporter", "maintainer", "projectAdmin", "instanceAdmin"];
+
+type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & { target: { id: string } };
+
+interface Row {
+  /** Builds a valid input; called once per actor so mutations never collide. */
+  input: (f: Fixture) => Promise<unknown> | unknown;
+  expect: Record<ActorName, Outcome>;
+}
+
+const anyone: Record<ActorName, Outcome> = {
+  anonymous: "ok",
+  nonMember: "ok",
+  reporter: "ok",
+  maintainer: "ok",
+  projectAdmin: "ok",
+  instanceAdmin: "ok",
+};
+const signedIn: Record<ActorName, Outcome> = { ...anyone, anonymous: "UNAUTHORIZED" };
+const instanceAdminOnly: Record<ActorName, Outcome> = {
+  anonymous: "UNAUTHORIZED",
+  nonMember: "FORBIDDEN",
+  reporter: "FORBIDDEN",
+  maintainer: "FORBIDDEN",
+  projectAdmin: "FORBIDDEN",
+  instanceAdmin: "ok",
+};
+const projectMembers: Record<ActorName, Outcome> = {
+  anonymous: "UNAUTHORIZED",
+  nonMember: "NOT_FOUND",
+  reporter: "ok",
+  maintainer: "ok",
+  projectAdmin: "ok",
+  instanceAdmin: "ok",
+};
+const projectAdmins: Record<ActorName, Outcome> = {
+  ...projectMembers,
+  reporter: "FORBIDDEN",
+  maintainer: "FORBIDDEN",
+};
+
+export const MATRIX: Record<string, Row> = {
+  "auth.register": {
+    input: () => ({ email: uniqueEmail("reg"), name: "New Person", password: "correct horse battery" }),
+    expect: anyone,
+  },
+  "user.me": { input: () => undefined, expect: signedIn },
+  "user.list": { input: () => ({}), expect: instanceAdminOnly },
+  "user.setRole": { input: (f) => ({ userId: f.target.id, role: "USER" }), expect: instanceAdminOnly },
+  "project.list": { input: () => ({}), expect: signedIn },
+  "project.byKey": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "project.create": { input: () => ({ key: uniqueProjectKey(), name: "Created" }), expect: signedIn },
+  "project.update": {
+    // Same name as now: a permitted caller succeeds without writing a version.
+    input: (f) => ({ projectKey: f.key, expectedVersion: 1, name: f.project.name }),
+    expect: projectAdmins,
+  },
+  "project.archive": { input: (f) => ({ projectKey: f.key, archived: false }), expect: projectAdmins },
+  "project.members.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "project.members.add": {
+    input: async (f) => ({ projectKey: f.key, email: (await createUser()).email, role: "REPORTER" }),
+    expect: projectAdmins,
+  },
+  "project.members.setRole": {
+    input: (f) => ({ projectKey: f.key, userId: f.reporter.id, role: "REPORTER" }),
+    expect: projectAdmins,
+  },
+  "project.members.remove": {
+    input: async (f) => {
+      const member = await createUser();
+      await addMembership(f.project.id, member.id, "REPORTER");
+      return { projectKey: f.key, userId: member.id };
+    },
+    expect: projectAdmins,
+  },
+  "audit.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+};
+
+function procedureAt(caller: unknown, path: string): (input: unknown) => Promise<unknown> {
+  return path.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
+}
+
+let fixture: Fixture;
+const actorIds: Record<ActorName, string | null> = {} as Record<ActorName, string | null>;
+
+beforeAll(async () => {
+  const cast = await createProjectWithCast();
+  fixture = { ...cast, target: await createUser() };
+  actorIds.anonymous = null;
+  actorIds.nonMember = cast.nonMember.id;
+  actorIds.reporter = cast.reporter.id;
+  actorIds.maintainer = cast.maintainer.id;
+  actorIds.projectAdmin = cast.admin.id;
+  actorIds.instanceAdmin = cast.instanceAdmin.id;
+});
+
+describe("permission matrix", () => {
+  it("has exactly one row per procedure in the router", () => {
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    expect(Object.keys(MATRIX).sort()).toEqual(procedures);
+  });
+
+  for (const [path, row] of Object.entries(MATRIX)) {
+    for (const actor of ACTORS) {
+      const expected = row.expect[actor];
+      it(`${path} as ${actor} → ${expected}`, async () => {
+        const call = procedureAt(callerFor(actorIds[actor]), path)(await row.input(fixture));
+        if (expected === "ok") await expect(call).resolves.toBeDefined();
+        else await expectTRPCError(call, expected);
+      });
+    }
+  }
+});

@@ -1,0 +1,258 @@
+import { describe, expect, it } from "vitest";
+
+import { db } from "@/server/db";
+
+import {
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  uniqueProjectKey,
+} from "../helpers/factories";
+
+async function auditCount(projectId: string) {
+  return db.auditEvent.count({ where: { projectId } });
+}
+
+describe("project.create", () => {
+  it("creates the project, makes the creator ADMIN, and writes version 1, audit and outbox rows", async () => {
+    const user = await createUser();
+    const key = uniqueProjectKey();
+    const created = await callerFor(user.id).project.create({ key, name: "Payments", description: "Card flows" });
+    expect(created).toMatchObject({ key, name: "Payments", version: 1, myRole: "ADMIN" });
+
+    const membership = await db.membership.findUniqueOrThrow({
+      where: { projectId_userId: { projectId: created.id, userId: user.id } },
+    });
+    expect(membership.role).toBe("ADMIN");
+    expect(await db.projectVersion.count({ where: { projectId: created.id } })).toBe(1);
+    const audit = await db.auditEvent.findMany({ where: { projectId: created.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["project.created", "project.member_added"]);
+    expect(audit[0]).toMatchObject({ actorId: user.id, entityType: "Project", entityId: created.id });
+    expect(audit[0]!.requestId).toBe(audit[1]!.requestId);
+    const outbox = await db.outboxEvent.findMany({ where: { projectId: created.id } });
+    expect(outbox.map((o) => o.type).sort()).toEqual(["project.created", "project.member_added"]);
+  });
+
+  it("refuses a duplicate key with CONFLICT and writes nothing", async () => {
+    const user = await createUser();
+    const key = uniqueProjectKey();
+    await callerFor(user.id).project.create({ key, name: "First" });
+    const before = await db.auditEvent.count();
+    await expectTRPCError(callerFor(user.id).project.create({ key, name: "Second" }), "CONFLICT");
+    expect(await db.auditEvent.count()).toBe(before);
+    expect(await db.project.count({ where: { key } })).toBe(1);
+  });
+
+  it("gives exactly one winner when two users race for the same key", async () => {
+    const [a, b] = await Promise.all([createUser(), createUser()]);
+    const key = uniqueProjectKey();
+    const results = await Promise.allSettled([
+      callerFor(a.id).project.create({ key, name: "A" }),
+      callerFor(b.id).project.create({ key, name: "B" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason.code).toBe("CONFLICT");
+  });
+
+  it.each([
+    ["lower-case", "pay"],
+    ["too short", "P"],
+    ["too long", "ABCDEFGHIJK"],
+    ["digits", "PAY1"],
+    ["punctuation", "PA-Y"],
+  ])("rejects an invalid key (%s) with BAD_REQUEST", async (_label, key) => {
+    const user = await createUser();
+    const err = await expectTRPCError(callerFor(user.id).project.create({ key, name: "X" }), "BAD_REQUEST");
+    expect(err.message).toMatch(/key/i);
+  });
+
+  it("rejects oversized names and descriptions", async () => {
+    const user = await createUser();
+    const caller = callerFor(user.id);
+    await expectTRPCError(caller.project.create({ key: uniqueProjectKey(), name: "x".repeat(101) }), "BAD_REQUEST");
+    await expectTRPCError(
+      caller.project.create({ key: uniqueProjectKey(), name: "ok", description: "x".repeat(5001) }),
+      "BAD_REQUEST",
+    );
+  });
+});
+
+describe("project visibility", () => {
+  it("lists only the caller's projects; instance admins see all", async () => {
+    const cast = await createProjectWithCast();
+    const keysOf = async (userId: string) => {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await callerFor(userId).project.list({ cursor, limit: 2 });
+        keys.push(...page.items.map((p) => p.key));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return keys;
+    };
+    expect(await keysOf(cast.reporter.id)).toEqual([cast.key]);
+    expect(await keysOf(cast.nonMember.id)).toEqual([]);
+    expect(await keysOf(cast.instanceAdmin.id)).toContain(cast.key);
+  });
+
+  it("answers NOT_FOUND identically for an unknown project and someone else's", async () => {
+    const cast = await createProjectWithCast();
+    const outsider = callerFor(cast.nonMember.id);
+    const hidden = await expectTRPCError(outsider.project.byKey({ projectKey: cast.key }), "NOT_FOUND");
+    const missing = await expectTRPCError(outsider.project.byKey({ projectKey: uniqueProjectKey() }), "NOT_FOUND");
+    expect(hidden.message).toBe(missing.message);
+  });
+});
+
+describe("project.update", () => {
+  it("updates with the current expectedVersion and keeps every version", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    const v2 = await admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Renamed", changeNote: "n" });
+    expect(v2.version).toBe(2);
+    const v3 = await admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { workflow: "strict" } });
+    expect(v3).toMatchObject({ version: 3, name: "Renamed", settings: { workflow: "strict" } });
+    const versions = await db.projectVersion.findMany({ where: { projectId: cast.project.id }, orderBy: { version: "asc" } });
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(versions[0]!.snapshot).toMatchObject({ name: cast.project.name });
+    expect(versions[1]!.snapshot).toMatchObject({ name: "Renamed" });
+  });
+
+  it("refuses a stale expectedVersion with CONFLICT carrying the current version, writing nothing", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    await admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Theirs" });
+    const audits = await auditCount(cast.project.id);
+    const err = await expectTRPCError(
+      admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Mine" }),
+      "CONFLICT",
+    );
+    expect((err as unknown as { details: { currentVersion: number; current: { name: string } } }).details).toMatchObject({
+      currentVersion: 2,
+      current: { name: "Theirs" },
+    });
+    const project = await db.project.findUniqueOrThrow({ where: { id: cast.project.id } });
+    expect(project).toMatchObject({ name: "Theirs", version: 2 });
+    expect(await auditCount(cast.project.id)).toBe(audits);
+  });
+
+  it("lets exactly one of 20 concurrent writers win per version", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        admin.project.update({ projectKey: cast.key, expectedVersion: 1, description: `writer ${i}` }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const conflicts = results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT");
+    expect(ok).toHaveLength(1);
+    expect(conflicts).toHaveLength(19);
+    expect(await db.projectVersion.count({ where: { projectId: cast.project.id } })).toBe(2);
+    expect(await db.auditEvent.count({ where: { projectId: cast.project.id, action: "project.updated" } })).toBe(1);
+  });
+
+  it("writes nothing for an update that changes nothing", async () => {
+    const cast = await createProjectWithCast();
+    const audits = await auditCount(cast.project.id);
+    const same = await callerFor(cast.admin.id).project.update({
+      projectKey: cast.key,
+      expectedVersion: 1,
+      name: cast.project.name,
+    });
+    expect(same.version).toBe(1);
+    expect(await auditCount(cast.project.id)).toBe(audits);
+  });
+
+  it("refuses oversized settings", async () => {
+    const cast = await createProjectWithCast();
+    await expectTRPCError(
+      callerFor(cast.admin.id).project.update({
+        projectKey: cast.key,
+        expectedVersion: 1,
+        settings: { blob: "x".repeat(70_000) },
+      }),
+      "BAD_REQUEST",
+    );
+  });
+});
+
+describe("project.archive", () => {
+  it("hides the project from lists and makes it read-only until restored", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    await admin.project.archive({ projectKey: cast.key, archived: true });
+    expect((await admin.project.list({})).items.map((p) => p.key)).not.toContain(cast.key);
+    expect((await admin.project.list({ includeArchived: true })).items.map((p) => p.key)).toContain(cast.key);
+    await expect(callerFor(cast.reporter.id).project.byKey({ projectKey: cast.key })).resolves.toBeDefined();
+    await expectTRPCError(admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "No" }), "FORBIDDEN");
+    await admin.project.archive({ projectKey: cast.key, archived: false });
+    await expect(admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Yes" })).resolves.toMatchObject({
+      version: 2,
+    });
+  });
+});
+
+describe("project members", () => {
+  it("adds by email, changes role and removes, each audited", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    const newcomer = await createUser({ email: `new-${Date.now()}@example.test` });
+    const added = await admin.project.members.add({ projectKey: cast.key, email: newcomer.email.toUpperCase(), role: "REPORTER" });
+    expect(added).toMatchObject({ role: "REPORTER", user: { id: newcomer.id } });
+    await expectTRPCError(
+      admin.project.members.add({ projectKey: cast.key, email: newcomer.email, role: "ADMIN" }),
+      "CONFLICT",
+    );
+    await admin.project.members.setRole({ projectKey: cast.key, userId: newcomer.id, role: "MAINTAINER" });
+    await admin.project.members.remove({ projectKey: cast.key, userId: newcomer.id });
+    const actions = (
+      await db.auditEvent.findMany({ where: { projectId: cast.project.id, entityType: "Membership" }, orderBy: { id: "asc" } })
+    ).map((a) => a.action);
+    expect(actions.slice(-3)).toEqual(["project.member_added", "project.member_role_changed", "project.member_removed"]);
+  });
+
+  it("refuses to add an unknown email (NOT_FOUND) and writes nothing", async () => {
+    const cast = await createProjectWithCast();
+    const audits = await auditCount(cast.project.id);
+    await expectTRPCError(
+      callerFor(cast.admin.id).project.members.add({ projectKey: cast.key, email: "nobody@example.test", role: "REPORTER" }),
+      "NOT_FOUND",
+    );
+    expect(await auditCount(cast.project.id)).toBe(audits);
+  });
+
+  it("keeps at least one project admin", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    await expectTRPCError(admin.project.members.setRole({ projectKey: cast.key, userId: cast.admin.id, role: "REPORTER" }), "CONFLICT");
+    await expectTRPCError(admin.project.members.remove({ projectKey: cast.key, userId: cast.admin.id }), "CONFLICT");
+    await admin.project.members.setRole({ projectKey: cast.key, userId: cast.maintainer.id, role: "ADMIN" });
+    await expect(admin.project.members.remove({ projectKey: cast.key, userId: cast.admin.id })).resolves.toMatchObject({ removed: true });
+  });
+
+  it("applies a role change or removal on the very next request", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    const reporter = callerFor(cast.reporter.id);
+    await expectTRPCError(reporter.project.members.add({ projectKey: cast.key, email: cast.nonMember.email, role: "REPORTER" }), "FORBIDDEN");
+    await admin.project.members.setRole({ projectKey: cast.key, userId: cast.reporter.id, role: "ADMIN" });
+    await expect(
+      reporter.project.members.add({ projectKey: cast.key, email: cast.nonMember.email, role: "REPORTER" }),
+    ).resolves.toBeDefined();
+    await admin.project.members.remove({ projectKey: cast.key, userId: cast.reporter.id });
+    await expectTRPCError(reporter.project.byKey({ projectKey: cast.key }), "NOT_FOUND");
+  });
+
+  it("refuses an invalid role and a malformed email", async () => {
+    const cast = await createProjectWithCast();
+    const admin = callerFor(cast.admin.id);
+    await expectTRPCError(
+      admin.project.members.add({ projectKey: cast.key, email: "a@b.test", role: "OWNER" as never }),
+      "BAD_REQUEST",
+    );
+    await expectTRPCError(admin.project.members.add({ projectKey: cast.key, email: "not-an-email", role: "REPORTER" }), "BAD_REQUEST");
+  });
+});
