@@ -29,8 +29,13 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const env = getEnv();
-  const limiter = getLimiter("login", { tokens: env.LOGIN_MAX_ATTEMPTS, windowSeconds: env.LOGIN_WINDOW_SECONDS });
-  const [byAccount, byIp] = await Promise.all([limiter.limit(`email:${email}`), limiter.limit(`ip:${ip}`)]);
+  // Per account (stops guessing one password) and, more loosely, per client
+  // address (stops spraying many accounts from one place).
+  const window = env.LOGIN_WINDOW_SECONDS;
+  const [byAccount, byIp] = await Promise.all([
+    getLimiter("login-account", { tokens: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window }).limit(email),
+    getLimiter("login-ip", { tokens: env.LOGIN_MAX_ATTEMPTS * 10, windowSeconds: window }).limit(ip),
+  ]);
   if (!byAccount.success || !byIp.success) throw new LoginThrottledError();
 
   const user = await db.user.findUnique({

@@ -1,0 +1,48 @@
+/**
+ * Rate limits against real Redis (TEST_REDIS_URL or REDIS_URL) through the
+ * Upstash sliding-window limiter on ioredis, and the in-process fallback.
+ */
+import { randomUUID } from "node:crypto";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+const redisUrl = process.env.TEST_REDIS_URL || process.env.REDIS_URL;
+
+describe.runIf(redisUrl)("Redis-backed limiter", () => {
+  afterAll(async () => {
+    const { getRedis } = await import("@/server/redis");
+    getRedis()?.disconnect();
+    (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
+  });
+
+  it("allows exactly `tokens` calls per window and shares state across limiter instances", async () => {
+    process.env.REDIS_URL = redisUrl;
+    const { getLimiter } = await import("@/server/rate-limit");
+    const name = `test-${randomUUID()}`;
+    const limiter = getLimiter(name, { tokens: 3, windowSeconds: 60 });
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await limiter.limit("client-a"));
+    expect(results.map((r) => r.success)).toEqual([true, true, true, false, false]);
+    expect((await limiter.limit("client-b")).success).toBe(true);
+
+    const { getRedis } = await import("@/server/redis");
+    const keys = await getRedis()!.keys(`specline:rl:${name}*`);
+    expect(keys.length).toBeGreaterThan(0);
+  });
+});
+
+describe("in-process limiter (embedded mode)", () => {
+  it("allows exactly `tokens` calls per window per identifier", async () => {
+    const saved = process.env.REDIS_URL;
+    delete process.env.REDIS_URL;
+    const { vi } = await import("vitest");
+    vi.resetModules();
+    const { getLimiter } = await import("@/server/rate-limit");
+    const limiter = getLimiter(`mem-${randomUUID()}`, { tokens: 2, windowSeconds: 60 });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await limiter.limit("x")).success);
+    expect(outcomes).toEqual([true, true, false]);
+    expect((await limiter.limit("y")).success).toBe(true);
+    if (saved) process.env.REDIS_URL = saved;
+  });
+});
