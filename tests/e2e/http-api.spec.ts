@@ -1,0 +1,118 @@
+/**
+ * The HTTP surface of the production build: health and readiness, security
+ * headers, and how the tRPC endpoint refuses bad requests (never a 500).
+ */
+import { expect, type APIRequestContext, test } from "@playwright/test";
+
+const strongPassword = "violet-otter-harbor-42";
+const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+
+async function trpcPost(request: APIRequestContext, path: string, json: unknown, headers: Record<string, string> = {}) {
+  return request.post(`/api/trpc/${path}`, {
+    data: JSON.stringify({ json }),
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+async function signIn(request: APIRequestContext, email: string, password: string, ip: string) {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  return request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+    headers: { "x-forwarded-for": ip },
+    maxRedirects: 0,
+  });
+}
+
+test("health and readiness answer JSON", async ({ request }) => {
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toMatchObject({ status: "ok" });
+  const ready = await request.get("/api/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: "ready", database: "up", pendingMigrations: [] });
+});
+
+test("pages carry the security headers", async ({ request }) => {
+  const res = await request.get("/sign-in");
+  const h = res.headers();
+  expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(h["content-security-policy"]).toContain("object-src 'none'");
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(h["strict-transport-security"]).toContain("max-age=");
+  expect(h["x-powered-by"]).toBeUndefined();
+});
+
+test("the tRPC endpoint refuses bad requests with typed errors", async ({ request }) => {
+  const anonymous = await request.get("/api/trpc/user.me");
+  expect(anonymous.status()).toBe(401);
+  expect((await anonymous.json()).error.json.data.code).toBe("UNAUTHORIZED");
+
+  const form = await request.post("/api/trpc/project.create", {
+    form: { key: "EVIL", name: "Evil" },
+  });
+  expect(form.status()).toBe(415);
+
+  const malformed = await request.post("/api/trpc/auth.register", {
+    data: "{not json",
+    headers: { "content-type": "application/json" },
+  });
+  expect(malformed.status()).toBe(400);
+  expect((await malformed.json()).error.json.data.code).toBe("BAD_REQUEST");
+
+  const crossSite = await trpcPost(request, "auth.register", { email: `x-${uniq()}@example.test` }, { origin: "https://evil.example" });
+  expect(crossSite.status()).toBe(403);
+
+  const invalid = await trpcPost(request, "auth.register", { email: "nope", name: "", password: "short" });
+  expect(invalid.status()).toBe(400);
+  const body = await invalid.json();
+  expect(body.error.json.data.zodError.fieldErrors).toHaveProperty("email");
+  expect(body.error.json.data.zodError.fieldErrors).toHaveProperty("password");
+
+  const unknown = await request.get("/api/trpc/project.nothing");
+  expect(unknown.status()).toBe(404);
+});
+
+test("sign-in issues an HttpOnly SameSite session cookie, and a project round-trips over HTTP", async ({ request }) => {
+  const email = `http-${uniq()}@example.test`;
+  const registered = await trpcPost(request, "auth.register", { email, name: "Http User", password: strongPassword });
+  expect(registered.status()).toBe(200);
+  const res = await signIn(request, email, strongPassword, `10.9.${Math.floor(Math.random() * 250)}.1`);
+  expect(res.status()).toBeLessThan(400);
+  const setCookie = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const session = setCookie.find((c) => c.includes("session-token="));
+  expect(session).toBeDefined();
+  expect(session).toMatch(/HttpOnly/i);
+  expect(session).toMatch(/SameSite=Lax/i);
+
+  const me = await request.get("/api/trpc/user.me");
+  expect(me.status()).toBe(200);
+  expect((await me.json()).result.data.json).toMatchObject({ email });
+
+  const key = `H${uniq().replace(/[^a-z]/g, "").toUpperCase().slice(0, 8).padEnd(5, "Q")}`;
+  const created = await trpcPost(request, "project.create", { key, name: "Over HTTP" });
+  expect(created.status()).toBe(200);
+  const duplicate = await trpcPost(request, "project.create", { key, name: "Again" });
+  expect(duplicate.status()).toBe(409);
+  const stale = await trpcPost(request, "project.update", { projectKey: key, expectedVersion: 7, name: "Stale" });
+  expect(stale.status()).toBe(409);
+  expect((await stale.json()).error.json.data.details).toMatchObject({ currentVersion: 1 });
+});
+
+test("repeated failed sign-ins for one account are throttled", async ({ request }) => {
+  const email = `throttle-${uniq()}@example.test`;
+  await trpcPost(request, "auth.register", { email, name: "Throttled", password: strongPassword });
+  const ip = `10.8.${Math.floor(Math.random() * 250)}.2`;
+  const errors: string[] = [];
+  // The server under test runs with LOGIN_MAX_ATTEMPTS=5.
+  for (let i = 0; i < 6; i++) {
+    const res = await signIn(request, email, "wrong-password-xyz", ip);
+    const url = ((await res.json()) as { url?: string }).url ?? "";
+    errors.push(new URL(url, "http://x").searchParams.get("error") ?? "none");
+  }
+  expect(errors.slice(0, 5)).toEqual(Array(5).fill("CredentialsSignin"));
+  expect(errors[5]).toBe("TooManyAttempts");
+  // Even the right password is refused while throttled.
+  const right = await signIn(request, email, strongPassword, ip);
+  expect(new URL(((await right.json()) as { url: string }).url, "http://x").searchParams.get("error")).toBe("TooManyAttempts");
+});
