@@ -4,9 +4,33 @@ import { displayName, email, id, longText, pagination, projectKey } from "./comm
 
 export const projectRole = z.enum(["REPORTER", "MAINTAINER", "ADMIN"]);
 
-/** Free-form project settings, bounded in size; later features add typed keys. */
+export const ATTRIBUTE_TYPES = ["text", "number", "enum", "date", "boolean"] as const;
+
+/** A custom requirement attribute defined by the project. */
+export const attributeDefinition = z
+  .object({
+    key: z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, "Attribute keys start with a lower-case letter (a–z, 0–9, _)"),
+    label: z.string().trim().min(1).max(60),
+    type: z.enum(ATTRIBUTE_TYPES),
+    required: z.boolean().default(false),
+    options: z.array(z.string().trim().min(1).max(60)).max(50).optional(),
+  })
+  .refine((d) => d.type !== "enum" || (d.options && d.options.length > 0), {
+    message: "An enum attribute needs at least one option",
+    path: ["options"],
+  });
+export type AttributeDefinition = z.infer<typeof attributeDefinition>;
+
+/** Project settings: typed keys Specline understands, other keys kept as given; bounded in size. */
 export const projectSettings = z
-  .record(z.string().max(64), z.unknown())
+  .object({
+    requirementAttributes: z
+      .array(attributeDefinition)
+      .max(50)
+      .refine((defs) => new Set(defs.map((d) => d.key)).size === defs.length, "Attribute keys must be unique")
+      .optional(),
+  })
+  .catchall(z.unknown())
   .refine((v) => JSON.stringify(v).length <= 64_000, "Settings must be at most 64 KB");
 
 export const projectCreateInput = z.object({

@@ -1,7 +1,9 @@
 /** The whole API. `AppRouter` is the type other TypeScript projects code against. */
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
+import { baselineRouter } from "@/server/api/routers/baseline";
 import { projectRouter } from "@/server/api/routers/project";
+import { requirementRouter } from "@/server/api/routers/requirement";
 import { userRouter } from "@/server/api/routers/user";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
@@ -9,6 +11,8 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
   project: projectRouter,
+  requirement: requirementRouter,
+  baseline: baselineRouter,
   audit: auditRouter,
 });
 

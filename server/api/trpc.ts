@@ -123,7 +123,13 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-const projectAddress = z.object({ projectKey: projectKeySchema });
+/** Procedures address a project by `projectKey`, or an item in it by `key` (`PAY-12`). */
+const projectAddress = z.union([
+  z.object({ projectKey: projectKeySchema }),
+  z
+    .object({ key: z.string().regex(/^[A-Z]{2,10}-[1-9]\d{0,8}$/, "Keys look like PAY-12") })
+    .transform((v) => ({ projectKey: v.key.slice(0, v.key.lastIndexOf("-")) })),
+]);
 
 /**
  * A procedure inside one project, needing `permission`. The caller's role is
@@ -135,7 +141,7 @@ export function projectProcedure(permission: ProjectPermission) {
   return protectedProcedure.use(async ({ ctx, getRawInput, next }) => {
     const parsed = projectAddress.safeParse(await getRawInput());
     if (!parsed.success) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "A valid projectKey is required", cause: parsed.error });
+      throw new TRPCError({ code: "BAD_REQUEST", message: "A valid projectKey or item key is required", cause: parsed.error });
     }
     const access = await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: parsed.data.projectKey });
     if (!roleHas(access.role, permission)) {

@@ -12,14 +12,25 @@ export const PROJECT_PERMISSIONS = [
   "members:read",
   "members:manage",
   "audit:read",
+  "requirement:read",
+  "requirement:propose",
+  "requirement:edit",
+  "baseline:read",
+  "baseline:create",
 ] as const;
 
 export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
 
 export const PROJECT_ROLES = ["REPORTER", "MAINTAINER", "ADMIN"] as const satisfies readonly ProjectRole[];
 
-const REPORTER: readonly ProjectPermission[] = ["project:read", "members:read"];
-const MAINTAINER: readonly ProjectPermission[] = [...REPORTER];
+const REPORTER: readonly ProjectPermission[] = [
+  "project:read",
+  "members:read",
+  "requirement:read",
+  "requirement:propose",
+  "baseline:read",
+];
+const MAINTAINER: readonly ProjectPermission[] = [...REPORTER, "requirement:edit", "baseline:create"];
 const ADMIN: readonly ProjectPermission[] = [
   ...MAINTAINER,
   "project:update",

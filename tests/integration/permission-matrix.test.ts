@@ -22,7 +22,11 @@ type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
 
 const ACTORS: ActorName[] = ["anonymous", "nonMember", "reporter", "maintainer", "projectAdmin", "instanceAdmin"];
 
-type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & { target: { id: string } };
+type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & {
+  target: { id: string };
+  requirementKey: string;
+  baselineId: string;
+};
 
 interface Row {
   /** Builds a valid input; called once per actor so mutations never collide. */
@@ -55,6 +59,7 @@ const projectMembers: Record<ActorName, Outcome> = {
   projectAdmin: "ok",
   instanceAdmin: "ok",
 };
+const projectMaintainers: Record<ActorName, Outcome> = { ...projectMembers, reporter: "FORBIDDEN" };
 const projectAdmins: Record<ActorName, Outcome> = {
   ...projectMembers,
   reporter: "FORBIDDEN",
@@ -96,7 +101,43 @@ export const MATRIX: Record<string, Row> = {
     expect: projectAdmins,
   },
   "audit.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+
+  "requirement.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "requirement.tree": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "requirement.byKey": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+  "requirement.create": { input: (f) => ({ projectKey: f.key, title: "Proposed" }), expect: projectMembers },
+  "requirement.update": {
+    // Unchanged title: permitted callers succeed without writing a version.
+    input: (f) => ({ key: f.requirementKey, expectedVersion: 1, title: "Shared requirement" }),
+    expect: projectMaintainers,
+  },
+  "requirement.transition": {
+    // A fresh draft of the reporter's own: sending it to review is open to every member.
+    input: async (f) => ({ key: await reporterDraft(f), expectedVersion: 1, to: "IN_REVIEW" }),
+    expect: projectMembers,
+  },
+  "requirement.move": {
+    input: async (f) => ({ key: await reporterDraft(f), expectedVersion: 1, parentKey: f.requirementKey }),
+    expect: projectMaintainers,
+  },
+  "requirement.history": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+  "requirement.diff": { input: (f) => ({ key: f.requirementKey, from: 1, to: 1 }), expect: projectMembers },
+  "requirement.restore": {
+    input: (f) => ({ key: f.requirementKey, expectedVersion: 1, version: 1 }),
+    expect: projectMaintainers,
+  },
+
+  "baseline.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "baseline.byId": { input: (f) => ({ projectKey: f.key, id: f.baselineId }), expect: projectMembers },
+  "baseline.create": { input: (f) => ({ projectKey: f.key, name: `B ${uniqueEmail()}` }), expect: projectMaintainers },
+  "baseline.compare": { input: (f) => ({ projectKey: f.key, from: f.baselineId, to: "HEAD" }), expect: projectMembers },
+  "baseline.export": { input: (f) => ({ projectKey: f.key, id: f.baselineId, format: "markdown" }), expect: projectMembers },
 };
+
+async function reporterDraft(f: Fixture): Promise<string> {
+  const created = await callerFor(f.reporter.id).requirement.create({ projectKey: f.key, title: "Reporter draft" });
+  return created.key;
+}
 
 function procedureAt(caller: unknown, path: string): (input: unknown) => Promise<unknown> {
   return path.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], caller) as (
@@ -109,7 +150,10 @@ const actorIds: Record<ActorName, string | null> = {} as Record<ActorName, strin
 
 beforeAll(async () => {
   const cast = await createProjectWithCast();
-  fixture = { ...cast, target: await createUser() };
+  const admin = callerFor(cast.admin.id);
+  const requirement = await admin.requirement.create({ projectKey: cast.key, title: "Shared requirement" });
+  const baseline = await admin.baseline.create({ projectKey: cast.key, name: "Matrix baseline" });
+  fixture = { ...cast, target: await createUser(), requirementKey: requirement.key, baselineId: baseline.id };
   actorIds.anonymous = null;
   actorIds.nonMember = cast.nonMember.id;
   actorIds.reporter = cast.reporter.id;

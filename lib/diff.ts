@@ -1,0 +1,109 @@
+/**
+ * Field-by-field comparison of two requirement snapshots, word-level for
+ * text (jsdiff's word diff, whitespace kept so the output re-assembles the
+ * exact texts). Pure: used by the API, the UI and unit tests alike.
+ */
+import { diffWordsWithSpace } from "diff";
+
+export type Segment = { kind: "equal" | "insert" | "delete"; text: string };
+
+export type FieldChange =
+  | { field: string; kind: "text"; before: string; after: string; segments: Segment[] }
+  | { field: string; kind: "value"; before: unknown; after: unknown }
+  | { field: string; kind: "list"; before: string[]; after: string[]; added: string[]; removed: string[] };
+
+/** Above this many characters per side, a text diff that would take too long degrades to replace-all. */
+const DIFF_TIMEOUT_MS = 500;
+
+export function diffText(before: string, after: string): Segment[] {
+  if (before === after) return before ? [{ kind: "equal", text: before }] : [];
+  if (!before) return [{ kind: "insert", text: after }];
+  if (!after) return [{ kind: "delete", text: before }];
+  const changes = diffWordsWithSpace(before, after, { timeout: DIFF_TIMEOUT_MS });
+  if (!changes) {
+    return [
+      { kind: "delete", text: before },
+      { kind: "insert", text: after },
+    ];
+  }
+  const segments: Segment[] = [];
+  for (const c of changes) {
+    const kind = c.added ? "insert" : c.removed ? "delete" : "equal";
+    const last = segments[segments.length - 1];
+    if (last && last.kind === kind) last.text += c.value;
+    else segments.push({ kind, text: c.value });
+  }
+  return segments;
+}
+
+/** Re-assembles one side of a diff; `reassemble(diffText(a, b), "before") === a`. */
+export function reassemble(segments: Segment[], side: "before" | "after"): string {
+  return segments
+    .filter((s) => s.kind === "equal" || s.kind === (side === "before" ? "delete" : "insert"))
+    .map((s) => s.text)
+    .join("");
+}
+
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+export interface Snapshot {
+  title: string;
+  statement: string;
+  rationale: string;
+  type: string;
+  priority: string;
+  status: string;
+  tags: string[];
+  attributes: Record<string, unknown>;
+  parentKey: string | null;
+  position?: number;
+}
+
+const TEXT_FIELDS = ["title", "statement", "rationale"] as const;
+const VALUE_FIELDS = ["type", "priority", "status", "parentKey", "position"] as const;
+
+/** Per-field changes from `a` to `b`; custom attributes appear as `attributes.<key>`. */
+export function diffSnapshots(a: Snapshot, b: Snapshot): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of TEXT_FIELDS) {
+    if (a[field] !== b[field]) {
+      changes.push({ field, kind: "text", before: a[field], after: b[field], segments: diffText(a[field], b[field]) });
+    }
+  }
+  for (const field of VALUE_FIELDS) {
+    if (a[field] !== b[field]) changes.push({ field, kind: "value", before: a[field], after: b[field] });
+  }
+  if (!sameValue([...a.tags].sort(), [...b.tags].sort())) {
+    changes.push({
+      field: "tags",
+      kind: "list",
+      before: a.tags,
+      after: b.tags,
+      added: b.tags.filter((t) => !a.tags.includes(t)),
+      removed: a.tags.filter((t) => !b.tags.includes(t)),
+    });
+  }
+  const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
+  for (const key of keys) {
+    const before = a.attributes[key] ?? null;
+    const after = b.attributes[key] ?? null;
+    if (sameValue(before, after)) continue;
+    if (typeof before === "string" && typeof after === "string") {
+      changes.push({ field: `attributes.${key}`, kind: "text", before, after, segments: diffText(before, after) });
+    } else {
+      changes.push({ field: `attributes.${key}`, kind: "value", before, after });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,206 @@
+/**
+ * Baselines: a named, immutable set of references to the requirement
+ * versions current at one moment (deprecated requirements are not part of a
+ * baseline). Later edits write new versions and never touch a baseline.
+ */
+import { Prisma } from "@prisma/client";
+
+import { diffSnapshots, type FieldChange, type Snapshot } from "@/lib/diff";
+import type { BaselineByIdInput, BaselineCompareInput, BaselineCreateInput, BaselineListInput } from "@/lib/schemas/baseline";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+
+const baselineSelect = {
+  id: true,
+  name: true,
+  note: true,
+  requirementCount: true,
+  createdAt: true,
+  author: { select: { id: true, name: true } },
+} satisfies Prisma.BaselineSelect;
+
+export async function createBaseline(opts: { actor: Actor; projectId: string; input: BaselineCreateInput }) {
+  const { name, note } = opts.input;
+  try {
+    return await applyChange(
+      opts.actor,
+      async (tx, record) => {
+        const taken = await tx.baseline.findUnique({
+          where: { projectId_name: { projectId: opts.projectId, name } },
+          select: { id: true },
+        });
+        if (taken) throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
+        // Repeatable read: the count and the frozen set come from one snapshot.
+        const count = await tx.requirement.count({ where: { projectId: opts.projectId, status: { not: "DEPRECATED" } } });
+        const baseline = await tx.baseline.create({
+          data: { projectId: opts.projectId, name, note, requirementCount: count, authorId: opts.actor.userId },
+          select: baselineSelect,
+        });
+        await tx.$executeRaw`
+          INSERT INTO "BaselineItem" ("baselineId", "requirementId", "versionId")
+          SELECT ${baseline.id}, r.id, v.id
+          FROM "Requirement" r
+          JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
+          WHERE r."projectId" = ${opts.projectId} AND r.status <> 'DEPRECATED'`;
+        record({
+          action: "baseline.created",
+          entityType: "Baseline",
+          entityId: baseline.id,
+          projectId: opts.projectId,
+          after: baseline,
+        });
+        return baseline;
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (typeof err === "object" && err && "code" in err && (err as { code: string }).code === "P2002") {
+      throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
+    }
+    throw err;
+  }
+}
+
+export async function listBaselines(opts: { projectId: string; input: BaselineListInput }) {
+  const { cursor, limit } = opts.input;
+  const c = decodeCursor(cursor, 2);
+  const where: Prisma.BaselineWhereInput = { projectId: opts.projectId };
+  if (c) {
+    const at = new Date(String(c[0]));
+    where.OR = [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: String(c[1]) } }];
+  }
+  const rows = await db.baseline.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: baselineSelect,
+  });
+  return toPage(rows, limit, (b) => encodeCursor([b.createdAt.toISOString(), b.id]));
+}
+
+async function findBaselineOrThrow(projectId: string, id: string) {
+  const b = await db.baseline.findUnique({ where: { id }, select: { ...baselineSelect, projectId: true } });
+  // A baseline of another project is as invisible as one that does not exist.
+  if (!b || b.projectId !== projectId) throw new AppError("NOT_FOUND", "Baseline not found in this project");
+  const { projectId: _p, ...rest } = b;
+  return rest;
+}
+
+/** One row per requirement in a baseline (or HEAD): the frozen version's fields. */
+export interface FrozenRequirement extends Snapshot {
+  requirementId: string;
+  key: string;
+  number: number;
+  version: number;
+  versionId: string;
+  parentId: string | null;
+  position: number;
+}
+
+type Row = Omit<FrozenRequirement, "parentKey" | "attributes"> & { attributes: Prisma.JsonValue; parentKey: string | null };
+
+/** The requirement versions frozen in a baseline, or current (HEAD), ordered by key number. */
+export async function frozenRequirements(projectId: string, ref: string): Promise<FrozenRequirement[]> {
+  const rows =
+    ref === "HEAD"
+      ? await db.$queryRaw<Row[]>`
+          SELECT r.id AS "requirementId", r.key, r.number, r.version, v.id AS "versionId",
+                 r.title, r.statement, r.rationale, r.type::text AS type, r.priority::text AS priority,
+                 r.status::text AS status, r.tags, r.attributes, r."parentId", r.position, p.key AS "parentKey"
+          FROM "Requirement" r
+          JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
+          LEFT JOIN "Requirement" p ON p.id = r."parentId"
+          WHERE r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'
+          ORDER BY r.number`
+      : await db.$queryRaw<Row[]>`
+          SELECT r.id AS "requirementId", r.key, r.number, v.version, v.id AS "versionId",
+                 v.title, v.statement, v.rationale, v.type::text AS type, v.priority::text AS priority,
+                 v.status::text AS status, v.tags, v.attributes, v."parentId", v.position, p.key AS "parentKey"
+          FROM "BaselineItem" i
+          JOIN "RequirementVersion" v ON v.id = i."versionId"
+          JOIN "Requirement" r ON r.id = i."requirementId"
+          LEFT JOIN "Requirement" p ON p.id = v."parentId"
+          WHERE i."baselineId" = ${ref}
+          ORDER BY r.number`;
+  return rows.map((r) => ({ ...r, attributes: (r.attributes ?? {}) as Record<string, unknown> }));
+}
+
+export async function getBaselineOrThrow(opts: { projectId: string; input: BaselineByIdInput }) {
+  const { id, cursor, limit } = opts.input;
+  const baseline = await findBaselineOrThrow(opts.projectId, id);
+  const after = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
+  const rows = await db.baselineItem.findMany({
+    where: { baselineId: id, requirement: { number: { gt: after } } },
+    orderBy: { requirement: { number: "asc" } },
+    take: limit + 1,
+    select: {
+      requirement: { select: { key: true, number: true } },
+      version: {
+        select: {
+          version: true,
+          title: true,
+          statement: true,
+          rationale: true,
+          type: true,
+          priority: true,
+          status: true,
+          tags: true,
+          attributes: true,
+          createdAt: true,
+        },
+      },
+    },
+  });
+  const items = rows.map((r) => ({ key: r.requirement.key, number: r.requirement.number, ...r.version }));
+  return { baseline, ...toPage(items, limit, (i) => String(i.number)) };
+}
+
+async function describeRef(projectId: string, ref: string) {
+  if (ref === "HEAD") return { id: "HEAD", name: "Current (HEAD)", createdAt: new Date() };
+  const b = await findBaselineOrThrow(projectId, ref);
+  return { id: b.id, name: b.name, createdAt: b.createdAt };
+}
+
+export interface CompareEntry {
+  key: string;
+  title: string;
+  status: string;
+  version: number;
+}
+
+/** Added, removed and changed requirements from one baseline (or HEAD) to another. */
+export async function compareBaselines(opts: { projectId: string; input: BaselineCompareInput }) {
+  const { from, to } = opts.input;
+  const [fromRef, toRef] = await Promise.all([describeRef(opts.projectId, from), describeRef(opts.projectId, to)]);
+  const [left, right] = await Promise.all([
+    frozenRequirements(opts.projectId, from),
+    frozenRequirements(opts.projectId, to),
+  ]);
+  const leftById = new Map(left.map((r) => [r.requirementId, r]));
+  const rightIds = new Set(right.map((r) => r.requirementId));
+  const entry = (r: FrozenRequirement): CompareEntry => ({ key: r.key, title: r.title, status: r.status, version: r.version });
+
+  const added: CompareEntry[] = [];
+  const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
+  for (const r of right) {
+    const l = leftById.get(r.requirementId);
+    if (!l) {
+      added.push(entry(r));
+    } else if (l.versionId !== r.versionId) {
+      const changes = diffSnapshots(l, r);
+      if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
+    }
+  }
+  const removed = left.filter((l) => !rightIds.has(l.requirementId)).map(entry);
+  return {
+    from: fromRef,
+    to: toRef,
+    summary: { added: added.length, removed: removed.length, changed: changed.length, unchanged: right.length - added.length - changed.length },
+    added,
+    removed,
+    changed,
+  };
+}

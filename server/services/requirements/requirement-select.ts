@@ -1,0 +1,79 @@
+import type { Prisma } from "@prisma/client";
+
+import type { Snapshot } from "@/lib/diff";
+
+export const requirementSelect = {
+  id: true,
+  projectId: true,
+  number: true,
+  key: true,
+  version: true,
+  title: true,
+  statement: true,
+  rationale: true,
+  type: true,
+  priority: true,
+  status: true,
+  tags: true,
+  attributes: true,
+  parentId: true,
+  position: true,
+  createdById: true,
+  createdAt: true,
+  updatedAt: true,
+  parent: { select: { key: true } },
+} satisfies Prisma.RequirementSelect;
+
+export type RequirementRow = Prisma.RequirementGetPayload<{ select: typeof requirementSelect }>;
+
+/** The fields that make up a version (everything a user can change). */
+export const VERSIONED_FIELDS = [
+  "title",
+  "statement",
+  "rationale",
+  "type",
+  "priority",
+  "status",
+  "tags",
+  "attributes",
+  "parentId",
+  "position",
+] as const;
+
+export type VersionedFields = Pick<RequirementRow, (typeof VERSIONED_FIELDS)[number]>;
+
+export function pickVersioned(r: VersionedFields): VersionedFields {
+  return {
+    title: r.title,
+    statement: r.statement,
+    rationale: r.rationale,
+    type: r.type,
+    priority: r.priority,
+    status: r.status,
+    tags: r.tags,
+    attributes: r.attributes,
+    parentId: r.parentId,
+    position: r.position,
+  };
+}
+
+export function toSnapshot(r: Omit<VersionedFields, "parentId"> & { parentKey: string | null }): Snapshot {
+  return {
+    title: r.title,
+    statement: r.statement,
+    rationale: r.rationale,
+    type: r.type,
+    priority: r.priority,
+    status: r.status,
+    tags: r.tags,
+    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    parentKey: r.parentKey,
+    position: r.position,
+  };
+}
+
+/** API shape: parent by key, internal ids kept out of the way. */
+export function presentRequirement(r: RequirementRow) {
+  const { parent, projectId: _projectId, ...rest } = r;
+  return { ...rest, parentKey: parent?.key ?? null, attributes: (r.attributes ?? {}) as Record<string, unknown> };
+}
