@@ -38,3 +38,17 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === "P2002";
 }
+
+function prismaCode(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+/** The pool had no connection for a transaction in time (P2028): the server is busy, not broken. */
+export function isBusy(err: unknown): boolean {
+  return prismaCode(err) === "P2028";
+}
+
+/** A write conflict or deadlock the database resolved by aborting us (P2034): safe to retry. */
+export function isWriteConflict(err: unknown): boolean {
+  return prismaCode(err) === "P2034";
+}

@@ -15,7 +15,7 @@ import { z, ZodError } from "zod";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
-import { AppError, isUniqueViolation } from "@/server/errors";
+import { AppError, isBusy, isUniqueViolation, isWriteConflict } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
@@ -90,6 +90,12 @@ const errorMapping = t.middleware(async ({ next }) => {
     if (cause instanceof AppError) throw new AppTRPCError(cause);
     if (isUniqueViolation(cause)) {
       throw new TRPCError({ code: "CONFLICT", message: "This already exists", cause });
+    }
+    if (isWriteConflict(cause)) {
+      throw new TRPCError({ code: "CONFLICT", message: "A concurrent change got in the way; try again", cause });
+    }
+    if (isBusy(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is busy; try again shortly", cause });
     }
   }
   return result;

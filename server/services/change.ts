@@ -39,7 +39,7 @@ function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
 export async function applyChange<T>(
   actor: Actor,
   work: (tx: Tx, record: RecordChange) => Promise<T>,
-  options: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+  options: { isolationLevel?: Prisma.TransactionIsolationLevel; maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
   return db.$transaction(async (tx) => {
     const changes: ChangeRecord[] = [];
@@ -77,5 +77,5 @@ export async function applyChange<T>(
       });
     }
     return result;
-  }, options);
+  }, { maxWait: 10_000, timeout: 20_000, ...options });
 }
