@@ -12,7 +12,7 @@
  * is no build yet, and run the standalone Next.js server.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 
@@ -58,6 +58,26 @@ try {
 process.env.NEXTAUTH_URL = env.APP_URL ?? `http://localhost:${env.PORT}`;
 process.env.NODE_ENV = "production";
 
+const SOURCE_DIRS = ["app", "server", "lib", "components", "public", "prisma"];
+const SOURCE_FILES = ["next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+
+function newestMtime(entry) {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+/** Why a (re)build is needed, or null when the existing build is newer than every source file. */
+function buildStaleness() {
+  if (!existsSync(".next/standalone/server.js") || !existsSync(".next/BUILD_ID")) return "no production build yet";
+  const built = statSync(".next/BUILD_ID").mtimeMs;
+  const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map(newestMtime));
+  return sources > built ? "sources changed since the last build" : null;
+}
+
 async function shutdown(code) {
   if (embeddedDb) await embeddedDb.stop().catch(() => {});
   process.exit(code);
@@ -69,8 +89,9 @@ try {
   if (embedded) {
     await run(process.execPath, ["--import", "tsx", "prisma/seed.ts"], { env: process.env });
   }
-  if (!existsSync(".next/standalone/server.js") || !existsSync(".next/BUILD_ID")) {
-    log("no production build yet — building (first start only)…");
+  const staleness = buildStaleness();
+  if (staleness) {
+    log(`${staleness} — building…`);
     await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: process.env });
   }
 } catch (err) {
