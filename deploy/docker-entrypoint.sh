@@ -1,0 +1,36 @@
+#!/bin/sh
+# Container entrypoint: check the required settings, apply pending database
+# migrations, then exec the given command (by default `node server.js`).
+#
+# Lives next to server.js (the image's /app); every path is relative to this
+# file, so scripts/check-standalone.mjs can run the very same script against
+# an assembled copy of the image layout.
+#
+# SKIP_MIGRATIONS=1 skips the migration step (e.g. when several replicas
+# start at once and a one-off job applies migrations instead).
+set -e
+
+cd "$(dirname "$0")"
+
+fail() {
+  echo "[specline] $1" >&2
+  exit 1
+}
+
+[ -n "$DATABASE_URL" ] || fail "DATABASE_URL is required (postgresql://user:password@host:5432/db)"
+[ -n "$AUTH_SECRET" ] || fail "AUTH_SECRET is required (at least 32 characters, e.g. openssl rand -base64 32)"
+[ "${#AUTH_SECRET}" -ge 32 ] || fail "AUTH_SECRET must be at least 32 characters"
+
+# next-auth builds its callback URLs from NEXTAUTH_URL; derive it like `npm start` does.
+if [ -z "$NEXTAUTH_URL" ]; then
+  NEXTAUTH_URL="${APP_URL:-http://localhost:${PORT:-3000}}"
+  export NEXTAUTH_URL
+fi
+
+if [ "${SKIP_MIGRATIONS:-0}" != "1" ]; then
+  echo "[specline] applying database migrations…"
+  (cd migrator && node scripts/migrate.mjs)
+fi
+
+echo "[specline] starting: $*"
+exec "$@"
