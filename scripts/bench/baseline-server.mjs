@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * The raw baseline for the benchmark: node:http and a pg Pool (10
+ * connections, as the app's adapter) answering each scenario's endpoints at
+ * GET /<scenario>/<endpoint> with the same data as the tRPC procedure,
+ * wrapped the way tRPC wraps it ({"result":{"data":{"json":…}}}). No
+ * session, no router, no ORM: the floor the app is compared with.
+ *
+ * Started by scripts/bench.mjs with DATABASE_URL, PORT, BENCH_SCENARIOS
+ * (comma-separated) and BENCH_STATE (JSON: scenario → seed state).
+ */
+import { createServer } from "node:http";
+
+import pg from "pg";
+
+import { scenarios } from "./scenarios/index.mjs";
+
+const names = (process.env.BENCH_SCENARIOS ?? "").split(",").filter(Boolean);
+const state = JSON.parse(process.env.BENCH_STATE ?? "{}");
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+
+const routes = new Map();
+for (const scenario of scenarios.filter((s) => names.includes(s.name))) {
+  for (const [endpoint, handler] of Object.entries(scenario.baseline ?? {})) {
+    routes.set(`/${scenario.name}/${endpoint}`, () => handler(pool, state[scenario.name]));
+  }
+}
+
+function send(res, status, body) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+const server = createServer(async (req, res) => {
+  const pathname = req.url.split("?")[0];
+  if (pathname === "/health") return send(res, 200, { status: "ok" });
+  const route = routes.get(pathname);
+  if (!route) return send(res, 404, { error: { message: "not found" } });
+  try {
+    send(res, 200, { result: { data: { json: await route() } } });
+  } catch (err) {
+    console.error(err);
+    send(res, 500, { error: { message: "internal error" } });
+  }
+});
+server.keepAliveTimeout = 5000;
+
+server.listen(Number(process.env.PORT), "127.0.0.1", () => {
+  console.log(`baseline listening on 127.0.0.1:${process.env.PORT} (${[...routes.keys()].join(", ")})`);
+});
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    server.close();
+    pool.end().finally(() => process.exit(0));
+  });
+}
