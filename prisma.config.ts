@@ -13,6 +13,7 @@ export default defineConfig({
   async adapter() {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL must be set to run migrations");
-    return new PrismaPg({ connectionString: url });
+    // Let the CLI exit as soon as it is done instead of waiting for idle connections to time out.
+    return new PrismaPg({ connectionString: url, allowExitOnIdle: true, idleTimeoutMillis: 100 });
   },
 });

@@ -13,9 +13,13 @@ async function shippedMigrations(): Promise<string[]> {
 export async function checkReadiness() {
   const started = Date.now();
   try {
-    const applied = await db.$queryRaw<{ migration_name: string }[]>`
-      SELECT migration_name FROM "_prisma_migrations"
-      WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const [probe] = await db.$queryRaw<{ migrated: boolean }[]>`
+      SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS migrated`;
+    const applied = probe?.migrated
+      ? await db.$queryRaw<{ migration_name: string }[]>`
+          SELECT migration_name FROM "_prisma_migrations"
+          WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`
+      : [];
     const appliedNames = new Set(applied.map((r) => r.migration_name));
     const pending = (await shippedMigrations()).filter((m) => !appliedNames.has(m));
     return {

@@ -239,10 +239,14 @@ describe("custom attributes", () => {
       { key: "safety", label: "Safety relevant", type: "boolean" },
       { key: "owner", label: "Owner", type: "text" },
     ],
-  };
+  } as const;
 
   it("validates values on every write against the project's definitions", async () => {
-    await callerFor(cast.admin.id).project.update({ projectKey: cast.key, expectedVersion: 1, settings });
+    await callerFor(cast.admin.id).project.update({
+      projectKey: cast.key,
+      expectedVersion: 1,
+      settings: { requirementAttributes: settings.requirementAttributes.map((d) => ({ ...d, options: "options" in d ? [...d.options] : undefined })) },
+    });
     const ok = await maint.requirement.create({
       projectKey: cast.key,
       title: "Attr",
