@@ -93,6 +93,8 @@ describe("project visibility", () => {
       return keys;
     };
     expect(await keysOf(cast.reporter.id)).toEqual([cast.key]);
+    const [mine] = (await callerFor(cast.reporter.id).project.list({})).items;
+    expect(mine).toMatchObject({ key: cast.key, memberCount: 3, myRole: "REPORTER" });
     expect(await keysOf(cast.nonMember.id)).toEqual([]);
     expect(await keysOf(cast.instanceAdmin.id)).toContain(cast.key);
   });

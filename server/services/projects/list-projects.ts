@@ -22,12 +22,18 @@ export async function listProjects(opts: { user: { id: string; role: InstanceRol
     select: {
       ...projectSelect,
       memberships: { where: { userId: opts.user.id }, select: { role: true } },
-      _count: { select: { memberships: true } },
     },
   });
-  const items = rows.map(({ memberships, _count, ...p }) => ({
+  // Counted for this page only (a relation _count would aggregate every membership of the instance).
+  const counts = await db.membership.groupBy({
+    by: ["projectId"],
+    where: { projectId: { in: rows.slice(0, limit).map((r) => r.id) } },
+    _count: { _all: true },
+  });
+  const countOf = new Map(counts.map((c) => [c.projectId, c._count._all]));
+  const items = rows.map(({ memberships, ...p }) => ({
     ...p,
-    memberCount: _count.memberships,
+    memberCount: countOf.get(p.id) ?? 0,
     myRole: (isAdmin ? "ADMIN" : memberships[0]?.role) as ProjectRole,
   }));
   return toPage(items, limit, (p) => p.key);
