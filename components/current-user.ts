@@ -1,0 +1,24 @@
+import "server-only";
+
+import { TRPCError } from "@trpc/server";
+
+import { getApi } from "@/lib/trpc/server";
+import { getSessionUserId } from "@/server/auth/session";
+
+export type CurrentUser = { id: string; email: string; name: string; role: "ADMIN" | "USER" };
+
+/**
+ * The signed-in user, or null. A session whose user no longer exists counts
+ * as signed out, so the auth pages and the app shell agree and never bounce
+ * between each other.
+ */
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  if (!(await getSessionUserId())) return null;
+  try {
+    const api = await getApi();
+    return await api.user.me();
+  } catch (err) {
+    if (err instanceof TRPCError && err.code === "UNAUTHORIZED") return null;
+    throw err;
+  }
+}

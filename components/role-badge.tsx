@@ -1,0 +1,24 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+
+export type ProjectRole = "REPORTER" | "MAINTAINER" | "ADMIN";
+export type InstanceRole = "ADMIN" | "USER";
+
+export const PROJECT_ROLE_OPTIONS: { value: ProjectRole; label: string; description: string }[] = [
+  { value: "REPORTER", label: "Reporter", description: "Can view the project and report issues" },
+  { value: "MAINTAINER", label: "Maintainer", description: "Can work on requirements and issues" },
+  { value: "ADMIN", label: "Admin", description: "Can manage settings and members" },
+];
+
+const projectRoleTone: Record<ProjectRole, BadgeTone> = { ADMIN: "indigo", MAINTAINER: "green", REPORTER: "neutral" };
+
+export function projectRoleLabel(role: ProjectRole): string {
+  return PROJECT_ROLE_OPTIONS.find((o) => o.value === role)?.label ?? role;
+}
+
+export function ProjectRoleBadge({ role }: { role: ProjectRole }) {
+  return <Badge tone={projectRoleTone[role]}>{projectRoleLabel(role)}</Badge>;
+}
+
+export function InstanceRoleBadge({ role }: { role: InstanceRole }) {
+  return role === "ADMIN" ? <Badge tone="amber">Instance admin</Badge> : <Badge tone="neutral">User</Badge>;
+}

@@ -1,0 +1,58 @@
+/** Reading tRPC client errors: the message to show, the code, per-field messages and extra details. */
+import { TRPCClientError } from "@trpc/client";
+import { z } from "zod";
+
+interface ErrorData {
+  code?: string;
+  zodError?: { fieldErrors?: Record<string, string[] | undefined>; formErrors?: string[] } | null;
+  details?: Record<string, unknown> | null;
+}
+
+function dataOf(err: unknown): ErrorData | undefined {
+  if (err instanceof TRPCClientError) return (err.data ?? undefined) as ErrorData | undefined;
+  return undefined;
+}
+
+export function errorCode(err: unknown): string | undefined {
+  return dataOf(err)?.code;
+}
+
+export function errorDetails(err: unknown): Record<string, unknown> | undefined {
+  return dataOf(err)?.details ?? undefined;
+}
+
+export function errorMessage(err: unknown, fallback = "Something went wrong. Please try again."): string {
+  if (err instanceof TRPCClientError) {
+    const data = dataOf(err);
+    if (data?.code === "INTERNAL_SERVER_ERROR") return fallback;
+    if (data?.zodError) {
+      const first = data.zodError.formErrors?.[0] ?? Object.values(data.zodError.fieldErrors ?? {}).flat()[0];
+      if (first) return first;
+    }
+    if (!data) return "Could not reach the server. Check your connection and try again.";
+    return err.message || fallback;
+  }
+  return fallback;
+}
+
+export type FieldErrors = Record<string, string | undefined>;
+
+/** The first message for each field, from a server validation error. */
+export function serverFieldErrors(err: unknown): FieldErrors {
+  const fieldErrors = dataOf(err)?.zodError?.fieldErrors ?? {};
+  return Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v?.[0]]));
+}
+
+/** Validates with the same schema the server uses, so errors appear before a round trip. */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  values: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const flat = z.flattenError(result.error);
+  const errors: FieldErrors = Object.fromEntries(
+    Object.entries(flat.fieldErrors as Record<string, string[] | undefined>).map(([k, v]) => [k, v?.[0]]),
+  );
+  return { ok: false, errors };
+}
