@@ -1,0 +1,25 @@
+import { redirect } from "next/navigation";
+
+import { getCurrentUser } from "@/components/current-user";
+import { TopBar } from "@/components/shell/top-bar";
+
+export const dynamic = "force-dynamic";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await getCurrentUser();
+  if (!user) redirect("/sign-in");
+  return (
+    <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-zinc-900 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:ring-2 focus:ring-indigo-500 focus:outline-none dark:bg-zinc-900 dark:text-zinc-100"
+      >
+        Skip to content
+      </a>
+      <TopBar user={user} />
+      <main id="main" className="flex-1">
+        {children}
+      </main>
+    </div>
+  );
+}

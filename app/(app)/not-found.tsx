@@ -1,0 +1,5 @@
+import { NotFoundView } from "@/components/status-view";
+
+export default function AppNotFound() {
+  return <NotFoundView />;
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+
+import { AuthCard } from "@/components/auth/auth-card";
+import { safeCallbackUrl } from "@/components/auth/safe-callback";
+import { SignInForm, SignUpLink } from "@/components/auth/sign-in-form";
+import { enabledOAuthProviders } from "@/server/auth/options";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const error = typeof params.error === "string" ? params.error : undefined;
+  return (
+    <AuthCard
+      title="Sign in to Specline"
+      description="Welcome back. Enter your details to continue."
+      footer={<SignUpLink callbackUrl={callbackUrl} />}
+    >
+      <SignInForm providers={enabledOAuthProviders()} callbackUrl={callbackUrl} initialError={error} />
+    </AuthCard>
+  );
+}

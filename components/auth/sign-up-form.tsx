@@ -1,0 +1,122 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { useRef, useState } from "react";
+
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
+import { Input } from "@/components/ui/input";
+import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
+import { PASSWORD_MIN, registerInput } from "@/lib/schemas/auth";
+import { useTRPC } from "@/lib/trpc/react";
+
+import { authLinkClass } from "./auth-card";
+import { type OAuthProvider, OAuthButtons } from "./oauth-buttons";
+import { PasswordInput } from "./password-input";
+import { signInErrorMessage } from "./sign-in-form";
+
+export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvider[]; callbackUrl: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [signingIn, setSigningIn] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const register = useMutation(
+    trpc.auth.register.mutationOptions({
+      onError(err) {
+        if (errorCode(err) === "CONFLICT") {
+          setErrors({ email: err.message });
+          focusFirstInvalid(formRef.current);
+          return;
+        }
+        const fields = serverFieldErrors(err);
+        if (Object.values(fields).some(Boolean)) {
+          setErrors(fields);
+          focusFirstInvalid(formRef.current);
+        } else setFormError(errorMessage(err));
+      },
+      async onSuccess() {
+        setSigningIn(true);
+        const res = await signIn("credentials", { email: values.email.trim(), password: values.password, redirect: false });
+        if (!res || res.error) {
+          // The account exists; send them to sign in rather than leave them stuck here.
+          setSigningIn(false);
+          setFormError(`Your account was created, but signing in failed: ${signInErrorMessage(res?.error ?? "")}`);
+          return;
+        }
+        router.replace(callbackUrl);
+        router.refresh();
+      },
+    }),
+  );
+
+  const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+    if (errors[key]) setErrors((prev) => ({ ...prev, [key]: undefined }));
+  };
+
+  function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setFormError(null);
+    const checked = validate(registerInput, values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      focusFirstInvalid(e.currentTarget);
+      return;
+    }
+    setErrors({});
+    register.mutate(checked.data);
+  }
+
+  return (
+    <>
+      <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
+        {formError ? <Alert>{formError}</Alert> : null}
+        <Field id="name" label="Full name" error={errors.name}>
+          <Input name="name" autoComplete="name" autoFocus value={values.name} onChange={set("name")} placeholder="Ada Lovelace" />
+        </Field>
+        <Field id="email" label="Work email" error={errors.email}>
+          <Input
+            type="email"
+            name="email"
+            autoComplete="email"
+            value={values.email}
+            onChange={set("email")}
+            placeholder="you@company.com"
+          />
+        </Field>
+        <Field
+          id="password"
+          label="Password"
+          error={errors.password}
+          hint={`At least ${PASSWORD_MIN} characters. Avoid common or repetitive passwords.`}
+        >
+          <PasswordInput name="password" autoComplete="new-password" value={values.password} onChange={set("password")} />
+        </Field>
+        <Button type="submit" variant="primary" className="w-full" loading={register.isPending || signingIn}>
+          Create account
+        </Button>
+      </form>
+      <OAuthButtons providers={providers} callbackUrl={callbackUrl} />
+    </>
+  );
+}
+
+export function SignInLink({ callbackUrl }: { callbackUrl: string }) {
+  const href = callbackUrl === "/projects" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+  return (
+    <>
+      Already have an account?{" "}
+      <Link href={href} className={authLinkClass}>
+        Sign in
+      </Link>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+import { Logo } from "@/components/logo";
+import { cn, focusRing } from "@/components/ui/cn";
+
+import { UserMenu, type UserMenuUser } from "./user-menu";
+
+export function TopBar({ user }: { user: UserMenuUser }) {
+  const pathname = usePathname();
+  const links = [
+    { href: "/projects", label: "Projects" },
+    ...(user.role === "ADMIN" ? [{ href: "/admin", label: "Admin" }] : []),
+  ];
+  return (
+    <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/85 backdrop-blur supports-[backdrop-filter]:bg-white/75 dark:border-zinc-800 dark:bg-zinc-950/85 dark:supports-[backdrop-filter]:bg-zinc-950/70">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6 sm:px-6">
+        <Link href="/projects" className={cn("rounded-md", focusRing)} aria-label="Specline home">
+          <Logo />
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-1">
+          {links.map((l) => {
+            const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
+            return (
+              <Link
+                key={l.href}
+                href={l.href}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
+                  focusRing,
+                  active
+                    ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                    : "text-zinc-600 hover:bg-zinc-100/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100",
+                )}
+              >
+                {l.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="ml-auto">
+          <UserMenu user={user} />
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+import { signOut } from "next-auth/react";
+import { useEffect, useId, useRef, useState } from "react";
+
+import { Avatar } from "@/components/avatar";
+import { ChevronDownIcon, LogOutIcon } from "@/components/icons";
+import { InstanceRoleBadge } from "@/components/role-badge";
+import { cn, focusRing } from "@/components/ui/cn";
+
+export interface UserMenuUser {
+  id: string;
+  name: string;
+  email: string;
+  role: "ADMIN" | "USER";
+}
+
+/**
+ * The account menu, following the WAI-ARIA menu button pattern: Enter, Space
+ * or ArrowDown open it and focus the first item; arrows move; Escape closes
+ * and returns focus to the button.
+ */
+export function UserMenu({ user }: { user: UserMenuUser }) {
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+  const buttonId = useId();
+
+  const items = () => Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+
+  useEffect(() => {
+    if (!open) return;
+    items()[0]?.focus();
+    const onPointerDown = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", onPointerDown);
+    return () => document.removeEventListener("pointerdown", onPointerDown);
+  }, [open]);
+
+  function close(focusButton = true) {
+    setOpen(false);
+    if (focusButton) buttonRef.current?.focus();
+  }
+
+  function onMenuKeyDown(e: React.KeyboardEvent) {
+    const list = items();
+    const index = list.indexOf(document.activeElement as HTMLElement);
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      list[(index + 1) % list.length]?.focus();
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      list[(index - 1 + list.length) % list.length]?.focus();
+    } else if (e.key === "Home") {
+      e.preventDefault();
+      list[0]?.focus();
+    } else if (e.key === "End") {
+      e.preventDefault();
+      list[list.length - 1]?.focus();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      close();
+    } else if (e.key === "Tab") {
+      close(false);
+    }
+  }
+
+  return (
+    <div className="relative">
+      <button
+        ref={buttonRef}
+        id={buttonId}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        aria-label={`Account menu for ${user.name}`}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            e.preventDefault();
+            setOpen(true);
+          }
+        }}
+        className={cn(
+          "flex items-center gap-2 rounded-full py-0.5 pr-2 pl-0.5 text-sm text-zinc-700 transition-colors hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+          focusRing,
+          open && "bg-zinc-100 dark:bg-zinc-800",
+        )}
+      >
+        <Avatar name={user.name} email={user.email} seed={user.id} />
+        <span className="hidden max-w-40 truncate font-medium sm:inline">{user.name}</span>
+        <ChevronDownIcon className="size-3.5 text-zinc-500 dark:text-zinc-400" />
+      </button>
+      {open ? (
+        <div
+          ref={menuRef}
+          id={menuId}
+          role="menu"
+          aria-labelledby={buttonId}
+          onKeyDown={onMenuKeyDown}
+          className="absolute right-0 z-40 mt-2 w-72 origin-top-right rounded-lg border border-zinc-200 bg-white p-1 shadow-lg shadow-zinc-950/10 dark:border-zinc-800 dark:bg-zinc-900 dark:shadow-black/40"
+        >
+          <div className="flex items-start gap-3 px-3 pt-2.5 pb-3">
+            <Avatar name={user.name} email={user.email} seed={user.id} />
+            <div className="min-w-0 flex-1">
+              <p className="truncate text-sm font-medium text-zinc-900 dark:text-zinc-50">{user.name}</p>
+              <p className="truncate text-[13px] text-zinc-600 dark:text-zinc-400">{user.email}</p>
+              <div className="mt-1.5">
+                <InstanceRoleBadge role={user.role} />
+              </div>
+            </div>
+          </div>
+          <div role="separator" className="-mx-1 my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => {
+              setOpen(false);
+              void signOut({ callbackUrl: "/sign-in" });
+            }}
+            className="flex w-full items-center gap-2 rounded-md px-3 py-2 text-left text-sm text-zinc-700 outline-none hover:bg-zinc-100 focus:bg-zinc-100 focus:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:focus:bg-zinc-800 dark:focus:text-zinc-50"
+          >
+            <LogOutIcon className="size-4 text-zinc-500 dark:text-zinc-400" />
+            Sign out
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
