@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+
+import { getCurrentUser } from "@/components/current-user";
+import { getProjectForRoute } from "@/components/project/project-data";
+import { ArchiveSection } from "@/components/settings/archive-section";
+import { MembersSection } from "@/components/settings/members-section";
+import { ProjectDetailsForm } from "@/components/settings/project-details-form";
+import { ForbiddenView } from "@/components/status-view";
+import { getApi } from "@/lib/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ key: string }> }): Promise<Metadata> {
+  const { key } = await params;
+  return { title: `Settings · ${key.toUpperCase()}` };
+}
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ key: string }> }) {
+  const { key } = await params;
+  const project = await getProjectForRoute(key);
+  if (project.myRole !== "ADMIN") {
+    return (
+      <ForbiddenView
+        title="Project admins only"
+        description="Only project admins can change settings and members. Ask an admin of this project if you need something changed."
+      />
+    );
+  }
+  const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
+  const members = await api.project.members.list({ projectKey: project.key, limit: 100 });
+  const archived = Boolean(project.archivedAt);
+
+  return (
+    <div className="space-y-8">
+      <ProjectDetailsForm
+        project={{ key: project.key, name: project.name, description: project.description, version: project.version }}
+        archived={archived}
+      />
+      <MembersSection projectKey={project.key} currentUserId={me?.id ?? ""} initialMembers={members} archived={archived} />
+      <ArchiveSection projectKey={project.key} projectName={project.name} archived={archived} />
+    </div>
+  );
+}

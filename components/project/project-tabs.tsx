@@ -1,0 +1,35 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+import { cn, focusRing } from "@/components/ui/cn";
+
+export function ProjectTabs({ projectKey, canManage }: { projectKey: string; canManage: boolean }) {
+  const pathname = usePathname();
+  const base = `/projects/${projectKey}`;
+  const tabs = [
+    { href: base, label: "Overview", active: pathname === base },
+    ...(canManage ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }] : []),
+  ];
+  return (
+    <nav aria-label="Project" className="-mb-px flex gap-5">
+      {tabs.map((t) => (
+        <Link
+          key={t.href}
+          href={t.href}
+          aria-current={t.active ? "page" : undefined}
+          className={cn(
+            "rounded-t-sm border-b-2 px-0.5 pt-1 pb-2.5 text-sm font-medium transition-colors",
+            focusRing,
+            "focus-visible:ring-offset-0",
+            t.active
+              ? "border-indigo-600 text-zinc-900 dark:border-indigo-400 dark:text-zinc-50"
+              : "border-transparent text-zinc-600 hover:border-zinc-300 hover:text-zinc-900 dark:text-zinc-400 dark:hover:border-zinc-600 dark:hover:text-zinc-100",
+          )}
+        >
+          {t.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
