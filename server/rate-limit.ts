@@ -18,7 +18,10 @@ export interface LimitResult {
 }
 
 export interface Limiter {
+  /** Counts one call and says whether it is within the limit. */
   limit(identifier: string): Promise<LimitResult>;
+  /** Calls left in the current window, without counting one. */
+  getRemaining(identifier: string): Promise<{ remaining: number }>;
 }
 
 /** The subset of the Upstash client the rate limiter calls, implemented with ioredis. */
@@ -57,6 +60,12 @@ class MemoryLimiter implements Limiter {
     this.hits.set(identifier, recent);
     if (this.hits.size > 50_000) this.sweep(now);
     return { success, remaining: Math.max(0, this.tokens - recent.length), reset: (recent[0] ?? now) + this.windowMs };
+  }
+
+  async getRemaining(identifier: string): Promise<{ remaining: number }> {
+    const now = Date.now();
+    const recent = (this.hits.get(identifier) ?? []).filter((t) => t > now - this.windowMs);
+    return { remaining: Math.max(0, this.tokens - recent.length) };
   }
 
   private sweep(now: number) {

@@ -29,14 +29,14 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const env = getEnv();
-  // Per account (stops guessing one password) and, more loosely, per client
-  // address (stops spraying many accounts from one place).
+  // Failed attempts are counted per account (stops guessing one password) and,
+  // more loosely, per client address (stops spraying many accounts); successful
+  // sign-ins cost nothing.
   const window = env.LOGIN_WINDOW_SECONDS;
-  const [byAccount, byIp] = await Promise.all([
-    getLimiter("login-account", { tokens: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window }).limit(email),
-    getLimiter("login-ip", { tokens: env.LOGIN_MAX_ATTEMPTS * 10, windowSeconds: window }).limit(ip),
-  ]);
-  if (!byAccount.success || !byIp.success) throw new LoginThrottledError();
+  const byAccount = getLimiter("login-account", { tokens: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window });
+  const byIp = getLimiter("login-ip", { tokens: env.LOGIN_MAX_ATTEMPTS * 10, windowSeconds: window });
+  const [accountLeft, ipLeft] = await Promise.all([byAccount.getRemaining(email), byIp.getRemaining(ip)]);
+  if (accountLeft.remaining <= 0 || ipLeft.remaining <= 0) throw new LoginThrottledError();
 
   const user = await db.user.findUnique({
     where: { email },
@@ -44,7 +44,10 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
-  if (!user || !user.passwordHash || !ok) return null;
+  if (!user || !user.passwordHash || !ok) {
+    await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
+    return null;
+  }
   return { id: user.id, email: user.email, name: user.name };
 }
 

@@ -23,7 +23,10 @@ describe.runIf(redisUrl)("Redis-backed limiter", () => {
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await limiter.limit("client-a"));
     expect(results.map((r) => r.success)).toEqual([true, true, true, false, false]);
+    expect(await limiter.getRemaining("client-a")).toMatchObject({ remaining: 0 });
+    expect(await limiter.getRemaining("client-b")).toMatchObject({ remaining: 3 });
     expect((await limiter.limit("client-b")).success).toBe(true);
+    expect(await limiter.getRemaining("client-b")).toMatchObject({ remaining: 2 });
 
     const { getRedis } = await import("@/server/redis");
     const keys = await getRedis()!.keys(`specline:rl:${name}*`);
@@ -42,6 +45,8 @@ describe("in-process limiter (embedded mode)", () => {
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push((await limiter.limit("x")).success);
     expect(outcomes).toEqual([true, true, false]);
+    expect(await limiter.getRemaining("x")).toEqual({ remaining: 0 });
+    expect(await limiter.getRemaining("fresh")).toEqual({ remaining: 2 });
     expect((await limiter.limit("y")).success).toBe(true);
     if (saved) process.env.REDIS_URL = saved;
   });
