@@ -2,6 +2,7 @@
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
+import { issueRouter } from "@/server/api/routers/issue";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
 import { userRouter } from "@/server/api/routers/user";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   project: projectRouter,
   requirement: requirementRouter,
   baseline: baselineRouter,
+  issue: issueRouter,
   audit: auditRouter,
 });
 

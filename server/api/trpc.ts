@@ -133,8 +133,8 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
 const projectAddress = z.union([
   z.object({ projectKey: projectKeySchema }),
   z
-    .object({ key: z.string().regex(/^[A-Z]{2,10}-[1-9]\d{0,8}$/, "Keys look like PAY-12") })
-    .transform((v) => ({ projectKey: v.key.slice(0, v.key.lastIndexOf("-")) })),
+    .object({ key: z.string().regex(/^[A-Z]{2,10}-(I-)?[1-9]\d{0,8}$/, "Keys look like PAY-12 or PAY-I-7") })
+    .transform((v) => ({ projectKey: v.key.slice(0, v.key.indexOf("-")) })),
 ]);
 
 /**

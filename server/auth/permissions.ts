@@ -17,6 +17,13 @@ export const PROJECT_PERMISSIONS = [
   "requirement:edit",
   "baseline:read",
   "baseline:create",
+  "issue:create",
+  /** Read issues one reported or is assigned to. */
+  "issue:readOwn",
+  /** Read every issue of the project. */
+  "issue:readAll",
+  "issue:triage",
+  "comment:create",
 ] as const;
 
 export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
@@ -29,8 +36,17 @@ const REPORTER: readonly ProjectPermission[] = [
   "requirement:read",
   "requirement:propose",
   "baseline:read",
+  "issue:create",
+  "issue:readOwn",
+  "comment:create",
 ];
-const MAINTAINER: readonly ProjectPermission[] = [...REPORTER, "requirement:edit", "baseline:create"];
+const MAINTAINER: readonly ProjectPermission[] = [
+  ...REPORTER,
+  "requirement:edit",
+  "baseline:create",
+  "issue:readAll",
+  "issue:triage",
+];
 const ADMIN: readonly ProjectPermission[] = [
   ...MAINTAINER,
   "project:update",

@@ -26,11 +26,15 @@ type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & {
   target: { id: string };
   requirementKey: string;
   baselineId: string;
+  /** Reported by the project admin: a reporter must not see it. */
+  adminIssueKey: string;
+  /** Reported by the reporter: every member sees it. */
+  reporterIssueKey: string;
 };
 
 interface Row {
-  /** Builds a valid input; called once per actor so mutations never collide. */
-  input: (f: Fixture) => Promise<unknown> | unknown;
+  /** Builds a valid input; called once per actor (with the actor's id) so mutations never collide. */
+  input: (f: Fixture, actorId: string | null) => Promise<unknown> | unknown;
   expect: Record<ActorName, Outcome>;
 }
 
@@ -60,6 +64,8 @@ const projectMembers: Record<ActorName, Outcome> = {
   instanceAdmin: "ok",
 };
 const projectMaintainers: Record<ActorName, Outcome> = { ...projectMembers, reporter: "FORBIDDEN" };
+/** Members who may see an issue the reporter did not report and is not assigned to. */
+const notTheReporters: Record<ActorName, Outcome> = { ...projectMembers, reporter: "NOT_FOUND" };
 const projectAdmins: Record<ActorName, Outcome> = {
   ...projectMembers,
   reporter: "FORBIDDEN",
@@ -132,7 +138,44 @@ export const MATRIX: Record<string, Row> = {
   "baseline.create": { input: (f) => ({ projectKey: f.key, name: `B ${uniqueEmail()}` }), expect: projectMaintainers },
   "baseline.compare": { input: (f) => ({ projectKey: f.key, from: f.baselineId, to: "HEAD" }), expect: projectMembers },
   "baseline.export": { input: (f) => ({ projectKey: f.key, id: f.baselineId, format: "markdown" }), expect: projectMembers },
+
+  "issue.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "issue.byKey": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.create": { input: (f) => ({ projectKey: f.key, title: "Crash on save" }), expect: projectMembers },
+  "issue.update": {
+    input: (f) => ({ key: f.adminIssueKey, expectedVersion: 1, title: "Admin issue" }),
+    expect: notTheReporters,
+  },
+  "issue.transition": {
+    input: async (f) => ({ key: await adminIssue(f), expectedVersion: 1, to: "TRIAGED" }),
+    expect: projectMaintainers,
+  },
+  "issue.assign": {
+    input: async (f) => ({ key: await adminIssue(f), expectedVersion: 1, assigneeId: f.maintainer.id }),
+    expect: projectMaintainers,
+  },
+  "issue.comments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.comments.add": { input: (f) => ({ key: f.reporterIssueKey, body: "Seen it too" }), expect: projectMembers },
+  "issue.comments.edit": {
+    input: async (f, actorId) => ({ key: f.reporterIssueKey, commentId: await commentBy(f, actorId), body: "Edited" }),
+    expect: projectMembers,
+  },
+  "issue.comments.delete": {
+    input: async (f, actorId) => ({ key: f.reporterIssueKey, commentId: await commentBy(f, actorId) }),
+    expect: projectMembers,
+  },
 };
+
+async function adminIssue(f: Fixture): Promise<string> {
+  return (await callerFor(f.admin.id).issue.create({ projectKey: f.key, title: "Needs triage" })).key;
+}
+
+/** A comment on the reporter's issue written by the acting user (or by the admin for outsiders). */
+async function commentBy(f: Fixture, actorId: string | null): Promise<string> {
+  const members = [f.reporter.id, f.maintainer.id, f.admin.id, f.instanceAdmin.id];
+  const author = actorId && members.includes(actorId) ? actorId : f.admin.id;
+  return (await callerFor(author).issue.comments.add({ key: f.reporterIssueKey, body: "Original" })).id;
+}
 
 async function reporterDraft(f: Fixture): Promise<string> {
   const created = await callerFor(f.reporter.id).requirement.create({ projectKey: f.key, title: "Reporter draft" });
@@ -153,7 +196,16 @@ beforeAll(async () => {
   const admin = callerFor(cast.admin.id);
   const requirement = await admin.requirement.create({ projectKey: cast.key, title: "Shared requirement" });
   const baseline = await admin.baseline.create({ projectKey: cast.key, name: "Matrix baseline" });
-  fixture = { ...cast, target: await createUser(), requirementKey: requirement.key, baselineId: baseline.id };
+  const adminIssue = await admin.issue.create({ projectKey: cast.key, title: "Admin issue" });
+  const reporterIssue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Reporter issue" });
+  fixture = {
+    ...cast,
+    target: await createUser(),
+    requirementKey: requirement.key,
+    baselineId: baseline.id,
+    adminIssueKey: adminIssue.key,
+    reporterIssueKey: reporterIssue.key,
+  };
   actorIds.anonymous = null;
   actorIds.nonMember = cast.nonMember.id;
   actorIds.reporter = cast.reporter.id;
@@ -172,7 +224,7 @@ describe("permission matrix", () => {
     for (const actor of ACTORS) {
       const expected = row.expect[actor];
       it(`${path} as ${actor} → ${expected}`, async () => {
-        const call = procedureAt(callerFor(actorIds[actor]), path)(await row.input(fixture));
+        const call = procedureAt(callerFor(actorIds[actor]), path)(await row.input(fixture, actorIds[actor]));
         if (expected === "ok") await expect(call).resolves.toBeDefined();
         else await expectTRPCError(call, expected);
       });

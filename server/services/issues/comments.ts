@@ -1,0 +1,124 @@
+/**
+ * Comments on issues, in Markdown, with @mentions resolved to project
+ * members and stored so notifications can use them. Anyone who can see the
+ * issue may comment; authors edit and delete their own comments.
+ */
+import type { CommentListInput } from "@/lib/schemas/issue";
+import { parseMentions } from "@/lib/schemas/issue";
+import type { Tx } from "@/server/db";
+import { db } from "@/server/db";
+import { AppError, forbidden } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+
+import { findVisibleIssueOrThrow, type IssueScope } from "./issue-access";
+
+type Scoped = IssueScope & { actor: Actor };
+
+const commentSelect = {
+  id: true,
+  body: true,
+  mentions: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+  author: { select: { id: true, name: true, email: true } },
+} as const;
+
+async function resolveMentions(tx: Tx, projectId: string, body: string): Promise<string[]> {
+  const emails = parseMentions(body);
+  if (emails.length === 0) return [];
+  const members = await tx.membership.findMany({
+    where: { projectId, user: { email: { in: emails } } },
+    select: { userId: true },
+  });
+  return members.map((m) => m.userId);
+}
+
+export async function listComments(opts: IssueScope & { input: CommentListInput }) {
+  const issue = await findVisibleIssueOrThrow(opts, opts.input.key);
+  const c = decodeCursor(opts.input.cursor, 2);
+  const rows = await db.comment.findMany({
+    where: {
+      issueId: issue.id,
+      ...(c
+        ? { OR: [{ createdAt: { gt: new Date(String(c[0])) } }, { createdAt: new Date(String(c[0])), id: { gt: String(c[1]) } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: opts.input.limit + 1,
+    select: commentSelect,
+  });
+  // Deleted comments keep their place in the thread but not their text.
+  const items = rows.map((r) => (r.deletedAt ? { ...r, body: "", mentions: [] } : r));
+  return toPage(items, opts.input.limit, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
+}
+
+export async function addComment(opts: Scoped & { key: string; body: string }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
+    const mentions = await resolveMentions(tx, opts.projectId, opts.body);
+    const comment = await tx.comment.create({
+      data: { issueId: issue.id, authorId: opts.userId, body: opts.body, mentions },
+      select: commentSelect,
+    });
+    record({
+      action: "issue.commented",
+      entityType: "Comment",
+      entityId: comment.id,
+      projectId: opts.projectId,
+      after: comment,
+      data: { issueKey: issue.key, mentions },
+    });
+    return comment;
+  });
+}
+
+async function ownCommentOrThrow(tx: Tx, issueId: string, commentId: string, userId: string) {
+  const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { ...commentSelect, issueId: true } });
+  if (!comment || comment.issueId !== issueId || comment.deletedAt) throw new AppError("NOT_FOUND", "Comment not found");
+  if (comment.author?.id !== userId) throw forbidden("You can only change your own comments");
+  return comment;
+}
+
+export async function editComment(opts: Scoped & { key: string; commentId: string; body: string }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
+    const before = await ownCommentOrThrow(tx, issue.id, opts.commentId, opts.userId);
+    if (before.body === opts.body) return before;
+    const mentions = await resolveMentions(tx, opts.projectId, opts.body);
+    const after = await tx.comment.update({
+      where: { id: before.id },
+      data: { body: opts.body, mentions, editedAt: new Date() },
+      select: commentSelect,
+    });
+    const newMentions = mentions.filter((m) => !before.mentions.includes(m));
+    record({
+      action: "issue.comment_edited",
+      entityType: "Comment",
+      entityId: after.id,
+      projectId: opts.projectId,
+      before,
+      after,
+      data: { issueKey: issue.key, mentions: newMentions },
+    });
+    return after;
+  });
+}
+
+export async function deleteComment(opts: Scoped & { key: string; commentId: string }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
+    const before = await ownCommentOrThrow(tx, issue.id, opts.commentId, opts.userId);
+    await tx.comment.update({ where: { id: before.id }, data: { deletedAt: new Date() } });
+    record({
+      action: "issue.comment_deleted",
+      entityType: "Comment",
+      entityId: before.id,
+      projectId: opts.projectId,
+      before,
+      data: { issueKey: issue.key },
+    });
+    return { deleted: true as const, commentId: before.id };
+  });
+}

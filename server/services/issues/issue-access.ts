@@ -1,0 +1,55 @@
+/**
+ * Object-level access to issues: maintainers and admins see every issue of
+ * their project; reporters only the ones they reported or are assigned to.
+ * Every issue query goes through `visibleIssuesWhere`, so an issue a caller
+ * may not see is indistinguishable from one that does not exist.
+ */
+import type { Prisma, ProjectRole } from "@prisma/client";
+
+import { roleHas } from "@/server/auth/permissions";
+import type { Tx } from "@/server/db";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+
+export interface IssueScope {
+  projectId: string;
+  userId: string;
+  role: ProjectRole;
+}
+
+export function visibleIssuesWhere(scope: IssueScope): Prisma.IssueWhereInput {
+  const base: Prisma.IssueWhereInput = { projectId: scope.projectId };
+  if (roleHas(scope.role, "issue:readAll")) return base;
+  return { ...base, OR: [{ reporterId: scope.userId }, { assigneeId: scope.userId }] };
+}
+
+export const issueSelect = {
+  id: true,
+  projectId: true,
+  number: true,
+  key: true,
+  version: true,
+  title: true,
+  description: true,
+  severity: true,
+  status: true,
+  labels: true,
+  closedAt: true,
+  createdAt: true,
+  updatedAt: true,
+  reporter: { select: { id: true, name: true, email: true } },
+  assignee: { select: { id: true, name: true, email: true } },
+} satisfies Prisma.IssueSelect;
+
+export type IssueRow = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;
+
+export function presentIssue(row: IssueRow) {
+  const { projectId: _p, ...rest } = row;
+  return rest;
+}
+
+export async function findVisibleIssueOrThrow(scope: IssueScope, key: string, client: Tx | typeof db = db): Promise<IssueRow> {
+  const row = await client.issue.findFirst({ where: { ...visibleIssuesWhere(scope), key }, select: issueSelect });
+  if (!row) throw new AppError("NOT_FOUND", `Issue ${key} not found`);
+  return row;
+}

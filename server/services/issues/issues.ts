@@ -1,0 +1,224 @@
+/** Issues: create, read with object-level visibility, update, triage workflow and assignment. */
+import type { Prisma } from "@prisma/client";
+
+import { sameValue } from "@/lib/diff";
+import {
+  ISSUE_TRANSITIONS,
+  type IssueAssignInput,
+  type IssueCreateInput,
+  type IssueListInput,
+  type IssueTransitionInput,
+  type IssueUpdateInput,
+} from "@/lib/schemas/issue";
+import { roleHas } from "@/server/auth/permissions";
+import type { Tx } from "@/server/db";
+import { db } from "@/server/db";
+import { AppError, conflict, forbidden } from "@/server/errors";
+import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
+import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+
+import { findVisibleIssueOrThrow, type IssueRow, type IssueScope, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
+
+type Scoped = IssueScope & { actor: Actor };
+
+export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
+  const { input } = opts;
+  return applyChange(opts.actor, async (tx, record) => {
+    const project = await tx.project.update({
+      where: { id: opts.projectId },
+      data: { issueCounter: { increment: 1 } },
+      select: { key: true, issueCounter: true },
+    });
+    const issue = await tx.issue.create({
+      data: {
+        projectId: opts.projectId,
+        number: project.issueCounter,
+        key: `${project.key}-I-${project.issueCounter}`,
+        title: input.title,
+        description: input.description,
+        severity: input.severity,
+        labels: input.labels,
+        reporterId: opts.userId,
+      },
+      select: issueSelect,
+    });
+    const presented = presentIssue(issue);
+    record({
+      action: "issue.created",
+      entityType: "Issue",
+      entityId: issue.id,
+      projectId: opts.projectId,
+      after: presented,
+      data: { key: issue.key },
+    });
+    return presented;
+  });
+}
+
+const SEVERITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 } as const;
+
+export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
+  const { input } = opts;
+  const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(opts)] };
+  const and = where.AND as Prisma.IssueWhereInput[];
+  if (input.status?.length) and.push({ status: { in: input.status } });
+  if (input.severity?.length) and.push({ severity: { in: input.severity } });
+  if (input.label) and.push({ labels: { has: input.label } });
+  if (input.assigneeId !== undefined) and.push({ assigneeId: input.assigneeId });
+  if (input.reporterId) and.push({ reporterId: input.reporterId });
+  if (input.q) {
+    and.push({
+      OR: [
+        { key: { equals: input.q.toUpperCase() } },
+        { title: { contains: input.q, mode: "insensitive" } },
+        { description: { contains: input.q, mode: "insensitive" } },
+      ],
+    });
+  }
+  const dir = input.order;
+  const cmp = dir === "asc" ? "gt" : "lt";
+  let orderBy: Prisma.IssueOrderByWithRelationInput[];
+  let cursorOf: (i: IssueRow) => string;
+  if (input.sort === "key") {
+    orderBy = [{ number: dir }];
+    const c = decodeCursor(input.cursor, 1);
+    if (c) and.push({ number: { [cmp]: Number(c[0]) } });
+    cursorOf = (i) => encodeCursor([i.number]);
+  } else if (input.sort === "severity") {
+    // Enum order is LOW < MEDIUM < HIGH < CRITICAL, so the database sorts by rank.
+    orderBy = [{ severity: dir }, { number: dir }];
+    const c = decodeCursor(input.cursor, 2);
+    if (c) {
+      const sev = String(c[0]) as keyof typeof SEVERITY_RANK;
+      const beyond = Object.keys(SEVERITY_RANK).filter((s) =>
+        dir === "asc" ? SEVERITY_RANK[s as keyof typeof SEVERITY_RANK] > SEVERITY_RANK[sev] : SEVERITY_RANK[s as keyof typeof SEVERITY_RANK] < SEVERITY_RANK[sev],
+      ) as (keyof typeof SEVERITY_RANK)[];
+      and.push({ OR: [{ severity: { in: beyond } }, { severity: sev, number: { [cmp]: Number(c[1]) } }] });
+    }
+    cursorOf = (i) => encodeCursor([i.severity, i.number]);
+  } else {
+    orderBy = [{ updatedAt: dir }, { id: dir }];
+    const c = decodeCursor(input.cursor, 2);
+    if (c) {
+      const at = new Date(String(c[0]));
+      and.push({ OR: [{ updatedAt: { [cmp]: at } }, { updatedAt: at, id: { [cmp]: String(c[1]) } }] });
+    }
+    cursorOf = (i) => encodeCursor([i.updatedAt.toISOString(), i.id]);
+  }
+  const rows = await db.issue.findMany({ where, orderBy, take: input.limit + 1, select: issueSelect });
+  const page = toPage(rows, input.limit, cursorOf);
+  return { items: page.items.map(presentIssue), nextCursor: page.nextCursor };
+}
+
+export async function getIssueOrThrow(opts: IssueScope & { key: string }) {
+  return presentIssue(await findVisibleIssueOrThrow(opts, opts.key));
+}
+
+function staleIssue(current: IssueRow) {
+  return conflict(`${current.key} was changed by someone else (now at version ${current.version})`, {
+    currentVersion: current.version,
+    current: presentIssue(current),
+  });
+}
+
+/** Compare-and-set on the issue's version, then the audit/outbox record. */
+async function commitIssue(
+  tx: Tx,
+  record: RecordChange,
+  current: IssueRow,
+  expectedVersion: number,
+  data: Prisma.IssueUncheckedUpdateManyInput,
+  action: string,
+  extra: Record<string, unknown> = {},
+) {
+  if (current.version !== expectedVersion) throw staleIssue(current);
+  const { count } = await tx.issue.updateMany({
+    where: { id: current.id, version: expectedVersion },
+    data: { ...data, version: { increment: 1 }, updatedAt: new Date() },
+  });
+  if (count !== 1) {
+    const latest = await tx.issue.findUniqueOrThrow({ where: { id: current.id }, select: issueSelect });
+    throw conflict(`${current.key} was changed by someone else`, { currentVersion: latest.version, current: presentIssue(latest) });
+  }
+  const after = await tx.issue.findUniqueOrThrow({ where: { id: current.id }, select: issueSelect });
+  record({
+    action,
+    entityType: "Issue",
+    entityId: after.id,
+    projectId: after.projectId,
+    before: presentIssue(current),
+    after: presentIssue(after),
+    data: { key: after.key, ...extra },
+  });
+  return presentIssue(after);
+}
+
+/**
+ * Reporters may edit the text and severity of their own issues while OPEN;
+ * maintainers and admins may edit any issue, labels included.
+ */
+export async function updateIssue(opts: Scoped & { input: IssueUpdateInput }) {
+  const { input } = opts;
+  return applyChange(opts.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+    const triager = roleHas(opts.role, "issue:triage");
+    if (!triager) {
+      if (current.reporter?.id !== opts.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
+      if (current.status !== "OPEN") throw forbidden("Reporters can edit their issues only while they are open");
+      if (input.labels !== undefined) throw forbidden("Only maintainers can change labels");
+    }
+    const next = {
+      title: input.title ?? current.title,
+      description: input.description ?? current.description,
+      severity: input.severity ?? current.severity,
+      labels: input.labels ?? current.labels,
+    };
+    const before = { title: current.title, description: current.description, severity: current.severity, labels: current.labels };
+    if (current.version === input.expectedVersion && sameValue(next, before)) return presentIssue(current);
+    return commitIssue(tx, record, current, input.expectedVersion, next, "issue.updated");
+  });
+}
+
+export async function transitionIssue(opts: Scoped & { input: IssueTransitionInput }) {
+  const { input } = opts;
+  return applyChange(opts.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+    if (current.version !== input.expectedVersion) throw staleIssue(current);
+    const allowed = ISSUE_TRANSITIONS[current.status];
+    if (!allowed.includes(input.to)) {
+      throw new AppError("BAD_REQUEST", `${current.key} cannot go from ${current.status} to ${input.to}; allowed: ${allowed.join(", ")}`, {
+        from: current.status,
+        to: input.to,
+        allowed,
+      });
+    }
+    const closing = input.to === "DONE" || input.to === "WONT_FIX";
+    return commitIssue(
+      tx,
+      record,
+      current,
+      input.expectedVersion,
+      { status: input.to, closedAt: closing ? new Date() : null },
+      "issue.status_changed",
+      { from: current.status, to: input.to },
+    );
+  });
+}
+
+export async function assignIssue(opts: Scoped & { input: IssueAssignInput }) {
+  const { input } = opts;
+  return applyChange(opts.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+    if (input.assigneeId) {
+      const member = await tx.membership.findUnique({
+        where: { projectId_userId: { projectId: opts.projectId, userId: input.assigneeId } },
+        select: { id: true },
+      });
+      if (!member) throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", { assigneeId: input.assigneeId });
+    }
+    if (current.version === input.expectedVersion && (current.assignee?.id ?? null) === input.assigneeId) return presentIssue(current);
+    return commitIssue(tx, record, current, input.expectedVersion, { assigneeId: input.assigneeId }, "issue.assigned", {
+      assigneeId: input.assigneeId,
+    });
+  });
+}
