@@ -16,11 +16,14 @@
  *      (scripts/bench/baseline-server.mjs), checks that app and baseline
  *      answer 200 with the same data, then drives each with autocannon:
  *      warm-up, then a measured run at fixed concurrency and duration.
+ *      Then times the scenario's one-shot operations (scripts/bench/lib/oneshot.mjs):
+ *      each sent a fixed number of times, one at a time, alternating app
+ *      and baseline.
  *   5. Prints a table per scenario, writes bench-results/<scenario>.json,
  *      stops every process it started and drops its database.
  * Exits 1 when any request failed (non-2xx, error or timeout).
  *
- * Usage: node scripts/bench.mjs [scenario[/endpoint]…] | --list
+ * Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…] | --list
  * Env:   BENCH_CONNECTIONS (8), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
  *        BENCH_DATABASE_URL, BENCH_PG_ADMIN_URL or PG_ADMIN_URL
  *        (postgresql://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (app
@@ -37,11 +40,12 @@ import { fileURLToPath } from "node:url";
 
 import pg from "pg";
 
-import { createDatabase, databaseUrl, DEFAULT_ADMIN_URL, dropDatabase, serverVersion } from "./bench/lib/db.mjs";
+import { backendCpu, backendCpuDelta, createDatabase, databaseUrl, DEFAULT_ADMIN_URL, dropDatabase, serverVersion } from "./bench/lib/db.mjs";
 import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { measure } from "./bench/lib/load.mjs";
-import { childPids, freePort, isRunning, killAll, runProcess, sleep, startProcess, stopProcess } from "./bench/lib/process.mjs";
-import { formatScenario, withRatios, writeResult } from "./bench/lib/report.mjs";
+import { appCaller, appRequest, baselineRequest, timedRequest, timeOperation } from "./bench/lib/oneshot.mjs";
+import { childPids, cpuTimeMs, freePort, isRunning, killAll, runProcess, sleep, startProcess, stopProcess } from "./bench/lib/process.mjs";
+import { formatScenario, operationGoal, withOperationRatios, withRatios, writeResult } from "./bench/lib/report.mjs";
 import { scenarios as allScenarios } from "./bench/scenarios/index.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -72,7 +76,7 @@ const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENC
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h") || args.includes("--list")) {
-  console.log("Usage: node scripts/bench.mjs [scenario[/endpoint]…]   (default: all)\n\nScenarios:");
+  console.log("Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…]   (default: all)\n\nScenarios:");
   for (const s of allScenarios) console.log(`  ${s.name.padEnd(14)} ${s.title}`);
   process.exit(0);
 }
@@ -97,6 +101,10 @@ const hasBuild = existsSync(path.join(root, ".next/standalone/server.js")) && ex
 const READY_TIMEOUT_MS = 900_000;
 // Every phase has a time budget (start-up, seeding, each endpoint, clean-up), so a run is bounded.
 const ENDPOINT_BUDGET_MS = (2 * (settings.warmup + settings.duration) + 60) * 1000;
+// One-shot operations: each request may take up to OPERATION_TIMEOUT_MS; set-up gets OPERATION_SETUP_MS.
+const OPERATION_TIMEOUT_MS = 60_000;
+const OPERATION_SETUP_MS = 300_000;
+const operationBudgetMs = (op) => ((op.warmup ?? 1) + op.repeat) * 2 * OPERATION_TIMEOUT_MS + (op.setup ? OPERATION_SETUP_MS : 0) + 30_000;
 
 const cleanups = [];
 let cleaningUp = false;
@@ -291,7 +299,7 @@ async function main() {
   log(`registered ${users.owner.email} (${users.owner.role}) and ${users.bench.email} (${users.bench.role}); signed in`);
 
   // 4. Seed every scenario, then start the baseline with the seeded state.
-  budget(scenarios.length * 120_000 + 30_000, "seeding");
+  budget(scenarios.reduce((ms, s) => ms + (s.seedBudgetMs ?? 120_000), 30_000), "seeding");
   const states = {};
   for (const scenario of scenarios) {
     const seedStart = Date.now();
@@ -323,12 +331,20 @@ async function main() {
 
   // 5. Verify, then measure.
   const machine = await machineInfo(dbUrl);
+  // One dedicated connection samples the CPU of the database's backends (null when /proc can't tell).
+  const sampler = new pg.Client({ connectionString: dbUrl });
+  await sampler.connect();
+  cleanups.push(() => sampler.end());
+  const dbSampling = { dbCpu: () => backendCpu(sampler, cpuTimeMs), dbCpuDelta: backendCpuDelta };
   const results = [];
   let failed = false;
   for (const scenario of scenarios) {
     const rows = [];
     const endpoints = scenario.endpoints(states[scenario.name]).filter((e) => wantEndpoint(scenario.name, e.name));
-    if (!endpoints.length) throw new Error(`${scenario.name}: no endpoint matches ${[...selection.get(scenario.name)].join(", ")}`);
+    const operations = (scenario.operations?.(states[scenario.name]) ?? []).filter((o) => wantEndpoint(scenario.name, o.name));
+    if (!endpoints.length && !operations.length) {
+      throw new Error(`${scenario.name}: no endpoint or operation matches ${[...selection.get(scenario.name)].join(", ")}`);
+    }
     for (const endpoint of endpoints) {
       budget(ENDPOINT_BUDGET_MS, `${scenario.name}/${endpoint.name}`);
       const appUrl = `${base}${endpoint.appPath}`;
@@ -344,17 +360,67 @@ async function main() {
 
       log(`${scenario.name}/${endpoint.name}: app (${settings.connections} connections, ${settings.warmup}s warm-up + ${settings.duration}s)…`);
       const profile = profileDir && serverPid ? cpuProfiler(serverPid, `${scenario.name}-${endpoint.name}`) : {};
-      const appM = await measure({ url: appUrl, headers, ...settings, cpuPid: serverPid, ...profile });
+      const appM = await measure({ url: appUrl, headers, ...settings, cpuPid: serverPid, ...dbSampling, ...profile });
       if (profile.saved) log(`CPU profile: ${await profile.saved}`);
       log(`${scenario.name}/${endpoint.name}: baseline…`);
-      const baseM = await measure({ url: baselineUrl, headers, ...settings, cpuPid: baseline.pid });
+      const baseM = await measure({ url: baselineUrl, headers, ...settings, cpuPid: baseline.pid, ...dbSampling });
       for (const [target, m] of [["app", appM], ["baseline", baseM]]) {
         if (m.non2xx || m.errors || m.timeouts) {
           failed = true;
           console.error(`[bench] ${scenario.name}/${endpoint.name} (${target}): ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts`);
         }
       }
-      rows.push(withRatios({ name: endpoint.name, app: appM, baseline: baseM, appPath: endpoint.appPath }));
+      const target = endpoint.targetP99Ms ? { targetP99Ms: endpoint.targetP99Ms } : {};
+      rows.push(withRatios({ name: endpoint.name, app: appM, baseline: baseM, appPath: endpoint.appPath, ...target }));
+    }
+
+    // Timed one-shot operations, after the load tests (their set-ups may change the data).
+    const opRows = [];
+    for (const op of operations) {
+      budget(operationBudgetMs(op), `${scenario.name}/${op.name}`);
+      const state = states[scenario.name];
+      const opState = op.setup
+        ? await op.setup({ pool, state, call: appCaller(base, cookie), log: (msg) => log(`${scenario.name}/${op.name}: ${msg}`) })
+        : {};
+      log(`${scenario.name}/${op.name}: ${op.warmup ?? 1} warm-up + ${op.repeat} timed runs, app and baseline alternating…`);
+      const profile = profileDir && serverPid ? cpuProfiler(serverPid, `${scenario.name}-${op.name}`) : {};
+      const timed = await timeOperation({
+        repeat: op.repeat,
+        warmup: op.warmup ?? 1,
+        appPid: serverPid,
+        baselinePid: baseline.pid,
+        ...dbSampling,
+        sendApp: (i) => {
+          const { url, ...init } = appRequest(base, cookie, op.app(opState, i));
+          return timedRequest(url, { ...init, timeoutMs: OPERATION_TIMEOUT_MS });
+        },
+        sendBaseline: (i) => {
+          const { url, ...init } = baselineRequest(baselineBase, scenario.name, op.name, op.baseline(opState, i));
+          return timedRequest(url, { ...init, timeoutMs: OPERATION_TIMEOUT_MS });
+        },
+        check: (appData, baseData, i) => {
+          const problem = op.check?.(appData, baseData, opState, i);
+          return problem ? `${scenario.name}/${op.name}: ${problem}` : null;
+        },
+        ...profile,
+      });
+      if (profile.saved) log(`CPU profile: ${await profile.saved}`);
+      for (const [target, m] of [["app", timed.app], ["baseline", timed.baseline]]) {
+        if (m.failures) {
+          failed = true;
+          console.error(`[bench] ${scenario.name}/${op.name} (${target}): ${m.failures} of ${m.runs} runs failed; first: ${m.firstError}`);
+        }
+      }
+      const row = withOperationRatios({
+        name: op.name,
+        description: op.description ?? null,
+        ...(op.targetMs ? { targetMs: op.targetMs } : {}),
+        app: timed.app,
+        baseline: timed.baseline,
+      });
+      const goal = operationGoal(row);
+      log(`${scenario.name}/${op.name}: app median ${row.app.medianMs} ms, baseline ${row.baseline.medianMs} ms${goal ? ` — ${goal}` : ""}`);
+      opRows.push(row);
     }
     const result = {
       scenario: scenario.name,
@@ -364,8 +430,11 @@ async function main() {
       settings,
       machine,
       seed: states[scenario.name].counts ?? null,
-      ok: rows.every((r) => [r.app, r.baseline].every((m) => !m.non2xx && !m.errors && !m.timeouts)),
+      ok:
+        rows.every((r) => [r.app, r.baseline].every((m) => !m.non2xx && !m.errors && !m.timeouts)) &&
+        opRows.every((r) => !r.app.failures && !r.baseline.failures),
       endpoints: rows,
+      ...(opRows.length ? { operations: opRows } : {}),
     };
     results.push(result);
     console.log(formatScenario(result));

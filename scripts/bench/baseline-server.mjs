@@ -6,6 +6,9 @@
  * wrapped the way tRPC wraps it ({"result":{"data":{"json":…}}}). No
  * session, no router, no ORM: the floor the app is compared with.
  *
+ * Timed one-shot operations (lib/oneshot.mjs) POST their parameters as a
+ * JSON object; handlers get them as a third argument: (pool, state, params).
+ *
  * Started by scripts/bench.mjs with DATABASE_URL, PORT, BENCH_SCENARIOS
  * (comma-separated) and BENCH_STATE (JSON: scenario → seed state).
  */
@@ -22,8 +25,15 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 const routes = new Map();
 for (const scenario of scenarios.filter((s) => names.includes(s.name))) {
   for (const [endpoint, handler] of Object.entries(scenario.baseline ?? {})) {
-    routes.set(`/${scenario.name}/${endpoint}`, () => handler(pool, state[scenario.name]));
+    routes.set(`/${scenario.name}/${endpoint}`, (params) => handler(pool, state[scenario.name], params));
   }
+}
+
+async function readParams(req) {
+  if (req.method !== "POST") return {};
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  return body ? JSON.parse(body) : {};
 }
 
 function send(res, status, body) {
@@ -38,7 +48,7 @@ const server = createServer(async (req, res) => {
   const route = routes.get(pathname);
   if (!route) return send(res, 404, { error: { message: "not found" } });
   try {
-    send(res, 200, { result: { data: { json: await route() } } });
+    send(res, 200, { result: { data: { json: await route(await readParams(req)) } } });
   } catch (err) {
     console.error(err);
     send(res, 500, { error: { message: "internal error" } });

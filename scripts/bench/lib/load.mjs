@@ -15,17 +15,21 @@ function fire(opts) {
  * Warms `url` up for `warmup` seconds, then measures it for `duration`
  * seconds at `connections` concurrent connections (one request in flight
  * per connection). `cpuPid`, when given, is the server process whose CPU
- * time per request is reported. `beforeMeasure` / `afterMeasure` run just
- * around the measured run (e.g. to start and stop a profiler).
+ * time per request is reported; `dbCpu`, when given, samples the database's
+ * CPU (async () → sample) and `dbCpuDelta(before, after)` turns two samples
+ * into milliseconds. `beforeMeasure` / `afterMeasure` run just around the
+ * measured run (e.g. to start and stop a profiler).
  */
-export async function measure({ url, headers = {}, connections, duration, warmup, cpuPid, beforeMeasure, afterMeasure }) {
+export async function measure({ url, headers = {}, connections, duration, warmup, cpuPid, dbCpu, dbCpuDelta, beforeMeasure, afterMeasure }) {
   const common = { url, headers, connections, pipelining: 1, timeout: 10 };
   if (warmup > 0) await fire({ ...common, duration: warmup });
 
   if (beforeMeasure) await beforeMeasure();
+  const dbBefore = dbCpu ? await dbCpu() : null;
   const cpuBefore = cpuPid ? cpuTimeMs(cpuPid) : null;
   const result = await fire({ ...common, duration });
   const cpuAfter = cpuPid ? cpuTimeMs(cpuPid) : null;
+  const dbMs = dbCpu ? dbCpuDelta(dbBefore, await dbCpu()) : null;
   if (afterMeasure) await afterMeasure();
 
   const total = result.requests.total;
@@ -44,6 +48,8 @@ export async function measure({ url, headers = {}, connections, duration, warmup
     errors: result.errors,
     timeouts: result.timeouts,
     serverCpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && total > 0 ? round((cpuAfter - cpuBefore) / total, 3) : null,
+    // PostgreSQL backends of the benchmark database (all of them: the other target is idle meanwhile).
+    dbCpuMsPerRequest: dbMs !== null && total > 0 ? round(dbMs / total, 3) : null,
   };
 }
 
