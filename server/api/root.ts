@@ -5,6 +5,7 @@ import { baselineRouter } from "@/server/api/routers/baseline";
 import { issueRouter } from "@/server/api/routers/issue";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
+import { traceLinkRouter } from "@/server/api/routers/trace-link";
 import { userRouter } from "@/server/api/routers/user";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   requirement: requirementRouter,
   baseline: baselineRouter,
   issue: issueRouter,
+  traceLink: traceLinkRouter,
   audit: auditRouter,
 });
 

@@ -24,6 +24,7 @@ export const PROJECT_PERMISSIONS = [
   "issue:readAll",
   "issue:triage",
   "comment:create",
+  "traceLink:manage",
 ] as const;
 
 export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
@@ -46,6 +47,7 @@ const MAINTAINER: readonly ProjectPermission[] = [
   "baseline:create",
   "issue:readAll",
   "issue:triage",
+  "traceLink:manage",
 ];
 const ADMIN: readonly ProjectPermission[] = [
   ...MAINTAINER,

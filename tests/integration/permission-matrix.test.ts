@@ -164,7 +164,30 @@ export const MATRIX: Record<string, Row> = {
     input: async (f, actorId) => ({ key: f.reporterIssueKey, commentId: await commentBy(f, actorId) }),
     expect: projectMembers,
   },
+
+  "traceLink.create": {
+    input: async (f) => ({ projectKey: f.key, from: await adminIssue(f), to: f.requirementKey, type: "IMPLEMENTS" }),
+    expect: projectMaintainers,
+  },
+  "traceLink.delete": { input: async (f) => ({ projectKey: f.key, linkId: (await adminLink(f)).linkId }), expect: projectMaintainers },
+  "traceLink.clearSuspect": {
+    input: async (f) => ({ projectKey: f.key, linkId: (await adminLink(f, { suspect: true })).linkId, reason: "Still holds" }),
+    expect: projectMaintainers,
+  },
+  "traceLink.listFor": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+  "traceLink.matrix": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "traceLink.coverage": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "traceLink.impact": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
 };
+
+/** A fresh issue → fresh requirement link made by the admin; optionally made suspect by editing the requirement. */
+async function adminLink(f: Fixture, opts: { suspect?: boolean } = {}) {
+  const admin = callerFor(f.admin.id);
+  const req = await admin.requirement.create({ projectKey: f.key, title: "Linked" });
+  const link = await admin.traceLink.create({ projectKey: f.key, from: await adminIssue(f), to: req.key, type: "VERIFIES" });
+  if (opts.suspect) await admin.requirement.update({ key: req.key, expectedVersion: 1, title: "Linked, changed" });
+  return { linkId: link.id };
+}
 
 async function adminIssue(f: Fixture): Promise<string> {
   return (await callerFor(f.admin.id).issue.create({ projectKey: f.key, title: "Needs triage" })).key;

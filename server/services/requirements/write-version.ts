@@ -10,6 +10,7 @@ import { sameValue } from "@/lib/diff";
 import type { Tx } from "@/server/db";
 import { AppError, conflict } from "@/server/errors";
 import type { Actor, RecordChange } from "@/server/services/change";
+import { flagSuspectLinks } from "@/server/services/trace-links/trace-links";
 
 import {
   pickVersioned,
@@ -80,6 +81,8 @@ export async function commitRequirementVersion(
       createdAt: now,
     },
   });
+  // A move changes where a requirement sits, not what it says: links stay trusted.
+  if (opts.changeKind !== "moved") await flagSuspectLinks(tx, record, after);
   record({
     action: opts.action,
     entityType: "Requirement",

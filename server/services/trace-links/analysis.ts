@@ -1,0 +1,137 @@
+/** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
+import { stringify } from "csv-stringify/sync";
+
+import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { type IssueScope, visibleIssuesWhere } from "@/server/services/issues/issue-access";
+
+const APPROVED_OR_LATER = ["APPROVED", "IMPLEMENTED", "VERIFIED"] as const;
+const ORPHAN_LIST_LIMIT = 50;
+
+/**
+ * Coverage of a project: of the approved (or later) requirements, how many
+ * have a done IMPLEMENTS issue and a done VERIFIES issue; suspect links;
+ * requirements and issues without any link.
+ */
+export async function coverage(opts: IssueScope) {
+  const projectId = opts.projectId;
+  const approved = { projectId, status: { in: [...APPROVED_OR_LATER] } };
+  const doneLink = (type: "IMPLEMENTS" | "VERIFIES") => ({
+    linksIn: { some: { type, sourceIssue: { status: "DONE" as const } } },
+  });
+  const orphanRequirementWhere = { projectId, status: { not: "DEPRECATED" as const }, linksIn: { none: {} }, linksOut: { none: {} } };
+  const orphanIssueWhere = { AND: [visibleIssuesWhere(opts), { links: { none: {} } }] };
+  const [approvedCount, implemented, verified, suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
+    await Promise.all([
+      db.requirement.count({ where: approved }),
+      db.requirement.count({ where: { ...approved, ...doneLink("IMPLEMENTS") } }),
+      db.requirement.count({ where: { ...approved, ...doneLink("VERIFIES") } }),
+      db.traceLink.count({ where: { projectId, suspect: true } }),
+      db.requirement.findMany({ where: orphanRequirementWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
+      db.requirement.count({ where: orphanRequirementWhere }),
+      db.issue.findMany({ where: orphanIssueWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
+      db.issue.count({ where: orphanIssueWhere }),
+    ]);
+  const pct = (n: number) => (approvedCount === 0 ? null : Math.round((n / approvedCount) * 1000) / 10);
+  return {
+    approvedRequirements: approvedCount,
+    implemented: { count: implemented, percent: pct(implemented) },
+    verified: { count: verified, percent: pct(verified) },
+    suspectLinks,
+    orphanRequirements: { count: orphanRequirementCount, items: orphanRequirements },
+    orphanIssues: { count: orphanIssueCount, items: orphanIssues },
+  };
+}
+
+/**
+ * Everything downstream of a requirement, transitively: requirements linked
+ * to it (and to those, and so on), and the issues linked to any of them.
+ * Diamonds appear once, at their shortest distance; cycles stop.
+ */
+export async function impact(opts: IssueScope & { key: string }) {
+  const root = await db.requirement.findFirst({ where: { projectId: opts.projectId, key: opts.key }, select: { id: true, key: true, title: true } });
+  if (!root) throw new AppError("NOT_FOUND", `Requirement ${opts.key} not found`);
+  const reached = await db.$queryRaw<{ id: string; depth: number }[]>`
+    WITH RECURSIVE down(id, depth, path) AS (
+      SELECT ${root.id}::text, 0, ARRAY[${root.id}::text]
+      UNION ALL
+      SELECT l."sourceRequirementId", d.depth + 1, d.path || l."sourceRequirementId"
+      FROM down d
+      JOIN "TraceLink" l ON l."targetRequirementId" = d.id
+      WHERE l."sourceRequirementId" IS NOT NULL
+        AND NOT (l."sourceRequirementId" = ANY(d.path))
+        AND d.depth < 100
+    )
+    SELECT id, min(depth)::int AS depth FROM down GROUP BY id`;
+  const depthOf = new Map(reached.map((r) => [r.id, r.depth]));
+  const ids = [...depthOf.keys()];
+  const [requirements, issueLinks] = await Promise.all([
+    db.requirement.findMany({ where: { id: { in: ids.filter((i) => i !== root.id) } }, select: { id: true, key: true, title: true, status: true } }),
+    db.traceLink.findMany({
+      where: { targetRequirementId: { in: ids }, sourceIssue: visibleIssuesWhere(opts) },
+      select: { type: true, targetRequirementId: true, sourceIssue: { select: { id: true, key: true, title: true, status: true } } },
+    }),
+  ]);
+  const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
+  for (const l of issueLinks) {
+    const issue = l.sourceIssue!;
+    const depth = (depthOf.get(l.targetRequirementId) ?? 0) + 1;
+    const existing = issues.get(issue.id);
+    const via = `${l.type}`;
+    if (!existing) issues.set(issue.id, { key: issue.key, title: issue.title, status: issue.status, depth, via: [via] });
+    else {
+      existing.depth = Math.min(existing.depth, depth);
+      if (!existing.via.includes(via)) existing.via.push(via);
+    }
+  }
+  return {
+    root: { key: root.key, title: root.title },
+    requirements: requirements
+      .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: depthOf.get(r.id)! }))
+      .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
+    issues: [...issues.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
+  };
+}
+
+/** Requirements × issues with the link types between them (issues the caller cannot see are left out). */
+export async function traceMatrix(opts: IssueScope & { input: TraceLinkMatrixInput }) {
+  const { input } = opts;
+  const links = await db.traceLink.findMany({
+    where: {
+      projectId: opts.projectId,
+      sourceIssue: visibleIssuesWhere(opts),
+      ...(input.type?.length ? { type: { in: input.type } } : {}),
+      ...(input.suspectOnly ? { suspect: true } : {}),
+    },
+    select: {
+      type: true,
+      suspect: true,
+      target: { select: { key: true, number: true, title: true, status: true } },
+      sourceIssue: { select: { key: true, number: true, title: true, status: true } },
+    },
+  });
+  const requirements = new Map<string, { key: string; number: number; title: string; status: string }>();
+  const issues = new Map<string, { key: string; number: number; title: string; status: string }>();
+  for (const l of links) {
+    requirements.set(l.target.key, l.target);
+    issues.set(l.sourceIssue!.key, l.sourceIssue!);
+  }
+  const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
+  const rows = [...requirements.values()].sort(byNumber).map(({ number: _n, ...r }) => r);
+  const columns = [...issues.values()].sort(byNumber).map(({ number: _n, ...i }) => i);
+  const cells = links.map((l) => ({ requirementKey: l.target.key, issueKey: l.sourceIssue!.key, type: l.type, suspect: l.suspect }));
+  if (input.format === "csv") {
+    const cell = (r: string, i: string) =>
+      cells
+        .filter((c) => c.requirementKey === r && c.issueKey === i)
+        .map((c) => `${c.type}${c.suspect ? " (suspect)" : ""}`)
+        .join("; ");
+    const content = stringify([
+      ["Requirement", "Title", ...columns.map((c) => c.key)],
+      ...rows.map((r) => [r.key, r.title.replace(/^[=+\-@]/, "'$&"), ...columns.map((c) => cell(r.key, c.key))]),
+    ]);
+    return { requirements: rows, issues: columns, cells, csv: content };
+  }
+  return { requirements: rows, issues: columns, cells, csv: null };
+}
