@@ -5,6 +5,7 @@ import { baselineRouter } from "@/server/api/routers/baseline";
 import { issueRouter } from "@/server/api/routers/issue";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
+import { searchRouter } from "@/server/api/routers/search";
 import { traceLinkRouter } from "@/server/api/routers/trace-link";
 import { userRouter } from "@/server/api/routers/user";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   baseline: baselineRouter,
   issue: issueRouter,
   traceLink: traceLinkRouter,
+  search: searchRouter,
   audit: auditRouter,
 });
 

@@ -178,6 +178,8 @@ export const MATRIX: Record<string, Row> = {
   "traceLink.matrix": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "traceLink.coverage": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "traceLink.impact": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+
+  "search.query": { input: () => ({ q: "shared" }), expect: signedIn },
 };
 
 /** A fresh issue → fresh requirement link made by the admin; optionally made suspect by editing the requirement. */

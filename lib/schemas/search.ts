@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+import { pagination, projectKey } from "./common";
+
+export const searchQueryInput = z.object({
+  /** Free text; anything is accepted (operators and punctuation are ignored). */
+  q: z.string().max(20_000),
+  projectKey: projectKey.optional(),
+  kinds: z.array(z.enum(["requirement", "issue"])).min(1).max(2).default(["requirement", "issue"]),
+  ...pagination,
+  limit: z.number().int().min(1).max(50).default(20),
+});
+export type SearchQueryInput = z.infer<typeof searchQueryInput>;
+
+/** Turns free text into a safe prefix query: words only, AND-ed, each matching as a prefix. */
+export function toPrefixQuery(q: string): string | null {
+  const words = (q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12).map((w) => w.slice(0, 64).toLowerCase());
+  if (words.length === 0) return null;
+  return words.map((w) => `${w}:*`).join(" & ");
+}
