@@ -9,6 +9,10 @@ export function ProjectTabs({ projectKey, canManage }: { projectKey: string; can
   const base = `/projects/${projectKey}`;
   const tabs = [
     { href: base, label: "Overview", active: pathname === base },
+    { href: `${base}/requirements`, label: "Requirements", active: pathname.startsWith(`${base}/requirements`) },
+    { href: `${base}/baselines`, label: "Baselines", active: pathname.startsWith(`${base}/baselines`) },
+    { href: `${base}/issues`, label: "Issues", active: pathname.startsWith(`${base}/issues`) },
+    { href: `${base}/traceability`, label: "Traceability", active: pathname.startsWith(`${base}/traceability`) },
     ...(canManage ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }] : []),
   ];
   return (

@@ -46,14 +46,10 @@ export default async function ProjectLayout({
               {project.archivedAt ? <Badge tone="amber">Archived</Badge> : null}
             </div>
           </div>
-          {/* Only admins have more than one tab; a lone "Overview" tab would be noise. */}
-          {project.myRole === "ADMIN" ? (
-            <div className="mt-5">
-              <ProjectTabs projectKey={project.key} canManage />
-            </div>
-          ) : (
-            <div className="h-6" />
-          )}
+          {/* Every member gets the work tabs; Settings stays with admins. */}
+          <div className="mt-5">
+            <ProjectTabs projectKey={project.key} canManage={project.myRole === "ADMIN"} />
+          </div>
         </div>
       </div>
       {project.archivedAt ? (

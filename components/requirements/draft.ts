@@ -1,0 +1,136 @@
+/** Moving between a saved requirement, the form's draft and the API's inputs. */
+import { type FieldErrors, validate } from "@/components/trpc-errors";
+import { sameValue, type Snapshot } from "@/lib/diff";
+import { requirementUpdateInput } from "@/lib/schemas/requirement";
+
+import { type AttributeDefinition, type AttributeValue, parseRawAttributes, toRawAttributes } from "./attributes";
+import type { DraftErrors, DraftValues } from "./form-fields";
+import type { RequirementPriority, RequirementType } from "./labels";
+
+export interface RequirementFields {
+  title: string;
+  statement: string;
+  rationale: string;
+  type: string;
+  priority: string;
+  status: string;
+  tags: string[];
+  attributes: Record<string, unknown>;
+  parentKey: string | null;
+  position?: number;
+}
+
+export function draftFrom(r: RequirementFields, defs: AttributeDefinition[]): DraftValues {
+  return {
+    title: r.title,
+    statement: r.statement,
+    rationale: r.rationale,
+    type: r.type as RequirementType,
+    priority: r.priority as RequirementPriority,
+    tags: [...r.tags],
+    attributes: toRawAttributes(defs, r.attributes),
+  };
+}
+
+export function snapshotOf(r: RequirementFields): Snapshot {
+  return {
+    title: r.title,
+    statement: r.statement,
+    rationale: r.rationale,
+    type: r.type,
+    priority: r.priority,
+    status: r.status,
+    tags: r.tags,
+    attributes: r.attributes ?? {},
+    parentKey: r.parentKey,
+    position: r.position,
+  };
+}
+
+/** Only the project's defined attributes, so values of since-removed definitions never count as an edit. */
+function definedValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const d of defs) if (values[d.key] !== undefined && values[d.key] !== null && values[d.key] !== "") out[d.key] = values[d.key];
+  return out;
+}
+
+/** The draft as a snapshot on top of the requirement it started from (for "your changes" diffs). */
+export function snapshotOfDraft(base: RequirementFields, draft: DraftValues, defs: AttributeDefinition[]): Snapshot {
+  const { values } = parseRawAttributes(defs, draft.attributes);
+  const attrsChanged = !sameValue(definedValues(defs, base.attributes ?? {}), values);
+  return {
+    ...snapshotOf(base),
+    title: draft.title,
+    statement: draft.statement,
+    rationale: draft.rationale,
+    type: draft.type,
+    priority: draft.priority,
+    tags: draft.tags,
+    attributes: attrsChanged ? values : (base.attributes ?? {}),
+  };
+}
+
+export interface ChangedFields {
+  title?: string;
+  statement?: string;
+  rationale?: string;
+  type?: RequirementType;
+  priority?: RequirementPriority;
+  tags?: string[];
+  attributes?: Record<string, AttributeValue>;
+}
+
+/** The fields the user changed in the draft relative to the version they started from. */
+export function changedFields(base: RequirementFields, draft: DraftValues, defs: AttributeDefinition[]): ChangedFields {
+  const out: ChangedFields = {};
+  if (draft.title !== base.title) out.title = draft.title;
+  if (draft.statement !== base.statement) out.statement = draft.statement;
+  if (draft.rationale !== base.rationale) out.rationale = draft.rationale;
+  if (draft.type !== base.type) out.type = draft.type;
+  if (draft.priority !== base.priority) out.priority = draft.priority;
+  if (!sameValue(draft.tags, base.tags)) out.tags = draft.tags;
+  const { values } = parseRawAttributes(defs, draft.attributes);
+  if (!sameValue(definedValues(defs, base.attributes ?? {}), values)) out.attributes = values;
+  return out;
+}
+
+/** Client-side check of a draft with the server's schemas; attribute problems keyed by attribute. */
+export function checkDraft(
+  draft: DraftValues,
+  defs: AttributeDefinition[],
+): { ok: true; attributes: Record<string, AttributeValue> } | { ok: false; errors: DraftErrors } {
+  const attrs = parseRawAttributes(defs, draft.attributes);
+  const checked = validate(requirementUpdateInput, {
+    key: "XX-1",
+    expectedVersion: 1,
+    title: draft.title,
+    statement: draft.statement,
+    rationale: draft.rationale,
+    type: draft.type,
+    priority: draft.priority,
+    tags: draft.tags,
+  });
+  const fieldErrors: FieldErrors = checked.ok ? {} : checked.errors;
+  const hasAttrErrors = Object.keys(attrs.errors).length > 0;
+  if (checked.ok && !hasAttrErrors) return { ok: true, attributes: attrs.values };
+  return { ok: false, errors: { ...fieldErrors, attributes: attrs.errors } };
+}
+
+/** Maps a server error's field errors (zod) or attribute detail onto the form. */
+export function draftErrorsFrom(fieldErrors: FieldErrors, details: Record<string, unknown> | undefined, message: string): DraftErrors | null {
+  if (details && typeof details.attribute === "string") {
+    const rest = message.replace(/^Attribute "[^"]+": /, "");
+    const text = rest === "is required" ? "Required" : rest.charAt(0).toUpperCase() + rest.slice(1);
+    return { attributes: { [details.attribute]: text } };
+  }
+  const known = ["title", "statement", "rationale", "type", "priority", "tags", "parentKey", "changeNote"] as const;
+  const errors: DraftErrors = {};
+  let any = false;
+  for (const k of known) {
+    if (fieldErrors[k]) {
+      errors[k] = fieldErrors[k];
+      any = true;
+    }
+  }
+  return any ? errors : null;
+}

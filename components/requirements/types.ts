@@ -1,0 +1,21 @@
+/** API output shapes the requirement and baseline views work with. */
+import type { inferRouterOutputs } from "@trpc/server";
+
+import type { AppRouter } from "@/server/api/root";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type RequirementListPage = Outputs["requirement"]["list"];
+export type RequirementListItem = RequirementListPage["items"][number];
+export type RequirementTreeData = Outputs["requirement"]["tree"];
+export type TreeNode = RequirementTreeData["nodes"][number];
+export type RequirementDetailData = Outputs["requirement"]["byKey"];
+export type RequirementSaved = Outputs["requirement"]["update"];
+export type HistoryPage = Outputs["requirement"]["history"];
+export type HistoryEntry = HistoryPage["items"][number];
+export type VersionDiff = Outputs["requirement"]["diff"];
+
+export type BaselineListPage = Outputs["baseline"]["list"];
+export type BaselineSummary = BaselineListPage["items"][number];
+export type BaselineDetailPage = Outputs["baseline"]["byId"];
+export type BaselineComparison = Outputs["baseline"]["compare"];
