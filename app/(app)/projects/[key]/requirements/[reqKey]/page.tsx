@@ -1,0 +1,50 @@
+import { TRPCError } from "@trpc/server";
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+
+import { getCurrentUser } from "@/components/current-user";
+import { getProjectForRoute } from "@/components/project/project-data";
+import { attributeDefinitionsOf } from "@/components/requirements/attributes";
+import { RequirementDetail } from "@/components/requirements/requirement-detail";
+import { getApi } from "@/lib/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ key: string; reqKey: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { reqKey } = await params;
+  return { title: decodeURIComponent(reqKey).toUpperCase() };
+}
+
+export default async function RequirementPage({ params }: { params: Params }) {
+  const { key, reqKey: rawReqKey } = await params;
+  const project = await getProjectForRoute(key);
+  const reqKey = decodeURIComponent(rawReqKey);
+  if (reqKey !== reqKey.toUpperCase() && /^[a-zA-Z]{2,10}-[1-9]\d{0,8}$/.test(reqKey)) {
+    redirect(`/projects/${project.key}/requirements/${reqKey.toUpperCase()}`);
+  }
+  // Only keys of this project: PAY-12 under /projects/OPS is not found, whoever can see PAY.
+  if (!new RegExp(`^${project.key}-[1-9]\\d{0,8}$`).test(reqKey)) notFound();
+  const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
+  try {
+    const [requirement, history] = await Promise.all([
+      api.requirement.byKey({ key: reqKey }),
+      api.requirement.history({ key: reqKey, limit: 20 }),
+    ]);
+    return (
+      <RequirementDetail
+        projectKey={project.key}
+        initial={requirement}
+        initialHistory={history}
+        role={project.myRole}
+        meId={me?.id ?? ""}
+        archived={Boolean(project.archivedAt)}
+        defs={attributeDefinitionsOf(project.settings)}
+      />
+    );
+  } catch (err) {
+    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
+    throw err;
+  }
+}
