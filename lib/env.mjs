@@ -28,6 +28,7 @@ export const envSchema = z.object({
   GOOGLE_ID: optionalSecretPair,
   GOOGLE_SECRET: optionalSecretPair,
   PROJECT_CREATION: z.enum(["anyone", "admins"]).default("anyone"),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
 });

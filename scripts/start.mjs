@@ -32,6 +32,8 @@ function fail(message) {
 }
 
 const dataDir = path.resolve(process.env.DATA_DIR || ".data");
+// Absolute, because the standalone server runs from its own folder.
+process.env.DATA_DIR = dataDir;
 const embedded = !process.env.DATABASE_URL;
 let embeddedDb;
 

@@ -11,7 +11,20 @@ export const APP_ERROR_CODES = [
   "CONFLICT",
   "TOO_MANY_REQUESTS",
   "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
 ] as const;
+
+/** HTTP status of each code, for route handlers outside tRPC. */
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

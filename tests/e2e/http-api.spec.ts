@@ -116,3 +116,45 @@ test("repeated failed sign-ins for one account are throttled", async ({ request 
   const right = await signIn(request, email, strongPassword, ip);
   expect(new URL(((await right.json()) as { url: string }).url, "http://x").searchParams.get("error")).toBe("TooManyAttempts");
 });
+
+test("attachments: upload checks size and type by content, download is private and never inline", async ({ playwright, baseURL }) => {
+  const newUser = async (ip: string) => {
+    const ctx = await playwright.request.newContext({ baseURL });
+    const email = `att-${uniq()}@example.test`;
+    expect((await trpcPost(ctx, "auth.register", { email, name: "Attacher", password: strongPassword })).status()).toBe(200);
+    await signIn(ctx, email, strongPassword, ip);
+    return { ctx, email };
+  };
+  const owner = await newUser(`10.7.${Math.floor(Math.random() * 250)}.3`);
+  const key = `A${uniq().replace(/[^a-z]/g, "").toUpperCase().slice(0, 8).padEnd(5, "Z")}`;
+  expect((await trpcPost(owner.ctx, "project.create", { key, name: "Attachments" })).status()).toBe(200);
+  const created = await trpcPost(owner.ctx, "issue.create", { projectKey: key, title: "Broken layout" });
+  const issueKey = (await created.json()).result.data.json.key as string;
+
+  const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+  const upload = (name: string, buffer: Buffer, ctx = owner.ctx) =>
+    ctx.post(`/api/issues/${issueKey}/attachments`, { multipart: { file: { name, mimeType: "image/png", buffer } } });
+
+  const ok = await upload("screen shot.png", png);
+  expect(ok.status()).toBe(201);
+  const attachment = await ok.json();
+  expect(attachment).toMatchObject({ filename: "screen shot.png", contentType: "image/png" });
+
+  const download = await owner.ctx.get(`/api/attachments/${attachment.id}`);
+  expect(download.status()).toBe(200);
+  expect(download.headers()["content-disposition"]).toMatch(/^attachment;/);
+  expect(download.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(Buffer.compare(await download.body(), png)).toBe(0);
+
+  const exe = Buffer.concat([Buffer.from("4d5a9000", "hex"), Buffer.alloc(60)]);
+  expect((await upload("innocent.png", exe)).status()).toBe(415);
+  expect((await upload("huge.txt", Buffer.alloc(10 * 1024 * 1024 + 1, 65))).status()).toBe(413);
+  const notMultipart = await owner.ctx.post(`/api/issues/${issueKey}/attachments`, { data: { file: "x" } });
+  expect(notMultipart.status()).toBe(415);
+
+  const stranger = await newUser(`10.6.${Math.floor(Math.random() * 250)}.4`);
+  expect((await stranger.ctx.get(`/api/attachments/${attachment.id}`)).status()).toBe(404);
+  expect((await upload("x.png", png, stranger.ctx)).status()).toBe(404);
+  const anonymous = await playwright.request.newContext({ baseURL });
+  expect((await anonymous.get(`/api/attachments/${attachment.id}`)).status()).toBe(401);
+});

@@ -180,6 +180,7 @@ export const MATRIX: Record<string, Row> = {
   "traceLink.impact": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
 
   "search.query": { input: () => ({ q: "shared" }), expect: signedIn },
+  "issue.attachments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
 };
 
 /** A fresh issue → fresh requirement link made by the admin; optionally made suspect by editing the requirement. */

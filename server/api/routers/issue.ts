@@ -11,6 +11,7 @@ import {
   issueUpdateInput,
 } from "@/lib/schemas/issue";
 import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
+import { listAttachments } from "@/server/services/attachments/attachments";
 import { addComment, deleteComment, editComment, listComments } from "@/server/services/issues/comments";
 import {
   assignIssue,
@@ -63,4 +64,10 @@ export const issueRouter = createTRPCRouter({
     .input(issueAssignInput)
     .mutation(({ ctx, input }) => assignIssue({ ...scope(ctx), input })),
   comments: commentsRouter,
+  /** Uploads go through POST /api/issues/<key>/attachments (multipart); downloads GET /api/attachments/<id>. */
+  attachments: createTRPCRouter({
+    list: projectProcedure("issue:readOwn")
+      .input(issueByKeyInput)
+      .query(({ ctx, input }) => listAttachments({ ...scope(ctx), key: input.key })),
+  }),
 });

@@ -1,0 +1,31 @@
+/**
+ * Download an attachment. Same visibility as its issue; always served as a
+ * download (never rendered inline) with nosniff, so an uploaded file cannot
+ * run as a page of this site.
+ */
+import { AppError } from "@/server/errors";
+import { currentUserOrThrow, handleErrors } from "@/server/http/route-helpers";
+import { readAttachment } from "@/server/services/attachments/attachments";
+
+export const dynamic = "force-dynamic";
+
+export function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  return handleErrors(async () => {
+    const user = await currentUserOrThrow();
+    const { id } = await ctx.params;
+    if (!/^[a-z0-9]{10,40}$/.test(id)) throw new AppError("NOT_FOUND", "Attachment not found");
+    const file = await readAttachment({ user, id });
+    const ascii = file.filename.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
+    return new Response(Buffer.from(file.bytes), {
+      status: 200,
+      headers: {
+        "content-type": file.contentType,
+        "content-length": String(file.size),
+        "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+        "x-content-type-options": "nosniff",
+        "cache-control": "private, no-store",
+        "content-security-policy": "default-src 'none'; sandbox",
+      },
+    });
+  });
+}

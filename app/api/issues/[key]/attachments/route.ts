@@ -1,0 +1,52 @@
+/** Upload an attachment to an issue: multipart/form-data with a `file` field. */
+import { getEnv } from "@/lib/env.mjs";
+import { issueKey } from "@/lib/schemas/issue";
+import { roleHas } from "@/server/auth/permissions";
+import { AppError } from "@/server/errors";
+import { assertSameOrigin, currentUserOrThrow, handleErrors, requestIdOf } from "@/server/http/route-helpers";
+import { addAttachment } from "@/server/services/attachments/attachments";
+import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
+
+export const dynamic = "force-dynamic";
+
+/** Room for the multipart envelope around the file itself. */
+const ENVELOPE_BYTES = 64 * 1024;
+
+export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
+  return handleErrors(async () => {
+    assertSameOrigin(req);
+    const user = await currentUserOrThrow();
+    const parsedKey = issueKey.safeParse((await ctx.params).key);
+    if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
+    const key = parsedKey.data;
+    if (!(req.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Upload files as multipart/form-data");
+    }
+    const max = getEnv().ATTACHMENT_MAX_BYTES;
+    const declared = Number(req.headers.get("content-length") ?? "0");
+    if (declared > max + ENVELOPE_BYTES) {
+      throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
+    }
+    const { project, role } = await resolveProjectAccessOrThrow({ user, projectKey: key.slice(0, key.indexOf("-")) });
+    if (!roleHas(role, "comment:create")) throw new AppError("FORBIDDEN", "Your role does not allow attaching files");
+
+    let form: FormData;
+    try {
+      form = await req.formData();
+    } catch {
+      throw new AppError("BAD_REQUEST", "The upload is not a valid multipart form");
+    }
+    const file = form.get("file");
+    if (!(file instanceof File)) throw new AppError("BAD_REQUEST", "Attach the file in a field named \"file\"");
+    const attachment = await addAttachment({
+      projectId: project.id,
+      userId: user.id,
+      role,
+      actor: { userId: user.id, requestId: requestIdOf(req) },
+      key,
+      filename: file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
+    return Response.json(attachment, { status: 201 });
+  });
+}

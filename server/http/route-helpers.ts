@@ -1,0 +1,48 @@
+/**
+ * Shared plumbing for the few route handlers outside tRPC (file upload and
+ * download): the signed-in user, the same-origin rule for writes, and
+ * AppError → HTTP status with generic messages for anything unexpected.
+ */
+import { randomUUID } from "node:crypto";
+
+import { getSessionUserId } from "@/server/auth/session";
+import { db } from "@/server/db";
+import { AppError, HTTP_STATUS } from "@/server/errors";
+
+export function jsonError(status: number, message: string, code: string) {
+  return Response.json({ error: { message, code } }, { status, headers: { "cache-control": "no-store" } });
+}
+
+export async function currentUserOrThrow() {
+  const userId = await getSessionUserId();
+  const user = userId ? await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } }) : null;
+  if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  return user;
+}
+
+export function assertSameOrigin(req: Request) {
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  let ok = false;
+  try {
+    ok = new URL(origin).host === host;
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed");
+}
+
+export function requestIdOf(req: Request): string {
+  return req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+}
+
+export async function handleErrors(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AppError) return jsonError(HTTP_STATUS[err.code], err.message, err.code);
+    console.error("[route] internal error", err);
+    return jsonError(500, "Internal server error", "INTERNAL_SERVER_ERROR");
+  }
+}

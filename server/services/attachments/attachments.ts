@@ -1,0 +1,145 @@
+/**
+ * Issue attachments. The type is decided by the file's bytes (magic numbers),
+ * not by its name or the browser's claim, and must be on the allow-list; a
+ * renamed executable is refused. Readers need the same visibility as for the
+ * issue itself.
+ */
+import { createHash, randomUUID } from "node:crypto";
+
+import { fileTypeFromBuffer } from "file-type";
+
+import { getEnv } from "@/lib/env.mjs";
+import { AppError } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { db } from "@/server/db";
+import { findVisibleIssueOrThrow, type IssueScope } from "@/server/services/issues/issue-access";
+
+import { attachmentStorage } from "./storage";
+
+/** Binary formats recognised by their signature. */
+const BINARY_TYPES = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "application/zip",
+  "application/gzip",
+  "application/x-tar",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+]);
+
+/** Text formats have no signature: accepted when the bytes are valid UTF-8 without control characters. */
+const TEXT_TYPES: Record<string, string> = {
+  ".txt": "text/plain",
+  ".log": "text/plain",
+  ".md": "text/markdown",
+  ".csv": "text/csv",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".yaml": "text/yaml",
+  ".yml": "text/yaml",
+};
+
+export const MAX_FILENAME = 200;
+
+function isPlainText(bytes: Uint8Array): boolean {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // Tabs, newlines and carriage returns are fine; other control characters mean binary.
+    return !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+export async function detectType(filename: string, bytes: Uint8Array): Promise<string> {
+  const sniffed = await fileTypeFromBuffer(bytes);
+  if (sniffed) {
+    if (BINARY_TYPES.has(sniffed.mime)) return sniffed.mime;
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Files of type ${sniffed.mime} cannot be attached`, { detected: sniffed.mime });
+  }
+  const ext = filename.toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? "";
+  const textType = TEXT_TYPES[ext];
+  if (textType && isPlainText(bytes)) return textType;
+  throw new AppError("UNSUPPORTED_MEDIA_TYPE", "This kind of file cannot be attached (allowed: images, PDF, Office documents, archives and plain text)");
+}
+
+function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const cleaned = base.replace(/[\u0000-\u001F\u007F"<>|*?:]/g, "_").trim().slice(0, MAX_FILENAME);
+  return cleaned || "attachment";
+}
+
+export const attachmentSelect = {
+  id: true,
+  filename: true,
+  contentType: true,
+  size: true,
+  sha256: true,
+  createdAt: true,
+  uploader: { select: { id: true, name: true } },
+} as const;
+
+export async function addAttachment(opts: IssueScope & { actor: Actor; key: string; filename: string; bytes: Uint8Array }) {
+  const max = getEnv().ATTACHMENT_MAX_BYTES;
+  if (opts.bytes.byteLength === 0) throw new AppError("BAD_REQUEST", "The file is empty");
+  if (opts.bytes.byteLength > max) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
+  }
+  const issue = await findVisibleIssueOrThrow(opts, opts.key);
+  const filename = cleanFilename(opts.filename);
+  const contentType = await detectType(filename, opts.bytes);
+  const sha256 = createHash("sha256").update(opts.bytes).digest("hex");
+  const storageKey = `${opts.projectId.toLowerCase().replace(/[^a-z0-9]/g, "")}/${randomUUID()}`;
+  const storage = attachmentStorage();
+  await storage.put(storageKey, opts.bytes);
+  try {
+    return await applyChange(opts.actor, async (tx, record) => {
+      const attachment = await tx.attachment.create({
+        data: { issueId: issue.id, projectId: opts.projectId, filename, contentType, size: opts.bytes.byteLength, sha256, storageKey, uploaderId: opts.userId },
+        select: attachmentSelect,
+      });
+      record({
+        action: "issue.attachment_added",
+        entityType: "Attachment",
+        entityId: attachment.id,
+        projectId: opts.projectId,
+        after: attachment,
+        data: { issueKey: issue.key },
+      });
+      return attachment;
+    });
+  } catch (err) {
+    await storage.remove(storageKey).catch(() => {});
+    throw err;
+  }
+}
+
+export async function listAttachments(opts: IssueScope & { key: string }) {
+  const issue = await findVisibleIssueOrThrow(opts, opts.key);
+  const items = await db.attachment.findMany({ where: { issueId: issue.id }, orderBy: { createdAt: "asc" }, select: attachmentSelect });
+  return { items };
+}
+
+/** The attachment's bytes for a caller who can see its issue; NOT_FOUND otherwise. */
+export async function readAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
+  const attachment = await db.attachment.findUnique({
+    where: { id: opts.id },
+    select: { ...attachmentSelect, storageKey: true, issue: { select: { key: true, projectId: true } } },
+  });
+  if (!attachment) throw new AppError("NOT_FOUND", "Attachment not found");
+  const membership = await db.membership.findUnique({
+    where: { projectId_userId: { projectId: attachment.issue.projectId, userId: opts.user.id } },
+    select: { role: true },
+  });
+  const role = opts.user.role === "ADMIN" ? "ADMIN" : membership?.role;
+  if (!role) throw new AppError("NOT_FOUND", "Attachment not found");
+  await findVisibleIssueOrThrow({ projectId: attachment.issue.projectId, userId: opts.user.id, role }, attachment.issue.key).catch(() => {
+    throw new AppError("NOT_FOUND", "Attachment not found");
+  });
+  const bytes = await attachmentStorage().get(attachment.storageKey);
+  return { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, bytes };
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { db } from "@/server/db";
+
+import { addMembership, callerFor, createProjectWithCast, createUser } from "../helpers/factories";
+
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "specline-uploads-"));
+process.env.ATTACHMENT_MAX_BYTES = String(64 * 1024);
+
+const { addAttachment, detectType, readAttachment } = await import("@/server/services/attachments/attachments");
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
+const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
+const ELF = Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(56).fill(0)]);
+const EXE = Uint8Array.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, ...new Array(50).fill(0)]);
+
+let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
+let issueKey: string;
+
+beforeAll(() => expect(process.env.DATA_DIR).toContain("specline-uploads-"));
+
+beforeEach(async () => {
+  cast = await createProjectWithCast();
+  issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Screenshot attached" })).key;
+});
+
+const asReporter = () => ({
+  projectId: cast.project.id,
+  userId: cast.reporter.id,
+  role: "REPORTER" as const,
+  actor: { userId: cast.reporter.id, requestId: "test" },
+  key: issueKey,
+});
+
+describe("attachment type detection", () => {
+  it("trusts the bytes, not the name", async () => {
+    expect(await detectType("shot.png", PNG)).toBe("image/png");
+    expect(await detectType("renamed.txt", PNG)).toBe("image/png");
+    expect(await detectType("spec.pdf", PDF)).toBe("application/pdf");
+    expect(await detectType("notes.md", new TextEncoder().encode("# Notes\n\nAll good.\n"))).toBe("text/markdown");
+  });
+
+  it.each([
+    ["an ELF binary renamed to .txt", "run.txt", ELF],
+    ["a Windows executable renamed to .png", "photo.png", EXE],
+    ["binary bytes in a .csv", "data.csv", Uint8Array.from([0, 1, 2, 3, 0xff, 0xfe])],
+    ["an unknown extension", "script.sh", new TextEncoder().encode("#!/bin/sh\nrm -rf /\n")],
+  ])("refuses %s", async (_label, name, bytes) => {
+    await expect(detectType(name, bytes)).rejects.toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
+  });
+});
+
+describe("attachments", () => {
+  it("stores the file, lists it, and serves it to people who can see the issue", async () => {
+    const saved = await addAttachment({ ...asReporter(), filename: "../../etc/passwd shot.png", bytes: PNG });
+    expect(saved).toMatchObject({ filename: "passwd shot.png", contentType: "image/png", size: PNG.byteLength });
+    const listed = await callerFor(cast.maintainer.id).issue.attachments.list({ key: issueKey });
+    expect(listed.items.map((a) => a.id)).toEqual([saved.id]);
+
+    const file = await readAttachment({ user: { id: cast.maintainer.id, role: "USER" }, id: saved.id });
+    expect(Buffer.from(file.bytes).equals(Buffer.from(PNG))).toBe(true);
+    expect(await db.auditEvent.count({ where: { entityId: saved.id, action: "issue.attachment_added" } })).toBe(1);
+  });
+
+  it("refuses another reporter and non-members with NOT_FOUND", async () => {
+    const saved = await addAttachment({ ...asReporter(), filename: "spec.pdf", bytes: PDF });
+    const other = await createUser();
+    await addMembership(cast.project.id, other.id, "REPORTER");
+    for (const userId of [other.id, cast.nonMember.id]) {
+      await expect(readAttachment({ user: { id: userId, role: "USER" }, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    await expect(readAttachment({ user: { id: cast.maintainer.id, role: "USER" }, id: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      addAttachment({ projectId: cast.project.id, userId: other.id, role: "REPORTER", actor: { userId: other.id, requestId: "t" }, key: issueKey, filename: "x.png", bytes: PNG }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("refuses oversized, empty and disallowed files, writing nothing", async () => {
+    const before = await db.attachment.count();
+    await expect(addAttachment({ ...asReporter(), filename: "big.txt", bytes: new Uint8Array(64 * 1024 + 1).fill(65) })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await expect(addAttachment({ ...asReporter(), filename: "empty.txt", bytes: new Uint8Array() })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(addAttachment({ ...asReporter(), filename: "totally-a-photo.png", bytes: EXE })).rejects.toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
+    expect(await db.attachment.count()).toBe(before);
+  });
+});
