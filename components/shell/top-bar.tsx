@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 import { Logo } from "@/components/logo";
+import { SearchPalette } from "@/components/search/search-palette";
 import { cn, focusRing } from "@/components/ui/cn";
 
 import { UserMenu, type UserMenuUser } from "./user-menu";
@@ -40,7 +41,8 @@ export function TopBar({ user }: { user: UserMenuUser }) {
             );
           })}
         </nav>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2 sm:gap-3">
+          <SearchPalette />
           <UserMenu user={user} />
         </div>
       </div>
