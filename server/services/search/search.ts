@@ -66,16 +66,14 @@ export async function searchItems(opts: {
   if (kinds.has("requirement")) {
     parts.push(Prisma.sql`
       SELECT 'requirement' AS kind, r.id, r.key, s.key AS "projectKey", r.title, r.status::text AS status,
-             round(ts_rank_cd(r."searchVector", q.query)::numeric, 6) + CASE WHEN r.key = ${exactKey} THEN 10 ELSE 0 END AS rank,
-             ts_headline('english', r.title || ' — ' || left(r.statement, 5000), q.query, ${HEADLINE}) AS headline
+             round(ts_rank_cd(r."searchVector", q.query)::numeric, 6) + CASE WHEN r.key = ${exactKey} THEN 10 ELSE 0 END AS rank
       FROM "Requirement" r JOIN scope s ON s.id = r."projectId", q
       WHERE r."searchVector" @@ q.query`);
   }
   if (kinds.has("issue")) {
     parts.push(Prisma.sql`
       SELECT 'issue' AS kind, i.id, i.key, s.key AS "projectKey", i.title, i.status::text AS status,
-             round(ts_rank_cd(i."searchVector", q.query)::numeric, 6) + CASE WHEN i.key = ${exactKey} THEN 10 ELSE 0 END AS rank,
-             ts_headline('english', i.title || ' — ' || left(i.description, 5000), q.query, ${HEADLINE}) AS headline
+             round(ts_rank_cd(i."searchVector", q.query)::numeric, 6) + CASE WHEN i.key = ${exactKey} THEN 10 ELSE 0 END AS rank
       FROM "Issue" i JOIN scope s ON s.id = i."projectId", q
       WHERE i."searchVector" @@ q.query
         AND (s.role IN ('MAINTAINER', 'ADMIN') OR i."reporterId" = ${userId} OR i."assigneeId" = ${userId})`);
@@ -88,11 +86,20 @@ export async function searchItems(opts: {
     { kind: "requirement" | "issue"; id: string; key: string; projectKey: string; title: string; status: string; rank: Prisma.Decimal; headline: string }[]
   >`
     WITH scope AS (${scope}),
-         q AS (SELECT to_tsquery('english', ${tsquery}) AS query)
-    SELECT * FROM (${Prisma.join(parts, " UNION ALL ")}) hits
-    ${after}
-    ORDER BY hits.rank DESC, hits.id ASC
-    LIMIT ${limit + 1}`;
+         q AS (SELECT to_tsquery('english', ${tsquery}) AS query),
+         page AS (
+           SELECT * FROM (${Prisma.join(parts, " UNION ALL ")}) hits
+           ${after}
+           ORDER BY hits.rank DESC, hits.id ASC
+           LIMIT ${limit + 1}
+         )
+    -- Snippets are the expensive part: build them for the page only.
+    SELECT page.*,
+           ts_headline('english', page.title || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), q.query, ${HEADLINE}) AS headline
+    FROM page CROSS JOIN q
+    LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
+    LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
+    ORDER BY page.rank DESC, page.id ASC`;
 
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
