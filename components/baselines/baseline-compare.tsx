@@ -19,16 +19,14 @@ export function CompareSummary({ summary }: { summary: BaselineComparison["summa
   return (
     <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm" data-testid="compare-summary">
       {parts.map((p, i) => (
-        <span key={p.label} className="inline-flex items-center gap-2">
-          {i > 0 ? (
-            <span aria-hidden="true" className="text-zinc-300 dark:text-zinc-600">
+        <span key={p.label} className="whitespace-nowrap">
+          <span className={cn("font-semibold tabular-nums", p.n > 0 ? p.className : "text-zinc-400 dark:text-zinc-500")}>{p.n}</span>{" "}
+          <span className="text-zinc-600 dark:text-zinc-400">{p.label}</span>
+          {i < parts.length - 1 ? (
+            <span aria-hidden="true" className="pl-2 text-zinc-300 dark:text-zinc-600">
               ·
             </span>
           ) : null}
-          <span>
-            <span className={cn("font-semibold tabular-nums", p.n > 0 ? p.className : "text-zinc-400 dark:text-zinc-500")}>{p.n}</span>{" "}
-            <span className="text-zinc-600 dark:text-zinc-400">{p.label}</span>
-          </span>
         </span>
       ))}
     </p>

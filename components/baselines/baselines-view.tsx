@@ -140,7 +140,7 @@ export function BaselinesView({
                   <th scope="col" className="hidden h-9 w-28 px-3 text-right font-medium sm:table-cell">
                     Requirements
                   </th>
-                  <th scope="col" className="hidden h-9 w-44 px-3 font-medium md:table-cell">
+                  <th scope="col" className="hidden h-9 w-56 px-3 font-medium md:table-cell">
                     Created
                   </th>
                   <th scope="col" className="h-9 w-px pr-4 pl-3 sm:pr-5">
@@ -169,7 +169,7 @@ export function BaselinesView({
                         <Avatar size="sm" name={b.author?.name ?? "Unknown"} seed={b.author?.id ?? "unknown"} />
                         <div className="min-w-0 text-[13px] leading-tight">
                           <p className="truncate text-zinc-800 dark:text-zinc-200">{b.author?.name ?? "Former member"}</p>
-                          <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                          <p className="text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                             <LocalTime date={b.createdAt} mode="datetime" />
                           </p>
                         </div>
@@ -177,17 +177,18 @@ export function BaselinesView({
                     </td>
                     <td className="py-2.5 pr-4 pl-3 sm:pr-5">
                       <div className="flex items-center justify-end gap-1.5">
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className="hidden sm:inline-flex"
-                          onClick={() => {
-                            setParams({ from: b.id, to: HEAD });
-                            document.getElementById("compare-heading")?.scrollIntoView({ behavior: "smooth", block: "start" });
-                          }}
-                        >
-                          Compare with current
-                        </Button>
+                        <span className="hidden sm:inline">
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => {
+                              setParams({ from: b.id, to: HEAD });
+                              document.getElementById("compare-heading")?.scrollIntoView({ behavior: "smooth", block: "start" });
+                            }}
+                          >
+                            Compare with current
+                          </Button>
+                        </span>
                         <ExportMenu projectKey={projectKey} id={b.id} />
                       </div>
                     </td>
@@ -212,43 +213,45 @@ export function BaselinesView({
             <h3 id="compare-heading" className="w-full scroll-mt-20 text-[15px] font-semibold text-zinc-900 dark:text-zinc-50">
               Compare
             </h3>
-            <div className="min-w-0 flex-1 sm:flex-none">
-              <label htmlFor="compare-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
-                From
-              </label>
-              <Select id="compare-from" compact className="sm:w-56" value={refs?.from ?? ""} onChange={(e) => setParams({ from: e.target.value, to: refs?.to ?? HEAD })}>
-                {withRef(refs?.from).map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
-            </div>
-            <button
-              type="button"
-              aria-label="Swap"
-              title="Swap"
-              onClick={() => refs && setParams({ from: refs.to, to: refs.from })}
-              className={cn(
-                "mb-0.5 flex size-7 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
-                focusRing,
-              )}
-            >
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
-                <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
-              </svg>
-            </button>
-            <div className="min-w-0 flex-1 sm:flex-none">
-              <label htmlFor="compare-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
-                To
-              </label>
-              <Select id="compare-to" compact className="sm:w-56" value={refs?.to ?? HEAD} onChange={(e) => setParams({ from: refs?.from ?? HEAD, to: e.target.value })}>
-                {withRef(refs?.to).map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
+            <div className="flex w-full items-end gap-2 sm:w-auto">
+              <div className="min-w-0 flex-1">
+                <label htmlFor="compare-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                  From
+                </label>
+                <Select id="compare-from" compact className="sm:w-56" value={refs?.from ?? ""} onChange={(e) => setParams({ from: e.target.value, to: refs?.to ?? HEAD })}>
+                  {withRef(refs?.from).map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.label}
+                    </option>
+                  ))}
+                </Select>
+              </div>
+              <button
+                type="button"
+                aria-label="Swap"
+                title="Swap"
+                onClick={() => refs && setParams({ from: refs.to, to: refs.from })}
+                className={cn(
+                  "mb-0.5 flex size-7 shrink-0 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+                  focusRing,
+                )}
+              >
+                <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+                  <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
+                </svg>
+              </button>
+              <div className="min-w-0 flex-1">
+                <label htmlFor="compare-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                  To
+                </label>
+                <Select id="compare-to" compact className="sm:w-56" value={refs?.to ?? HEAD} onChange={(e) => setParams({ from: refs?.from ?? HEAD, to: e.target.value })}>
+                  {withRef(refs?.to).map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.label}
+                    </option>
+                  ))}
+                </Select>
+              </div>
             </div>
             <div className="flex w-full items-center gap-3 sm:ml-auto sm:w-auto">
               <DiffLegend className="hidden lg:flex" />

@@ -16,16 +16,16 @@ export function ProjectTabs({ projectKey, canManage }: { projectKey: string; can
     ...(canManage ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }] : []),
   ];
   return (
-    <nav aria-label="Project" className="-mb-px flex gap-5">
+    <nav aria-label="Project" className="-mx-4 -mb-px flex gap-5 overflow-x-auto px-4 [scrollbar-width:none] sm:mx-0 sm:px-0">
       {tabs.map((t) => (
         <Link
           key={t.href}
           href={t.href}
           aria-current={t.active ? "page" : undefined}
           className={cn(
-            "rounded-t-sm border-b-2 px-0.5 pt-1 pb-2.5 text-sm font-medium transition-colors",
+            "shrink-0 rounded-t-sm border-b-2 px-0.5 pt-1 pb-2.5 text-sm font-medium whitespace-nowrap transition-colors",
             focusRing,
-            "focus-visible:ring-offset-0",
+            "focus-visible:ring-inset focus-visible:ring-offset-0",
             t.active
               ? "border-indigo-600 text-zinc-900 dark:border-indigo-400 dark:text-zinc-50"
               : "border-transparent text-zinc-600 hover:border-zinc-300 hover:text-zinc-900 dark:text-zinc-400 dark:hover:border-zinc-600 dark:hover:text-zinc-100",

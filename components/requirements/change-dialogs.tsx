@@ -147,7 +147,7 @@ export function StatusActions({
           key={to}
           size="sm"
           variant={forward[0] === to ? "primary" : "secondary"}
-          className={to === "DEPRECATED" ? "text-red-700 dark:text-red-400" : undefined}
+          className={to === "DEPRECATED" ? "text-red-700! dark:text-red-400!" : undefined}
           onClick={() => {
             setError(null);
             transition.reset();

@@ -180,7 +180,7 @@ export function TagInput({
       )}
       onClick={() => inputRef.current?.focus()}
     >
-      <ul className="contents" aria-label="Tags">
+      <ul className="contents" aria-label="Selected tags">
         {value.map((t) => (
           <li
             key={t}

@@ -118,7 +118,8 @@ export function NewRequirementDialog({
       title="New requirement"
       description="It starts as a draft. Every later change is kept as a new version."
       initialFocusRef={titleRef}
-      className="max-h-[calc(100dvh-2rem)] max-w-2xl overflow-y-auto"
+      // Long form: the dialog scrolls and its footer stays in view.
+      className="max-h-[calc(100dvh-2rem)]! max-w-2xl! overflow-y-auto! [&>div>div:last-child]:sticky [&>div>div:last-child]:bottom-0 [&>div>div:last-child]:bg-zinc-50 dark:[&>div>div:last-child]:bg-zinc-900"
       footer={
         <>
           <Button onClick={close} disabled={create.isPending}>

@@ -13,7 +13,7 @@ import { Card } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
 import { useTRPC } from "@/lib/trpc/react";
 
-import { type AttributeDefinition, formatAttributeValue } from "./attributes";
+import { type AttributeDefinition, attributeLabels, formatAttributeValue } from "./attributes";
 import { PriorityBadge, RequirementKey, StatusBadge, TagChip } from "./badges";
 import { allowedTransitions, MoveDialog, RestoreDialog, StatusActions } from "./change-dialogs";
 import type { DiffMode } from "./diff-view";
@@ -226,11 +226,11 @@ export function RequirementDetail({
         </p>
       ) : null}
 
-      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_17rem]">
-        <div className="min-w-0 space-y-6">
+      {/* Phones: text, details, then compare and history; wide screens: details in a right-hand column. */}
+      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_17rem] lg:grid-rows-[auto_1fr]">
+        <div className="min-w-0 lg:col-start-1 lg:row-start-1">
           {editing ? (
             <RequirementEditor
-              key={`edit-${req.version}`}
               requirement={editable}
               defs={defs}
               onCancel={() => setEditing(false)}
@@ -275,7 +275,9 @@ export function RequirementDetail({
               </section>
             </Card>
           )}
+        </div>
 
+        <div className="min-w-0 space-y-6 lg:col-start-1 lg:row-start-2">
           <VersionCompare
             reqKey={key}
             version={req.version}
@@ -284,6 +286,7 @@ export function RequirementDetail({
             mode={mode}
             onChange={setCompare}
             entries={entryByVersion}
+            attributeLabels={attributeLabels(defs)}
           />
 
           <HistoryTimeline
@@ -303,7 +306,7 @@ export function RequirementDetail({
           />
         </div>
 
-        <aside className="space-y-4 lg:sticky lg:top-20 lg:self-start" aria-label="Details">
+        <aside className="space-y-4 lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start" aria-label="Details">
           <Card>
             <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
               <DetailRow label="Status">

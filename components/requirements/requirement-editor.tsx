@@ -261,8 +261,8 @@ function ConflictPanel({
       </div>
       <div className="mt-3 space-y-3 px-4">
         <div className="flex items-center justify-between gap-2">
-          <p className="text-xs font-semibold tracking-wide text-amber-950/80 uppercase dark:text-amber-100/80">
-            Their changes · v{base.version} → v{conflict.version}
+          <p className="text-[13px] font-semibold text-amber-950 dark:text-amber-100">
+            Their changes <span className="font-normal text-amber-900/80 dark:text-amber-200/80">· v{base.version} → v{conflict.version}</span>
           </p>
           <DiffModeToggle mode={mode} onChange={setMode} />
         </div>
@@ -275,7 +275,9 @@ function ConflictPanel({
             afterLabel={`Version ${conflict.version}`}
           />
         </div>
-        <p className="text-xs font-semibold tracking-wide text-amber-950/80 uppercase dark:text-amber-100/80">Your changes</p>
+        <p className="text-[13px] font-semibold text-amber-950 dark:text-amber-100">
+          Your changes <span className="font-normal text-amber-900/80 dark:text-amber-200/80">· still in the form</span>
+        </p>
         <div className="rounded-md border border-amber-200/80 bg-white p-3 dark:border-amber-500/20 dark:bg-zinc-900" data-testid="conflict-mine">
           <FieldChangeList changes={mine} mode={mode} attributeLabels={labels} beforeLabel={`Version ${base.version}`} afterLabel="Your draft" />
         </div>

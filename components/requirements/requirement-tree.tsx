@@ -220,10 +220,12 @@ export function RequirementTree({
               >
                 {n.title}
               </Link>
-              <span className="hidden md:contents">
+              <span className="hidden w-16 shrink-0 md:block">
                 <PriorityBadge priority={n.priority} />
               </span>
-              <StatusBadge status={n.status} className={cn(!r.matches && "opacity-60")} />
+              <span className="flex w-24 shrink-0 justify-end sm:justify-start">
+                <StatusBadge status={n.status} className={cn(!r.matches && "opacity-60")} />
+              </span>
             </li>
           );
         })}

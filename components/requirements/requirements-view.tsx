@@ -209,7 +209,7 @@ export function RequirementsView({
               onChange={(priority) => update({ priority })}
               renderOption={(p) => PRIORITY_LABELS[p]}
             />
-            <TagFilter value={state.tag} onChange={(tag) => update({ tag })} />
+            {state.view === "table" ? <TagFilter value={state.tag} onChange={(tag) => update({ tag })} /> : null}
           </div>
           <div className="flex items-center gap-1.5 lg:ml-auto">
             {state.view === "table" ? (
@@ -407,6 +407,7 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
     <form
       role="search"
       aria-label="Filter by tag"
+      className="w-28"
       onSubmit={(e) => {
         e.preventDefault();
         onChange(text.trim());
@@ -419,7 +420,7 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
         value={text}
         onChange={(e) => setText(e.target.value)}
         onBlur={() => text.trim() !== value && onChange(text.trim())}
-        className={cn("w-28", value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
+        className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
       />
     </form>
   );

@@ -30,7 +30,9 @@ export function VersionCompare({
   mode,
   onChange,
   entries,
+  attributeLabels,
 }: {
+  attributeLabels?: Record<string, string>;
   reqKey: string;
   version: number;
   from: number;
@@ -60,44 +62,46 @@ export function VersionCompare({
         </p>
       ) : (
         <div className="px-4 py-4 sm:px-5">
-          <div className="flex flex-wrap items-end gap-2">
-            <div className="min-w-0 flex-1 sm:flex-none">
-              <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
-                From
-              </label>
-              <Select id="diff-from" compact className="sm:w-60" value={String(from)} onChange={(e) => onChange({ from: Number(e.target.value) })}>
-                {versions.map((v) => (
-                  <option key={v} value={v}>
-                    {versionOptionLabel(v, entries.get(v), version)}
-                  </option>
-                ))}
-              </Select>
-            </div>
-            <button
-              type="button"
-              onClick={() => onChange({ from: to, to: from })}
-              aria-label="Swap versions"
-              title="Swap versions"
-              className={cn(
-                "mb-0.5 flex size-7 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
-                focusRing,
-              )}
-            >
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
-                <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
-              </svg>
-            </button>
-            <div className="min-w-0 flex-1 sm:flex-none">
-              <label htmlFor="diff-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
-                To
-              </label>
-              <Select id="diff-to" compact className="sm:w-60" value={String(to)} onChange={(e) => onChange({ to: Number(e.target.value) })}>
-                {versions.map((v) => (
-                  <option key={v} value={v}>
-                    {versionOptionLabel(v, entries.get(v), version)}
-                  </option>
-                ))}
-              </Select>
+          <div className="flex flex-wrap items-end gap-x-3 gap-y-2">
+            <div className="flex w-full items-end gap-2 sm:w-auto">
+              <div className="min-w-0 flex-1">
+                <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                  From
+                </label>
+                <Select id="diff-from" compact className="sm:w-56" value={String(from)} onChange={(e) => onChange({ from: Number(e.target.value) })}>
+                  {versions.map((v) => (
+                    <option key={v} value={v}>
+                      {versionOptionLabel(v, entries.get(v), version)}
+                    </option>
+                  ))}
+                </Select>
+              </div>
+              <button
+                type="button"
+                onClick={() => onChange({ from: to, to: from })}
+                aria-label="Swap versions"
+                title="Swap versions"
+                className={cn(
+                  "mb-0.5 flex size-7 shrink-0 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+                  focusRing,
+                )}
+              >
+                <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+                  <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
+                </svg>
+              </button>
+              <div className="min-w-0 flex-1">
+                <label htmlFor="diff-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                  To
+                </label>
+                <Select id="diff-to" compact className="sm:w-56" value={String(to)} onChange={(e) => onChange({ to: Number(e.target.value) })}>
+                  {versions.map((v) => (
+                    <option key={v} value={v}>
+                      {versionOptionLabel(v, entries.get(v), version)}
+                    </option>
+                  ))}
+                </Select>
+              </div>
             </div>
             <DiffLegend className="mb-1.5 sm:ml-auto" />
           </div>
@@ -119,6 +123,7 @@ export function VersionCompare({
                 <FieldChangeList
                   changes={diff.data.changes}
                   mode={mode}
+                  attributeLabels={attributeLabels}
                   beforeLabel={`Version ${diff.data.from.version}`}
                   afterLabel={`Version ${diff.data.to.version}`}
                 />
