@@ -6,6 +6,7 @@ import { Avatar } from "@/components/avatar";
 import { ClockIcon, UsersIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { getProjectForRoute } from "@/components/project/project-data";
+import { RequirementKey, StatusBadge } from "@/components/requirements/badges";
 import { ProjectRoleBadge } from "@/components/role-badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
@@ -26,9 +27,10 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
   const project = await getProjectForRoute(key);
   const api = await getApi();
   const isAdmin = project.myRole === "ADMIN";
-  const [members, activity] = await Promise.all([
+  const [members, activity, recent] = await Promise.all([
     api.project.members.list({ projectKey: project.key, limit: MEMBER_PREVIEW }),
     isAdmin ? api.audit.list({ projectKey: project.key, limit: 8 }) : Promise.resolve(null),
+    api.requirement.list({ projectKey: project.key, sort: "updated", limit: 5 }),
   ]);
 
   const linkClass = cn(
@@ -62,6 +64,48 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
               </p>
             )}
           </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader
+            title="Requirements"
+            description="Recently changed, newest first."
+            actions={
+              <Link href={`/projects/${project.key}/requirements`} className={linkClass}>
+                View all
+              </Link>
+            }
+          />
+          {recent.items.length === 0 ? (
+            <EmptyState
+              title="No requirements yet"
+              description="Capture what the system must do; every change is versioned."
+              className="py-8"
+              action={
+                <Link href={`/projects/${project.key}/requirements`} className={linkClass}>
+                  Go to requirements
+                </Link>
+              }
+            />
+          ) : (
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {recent.items.map((r) => (
+                <li key={r.key}>
+                  <Link
+                    href={`/projects/${project.key}/requirements/${r.key}`}
+                    className={cn("flex items-center gap-3 px-5 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/40", focusRing, "focus-visible:ring-offset-0")}
+                  >
+                    <RequirementKey value={r.key} className="w-20 shrink-0" />
+                    <span className="min-w-0 flex-1 truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">{r.title}</span>
+                    <StatusBadge status={r.status} />
+                    <span className="hidden w-24 shrink-0 text-right text-xs text-zinc-500 sm:block dark:text-zinc-400">
+                      <LocalTime date={r.updatedAt} mode="relative" />
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
 
         {activity ? (
