@@ -99,8 +99,9 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
               id={`attach-${issueKey}`}
               type="file"
               multiple
-              className="sr-only"
-              aria-label="Attach files"
+              className="hidden"
+              tabIndex={-1}
+              aria-hidden="true"
               onChange={(e) => onFiles(e.target.files)}
             />
             <Button size="sm" onClick={() => inputRef.current?.click()}>
