@@ -6,6 +6,7 @@ import { getCurrentUser } from "@/components/current-user";
 import { getProjectForRoute } from "@/components/project/project-data";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { RequirementDetail } from "@/components/requirements/requirement-detail";
+import { ItemLinks } from "@/components/traceability/item-links";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -33,15 +34,25 @@ export default async function RequirementPage({ params }: { params: Params }) {
       api.requirement.history({ key: reqKey, limit: 20 }),
     ]);
     return (
-      <RequirementDetail
-        projectKey={project.key}
-        initial={requirement}
-        initialHistory={history}
-        role={project.myRole}
-        meId={me?.id ?? ""}
-        archived={Boolean(project.archivedAt)}
-        defs={attributeDefinitionsOf(project.settings)}
-      />
+      <div className="space-y-10">
+        <RequirementDetail
+          projectKey={project.key}
+          initial={requirement}
+          initialHistory={history}
+          role={project.myRole}
+          meId={me?.id ?? ""}
+          archived={Boolean(project.archivedAt)}
+          defs={attributeDefinitionsOf(project.settings)}
+        />
+        <div className="border-t border-zinc-200 pt-8 dark:border-zinc-800">
+          <ItemLinks
+            projectKey={project.key}
+            itemKey={reqKey}
+            canManage={project.myRole !== "REPORTER" && !project.archivedAt}
+            title="Trace links"
+          />
+        </div>
+      </div>
     );
   } catch (err) {
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "BAD_REQUEST")) notFound();
