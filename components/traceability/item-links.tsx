@@ -153,7 +153,7 @@ function LinkRow({
         <Link href={href} className={cn("rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}>
           {other.key}
         </Link>
-        <span className="min-w-0 flex-1 truncate text-sm text-zinc-800 dark:text-zinc-200">{other.title}</span>
+        <span className="order-last w-full min-w-0 text-sm text-zinc-800 sm:order-none sm:w-auto sm:flex-1 sm:truncate dark:text-zinc-200">{other.title}</span>
         {other.kind === "issue" ? (
           <IssueStatusBadge status={other.status} />
         ) : (

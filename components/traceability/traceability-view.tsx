@@ -18,7 +18,7 @@ import { useTRPC } from "@/lib/trpc/react";
 
 type IssueLinkType = (typeof ISSUE_LINK_TYPES)[number];
 
-const panel = "rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900";
+const panel = "min-w-0 rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900";
 const linkCls = cn("rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing);
 
 export function TraceabilityView({ projectKey }: { projectKey: string }) {
@@ -219,7 +219,7 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
             description="Link an issue to a requirement from the issue's page to see it here."
           />
         ) : (
-          <div className="max-h-[32rem] overflow-auto">
+          <div className="relative max-h-[32rem] overflow-auto">
             <table className="border-separate border-spacing-0 text-[13px]">
               <caption className="sr-only">Requirements (rows) against issues (columns); cells name the link type</caption>
               <thead>
