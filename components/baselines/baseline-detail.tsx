@@ -7,7 +7,7 @@ import { ArrowLeftIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import { PriorityBadge, RequirementKey, StatusBadge, TagChip, TypeLabel } from "@/components/requirements/badges";
-import type { BaselineDetailPage } from "@/components/requirements/types";
+import { type BaselineDetailPage, FIRST_PAGE_PARAMS } from "@/components/requirements/types";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonStyles } from "@/components/ui/button";
@@ -27,7 +27,7 @@ export function BaselineDetail({ projectKey, initial }: { projectKey: string; in
   const items = useInfiniteQuery(
     trpc.baseline.byId.infiniteQueryOptions(
       { projectKey, id: b.id, limit: BASELINE_PAGE_SIZE },
-      { getNextPageParam: (p) => p.nextCursor ?? undefined, initialData: { pages: [initial], pageParams: [null] }, staleTime: Infinity },
+      { getNextPageParam: (p) => p.nextCursor ?? undefined, initialData: { pages: [initial], pageParams: FIRST_PAGE_PARAMS }, staleTime: Infinity },
     ),
   );
   const rows = useMemo(() => items.data?.pages.flatMap((p) => p.items) ?? [], [items.data]);

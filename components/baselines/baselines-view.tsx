@@ -8,7 +8,7 @@ import { Avatar } from "@/components/avatar";
 import { PlusIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { DiffLegend, type DiffMode, DiffModeToggle } from "@/components/requirements/diff-view";
-import type { BaselineComparison, BaselineListPage, BaselineSummary } from "@/components/requirements/types";
+import { type BaselineComparison, type BaselineListPage, type BaselineSummary, FIRST_PAGE_PARAMS } from "@/components/requirements/types";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -46,7 +46,7 @@ export function BaselinesView({
   const list = useInfiniteQuery(
     trpc.baseline.list.infiniteQueryOptions(
       { projectKey, limit: 50 },
-      { getNextPageParam: (p) => p.nextCursor ?? undefined, initialData: { pages: [initialList], pageParams: [null] } },
+      { getNextPageParam: (p) => p.nextCursor ?? undefined, initialData: { pages: [initialList], pageParams: FIRST_PAGE_PARAMS } },
     ),
   );
   const baselines: BaselineSummary[] = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);

@@ -206,7 +206,7 @@ export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; 
           aria-pressed={mode === o.value}
           onClick={() => onChange(o.value)}
           className={cn(
-            "h-7 rounded-[5px] px-2.5 text-[13px] font-medium transition-colors",
+            "h-7 rounded-[5px] px-2.5 text-[13px] font-medium whitespace-nowrap transition-colors",
             focusRing,
             "focus-visible:ring-offset-0",
             mode === o.value

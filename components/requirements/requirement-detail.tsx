@@ -20,7 +20,7 @@ import type { DiffMode } from "./diff-view";
 import { HistoryTimeline } from "./history-timeline";
 import { isStatus, isType, STATUS_LABELS, TYPE_LABELS } from "./labels";
 import { type EditableRequirement, RequirementEditor } from "./requirement-editor";
-import type { HistoryEntry, HistoryPage, RequirementDetailData, RequirementSaved } from "./types";
+import { FIRST_PAGE_PARAMS, type HistoryEntry, type HistoryPage, type RequirementDetailData, type RequirementSaved } from "./types";
 import { isTypingTarget } from "./use-list-keyboard";
 import { VersionCompare } from "./version-compare";
 
@@ -62,7 +62,7 @@ export function RequirementDetail({
       { key, limit: HISTORY_PAGE },
       {
         getNextPageParam: (p) => p.nextCursor ?? undefined,
-        initialData: { pages: [initialHistory], pageParams: [null] },
+        initialData: { pages: [initialHistory], pageParams: FIRST_PAGE_PARAMS },
       },
     ),
   );
@@ -277,35 +277,6 @@ export function RequirementDetail({
           )}
         </div>
 
-        <div className="min-w-0 space-y-6 lg:col-start-1 lg:row-start-2">
-          <VersionCompare
-            reqKey={key}
-            version={req.version}
-            from={from}
-            to={to}
-            mode={mode}
-            onChange={setCompare}
-            entries={entryByVersion}
-            attributeLabels={attributeLabels(defs)}
-          />
-
-          <HistoryTimeline
-            entries={entries}
-            currentVersion={req.version}
-            loading={history.isPending}
-            error={history.error}
-            hasMore={history.hasNextPage}
-            loadingMore={history.isFetchingNextPage}
-            onLoadMore={() => history.fetchNextPage()}
-            onCompare={(f, t) => {
-              setCompare({ from: f, to: t });
-              document.getElementById("compare-heading")?.scrollIntoView({ behavior: "smooth", block: "start" });
-            }}
-            onRestore={setRestoring}
-            canRestore={canEdit}
-          />
-        </div>
-
         <aside className="space-y-4 lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start" aria-label="Details">
           <Card>
             <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
@@ -406,6 +377,36 @@ export function RequirementDetail({
             </p>
           ) : null}
         </aside>
+
+        <div className="min-w-0 space-y-6 lg:col-start-1 lg:row-start-2">
+          <VersionCompare
+            reqKey={key}
+            version={req.version}
+            from={from}
+            to={to}
+            mode={mode}
+            onChange={setCompare}
+            entries={entryByVersion}
+            attributeLabels={attributeLabels(defs)}
+          />
+
+          <HistoryTimeline
+            entries={entries}
+            currentVersion={req.version}
+            loading={history.isPending}
+            error={history.error}
+            hasMore={history.hasNextPage}
+            loadingMore={history.isFetchingNextPage}
+            onLoadMore={() => history.fetchNextPage()}
+            onCompare={(f, t) => {
+              setCompare({ from: f, to: t });
+              document.getElementById("compare-heading")?.scrollIntoView({ behavior: "smooth", block: "start" });
+            }}
+            onRestore={setRestoring}
+            canRestore={canEdit}
+          />
+        </div>
+
       </div>
 
       {canEdit ? (

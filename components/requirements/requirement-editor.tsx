@@ -260,7 +260,7 @@ function ConflictPanel({
         </div>
       </div>
       <div className="mt-3 space-y-3 px-4">
-        <div className="flex items-center justify-between gap-2">
+        <div className="flex flex-wrap items-center justify-between gap-2">
           <p className="text-[13px] font-semibold text-amber-950 dark:text-amber-100">
             Their changes <span className="font-normal text-amber-900/80 dark:text-amber-200/80">· v{base.version} → v{conflict.version}</span>
           </p>

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { cn, focusRing } from "@/components/ui/cn";
 
 import { PriorityBadge, RequirementKey, StatusBadge } from "./badges";
+import { isStatus, STATUS_DOTS, STATUS_LABELS } from "./labels";
 import { hasFilters, type ListState } from "./list-state";
 import type { TreeNode } from "./types";
 
@@ -206,7 +207,7 @@ export function RequirementTree({
                   <span className="size-1 rounded-full bg-zinc-300 dark:bg-zinc-600" />
                 </span>
               )}
-              <RequirementKey value={n.key} className={cn("w-20 shrink-0", !r.matches && "opacity-60")} />
+              <RequirementKey value={n.key} className={cn("shrink-0 sm:w-20", !r.matches && "opacity-60")} />
               <Link
                 ref={(el) => {
                   linkRefs.current[i] = el;
@@ -223,8 +224,13 @@ export function RequirementTree({
               <span className="hidden w-16 shrink-0 md:block">
                 <PriorityBadge priority={n.priority} />
               </span>
-              <span className="flex w-24 shrink-0 justify-end sm:justify-start">
+              <span className="hidden w-24 shrink-0 sm:flex">
                 <StatusBadge status={n.status} className={cn(!r.matches && "opacity-60")} />
+              </span>
+              {/* Phones: a dot keeps the title readable; the label is still announced. */}
+              <span className="flex size-4 shrink-0 items-center justify-center sm:hidden" title={isStatus(n.status) ? STATUS_LABELS[n.status] : n.status}>
+                <span aria-hidden="true" className={cn("size-2 rounded-full", isStatus(n.status) ? STATUS_DOTS[n.status] : "bg-zinc-400")} />
+                <span className="sr-only">{isStatus(n.status) ? STATUS_LABELS[n.status] : n.status}</span>
               </span>
             </li>
           );

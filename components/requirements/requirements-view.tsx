@@ -26,7 +26,7 @@ import { PRIORITY_LABELS, STATUS_DOTS, STATUS_LABELS, TYPE_LABELS } from "./labe
 import { hasFilters, type ListState, listInputOf, parseListState, serializeListState } from "./list-state";
 import { NewRequirementDialog } from "./new-requirement-dialog";
 import { RequirementTree, useVisibleTree } from "./requirement-tree";
-import type { RequirementListItem, RequirementListPage, RequirementTreeData } from "./types";
+import { FIRST_PAGE_PARAMS, type RequirementListItem, type RequirementListPage, type RequirementTreeData } from "./types";
 import { useListKeyboard } from "./use-list-keyboard";
 
 export interface RequirementsInitial {
@@ -78,7 +78,7 @@ export function RequirementsView({
       getNextPageParam: (page) => page.nextCursor ?? undefined,
       placeholderData: keepPreviousData,
       initialData:
-        initial.list && initial.listKey === listKey ? { pages: [initial.list], pageParams: [null] } : undefined,
+        initial.list && initial.listKey === listKey ? { pages: [initial.list], pageParams: FIRST_PAGE_PARAMS } : undefined,
     }),
   );
   const tree = useQuery(
@@ -145,7 +145,11 @@ export function RequirementsView({
         <div>
           <h2 className="text-lg font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">Requirements</h2>
           <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">
-            Versioned statements of what the system must do. Press <Kbd>c</Kbd> to add one.
+            Versioned statements of what the system must do.
+            <span className="hidden sm:inline">
+              {" "}
+              Press <Kbd>c</Kbd> to add one.
+            </span>
           </p>
         </div>
         {canCreate ? (

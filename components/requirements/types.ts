@@ -19,3 +19,10 @@ export type BaselineListPage = Outputs["baseline"]["list"];
 export type BaselineSummary = BaselineListPage["items"][number];
 export type BaselineDetailPage = Outputs["baseline"]["byId"];
 export type BaselineComparison = Outputs["baseline"]["compare"];
+
+/**
+ * pageParams for an infinite query's server-rendered first page. tRPC sends
+ * no cursor for `undefined` (a `null` cursor fails input validation on every
+ * refetch), but its types only admit string | null.
+ */
+export const FIRST_PAGE_PARAMS = [undefined] as unknown as [string | null];

@@ -15,7 +15,7 @@ import { CHANGE_KIND_LABELS } from "./labels";
 import type { HistoryEntry } from "./types";
 
 export function versionOptionLabel(v: number, entry: HistoryEntry | undefined, current: number): string {
-  const parts = [`Version ${v}`];
+  const parts = [`v${v}`];
   if (entry) parts.push(CHANGE_KIND_LABELS[entry.changeKind] ?? entry.changeKind);
   if (v === current) parts.push("current");
   return parts.join(" · ");
