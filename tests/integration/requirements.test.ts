@@ -316,6 +316,8 @@ describe("requirement.list", () => {
     expect(await keys({ tag: "pci" })).toEqual([a.key, c.key]);
     expect(await keys({ parentKey: parent.key })).toEqual([a.key]);
     expect(await keys({ parentKey: null })).toEqual([parent.key, b.key, c.key]);
+    const roots = (await maint.requirement.list({ projectKey: cast.key, parentKey: null })).items;
+    expect(roots.map((r) => r.childCount)).toEqual([1, 0, 0]);
     expect(await keys({ q: "PAYMENT" })).toEqual([parent.key, a.key, c.key]);
     expect(await keys({ q: "200 ms" })).toEqual([b.key]);
     expect(await keys({ q: a.key })).toEqual([a.key]);

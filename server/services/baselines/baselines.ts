@@ -171,30 +171,65 @@ export interface CompareEntry {
   version: number;
 }
 
-/** Added, removed and changed requirements from one baseline (or HEAD) to another. */
+/** Which version of which requirement a side holds: ids only, cheap even for large projects. */
+async function sideVersions(projectId: string, ref: string) {
+  return ref === "HEAD"
+    ? db.$queryRaw<{ requirementId: string; versionId: string }[]>`
+        SELECT r.id AS "requirementId", v.id AS "versionId"
+        FROM "Requirement" r
+        JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
+        WHERE r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'`
+    : db.$queryRaw<{ requirementId: string; versionId: string }[]>`
+        SELECT i."requirementId", i."versionId" FROM "BaselineItem" i WHERE i."baselineId" = ${ref}`;
+}
+
+/** Full snapshots of the given versions (with the parent's key), by version id. */
+async function versionsById(ids: string[]): Promise<Map<string, FrozenRequirement>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT r.id AS "requirementId", r.key, r.number, v.version, v.id AS "versionId",
+           v.title, v.statement, v.rationale, v.type::text AS type, v.priority::text AS priority,
+           v.status::text AS status, v.tags, v.attributes, v."parentId", v.position, p.key AS "parentKey"
+    FROM "RequirementVersion" v
+    JOIN "Requirement" r ON r.id = v."requirementId"
+    LEFT JOIN "Requirement" p ON p.id = v."parentId"
+    WHERE v.id = ANY(${ids})`;
+  return new Map(rows.map((r) => [r.versionId, { ...r, attributes: (r.attributes ?? {}) as Record<string, unknown> }]));
+}
+
+/**
+ * Added, removed and changed requirements from one baseline (or HEAD) to
+ * another. Sides are compared by version id first; full rows are loaded only
+ * for the requirements that differ.
+ */
 export async function compareBaselines(opts: { projectId: string; input: BaselineCompareInput }) {
   const { from, to } = opts.input;
   const [fromRef, toRef] = await Promise.all([describeRef(opts.projectId, from), describeRef(opts.projectId, to)]);
-  const [left, right] = await Promise.all([
-    frozenRequirements(opts.projectId, from),
-    frozenRequirements(opts.projectId, to),
-  ]);
-  const leftById = new Map(left.map((r) => [r.requirementId, r]));
-  const rightIds = new Set(right.map((r) => r.requirementId));
-  const entry = (r: FrozenRequirement): CompareEntry => ({ key: r.key, title: r.title, status: r.status, version: r.version });
+  const [left, right] = await Promise.all([sideVersions(opts.projectId, from), sideVersions(opts.projectId, to)]);
+  const leftByReq = new Map(left.map((r) => [r.requirementId, r.versionId]));
+  const rightReqs = new Set(right.map((r) => r.requirementId));
 
-  const added: CompareEntry[] = [];
-  const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
+  const addedIds: string[] = [];
+  const changedPairs: [string, string][] = [];
   for (const r of right) {
-    const l = leftById.get(r.requirementId);
-    if (!l) {
-      added.push(entry(r));
-    } else if (l.versionId !== r.versionId) {
-      const changes = diffSnapshots(l, r);
-      if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
-    }
+    const l = leftByReq.get(r.requirementId);
+    if (l === undefined) addedIds.push(r.versionId);
+    else if (l !== r.versionId) changedPairs.push([l, r.versionId]);
   }
-  const removed = left.filter((l) => !rightIds.has(l.requirementId)).map(entry);
+  const removedIds = left.filter((l) => !rightReqs.has(l.requirementId)).map((l) => l.versionId);
+  const full = await versionsById([...addedIds, ...removedIds, ...changedPairs.flat()]);
+
+  const entry = (r: FrozenRequirement): CompareEntry => ({ key: r.key, title: r.title, status: r.status, version: r.version });
+  const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
+  const pick = (ids: string[]) => ids.map((id) => full.get(id)!).sort(byNumber);
+
+  const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
+  for (const [l, r] of changedPairs.map(([a, b]) => [full.get(a)!, full.get(b)!] as const).sort((x, y) => byNumber(x[1], y[1]))) {
+    const changes = diffSnapshots(l, r);
+    if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
+  }
+  const added = pick(addedIds).map(entry);
+  const removed = pick(removedIds).map(entry);
   return {
     from: fromRef,
     to: toRef,

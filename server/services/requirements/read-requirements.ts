@@ -23,7 +23,6 @@ const listSelect = {
   position: true,
   updatedAt: true,
   parent: { select: { key: true } },
-  _count: { select: { children: true } },
 } satisfies Prisma.RequirementSelect;
 
 export async function listRequirements(opts: { projectId: string; input: RequirementListInput }) {
@@ -65,10 +64,17 @@ export async function listRequirements(opts: { projectId: string; input: Require
   }
 
   const rows = await db.requirement.findMany({ where, orderBy, take: input.limit + 1, select: listSelect });
-  const items = rows.map(({ parent, _count, parentId: _p, ...r }) => ({
+  // Children counted for this page only (a relation _count would aggregate the whole table).
+  const counts = await db.requirement.groupBy({
+    by: ["parentId"],
+    where: { projectId: opts.projectId, parentId: { in: rows.slice(0, input.limit).map((r) => r.id) } },
+    _count: { _all: true },
+  });
+  const childCount = new Map(counts.map((c) => [c.parentId, c._count._all]));
+  const items = rows.map(({ parent, parentId: _p, ...r }) => ({
     ...r,
     parentKey: parent?.key ?? null,
-    childCount: _count.children,
+    childCount: childCount.get(r.id) ?? 0,
   }));
   return toPage(items, input.limit, (r) =>
     input.sort === "key" ? encodeCursor([r.number]) : encodeCursor([r.updatedAt.toISOString(), r.id]),
