@@ -321,8 +321,12 @@ function IssueRow({
         </Link>
         <div className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
           <span className="font-mono sm:hidden">{issue.key}</span>
-          <IssueStatusBadge status={issue.status} className="sm:hidden" />
-          <SeverityIndicator severity={issue.severity} className="text-xs md:hidden" />
+          <span className="sm:hidden">
+            <IssueStatusBadge status={issue.status} />
+          </span>
+          <span className="md:hidden">
+            <SeverityIndicator severity={issue.severity} className="text-xs" />
+          </span>
           <span>
             Updated <LocalTime date={issue.updatedAt} mode="relative" />
           </span>
@@ -335,8 +339,12 @@ function IssueRow({
           ) : null}
         </div>
       </div>
-      <SeverityIndicator severity={issue.severity} className="hidden w-20 shrink-0 md:inline-flex" />
-      <IssueStatusBadge status={issue.status} className="hidden shrink-0 sm:inline-flex" />
+      <span className="hidden w-20 shrink-0 md:block">
+        <SeverityIndicator severity={issue.severity} />
+      </span>
+      <span className="hidden shrink-0 sm:block">
+        <IssueStatusBadge status={issue.status} />
+      </span>
       <span className="hidden w-6 shrink-0 sm:block">
         {issue.assignee ? (
           <span title={`Assigned to ${issue.assignee.name}`}>
