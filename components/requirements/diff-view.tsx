@@ -63,7 +63,7 @@ export function TextDiff({
 }) {
   if (mode === "inline") {
     return (
-      <div className={textBox} data-diff="inline">
+      <div className={cn(textBox, "[&_del+ins]:ml-0.5")} data-diff="inline">
         {segments.length === 0 ? (
           <Empty />
         ) : (

@@ -220,7 +220,7 @@ export function RequirementsView({
               <Select
                 compact
                 aria-label="Sort"
-                className="w-44"
+                className="w-52"
                 value={`${state.sort}:${state.order}`}
                 onChange={(e) => {
                   const [sort, order] = e.target.value.split(":") as [ListState["sort"], ListState["order"]];
@@ -591,6 +591,7 @@ function RequirementTable({
                     ) : null}
                     {r.childCount ? (
                       <span className="text-[11px] text-zinc-500 dark:text-zinc-400">
+                        {r.parentKey ? <span aria-hidden="true">· </span> : null}
                         {r.childCount} {r.childCount === 1 ? "child" : "children"}
                       </span>
                     ) : null}
