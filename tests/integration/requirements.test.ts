@@ -272,6 +272,16 @@ describe("custom attributes", () => {
     expect(await versionsOf(ok.key)).toBe(1);
   });
 
+  it("drops values of an attribute the project no longer defines on the next edit", async () => {
+    const admin = callerFor(cast.admin.id);
+    await admin.project.update({ projectKey: cast.key, expectedVersion: 1, settings: { requirementAttributes: [{ key: "owner", label: "Owner", type: "text" }] } });
+    const r = await maint.requirement.create({ projectKey: cast.key, title: "Owned", attributes: { owner: "QA" } });
+    await admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { requirementAttributes: [] } });
+    const edited = await maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Owned, renamed" });
+    expect(edited.attributes).toEqual({});
+    await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 2, attributes: { owner: "QA" } }), "BAD_REQUEST");
+  });
+
   it("refuses invalid attribute definitions in settings", async () => {
     const admin = callerFor(cast.admin.id);
     await expectTRPCError(

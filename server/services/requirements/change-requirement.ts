@@ -34,10 +34,12 @@ export async function updateRequirement(opts: Scope & { input: RequirementUpdate
   return applyChange(opts.actor, async (tx, record) => {
     const current = await findRequirementOrThrow(tx, opts.projectId, input.key);
     const base = pickVersioned(current);
-    const attributes = validateAttributes(
-      attributeDefinitions(await projectSettings(tx, opts.projectId)),
-      (input.attributes ?? current.attributes ?? {}) as Record<string, string | number | boolean | null>,
+    const defs = attributeDefinitions(await projectSettings(tx, opts.projectId));
+    // Values whose definition was removed from the project since are dropped, not an error for an unrelated edit.
+    const kept = Object.fromEntries(
+      Object.entries((current.attributes ?? {}) as Record<string, string | number | boolean | null>).filter(([k]) => defs.some((d) => d.key === k)),
     );
+    const attributes = validateAttributes(defs, input.attributes ?? kept);
     const next = {
       ...base,
       title: input.title ?? base.title,
