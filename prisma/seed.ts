@@ -39,7 +39,7 @@ async function seedDemoContent(projectId: string, actor: { userId: string; reque
     }
   }
   await createBaseline({ ...scope, input: { projectKey: "DEMO", name: "Release 1.0", note: "Scope agreed with the steering group." } });
-  const issueScope = { ...scope, userId: actor.userId, role: "ADMIN" as const };
+  const issueScope = { ...scope, projectKey: "DEMO", userId: actor.userId, role: "ADMIN" as const };
   const lockIssue = await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Implement account lockout", description: "See DEMO-3.", severity: "HIGH", labels: ["backend"] } });
   const lockTest = await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Test lockout timings", description: "", severity: "MEDIUM", labels: ["qa"] } });
   await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Dashboard loads slowly on first visit", description: "Measured 2.4 s on a cold cache.", severity: "LOW", labels: [] } });

@@ -49,6 +49,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import pg from "pg";
+import { buildStaleness } from "./run.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const adminUrl = process.env.PG_ADMIN_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -214,27 +215,8 @@ function assertSelfContained(dir, skip) {
   walk(dir);
 }
 
-// What scripts/start.mjs compares with the build's age.
-const SOURCE_ENTRIES = ["app", "server", "lib", "components", "public", "prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
-
-function newestMtime(entry) {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  return newest;
-}
-
-function buildStaleness() {
-  if (!existsSync(path.join(root, ".next/standalone/server.js")) || !existsSync(path.join(root, ".next/BUILD_ID"))) return "no standalone build yet";
-  const built = statSync(path.join(root, ".next/BUILD_ID")).mtimeMs;
-  const sources = Math.max(...SOURCE_ENTRIES.map((e) => newestMtime(path.join(root, e))));
-  return sources > built ? "sources changed since the last build" : null;
-}
-
 async function ensureBuild() {
-  const staleness = buildStaleness();
+  const staleness = buildStaleness(root);
   if (!staleness) return;
   log(`${staleness}: running next build…`);
   const result = await runToEnd(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {

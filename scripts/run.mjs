@@ -1,6 +1,8 @@
 /** Small process helpers for the start, migrate and test scripts. */
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
@@ -56,4 +58,25 @@ export function migrate(databaseUrl, { quiet = true } = {}) {
       else reject(new Error(`prisma migrate deploy failed (${signal ?? `exit ${code}`})\n${output}`));
     });
   });
+}
+
+/** What a production build is made from; newer files than the build mean it is stale. */
+const BUILD_SOURCES = ["app", "server", "lib", "components", "public", "prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+
+function newestMtime(entry) {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+/** Why `root` needs a (re)build, or null when its standalone build is newer than every source file. */
+export function buildStaleness(root) {
+  const buildId = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(path.join(root, ".next/standalone/server.js")) || !existsSync(buildId)) return "no production build yet";
+  const built = statSync(buildId).mtimeMs;
+  const sources = Math.max(...BUILD_SOURCES.map((e) => newestMtime(path.join(root, e))));
+  return sources > built ? "sources changed since the last build" : null;
 }

@@ -12,13 +12,13 @@
  * is no build yet, and run the standalone Next.js server.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 
 import { parseEnv } from "../lib/env.mjs";
 import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
-import { migrate, run } from "./run.mjs";
+import { buildStaleness, migrate, run } from "./run.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -60,26 +60,6 @@ try {
 process.env.NEXTAUTH_URL = env.APP_URL ?? `http://localhost:${env.PORT}`;
 process.env.NODE_ENV = "production";
 
-const SOURCE_DIRS = ["app", "server", "lib", "components", "public", "prisma"];
-const SOURCE_FILES = ["next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
-
-function newestMtime(entry) {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  return newest;
-}
-
-/** Why a (re)build is needed, or null when the existing build is newer than every source file. */
-function buildStaleness() {
-  if (!existsSync(".next/standalone/server.js") || !existsSync(".next/BUILD_ID")) return "no production build yet";
-  const built = statSync(".next/BUILD_ID").mtimeMs;
-  const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map(newestMtime));
-  return sources > built ? "sources changed since the last build" : null;
-}
-
 async function shutdown(code) {
   if (embeddedDb) await embeddedDb.stop().catch(() => {});
   process.exit(code);
@@ -91,7 +71,7 @@ try {
   if (embedded) {
     await run(process.execPath, ["--import", "tsx", "prisma/seed.ts"], { env: process.env });
   }
-  const staleness = buildStaleness();
+  const staleness = buildStaleness(root);
   if (staleness) {
     log(`${staleness} — building…`);
     await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: process.env });

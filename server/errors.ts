@@ -49,7 +49,7 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 
 /** Prisma's "unique constraint failed" (P2002), recognised without importing the client runtime. */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === "P2002";
+  return prismaCode(err) === "P2002";
 }
 
 function prismaCode(err: unknown): string | undefined {

@@ -5,6 +5,7 @@ import { id, longText, pagination, projectKey } from "./common";
 export const ISSUE_SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_FIX"] as const;
 export type IssueStatusValue = (typeof ISSUE_STATUSES)[number];
+export type IssueSeverityValue = (typeof ISSUE_SEVERITIES)[number];
 
 export const issueSeverity = z.enum(ISSUE_SEVERITIES);
 export const issueStatus = z.enum(ISSUE_STATUSES);

@@ -156,6 +156,8 @@ export function projectProcedure(permission: ProjectPermission) {
     if (access.project.archivedAt && !permission.endsWith(":read") && permission !== "project:archive") {
       throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
     }
-    return next({ ctx: { ...ctx, project: access.project, projectRole: access.role } });
+    // What scoped services need: the project, the caller, their role there, and the audit actor.
+    const scope = { projectId: access.project.id, projectKey: access.project.key, userId: ctx.user.id, role: access.role, actor: ctx.actor };
+    return next({ ctx: { ...ctx, project: access.project, projectRole: access.role, scope } });
   });
 }

@@ -20,17 +20,20 @@ export async function currentUserOrThrow() {
   return user;
 }
 
-export function assertSameOrigin(req: Request) {
+/** True when the request carries no Origin (same-site navigation, server calls) or one matching the host. */
+export function isSameOrigin(req: Request): boolean {
   const origin = req.headers.get("origin");
-  if (!origin) return;
+  if (!origin) return true;
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let ok = false;
   try {
-    ok = new URL(origin).host === host;
+    return new URL(origin).host === host;
   } catch {
-    ok = false;
+    return false;
   }
-  if (!ok) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed");
+}
+
+export function assertSameOrigin(req: Request) {
+  if (!isSameOrigin(req)) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed");
 }
 
 export function requestIdOf(req: Request): string {

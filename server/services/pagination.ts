@@ -24,3 +24,31 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   }
   return null;
 }
+
+/**
+ * The keyset condition "after this (timestamp, id) cursor" for lists ordered
+ * by a timestamp with the id as tie-breaker; undefined for the first page or
+ * an unreadable cursor.
+ */
+export function afterTimeAndId<F extends string>(
+  cursor: string | undefined,
+  field: F,
+  order: "asc" | "desc",
+): { OR: ({ [K in F]: { gt: Date } | { lt: Date } } | ({ [K in F]: Date } & { id: { gt: string } | { lt: string } }))[] } | undefined {
+  const c = decodeCursor(cursor, 2);
+  if (!c) return undefined;
+  const at = new Date(String(c[0]));
+  if (Number.isNaN(at.getTime())) return undefined;
+  const cmp = order === "asc" ? "gt" : "lt";
+  return {
+    OR: [
+      { [field]: { [cmp]: at } } as { [K in F]: { gt: Date } | { lt: Date } },
+      { [field]: at, id: { [cmp]: String(c[1]) } } as { [K in F]: Date } & { id: { gt: string } | { lt: string } },
+    ],
+  };
+}
+
+/** The cursor for afterTimeAndId. */
+export function timeAndIdCursor(at: Date, id: string): string {
+  return encodeCursor([at.toISOString(), id]);
+}

@@ -22,52 +22,48 @@ import {
   updateIssue,
 } from "@/server/services/issues/issues";
 
-/** The caller's issue scope: project, user and role, as resolved by projectProcedure. */
-function scope(ctx: { project: { id: string }; user: { id: string }; projectRole: "REPORTER" | "MAINTAINER" | "ADMIN"; actor: { userId: string | null; requestId: string } }) {
-  return { projectId: ctx.project.id, userId: ctx.user.id, role: ctx.projectRole, actor: ctx.actor };
-}
 
 const commentsRouter = createTRPCRouter({
   list: projectProcedure("issue:readOwn")
     .input(commentListInput)
-    .query(({ ctx, input }) => listComments({ ...scope(ctx), input })),
+    .query(({ ctx, input }) => listComments({ ...ctx.scope, input })),
   add: projectProcedure("comment:create")
     .input(commentAddInput)
-    .mutation(({ ctx, input }) => addComment({ ...scope(ctx), key: input.key, body: input.body })),
+    .mutation(({ ctx, input }) => addComment({ ...ctx.scope, key: input.key, body: input.body })),
   edit: projectProcedure("comment:create")
     .input(commentEditInput)
-    .mutation(({ ctx, input }) => editComment({ ...scope(ctx), key: input.key, commentId: input.commentId, body: input.body })),
+    .mutation(({ ctx, input }) => editComment({ ...ctx.scope, key: input.key, commentId: input.commentId, body: input.body })),
   delete: projectProcedure("comment:create")
     .input(commentDeleteInput)
-    .mutation(({ ctx, input }) => deleteComment({ ...scope(ctx), key: input.key, commentId: input.commentId })),
+    .mutation(({ ctx, input }) => deleteComment({ ...ctx.scope, key: input.key, commentId: input.commentId })),
 });
 
 export const issueRouter = createTRPCRouter({
   /** Reporters see only issues they reported or are assigned to (scoped in the service). */
   list: projectProcedure("issue:readOwn")
     .input(issueListInput)
-    .query(({ ctx, input }) => listIssues({ ...scope(ctx), input })),
+    .query(({ ctx, input }) => listIssues({ ...ctx.scope, input })),
   byKey: projectProcedure("issue:readOwn")
     .input(issueByKeyInput)
-    .query(({ ctx, input }) => getIssueOrThrow({ ...scope(ctx), key: input.key })),
+    .query(({ ctx, input }) => getIssueOrThrow({ ...ctx.scope, key: input.key })),
   create: projectProcedure("issue:create")
     .input(issueCreateInput)
-    .mutation(({ ctx, input }) => createIssue({ ...scope(ctx), input })),
+    .mutation(({ ctx, input }) => createIssue({ ...ctx.scope, input })),
   /** Reporters may edit their own open issues; the service enforces it. */
   update: projectProcedure("issue:create")
     .input(issueUpdateInput)
-    .mutation(({ ctx, input }) => updateIssue({ ...scope(ctx), input })),
+    .mutation(({ ctx, input }) => updateIssue({ ...ctx.scope, input })),
   transition: projectProcedure("issue:triage")
     .input(issueTransitionInput)
-    .mutation(({ ctx, input }) => transitionIssue({ ...scope(ctx), input })),
+    .mutation(({ ctx, input }) => transitionIssue({ ...ctx.scope, input })),
   assign: projectProcedure("issue:triage")
     .input(issueAssignInput)
-    .mutation(({ ctx, input }) => assignIssue({ ...scope(ctx), input })),
+    .mutation(({ ctx, input }) => assignIssue({ ...ctx.scope, input })),
   comments: commentsRouter,
   /** Uploads go through POST /api/issues/<key>/attachments (multipart); downloads GET /api/attachments/<id>. */
   attachments: createTRPCRouter({
     list: projectProcedure("issue:readOwn")
       .input(issueByKeyInput)
-      .query(({ ctx, input }) => listAttachments({ ...scope(ctx), key: input.key })),
+      .query(({ ctx, input }) => listAttachments({ ...ctx.scope, key: input.key })),
   }),
 });

@@ -11,30 +11,27 @@ import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
 import { coverage, impact, traceMatrix } from "@/server/services/trace-links/analysis";
 import { clearSuspect, createTraceLink, deleteTraceLink, listLinksFor } from "@/server/services/trace-links/trace-links";
 
-function scope(ctx: { project: { id: string }; user: { id: string }; projectRole: "REPORTER" | "MAINTAINER" | "ADMIN"; actor: { userId: string | null; requestId: string } }) {
-  return { projectId: ctx.project.id, userId: ctx.user.id, role: ctx.projectRole, actor: ctx.actor };
-}
 
 export const traceLinkRouter = createTRPCRouter({
   create: projectProcedure("traceLink:manage")
     .input(traceLinkCreateInput)
-    .mutation(({ ctx, input }) => createTraceLink({ ...scope(ctx), input })),
+    .mutation(({ ctx, input }) => createTraceLink({ ...ctx.scope, input })),
   delete: projectProcedure("traceLink:manage")
     .input(traceLinkDeleteInput)
-    .mutation(({ ctx, input }) => deleteTraceLink({ ...scope(ctx), linkId: input.linkId })),
+    .mutation(({ ctx, input }) => deleteTraceLink({ ...ctx.scope, linkId: input.linkId })),
   clearSuspect: projectProcedure("traceLink:manage")
     .input(traceLinkClearSuspectInput)
-    .mutation(({ ctx, input }) => clearSuspect({ ...scope(ctx), linkId: input.linkId, reason: input.reason })),
+    .mutation(({ ctx, input }) => clearSuspect({ ...ctx.scope, linkId: input.linkId, reason: input.reason })),
   listFor: projectProcedure("requirement:read")
     .input(traceLinkListForInput)
-    .query(({ ctx, input }) => listLinksFor({ ...scope(ctx), key: input.key })),
+    .query(({ ctx, input }) => listLinksFor({ ...ctx.scope, key: input.key })),
   matrix: projectProcedure("requirement:read")
     .input(traceLinkMatrixInput)
-    .query(({ ctx, input }) => traceMatrix({ ...scope(ctx), input })),
+    .query(({ ctx, input }) => traceMatrix({ ...ctx.scope, input })),
   coverage: projectProcedure("requirement:read")
     .input(traceLinkCoverageInput)
-    .query(({ ctx }) => coverage(scope(ctx))),
+    .query(({ ctx }) => coverage(ctx.scope)),
   impact: projectProcedure("requirement:read")
     .input(traceLinkImpactInput)
-    .query(({ ctx, input }) => impact({ ...scope(ctx), key: input.key })),
+    .query(({ ctx, input }) => impact({ ...ctx.scope, key: input.key })),
 });

@@ -8,9 +8,9 @@ import { Prisma } from "@prisma/client";
 import { diffSnapshots, type FieldChange, type Snapshot } from "@/lib/diff";
 import type { BaselineByIdInput, BaselineCompareInput, BaselineCreateInput, BaselineListInput } from "@/lib/schemas/baseline";
 import { db } from "@/server/db";
-import { AppError } from "@/server/errors";
+import { AppError, isUniqueViolation } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
-import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 const baselineSelect = {
   id: true,
@@ -56,29 +56,21 @@ export async function createBaseline(opts: { actor: Actor; projectId: string; in
       { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
     );
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (typeof err === "object" && err && "code" in err && (err as { code: string }).code === "P2002") {
-      throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
-    }
+    if (isUniqueViolation(err)) throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
     throw err;
   }
 }
 
 export async function listBaselines(opts: { projectId: string; input: BaselineListInput }) {
   const { cursor, limit } = opts.input;
-  const c = decodeCursor(cursor, 2);
-  const where: Prisma.BaselineWhereInput = { projectId: opts.projectId };
-  if (c) {
-    const at = new Date(String(c[0]));
-    where.OR = [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: String(c[1]) } }];
-  }
+  const where: Prisma.BaselineWhereInput = { projectId: opts.projectId, ...afterTimeAndId(cursor, "createdAt", "desc") };
   const rows = await db.baseline.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select: baselineSelect,
   });
-  return toPage(rows, limit, (b) => encodeCursor([b.createdAt.toISOString(), b.id]));
+  return toPage(rows, limit, (b) => timeAndIdCursor(b.createdAt, b.id));
 }
 
 async function findBaselineOrThrow(projectId: string, id: string) {
@@ -104,28 +96,9 @@ type Row = Omit<FrozenRequirement, "parentKey" | "attributes"> & { attributes: P
 
 /** The requirement versions frozen in a baseline, or current (HEAD), ordered by key number. */
 export async function frozenRequirements(projectId: string, ref: string): Promise<FrozenRequirement[]> {
-  const rows =
-    ref === "HEAD"
-      ? await db.$queryRaw<Row[]>`
-          SELECT r.id AS "requirementId", r.key, r.number, r.version, v.id AS "versionId",
-                 r.title, r.statement, r.rationale, r.type::text AS type, r.priority::text AS priority,
-                 r.status::text AS status, r.tags, r.attributes, r."parentId", r.position, p.key AS "parentKey"
-          FROM "Requirement" r
-          JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
-          LEFT JOIN "Requirement" p ON p.id = r."parentId"
-          WHERE r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'
-          ORDER BY r.number`
-      : await db.$queryRaw<Row[]>`
-          SELECT r.id AS "requirementId", r.key, r.number, v.version, v.id AS "versionId",
-                 v.title, v.statement, v.rationale, v.type::text AS type, v.priority::text AS priority,
-                 v.status::text AS status, v.tags, v.attributes, v."parentId", v.position, p.key AS "parentKey"
-          FROM "BaselineItem" i
-          JOIN "RequirementVersion" v ON v.id = i."versionId"
-          JOIN "Requirement" r ON r.id = i."requirementId"
-          LEFT JOIN "Requirement" p ON p.id = v."parentId"
-          WHERE i."baselineId" = ${ref}
-          ORDER BY r.number`;
-  return rows.map((r) => ({ ...r, attributes: (r.attributes ?? {}) as Record<string, unknown> }));
+  const side = await sideVersions(projectId, ref);
+  const full = await versionsById(side.map((r) => r.versionId));
+  return [...full.values()].sort((a, b) => a.number - b.number);
 }
 
 export async function getBaselineOrThrow(opts: { projectId: string; input: BaselineByIdInput }) {

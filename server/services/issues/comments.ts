@@ -9,7 +9,7 @@ import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, forbidden } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
-import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 import { findVisibleIssueOrThrow, type IssueScope } from "./issue-access";
 
@@ -37,21 +37,15 @@ async function resolveMentions(tx: Tx, projectId: string, body: string): Promise
 
 export async function listComments(opts: IssueScope & { input: CommentListInput }) {
   const issue = await findVisibleIssueOrThrow(opts, opts.input.key);
-  const c = decodeCursor(opts.input.cursor, 2);
   const rows = await db.comment.findMany({
-    where: {
-      issueId: issue.id,
-      ...(c
-        ? { OR: [{ createdAt: { gt: new Date(String(c[0])) } }, { createdAt: new Date(String(c[0])), id: { gt: String(c[1]) } }] }
-        : {}),
-    },
+    where: { issueId: issue.id, ...afterTimeAndId(opts.input.cursor, "createdAt", "asc") },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: opts.input.limit + 1,
     select: commentSelect,
   });
   // Deleted comments keep their place in the thread but not their text.
   const items = rows.map((r) => (r.deletedAt ? { ...r, body: "", mentions: [] } : r));
-  return toPage(items, opts.input.limit, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
+  return toPage(items, opts.input.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
 }
 
 export async function addComment(opts: Scoped & { key: string; body: string }) {

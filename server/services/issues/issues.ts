@@ -3,10 +3,12 @@ import type { Prisma } from "@prisma/client";
 
 import { sameValue } from "@/lib/diff";
 import {
+  ISSUE_SEVERITIES,
   ISSUE_TRANSITIONS,
   type IssueAssignInput,
   type IssueCreateInput,
   type IssueListInput,
+  type IssueSeverityValue,
   type IssueTransitionInput,
   type IssueUpdateInput,
 } from "@/lib/schemas/issue";
@@ -15,7 +17,7 @@ import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, conflict, forbidden } from "@/server/errors";
 import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
-import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 import { findVisibleIssueOrThrow, type IssueRow, type IssueScope, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
 
@@ -55,8 +57,6 @@ export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
   });
 }
 
-const SEVERITY_RANK = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 } as const;
-
 export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
   const { input } = opts;
   const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(opts)] };
@@ -89,21 +89,17 @@ export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
     orderBy = [{ severity: dir }, { number: dir }];
     const c = decodeCursor(input.cursor, 2);
     if (c) {
-      const sev = String(c[0]) as keyof typeof SEVERITY_RANK;
-      const beyond = Object.keys(SEVERITY_RANK).filter((s) =>
-        dir === "asc" ? SEVERITY_RANK[s as keyof typeof SEVERITY_RANK] > SEVERITY_RANK[sev] : SEVERITY_RANK[s as keyof typeof SEVERITY_RANK] < SEVERITY_RANK[sev],
-      ) as (keyof typeof SEVERITY_RANK)[];
+      const sev = String(c[0]) as IssueSeverityValue;
+      const rank = ISSUE_SEVERITIES.indexOf(sev);
+      const beyond = ISSUE_SEVERITIES.filter((_, i) => (dir === "asc" ? i > rank : i < rank));
       and.push({ OR: [{ severity: { in: beyond } }, { severity: sev, number: { [cmp]: Number(c[1]) } }] });
     }
     cursorOf = (i) => encodeCursor([i.severity, i.number]);
   } else {
     orderBy = [{ updatedAt: dir }, { id: dir }];
-    const c = decodeCursor(input.cursor, 2);
-    if (c) {
-      const at = new Date(String(c[0]));
-      and.push({ OR: [{ updatedAt: { [cmp]: at } }, { updatedAt: at, id: { [cmp]: String(c[1]) } }] });
-    }
-    cursorOf = (i) => encodeCursor([i.updatedAt.toISOString(), i.id]);
+    const after = afterTimeAndId(input.cursor, "updatedAt", dir);
+    if (after) and.push(after);
+    cursorOf = (i) => timeAndIdCursor(i.updatedAt, i.id);
   }
   const rows = await db.issue.findMany({ where, orderBy, take: input.limit + 1, select: issueSelect });
   const page = toPage(rows, input.limit, cursorOf);

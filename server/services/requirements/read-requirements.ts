@@ -5,7 +5,7 @@ import { diffSnapshots } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 import { presentRequirement, requirementSelect, toSnapshot } from "./requirement-select";
 
@@ -56,11 +56,8 @@ export async function listRequirements(opts: { projectId: string; input: Require
     if (c) where.number = { [cmp]: Number(c[0]) };
   } else {
     orderBy = [{ updatedAt: order }, { id: order }];
-    const c = decodeCursor(input.cursor, 2);
-    if (c) {
-      const at = new Date(String(c[0]));
-      where.AND = [{ OR: [{ updatedAt: { [cmp]: at } }, { updatedAt: at, id: { [cmp]: String(c[1]) } }] }];
-    }
+    const after = afterTimeAndId(input.cursor, "updatedAt", order);
+    if (after) where.AND = [after];
   }
 
   const rows = await db.requirement.findMany({ where, orderBy, take: input.limit + 1, select: listSelect });
@@ -77,7 +74,7 @@ export async function listRequirements(opts: { projectId: string; input: Require
     childCount: childCount.get(r.id) ?? 0,
   }));
   return toPage(items, input.limit, (r) =>
-    input.sort === "key" ? encodeCursor([r.number]) : encodeCursor([r.updatedAt.toISOString(), r.id]),
+    input.sort === "key" ? encodeCursor([r.number]) : timeAndIdCursor(r.updatedAt, r.id),
   );
 }
 

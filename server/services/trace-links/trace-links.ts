@@ -50,10 +50,9 @@ function present(link: {
   return { ...rest, from, to: link.target };
 }
 
-export async function createTraceLink(opts: Scoped & { input: TraceLinkCreateInput }) {
+export async function createTraceLink(opts: Scoped & { projectKey: string; input: TraceLinkCreateInput }) {
   const { from, to, type } = opts.input;
-  const projectKey = await db.project.findUniqueOrThrow({ where: { id: opts.projectId }, select: { key: true } });
-  if (projectOf(from) !== projectKey.key || projectOf(to) !== projectKey.key) {
+  if (projectOf(from) !== opts.projectKey || projectOf(to) !== opts.projectKey) {
     throw new AppError("BAD_REQUEST", "Both ends of a link must belong to this project");
   }
   if (from === to) throw new AppError("BAD_REQUEST", "An item cannot be linked to itself");

@@ -11,22 +11,12 @@ import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
 import { getSessionUserId } from "@/server/auth/session";
+import { isSameOrigin } from "@/server/http/route-helpers";
 
 export const dynamic = "force-dynamic";
 
 function refuse(status: number, code: string, message: string) {
   return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
-}
-
-function crossOrigin(req: Request): boolean {
-  const origin = req.headers.get("origin");
-  if (!origin) return false;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
 }
 
 async function handler(req: Request) {
@@ -35,7 +25,7 @@ async function handler(req: Request) {
     if (!type.toLowerCase().startsWith("application/json")) {
       return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Mutations must be sent as application/json");
     }
-    if (crossOrigin(req)) return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
+    if (!isSameOrigin(req)) return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
   }
   const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
   return fetchRequestHandler({
