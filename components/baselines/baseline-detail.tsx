@@ -6,7 +6,7 @@ import { Fragment, useMemo, useState } from "react";
 import { ArrowLeftIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
-import { PriorityBadge, RequirementKey, StatusBadge, TagChip, TypeLabel } from "@/components/requirements/badges";
+import { ClassificationCells, CompactClassification, RequirementKey, TagChip } from "@/components/requirements/badges";
 import { type BaselineDetailPage, FIRST_PAGE_PARAMS } from "@/components/requirements/types";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -127,20 +127,9 @@ export function BaselineDetail({ projectKey, initial }: { projectKey: string; in
                           >
                             {r.title}
                           </Link>
-                          <div className="mt-1 flex items-center gap-1.5 sm:hidden">
-                            <StatusBadge status={r.status} />
-                            <PriorityBadge priority={r.priority} />
-                          </div>
+                          <CompactClassification status={r.status} priority={r.priority} className="mt-1 flex items-center gap-1.5 sm:hidden" />
                         </td>
-                        <td className="hidden px-3 py-2 sm:table-cell">
-                          <StatusBadge status={r.status} />
-                        </td>
-                        <td className="hidden px-3 py-2 md:table-cell">
-                          <PriorityBadge priority={r.priority} />
-                        </td>
-                        <td className="hidden px-3 py-2 lg:table-cell">
-                          <TypeLabel type={r.type} />
-                        </td>
+                        <ClassificationCells status={r.status} priority={r.priority} type={r.type} />
                         <td className="py-2 pr-4 pl-3 text-right font-mono text-xs text-zinc-600 tabular-nums dark:text-zinc-400">v{r.version}</td>
                       </tr>
                       {expanded ? (

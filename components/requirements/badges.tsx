@@ -60,3 +60,30 @@ export function RequirementKey({ value, className }: { value: string; className?
     </span>
   );
 }
+
+/** Status and priority under the title, for phones where their columns are hidden. */
+export function CompactClassification({ status, priority, className = "mt-1 flex items-center gap-1.5 sm:hidden" }: { status: string; priority: string; className?: string }) {
+  return (
+    <div className={className}>
+      <StatusBadge status={status} />
+      <PriorityBadge priority={priority} />
+    </div>
+  );
+}
+
+/** The status, priority and type columns of a requirements table, hidden step by step on narrow screens. */
+export function ClassificationCells({ status, priority, type }: { status: string; priority: string; type: string }) {
+  return (
+    <>
+      <td className="hidden px-3 py-2 sm:table-cell">
+        <StatusBadge status={status} />
+      </td>
+      <td className="hidden px-3 py-2 md:table-cell">
+        <PriorityBadge priority={priority} />
+      </td>
+      <td className="hidden px-3 py-2 lg:table-cell">
+        <TypeLabel type={type} />
+      </td>
+    </>
+  );
+}

@@ -20,7 +20,7 @@ import { REQUIREMENT_PRIORITIES, REQUIREMENT_STATUSES, REQUIREMENT_TYPES } from 
 import { useTRPC } from "@/lib/trpc/react";
 
 import type { AttributeDefinition } from "./attributes";
-import { PriorityBadge, RequirementKey, StatusBadge, TagChip, TypeLabel } from "./badges";
+import { ClassificationCells, CompactClassification, RequirementKey, TagChip } from "./badges";
 import { FilterMenu } from "./filter-menu";
 import { PRIORITY_LABELS, STATUS_DOTS, STATUS_LABELS, TYPE_LABELS } from "./labels";
 import { hasFilters, type ListState, listInputOf, parseListState, serializeListState } from "./list-state";
@@ -609,20 +609,9 @@ function RequirementTable({
                     {r.tags.length > 4 ? <span className="text-[11px] text-zinc-500">+{r.tags.length - 4}</span> : null}
                   </div>
                 ) : null}
-                <div className="mt-1.5 flex items-center gap-1.5 sm:hidden">
-                  <StatusBadge status={r.status} />
-                  <PriorityBadge priority={r.priority} />
-                </div>
+                <CompactClassification status={r.status} priority={r.priority} className="mt-1.5 flex items-center gap-1.5 sm:hidden" />
               </td>
-              <td className="hidden px-3 py-2 sm:table-cell">
-                <StatusBadge status={r.status} />
-              </td>
-              <td className="hidden px-3 py-2 md:table-cell">
-                <PriorityBadge priority={r.priority} />
-              </td>
-              <td className="hidden px-3 py-2 lg:table-cell">
-                <TypeLabel type={r.type} />
-              </td>
+              <ClassificationCells status={r.status} priority={r.priority} type={r.type} />
               <td className="hidden py-2 pr-4 pl-3 text-[13px] whitespace-nowrap text-zinc-500 md:table-cell dark:text-zinc-400">
                 <LocalTime date={r.updatedAt} mode="relative" />
                 <span className="ml-1.5 text-[11px] text-zinc-400 tabular-nums dark:text-zinc-500">v{r.version}</span>
