@@ -70,6 +70,22 @@ export interface Snapshot {
   position?: number;
 }
 
+/** Just the snapshot fields of something wider (a requirement, a stored version, an edited draft). */
+export function toSnapshot(r: Omit<Snapshot, "attributes"> & { attributes: unknown }): Snapshot {
+  return {
+    title: r.title,
+    statement: r.statement,
+    rationale: r.rationale,
+    type: r.type,
+    priority: r.priority,
+    status: r.status,
+    tags: r.tags,
+    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    parentKey: r.parentKey,
+    position: r.position,
+  };
+}
+
 const TEXT_FIELDS = ["title", "statement", "rationale"] as const;
 const VALUE_FIELDS = ["type", "priority", "status", "parentKey", "position"] as const;
 

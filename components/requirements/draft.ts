@@ -1,24 +1,14 @@
 /** Moving between a saved requirement, the form's draft and the API's inputs. */
 import { type FieldErrors, validate } from "@/components/trpc-errors";
-import { sameValue, type Snapshot } from "@/lib/diff";
+import { sameValue, type Snapshot, toSnapshot } from "@/lib/diff";
 import { requirementUpdateInput } from "@/lib/schemas/requirement";
 
 import { type AttributeDefinition, type AttributeValue, parseRawAttributes, toRawAttributes } from "./attributes";
 import type { DraftErrors, DraftValues } from "./form-fields";
 import type { RequirementPriority, RequirementType } from "./labels";
 
-export interface RequirementFields {
-  title: string;
-  statement: string;
-  rationale: string;
-  type: string;
-  priority: string;
-  status: string;
-  tags: string[];
-  attributes: Record<string, unknown>;
-  parentKey: string | null;
-  position?: number;
-}
+/** A requirement's editable and versioned fields, as the diff functions see them. */
+export type RequirementFields = Snapshot;
 
 export function draftFrom(r: RequirementFields, defs: AttributeDefinition[]): DraftValues {
   return {
@@ -32,20 +22,7 @@ export function draftFrom(r: RequirementFields, defs: AttributeDefinition[]): Dr
   };
 }
 
-export function snapshotOf(r: RequirementFields): Snapshot {
-  return {
-    title: r.title,
-    statement: r.statement,
-    rationale: r.rationale,
-    type: r.type,
-    priority: r.priority,
-    status: r.status,
-    tags: r.tags,
-    attributes: r.attributes ?? {},
-    parentKey: r.parentKey,
-    position: r.position,
-  };
-}
+export const snapshotOf = toSnapshot;
 
 /** Only the project's defined attributes, so values of since-removed definitions never count as an edit. */
 function definedValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {

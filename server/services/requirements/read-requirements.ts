@@ -1,13 +1,13 @@
 /** Reading requirements: list with filters, one by key, the tree, history and diffs. */
 import type { Prisma } from "@prisma/client";
 
-import { diffSnapshots } from "@/lib/diff";
+import { diffSnapshots, toSnapshot } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
-import { presentRequirement, requirementSelect, toSnapshot } from "./requirement-select";
+import { presentRequirement, requirementSelect } from "./requirement-select";
 
 const listSelect = {
   id: true,

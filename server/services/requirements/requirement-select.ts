@@ -1,7 +1,5 @@
 import type { Prisma } from "@prisma/client";
 
-import type { Snapshot } from "@/lib/diff";
-
 export const requirementSelect = {
   id: true,
   projectId: true,
@@ -53,21 +51,6 @@ export function pickVersioned(r: VersionedFields): VersionedFields {
     tags: r.tags,
     attributes: r.attributes,
     parentId: r.parentId,
-    position: r.position,
-  };
-}
-
-export function toSnapshot(r: Omit<VersionedFields, "parentId"> & { parentKey: string | null }): Snapshot {
-  return {
-    title: r.title,
-    statement: r.statement,
-    rationale: r.rationale,
-    type: r.type,
-    priority: r.priority,
-    status: r.status,
-    tags: r.tags,
-    attributes: (r.attributes ?? {}) as Record<string, unknown>,
-    parentKey: r.parentKey,
     position: r.position,
   };
 }
