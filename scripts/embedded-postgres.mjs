@@ -7,20 +7,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
-import net from "node:net";
-
-/** Asks the OS for a free loopback port. */
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./run.mjs";
 
 /**
  * Starts PGlite on a loopback port. `dataDir` undefined keeps the database in

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import net from "node:net";
 import path from "node:path";
 
 const require = createRequire(import.meta.url);
@@ -79,4 +80,17 @@ export function buildStaleness(root) {
   const built = statSync(buildId).mtimeMs;
   const sources = Math.max(...BUILD_SOURCES.map((e) => newestMtime(path.join(root, e))));
   return sources > built ? "sources changed since the last build" : null;
+}
+
+/** Asks the OS for a free loopback port. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }

@@ -4,7 +4,6 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 const running = new Set();
 
@@ -74,17 +73,6 @@ export async function runProcess(cmd, args, opts) {
   return { code, signal, output: child.output };
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Pids of the direct children of `pid` (Linux /proc), or [] elsewhere. */
 export function childPids(pid) {
@@ -108,3 +96,5 @@ export function cpuTimeMs(pid) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export { freePort } from "../../run.mjs";
