@@ -60,6 +60,7 @@ RUN npm install --omit=dev --no-save --ignore-scripts --no-audit --no-fund --no-
  && npm cache clean --force \
  && rm -rf /tmp/package-lock.json /tmp/migrator-packages.mjs
 COPY prisma.config.ts ./
+COPY lib/database-url.mjs ./lib/database-url.mjs
 COPY prisma/schema.prisma ./prisma/schema.prisma
 COPY prisma/migrations ./prisma/migrations
 COPY scripts/migrate.mjs scripts/run.mjs ./scripts/

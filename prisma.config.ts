@@ -5,6 +5,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
 
+import { poolConfig } from "./lib/database-url.mjs";
+
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
@@ -14,6 +16,6 @@ export default defineConfig({
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL must be set to run migrations");
     // Let the CLI exit as soon as it is done instead of waiting for idle connections to time out.
-    return new PrismaPg({ connectionString: url, allowExitOnIdle: true, idleTimeoutMillis: 100 });
+    return new PrismaPg({ ...poolConfig(url), allowExitOnIdle: true, idleTimeoutMillis: 100 });
   },
 });

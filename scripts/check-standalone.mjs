@@ -245,6 +245,8 @@ async function assemble(dir, pins) {
   mkdirSync(path.join(migrator, "prisma"), { recursive: true });
   mkdirSync(path.join(migrator, "scripts"), { recursive: true });
   copy(path.join(root, "prisma.config.ts"), path.join(migrator, "prisma.config.ts"));
+  mkdirSync(path.join(migrator, "lib"), { recursive: true });
+  copy(path.join(root, "lib/database-url.mjs"), path.join(migrator, "lib/database-url.mjs"));
   copy(path.join(root, "prisma/schema.prisma"), path.join(migrator, "prisma/schema.prisma"));
   copy(path.join(root, "prisma/migrations"), path.join(migrator, "prisma/migrations"));
   copy(path.join(root, "scripts/migrate.mjs"), path.join(migrator, "scripts/migrate.mjs"));

@@ -27,7 +27,9 @@ export async function startEmbeddedPostgres({ dataDir, port, loadDataDir } = {})
   await server.start();
   return {
     db,
-    url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`,
+    // One connection per client process: the socket server interleaves the
+    // protocol messages of concurrent connections (see poolConfig in server/db.ts).
+    url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable&connection_limit=1`,
     async stop() {
       await server.stop();
       await db.close();

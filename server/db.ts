@@ -6,12 +6,13 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 
+import { poolConfig } from "@/lib/database-url.mjs";
 import { getEnv } from "@/lib/env.mjs";
 
 function createClient() {
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (the start script sets it in embedded mode)");
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const adapter = new PrismaPg(poolConfig(url));
   return new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
 }
 

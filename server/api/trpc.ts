@@ -15,9 +15,9 @@ import { z, ZodError } from "zod";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
-import { AppError, isBusy, isUniqueViolation, isWriteConflict } from "@/server/errors";
+import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
-import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
+import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 /* ---------------------------------------------------------------- 1. CONTEXT */
 
@@ -109,9 +109,14 @@ export const createCallerFactory = t.createCallerFactory;
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure.use(errorMapping);
 
-/** A signed-in user; `ctx.user` is loaded from the database on every request. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/** A session or token is present; who it belongs to is checked by the next step. */
+const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/** A signed-in user; `ctx.user` is loaded from the database on every request. */
+export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
   const user = await ctx.db.user.findUnique({
     where: { id: ctx.userId },
     select: { id: true, email: true, name: true, role: true },
@@ -144,20 +149,25 @@ const projectAddress = z.union([
  * without the permission FORBIDDEN.
  */
 export function projectProcedure(permission: ProjectPermission) {
-  return protectedProcedure.use(async ({ ctx, getRawInput, next }) => {
+  return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
     const parsed = projectAddress.safeParse(await getRawInput());
     if (!parsed.success) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "A valid projectKey or item key is required", cause: parsed.error });
     }
-    const access = await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: parsed.data.projectKey });
+    // The caller, the project and the caller's membership in one statement.
+    const access = await resolveCallerInProject({ userId: ctx.userId, projectKey: parsed.data.projectKey });
+    if (!access) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+    if (!access.project || !access.role) throw notFound("Project");
     if (!roleHas(access.role, permission)) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this project does not allow this" });
     }
     if (access.project.archivedAt && !permission.endsWith(":read") && permission !== "project:archive") {
       throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
     }
+    const { user, project, role } = access;
+    const actor: Actor = { userId: user.id, requestId: ctx.requestId };
     // What scoped services need: the project, the caller, their role there, and the audit actor.
-    const scope = { projectId: access.project.id, projectKey: access.project.key, userId: ctx.user.id, role: access.role, actor: ctx.actor };
-    return next({ ctx: { ...ctx, project: access.project, projectRole: access.role, scope } });
+    const scope = { projectId: project.id, projectKey: project.key, userId: user.id, role, actor };
+    return next({ ctx: { ...ctx, user, actor, project, projectRole: role, scope } });
   });
 }

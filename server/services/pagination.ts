@@ -25,6 +25,14 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   return null;
 }
 
+/** The (timestamp, id) pair of a cursor made by `timeAndIdCursor`; null for none or an unreadable one. */
+export function decodeTimeAndId(cursor: string | undefined): { at: Date; id: string } | null {
+  const c = decodeCursor(cursor, 2);
+  if (!c) return null;
+  const at = new Date(String(c[0]));
+  return Number.isNaN(at.getTime()) ? null : { at, id: String(c[1]) };
+}
+
 /**
  * The keyset condition "after this (timestamp, id) cursor" for lists ordered
  * by a timestamp with the id as tie-breaker; undefined for the first page or
@@ -35,15 +43,13 @@ export function afterTimeAndId<F extends string>(
   field: F,
   order: "asc" | "desc",
 ): { OR: ({ [K in F]: { gt: Date } | { lt: Date } } | ({ [K in F]: Date } & { id: { gt: string } | { lt: string } }))[] } | undefined {
-  const c = decodeCursor(cursor, 2);
+  const c = decodeTimeAndId(cursor);
   if (!c) return undefined;
-  const at = new Date(String(c[0]));
-  if (Number.isNaN(at.getTime())) return undefined;
   const cmp = order === "asc" ? "gt" : "lt";
   return {
     OR: [
-      { [field]: { [cmp]: at } } as { [K in F]: { gt: Date } | { lt: Date } },
-      { [field]: at, id: { [cmp]: String(c[1]) } } as { [K in F]: Date } & { id: { gt: string } | { lt: string } },
+      { [field]: { [cmp]: c.at } } as { [K in F]: { gt: Date } | { lt: Date } },
+      { [field]: c.at, id: { [cmp]: c.id } } as { [K in F]: Date } & { id: { gt: string } | { lt: string } },
     ],
   };
 }

@@ -331,8 +331,17 @@ describe("requirement.list", () => {
     expect(await keys({ q: "PAYMENT" })).toEqual([parent.key, a.key, c.key]);
     expect(await keys({ q: "200 ms" })).toEqual([b.key]);
     expect(await keys({ q: a.key })).toEqual([a.key]);
-    expect(await keys({ order: "desc" })).toEqual([c.key, b.key, a.key, parent.key]);
-    expect((await keys({ sort: "updated" }))[0]).toBe(c.key);
+    // LIKE wildcards in the text are taken literally.
+    const pct = await mk("100% uptime_target");
+    expect(await keys({ q: "%" })).toEqual([pct.key]);
+    expect(await keys({ q: "e_t" })).toEqual([pct.key]);
+    expect(await keys({ q: "0%_u" })).toEqual([]);
+    await maint.requirement.transition({ key: pct.key, expectedVersion: 1, to: "DEPRECATED" });
+    const [first] = (await maint.requirement.list({ projectKey: cast.key, q: "Card" })).items;
+    expect(first).toMatchObject({ key: a.key, parentKey: parent.key, childCount: 0, version: 1, tags: ["pci"], type: "FUNCTIONAL" });
+    expect(first!.updatedAt).toBeInstanceOf(Date);
+    expect(await keys({ order: "desc" })).toEqual([pct.key, c.key, b.key, a.key, parent.key]);
+    expect((await keys({ sort: "updated" }))[0]).toBe(pct.key);
 
     for (const sort of ["key", "updated"] as const) {
       const all = await keys({ sort, limit: 100 });

@@ -1,79 +1,88 @@
 /** Reading requirements: list with filters, one by key, the tree, history and diffs. */
-import type { Prisma } from "@prisma/client";
+import { Prisma, type RequirementPriority, type RequirementStatus, type RequirementType } from "@prisma/client";
 
 import { diffSnapshots, toSnapshot } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import { decodeCursor, decodeTimeAndId, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 import { presentRequirement, requirementSelect } from "./requirement-select";
 
-const listSelect = {
-  id: true,
-  number: true,
-  key: true,
-  version: true,
-  title: true,
-  type: true,
-  priority: true,
-  status: true,
-  tags: true,
-  parentId: true,
-  position: true,
-  updatedAt: true,
-  parent: { select: { key: true } },
-} satisfies Prisma.RequirementSelect;
+interface ListRow {
+  id: string;
+  number: number;
+  key: string;
+  version: number;
+  title: string;
+  type: RequirementType;
+  priority: RequirementPriority;
+  status: RequirementStatus;
+  tags: string[];
+  position: number;
+  updatedAt: Date;
+  parentKey: string | null;
+  childCount: number;
+}
 
+/** `%…%` for ILIKE with the pattern characters of the text itself taken literally. */
+function containsPattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of a project's requirements in one statement: the filtered,
+ * keyset-paginated rows with the parent's key (join) and the number of
+ * children (a correlated count served by the (projectId, parentId, position)
+ * index), so a page costs one round trip and one plan.
+ */
 export async function listRequirements(opts: { projectId: string; input: RequirementListInput }) {
-  const { input } = opts;
+  const { input, projectId } = opts;
   const order = input.order ?? (input.sort === "updated" ? "desc" : "asc");
-  const where: Prisma.RequirementWhereInput = { projectId: opts.projectId };
-  if (input.status?.length) where.status = { in: input.status };
-  if (input.type?.length) where.type = { in: input.type };
-  if (input.priority?.length) where.priority = { in: input.priority };
-  if (input.tag) where.tags = { has: input.tag };
-  if (input.parentKey === null) where.parentId = null;
+  const conds: Prisma.Sql[] = [Prisma.sql`r."projectId" = ${projectId}`];
+  if (input.status?.length) conds.push(Prisma.sql`r.status = ANY(CAST(${input.status} AS "RequirementStatus"[]))`);
+  if (input.type?.length) conds.push(Prisma.sql`r.type = ANY(CAST(${input.type} AS "RequirementType"[]))`);
+  if (input.priority?.length) conds.push(Prisma.sql`r.priority = ANY(CAST(${input.priority} AS "RequirementPriority"[]))`);
+  if (input.tag) conds.push(Prisma.sql`r.tags @> ARRAY[${input.tag}]::text[]`);
+  if (input.parentKey === null) conds.push(Prisma.sql`r."parentId" IS NULL`);
   if (input.parentKey) {
     const parent = await db.requirement.findUnique({ where: { key: input.parentKey }, select: { id: true, projectId: true } });
-    if (!parent || parent.projectId !== opts.projectId) throw new AppError("NOT_FOUND", `Requirement ${input.parentKey} not found`);
-    where.parentId = parent.id;
+    if (!parent || parent.projectId !== projectId) throw new AppError("NOT_FOUND", `Requirement ${input.parentKey} not found`);
+    conds.push(Prisma.sql`r."parentId" = ${parent.id}`);
   }
   if (input.q) {
-    const q = input.q;
-    where.OR = [
-      { key: { equals: q.toUpperCase() } },
-      { title: { contains: q, mode: "insensitive" } },
-      { statement: { contains: q, mode: "insensitive" } },
-    ];
+    const pattern = containsPattern(input.q);
+    conds.push(Prisma.sql`(r.key = ${input.q.toUpperCase()} OR r.title ILIKE ${pattern} OR r.statement ILIKE ${pattern})`);
   }
 
-  const cmp = order === "asc" ? "gt" : "lt";
-  let orderBy: Prisma.RequirementOrderByWithRelationInput[];
+  const desc = order === "desc";
+  let orderBy: Prisma.Sql;
   if (input.sort === "key") {
-    orderBy = [{ number: order }];
+    orderBy = desc ? Prisma.sql`r.number DESC` : Prisma.sql`r.number ASC`;
     const c = decodeCursor(input.cursor, 1);
-    if (c) where.number = { [cmp]: Number(c[0]) };
+    if (c) conds.push(desc ? Prisma.sql`r.number < ${Number(c[0])}` : Prisma.sql`r.number > ${Number(c[0])}`);
   } else {
-    orderBy = [{ updatedAt: order }, { id: order }];
-    const after = afterTimeAndId(input.cursor, "updatedAt", order);
-    if (after) where.AND = [after];
+    orderBy = desc ? Prisma.sql`r."updatedAt" DESC, r.id DESC` : Prisma.sql`r."updatedAt" ASC, r.id ASC`;
+    const c = decodeTimeAndId(input.cursor);
+    if (c) {
+      conds.push(
+        desc
+          ? Prisma.sql`(r."updatedAt", r.id) < (${c.at}::timestamp, ${c.id})`
+          : Prisma.sql`(r."updatedAt", r.id) > (${c.at}::timestamp, ${c.id})`,
+      );
+    }
   }
 
-  const rows = await db.requirement.findMany({ where, orderBy, take: input.limit + 1, select: listSelect });
-  // Children counted for this page only (a relation _count would aggregate the whole table).
-  const counts = await db.requirement.groupBy({
-    by: ["parentId"],
-    where: { projectId: opts.projectId, parentId: { in: rows.slice(0, input.limit).map((r) => r.id) } },
-    _count: { _all: true },
-  });
-  const childCount = new Map(counts.map((c) => [c.parentId, c._count._all]));
-  const items = rows.map(({ parent, parentId: _p, ...r }) => ({
-    ...r,
-    parentKey: parent?.key ?? null,
-    childCount: childCount.get(r.id) ?? 0,
-  }));
-  return toPage(items, input.limit, (r) =>
+  const rows = await db.$queryRaw<ListRow[]>`
+    SELECT r.id, r.number, r.key, r.version, r.title, r.type, r.priority, r.status, r.tags, r.position,
+           r."updatedAt", p.key AS "parentKey",
+           (SELECT count(*)::int FROM "Requirement" c WHERE c."projectId" = r."projectId" AND c."parentId" = r.id) AS "childCount"
+    FROM "Requirement" r
+    LEFT JOIN "Requirement" p ON p.id = r."parentId"
+    WHERE ${Prisma.join(conds, " AND ")}
+    ORDER BY ${orderBy}
+    LIMIT ${input.limit + 1}`;
+  return toPage(rows, input.limit, (r) =>
     input.sort === "key" ? encodeCursor([r.number]) : timeAndIdCursor(r.updatedAt, r.id),
   );
 }

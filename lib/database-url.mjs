@@ -1,0 +1,21 @@
+/**
+ * The pg connection string and pool size for a DATABASE_URL. A
+ * `connection_limit` parameter (the name Prisma users know) sets the pool
+ * size and is not passed on to the server.
+ *
+ * The embedded database asks for 1: its socket server interleaves the
+ * protocol messages of concurrent connections outside transactions (one
+ * connection's Bind can land on another's Parse), so a single connection,
+ * with queries queued in the pool, is the only safe way to use it — and
+ * PGlite runs one statement at a time anyway.
+ *
+ * @param {string} databaseUrl
+ * @param {number} [fallback] pool size when the URL does not say
+ * @returns {{ connectionString: string, max: number }}
+ */
+export function poolConfig(databaseUrl, fallback = 10) {
+  const url = new URL(databaseUrl);
+  const limit = Number(url.searchParams.get("connection_limit") ?? fallback);
+  url.searchParams.delete("connection_limit");
+  return { connectionString: url.toString(), max: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : fallback };
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+
+import { poolConfig } from "@/lib/database-url.mjs";
+
+describe("poolConfig", () => {
+  it("takes the pool size from connection_limit and does not pass it on", () => {
+    const c = poolConfig("postgresql://postgres@127.0.0.1:5432/app?sslmode=disable&connection_limit=1");
+    expect(c.max).toBe(1);
+    expect(new URL(c.connectionString).searchParams.has("connection_limit")).toBe(false);
+    expect(new URL(c.connectionString).searchParams.get("sslmode")).toBe("disable");
+  });
+
+  it("falls back to the default for a missing or unusable limit and caps large ones", () => {
+    expect(poolConfig("postgresql://h/db").max).toBe(10);
+    expect(poolConfig("postgresql://h/db?connection_limit=0").max).toBe(10);
+    expect(poolConfig("postgresql://h/db?connection_limit=abc").max).toBe(10);
+    expect(poolConfig("postgresql://h/db?connection_limit=5000").max).toBe(100);
+    expect(poolConfig("postgresql://h/db", 3).max).toBe(3);
+  });
+});
