@@ -26,7 +26,7 @@ export type SearchItem = {
   snippet: { text: string; highlight: boolean }[];
 };
 
-type SearchResult = { items: SearchItem[]; nextCursor: string | null; fallback?: boolean };
+type SearchResult = { items: SearchItem[]; nextCursor: string | null; fallback?: boolean; limited?: boolean };
 
 function hrefOf(item: SearchItem) {
   return item.kind === "issue" ? `/projects/${item.projectKey}/issues/${item.key}` : `/projects/${item.projectKey}/requirements/${item.key}`;
@@ -295,7 +295,11 @@ function Palette({ onClose }: { onClose: () => void }) {
         <span>
           <Kbd>Esc</Kbd> to close
         </span>
-        {search.data?.fallback ? <span className="ml-auto">Searching {currentProject} lists</span> : null}
+        {search.data?.fallback ? (
+          <span className="ml-auto">Searching {currentProject} lists</span>
+        ) : search.data?.limited ? (
+          <span className="ml-auto">Many matches: best of the most recent shown — add words to narrow it down</span>
+        ) : null}
       </div>
     </dialog>
   );

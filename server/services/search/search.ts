@@ -5,6 +5,13 @@
  * belongs to (instance admins: all) and, for reporters, only issues they
  * reported or are assigned to. The query text never reaches SQL as code:
  * it is reduced to words and passed as a parameter.
+ *
+ * Ranking reads every candidate's search vector, so the candidates are
+ * bounded: per project and kind, the CANDIDATES most recently updated
+ * matches (plus an exact key match) are ranked. A query with fewer matches
+ * is ranked exactly as a full ranking would; a very broad one ("sync", a
+ * single letter) answers the best of the recent matches and says so
+ * (`limited`), instead of reading most of the table for every keystroke.
  */
 import type { InstanceRole } from "@prisma/client";
 import { Prisma } from "@prisma/client";
@@ -28,6 +35,9 @@ export interface SearchHit {
   snippet: { text: string; highlight: boolean }[];
 }
 
+/** Matches ranked per project and kind: the most recently updated ones (see the header). */
+export const CANDIDATES = 500;
+
 function segments(headline: string): SearchHit["snippet"] {
   const out: SearchHit["snippet"] = [];
   const re = new RegExp(`${START}([^${STOP}]*)${STOP}`, "g");
@@ -45,9 +55,14 @@ export async function searchItems(opts: {
   user: { id: string; role: InstanceRole };
   projectId?: string;
   input: SearchQueryInput;
-}): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
-  const tsquery = toPrefixQuery(opts.input.q);
-  if (!tsquery) return { items: [], nextCursor: null };
+}): Promise<{ items: SearchHit[]; nextCursor: string | null; limited: boolean }> {
+  const prefixQuery = toPrefixQuery(opts.input.q);
+  if (!prefixQuery) return { items: [], nextCursor: null, limited: false };
+  // Stemmed once, then passed as a value: the planner sees the real query (how many rows match decides
+  // between the text index and the recency index) and no row re-parses it.
+  const [parsed] = await db.$queryRaw<{ query: string }[]>`SELECT to_tsquery('english', ${prefixQuery})::text AS query`;
+  const tsquery = parsed?.query ?? "";
+  if (!tsquery) return { items: [], nextCursor: null, limited: false }; // only stop words
   const { limit } = opts.input;
   const isAdmin = opts.user.role === "ADMIN";
   const userId = opts.user.id;
@@ -61,42 +76,68 @@ export async function searchItems(opts: {
   const scope = isAdmin
     ? Prisma.sql`SELECT p.id, p.key, 'ADMIN'::text AS role FROM "Project" p WHERE true ${projectFilter}`
     : Prisma.sql`SELECT p.id, p.key, m.role::text AS role FROM "Project" p JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${userId} WHERE true ${projectFilter}`;
+  const q = Prisma.sql`${tsquery}::tsquery`;
 
+  // Per kind: the candidates' ids (narrow, so sorting thousands of matches stays cheap), then the
+  // ranked hits, reading the vectors of the candidates only.
+  const kindSql = (kind: "requirement" | "issue") => {
+    const table = kind === "requirement" ? Prisma.sql`"Requirement"` : Prisma.sql`"Issue"`;
+    const visible =
+      kind === "issue"
+        ? Prisma.sql`AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
+        : Prisma.empty;
+    return Prisma.sql`
+      SELECT ${Prisma.raw(`'${kind}'`)} AS kind, t.id, t.key, c."projectKey", t.title, t.status::text AS status, c.overflow,
+             round(ts_rank_cd(t."searchVector", ${q})::numeric, 6) + CASE WHEN t.key = ${exactKey} THEN 10 ELSE 0 END AS rank
+      FROM (
+        SELECT c.id, c."projectKey", c.n > ${CANDIDATES} AS overflow
+        FROM scope s CROSS JOIN LATERAL (
+          SELECT t.id, s.key AS "projectKey", row_number() OVER (ORDER BY t."updatedAt" DESC, t.id DESC) AS n
+          FROM ${table} t
+          WHERE t."projectId" = s.id AND t."searchVector" @@ ${q} ${visible}
+          ORDER BY t."updatedAt" DESC, t.id DESC
+          LIMIT ${CANDIDATES + 1}
+        ) c
+        UNION
+        SELECT t.id, s.key, false
+        FROM ${table} t JOIN scope s ON s.id = t."projectId"
+        WHERE t.key = ${exactKey} AND t."searchVector" @@ ${q} ${visible}
+      ) c
+      JOIN ${table} t ON t.id = c.id`;
+  };
   const parts: Prisma.Sql[] = [];
-  if (kinds.has("requirement")) {
-    parts.push(Prisma.sql`
-      SELECT 'requirement' AS kind, r.id, r.key, s.key AS "projectKey", r.title, r.status::text AS status,
-             round(ts_rank_cd(r."searchVector", q.query)::numeric, 6) + CASE WHEN r.key = ${exactKey} THEN 10 ELSE 0 END AS rank
-      FROM "Requirement" r JOIN scope s ON s.id = r."projectId", q
-      WHERE r."searchVector" @@ q.query`);
-  }
-  if (kinds.has("issue")) {
-    parts.push(Prisma.sql`
-      SELECT 'issue' AS kind, i.id, i.key, s.key AS "projectKey", i.title, i.status::text AS status,
-             round(ts_rank_cd(i."searchVector", q.query)::numeric, 6) + CASE WHEN i.key = ${exactKey} THEN 10 ELSE 0 END AS rank
-      FROM "Issue" i JOIN scope s ON s.id = i."projectId", q
-      WHERE i."searchVector" @@ q.query
-        AND (s.role IN ('MAINTAINER', 'ADMIN') OR i."reporterId" = ${userId} OR i."assigneeId" = ${userId})`);
-  }
+  if (kinds.has("requirement")) parts.push(kindSql("requirement"));
+  if (kinds.has("issue")) parts.push(kindSql("issue"));
   const after = cursor
-    ? Prisma.sql`WHERE (hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])}))`
+    ? Prisma.sql`AND (hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])}))`
     : Prisma.empty;
 
   const rows = await db.$queryRaw<
-    { kind: "requirement" | "issue"; id: string; key: string; projectKey: string; title: string; status: string; rank: Prisma.Decimal; headline: string }[]
+    {
+      kind: "requirement" | "issue";
+      id: string;
+      key: string;
+      projectKey: string;
+      title: string;
+      status: string;
+      rank: Prisma.Decimal;
+      headline: string;
+      limited: boolean;
+    }[]
   >`
     WITH scope AS (${scope}),
-         q AS (SELECT to_tsquery('english', ${tsquery}) AS query),
+         hits AS (${Prisma.join(parts, " UNION ALL ")}),
          page AS (
-           SELECT * FROM (${Prisma.join(parts, " UNION ALL ")}) hits
-           ${after}
+           SELECT hits.* FROM hits
+           WHERE NOT hits.overflow ${after}
            ORDER BY hits.rank DESC, hits.id ASC
            LIMIT ${limit + 1}
          )
     -- Snippets are the expensive part: build them for the page only.
-    SELECT page.*,
-           ts_headline('english', page.title || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), q.query, ${HEADLINE}) AS headline
-    FROM page CROSS JOIN q
+    SELECT page.kind, page.id, page.key, page."projectKey", page.title, page.status, page.rank,
+           ts_headline('english', page.title || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), ${q}, ${HEADLINE}) AS headline,
+           EXISTS (SELECT 1 FROM hits WHERE hits.overflow) AS limited
+    FROM page
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
     ORDER BY page.rank DESC, page.id ASC`;
@@ -114,5 +155,6 @@ export async function searchItems(opts: {
       snippet: segments(r.headline),
     })),
     nextCursor: rows.length > limit && last ? encodeCursor([Number(last.rank), last.id]) : null,
+    limited: rows[0]?.limited ?? false,
   };
 }

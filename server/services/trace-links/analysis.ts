@@ -1,4 +1,5 @@
 /** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
+import { Prisma } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
@@ -16,23 +17,35 @@ const ORPHAN_LIST_LIMIT = 50;
  */
 export async function coverage(opts: IssueScope) {
   const projectId = opts.projectId;
-  const approved = { projectId, status: { in: [...APPROVED_OR_LATER] } };
-  const doneLink = (type: "IMPLEMENTS" | "VERIFIES") => ({
-    linksIn: { some: { type, sourceIssue: { status: "DONE" as const } } },
-  });
   const orphanRequirementWhere = { projectId, status: { not: "DEPRECATED" as const }, linksIn: { none: {} }, linksOut: { none: {} } };
   const orphanIssueWhere = { AND: [visibleIssuesWhere(opts), { links: { none: {} } }] };
-  const [approvedCount, implemented, verified, suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
+  const [[counts], suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
     await Promise.all([
-      db.requirement.count({ where: approved }),
-      db.requirement.count({ where: { ...approved, ...doneLink("IMPLEMENTS") } }),
-      db.requirement.count({ where: { ...approved, ...doneLink("VERIFIES") } }),
+      // One pass from the project's links to done issues (both ends of a link belong to its project),
+      // grouped per requirement; the issue ids and statuses come from the (projectId, status, id) index.
+      db.$queryRaw<{ approved: number; implemented: number; verified: number }[]>`
+        SELECT count(*)::int AS approved,
+               count(*) FILTER (WHERE d.implemented)::int AS implemented,
+               count(*) FILTER (WHERE d.verified)::int AS verified
+        FROM "Requirement" r
+        LEFT JOIN (
+          SELECT l."targetRequirementId" AS id,
+                 bool_or(l.type = 'IMPLEMENTS') AS implemented,
+                 bool_or(l.type = 'VERIFIES') AS verified
+          FROM "TraceLink" l
+          JOIN "Issue" i ON i.id = l."sourceIssueId"
+          WHERE l."projectId" = ${projectId} AND i."projectId" = ${projectId}
+            AND l.type IN ('IMPLEMENTS', 'VERIFIES') AND i.status = 'DONE'
+          GROUP BY l."targetRequirementId"
+        ) d ON d.id = r.id
+        WHERE r."projectId" = ${projectId} AND r.status::text IN (${Prisma.join([...APPROVED_OR_LATER])})`,
       db.traceLink.count({ where: { projectId, suspect: true } }),
       db.requirement.findMany({ where: orphanRequirementWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
       db.requirement.count({ where: orphanRequirementWhere }),
       db.issue.findMany({ where: orphanIssueWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
       db.issue.count({ where: orphanIssueWhere }),
     ]);
+  const { approved: approvedCount, implemented, verified } = counts!;
   const pct = (n: number) => (approvedCount === 0 ? null : Math.round((n / approvedCount) * 1000) / 10);
   return {
     approvedRequirements: approvedCount,
@@ -122,11 +135,16 @@ export async function traceMatrix(opts: IssueScope & { input: TraceLinkMatrixInp
   const columns = [...issues.values()].sort(byNumber).map(({ number: _n, ...i }) => i);
   const cells = links.map((l) => ({ requirementKey: l.target.key, issueKey: l.sourceIssue!.key, type: l.type, suspect: l.suspect }));
   if (input.format === "csv") {
-    const cell = (r: string, i: string) =>
-      cells
-        .filter((c) => c.requirementKey === r && c.issueKey === i)
-        .map((c) => `${c.type}${c.suspect ? " (suspect)" : ""}`)
-        .join("; ");
+    // The links of each (requirement, issue) pair, in link order: one pass, not one scan per cell.
+    const byPair = new Map<string, string[]>();
+    for (const c of cells) {
+      const pair = `${c.requirementKey} ${c.issueKey}`;
+      const text = `${c.type}${c.suspect ? " (suspect)" : ""}`;
+      const existing = byPair.get(pair);
+      if (existing) existing.push(text);
+      else byPair.set(pair, [text]);
+    }
+    const cell = (r: string, i: string) => byPair.get(`${r} ${i}`)?.join("; ") ?? "";
     const content = stringify([
       ["Requirement", "Title", ...columns.map((c) => c.key)],
       ...rows.map((r) => [r.key, r.title.replace(/^[=+\-@]/, "'$&"), ...columns.map((c) => cell(r.key, c.key))]),
