@@ -23,6 +23,9 @@
  *      stops every process it started and drops its database.
  * Exits 1 when any request failed (non-2xx, error or timeout).
  *
+ * Without arguments it then runs the outbox dispatcher benchmark
+ * (scripts/bench/dispatcher.mjs, also `npm run bench:dispatcher`).
+ *
  * Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…] | --list
  * Env:   BENCH_CONNECTIONS (8), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
  *        BENCH_DATABASE_URL, BENCH_PG_ADMIN_URL or PG_ADMIN_URL
@@ -297,13 +300,29 @@ async function main() {
   if (users.bench.role !== "USER") throw new Error(`the bench user was registered as ${users.bench.role}; expected USER`);
   const cookie = await signIn(base, bench);
   log(`registered ${users.owner.email} (${users.owner.role}) and ${users.bench.email} (${users.bench.role}); signed in`);
+  // Signed-in sessions by label: "bench" for every request unless an endpoint or operation names another.
+  const sessions = { bench: cookie };
+  // For scenarios that need a second signed-in user (e.g. a project reporter): registered and signed in the same way.
+  async function addUser(label) {
+    if (!/^[a-z]+$/.test(label) || sessions[label]) throw new Error(`addUser: bad or duplicate label ${label}`);
+    const account = { email: `bench-${label}-${runId}@example.com`, name: `Bench ${label}`, password: randomPassword() };
+    const user = await registerUser(base, account);
+    if (!ownDatabase) cleanups.push(() => pool.query(`DELETE FROM "User" WHERE id = $1`, [user.id]));
+    sessions[label] = await signIn(base, account);
+    log(`registered ${account.email} (${user.role}) as session "${label}"; signed in`);
+    return user;
+  }
+  const sessionCookie = (label = "bench") => {
+    if (!sessions[label]) throw new Error(`no session "${label}" (scenarios add one with addUser in seed)`);
+    return sessions[label];
+  };
 
   // 4. Seed every scenario, then start the baseline with the seeded state.
   budget(scenarios.reduce((ms, s) => ms + (s.seedBudgetMs ?? 120_000), 30_000), "seeding");
   const states = {};
   for (const scenario of scenarios) {
     const seedStart = Date.now();
-    states[scenario.name] = await scenario.seed({ pool, runId, users });
+    states[scenario.name] = await scenario.seed({ pool, runId, users, addUser });
     if (!ownDatabase && scenario.cleanup) {
       const state = states[scenario.name];
       cleanups.push(() => scenario.cleanup({ pool, state }));
@@ -349,7 +368,7 @@ async function main() {
       budget(ENDPOINT_BUDGET_MS, `${scenario.name}/${endpoint.name}`);
       const appUrl = `${base}${endpoint.appPath}`;
       const baselineUrl = `${baselineBase}/${scenario.name}/${endpoint.name}`;
-      const headers = { cookie, accept: "application/json" };
+      const headers = { cookie: sessionCookie(endpoint.session), accept: "application/json" };
 
       const appRes = await request(appUrl, { headers });
       if (appRes.status !== 200) throw new Error(`${endpoint.name}: app answered ${appRes.status}: ${appRes.text.slice(0, 500)}`);
@@ -380,7 +399,7 @@ async function main() {
       budget(operationBudgetMs(op), `${scenario.name}/${op.name}`);
       const state = states[scenario.name];
       const opState = op.setup
-        ? await op.setup({ pool, state, call: appCaller(base, cookie), log: (msg) => log(`${scenario.name}/${op.name}: ${msg}`) })
+        ? await op.setup({ pool, state, call: appCaller(base, sessionCookie(op.session)), log: (msg) => log(`${scenario.name}/${op.name}: ${msg}`) })
         : {};
       log(`${scenario.name}/${op.name}: ${op.warmup ?? 1} warm-up + ${op.repeat} timed runs, app and baseline alternating…`);
       const profile = profileDir && serverPid ? cpuProfiler(serverPid, `${scenario.name}-${op.name}`) : {};
@@ -391,7 +410,7 @@ async function main() {
         baselinePid: baseline.pid,
         ...dbSampling,
         sendApp: (i) => {
-          const { url, ...init } = appRequest(base, cookie, op.app(opState, i));
+          const { url, ...init } = appRequest(base, sessionCookie(op.session), op.app(opState, i));
           return timedRequest(url, { ...init, timeoutMs: OPERATION_TIMEOUT_MS });
         },
         sendBaseline: (i) => {
@@ -459,4 +478,18 @@ await cleanUp();
 clearTimeout(watchdog);
 if (ok) log(`done: machine ${os.cpus().length} cores, ${settings.connections} connections, ${settings.duration}s per target`);
 else console.error("[bench] FAILED (see above)");
+// A full run (no scenario named) ends with the outbox dispatcher benchmark (no HTTP server; its own database).
+if (args.length === 0) {
+  log("dispatcher throughput: node --import tsx scripts/bench/dispatcher.mjs");
+  const dispatcher = await runProcess(process.execPath, ["--import", "tsx", "scripts/bench/dispatcher.mjs"], {
+    cwd: root,
+    env: process.env,
+    name: "dispatcher",
+    verbose: true,
+  });
+  if (dispatcher.code !== 0) {
+    console.error("[bench] dispatcher benchmark FAILED (see above)");
+    ok = false;
+  }
+}
 process.exit(ok ? 0 : 1);

@@ -7,6 +7,7 @@
  *
  * A scenario lists them in `operations(state)`:
  *   { name, description?, repeat, warmup? (1), targetMs? (compared with the app's median),
+ *     session? (an addUser label; default the bench user),
  *     setup?({ pool, state, call, log }) → opState   (untimed; `call(type, procedure, input)`
  *                                                      sends a tRPC call to the app and returns its data)
  *     app(opState, i)      → { type: "query" | "mutation", procedure, input }
