@@ -29,8 +29,61 @@ export const envSchema = z.object({
   GOOGLE_SECRET: optionalSecretPair,
   PROJECT_CREATION: z.enum(["anyone", "admins"]).default("anyone"),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Attachments go to an S3-compatible bucket when S3_BUCKET is set, to DATA_DIR/uploads otherwise. */
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name (3-63 lower-case letters, digits, dots, hyphens)")
+    .optional(),
+  S3_ENDPOINT: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL")
+    .optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a region name such as us-east-1 or auto").default("us-east-1"),
+  S3_ACCESS_KEY_ID: optionalSecretPair,
+  S3_SECRET_ACCESS_KEY: optionalSecretPair,
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  S3_PREFIX: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9._/-]*$/, "may contain only letters, digits, '.', '_', '-' and '/'")
+    .refine((v) => !v.split("/").some((part) => part === "." || part === ".."), "may not contain '.' or '..' segments")
+    .transform((v) => v.replace(/^\/+|\/+$/g, ""))
+    .optional(),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  /** "1"/"true" (or a dev-server URL) = talk to an Inngest dev server at INNGEST_BASE_URL. */
+  INNGEST_DEV: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === "0" || v.toLowerCase() === "false" ? undefined : v)),
+  INNGEST_BASE_URL: z.string().url().optional(),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Specline <specline@localhost>"),
+  /** How often the outbox dispatcher looks for new events when idle. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** "off" keeps the server from running the outbox dispatcher (e.g. a separate worker runs it). */
+  BACKGROUND_JOBS: z.enum(["on", "off"]).default("on"),
+  /**
+   * Development only: lets webhooks and Slack URLs target private, loopback and
+   * link-local addresses (a receiver on this machine). Off unless set to true;
+   * never enable it on a server reachable by untrusted project admins.
+   */
+  ALLOW_PRIVATE_WEBHOOK_URLS: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1")
+    .describe("Development only: allow webhook targets on private, loopback and link-local addresses"),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
 });
 
 /** @typedef {z.infer<typeof envSchema>} Env */
@@ -56,6 +109,16 @@ export function parseEnv(source) {
   if ((env.GOOGLE_ID && !env.GOOGLE_SECRET) || (!env.GOOGLE_ID && env.GOOGLE_SECRET)) {
     throw new Error("Invalid environment configuration:\n  GOOGLE_ID and GOOGLE_SECRET must be set together");
   }
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    throw new Error("Invalid environment configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together");
+  }
+  if (env.S3_BUCKET && !env.S3_ACCESS_KEY_ID) {
+    throw new Error("Invalid environment configuration:\n  S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+  }
+  if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID || env.S3_PREFIX)) {
+    // Otherwise a forgotten bucket name would silently keep files on local disk.
+    throw new Error("Invalid environment configuration:\n  S3_BUCKET is required when other S3_ variables are set");
+  }
   return env;
 }
 
@@ -66,4 +129,9 @@ let cached;
 export function getEnv() {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Forgets the parsed environment so the next getEnv() re-reads process.env (tests that change it). */
+export function resetEnvCache() {
+  cached = undefined;
 }

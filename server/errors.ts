@@ -12,6 +12,8 @@ export const APP_ERROR_CODES = [
   "TOO_MANY_REQUESTS",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
+  "BAD_GATEWAY",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 
 /** HTTP status of each code, for route handlers outside tRPC. */
@@ -24,6 +26,10 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A service we depend on (e.g. object storage) answered with a refusal or nonsense. */
+  BAD_GATEWAY: 502,
+  /** A service we depend on is down or overloaded; trying again later may work. */
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -13,6 +13,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
+import { WatchButton } from "@/components/watch-button";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
 
@@ -99,6 +100,9 @@ export function IssueDetailView({
           <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             <span className="font-mono font-medium">{issue.key}</span>
             <IssueStatusBadge status={issue.status} />
+            <span className="ml-auto">
+              <WatchButton itemKey={issue.key} />
+            </span>
           </div>
           {editing ? (
             <EditIssueForm

@@ -13,6 +13,7 @@ export function ProjectTabs({ projectKey, canManage }: { projectKey: string; can
     { href: `${base}/baselines`, label: "Baselines", active: pathname.startsWith(`${base}/baselines`) },
     { href: `${base}/issues`, label: "Issues", active: pathname.startsWith(`${base}/issues`) },
     { href: `${base}/traceability`, label: "Traceability", active: pathname.startsWith(`${base}/traceability`) },
+    { href: `${base}/dashboard`, label: "Dashboard", active: pathname.startsWith(`${base}/dashboard`) },
     ...(canManage ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }] : []),
   ];
   return (

@@ -11,6 +11,7 @@ import type { ProjectRole } from "@/components/role-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
+import { WatchButton } from "@/components/watch-button";
 import { useTRPC } from "@/lib/trpc/react";
 
 import { type AttributeDefinition, attributeLabels, formatAttributeValue } from "./attributes";
@@ -172,6 +173,7 @@ export function RequirementDetail({
           </h2>
           {!editing ? (
             <div className="flex shrink-0 flex-wrap items-center gap-1.5">
+              <WatchButton itemKey={req.key} />
               {canEdit ? (
                 <Button
                   size="sm"

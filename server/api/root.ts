@@ -1,13 +1,18 @@
 /** The whole API. `AppRouter` is the type other TypeScript projects code against. */
+import { adminJobsRouter } from "@/server/api/routers/admin-jobs";
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
 import { issueRouter } from "@/server/api/routers/issue";
+import { notificationRouter } from "@/server/api/routers/notification";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
 import { searchRouter } from "@/server/api/routers/search";
+import { statsRouter } from "@/server/api/routers/stats";
+import { subscriptionRouter } from "@/server/api/routers/subscription";
 import { traceLinkRouter } from "@/server/api/routers/trace-link";
 import { userRouter } from "@/server/api/routers/user";
+import { webhookRouter } from "@/server/api/routers/webhook";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -19,7 +24,12 @@ export const appRouter = createTRPCRouter({
   issue: issueRouter,
   traceLink: traceLinkRouter,
   search: searchRouter,
+  stats: statsRouter,
   audit: auditRouter,
+  notification: notificationRouter,
+  subscription: subscriptionRouter,
+  jobs: adminJobsRouter,
+  webhook: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;

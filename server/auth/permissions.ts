@@ -25,6 +25,14 @@ export const PROJECT_PERMISSIONS = [
   "issue:triage",
   "comment:create",
   "traceLink:manage",
+  /** Dashboard numbers: aggregate counts only, so every member may read them. */
+  "stats:read",
+  /** Recompute a day's statistics on demand. */
+  "stats:refresh",
+  /** See webhooks, their delivery log and the Slack settings. */
+  "integrations:read",
+  /** Create, change, test and delete webhooks; set the Slack URL. */
+  "integrations:manage",
 ] as const;
 
 export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
@@ -40,6 +48,7 @@ const REPORTER: readonly ProjectPermission[] = [
   "issue:create",
   "issue:readOwn",
   "comment:create",
+  "stats:read",
 ];
 const MAINTAINER: readonly ProjectPermission[] = [
   ...REPORTER,
@@ -48,9 +57,12 @@ const MAINTAINER: readonly ProjectPermission[] = [
   "issue:readAll",
   "issue:triage",
   "traceLink:manage",
+  "stats:refresh",
 ];
 const ADMIN: readonly ProjectPermission[] = [
   ...MAINTAINER,
+  "integrations:read",
+  "integrations:manage",
   "project:update",
   "project:archive",
   "members:manage",

@@ -107,6 +107,30 @@ export const MATRIX: Record<string, Row> = {
     expect: projectAdmins,
   },
   "audit.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+  "notification.list": { input: () => ({}), expect: signedIn },
+  "notification.unreadCount": { input: () => undefined, expect: signedIn },
+  "notification.markRead": { input: () => ({ all: true }), expect: signedIn },
+  "notification.preferences.get": { input: () => undefined, expect: signedIn },
+  "notification.preferences.set": { input: () => ({ inApp: true, email: true, mutedTypes: [] }), expect: signedIn },
+  "subscription.status": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "subscription.set": { input: (f) => ({ key: f.adminIssueKey, watching: true }), expect: notTheReporters },
+  "jobs.outbox": { input: () => undefined, expect: instanceAdminOnly },
+  "jobs.retry": { input: async () => ({ id: await failedOutboxEvent() }), expect: instanceAdminOnly },
+  "jobs.mail.list": { input: () => ({}), expect: instanceAdminOnly },
+  // A well-formed name of no message: authorization is decided before the file is looked up.
+  "jobs.mail.read": {
+    input: () => ({ name: "20260101T000000Z-00000000-0000-4000-8000-000000000000.eml" }),
+    expect: { ...instanceAdminOnly, instanceAdmin: "NOT_FOUND" },
+  },
+  "webhook.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+  "webhook.create": { input: (f) => ({ projectKey: f.key, url: "https://hooks.example.com/specline" }), expect: projectAdmins },
+  "webhook.update": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f), active: false }), expect: projectAdmins },
+  "webhook.delete": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f) }), expect: projectAdmins },
+  "webhook.deliveries": { input: async (f) => ({ projectKey: f.key, webhookId: await matrixWebhook(f) }), expect: projectAdmins },
+  "webhook.sendTest": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f) }), expect: projectAdmins },
+  "webhook.redeliver": { input: async (f) => ({ projectKey: f.key, deliveryId: await failedDelivery(f) }), expect: projectAdmins },
+  "webhook.slack.get": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+  "webhook.slack.set": { input: (f) => ({ projectKey: f.key, url: null, eventTypes: [] }), expect: projectAdmins },
 
   "requirement.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "requirement.tree": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
@@ -180,6 +204,9 @@ export const MATRIX: Record<string, Row> = {
   "traceLink.impact": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
 
   "search.query": { input: () => ({ q: "shared" }), expect: signedIn },
+  "stats.dashboard": { input: (f) => ({ projectKey: f.key, days: 30 }), expect: projectMembers },
+  "stats.daily": { input: (f) => ({ projectKey: f.key, from: "2026-01-01", to: "2026-01-31" }), expect: projectMembers },
+  "stats.refresh": { input: (f) => ({ projectKey: f.key }), expect: projectMaintainers },
   "issue.attachments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
 };
 
@@ -201,6 +228,33 @@ async function commentBy(f: Fixture, actorId: string | null): Promise<string> {
   const members = [f.reporter.id, f.maintainer.id, f.admin.id, f.instanceAdmin.id];
   const author = actorId && members.includes(actorId) ? actorId : f.admin.id;
   return (await callerFor(author).issue.comments.add({ key: f.reporterIssueKey, body: "Original" })).id;
+}
+
+/**
+ * A webhook whose target the URL policy refuses at send time (loopback, no
+ * override), so sendTest and redeliver finish at once without any network.
+ */
+async function matrixWebhook(f: Fixture): Promise<string> {
+  const { db } = await import("@/server/db");
+  const webhook = await db.webhook.create({ data: { projectId: f.project.id, url: "http://127.0.0.1:1/", secret: "whsec_matrix" } });
+  return webhook.id;
+}
+
+async function failedDelivery(f: Fixture): Promise<string> {
+  const { db } = await import("@/server/db");
+  const delivery = await db.webhookDelivery.create({
+    data: { webhookId: await matrixWebhook(f), eventId: crypto.randomUUID(), eventType: "issue.created", body: "{}", status: "FAILED", attempts: 1 },
+  });
+  return delivery.id;
+}
+
+/** An outbox event that ran out of attempts, for jobs.retry. */
+async function failedOutboxEvent(): Promise<string> {
+  const { db } = await import("@/server/db");
+  const event = await db.outboxEvent.create({
+    data: { type: "matrix.failed", payload: {}, attempts: 10, lastError: "Error: matrix", failedAt: new Date() },
+  });
+  return event.id;
 }
 
 async function reporterDraft(f: Fixture): Promise<string> {

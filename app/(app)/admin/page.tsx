@@ -30,6 +30,7 @@ export default async function AdminPage({
   const tabs = [
     { id: "users", label: "Users", href: "/admin" },
     { id: "audit", label: "Audit log", href: "/admin?tab=audit" },
+    { id: "jobs", label: "Background jobs", href: "/admin/jobs" },
   ];
 
   return (

@@ -124,8 +124,8 @@ export async function listAttachments(opts: IssueScope & { key: string }) {
   return { items };
 }
 
-/** The attachment's bytes for a caller who can see its issue; NOT_FOUND otherwise. */
-export async function readAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
+/** The attachment's bytes, streamed, for a caller who can see its issue; NOT_FOUND otherwise. */
+export async function openAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
     select: { ...attachmentSelect, storageKey: true, issue: { select: { key: true, projectId: true } } },
@@ -140,6 +140,12 @@ export async function readAttachment(opts: { user: { id: string; role: "ADMIN" |
   await findVisibleIssueOrThrow({ projectId: attachment.issue.projectId, userId: opts.user.id, role }, attachment.issue.key).catch(() => {
     throw new AppError("NOT_FOUND", "Attachment not found");
   });
-  const bytes = await attachmentStorage().get(attachment.storageKey);
-  return { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, bytes };
+  const body = await attachmentStorage().open(attachment.storageKey);
+  return { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, body };
+}
+
+/** The attachment's bytes in memory (small files, tests); same checks as openAttachment. */
+export async function readAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
+  const { body, ...file } = await openAttachment(opts);
+  return { ...file, bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
 }

@@ -1,16 +1,23 @@
 /**
  * Where attachment bytes live: a directory on local disk (DATA_DIR/uploads)
- * by default. Keys are random, never derived from user file names, so a
- * name can never escape the directory.
+ * by default, an S3-compatible bucket when S3_BUCKET is set (s3-storage.ts).
+ * Keys are random, never derived from user file names, so a name can never
+ * escape the directory or be guessed from outside.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, open as openFile, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 
-import { getEnv } from "@/lib/env.mjs";
+import { type Env, getEnv } from "@/lib/env.mjs";
+import { AppError } from "@/server/errors";
+
+import { s3Storage } from "./s3-storage";
 
 export interface AttachmentStorage {
   put(key: string, bytes: Uint8Array): Promise<void>;
   get(key: string): Promise<Uint8Array>;
+  /** The bytes as a stream, for downloads; NOT_FOUND when the object is missing. */
+  open(key: string): Promise<ReadableStream<Uint8Array>>;
   remove(key: string): Promise<void>;
 }
 
@@ -28,12 +35,39 @@ function localDisk(root: string): AttachmentStorage {
     async get(key) {
       return new Uint8Array(await readFile(file(key)));
     },
+    async open(key) {
+      const handle = await openFile(file(key), "r").catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") throw new AppError("NOT_FOUND", "Attachment not found");
+        throw err;
+      });
+      // The handle closes itself when the stream ends, fails or is cancelled by the client.
+      return Readable.toWeb(handle.createReadStream()) as ReadableStream<Uint8Array>;
+    },
     async remove(key) {
       await rm(file(key), { force: true });
     },
   };
 }
 
+let memo: { env: Env; storage: AttachmentStorage } | undefined;
+
 export function attachmentStorage(): AttachmentStorage {
-  return localDisk(path.resolve(getEnv().DATA_DIR, "uploads"));
+  const env = getEnv();
+  if (memo?.env !== env) memo = { env, storage: fromEnv(env) };
+  return memo.storage;
+}
+
+function fromEnv(env: Env): AttachmentStorage {
+  if (env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY) {
+    return s3Storage({
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      prefix: env.S3_PREFIX,
+    });
+  }
+  return localDisk(path.resolve(env.DATA_DIR, "uploads"));
 }

@@ -5,7 +5,7 @@
  */
 import { AppError } from "@/server/errors";
 import { currentUserOrThrow, handleErrors } from "@/server/http/route-helpers";
-import { readAttachment } from "@/server/services/attachments/attachments";
+import { openAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
 
@@ -14,9 +14,9 @@ export function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
     const user = await currentUserOrThrow();
     const { id } = await ctx.params;
     if (!/^[a-z0-9]{10,40}$/.test(id)) throw new AppError("NOT_FOUND", "Attachment not found");
-    const file = await readAttachment({ user, id });
+    const file = await openAttachment({ user, id });
     const ascii = file.filename.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
-    return new Response(Buffer.from(file.bytes), {
+    return new Response(file.body, {
       status: 200,
       headers: {
         "content-type": file.contentType,

@@ -5,6 +5,7 @@ import { getProjectForRoute } from "@/components/project/project-data";
 import { ArchiveSection } from "@/components/settings/archive-section";
 import { MembersSection } from "@/components/settings/members-section";
 import { ProjectDetailsForm } from "@/components/settings/project-details-form";
+import { SettingsNav } from "@/components/settings/settings-nav";
 import { ForbiddenView } from "@/components/status-view";
 import { getApi } from "@/lib/trpc/server";
 
@@ -32,6 +33,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
 
   return (
     <div className="space-y-8">
+      <SettingsNav projectKey={project.key} current="general" />
       <ProjectDetailsForm
         project={{ key: project.key, name: project.name, description: project.description, version: project.version }}
         archived={archived}

@@ -1,0 +1,19 @@
+import { statsDailyInput, statsDashboardInput, statsRefreshInput } from "@/lib/schemas/stats";
+import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
+import { refreshProjectStats } from "@/server/services/stats/refresh-stats";
+import { getDashboard, listDailyStats } from "@/server/services/stats/read-stats";
+
+export const statsRouter = createTRPCRouter({
+  /** Current numbers and per-day series for the last 30 or 90 days, from the stored daily rows. */
+  dashboard: projectProcedure("stats:read")
+    .input(statsDashboardInput)
+    .query(({ ctx, input }) => getDashboard({ projectId: ctx.scope.projectId, days: input.days })),
+  /** Stored rows between two UTC days (inclusive, at most 366 days). */
+  daily: projectProcedure("stats:read")
+    .input(statsDailyInput)
+    .query(({ ctx, input }) => listDailyStats({ projectId: ctx.scope.projectId, from: input.from, to: input.to })),
+  /** Recomputes one day (today by default) now and returns its row. */
+  refresh: projectProcedure("stats:refresh")
+    .input(statsRefreshInput)
+    .mutation(({ ctx, input }) => refreshProjectStats({ projectId: ctx.scope.projectId, day: input.day })),
+});

@@ -1,0 +1,16 @@
+import { subscriptionSetInput, subscriptionStatusInput } from "@/lib/schemas/notifications";
+import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
+import { getSubscriptionStatus, setSubscription } from "@/server/services/subscriptions/subscriptions";
+
+/**
+ * Watch or unwatch a requirement (`key: "PAY-12"`), an issue (`"PAY-I-7"`)
+ * or a whole project (`projectKey`). Items the caller cannot see are NOT_FOUND.
+ */
+export const subscriptionRouter = createTRPCRouter({
+  status: projectProcedure("project:read")
+    .input(subscriptionStatusInput)
+    .query(({ ctx, input }) => getSubscriptionStatus({ ...ctx.scope, input })),
+  set: projectProcedure("project:read")
+    .input(subscriptionSetInput)
+    .mutation(({ ctx, input }) => setSubscription({ ...ctx.scope, input })),
+});

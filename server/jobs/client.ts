@@ -1,0 +1,43 @@
+/**
+ * The Inngest client. Used by the serve route (`app/api/inngest/route.ts`)
+ * and, when Inngest is configured, by the outbox dispatcher to relay events.
+ * Keys and the dev-server URL come from the environment (lib/env.mjs).
+ */
+import { Inngest } from "inngest";
+
+import { getEnv } from "@/lib/env.mjs";
+
+export const INNGEST_APP_ID = "specline";
+
+/**
+ * True when events go to an Inngest server instead of the in-process
+ * handlers: an event key or signing key is set (Inngest Cloud or a
+ * self-hosted server), or `INNGEST_DEV` points at a dev server.
+ */
+export function inngestConfigured(env = getEnv()): boolean {
+  return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_SIGNING_KEY || (env.INNGEST_DEV && env.INNGEST_BASE_URL));
+}
+
+/**
+ * Built at import (functions are declared on it), so it reads the process
+ * environment directly rather than through getEnv(): importing a service
+ * must not freeze the validated environment before a test or script has set
+ * it. getEnv() still validates these variables at start-up.
+ */
+function createClient() {
+  const env = {
+    INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY || undefined,
+    INNGEST_SIGNING_KEY: process.env.INNGEST_SIGNING_KEY || undefined,
+    INNGEST_BASE_URL: process.env.INNGEST_BASE_URL || undefined,
+    INNGEST_DEV: Boolean(process.env.INNGEST_DEV && !["0", "false"].includes(process.env.INNGEST_DEV.toLowerCase())),
+  };
+  return new Inngest({
+    id: INNGEST_APP_ID,
+    ...(env.INNGEST_EVENT_KEY ? { eventKey: env.INNGEST_EVENT_KEY } : {}),
+    ...(env.INNGEST_SIGNING_KEY ? { signingKey: env.INNGEST_SIGNING_KEY } : {}),
+    ...(env.INNGEST_BASE_URL ? { baseUrl: env.INNGEST_BASE_URL } : {}),
+    ...(env.INNGEST_DEV ? { isDev: true } : {}),
+  });
+}
+
+export const inngest = createClient();

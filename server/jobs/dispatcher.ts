@@ -1,0 +1,251 @@
+/**
+ * The outbox dispatcher: delivers every OutboxEvent at least once.
+ *
+ * Each tick it claims a batch of due rows with a lease (so several server
+ * processes can run it side by side, and a crashed one's rows are taken over
+ * once the lease runs out), then per event either
+ *   - embedded (no Inngest configured): runs the in-process handlers — the
+ *     same services the Inngest functions call — or
+ *   - Inngest configured: sends the event to Inngest with the outbox id as
+ *     the event id, which Inngest de-duplicates on.
+ * Success sets `dispatchedAt`. A failure counts the attempt, keeps the error
+ * and backs off exponentially (with jitter); after `maxAttempts` the row is
+ * marked failed for an instance admin to inspect and retry.
+ *
+ * In embedded mode each tick also sends due webhook deliveries, and every
+ * 30 minutes the daily statistics are recomputed (with Inngest configured
+ * the `deliver-webhook` and `aggregate-daily-stats` functions do that).
+ */
+import { getEnv } from "@/lib/env.mjs";
+import { db } from "@/server/db";
+import { inngest, inngestConfigured } from "@/server/jobs/client";
+import { type DomainEvent, toDomainEvent, toInngestEvent } from "@/server/jobs/events";
+import { notifyForEvent } from "@/server/services/notifications/notify";
+
+export interface DispatcherOptions {
+  /** Events claimed per tick. */
+  batchSize: number;
+  /** How long a claimed event stays reserved for this process. */
+  leaseMs: number;
+  /** After this many failed attempts the event is marked failed. */
+  maxAttempts: number;
+  /** First back-off; doubles with every failed attempt, capped at maxBackoffMs. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** Pause between ticks when there was nothing to do. */
+  pollMs: number;
+  /** "embedded" runs handlers in-process, "inngest" relays; default from the environment. */
+  mode: "embedded" | "inngest";
+  /** Runs the handlers of one event in embedded mode (tests may wrap it). */
+  handle: (event: DomainEvent) => Promise<unknown>;
+}
+
+export function defaultOptions(): DispatcherOptions {
+  const env = getEnv();
+  return {
+    batchSize: 20,
+    leaseMs: 120_000,
+    maxAttempts: 10,
+    baseBackoffMs: 2_000,
+    maxBackoffMs: 3_600_000,
+    pollMs: env.OUTBOX_POLL_MS,
+    mode: inngestConfigured(env) ? "inngest" : "embedded",
+    handle: handleInProcess,
+  };
+}
+
+/** Everything the Inngest functions would do for this event, run here. */
+export async function handleInProcess(event: DomainEvent): Promise<unknown> {
+  return notifyForEvent(event);
+}
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  payload: unknown;
+  projectId: string | null;
+  createdAt: Date;
+  attempts: number;
+}
+
+/** Reserves up to `limit` due events for `leaseMs`; rows another process holds are skipped. */
+export async function claimBatch(limit: number, leaseMs: number): Promise<ClaimedRow[]> {
+  const now = new Date();
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const rows = await db.$queryRaw<ClaimedRow[]>`
+    UPDATE "OutboxEvent" SET "leaseUntil" = ${leaseUntil}
+    WHERE id IN (
+      SELECT id FROM "OutboxEvent"
+      WHERE "dispatchedAt" IS NULL AND "failedAt" IS NULL AND "availableAt" <= ${now}
+        AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
+      ORDER BY "createdAt", id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, type, payload, "projectId", "createdAt", attempts`;
+  // RETURNING does not keep the sub-select's order; events are handled oldest first.
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function backoffMs(attempt: number, opts: Pick<DispatcherOptions, "baseBackoffMs" | "maxBackoffMs">): number {
+  const exp = Math.min(opts.maxBackoffMs, opts.baseBackoffMs * 2 ** Math.max(0, attempt - 1));
+  // Up to +25% jitter, so events that failed together do not all come back together.
+  return Math.round(exp * (1 + Math.random() * 0.25));
+}
+
+function errorText(err: unknown): string {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return message.slice(0, 2000);
+}
+
+async function deliver(row: ClaimedRow, opts: DispatcherOptions): Promise<void> {
+  if (opts.mode === "inngest") {
+    await inngest.send(toInngestEvent(row));
+  } else {
+    await opts.handle(toDomainEvent(row));
+  }
+}
+
+async function markDispatched(id: string) {
+  await db.outboxEvent.updateMany({
+    where: { id, dispatchedAt: null },
+    data: { dispatchedAt: new Date(), leaseUntil: null, lastError: null, attempts: { increment: 1 } },
+  });
+}
+
+async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: DispatcherOptions) {
+  const attempts = row.attempts + 1;
+  const now = new Date();
+  const giveUp = attempts >= opts.maxAttempts;
+  await db.outboxEvent.updateMany({
+    where: { id: row.id, dispatchedAt: null },
+    data: {
+      attempts,
+      lastError: errorText(err),
+      leaseUntil: null,
+      availableAt: new Date(now.getTime() + backoffMs(attempts, opts)),
+      ...(giveUp ? { failedAt: now } : {}),
+    },
+  });
+  console.error(`[outbox] ${row.type} ${row.id} attempt ${attempts} failed${giveUp ? " — giving up" : ""}:`, errorText(err));
+}
+
+/** Hands claimed but unprocessed rows back, so the next tick (here or elsewhere) takes them at once. */
+async function release(ids: string[]) {
+  if (ids.length === 0) return;
+  await db.outboxEvent.updateMany({ where: { id: { in: ids }, dispatchedAt: null }, data: { leaseUntil: null } });
+}
+
+export interface TickResult {
+  claimed: number;
+  dispatched: number;
+  failed: number;
+  released: number;
+}
+
+/**
+ * One batch: claim, deliver one by one in creation order, record the outcome.
+ * `shouldStop` is checked between events; unprocessed rows are released.
+ */
+export async function dispatchOnce(
+  overrides: Partial<DispatcherOptions> = {},
+  shouldStop: () => boolean = () => false,
+): Promise<TickResult> {
+  const opts = { ...defaultOptions(), ...overrides };
+  const rows = await claimBatch(opts.batchSize, opts.leaseMs);
+  const result: TickResult = { claimed: rows.length, dispatched: 0, failed: 0, released: 0 };
+  for (let i = 0; i < rows.length; i++) {
+    if (shouldStop()) {
+      const rest = rows.slice(i).map((r) => r.id);
+      await release(rest);
+      result.released = rest.length;
+      break;
+    }
+    const row = rows[i]!;
+    try {
+      await deliver(row, opts);
+      await markDispatched(row.id);
+      result.dispatched++;
+    } catch (err) {
+      result.failed++;
+      await markAttemptFailed(row, err, opts).catch((e: unknown) => console.error("[outbox] could not record a failure", e));
+    }
+  }
+  return result;
+}
+
+const AGGREGATION_EVERY_MS = 30 * 60 * 1000;
+
+async function runSideWork(state: { lastAggregation: number }) {
+  try {
+    const { runDueWebhookDeliveries } = await import("@/server/services/webhooks/deliveries");
+    await runDueWebhookDeliveries();
+  } catch (err) {
+    console.error("[outbox] webhook deliveries failed:", errorText(err));
+  }
+  if (Date.now() - state.lastAggregation >= AGGREGATION_EVERY_MS) {
+    state.lastAggregation = Date.now();
+    try {
+      const { runScheduledAggregation } = await import("@/server/services/stats/aggregate-daily-stats");
+      await runScheduledAggregation();
+    } catch (err) {
+      console.error("[outbox] daily statistics failed:", errorText(err));
+    }
+  }
+}
+
+interface Running {
+  stopping: boolean;
+  loop: Promise<void>;
+  wake: () => void;
+}
+
+const globalForDispatcher = globalThis as unknown as { specline_dispatcher?: Running };
+
+export function dispatcherRunning(): boolean {
+  return Boolean(globalForDispatcher.specline_dispatcher && !globalForDispatcher.specline_dispatcher.stopping);
+}
+
+/**
+ * Starts the loop in this process (once; later calls are no-ops). In
+ * embedded mode it also runs webhook deliveries and the periodic statistics.
+ */
+export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): void {
+  if (globalForDispatcher.specline_dispatcher) return;
+  const opts = { ...defaultOptions(), ...overrides };
+  const side = { lastAggregation: 0 };
+  let wake: () => void = () => {};
+  const running: Running = { stopping: false, wake: () => wake(), loop: Promise.resolve() };
+  running.loop = (async () => {
+    while (!running.stopping) {
+      let busy = false;
+      try {
+        const tick = await dispatchOnce(opts, () => running.stopping);
+        busy = tick.claimed === opts.batchSize;
+        if (opts.mode === "embedded" && !running.stopping) await runSideWork(side);
+      } catch (err) {
+        console.error("[outbox] dispatcher tick failed:", errorText(err));
+      }
+      if (busy || running.stopping) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  globalForDispatcher.specline_dispatcher = running;
+  console.log(`[outbox] dispatcher started (${opts.mode === "inngest" ? "relaying to Inngest" : "in-process handlers"})`);
+}
+
+/** Finishes the event in hand, releases the rest of the batch and resolves when the loop has ended. */
+export async function stopDispatcher(): Promise<void> {
+  const running = globalForDispatcher.specline_dispatcher;
+  if (!running) return;
+  running.stopping = true;
+  running.wake();
+  await running.loop;
+  globalForDispatcher.specline_dispatcher = undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * Domain events as the background jobs see them. Every row of OutboxEvent is
+ * one event; relayed to Inngest it is named `specline/<type>` and carries the
+ * outbox payload plus `{ outboxId, type, projectId, createdAt }`, with the
+ * outbox row id as the Inngest event id (Inngest de-duplicates on it).
+ */
+import { eventType, staticSchema } from "inngest";
+
+export const EVENT_PREFIX = "specline/";
+
+/** Outbox types that notify someone (watchers, assignees, mentioned users). */
+export const NOTIFYING_TYPES = [
+  "requirement.updated",
+  "requirement.transitioned",
+  "requirement.restored",
+  "traceLink.suspected",
+  "issue.created",
+  "issue.assigned",
+  "issue.status_changed",
+  "issue.commented",
+  "issue.comment_edited",
+] as const;
+export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
+
+export function isNotifyingType(type: string): type is NotifyingType {
+  return (NOTIFYING_TYPES as readonly string[]).includes(type);
+}
+
+/** The payload `applyChange` writes (server/services/change.ts), plus type-specific fields. */
+export interface OutboxPayload {
+  actorId?: string | null;
+  requestId?: string;
+  entityType?: string;
+  entityId?: string;
+  projectId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  [key: string]: unknown;
+}
+
+export interface DomainEvent {
+  /** The OutboxEvent id. */
+  id: string;
+  type: string;
+  projectId: string | null;
+  payload: OutboxPayload;
+  createdAt: Date;
+}
+
+/** `data` of a relayed domain event. */
+export type DomainEventData = OutboxPayload & {
+  outboxId: string;
+  type: string;
+  projectId: string | null;
+  /** ISO timestamp of the outbox row. */
+  createdAt: string;
+};
+
+export interface OutboxRowLike {
+  id: string;
+  type: string;
+  projectId: string | null;
+  payload: unknown;
+  createdAt: Date;
+}
+
+export function toDomainEvent(row: OutboxRowLike): DomainEvent {
+  const payload = row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
+  return { id: row.id, type: row.type, projectId: row.projectId, payload, createdAt: row.createdAt };
+}
+
+/** The event sent to Inngest for one outbox row. */
+export function toInngestEvent(row: OutboxRowLike) {
+  const event = toDomainEvent(row);
+  const data: DomainEventData = {
+    ...event.payload,
+    outboxId: event.id,
+    type: event.type,
+    projectId: event.projectId,
+    createdAt: event.createdAt.toISOString(),
+  };
+  return { id: event.id, name: `${EVENT_PREFIX}${event.type}`, data };
+}
+
+/** Back from the Inngest event `data` to the domain event the services take. */
+export function fromInngestData(data: DomainEventData): DomainEvent {
+  const { outboxId, type, projectId, createdAt, ...payload } = data;
+  return { id: outboxId, type, projectId, payload: payload as OutboxPayload, createdAt: new Date(createdAt) };
+}
+
+const domainSchema = staticSchema<DomainEventData>();
+
+/**
+ * Project-scoped domain events, one wildcard trigger per domain
+ * (`specline/issue.*` …): notify-on-event sees every one of them because
+ * webhooks may subscribe to any type; only NOTIFYING_TYPES notify people.
+ */
+export const requirementEvents = eventType(`${EVENT_PREFIX}requirement.*`, { schema: domainSchema });
+export const issueEvents = eventType(`${EVENT_PREFIX}issue.*`, { schema: domainSchema });
+export const traceLinkEvents = eventType(`${EVENT_PREFIX}traceLink.*`, { schema: domainSchema });
+export const baselineEvents = eventType(`${EVENT_PREFIX}baseline.*`, { schema: domainSchema });
+export const projectEvents = eventType(`${EVENT_PREFIX}project.*`, { schema: domainSchema });
+
+/** Asks `deliver-webhook` to (re)try one WebhookDelivery row; the delivery id is the Inngest event id. */
+export const webhookDeliveryRequested = eventType("specline/webhook.delivery.requested", {
+  schema: staticSchema<{ deliveryId: string }>(),
+});
+
+/** Asks `aggregate-daily-stats` to recompute now: one project or all active ones; one day or yesterday and today. */
+export const statsAggregateRequested = eventType("specline/stats.aggregate.requested", {
+  schema: staticSchema<{ projectId?: string; day?: string }>(),
+});

@@ -1,0 +1,87 @@
+/**
+ * A user's own notifications and channel preferences. Every query is scoped
+ * to the caller's user id: nobody reads or marks anyone else's. Read state
+ * is personal bookkeeping, not a change to the product's data, so it is not
+ * audited; preference changes are.
+ */
+import type { NotificationListInput, NotificationMarkReadInput, NotificationPreferencesInput } from "@/lib/schemas/notifications";
+import { db } from "@/server/db";
+import { type Actor, applyChange } from "@/server/services/change";
+import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
+
+const notificationSelect = {
+  id: true,
+  type: true,
+  title: true,
+  body: true,
+  url: true,
+  readAt: true,
+  createdAt: true,
+} as const;
+
+export async function countUnread(userId: string): Promise<number> {
+  return db.notification.count({ where: { userId, readAt: null } });
+}
+
+export async function listNotifications(opts: { userId: string; input: NotificationListInput }) {
+  const { input } = opts;
+  const rows = await db.notification.findMany({
+    where: {
+      userId: opts.userId,
+      ...(input.unreadOnly ? { readAt: null } : {}),
+      ...afterTimeAndId(input.cursor, "createdAt", "desc"),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: notificationSelect,
+  });
+  const page = toPage(rows, input.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+  return { ...page, unreadCount: await countUnread(opts.userId) };
+}
+
+export async function markNotificationsRead(opts: { userId: string; input: NotificationMarkReadInput }) {
+  const where = { userId: opts.userId, readAt: null, ...("ids" in opts.input ? { id: { in: opts.input.ids } } : {}) };
+  const { count } = await db.notification.updateMany({ where, data: { readAt: new Date() } });
+  return { marked: count, unreadCount: await countUnread(opts.userId) };
+}
+
+const DEFAULT_PREFERENCES = { inApp: true, email: true, mutedTypes: [] as string[] };
+
+export async function getNotificationPreferences(userId: string) {
+  const row = await db.notificationPreference.findUnique({
+    where: { userId },
+    select: { inApp: true, email: true, mutedTypes: true },
+  });
+  return row ?? DEFAULT_PREFERENCES;
+}
+
+export async function setNotificationPreferences(opts: { userId: string; actor: Actor; input: NotificationPreferencesInput }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const before = await tx.notificationPreference.findUnique({
+      where: { userId: opts.userId },
+      select: { inApp: true, email: true, mutedTypes: true },
+    });
+    const data = { inApp: opts.input.inApp, email: opts.input.email, mutedTypes: opts.input.mutedTypes };
+    const after = await tx.notificationPreference.upsert({
+      where: { userId: opts.userId },
+      create: { userId: opts.userId, ...data },
+      update: data,
+      select: { inApp: true, email: true, mutedTypes: true },
+    });
+    const same =
+      before &&
+      before.inApp === after.inApp &&
+      before.email === after.email &&
+      [...before.mutedTypes].sort().join() === [...after.mutedTypes].sort().join();
+    if (!same) {
+      record({
+        action: "user.notification_preferences_changed",
+        entityType: "NotificationPreference",
+        entityId: opts.userId,
+        before: before ?? DEFAULT_PREFERENCES,
+        after,
+      });
+    }
+    return after;
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Dashboard reads. Everything comes from the stored `DailyStat` rows (one
+ * primary-key range scan of at most 366 rows), never from the issues
+ * themselves, so a view costs the same on a project with 200,000 issues as
+ * on one with ten. Aggregate counts only: no issue or requirement is named,
+ * which is why reporters may see them too.
+ */
+import type { DailyStat } from "@prisma/client";
+
+import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
+import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
+import { addDays, type DashboardWindow, utcToday } from "@/lib/schemas/stats";
+import { db } from "@/server/db";
+
+import { toDayString } from "./aggregate-daily-stats";
+
+const dayDate = (day: string) => new Date(`${day}T00:00:00Z`);
+
+/** Every key of `keys`, with 0 for any the stored JSON lacks. */
+function counts<K extends string>(keys: readonly K[], value: unknown): Record<K, number> {
+  const obj = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return Object.fromEntries(keys.map((k) => [k, typeof obj[k] === "number" ? obj[k] : 0])) as Record<K, number>;
+}
+
+export function presentDailyStat(row: DailyStat) {
+  return {
+    day: toDayString(row.day),
+    openBySeverity: counts(ISSUE_SEVERITIES, row.openBySeverity),
+    issuesByStatus: counts(ISSUE_STATUSES, row.issuesByStatus),
+    issuesCreated: row.issuesCreated,
+    issuesClosed: row.issuesClosed,
+    requirementsByStatus: counts(REQUIREMENT_STATUSES, row.requirementsByStatus),
+    versionsWritten: row.versionsWritten,
+    suspectLinks: row.suspectLinks,
+    coveragePct: row.coveragePct,
+  };
+}
+
+export type PresentedDailyStat = ReturnType<typeof presentDailyStat>;
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/** Stored rows from `from` to `to` (inclusive), oldest first; days never computed are absent. */
+export async function listDailyStats(opts: { projectId: string; from: string; to: string }) {
+  const rows = await db.dailyStat.findMany({
+    where: { projectId: opts.projectId, day: { gte: dayDate(opts.from), lte: dayDate(opts.to) } },
+    orderBy: { day: "asc" },
+  });
+  return { from: opts.from, to: opts.to, items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })) };
+}
+
+/**
+ * The dashboard for the last `days` UTC days ending today: the latest stored
+ * state (open issues by severity and status, requirements by status,
+ * coverage, suspect links) and one entry per day for the charts. A day
+ * without a stored row has `stat: null`, so charts show a gap instead of a
+ * made-up zero.
+ */
+export async function getDashboard(opts: { projectId: string; days: DashboardWindow; now?: Date }) {
+  const to = utcToday(opts.now);
+  const from = addDays(to, -(opts.days - 1));
+  const rows = await db.dailyStat.findMany({
+    where: { projectId: opts.projectId, day: { gte: dayDate(from), lte: dayDate(to) } },
+    orderBy: { day: "asc" },
+  });
+  // One timestamp for the whole view (the latest row's), not one per day: less to serialise.
+  const items = rows.map(presentDailyStat);
+  const byDay = new Map(items.map((r) => [r.day, r]));
+  const series = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    series.push({ day, stat: byDay.get(day) ?? null });
+  }
+  const latest = items.at(-1) ?? null;
+  return {
+    days: opts.days,
+    from,
+    to,
+    /** When the latest row was computed; null when nothing was aggregated in the window yet. */
+    computedAt: rows.at(-1)?.computedAt ?? null,
+    current: latest
+      ? {
+          day: latest.day,
+          openIssues: sum(latest.openBySeverity),
+          openBySeverity: latest.openBySeverity,
+          issuesByStatus: latest.issuesByStatus,
+          requirementsByStatus: latest.requirementsByStatus,
+          coveragePct: latest.coveragePct,
+          suspectLinks: latest.suspectLinks,
+        }
+      : null,
+    totals: {
+      issuesCreated: items.reduce((a, r) => a + r.issuesCreated, 0),
+      issuesClosed: items.reduce((a, r) => a + r.issuesClosed, 0),
+      versionsWritten: items.reduce((a, r) => a + r.versionsWritten, 0),
+    },
+    series,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Watching: who follows a requirement, an issue or a whole project. Users
+ * watch what they create, are assigned or are mentioned in automatically;
+ * anyone can watch or unwatch what they can see. An explicit unwatch is kept
+ * as an inactive row, so automatic watching never turns it back on.
+ */
+import type { ProjectRole } from "@prisma/client";
+
+import type { SubscriptionSetInput, SubscriptionStatusInput } from "@/lib/schemas/notifications";
+import type { Tx } from "@/server/db";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
+
+export type WatchedEntityType = "requirement" | "issue" | "project";
+export type WatchReason = "created" | "assigned" | "mentioned" | "manual";
+
+export interface WatchTarget {
+  entityType: WatchedEntityType;
+  entityId: string;
+}
+
+interface Scope {
+  projectId: string;
+  userId: string;
+  role: ProjectRole;
+  actor: Actor;
+}
+
+/** Starts watching unless the user already watches or explicitly stopped watching. */
+export async function autoWatch(
+  opts: { projectId: string; target: WatchTarget; userIds: string[]; reason: WatchReason },
+  client: Tx | typeof db = db,
+): Promise<number> {
+  const userIds = [...new Set(opts.userIds)];
+  if (userIds.length === 0) return 0;
+  // Only current members: a removed user's id may still sit in an old payload.
+  const members = await client.membership.findMany({
+    where: { projectId: opts.projectId, userId: { in: userIds } },
+    select: { userId: true },
+  });
+  if (members.length === 0) return 0;
+  const { count } = await client.subscription.createMany({
+    data: members.map((m) => ({
+      userId: m.userId,
+      projectId: opts.projectId,
+      entityType: opts.target.entityType,
+      entityId: opts.target.entityId,
+      reason: opts.reason,
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/** The item a key names, if the caller may see it (reporters: own or assigned issues only). */
+async function resolveTarget(scope: Scope, address: SubscriptionStatusInput) {
+  if ("projectKey" in address) {
+    return { entityType: "project" as const, entityId: scope.projectId, label: address.projectKey };
+  }
+  if (address.key.includes("-I-")) {
+    const issue = await findVisibleIssueOrThrow(scope, address.key);
+    return { entityType: "issue" as const, entityId: issue.id, label: issue.key };
+  }
+  const requirement = await db.requirement.findFirst({
+    where: { projectId: scope.projectId, key: address.key },
+    select: { id: true, key: true },
+  });
+  if (!requirement) throw new AppError("NOT_FOUND", `Requirement ${address.key} not found`);
+  return { entityType: "requirement" as const, entityId: requirement.id, label: requirement.key };
+}
+
+export async function getSubscriptionStatus(opts: Scope & { input: SubscriptionStatusInput }) {
+  const target = await resolveTarget(opts, opts.input);
+  const [own, project] = await Promise.all([
+    db.subscription.findUnique({
+      where: { userId_entityType_entityId: { userId: opts.userId, entityType: target.entityType, entityId: target.entityId } },
+      select: { active: true, reason: true },
+    }),
+    target.entityType === "project"
+      ? null
+      : db.subscription.findUnique({
+          where: { userId_entityType_entityId: { userId: opts.userId, entityType: "project", entityId: opts.projectId } },
+          select: { active: true },
+        }),
+  ]);
+  return {
+    entityType: target.entityType,
+    watching: own?.active ?? false,
+    reason: own?.active ? (own.reason as WatchReason) : null,
+    /** Watching the whole project also brings this item's notifications. */
+    viaProject: project?.active ?? false,
+  };
+}
+
+export async function setSubscription(opts: Scope & { input: SubscriptionSetInput }) {
+  const target = await resolveTarget(opts, opts.input);
+  const watching = opts.input.watching;
+  return applyChange(opts.actor, async (tx, record) => {
+    const key = { userId: opts.userId, entityType: target.entityType, entityId: target.entityId };
+    const before = await tx.subscription.findUnique({
+      where: { userId_entityType_entityId: key },
+      select: { active: true, reason: true },
+    });
+    if (before?.active === watching || (!before && !watching)) {
+      // Unwatching something never watched still records the choice, so auto-watch respects it.
+      if (!before && !watching) {
+        await tx.subscription.create({ data: { ...key, projectId: opts.projectId, reason: "manual", active: false } });
+      }
+      return { watching, entityType: target.entityType };
+    }
+    const after = await tx.subscription.upsert({
+      where: { userId_entityType_entityId: key },
+      create: { ...key, projectId: opts.projectId, reason: "manual", active: watching },
+      update: { active: watching, ...(watching ? { reason: "manual" } : {}) },
+      select: { id: true, active: true, reason: true },
+    });
+    record({
+      action: watching ? "subscription.watched" : "subscription.unwatched",
+      entityType: "Subscription",
+      entityId: after.id,
+      projectId: opts.projectId,
+      before: before ?? null,
+      after: { ...after, item: target.label, entityType: target.entityType },
+    });
+    return { watching, entityType: target.entityType };
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * A project's integrations: generic webhooks (URL, signing secret, event
+ * types) with their delivery log, and the Slack incoming-webhook URL. Every
+ * change goes through applyChange; secrets and the Slack URL never appear in
+ * the audit trail, and a webhook's secret is returned only by `create`.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+
+import type { SlackSetInput, WebhookCreateInput, WebhookDeliveriesInput, WebhookUpdateInput } from "@/lib/schemas/webhooks";
+import { db } from "@/server/db";
+import { AppError, notFound } from "@/server/errors";
+import { type Actor, applyChange } from "@/server/services/change";
+import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
+
+import { attemptWebhookDelivery, webhookBody } from "./deliveries";
+import { assertSafeWebhookUrl, assertSlackWebhookUrl } from "./url-safety";
+
+export const MAX_WEBHOOKS_PER_PROJECT = 20;
+const ATTEMPTS_SHOWN = 20;
+
+interface Scope {
+  projectId: string;
+  projectKey: string;
+  actor: Actor;
+}
+
+/** Everything about a webhook except its secret. */
+const webhookSelect = {
+  id: true,
+  url: true,
+  eventTypes: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+const deliverySelect = {
+  id: true,
+  eventId: true,
+  eventType: true,
+  status: true,
+  attempts: true,
+  responseCode: true,
+  durationMs: true,
+  error: true,
+  nextAttemptAt: true,
+  createdAt: true,
+  completedAt: true,
+  attemptsLog: {
+    select: { attempt: true, responseCode: true, durationMs: true, error: true, createdAt: true },
+    orderBy: { attempt: "desc" },
+    take: ATTEMPTS_SHOWN,
+  },
+} as const;
+
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64url")}`;
+}
+
+async function findWebhookOrThrow(projectId: string, id: string) {
+  const webhook = await db.webhook.findFirst({ where: { id, projectId }, select: webhookSelect });
+  if (!webhook) throw notFound("Webhook");
+  return webhook;
+}
+
+export async function listWebhooks(opts: { projectId: string; cursor?: string; limit: number }) {
+  const rows = await db.webhook.findMany({
+    where: { projectId: opts.projectId, ...afterTimeAndId(opts.cursor, "createdAt", "asc") },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: opts.limit + 1,
+    select: webhookSelect,
+  });
+  return toPage(rows, opts.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+}
+
+/** Creates a webhook and returns it with its secret — the only time the secret is shown. */
+export async function createWebhook(opts: Scope & { input: WebhookCreateInput }) {
+  const url = assertSafeWebhookUrl(opts.input.url).toString();
+  const secret = newSecret();
+  return applyChange(opts.actor, async (tx, record) => {
+    const count = await tx.webhook.count({ where: { projectId: opts.projectId } });
+    if (count >= MAX_WEBHOOKS_PER_PROJECT) {
+      throw new AppError("BAD_REQUEST", `A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks`);
+    }
+    const webhook = await tx.webhook.create({
+      data: {
+        projectId: opts.projectId,
+        url,
+        secret,
+        eventTypes: opts.input.eventTypes,
+        active: opts.input.active,
+        createdById: opts.actor.userId,
+      },
+      select: webhookSelect,
+    });
+    record({ action: "webhook.created", entityType: "Webhook", entityId: webhook.id, projectId: opts.projectId, after: webhook });
+    return { ...webhook, secret };
+  });
+}
+
+export async function updateWebhook(opts: Scope & { input: WebhookUpdateInput }) {
+  const { id, url, eventTypes, active } = opts.input;
+  const safeUrl = url === undefined ? undefined : assertSafeWebhookUrl(url).toString();
+  return applyChange(opts.actor, async (tx, record) => {
+    const before = await tx.webhook.findFirst({ where: { id, projectId: opts.projectId }, select: webhookSelect });
+    if (!before) throw notFound("Webhook");
+    const next = {
+      url: safeUrl ?? before.url,
+      eventTypes: eventTypes ?? before.eventTypes,
+      active: active ?? before.active,
+    };
+    const unchanged =
+      next.url === before.url && next.active === before.active && next.eventTypes.join("\n") === before.eventTypes.join("\n");
+    if (unchanged) return before;
+    const after = await tx.webhook.update({ where: { id }, data: next, select: webhookSelect });
+    record({ action: "webhook.updated", entityType: "Webhook", entityId: id, projectId: opts.projectId, before, after });
+    return after;
+  });
+}
+
+export async function deleteWebhook(opts: Scope & { id: string }) {
+  return applyChange(opts.actor, async (tx, record) => {
+    const before = await tx.webhook.findFirst({ where: { id: opts.id, projectId: opts.projectId }, select: webhookSelect });
+    if (!before) throw notFound("Webhook");
+    await tx.webhook.delete({ where: { id: opts.id } });
+    record({ action: "webhook.deleted", entityType: "Webhook", entityId: opts.id, projectId: opts.projectId, before });
+    return { id: opts.id };
+  });
+}
+
+/** A webhook's deliveries, newest first, each with its latest attempts. */
+export async function listWebhookDeliveries(opts: { projectId: string; input: WebhookDeliveriesInput }) {
+  const { webhookId, status, cursor, limit } = opts.input;
+  await findWebhookOrThrow(opts.projectId, webhookId);
+  const rows = await db.webhookDelivery.findMany({
+    where: { webhookId, ...(status ? { status } : {}), ...afterTimeAndId(cursor, "createdAt", "desc") },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: deliverySelect,
+  });
+  return toPage(rows, limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+}
+
+/**
+ * Sends a `webhook.test` event to one webhook now and returns the attempt.
+ * A test is sent once: a failure is final and is not retried in the background.
+ */
+export async function sendTestWebhook(opts: Scope & { id: string; timeoutMs?: number }) {
+  const deliveryId = await applyChange(opts.actor, async (tx, record) => {
+    const webhook = await tx.webhook.findFirst({ where: { id: opts.id, projectId: opts.projectId }, select: webhookSelect });
+    if (!webhook) throw notFound("Webhook");
+    if (!webhook.active) throw new AppError("BAD_REQUEST", "Enable the webhook before sending a test");
+    const eventId = randomUUID();
+    const body = webhookBody({
+      id: eventId,
+      type: "webhook.test",
+      projectKey: opts.projectKey,
+      occurredAt: new Date(),
+      data: { webhookId: webhook.id, actorId: opts.actor.userId, message: "This is a test delivery from Specline." },
+    });
+    const delivery = await tx.webhookDelivery.create({
+      data: { webhookId: webhook.id, eventId, eventType: "webhook.test", body },
+      select: { id: true },
+    });
+    record({
+      action: "webhook.test_sent",
+      entityType: "Webhook",
+      entityId: webhook.id,
+      projectId: opts.projectId,
+      data: { deliveryId: delivery.id },
+    });
+    return delivery.id;
+  });
+  return attemptWebhookDelivery(deliveryId, { timeoutMs: opts.timeoutMs, maxAttempts: 1 });
+}
+
+/**
+ * Sends a FAILED delivery again now, as one more logged attempt with the
+ * original body; if that attempt fails too the delivery stays FAILED.
+ */
+export async function redeliverWebhookDelivery(opts: Scope & { deliveryId: string; timeoutMs?: number }) {
+  const attempts = await applyChange(opts.actor, async (tx, record) => {
+    const delivery = await tx.webhookDelivery.findFirst({
+      where: { id: opts.deliveryId, webhook: { projectId: opts.projectId } },
+      select: { id: true, status: true, attempts: true, webhookId: true, webhook: { select: { active: true } } },
+    });
+    if (!delivery) throw notFound("Delivery");
+    if (delivery.status !== "FAILED") throw new AppError("BAD_REQUEST", "Only failed deliveries can be sent again");
+    if (!delivery.webhook.active) throw new AppError("BAD_REQUEST", "Enable the webhook before sending again");
+    const { count } = await tx.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: "FAILED" },
+      data: { status: "PENDING", nextAttemptAt: new Date(), completedAt: null, leaseUntil: null },
+    });
+    if (count !== 1) throw new AppError("CONFLICT", "This delivery is already being sent again");
+    record({
+      action: "webhook.redelivered",
+      entityType: "WebhookDelivery",
+      entityId: delivery.id,
+      projectId: opts.projectId,
+      data: { webhookId: delivery.webhookId },
+    });
+    return delivery.attempts;
+  });
+  return attemptWebhookDelivery(opts.deliveryId, { timeoutMs: opts.timeoutMs, maxAttempts: attempts + 1 });
+}
+
+/** Shows which Slack workspace hook is set without revealing the URL's secret part. */
+function previewSlackUrl(url: string): string {
+  const parsed = new URL(url);
+  const parts = parsed.pathname.split("/").filter(Boolean);
+  const shown = parts.slice(0, -1).join("/");
+  return `${parsed.host}/${shown}${parts.length > 0 ? "/••••" : ""}`;
+}
+
+export async function getSlackSettings(opts: { projectId: string }) {
+  const project = await db.project.findUniqueOrThrow({
+    where: { id: opts.projectId },
+    select: { slackWebhookUrl: true, slackEventTypes: true },
+  });
+  return {
+    configured: project.slackWebhookUrl !== null,
+    urlPreview: project.slackWebhookUrl ? previewSlackUrl(project.slackWebhookUrl) : null,
+    eventTypes: project.slackEventTypes,
+  };
+}
+
+/**
+ * Sets or clears the project's Slack URL and event types. `url: undefined`
+ * keeps the current URL (so event types can change without re-entering it).
+ */
+export async function setSlackSettings(opts: Scope & { input: SlackSetInput }) {
+  const { url, eventTypes } = opts.input;
+  const safeUrl = url ? assertSlackWebhookUrl(url).toString() : url;
+  await applyChange(opts.actor, async (tx, record) => {
+    const before = await tx.project.findUniqueOrThrow({
+      where: { id: opts.projectId },
+      select: { slackWebhookUrl: true, slackEventTypes: true },
+    });
+    const nextUrl = safeUrl === undefined ? before.slackWebhookUrl : safeUrl;
+    const unchanged = nextUrl === before.slackWebhookUrl && eventTypes.join("\n") === before.slackEventTypes.join("\n");
+    if (unchanged) return;
+    await tx.project.update({
+      where: { id: opts.projectId },
+      data: { slackWebhookUrl: nextUrl, slackEventTypes: eventTypes },
+    });
+    // The URL is a credential: the audit trail records only whether one is set and whether it changed.
+    record({
+      action: "project.slack_updated",
+      entityType: "Project",
+      entityId: opts.projectId,
+      projectId: opts.projectId,
+      before: { slackConfigured: before.slackWebhookUrl !== null, slackEventTypes: before.slackEventTypes },
+      after: { slackConfigured: nextUrl !== null, slackEventTypes: eventTypes, urlChanged: nextUrl !== before.slackWebhookUrl },
+    });
+  });
+  return getSlackSettings({ projectId: opts.projectId });
+}
