@@ -249,6 +249,10 @@ async function main() {
     const name = `specline_bench_${startedAt.toISOString().replace(/\D/g, "").slice(0, 14)}_${randomBytes(2).toString("hex")}`;
     await createDatabase(adminUrl, name);
     cleanups.push(async () => {
+      if (process.env.BENCH_KEEP_DATABASE === "1") {
+        log(`kept database ${name} (BENCH_KEEP_DATABASE=1): drop it when done`);
+        return;
+      }
       await dropDatabase(adminUrl, name);
       log(`dropped database ${name}`);
     });
