@@ -1,7 +1,7 @@
 /**
  * tRPC setup, in three parts:
  *   1. CONTEXT — who is calling (user id from the session or API token) and the request id.
- *   2. INITIALIZATION — superjson, one error formatter, the AppError → tRPC code mapping.
+ *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping.
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
  * `t` stays private; only the builders below are exported.
@@ -9,10 +9,10 @@
 import { randomUUID } from "node:crypto";
 
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { z, ZodError } from "zod";
 
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
+import { serverTransformer } from "@/lib/transformer";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
@@ -47,7 +47,7 @@ export type Context = ReturnType<typeof createContextInner>;
 /* --------------------------------------------------------- 2. INITIALIZATION */
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer: serverTransformer,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const isInternal = error.code === "INTERNAL_SERVER_ERROR";

@@ -1,0 +1,80 @@
+import fc from "fast-check";
+import superjson from "superjson";
+import { describe, expect, it } from "vitest";
+
+import { serializeFast } from "@/lib/transformer";
+
+/** Plain response data: what procedures return (dates included, undefined in places). */
+const plain = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    fc.date({ noInvalidDate: true }),
+    fc.array(tie("value"), { maxLength: 5 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("a.b", "a\\b", "x\\.y", "", "0", "__proto__x")), tie("value"), { maxKeys: 5 }),
+  ),
+})).value;
+
+describe("serializeFast", () => {
+  it("writes exactly what superjson writes for plain data, dates and undefined included", () => {
+    fc.assert(
+      fc.property(plain, (value) => {
+        expect(serializeFast(value)).toEqual(superjson.serialize(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reads back through superjson.deserialize exactly as superjson's own output does", () => {
+    fc.assert(
+      fc.property(plain, (value) => {
+        expect(superjson.deserialize(serializeFast(value))).toEqual(superjson.deserialize(superjson.serialize(value)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("annotates a bare Date or undefined at the root the way superjson does", () => {
+    for (const value of [new Date(0), undefined, [new Date(1)], { d: new Date(2) }]) {
+      expect(serializeFast(value)).toEqual(superjson.serialize(value));
+    }
+  });
+
+  it("hands values it does not handle to superjson, so they still round-trip", () => {
+    const exotic: unknown[] = [
+      { n: NaN },
+      { i: -Infinity },
+      { z: -0 },
+      { big: 12n },
+      { m: new Map([["a", 1]]) },
+      { s: new Set([1, 2]) },
+      { r: /a+/g },
+      { bad: new Date(Number.NaN) },
+      { klass: new (class Point { x = 1 })() },
+    ];
+    for (const value of exotic) {
+      expect(serializeFast(value)).toEqual(superjson.serialize(value));
+      expect(superjson.deserialize(serializeFast(value))).toEqual(superjson.deserialize(superjson.serialize(value)));
+    }
+  });
+
+  it("survives a cycle by falling back instead of overflowing the stack", () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(() => serializeFast(cyclic)).not.toThrow();
+    const back = superjson.deserialize<Record<string, unknown>>(serializeFast(cyclic));
+    expect(back.self).toBe(back);
+  });
+
+  it("keeps shared objects equal, as copies", () => {
+    const shared = { k: 1, at: new Date(5) };
+    const back = superjson.deserialize<{ p: typeof shared; q: typeof shared }>(serializeFast({ p: shared, q: shared }));
+    expect(back.p).toEqual(shared);
+    expect(back.q).toEqual(shared);
+  });
+});
