@@ -11,7 +11,8 @@
  * every superjson client — the app's, and other projects' typed clients —
  * reads it unchanged. Anything else (Map, Set, BigInt, Decimal, RegExp,
  * class instances, NaN/±Infinity/-0, invalid dates, cycles, very deep
- * values) makes it hand the whole value to superjson instead. Shared
+ * values, keys superjson refuses such as `__proto__`) makes it hand the
+ * whole value to superjson instead. Shared
  * references arrive as equal copies rather than as one object, which no
  * caller relies on.
  */
@@ -59,6 +60,8 @@ function walk(value: unknown, path: string | null, depth: number, ann: Annotatio
       if (proto !== Object.prototype && proto !== null) throw FALLBACK;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
+        // superjson refuses these keys (prototype pollution); let it say so.
+        if (key === "__proto__" || key === "constructor" || key === "prototype") throw FALLBACK;
         out[key] = walk((value as Record<string, unknown>)[key], `${prefix}${escapeKey(key)}`, depth + 1, ann);
       }
       return out;

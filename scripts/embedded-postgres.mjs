@@ -29,7 +29,7 @@ export async function startEmbeddedPostgres({ dataDir, port, loadDataDir } = {})
     db,
     // One connection per client process: the socket server interleaves the
     // protocol messages of concurrent connections (see poolConfig in server/db.ts).
-    url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable&connection_limit=1`,
+    url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable&connection_limit=1&prepared_statements=false`,
     async stop() {
       await server.stop();
       await db.close();

@@ -8,13 +8,14 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { type InstanceRole, Prisma } from "@prisma/client";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
-import { db } from "@/server/db";
+import { db, queryRows } from "@/server/db";
 import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
@@ -117,10 +118,9 @@ const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** A signed-in user; `ctx.user` is loaded from the database on every request. */
 export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
-  const user = await ctx.db.user.findUnique({
-    where: { id: ctx.userId },
-    select: { id: true, email: true, name: true, role: true },
-  });
+  const [user] = await queryRows<{ id: string; email: string; name: string; role: InstanceRole }>(
+    Prisma.sql`SELECT id, email, name, role FROM "User" WHERE id = ${ctx.userId}`,
+  );
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   const actor: Actor = { userId: user.id, requestId: ctx.requestId };
   return next({ ctx: { ...ctx, user, actor } });

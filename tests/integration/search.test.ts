@@ -1,14 +1,19 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
+import { toPrefixQuery } from "@/lib/schemas/search";
 import { db } from "@/server/db";
-import { CANDIDATES } from "@/server/services/search/search";
+import { RANKED_MAX, RECENT_WINDOW } from "@/server/services/search/search";
 
-import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError } from "../helpers/factories";
+import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
+import { searchFixtures } from "../helpers/search-fixtures";
 
 let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
 
+let fx: ReturnType<typeof searchFixtures>;
+
 beforeEach(async () => {
   cast = await createProjectWithCast();
+  fx = searchFixtures(cast);
 });
 
 describe("search.query", () => {
@@ -75,28 +80,35 @@ describe("search.query", () => {
     expect(new Set(paged).size).toBe(7);
   });
 
-  it("ranks a very broad query among the most recently updated matches, best first, and says so", async () => {
+  it("ranks every match of a query with up to RANKED_MAX matches, however old the best one is", async () => {
     const maint = callerFor(cast.maintainer.id);
-    const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000);
-    const issue = (number: number, title: string, updatedAt: Date) => ({
-      projectId: cast.project.id,
-      number,
-      key: `${cast.key}-${number}`,
-      title,
-      description: "Happens after a sync on build 1.",
-      severity: "LOW" as const,
-      reporterId: cast.maintainer.id,
-      createdAt: day(0),
-      updatedAt,
+    const fillers = RANKED_MAX - 10;
+    await db.issue.createMany({
+      data: [
+        fx.issue(1, "Sync sync sync conflict", fx.day(0)),
+        ...Array.from({ length: fillers }, (_, n) => fx.issue(n + 2, `Widget ${n + 2}`, fx.day(10 + n))),
+      ],
     });
-    const fillers = CANDIDATES + 20;
+    const first = await maint.search.query({ q: "sync", projectKey: cast.key, kinds: ["issue"] });
+    expect(first.limited).toBe(false);
+    // The oldest item is the best match, and it comes first.
+    expect(first.items[0]?.key).toBe(`${cast.key}-1`);
+    const seen = await fx.allPages({ q: "sync", projectKey: cast.key, kinds: ["issue"] });
+    expect(seen).toHaveLength(fillers + 1);
+    expect(new Set(seen).size).toBe(fillers + 1);
+  });
+
+  it("answers a query with more than RANKED_MAX matches from the most recently updated items, best first, and says so", async () => {
+    const maint = callerFor(cast.maintainer.id);
+    // More matches than are ranked, spread over more items than the recent window holds.
+    const fillers = Math.max(RANKED_MAX, RECENT_WINDOW) + 20;
     await db.issue.createMany({
       data: [
         // The best match of all, but the least recently updated.
-        issue(1, "Sync sync sync conflict", day(0)),
-        ...Array.from({ length: fillers }, (_, n) => issue(n + 2, `Widget ${n + 2}`, day(10 + n))),
+        fx.issue(1, "Sync sync sync conflict", fx.day(0)),
+        ...Array.from({ length: fillers }, (_, n) => fx.issue(n + 2, `Widget ${n + 2}`, fx.day(10 + n))),
         // A title match among the recent ones.
-        issue(fillers + 2, "Sync agent stalls", day(10 + fillers)),
+        fx.issue(fillers + 2, "Sync agent stalls", fx.day(10 + fillers)),
       ],
     });
 
@@ -106,16 +118,10 @@ describe("search.query", () => {
     expect(first.items[0]?.rank).toBeGreaterThan(first.items[1]?.rank ?? Infinity);
     expect(first.items.slice(1).every((h) => h.rank === first.items[1]?.rank)).toBe(true);
 
-    // Paging walks exactly the ranked candidates, best first, then stops.
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await maint.search.query({ q: "sync", projectKey: cast.key, kinds: ["issue"], limit: 50, cursor });
-      seen.push(...page.items.map((h) => h.key));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    expect(seen).toHaveLength(CANDIDATES);
-    expect(new Set(seen).size).toBe(CANDIDATES);
+    // Paging walks exactly the recent window's matches, best first, then stops.
+    const seen = await fx.allPages({ q: "sync", projectKey: cast.key, kinds: ["issue"], limit: 50 });
+    expect(seen).toHaveLength(RECENT_WINDOW);
+    expect(new Set(seen).size).toBe(RECENT_WINDOW);
     expect(seen).not.toContain(`${cast.key}-1`);
 
     // Typing its key still finds the old one first, however many items the words match.
@@ -127,6 +133,54 @@ describe("search.query", () => {
     const narrow = await maint.search.query({ q: "sync conflict", projectKey: cast.key });
     expect(narrow.limited).toBe(false);
     expect(narrow.items.map((h) => h.key)).toEqual([`${cast.key}-1`]);
+  });
+
+  it("matches every word as a prefix, through stemming, exactly as the prefix query does", async () => {
+    const maint = callerFor(cast.maintainer.id);
+    const a = await maint.issue.create({ projectKey: cast.key, title: "Exporting invoices times out", description: "Timeouts after 30 s." });
+    const b = await maint.requirement.create({ projectKey: cast.key, title: "Invoice exporter", statement: "Exports run nightly." });
+    await maint.issue.create({ projectKey: cast.key, title: "Import wizard", description: "Unrelated." });
+    const keys = async (q: string) => (await maint.search.query({ q, projectKey: cast.key })).items.map((h) => h.key).sort();
+    expect(await keys("inv exp")).toEqual([a.key, b.key].sort());
+    expect(await keys("exporting")).toEqual([a.key, b.key].sort());
+    expect(await keys("timeo inv")).toEqual([a.key]);
+    expect(await keys("e")).toEqual(expect.arrayContaining([a.key, b.key]));
+    expect(await keys("exporter nightly")).toEqual([b.key]);
+    expect(await keys("invoicez")).toEqual([]);
+    // A word longer than the 64 characters a query keeps still matches by its first 64.
+    const long = "x".repeat(70);
+    const c = await maint.issue.create({ projectKey: cast.key, title: `Token ${long}`, description: "" });
+    expect(await keys(long)).toEqual([c.key]);
+  });
+
+  it("finds through the prefix index exactly the items the prefix query matches", async () => {
+    const vocabulary = ["export", "exporter", "timeout", "timestamp", "invoice", "invoicing", "sync", "synchronise", "café", "naïve", "x2000", "3d", "über"];
+    const maint = callerFor(cast.maintainer.id);
+    for (let i = 0; i < 24; i++) {
+      const pick = (n: number) => vocabulary[(i * 7 + n * 3) % vocabulary.length]!;
+      await maint.issue.create({ projectKey: cast.key, title: `${pick(1)} ${pick(2)}`, description: `${pick(3)} and ${pick(4)}` });
+    }
+    const queries = ["e", "ex", "export", "exporte", "time", "tim inv", "sync", "synchro", "caf", "naï", "x2", "3", "üb", "invoic exp", "zzz"];
+    for (const q of queries) {
+      const expected = await db.$queryRaw<{ key: string }[]>`
+        SELECT key FROM "Issue" WHERE "projectId" = ${cast.project.id}
+          AND "searchVector" @@ to_tsquery('english', ${toPrefixQuery(q)})`;
+      const found = await fx.allPages({ q, projectKey: cast.key, kinds: ["issue"] });
+      expect(found.sort(), q).toEqual(expected.map((r) => r.key).sort());
+    }
+  });
+
+  it("finds an item by its key even when the key is not a word the stemmer keeps", async () => {
+    // English stemming turns "…Y" into "…i", so a key like FOOY-3 never matches as words.
+    const owner = await createUser();
+    const key = `${uniqueProjectKey().slice(0, 7)}Y`;
+    await callerFor(owner.id).project.create({ key, name: "Stemmed key", description: "" });
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await callerFor(owner.id).issue.create({ projectKey: key, title: `Pump ${i}`, description: "" }));
+    const hits = await callerFor(owner.id).search.query({ q: made[2]!.key.toLowerCase() });
+    expect(hits.items[0]?.key).toBe(made[2]!.key);
+    // Others still cannot find it by key.
+    expect((await callerFor(cast.reporter.id).search.query({ q: made[2]!.key })).items).toEqual([]);
   });
 
   it("finds nothing for stop words alone", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { poolConfig } from "@/lib/database-url.mjs";
+import { allowsPreparedStatements, poolConfig } from "@/lib/database-url.mjs";
 
 describe("poolConfig", () => {
   it("takes the pool size from connection_limit and does not pass it on", () => {
@@ -16,5 +16,14 @@ describe("poolConfig", () => {
     expect(poolConfig("postgresql://h/db?connection_limit=abc").max).toBe(10);
     expect(poolConfig("postgresql://h/db?connection_limit=5000").max).toBe(100);
     expect(poolConfig("postgresql://h/db", 3).max).toBe(3);
+  });
+});
+
+describe("allowsPreparedStatements", () => {
+  it("is on unless the URL turns it off, and the flag never reaches the server", () => {
+    expect(allowsPreparedStatements("postgresql://h/db")).toBe(true);
+    const embedded = "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable&connection_limit=1&prepared_statements=false";
+    expect(allowsPreparedStatements(embedded)).toBe(false);
+    expect(poolConfig(embedded).connectionString).not.toContain("prepared_statements");
   });
 });

@@ -311,57 +311,87 @@ async function checkInvariants(db, projectId) {
 
 /* ------------------------------------------------------- baseline queries */
 
-/** toPrefixQuery (lib/schemas/search.ts): words only, AND-ed, each a prefix. */
-function toPrefixQuery(q) {
-  const words = (q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12).map((w) => w.slice(0, 64).toLowerCase());
-  return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
+/** searchWords / toPrefixQuery / toExactQuery (lib/schemas/search.ts): words only, AND-ed, each a prefix. */
+function searchWords(q) {
+  return (q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12).map((w) => w.slice(0, 64).toLowerCase());
 }
+const toPrefixQuery = (q) => searchWords(q).map((w) => `${w}:*`).join(" & ") || null;
+const toExactQuery = (q) => searchWords(q).join(" & ") || null;
 
 const cursor = (parts) => Buffer.from(JSON.stringify(parts)).toString("base64url");
 
 /**
  * searchItems (server/services/search/search.ts) for a non-admin caller, as
- * the app runs it: the stemmed query first, then one statement ranking, per
- * kind, the SEARCH_CANDIDATES most recently updated matches plus an exact
- * key match. $1 user id, $2 tsquery (stemmed), $3 the exact-key bonus,
- * $4 limit + 1, $5 project id (only with `inProject`).
+ * the app runs it: the planner's estimate of the matches first (EXPLAIN),
+ * then one statement that, per kind, ranks every match found through the
+ * prefix index (up to SEARCH_RANKED_MAX), or, for a broader query, the
+ * matches among each project's SEARCH_RECENT_WINDOW latest items, plus an
+ * exact key match. $1 user id, $2 prefix query text, $3 exact-words query
+ * text, $4 the exact-key bonus, $5 limit + 1, $6 broad requirements, $7 broad
+ * issues, $8 project id (only with `inProject`). Both statements are
+ * prepared, as the app's are.
  */
-const SEARCH_CANDIDATES = 500; // CANDIDATES in server/services/search/search.ts
+const SEARCH_RANKED_MAX = 1000; // RANKED_MAX in server/services/search/search.ts
+const SEARCH_RECENT_WINDOW = 2000; // RECENT_WINDOW
+const SEARCH_BROAD_ESTIMATE = 8 * SEARCH_RANKED_MAX; // BROAD_ESTIMATE
+const scopeSql = (inProject, projectParam) => `
+  SELECT p.id, p.key, m.role::text AS role FROM "Project" p
+  JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = $1
+  ${inProject ? `WHERE p.id = ${projectParam}` : ""}`;
+
+function estimateSql(inProject) {
+  const count = (table) => `(SELECT count(*) FROM "${table}" t WHERE t."projectId" IN (SELECT id FROM scope)
+                               AND specline_prefixes(t."searchVector") @@ to_tsquery('english', $2))`;
+  return `EXPLAIN (FORMAT JSON) WITH scope AS (${scopeSql(inProject, "$3")})
+          SELECT ${count("Requirement")} AS requirement, ${count("Issue")} AS issue`;
+}
+
 function searchSql(inProject) {
-  const kind = (name, table, visible) => `
-             SELECT '${name}' AS kind, t.id, t.key, c."projectKey", t.title, t.status::text AS status, c.overflow,
-                    round(ts_rank_cd(t."searchVector", $2::tsquery)::numeric, 6) + CASE WHEN t.key = $3 THEN 10 ELSE 0 END AS rank
-             FROM (
-               SELECT c.id, c."projectKey", c.n > ${SEARCH_CANDIDATES} AS overflow
-               FROM scope s CROSS JOIN LATERAL (
-                 SELECT t.id, s.key AS "projectKey", row_number() OVER (ORDER BY t."updatedAt" DESC, t.id DESC) AS n
-                 FROM "${table}" t
-                 WHERE t."projectId" = s.id AND t."searchVector" @@ $2::tsquery ${visible}
-                 ORDER BY t."updatedAt" DESC, t.id DESC
-                 LIMIT ${SEARCH_CANDIDATES + 1}
-               ) c
-               UNION
-               SELECT t.id, s.key, false FROM "${table}" t JOIN scope s ON s.id = t."projectId"
-               WHERE t.key = $3 AND t."searchVector" @@ $2::tsquery ${visible}
-             ) c
-             JOIN "${table}" t ON t.id = c.id`;
-  const visible = `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)`;
-  return `
-    WITH scope AS (
-           SELECT p.id, p.key, m.role::text AS role FROM "Project" p
-           JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = $1
-           ${inProject ? `WHERE p.id = $5` : ""}
+  const kind = (name, table, visible, broadParam) => {
+    const columns = `'${name}' AS kind, t.id, s.key AS "projectKey",
+                     round(ts_rank(t."searchVector", (SELECT prefix FROM words))::numeric, 6) + CASE WHEN t.key = $4 THEN 10 ELSE 0 END AS rank`;
+    return {
+      ctes: `
+         m_${name} AS MATERIALIZED (
+           SELECT ${columns} FROM "${table}" t JOIN scope s ON s.id = t."projectId"
+           WHERE ${broadParam}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ (SELECT exact FROM words) ${visible}
+           LIMIT ${SEARCH_RANKED_MAX + 1}
          ),
-         hits AS (${kind("requirement", "Requirement", "")} UNION ALL ${kind("issue", "Issue", visible)}),
+         b_${name} AS MATERIALIZED (SELECT ${broadParam}::boolean OR (SELECT count(*) FROM m_${name}) > ${SEARCH_RANKED_MAX} AS broad),
+         r_${name} AS MATERIALIZED (
+           SELECT c.* FROM scope s CROSS JOIN LATERAL (
+             SELECT ${columns}
+             FROM (SELECT * FROM "${table}" t WHERE t."projectId" = s.id ORDER BY t."updatedAt" DESC, t.id DESC LIMIT ${SEARCH_RECENT_WINDOW}) t
+             WHERE t."searchVector" @@ (SELECT prefix FROM words) ${visible}
+           ) c
+           WHERE (SELECT broad FROM b_${name})
+         )`,
+      hits: `
+         SELECT * FROM m_${name} WHERE NOT (SELECT broad FROM b_${name})
+         UNION ALL SELECT * FROM r_${name}
+         UNION ALL SELECT ${columns} FROM "${table}" t JOIN scope s ON s.id = t."projectId" WHERE t.key = $4 ${visible}
+           AND NOT EXISTS (SELECT 1 FROM m_${name} WHERE m_${name}.id = t.id AND NOT (SELECT broad FROM b_${name}))
+           AND NOT EXISTS (SELECT 1 FROM r_${name} WHERE r_${name}.id = t.id)`,
+      broad: `(SELECT broad FROM b_${name})`,
+    };
+  };
+  const visible = `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)`;
+  const parts = [kind("requirement", "Requirement", "", "$6"), kind("issue", "Issue", visible, "$7")];
+  return `
+    WITH scope AS (${scopeSql(inProject, "$8")}),
+         words AS (SELECT to_tsquery('english', $2) AS prefix, to_tsquery('english', $3) AS exact),
+         ${parts.map((p) => p.ctes).join(",")},
+         hits AS (${parts.map((p) => p.hits).join(" UNION ALL ")}),
          page AS (
-           SELECT hits.* FROM hits WHERE NOT hits.overflow
+           SELECT hits.* FROM hits
            ORDER BY hits.rank DESC, hits.id ASC
-           LIMIT $4
+           LIMIT $5
          )
-    SELECT page.kind, page.id, page.key, page."projectKey", page.title, page.status, page.rank,
-           ts_headline('english', page.title || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), $2::tsquery,
+    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, page."projectKey", coalesce(r.title, i.title) AS title,
+           coalesce(r.status::text, i.status::text) AS status, page.rank,
+           ts_headline('english', coalesce(r.title, i.title) || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), (SELECT prefix FROM words),
                        'StartSel=<<, StopSel=>>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS headline,
-           EXISTS (SELECT 1 FROM hits WHERE hits.overflow) AS limited
+           ${parts.map((p) => p.broad).join(" OR ")} AS limited
     FROM page
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
@@ -369,10 +399,30 @@ function searchSql(inProject) {
 }
 
 async function baselineSearch(pool, state, text, inProject) {
-  const parsed = await pool.query(`SELECT to_tsquery('english', $1)::text AS query`, [toPrefixQuery(text)]);
-  const params = [state.benchUserId, parsed.rows[0].query, text.trim().toUpperCase().slice(0, 30), SEARCH_PAGE + 1];
+  const prefix = toPrefixQuery(text);
+  const exact = toExactQuery(text);
+  const est = await pool.query({
+    name: `bench-search-estimate-${inProject}`,
+    text: estimateSql(inProject),
+    values: [state.benchUserId, exact, ...(inProject ? [state.projectId] : [])],
+  });
+  const rowsOf = { Requirement: 0, Issue: 0 };
+  const visit = (n) => {
+    if (n["Relation Name"] in rowsOf) rowsOf[n["Relation Name"]] = Math.max(rowsOf[n["Relation Name"]], n["Plan Rows"]);
+    (n.Plans ?? []).forEach(visit);
+  };
+  visit(est.rows[0]["QUERY PLAN"][0].Plan);
+  const params = [
+    state.benchUserId,
+    prefix,
+    exact,
+    text.trim().toUpperCase().slice(0, 30),
+    SEARCH_PAGE + 1,
+    rowsOf.Requirement > SEARCH_BROAD_ESTIMATE,
+    rowsOf.Issue > SEARCH_BROAD_ESTIMATE,
+  ];
   if (inProject) params.push(state.projectId);
-  const { rows } = await pool.query(searchSql(inProject), params);
+  const { rows } = await pool.query({ name: `bench-search-${inProject}`, text: searchSql(inProject), values: params });
   const page = rows.slice(0, SEARCH_PAGE);
   const last = page[page.length - 1];
   return {

@@ -1,23 +1,26 @@
 /**
  * Full-text search over requirements and issues (the tsvector columns the
- * database keeps current, GIN-indexed), ranked, with highlighted snippets,
- * applying the same visibility as everywhere else: only projects the caller
- * belongs to (instance admins: all) and, for reporters, only issues they
- * reported or are assigned to. The query text never reaches SQL as code:
- * it is reduced to words and passed as a parameter.
+ * database keeps current), ranked, with highlighted snippets, applying the
+ * same visibility as everywhere else: only projects the caller belongs to
+ * (instance admins: all) and, for reporters, only issues they reported or
+ * are assigned to. The query text never reaches SQL as code: it is reduced
+ * to words and passed as a parameter.
  *
- * Ranking reads every candidate's search vector, so the candidates are
- * bounded: per project and kind, the CANDIDATES most recently updated
- * matches (plus an exact key match) are ranked. A query with fewer matches
- * is ranked exactly as a full ranking would; a very broad one ("sync", a
- * single letter) answers the best of the recent matches and says so
- * (`limited`), instead of reading most of the table for every keystroke.
+ * Every word matches as a prefix (search as you type). The words are found
+ * through the prefix index (`specline_prefixes`, see its migration), which
+ * answers a prefix with one exact lookup, so only matching rows are read.
+ * Up to RANKED_MAX matches per kind are ranked, all of them: the answer is
+ * exactly a full ranking. A broader query ("sync", a single letter) is
+ * answered from the RECENT_WINDOW most recently updated items per project
+ * and kind, best first, and says so (`limited`), instead of reading most of
+ * the table for every keystroke. Typing an item's key finds it first either
+ * way.
  */
 import type { InstanceRole } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 
-import { type SearchQueryInput, toPrefixQuery } from "@/lib/schemas/search";
-import { db } from "@/server/db";
+import { type SearchQueryInput, toExactQuery, toPrefixQuery } from "@/lib/schemas/search";
+import { queryRows } from "@/server/db";
 import { decodeCursor, encodeCursor } from "@/server/services/pagination";
 
 // Control characters cannot occur in stored text (they would not survive the editor), so they mark highlights.
@@ -35,8 +38,10 @@ export interface SearchHit {
   snippet: { text: string; highlight: boolean }[];
 }
 
-/** Matches ranked per project and kind: the most recently updated ones (see the header). */
-export const CANDIDATES = 500;
+/** Matches per kind (across the caller's projects) that are all ranked; more make the query "broad". */
+export const RANKED_MAX = 1000;
+/** For a broad query: how many of the most recently updated items per project and kind are looked at. */
+export const RECENT_WINDOW = 2000;
 
 function segments(headline: string): SearchHit["snippet"] {
   const out: SearchHit["snippet"] = [];
@@ -51,18 +56,49 @@ function segments(headline: string): SearchHit["snippet"] {
   return out.filter((s) => s.text.length > 0);
 }
 
+/** The planner's estimate above which a query is answered from the recent window without trying to rank every match. */
+const BROAD_ESTIMATE = 8 * RANKED_MAX;
+
+/**
+ * Whether the words are expected to match far more than RANKED_MAX items of
+ * each kind in scope, by the planner's own estimate (the statistics ANALYZE
+ * keeps for the prefix index; about half a millisecond). It only saves work:
+ * an underestimate is caught when the ranked set overflows, and an
+ * overestimate still answers the best recent matches, marked `limited`.
+ */
+export async function estimateBroad(opts: { scope: Prisma.Sql; exactQuery: string }) {
+  const count = (table: Prisma.Sql) => Prisma.sql`
+    (SELECT count(*) FROM ${table} t WHERE t."projectId" IN (SELECT id FROM scope)
+       AND specline_prefixes(t."searchVector") @@ to_tsquery('english', ${opts.exactQuery}))`;
+  const [row] = await queryRows<{ "QUERY PLAN": ExplainNode[] }>(Prisma.sql`
+    EXPLAIN (FORMAT JSON) WITH scope AS (${opts.scope})
+    SELECT ${count(Prisma.sql`"Requirement"`)} AS requirement, ${count(Prisma.sql`"Issue"`)} AS issue`);
+  const rows = { requirement: 0, issue: 0 };
+  const visit = (node: ExplainNode) => {
+    if (node["Relation Name"] === "Requirement") rows.requirement = Math.max(rows.requirement, node["Plan Rows"] ?? 0);
+    if (node["Relation Name"] === "Issue") rows.issue = Math.max(rows.issue, node["Plan Rows"] ?? 0);
+    node.Plans?.forEach(visit);
+  };
+  const root = row?.["QUERY PLAN"][0]?.Plan;
+  if (root) visit(root);
+  return { requirement: rows.requirement > BROAD_ESTIMATE, issue: rows.issue > BROAD_ESTIMATE };
+}
+
+interface ExplainNode {
+  Plan?: ExplainNode;
+  Plans?: ExplainNode[];
+  "Relation Name"?: string;
+  "Plan Rows"?: number;
+}
+
 export async function searchItems(opts: {
   user: { id: string; role: InstanceRole };
   projectId?: string;
   input: SearchQueryInput;
 }): Promise<{ items: SearchHit[]; nextCursor: string | null; limited: boolean }> {
   const prefixQuery = toPrefixQuery(opts.input.q);
-  if (!prefixQuery) return { items: [], nextCursor: null, limited: false };
-  // Stemmed once, then passed as a value: the planner sees the real query (how many rows match decides
-  // between the text index and the recency index) and no row re-parses it.
-  const [parsed] = await db.$queryRaw<{ query: string }[]>`SELECT to_tsquery('english', ${prefixQuery})::text AS query`;
-  const tsquery = parsed?.query ?? "";
-  if (!tsquery) return { items: [], nextCursor: null, limited: false }; // only stop words
+  const exactQuery = toExactQuery(opts.input.q);
+  if (!prefixQuery || !exactQuery) return { items: [], nextCursor: null, limited: false };
   const { limit } = opts.input;
   const isAdmin = opts.user.role === "ADMIN";
   const userId = opts.user.id;
@@ -76,71 +112,107 @@ export async function searchItems(opts: {
   const scope = isAdmin
     ? Prisma.sql`SELECT p.id, p.key, 'ADMIN'::text AS role FROM "Project" p WHERE true ${projectFilter}`
     : Prisma.sql`SELECT p.id, p.key, m.role::text AS role FROM "Project" p JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${userId} WHERE true ${projectFilter}`;
-  const q = Prisma.sql`${tsquery}::tsquery`;
+  const broad = await estimateBroad({ scope, exactQuery });
+  // Stemmed once per statement (an InitPlan), never per row.
+  const q = Prisma.sql`(SELECT prefix FROM words)`;
+  const words = Prisma.sql`(SELECT exact FROM words)`;
 
-  // Per kind: the candidates' ids (narrow, so sorting thousands of matches stays cheap), then the
-  // ranked hits, reading the vectors of the candidates only.
+  // Per kind, three sources of hits, each read once and ranked where it is read:
+  //   m: every match, through the prefix index (the prefixes of a document's lexemes contain the
+  //      exact words exactly when its lexemes match the prefix query), stopping after RANKED_MAX + 1;
+  //      skipped when the planner expects far more matches than that;
+  //   r: only for a broad query (expected, or m overflowed), the matches among each project's
+  //      RECENT_WINDOW latest items;
+  //   k: the item whose key was typed (a key is not a word: PAY-12's stem need not match what was typed).
   const kindSql = (kind: "requirement" | "issue") => {
     const table = kind === "requirement" ? Prisma.sql`"Requirement"` : Prisma.sql`"Issue"`;
     const visible =
       kind === "issue"
         ? Prisma.sql`AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
         : Prisma.empty;
-    return Prisma.sql`
-      SELECT ${Prisma.raw(`'${kind}'`)} AS kind, t.id, t.key, c."projectKey", t.title, t.status::text AS status, c.overflow,
-             round(ts_rank_cd(t."searchVector", ${q})::numeric, 6) + CASE WHEN t.key = ${exactKey} THEN 10 ELSE 0 END AS rank
-      FROM (
-        SELECT c.id, c."projectKey", c.n > ${CANDIDATES} AS overflow
-        FROM scope s CROSS JOIN LATERAL (
-          SELECT t.id, s.key AS "projectKey", row_number() OVER (ORDER BY t."updatedAt" DESC, t.id DESC) AS n
-          FROM ${table} t
-          WHERE t."projectId" = s.id AND t."searchVector" @@ ${q} ${visible}
-          ORDER BY t."updatedAt" DESC, t.id DESC
-          LIMIT ${CANDIDATES + 1}
-        ) c
-        UNION
-        SELECT t.id, s.key, false
+    // Narrow rows: thousands of candidates are carried to the sort, the page's text is read at the end.
+    const columns = Prisma.sql`${Prisma.raw(`'${kind}'`)} AS kind, t.id, s.key AS "projectKey",
+           round(ts_rank(t."searchVector", ${q})::numeric, 6) + CASE WHEN t.key = ${exactKey} THEN 10 ELSE 0 END AS rank`;
+    const m = Prisma.raw(`m_${kind}`);
+    const r = Prisma.raw(`r_${kind}`);
+    const b = Prisma.raw(`b_${kind}`);
+    return {
+      ctes: Prisma.sql`
+        ${m} AS MATERIALIZED (
+          SELECT ${columns}
+          FROM ${table} t JOIN scope s ON s.id = t."projectId"
+          WHERE ${broad[kind]}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ ${words} ${visible}
+          LIMIT ${RANKED_MAX + 1}
+        ),
+        ${b} AS MATERIALIZED (SELECT ${broad[kind]}::boolean OR (SELECT count(*) FROM ${m}) > ${RANKED_MAX} AS broad),
+        ${r} AS MATERIALIZED (
+          SELECT c.* FROM scope s CROSS JOIN LATERAL (
+            SELECT ${columns}
+            FROM (
+              SELECT * FROM ${table} t WHERE t."projectId" = s.id ORDER BY t."updatedAt" DESC, t.id DESC LIMIT ${RECENT_WINDOW}
+            ) t
+            WHERE t."searchVector" @@ ${q} ${visible}
+          ) c
+          WHERE (SELECT broad FROM ${b})
+        )`,
+      hits: Prisma.sql`
+        SELECT * FROM ${m} WHERE NOT (SELECT broad FROM ${b})
+        UNION ALL
+        SELECT * FROM ${r}
+        UNION ALL
+        SELECT ${columns}
         FROM ${table} t JOIN scope s ON s.id = t."projectId"
-        WHERE t.key = ${exactKey} AND t."searchVector" @@ ${q} ${visible}
-      ) c
-      JOIN ${table} t ON t.id = c.id`;
+        WHERE t.key = ${exactKey} ${visible}
+          AND NOT EXISTS (SELECT 1 FROM ${m} WHERE ${m}.id = t.id AND NOT (SELECT broad FROM ${b}))
+          AND NOT EXISTS (SELECT 1 FROM ${r} WHERE ${r}.id = t.id)`,
+      broad: Prisma.sql`(SELECT broad FROM ${b})`,
+    };
   };
-  const parts: Prisma.Sql[] = [];
-  if (kinds.has("requirement")) parts.push(kindSql("requirement"));
-  if (kinds.has("issue")) parts.push(kindSql("issue"));
+  const parts = [...(kinds.has("requirement") ? [kindSql("requirement")] : []), ...(kinds.has("issue") ? [kindSql("issue")] : [])];
   const after = cursor
-    ? Prisma.sql`AND (hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])}))`
+    ? Prisma.sql`WHERE hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])})`
     : Prisma.empty;
 
-  const rows = await db.$queryRaw<
-    {
-      kind: "requirement" | "issue";
-      id: string;
-      key: string;
-      projectKey: string;
-      title: string;
-      status: string;
-      rank: Prisma.Decimal;
-      headline: string;
-      limited: boolean;
-    }[]
-  >`
+  // A fixed shape per combination of kinds, scope and cursor: prepared once, planned generically. Every
+  // branch has one sensible plan whatever the words (prefix index, recency index, key index).
+  const rows = await queryRows<{
+    kind: "requirement" | "issue";
+    id: string;
+    key: string;
+    projectKey: string;
+    title: string;
+    status: string;
+    rank: string;
+    headline: string;
+    limited: boolean;
+  }>(Prisma.sql`
     WITH scope AS (${scope}),
-         hits AS (${Prisma.join(parts, " UNION ALL ")}),
+         words AS (SELECT to_tsquery('english', ${prefixQuery}) AS prefix, to_tsquery('english', ${exactQuery}) AS exact),
+         ${Prisma.join(
+           parts.map((p) => p.ctes),
+           ",",
+         )},
+         hits AS (${Prisma.join(
+           parts.map((p) => p.hits),
+           " UNION ALL ",
+         )}),
          page AS (
-           SELECT hits.* FROM hits
-           WHERE NOT hits.overflow ${after}
+           SELECT hits.* FROM hits ${after}
            ORDER BY hits.rank DESC, hits.id ASC
            LIMIT ${limit + 1}
          )
     -- Snippets are the expensive part: build them for the page only.
-    SELECT page.kind, page.id, page.key, page."projectKey", page.title, page.status, page.rank,
-           ts_headline('english', page.title || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), ${q}, ${HEADLINE}) AS headline,
-           EXISTS (SELECT 1 FROM hits WHERE hits.overflow) AS limited
+    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, page."projectKey", coalesce(r.title, i.title) AS title,
+           coalesce(r.status::text, i.status::text) AS status, page.rank,
+           ts_headline('english', coalesce(r.title, i.title) || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), ${q}, ${HEADLINE}) AS headline,
+           ${Prisma.join(
+             parts.map((p) => p.broad),
+             " OR ",
+           )} AS limited
     FROM page
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
-    ORDER BY page.rank DESC, page.id ASC`;
+    ORDER BY page.rank DESC, page.id ASC`);
 
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
@@ -155,6 +227,7 @@ export async function searchItems(opts: {
       snippet: segments(r.headline),
     })),
     nextCursor: rows.length > limit && last ? encodeCursor([Number(last.rank), last.id]) : null,
+    // Without a page there is no row to carry the flag; an empty answer is not "limited" either way.
     limited: rows[0]?.limited ?? false,
   };
 }
