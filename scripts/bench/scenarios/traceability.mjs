@@ -347,14 +347,18 @@ function estimateSql(inProject) {
 }
 
 function searchSql(inProject) {
-  const kind = (name, table, visible, broadParam) => {
-    const columns = `'${name}' AS kind, t.id, s.key AS "projectKey",
+  const kind = (name, table, isIssue, broadParam) => {
+    const columns = `'${name}' AS kind, t.id, t."projectId",
                      round(ts_rank(t."searchVector", (SELECT prefix FROM words))::numeric, 6) + CASE WHEN t.key = $4 THEN 10 ELSE 0 END AS rank`;
+    const inScope = `t."projectId" = ANY(ARRAY(SELECT id FROM scope))`;
+    const visibleInScope = isIssue ? `AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN ('MAINTAINER', 'ADMIN'))) OR t."reporterId" = $1 OR t."assigneeId" = $1)` : "";
+    const visibleInProject = isIssue ? `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)` : "";
     return {
       ctes: `
          m_${name} AS MATERIALIZED (
-           SELECT ${columns} FROM "${table}" t JOIN scope s ON s.id = t."projectId"
-           WHERE ${broadParam}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ (SELECT exact FROM words) ${visible}
+           SELECT ${columns} FROM "${table}" t
+           WHERE ${broadParam}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ (SELECT exact FROM words)
+             AND ${inScope} ${visibleInScope}
            LIMIT ${SEARCH_RANKED_MAX + 1}
          ),
          b_${name} AS MATERIALIZED (SELECT ${broadParam}::boolean OR (SELECT count(*) FROM m_${name}) > ${SEARCH_RANKED_MAX} AS broad),
@@ -362,21 +366,20 @@ function searchSql(inProject) {
            SELECT c.* FROM scope s CROSS JOIN LATERAL (
              SELECT ${columns}
              FROM (SELECT * FROM "${table}" t WHERE t."projectId" = s.id ORDER BY t."updatedAt" DESC, t.id DESC LIMIT ${SEARCH_RECENT_WINDOW}) t
-             WHERE t."searchVector" @@ (SELECT prefix FROM words) ${visible}
+             WHERE t."searchVector" @@ (SELECT prefix FROM words) ${visibleInProject}
            ) c
            WHERE (SELECT broad FROM b_${name})
          )`,
       hits: `
          SELECT * FROM m_${name} WHERE NOT (SELECT broad FROM b_${name})
          UNION ALL SELECT * FROM r_${name}
-         UNION ALL SELECT ${columns} FROM "${table}" t JOIN scope s ON s.id = t."projectId" WHERE t.key = $4 ${visible}
+         UNION ALL SELECT ${columns} FROM "${table}" t WHERE t.key = $4 AND ${inScope} ${visibleInScope}
            AND NOT EXISTS (SELECT 1 FROM m_${name} WHERE m_${name}.id = t.id AND NOT (SELECT broad FROM b_${name}))
            AND NOT EXISTS (SELECT 1 FROM r_${name} WHERE r_${name}.id = t.id)`,
       broad: `(SELECT broad FROM b_${name})`,
     };
   };
-  const visible = `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)`;
-  const parts = [kind("requirement", "Requirement", "", "$6"), kind("issue", "Issue", visible, "$7")];
+  const parts = [kind("requirement", "Requirement", false, "$6"), kind("issue", "Issue", true, "$7")];
   return `
     WITH scope AS (${scopeSql(inProject, "$8")}),
          words AS (SELECT to_tsquery('english', $2) AS prefix, to_tsquery('english', $3) AS exact),
@@ -387,12 +390,13 @@ function searchSql(inProject) {
            ORDER BY hits.rank DESC, hits.id ASC
            LIMIT $5
          )
-    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, page."projectKey", coalesce(r.title, i.title) AS title,
+    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, p.key AS "projectKey", coalesce(r.title, i.title) AS title,
            coalesce(r.status::text, i.status::text) AS status, page.rank,
            ts_headline('english', coalesce(r.title, i.title) || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), (SELECT prefix FROM words),
                        'StartSel=<<, StopSel=>>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS headline,
            ${parts.map((p) => p.broad).join(" OR ")} AS limited
     FROM page
+    JOIN "Project" p ON p.id = page."projectId"
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
     ORDER BY page.rank DESC, page.id ASC`;

@@ -126,12 +126,19 @@ export async function searchItems(opts: {
   //   k: the item whose key was typed (a key is not a word: PAY-12's stem need not match what was typed).
   const kindSql = (kind: "requirement" | "issue") => {
     const table = kind === "requirement" ? Prisma.sql`"Requirement"` : Prisma.sql`"Issue"`;
-    const visible =
+    // m and k test the scope as arrays, not as a join: joined, the planner may repeat the index scan once
+    // per project in scope (hundreds, for an instance admin).
+    const inScope = Prisma.sql`t."projectId" = ANY(ARRAY(SELECT id FROM scope))`;
+    const visibleInScope =
+      kind === "issue"
+        ? Prisma.sql`AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN ('MAINTAINER', 'ADMIN'))) OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
+        : Prisma.empty;
+    const visibleInProject =
       kind === "issue"
         ? Prisma.sql`AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
         : Prisma.empty;
     // Narrow rows: thousands of candidates are carried to the sort, the page's text is read at the end.
-    const columns = Prisma.sql`${Prisma.raw(`'${kind}'`)} AS kind, t.id, s.key AS "projectKey",
+    const columns = Prisma.sql`${Prisma.raw(`'${kind}'`)} AS kind, t.id, t."projectId",
            round(ts_rank(t."searchVector", ${q})::numeric, 6) + CASE WHEN t.key = ${exactKey} THEN 10 ELSE 0 END AS rank`;
     const m = Prisma.raw(`m_${kind}`);
     const r = Prisma.raw(`r_${kind}`);
@@ -140,8 +147,9 @@ export async function searchItems(opts: {
       ctes: Prisma.sql`
         ${m} AS MATERIALIZED (
           SELECT ${columns}
-          FROM ${table} t JOIN scope s ON s.id = t."projectId"
-          WHERE ${broad[kind]}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ ${words} ${visible}
+          FROM ${table} t
+          WHERE ${broad[kind]}::boolean IS NOT TRUE AND specline_prefixes(t."searchVector") @@ ${words}
+            AND ${inScope} ${visibleInScope}
           LIMIT ${RANKED_MAX + 1}
         ),
         ${b} AS MATERIALIZED (SELECT ${broad[kind]}::boolean OR (SELECT count(*) FROM ${m}) > ${RANKED_MAX} AS broad),
@@ -151,7 +159,7 @@ export async function searchItems(opts: {
             FROM (
               SELECT * FROM ${table} t WHERE t."projectId" = s.id ORDER BY t."updatedAt" DESC, t.id DESC LIMIT ${RECENT_WINDOW}
             ) t
-            WHERE t."searchVector" @@ ${q} ${visible}
+            WHERE t."searchVector" @@ ${q} ${visibleInProject}
           ) c
           WHERE (SELECT broad FROM ${b})
         )`,
@@ -161,8 +169,8 @@ export async function searchItems(opts: {
         SELECT * FROM ${r}
         UNION ALL
         SELECT ${columns}
-        FROM ${table} t JOIN scope s ON s.id = t."projectId"
-        WHERE t.key = ${exactKey} ${visible}
+        FROM ${table} t
+        WHERE t.key = ${exactKey} AND ${inScope} ${visibleInScope}
           AND NOT EXISTS (SELECT 1 FROM ${m} WHERE ${m}.id = t.id AND NOT (SELECT broad FROM ${b}))
           AND NOT EXISTS (SELECT 1 FROM ${r} WHERE ${r}.id = t.id)`,
       broad: Prisma.sql`(SELECT broad FROM ${b})`,
@@ -202,7 +210,7 @@ export async function searchItems(opts: {
            LIMIT ${limit + 1}
          )
     -- Snippets are the expensive part: build them for the page only.
-    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, page."projectKey", coalesce(r.title, i.title) AS title,
+    SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, p.key AS "projectKey", coalesce(r.title, i.title) AS title,
            coalesce(r.status::text, i.status::text) AS status, page.rank,
            ts_headline('english', coalesce(r.title, i.title) || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), ${q}, ${HEADLINE}) AS headline,
            ${Prisma.join(
@@ -210,6 +218,7 @@ export async function searchItems(opts: {
              " OR ",
            )} AS limited
     FROM page
+    JOIN "Project" p ON p.id = page."projectId"
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
     ORDER BY page.rank DESC, page.id ASC`);

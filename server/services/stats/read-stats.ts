@@ -5,12 +5,12 @@
  * on one with ten. Aggregate counts only: no issue or requirement is named,
  * which is why reporters may see them too.
  */
-import type { DailyStat } from "@prisma/client";
+import { type DailyStat, Prisma } from "@prisma/client";
 
 import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
 import { addDays, type DashboardWindow, utcToday } from "@/lib/schemas/stats";
-import { db } from "@/server/db";
+import { db, queryRows } from "@/server/db";
 
 import { toDayString } from "./aggregate-daily-stats";
 
@@ -22,9 +22,12 @@ function counts<K extends string>(keys: readonly K[], value: unknown): Record<K,
   return Object.fromEntries(keys.map((k) => [k, typeof obj[k] === "number" ? obj[k] : 0])) as Record<K, number>;
 }
 
-export function presentDailyStat(row: DailyStat) {
+/** A stored row as read: `day` may already be `YYYY-MM-DD` (the dashboard's prepared read). */
+type StoredDailyStat = Omit<DailyStat, "day" | "projectId"> & { day: Date | string };
+
+export function presentDailyStat(row: StoredDailyStat) {
   return {
-    day: toDayString(row.day),
+    day: typeof row.day === "string" ? row.day : toDayString(row.day),
     openBySeverity: counts(ISSUE_SEVERITIES, row.openBySeverity),
     issuesByStatus: counts(ISSUE_STATUSES, row.issuesByStatus),
     issuesCreated: row.issuesCreated,
@@ -59,10 +62,13 @@ export async function listDailyStats(opts: { projectId: string; from: string; to
 export async function getDashboard(opts: { projectId: string; days: DashboardWindow; now?: Date }) {
   const to = utcToday(opts.now);
   const from = addDays(to, -(opts.days - 1));
-  const rows = await db.dailyStat.findMany({
-    where: { projectId: opts.projectId, day: { gte: dayDate(from), lte: dayDate(to) } },
-    orderBy: { day: "asc" },
-  });
+  // Every view of every dashboard runs this: a prepared statement, rows straight from the driver.
+  const rows = await queryRows<StoredDailyStat>(Prisma.sql`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, "openBySeverity", "issuesByStatus", "issuesCreated", "issuesClosed",
+           "requirementsByStatus", "versionsWritten", "suspectLinks", "coveragePct", "computedAt"
+    FROM "DailyStat"
+    WHERE "projectId" = ${opts.projectId} AND day BETWEEN ${from}::date AND ${to}::date
+    ORDER BY day`);
   // One timestamp for the whole view (the latest row's), not one per day: less to serialise.
   const items = rows.map(presentDailyStat);
   const byDay = new Map(items.map((r) => [r.day, r]));
