@@ -14,16 +14,23 @@
  * all its connections, so a statement one connection prepared would clash
  * with the same name prepared again on a reconnect.
  *
+ * The app's sessions run with `jit=off` (unless the URL passes its own
+ * `options`): PostgreSQL compiles a query to machine code when its
+ * estimated cost passes `jit_above_cost`, and for the short queries of an
+ * interactive app that compilation costs more than the query — a search
+ * across 200 projects took 0.7 s with it and 21 ms without.
+ *
  * @param {string} databaseUrl
  * @param {number} [fallback] pool size when the URL does not say
- * @returns {{ connectionString: string, max: number }}
+ * @returns {{ connectionString: string, max: number, options?: string }}
  */
 export function poolConfig(databaseUrl, fallback = 10) {
   const url = new URL(databaseUrl);
   const limit = Number(url.searchParams.get("connection_limit") ?? fallback);
   url.searchParams.delete("connection_limit");
   url.searchParams.delete("prepared_statements");
-  return { connectionString: url.toString(), max: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : fallback };
+  const max = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : fallback;
+  return url.searchParams.has("options") ? { connectionString: url.toString(), max } : { connectionString: url.toString(), max, options: "-c jit=off" };
 }
 
 /**

@@ -163,6 +163,19 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
     await expect(matrix.getByText("IMP", { exact: true })).toBeVisible();
   });
 
+  await test.step("the search palette finds the issue by the start of its words, and opens it", async () => {
+    const { page } = own;
+    await page.keyboard.press("Control+K");
+    const dialog = page.getByRole("dialog", { name: "Search" });
+    await dialog.getByRole("combobox", { name: "Search requirements and issues" }).fill("checko doub");
+    const hit = dialog.getByRole("option").filter({ hasText: issueTitle });
+    await expect(hit).toBeVisible();
+    await expect(hit.locator("mark").first()).toBeVisible();
+    await hit.click();
+    await expect(page).toHaveURL(new RegExp(`${issueUrl}$`));
+    await expect(page.getByRole("heading", { name: issueTitle })).toBeVisible();
+  });
+
   await test.step("another reporter cannot see the issue in the list or by URL", async () => {
     const { page } = out;
     await page.goto(`/projects/${projectKey}/issues`);
@@ -172,6 +185,13 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
     await page.goto(issueUrl);
     await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
     await expect(page.getByText(issueTitle)).toHaveCount(0);
+    // Nor by searching for it.
+    await page.goto(`/projects/${projectKey}/issues`);
+    await page.keyboard.press("Control+K");
+    const dialog = page.getByRole("dialog", { name: "Search" });
+    await dialog.getByRole("combobox", { name: "Search requirements and issues" }).fill("checkout double clicks");
+    await expect(dialog.getByText(/No (results|matches)/i)).toBeVisible();
+    await expect(dialog.getByText(issueTitle)).toHaveCount(0);
   });
 
   await Promise.all([own.context.close(), rep.context.close(), out.context.close()]);

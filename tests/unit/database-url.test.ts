@@ -27,3 +27,11 @@ describe("allowsPreparedStatements", () => {
     expect(poolConfig(embedded).connectionString).not.toContain("prepared_statements");
   });
 });
+
+describe("poolConfig session options", () => {
+  it("turns JIT compilation off unless the URL brings its own options", () => {
+    expect(poolConfig("postgresql://h/db").options).toBe("-c jit=off");
+    expect(poolConfig("postgresql://h/db?options=-c%20work_mem%3D64MB").options).toBeUndefined();
+    expect(poolConfig("postgresql://h/db?options=-c%20work_mem%3D64MB").connectionString).toContain("options=");
+  });
+});
