@@ -16,11 +16,13 @@ import { createServer } from "node:http";
 
 import pg from "pg";
 
+import { poolConfig } from "../../lib/database-url.mjs";
 import { scenarios } from "./scenarios/index.mjs";
 
 const names = (process.env.BENCH_SCENARIOS ?? "").split(",").filter(Boolean);
 const state = JSON.parse(process.env.BENCH_STATE ?? "{}");
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+// The app's session settings (jit=off), so both sides ask PostgreSQL for the same work.
+const pool = new pg.Pool({ ...poolConfig(process.env.DATABASE_URL), max: 10 });
 
 const routes = new Map();
 for (const scenario of scenarios.filter((s) => names.includes(s.name))) {
