@@ -21,6 +21,9 @@ function createClient() {
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (the start script sets it in embedded mode)");
   const pool = new pg.Pool(poolConfig(url));
+  // An idle connection dropped by the server (a restart, a failover) must not take the process down;
+  // the pool replaces it on the next query.
+  pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   // $disconnect ends the pool too.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
@@ -48,6 +51,15 @@ export const db: Db = new Proxy({} as Db, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(client) : value;
   },
 });
+
+/** Closes the client and its pool (tests and scripts that end); a later query opens new ones. */
+export async function disconnectDb() {
+  const current = globalForDb.specline_db;
+  if (!current) return;
+  globalForDb.specline_db = undefined;
+  await current.client.$disconnect();
+  if (!current.pool.ended) await current.pool.end();
+}
 
 const TIMESTAMP = 1114; // timestamp without time zone: Prisma stores UTC
 const utcTimestamp = (s: string) => new Date(`${s.replace(" ", "T")}Z`);

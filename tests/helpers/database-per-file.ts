@@ -34,8 +34,7 @@ if (mode === "postgres") {
 }
 
 afterAll(async () => {
-  const { db } = await import("@/server/db");
-  await db.$disconnect();
-  (globalThis as { specline_db?: unknown }).specline_db = undefined;
+  const { disconnectDb } = await import("@/server/db");
+  await disconnectDb();
   await cleanup?.();
 });
