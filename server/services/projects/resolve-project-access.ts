@@ -1,37 +1,18 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
-import { db, queryRows } from "@/server/db";
+import { queryRows } from "@/server/db";
 import { notFound } from "@/server/errors";
 
-export const projectAccessSelect = {
-  id: true,
-  key: true,
-  name: true,
-  archivedAt: true,
-} as const;
-
 /**
- * The caller's effective role in a project, read from the database. Instance
- * admins act as project ADMIN everywhere; anyone else without a membership
- * gets the same NOT_FOUND as for a project that does not exist.
+ * The caller's effective role in a project, read from the database (the
+ * same statement as every project procedure's). Instance admins act as
+ * project ADMIN everywhere; anyone else without a membership gets the same
+ * NOT_FOUND as for a project that does not exist.
  */
-export async function resolveProjectAccessOrThrow(opts: {
-  user: { id: string; role: InstanceRole };
-  projectKey: string;
-}) {
-  const project = await db.project.findUnique({
-    where: { key: opts.projectKey },
-    select: {
-      ...projectAccessSelect,
-      memberships: { where: { userId: opts.user.id }, select: { role: true } },
-    },
-  });
-  if (!project) throw notFound("Project");
-  const membershipRole = project.memberships[0]?.role;
-  const role: ProjectRole | undefined = opts.user.role === "ADMIN" ? "ADMIN" : membershipRole;
-  if (!role) throw notFound("Project");
-  const { memberships: _memberships, ...rest } = project;
-  return { project: rest, role };
+export async function resolveProjectAccessOrThrow(opts: { user: { id: string }; projectKey: string }) {
+  const access = await resolveCallerInProject({ userId: opts.user.id, projectKey: opts.projectKey });
+  if (!access?.project || !access.role) throw notFound("Project");
+  return { project: access.project, role: access.role };
 }
 
 /**

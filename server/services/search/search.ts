@@ -66,13 +66,14 @@ const BROAD_ESTIMATE = 8 * RANKED_MAX;
  * an underestimate is caught when the ranked set overflows, and an
  * overestimate still answers the best recent matches, marked `limited`.
  */
-export async function estimateBroad(opts: { scope: Prisma.Sql; exactQuery: string }) {
-  const count = (table: Prisma.Sql) => Prisma.sql`
-    (SELECT count(*) FROM ${table} t WHERE t."projectId" IN (SELECT id FROM scope)
+export async function estimateBroad(opts: { scope: Prisma.Sql; exactQuery: string; kinds: ReadonlySet<"requirement" | "issue"> }) {
+  const count = (table: string) => Prisma.sql`
+    (SELECT count(*) FROM ${Prisma.raw(`"${table}"`)} t WHERE t."projectId" IN (SELECT id FROM scope)
        AND specline_prefixes(t."searchVector") @@ to_tsquery('english', ${opts.exactQuery}))`;
+  const tables = [...(opts.kinds.has("requirement") ? ["Requirement"] : []), ...(opts.kinds.has("issue") ? ["Issue"] : [])];
   const [row] = await queryRows<{ "QUERY PLAN": ExplainNode[] }>(Prisma.sql`
     EXPLAIN (FORMAT JSON) WITH scope AS (${opts.scope})
-    SELECT ${count(Prisma.sql`"Requirement"`)} AS requirement, ${count(Prisma.sql`"Issue"`)} AS issue`);
+    SELECT ${Prisma.join(tables.map(count))}`);
   const rows = { requirement: 0, issue: 0 };
   const visit = (node: ExplainNode) => {
     if (node["Relation Name"] === "Requirement") rows.requirement = Math.max(rows.requirement, node["Plan Rows"] ?? 0);
@@ -112,7 +113,7 @@ export async function searchItems(opts: {
   const scope = isAdmin
     ? Prisma.sql`SELECT p.id, p.key, 'ADMIN'::text AS role FROM "Project" p WHERE true ${projectFilter}`
     : Prisma.sql`SELECT p.id, p.key, m.role::text AS role FROM "Project" p JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${userId} WHERE true ${projectFilter}`;
-  const broad = await estimateBroad({ scope, exactQuery });
+  const broad = await estimateBroad({ scope, exactQuery, kinds });
   // Stemmed once per statement (an InitPlan), never per row.
   const q = Prisma.sql`(SELECT prefix FROM words)`;
   const words = Prisma.sql`(SELECT exact FROM words)`;

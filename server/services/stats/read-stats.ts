@@ -10,11 +10,7 @@ import { type DailyStat, Prisma } from "@prisma/client";
 import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
 import { addDays, type DashboardWindow, utcToday } from "@/lib/schemas/stats";
-import { db, queryRows } from "@/server/db";
-
-import { toDayString } from "./aggregate-daily-stats";
-
-const dayDate = (day: string) => new Date(`${day}T00:00:00Z`);
+import { queryRows } from "@/server/db";
 
 /** Every key of `keys`, with 0 for any the stored JSON lacks. */
 function counts<K extends string>(keys: readonly K[], value: unknown): Record<K, number> {
@@ -22,12 +18,26 @@ function counts<K extends string>(keys: readonly K[], value: unknown): Record<K,
   return Object.fromEntries(keys.map((k) => [k, typeof obj[k] === "number" ? obj[k] : 0])) as Record<K, number>;
 }
 
-/** A stored row as read: `day` may already be `YYYY-MM-DD` (the dashboard's prepared read). */
-type StoredDailyStat = Omit<DailyStat, "day" | "projectId"> & { day: Date | string };
+/** A stored row, with its day as `YYYY-MM-DD`. */
+type StoredDailyStat = Omit<DailyStat, "day" | "projectId"> & { day: string };
+
+/**
+ * Stored rows from `from` to `to` (inclusive), oldest first; days never
+ * computed are absent. Every dashboard view runs this: a prepared statement,
+ * rows straight from the driver.
+ */
+export function readDailyRows(opts: { projectId: string; from: string; to: string }) {
+  return queryRows<StoredDailyStat>(Prisma.sql`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, "openBySeverity", "issuesByStatus", "issuesCreated", "issuesClosed",
+           "requirementsByStatus", "versionsWritten", "suspectLinks", "coveragePct", "computedAt"
+    FROM "DailyStat"
+    WHERE "projectId" = ${opts.projectId} AND day BETWEEN ${opts.from}::date AND ${opts.to}::date
+    ORDER BY day`);
+}
 
 export function presentDailyStat(row: StoredDailyStat) {
   return {
-    day: typeof row.day === "string" ? row.day : toDayString(row.day),
+    day: row.day,
     openBySeverity: counts(ISSUE_SEVERITIES, row.openBySeverity),
     issuesByStatus: counts(ISSUE_STATUSES, row.issuesByStatus),
     issuesCreated: row.issuesCreated,
@@ -45,10 +55,7 @@ const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a +
 
 /** Stored rows from `from` to `to` (inclusive), oldest first; days never computed are absent. */
 export async function listDailyStats(opts: { projectId: string; from: string; to: string }) {
-  const rows = await db.dailyStat.findMany({
-    where: { projectId: opts.projectId, day: { gte: dayDate(opts.from), lte: dayDate(opts.to) } },
-    orderBy: { day: "asc" },
-  });
+  const rows = await readDailyRows(opts);
   return { from: opts.from, to: opts.to, items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })) };
 }
 
@@ -62,13 +69,7 @@ export async function listDailyStats(opts: { projectId: string; from: string; to
 export async function getDashboard(opts: { projectId: string; days: DashboardWindow; now?: Date }) {
   const to = utcToday(opts.now);
   const from = addDays(to, -(opts.days - 1));
-  // Every view of every dashboard runs this: a prepared statement, rows straight from the driver.
-  const rows = await queryRows<StoredDailyStat>(Prisma.sql`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day, "openBySeverity", "issuesByStatus", "issuesCreated", "issuesClosed",
-           "requirementsByStatus", "versionsWritten", "suspectLinks", "coveragePct", "computedAt"
-    FROM "DailyStat"
-    WHERE "projectId" = ${opts.projectId} AND day BETWEEN ${from}::date AND ${to}::date
-    ORDER BY day`);
+  const rows = await readDailyRows({ projectId: opts.projectId, from, to });
   // One timestamp for the whole view (the latest row's), not one per day: less to serialise.
   const items = rows.map(presentDailyStat);
   const byDay = new Map(items.map((r) => [r.day, r]));

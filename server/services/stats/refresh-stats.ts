@@ -5,14 +5,13 @@
  * asked sees the new numbers in the response instead of polling for them.
  */
 import { utcToday } from "@/lib/schemas/stats";
-import { db } from "@/server/db";
-
 import { aggregateDailyStats } from "./aggregate-daily-stats";
-import { presentDailyStat } from "./read-stats";
+import { presentDailyStat, readDailyRows } from "./read-stats";
 
 export async function refreshProjectStats(opts: { projectId: string; day?: string; now?: Date }) {
   const day = opts.day ?? utcToday(opts.now);
   await aggregateDailyStats({ projectId: opts.projectId, day, now: opts.now });
-  const row = await db.dailyStat.findUniqueOrThrow({ where: { projectId_day: { projectId: opts.projectId, day: new Date(`${day}T00:00:00Z`) } } });
+  const [row] = await readDailyRows({ projectId: opts.projectId, from: day, to: day });
+  if (!row) throw new Error(`No stored statistics for ${day} right after computing them`);
   return { ...presentDailyStat(row), computedAt: row.computedAt };
 }
