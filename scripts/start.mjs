@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: one command from a fresh clone to a running app.
+ * `npm start` and `npm run dev`: one command from a fresh clone to a running app.
  *
  * - No DATABASE_URL: embedded mode. PGlite serves PostgreSQL on loopback with
  *   its data under DATA_DIR (default .data/); the auth secret is generated
@@ -8,8 +8,10 @@
  *   whose generated password is printed once.
  * - DATABASE_URL set: production mode against that PostgreSQL; AUTH_SECRET required.
  *
- * Then: validate the environment, apply pending migrations, build if there
- * is no build yet, and run the standalone Next.js server.
+ * Then: validate the environment, apply pending migrations and, for
+ * `npm start`, build if the build is missing or stale and run the standalone
+ * Next.js server; for `npm run dev` (`--dev`), run `next dev` with hot reload
+ * against the same database.
  */
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 process.chdir(root);
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
+const dev = process.argv.includes("--dev");
 const log = (msg) => console.log(`[specline] ${msg}`);
 
 function fail(message) {
@@ -58,7 +61,9 @@ try {
   fail(err.message);
 }
 process.env.NEXTAUTH_URL = env.APP_URL ?? `http://localhost:${env.PORT}`;
-process.env.NODE_ENV = "production";
+process.env.NODE_ENV = dev ? "development" : "production";
+
+const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
 
 async function shutdown(code) {
   if (embeddedDb) await embeddedDb.stop().catch(() => {});
@@ -71,24 +76,32 @@ try {
   if (embedded) {
     await run(process.execPath, ["--import", "tsx", "prisma/seed.ts"], { env: process.env });
   }
-  const staleness = buildStaleness(root);
+  const staleness = dev ? null : buildStaleness(root);
   if (staleness) {
     log(`${staleness} — building…`);
-    await run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { env: process.env });
+    await run(process.execPath, [nextBin, "build"], { env: process.env });
   }
 } catch (err) {
   console.error(err);
   await shutdown(1);
 }
 
-// The standalone server serves static assets from its own folder.
-cpSync(".next/static", ".next/standalone/.next/static", { recursive: true });
-if (existsSync("public")) cpSync("public", ".next/standalone/public", { recursive: true });
-
-const server = spawn(process.execPath, [".next/standalone/server.js"], {
-  stdio: "inherit",
-  env: { ...process.env, PORT: String(env.PORT), HOSTNAME: process.env.HOSTNAME_BIND ?? "0.0.0.0" },
-});
+const hostname = process.env.HOSTNAME_BIND ?? (dev ? "localhost" : "0.0.0.0");
+let server;
+if (dev) {
+  server = spawn(process.execPath, [nextBin, "dev", "--port", String(env.PORT), "--hostname", hostname], {
+    stdio: "inherit",
+    env: process.env,
+  });
+} else {
+  // The standalone server serves static assets from its own folder.
+  cpSync(".next/static", ".next/standalone/.next/static", { recursive: true });
+  if (existsSync("public")) cpSync("public", ".next/standalone/public", { recursive: true });
+  server = spawn(process.execPath, [".next/standalone/server.js"], {
+    stdio: "inherit",
+    env: { ...process.env, PORT: String(env.PORT), HOSTNAME: hostname },
+  });
+}
 log(`listening on ${process.env.NEXTAUTH_URL}`);
 
 for (const sig of ["SIGINT", "SIGTERM"]) {
