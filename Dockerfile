@@ -43,9 +43,7 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-# public/ may be empty (and so absent from a git checkout); the runtime stage copies it.
-RUN mkdir -p public \
- && node node_modules/next/dist/bin/next build \
+RUN node node_modules/next/dist/bin/next build \
  && test -f .next/standalone/server.js
 
 # ---------------------------------------------------------------- migrator

@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 
 import { Providers } from "./providers";
 import "./globals.css";
@@ -6,7 +6,12 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Specline", template: "%s · Specline" },
   description: "Requirements under version control, traced to the issues that implement and verify them.",
+  // app/icon.svg is the tab icon; public/ holds the favicon.ico fallback, the home-screen icons and the manifest.
+  manifest: "/manifest.webmanifest",
+  icons: { apple: "/apple-touch-icon.png" },
 };
+
+export const viewport: Viewport = { themeColor: "#4f46e5" };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

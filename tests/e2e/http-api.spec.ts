@@ -32,6 +32,28 @@ test("health and readiness answer JSON", async ({ request }) => {
   expect(await ready.json()).toMatchObject({ status: "ready", database: "up", pendingMigrations: [] });
 });
 
+test("the favicon, home-screen icons, web manifest and robots.txt are served", async ({ request }) => {
+  const favicon = await request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  // An ICO directory: reserved 0, type 1.
+  expect([...(await favicon.body()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+  const manifest = await request.get("/manifest.webmanifest");
+  expect(manifest.status()).toBe(200);
+  const body = (await manifest.json()) as { name: string; icons: { src: string; purpose?: string }[] };
+  expect(body.name).toBe("Specline");
+  expect(body.icons.some((i) => i.purpose === "maskable")).toBe(true);
+  for (const icon of body.icons) {
+    const res = await request.get(icon.src);
+    expect(res.status(), icon.src).toBe(200);
+    expect(res.headers()["content-type"]).toBe("image/png");
+  }
+  const robots = await request.get("/robots.txt");
+  expect(await robots.text()).toContain("Disallow: /");
+  const html = await (await request.get("/sign-in")).text();
+  expect(html).toContain('rel="manifest" href="/manifest.webmanifest"');
+  expect(html).toContain('rel="apple-touch-icon" href="/apple-touch-icon.png"');
+});
+
 test("pages carry the security headers", async ({ request }) => {
   const res = await request.get("/sign-in");
   const h = res.headers();

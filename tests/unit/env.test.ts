@@ -1,6 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
-import { parseEnv } from "@/lib/env.mjs";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+
+import { envSchema, parseEnv } from "@/lib/env.mjs";
 
 describe("parseEnv", () => {
   it("applies defaults for an empty environment", () => {
@@ -22,5 +26,29 @@ describe("parseEnv", () => {
 
   it("treats empty strings as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", REDIS_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe(".env.example", () => {
+  // `# NAME=value` or `NAME=value`; prose comments never look like that.
+  const lines = readFileSync(path.join(import.meta.dirname, "../../.env.example"), "utf8").split("\n");
+  const listed = new Map<string, string>();
+  for (const line of lines) {
+    const m = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m) listed.set(m[1], m[2]);
+  }
+  // Read by the start script rather than the schema.
+  const scriptOnly = ["HOSTNAME_BIND"];
+
+  it("lists every variable the schema reads, and nothing else", () => {
+    expect([...listed.keys()].filter((k) => !scriptOnly.includes(k)).sort()).toEqual(Object.keys(envSchema.shape).sort());
+  });
+
+  it("shows each variable's default", () => {
+    for (const [name, field] of Object.entries(envSchema.shape)) {
+      const fallback = (field as z.ZodType).safeParse(undefined);
+      if (!fallback.success || fallback.data === undefined) continue;
+      expect(listed.get(name), name).toBe(String(fallback.data));
+    }
   });
 });
