@@ -34,8 +34,8 @@ describe(".env.example", () => {
   const lines = readFileSync(path.join(import.meta.dirname, "../../.env.example"), "utf8").split("\n");
   const listed = new Map<string, string>();
   for (const line of lines) {
-    const m = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) listed.set(m[1], m[2]);
+    const [, name, value] = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line) ?? [];
+    if (name !== undefined && value !== undefined) listed.set(name, value);
   }
   // Read by the start script rather than the schema.
   const scriptOnly = ["HOSTNAME_BIND"];
