@@ -20,8 +20,9 @@
 import { getEnv } from "@/lib/env.mjs";
 import { db } from "@/server/db";
 import { isPermanentFailure } from "@/server/errors";
+import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
-import { type DomainEvent, toDomainEvent, toInngestEvent } from "@/server/jobs/events";
+import { toInngestEvent } from "@/server/jobs/events";
 import { notifyForEvent } from "@/server/services/notifications/notify";
 
 export interface DispatcherOptions {

@@ -21,6 +21,7 @@ vi.hoisted(() => {
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
 import { PermanentFailure } from "@/server/errors";
+import { toDomainEvent } from "@/server/events/domain-events";
 import {
   claimBatch,
   dispatcherRunning,
@@ -29,7 +30,6 @@ import {
   startDispatcher,
   stopDispatcher,
 } from "@/server/jobs/dispatcher";
-import { toDomainEvent } from "@/server/jobs/events";
 
 import { callerFor, createProjectWithCast, expectTRPCError } from "../helpers/factories";
 

@@ -19,7 +19,7 @@ import { getEnv } from "@/lib/env.mjs";
 import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
-import { type DomainEvent, isNotifyingType } from "@/server/jobs/events";
+import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events";
 import { sendMail } from "@/server/services/mail/mailer";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
 
