@@ -23,7 +23,7 @@ import { isPermanentFailure } from "@/server/errors";
 import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
-import { notifyForEvent } from "@/server/services/notifications/notify";
+import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 export interface DispatcherOptions {
   /** Events claimed per tick. */

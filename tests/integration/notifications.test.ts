@@ -19,7 +19,7 @@ import { toDomainEvent } from "@/server/events/domain-events";
 import { dispatchOnce } from "@/server/jobs/dispatcher";
 import { toInngestEvent } from "@/server/jobs/events";
 import { notifyOnEvent } from "@/server/jobs/functions/notify-on-event";
-import { notifyForEvent } from "@/server/services/notifications/notify";
+import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError } from "../helpers/factories";
 

@@ -13,7 +13,8 @@
  * The in-process dispatcher runs the steps directly; the Inngest function
  * `notify-on-event` runs each one as `step.run`, so Inngest retries them one
  * by one. Either way every step is idempotent, so running an event again
- * (a retry, a crash mid-batch, a replay) notifies nobody twice.
+ * (a retry, a crash mid-batch, a replay) notifies nobody twice. Reading
+ * and marking the notifications is the inbox's business (inbox.ts).
  */
 import { getEnv } from "@/lib/env.mjs";
 import { roleHas } from "@/server/auth/permissions";
