@@ -53,6 +53,36 @@ export const forbidden = (message = "You do not have permission to do this") =>
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError("CONFLICT", message, details);
 
+/**
+ * A failure that retrying will not help: the receiver refused the message
+ * for good (an SMTP 5xx, a 4xx from Slack), or the target is not allowed.
+ * Services throw it for background work; whoever runs that work decides what
+ * it means — the in-process dispatcher and the notification channels stop
+ * retrying, and the Inngest functions turn it into Inngest's
+ * NonRetriableError (server/jobs/permanent-failures.ts).
+ */
+export class PermanentFailure extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PermanentFailure";
+  }
+}
+
+/**
+ * The one test for "retrying will not help", used by the dispatcher, the
+ * notification channels and the Inngest mapping. It follows `cause` because
+ * a failed Inngest step comes back as a StepError whose cause is the
+ * original error, rebuilt from JSON: a plain Error that kept only its name.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  let current = err;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    if (current instanceof PermanentFailure || (current as { name?: unknown }).name === "PermanentFailure") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Prisma's "unique constraint failed" (P2002), recognised without importing the client runtime. */
 export function isUniqueViolation(err: unknown): boolean {
   return prismaCode(err) === "P2002";

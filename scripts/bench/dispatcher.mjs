@@ -284,7 +284,7 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
 }
 
 /**
- * What the notification rules (server/services/notifications/notify.ts)
+ * What the notification rules (server/services/notifications/fan-out.ts)
  * should produce for `events` processed in order: watchers of the item and
  * of the project plus mentioned users, minus the actor and explicit
  * unwatchers, limited to members who may see the item, minus muted types;

@@ -6,6 +6,7 @@
 import { Inngest } from "inngest";
 
 import { getEnv } from "@/lib/env.mjs";
+import { PermanentFailureMiddleware } from "@/server/jobs/permanent-failures";
 
 export const INNGEST_APP_ID = "specline";
 
@@ -33,6 +34,8 @@ function createClient() {
   };
   return new Inngest({
     id: INNGEST_APP_ID,
+    // Every function: a service's PermanentFailure ends the step or run without retries.
+    middleware: [PermanentFailureMiddleware],
     ...(env.INNGEST_EVENT_KEY ? { eventKey: env.INNGEST_EVENT_KEY } : {}),
     ...(env.INNGEST_SIGNING_KEY ? { signingKey: env.INNGEST_SIGNING_KEY } : {}),
     ...(env.INNGEST_BASE_URL ? { baseUrl: env.INNGEST_BASE_URL } : {}),

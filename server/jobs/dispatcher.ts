@@ -9,8 +9,9 @@
  *   - Inngest configured: sends the event to Inngest with the outbox id as
  *     the event id, which Inngest de-duplicates on.
  * Success sets `dispatchedAt`. A failure counts the attempt, keeps the error
- * and backs off exponentially (with jitter); after `maxAttempts` the row is
- * marked failed for an instance admin to inspect and retry.
+ * and backs off exponentially (with jitter); after `maxAttempts`, or at once
+ * for a PermanentFailure (server/errors.ts), the row is marked failed for an
+ * instance admin to inspect and retry.
  *
  * In embedded mode each tick also sends due webhook deliveries, and every
  * 30 minutes the daily statistics are recomputed (with Inngest configured
@@ -18,9 +19,11 @@
  */
 import { getEnv } from "@/lib/env.mjs";
 import { db } from "@/server/db";
+import { isPermanentFailure } from "@/server/errors";
+import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
-import { type DomainEvent, toDomainEvent, toInngestEvent } from "@/server/jobs/events";
-import { notifyForEvent } from "@/server/services/notifications/notify";
+import { toInngestEvent } from "@/server/jobs/events";
+import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 export interface DispatcherOptions {
   /** Events claimed per tick. */
@@ -116,7 +119,8 @@ async function markDispatched(id: string) {
 async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: DispatcherOptions) {
   const attempts = row.attempts + 1;
   const now = new Date();
-  const giveUp = attempts >= opts.maxAttempts;
+  // Retrying will not help a permanent failure; Inngest ends such a run at once too.
+  const giveUp = attempts >= opts.maxAttempts || isPermanentFailure(err);
   await db.outboxEvent.updateMany({
     where: { id: row.id, dispatchedAt: null },
     data: {

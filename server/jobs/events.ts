@@ -1,51 +1,14 @@
 /**
- * Domain events as the background jobs see them. Every row of OutboxEvent is
- * one event; relayed to Inngest it is named `specline/<type>` and carries the
- * outbox payload plus `{ outboxId, type, projectId, createdAt }`, with the
- * outbox row id as the Inngest event id (Inngest de-duplicates on it).
+ * The Inngest events of the app. A domain event (server/events/domain-events.ts)
+ * relayed to Inngest is named `specline/<type>` and carries the outbox
+ * payload plus `{ outboxId, type, projectId, createdAt }`, with the outbox
+ * row id as the Inngest event id (Inngest de-duplicates on it).
  */
 import { eventType, staticSchema } from "inngest";
 
+import { type DomainEvent, type OutboxPayload, type OutboxRowLike, toDomainEvent } from "@/server/events/domain-events";
+
 export const EVENT_PREFIX = "specline/";
-
-/** Outbox types that notify someone (watchers, assignees, mentioned users). */
-export const NOTIFYING_TYPES = [
-  "requirement.updated",
-  "requirement.transitioned",
-  "requirement.restored",
-  "traceLink.suspected",
-  "issue.created",
-  "issue.assigned",
-  "issue.status_changed",
-  "issue.commented",
-  "issue.comment_edited",
-] as const;
-export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
-
-export function isNotifyingType(type: string): type is NotifyingType {
-  return (NOTIFYING_TYPES as readonly string[]).includes(type);
-}
-
-/** The payload `applyChange` writes (server/services/change.ts), plus type-specific fields. */
-export interface OutboxPayload {
-  actorId?: string | null;
-  requestId?: string;
-  entityType?: string;
-  entityId?: string;
-  projectId?: string | null;
-  before?: unknown;
-  after?: unknown;
-  [key: string]: unknown;
-}
-
-export interface DomainEvent {
-  /** The OutboxEvent id. */
-  id: string;
-  type: string;
-  projectId: string | null;
-  payload: OutboxPayload;
-  createdAt: Date;
-}
 
 /** `data` of a relayed domain event. */
 export type DomainEventData = OutboxPayload & {
@@ -55,19 +18,6 @@ export type DomainEventData = OutboxPayload & {
   /** ISO timestamp of the outbox row. */
   createdAt: string;
 };
-
-export interface OutboxRowLike {
-  id: string;
-  type: string;
-  projectId: string | null;
-  payload: unknown;
-  createdAt: Date;
-}
-
-export function toDomainEvent(row: OutboxRowLike): DomainEvent {
-  const payload = row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
-  return { id: row.id, type: row.type, projectId: row.projectId, payload, createdAt: row.createdAt };
-}
 
 /** The event sent to Inngest for one outbox row. */
 export function toInngestEvent(row: OutboxRowLike) {

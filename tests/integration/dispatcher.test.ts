@@ -1,8 +1,8 @@
 /**
  * The outbox dispatcher against the real database: at-least-once delivery
  * through stops and crashes (with every notification still written exactly
- * once), back-off and giving up, the admin view and retry, and relaying to
- * Inngest with the outbox id as the event id.
+ * once), back-off and giving up (at once for a permanent failure), the admin
+ * view and retry, and relaying to Inngest with the outbox id as the event id.
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import http from "node:http";
@@ -20,6 +20,8 @@ vi.hoisted(() => {
 
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
+import { PermanentFailure } from "@/server/errors";
+import { toDomainEvent } from "@/server/events/domain-events";
 import {
   claimBatch,
   dispatcherRunning,
@@ -28,7 +30,6 @@ import {
   startDispatcher,
   stopDispatcher,
 } from "@/server/jobs/dispatcher";
-import { toDomainEvent } from "@/server/jobs/events";
 
 import { callerFor, createProjectWithCast, expectTRPCError } from "../helpers/factories";
 
@@ -205,6 +206,25 @@ describe("outbox dispatcher", () => {
     await expectTRPCError(admin.jobs.retry({ id: event.id }), "CONFLICT");
     const audit = await db.auditEvent.findFirst({ where: { action: "outbox.retried", entityId: event.id } });
     expect(audit?.actorId).toBe(cast.instanceAdmin.id);
+  });
+
+  it("gives up at once on a permanent failure instead of retrying it", async () => {
+    await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Refused for good" });
+    const event = await db.outboxEvent.findFirstOrThrow({ where: { type: "issue.created" } });
+    let calls = 0;
+    const refusing = async () => {
+      calls++;
+      throw new PermanentFailure("SMTP refused the message (550)");
+    };
+    expect(await dispatchOnce({ mode: "embedded", handle: refusing, maxAttempts: 10 })).toMatchObject({ claimed: 1, failed: 1 });
+    const row = await db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(row).toMatchObject({ attempts: 1, dispatchedAt: null, lastError: "PermanentFailure: SMTP refused the message (550)" });
+    expect(row.failedAt).toBeInstanceOf(Date);
+
+    // Not picked up again, even when it would be due.
+    await db.outboxEvent.update({ where: { id: event.id }, data: { availableAt: new Date(Date.now() - 1000) } });
+    expect((await dispatchOnce({ mode: "embedded", handle: refusing })).claimed).toBe(0);
+    expect(calls).toBe(1);
   });
 });
 

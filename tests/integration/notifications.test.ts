@@ -15,10 +15,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
+import { toDomainEvent } from "@/server/events/domain-events";
 import { dispatchOnce } from "@/server/jobs/dispatcher";
-import { toDomainEvent, toInngestEvent } from "@/server/jobs/events";
+import { toInngestEvent } from "@/server/jobs/events";
 import { notifyOnEvent } from "@/server/jobs/functions/notify-on-event";
-import { notifyForEvent } from "@/server/services/notifications/notify";
+import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError } from "../helpers/factories";
 

@@ -10,7 +10,7 @@ import {
   listNotifications,
   markNotificationsRead,
   setNotificationPreferences,
-} from "@/server/services/notifications/notifications";
+} from "@/server/services/notifications/inbox";
 
 /** The caller's own notifications; nobody can read or mark another user's. */
 export const notificationRouter = createTRPCRouter({

@@ -14,7 +14,7 @@ import {
   traceLinkEvents,
   webhookDeliveryRequested,
 } from "@/server/jobs/events";
-import { notifyForEvent } from "@/server/services/notifications/notify";
+import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 export const notifyOnEvent = inngest.createFunction(
   {

@@ -12,7 +12,7 @@ import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 
 import { getEnv } from "@/lib/env.mjs";
-import { AppError } from "@/server/errors";
+import { AppError, PermanentFailure } from "@/server/errors";
 
 export interface OutgoingMail {
   /** Identifies the message (ChannelDelivery id); also names the .eml file. */
@@ -22,14 +22,6 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
-}
-
-/** SMTP answered with a permanent (5xx) refusal: retrying the same message will not help. */
-export class PermanentMailError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PermanentMailError";
-  }
 }
 
 export function mailDir(): string {
@@ -58,7 +50,8 @@ export async function sendMail(mail: OutgoingMail): Promise<{ via: "smtp" | "fil
       return { via: "smtp", ref: info.messageId };
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
-      if (code && code >= 500 && code < 600) throw new PermanentMailError(`SMTP refused the message (${code})`);
+      // A permanent (5xx) refusal: sending the same message again will not help.
+      if (code && code >= 500 && code < 600) throw new PermanentFailure(`SMTP refused the message (${code})`);
       throw err;
     }
   }

@@ -3,14 +3,12 @@
  * against the webhook policy again before each send and the connection goes
  * to the address that was checked (server/services/webhooks/url-safety.ts).
  * A refusal that will not change on retry (bad URL, 4xx other than 429)
- * becomes a NonRetriableError; anything else may be retried.
+ * is a PermanentFailure; anything else may be retried.
  */
 import http from "node:http";
 import https from "node:https";
 
-import { NonRetriableError } from "inngest";
-
-import { AppError } from "@/server/errors";
+import { AppError, PermanentFailure } from "@/server/errors";
 import { assertSlackWebhookUrl, guardedLookup, UnsafeTargetError } from "@/server/services/webhooks/url-safety";
 
 const TIMEOUT_MS = 10_000;
@@ -20,7 +18,7 @@ export async function postToSlack(rawUrl: string, text: string): Promise<void> {
   try {
     url = assertSlackWebhookUrl(rawUrl);
   } catch (err) {
-    if (err instanceof AppError) throw new NonRetriableError(`Slack URL refused: ${err.message}`);
+    if (err instanceof AppError) throw new PermanentFailure(`Slack URL refused: ${err.message}`);
     throw err;
   }
   const body = JSON.stringify({ text });
@@ -41,12 +39,12 @@ export async function postToSlack(rawUrl: string, text: string): Promise<void> {
       },
     );
     req.on("timeout", () => req.destroy(new Error(`Slack did not answer within ${TIMEOUT_MS / 1000} s`)));
-    req.on("error", (err) => reject(err instanceof UnsafeTargetError ? new NonRetriableError(err.message) : err));
+    req.on("error", (err) => reject(err instanceof UnsafeTargetError ? new PermanentFailure(err.message) : err));
     req.end(body);
   });
   if (status >= 200 && status < 300) return;
   if (status >= 400 && status < 500 && status !== 429 && status !== 408) {
-    throw new NonRetriableError(`Slack refused the message (HTTP ${status})`);
+    throw new PermanentFailure(`Slack refused the message (HTTP ${status})`);
   }
   throw new Error(`Slack answered HTTP ${status}`);
 }

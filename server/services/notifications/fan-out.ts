@@ -13,15 +13,15 @@
  * The in-process dispatcher runs the steps directly; the Inngest function
  * `notify-on-event` runs each one as `step.run`, so Inngest retries them one
  * by one. Either way every step is idempotent, so running an event again
- * (a retry, a crash mid-batch, a replay) notifies nobody twice.
+ * (a retry, a crash mid-batch, a replay) notifies nobody twice. Reading
+ * and marking the notifications is the inbox's business (inbox.ts).
  */
-import { NonRetriableError } from "inngest";
-
 import { getEnv } from "@/lib/env.mjs";
 import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
-import { type DomainEvent, isNotifyingType } from "@/server/jobs/events";
-import { PermanentMailError, sendMail } from "@/server/services/mail/mailer";
+import { isPermanentFailure, PermanentFailure } from "@/server/errors";
+import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events";
+import { sendMail } from "@/server/services/mail/mailer";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
 
 import { postToSlack } from "./slack";
@@ -344,7 +344,7 @@ async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
   if (errors.length > 0) {
     const message = `${errors.length} of the emails for this event failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ")}`;
     // Retry while any failure may be temporary; give up only when every one was refused for good.
-    if (errors.every((e) => e instanceof PermanentMailError)) throw new NonRetriableError(message);
+    if (errors.every(isPermanentFailure)) throw new PermanentFailure(message);
     throw new Error(message);
   }
   return sent;
@@ -375,12 +375,6 @@ function describeError(err: unknown): string {
   return excerpt(cause instanceof Error ? cause.message : String(cause), 500);
 }
 
-function isPermanent(err: unknown): boolean {
-  if (err instanceof NonRetriableError) return true;
-  const e = err as { name?: string; cause?: { name?: string } } | null;
-  return e?.name === "NonRetriableError" || e?.cause?.name === "NonRetriableError";
-}
-
 /**
  * Runs every step for one event. Channels are independent: one failing
  * does not stop the others. In-process, a failure that may be temporary is
@@ -394,7 +388,7 @@ export async function notifyForEvent(event: DomainEvent, steps: NotifySteps = in
     try {
       return await steps.run(name, fn);
     } catch (err) {
-      failures.push({ step: name, error: describeError(err), permanent: isPermanent(err) });
+      failures.push({ step: name, error: describeError(err), permanent: isPermanentFailure(err) });
       return fallback;
     }
   };

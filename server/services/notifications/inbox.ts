@@ -1,8 +1,9 @@
 /**
- * A user's own notifications and channel preferences. Every query is scoped
- * to the caller's user id: nobody reads or marks anyone else's. Read state
- * is personal bookkeeping, not a change to the product's data, so it is not
- * audited; preference changes are.
+ * A user's inbox: their own notifications (list, mark read, unread count)
+ * and channel preferences; fan-out.ts writes the notifications from domain
+ * events. Every query is scoped to the caller's user id: nobody reads or
+ * marks anyone else's. Read state is personal bookkeeping, not a change to
+ * the product's data, so it is not audited; preference changes are.
  */
 import type { NotificationListInput, NotificationMarkReadInput, NotificationPreferencesInput } from "@/lib/schemas/notifications";
 import { db } from "@/server/db";

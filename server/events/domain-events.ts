@@ -1,0 +1,59 @@
+/**
+ * Domain events as their handlers see them. Every OutboxEvent row (written by
+ * applyChange, server/services/change.ts) is one event. The services that
+ * react to events (notifications, webhooks) and the job runners that deliver
+ * them (server/jobs/: the in-process dispatcher and the Inngest functions)
+ * both build on these types, so neither has to import the other for them.
+ */
+
+/** Outbox types that notify someone (watchers, assignees, mentioned users). */
+export const NOTIFYING_TYPES = [
+  "requirement.updated",
+  "requirement.transitioned",
+  "requirement.restored",
+  "traceLink.suspected",
+  "issue.created",
+  "issue.assigned",
+  "issue.status_changed",
+  "issue.commented",
+  "issue.comment_edited",
+] as const;
+export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
+
+export function isNotifyingType(type: string): type is NotifyingType {
+  return (NOTIFYING_TYPES as readonly string[]).includes(type);
+}
+
+/** The payload `applyChange` writes (server/services/change.ts), plus type-specific fields. */
+export interface OutboxPayload {
+  actorId?: string | null;
+  requestId?: string;
+  entityType?: string;
+  entityId?: string;
+  projectId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  [key: string]: unknown;
+}
+
+export interface DomainEvent {
+  /** The OutboxEvent id. */
+  id: string;
+  type: string;
+  projectId: string | null;
+  payload: OutboxPayload;
+  createdAt: Date;
+}
+
+export interface OutboxRowLike {
+  id: string;
+  type: string;
+  projectId: string | null;
+  payload: unknown;
+  createdAt: Date;
+}
+
+export function toDomainEvent(row: OutboxRowLike): DomainEvent {
+  const payload = row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
+  return { id: row.id, type: row.type, projectId: row.projectId, payload, createdAt: row.createdAt };
+}
