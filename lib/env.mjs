@@ -122,6 +122,15 @@ export function parseEnv(source) {
   return env;
 }
 
+/**
+ * The public URL: APP_URL, or the local server. Sign-in callbacks (the start
+ * script passes it to next-auth) and links in email use the same value.
+ * @param {Env} env
+ */
+export function appUrl(env) {
+  return env.APP_URL ?? `http://localhost:${env.PORT}`;
+}
+
 /** @type {Env | undefined} */
 let cached;
 

@@ -18,7 +18,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node
 import path from "node:path";
 import { spawn } from "node:child_process";
 
-import { parseEnv } from "../lib/env.mjs";
+import { appUrl, parseEnv } from "../lib/env.mjs";
 import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
 import { buildStaleness, migrate, run } from "./run.mjs";
 
@@ -60,7 +60,7 @@ try {
 } catch (err) {
   fail(err.message);
 }
-process.env.NEXTAUTH_URL = env.APP_URL ?? `http://localhost:${env.PORT}`;
+process.env.NEXTAUTH_URL = appUrl(env);
 process.env.NODE_ENV = dev ? "development" : "production";
 
 const nextBin = path.join("node_modules", "next", "dist", "bin", "next");

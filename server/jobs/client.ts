@@ -5,7 +5,7 @@
  */
 import { Inngest } from "inngest";
 
-import { getEnv } from "@/lib/env.mjs";
+import { getEnv, parseEnv } from "@/lib/env.mjs";
 import { PermanentFailureMiddleware } from "@/server/jobs/permanent-failures";
 
 export const INNGEST_APP_ID = "specline";
@@ -20,18 +20,12 @@ export function inngestConfigured(env = getEnv()): boolean {
 }
 
 /**
- * Built at import (functions are declared on it), so it reads the process
- * environment directly rather than through getEnv(): importing a service
- * must not freeze the validated environment before a test or script has set
- * it. getEnv() still validates these variables at start-up.
+ * Built at import (functions are declared on it), so it parses the
+ * environment afresh rather than through getEnv(): importing a service must
+ * not freeze the cached environment before a test or script has set it.
  */
 function createClient() {
-  const env = {
-    INNGEST_EVENT_KEY: process.env.INNGEST_EVENT_KEY || undefined,
-    INNGEST_SIGNING_KEY: process.env.INNGEST_SIGNING_KEY || undefined,
-    INNGEST_BASE_URL: process.env.INNGEST_BASE_URL || undefined,
-    INNGEST_DEV: Boolean(process.env.INNGEST_DEV && !["0", "false"].includes(process.env.INNGEST_DEV.toLowerCase())),
-  };
+  const env = parseEnv(process.env);
   return new Inngest({
     id: INNGEST_APP_ID,
     // Every function: a service's PermanentFailure ends the step or run without retries.

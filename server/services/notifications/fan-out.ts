@@ -16,7 +16,7 @@
  * (a retry, a crash mid-batch, a replay) notifies nobody twice. Reading
  * and marking the notifications is the inbox's business (inbox.ts).
  */
-import { getEnv } from "@/lib/env.mjs";
+import { appUrl, getEnv } from "@/lib/env.mjs";
 import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
@@ -280,9 +280,7 @@ async function inAppStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
 }
 
 function absoluteUrl(relative: string): string {
-  const env = getEnv();
-  const base = env.APP_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
-  return new URL(relative, base).toString();
+  return new URL(relative, appUrl(getEnv())).toString();
 }
 
 /**
