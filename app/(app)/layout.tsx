@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 
-import { getCurrentUser } from "@/components/current-user";
 import { TopBar } from "@/components/shell/top-bar";
+import { getCurrentUser } from "@/lib/trpc/current-user";
 
 export const dynamic = "force-dynamic";
 

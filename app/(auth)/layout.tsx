@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
-import { getCurrentUser } from "@/components/current-user";
 import { Logo } from "@/components/logo";
+import { getCurrentUser } from "@/lib/trpc/current-user";
 
 export const dynamic = "force-dynamic";
 

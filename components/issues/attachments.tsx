@@ -3,20 +3,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 
 import { LocalTime } from "@/components/local-time";
-import { ProcedureError, untypedQuery } from "@/components/search/untyped-trpc";
+import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
-
-type Attachment = {
-  id: string;
-  filename: string;
-  size: number;
-  contentType: string;
-  createdAt: string | Date;
-  uploader?: { id: string; name: string } | null;
-};
+import { useTRPC } from "@/lib/trpc/react";
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -24,7 +16,7 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => void): Promise<Attachment> {
+function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/issues/${encodeURIComponent(issueKey)}/attachments`);
@@ -40,7 +32,7 @@ function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => v
       } catch {
         /* not JSON */
       }
-      if (xhr.status === 201 || xhr.status === 200) return resolve(body as Attachment);
+      if (xhr.status === 201 || xhr.status === 200) return resolve();
       const serverMessage = (body as { error?: { message?: string } } | null)?.error?.message;
       if (xhr.status === 413) return reject(new Error(serverMessage ?? `${file.name} is too large.`));
       if (xhr.status === 415) return reject(new Error(serverMessage ?? `${file.name}: this file type is not allowed.`));
@@ -53,17 +45,11 @@ function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => v
 }
 
 export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; canUpload: boolean }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const queryKey = ["untyped", "issue.attachments.list", issueKey];
-  const list = useQuery({
-    queryKey,
-    queryFn: ({ signal }) => untypedQuery<{ items: Attachment[] }>("issue.attachments.list", { key: issueKey }, signal),
-    retry: false,
-  });
+  const list = useQuery(trpc.issue.attachments.list.queryOptions({ key: issueKey }, { retry: false }));
   const inputRef = useRef<HTMLInputElement>(null);
   const [uploads, setUploads] = useState<{ name: string; progress: number; error?: string }[]>([]);
-
-  if (list.data && !list.data.available) return null;
 
   async function onFiles(files: FileList | null) {
     if (!files?.length) return;
@@ -80,11 +66,11 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
       }),
     );
     if (inputRef.current) inputRef.current.value = "";
-    await queryClient.invalidateQueries({ queryKey });
+    await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: issueKey }) });
     setUploads((u) => u.filter((x) => x.error));
   }
 
-  const items = list.data?.available ? list.data.data.items : [];
+  const items = list.data?.items ?? [];
 
   return (
     <section aria-labelledby="attachments-heading" className="space-y-3">
@@ -118,7 +104,7 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
           <Spinner className="size-3.5" /> Loading attachments…
         </p>
       ) : list.isError ? (
-        <Alert>{list.error instanceof ProcedureError ? list.error.message : "Could not load attachments."}</Alert>
+        <Alert>{errorMessage(list.error, "Could not load attachments.")}</Alert>
       ) : null}
       {uploads.length ? (
         <ul className="space-y-2">

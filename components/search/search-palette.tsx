@@ -5,28 +5,20 @@
  * with the arrow keys. Snippets come as text segments; matches are wrapped in
  * <mark>, never injected as HTML.
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 
 import { SearchIcon } from "@/components/icons";
+import { errorMessage } from "@/components/trpc-errors";
 import { cn, focusRing } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import { useDebounced } from "@/components/use-debounced";
 import { useTRPC } from "@/lib/trpc/react";
+import type { AppRouter } from "@/server/api/root";
 
-import { ProcedureError, untypedQuery } from "./untyped-trpc";
-
-export type SearchItem = {
-  kind: "requirement" | "issue";
-  key: string;
-  projectKey: string;
-  title: string;
-  status: string;
-  snippet: { text: string; highlight: boolean }[];
-};
-
-type SearchResult = { items: SearchItem[]; nextCursor: string | null; fallback?: boolean; limited?: boolean };
+export type SearchItem = inferRouterOutputs<AppRouter>["search"]["query"]["items"][number];
 
 function hrefOf(item: SearchItem) {
   return item.kind === "issue" ? `/projects/${item.projectKey}/issues/${item.key}` : `/projects/${item.projectKey}/requirements/${item.key}`;
@@ -77,7 +69,6 @@ export function SearchPalette() {
 
 function Palette({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
   const currentProject = /^\/projects\/([A-Z]{2,10})(?:\/|$)/.exec(pathname)?.[1];
@@ -101,31 +92,13 @@ function Palette({ onClose }: { onClose: () => void }) {
     };
   }, []);
 
-  const search = useQuery<SearchResult>({
-    queryKey: ["search", debounced, projectKey ?? null],
-    enabled: debounced.length > 0,
-    staleTime: 10_000,
-    retry: false,
-    placeholderData: (prev: SearchResult | undefined) => prev,
-    queryFn: async ({ signal }): Promise<SearchResult> => {
-      const res = await untypedQuery<SearchResult>("search.query", { q: debounced, projectKey, limit: 20 }, signal);
-      if (res.available) return res.data;
-      // Until full-text search is deployed, fall back to the current project's list filters.
-      if (!currentProject) throw new ProcedureError("Search is not available on this server yet. Open a project to search within it.", "UNAVAILABLE");
-      const [reqs, issues] = await Promise.all([
-        queryClient.fetchQuery(trpc.requirement.list.queryOptions({ projectKey: currentProject, q: debounced, limit: 8, sort: "key" })),
-        queryClient.fetchQuery(trpc.issue.list.queryOptions({ projectKey: currentProject, q: debounced, limit: 8, sort: "updated", order: "desc" })),
-      ]);
-      return {
-        fallback: true,
-        nextCursor: null,
-        items: [
-          ...reqs.items.map((r) => ({ kind: "requirement" as const, key: r.key, projectKey: currentProject, title: r.title, status: r.status, snippet: [] })),
-          ...issues.items.map((i) => ({ kind: "issue" as const, key: i.key, projectKey: currentProject, title: i.title, status: i.status, snippet: [] })),
-        ],
-      };
-    },
-  });
+  const search = useQuery(
+    trpc.search.query.queryOptions(
+      { q: debounced, projectKey, limit: 20 },
+      // The signal cancels a search still in flight when the words change.
+      { enabled: debounced.length > 0, staleTime: 10_000, retry: false, placeholderData: keepPreviousData, trpc: { abortOnUnmount: true } },
+    ),
+  );
 
   const items = useMemo(() => (debounced ? (search.data?.items ?? []) : []), [search.data, debounced]);
   const groups = useMemo(() => {
@@ -226,7 +199,7 @@ function Palette({ onClose }: { onClose: () => void }) {
           <p className="px-4 py-8 text-center text-sm text-zinc-500 dark:text-zinc-400">Type to search titles, text and keys.</p>
         ) : search.isError ? (
           <p role="alert" className="px-4 py-8 text-center text-sm text-zinc-600 dark:text-zinc-400">
-            {search.error instanceof ProcedureError ? search.error.message : "Search failed. Try again."}
+            {errorMessage(search.error, "Search failed. Try again.")}
           </p>
         ) : search.isPending ? (
           <p className="px-4 py-8 text-center text-sm text-zinc-500">Searching…</p>
@@ -295,9 +268,7 @@ function Palette({ onClose }: { onClose: () => void }) {
         <span>
           <Kbd>Esc</Kbd> to close
         </span>
-        {search.data?.fallback ? (
-          <span className="ml-auto">Searching {currentProject} lists</span>
-        ) : search.data?.limited ? (
+        {search.data?.limited ? (
           <span className="ml-auto">Many matches: best of the most recent shown — add words to narrow it down</span>
         ) : null}
       </div>

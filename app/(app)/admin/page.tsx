@@ -3,10 +3,10 @@ import Link from "next/link";
 
 import { AuditLog } from "@/components/admin/audit-log";
 import { UsersTable } from "@/components/admin/users-table";
-import { getCurrentUser } from "@/components/current-user";
 import { PageHeader } from "@/components/page-header";
 import { ForbiddenView } from "@/components/status-view";
 import { cn, focusRing } from "@/components/ui/cn";
+import { getCurrentUser } from "@/lib/trpc/current-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Admin" };

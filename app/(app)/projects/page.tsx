@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { getCurrentUser } from "@/components/current-user";
 import { FolderIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { NewProjectButton } from "@/components/projects/new-project-dialog";
@@ -9,6 +8,7 @@ import { ProjectCard } from "@/components/projects/project-card";
 import { buttonStyles } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
+import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

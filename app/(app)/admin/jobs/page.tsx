@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { MailFolder, OutboxHealth } from "@/components/admin/background-jobs";
-import { getCurrentUser } from "@/components/current-user";
 import { PageHeader } from "@/components/page-header";
 import { ForbiddenView } from "@/components/status-view";
 import { cn, focusRing } from "@/components/ui/cn";
+import { getCurrentUser } from "@/lib/trpc/current-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Background jobs" };

@@ -1,12 +1,12 @@
 import Link from "next/link";
 
 import { ArchiveIcon, ChevronRightIcon } from "@/components/icons";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { ProjectTabs } from "@/components/project/project-tabs";
 import { ProjectKey } from "@/components/project-key";
 import { ProjectRoleBadge } from "@/components/role-badge";
 import { Badge } from "@/components/ui/badge";
 import { focusRing } from "@/components/ui/cn";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 
 export const dynamic = "force-dynamic";
 

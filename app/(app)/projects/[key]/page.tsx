@@ -5,12 +5,12 @@ import { actorName, describeEvent } from "@/components/audit-format";
 import { Avatar } from "@/components/avatar";
 import { ClockIcon, UsersIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { RequirementKey, StatusBadge } from "@/components/requirements/badges";
 import { ProjectRoleBadge } from "@/components/role-badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

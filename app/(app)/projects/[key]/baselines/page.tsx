@@ -3,8 +3,8 @@ import type { Metadata } from "next";
 
 import { BaselinesView } from "@/components/baselines/baselines-view";
 import { compareRefs } from "@/components/baselines/compare-refs";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { attributeDefinitionsOf, attributeLabels } from "@/components/requirements/attributes";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 
 import { PageHeader } from "@/components/page-header";
-import { getProjectForRoute } from "@/components/project/project-data";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 
 import { DashboardView } from "./_components/dashboard-view";
 

@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { IssueListView } from "@/components/issues/issue-list-view";
 import { NewIssueButton } from "@/components/issues/new-issue-dialog";
 import { PageHeader } from "@/components/page-header";
-import { getProjectForRoute } from "@/components/project/project-data";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 
-import { getProjectForRoute } from "@/components/project/project-data";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { listInputOf, parseListState } from "@/components/requirements/list-state";
 import { type RequirementsInitial, RequirementsView } from "@/components/requirements/requirements-view";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

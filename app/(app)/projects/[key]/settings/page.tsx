@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 
-import { getCurrentUser } from "@/components/current-user";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { ArchiveSection } from "@/components/settings/archive-section";
 import { MembersSection } from "@/components/settings/members-section";
 import { ProjectDetailsForm } from "@/components/settings/project-details-form";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { ForbiddenView } from "@/components/status-view";
+import { getCurrentUser } from "@/lib/trpc/current-user";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

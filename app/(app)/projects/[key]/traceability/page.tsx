@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 
 import { PageHeader } from "@/components/page-header";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { TraceabilityView } from "@/components/traceability/traceability-view";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 
 export const dynamic = "force-dynamic";
 

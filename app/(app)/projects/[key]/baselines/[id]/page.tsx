@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
 import { BaselineDetail } from "@/components/baselines/baseline-detail";
-import { getProjectForRoute } from "@/components/project/project-data";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

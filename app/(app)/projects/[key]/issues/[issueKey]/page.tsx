@@ -3,11 +3,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
-import { getCurrentUser } from "@/components/current-user";
 import { ArrowLeftIcon } from "@/components/icons";
 import { IssueDetailView } from "@/components/issues/issue-detail-view";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { focusRing } from "@/components/ui/cn";
+import { getCurrentUser } from "@/lib/trpc/current-user";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

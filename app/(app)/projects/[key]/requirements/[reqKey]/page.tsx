@@ -2,11 +2,11 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 
-import { getCurrentUser } from "@/components/current-user";
-import { getProjectForRoute } from "@/components/project/project-data";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { RequirementDetail } from "@/components/requirements/requirement-detail";
 import { ItemLinks } from "@/components/traceability/item-links";
+import { getCurrentUser } from "@/lib/trpc/current-user";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 
-import { getProjectForRoute } from "@/components/project/project-data";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { SlackSection } from "@/components/settings/slack-section";
 import { WebhooksSection } from "@/components/settings/webhooks-section";
 import { ForbiddenView } from "@/components/status-view";
+import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
 export const dynamic = "force-dynamic";
