@@ -1,11 +1,8 @@
 /** Status and severity badges, labels and the shared vocabulary of the issue screens. */
-import type { inferRouterOutputs } from "@trpc/server";
-
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import type { AppRouter } from "@/server/api/root";
+import type { RouterOutputs as Outputs } from "@/lib/trpc/types";
 
-type Outputs = inferRouterOutputs<AppRouter>;
 export type Issue = Outputs["issue"]["byKey"];
 export type IssueListItem = Outputs["issue"]["list"]["items"][number];
 export type IssueStatus = Issue["status"];

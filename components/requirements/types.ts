@@ -1,9 +1,5 @@
 /** API output shapes the requirement and baseline views work with. */
-import type { inferRouterOutputs } from "@trpc/server";
-
-import type { AppRouter } from "@/server/api/root";
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs as Outputs } from "@/lib/trpc/types";
 
 export type RequirementListPage = Outputs["requirement"]["list"];
 export type RequirementListItem = RequirementListPage["items"][number];

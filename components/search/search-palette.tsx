@@ -6,7 +6,6 @@
  * <mark>, never injected as HTML.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 
@@ -16,9 +15,9 @@ import { cn, focusRing } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import { useDebounced } from "@/components/use-debounced";
 import { useTRPC } from "@/lib/trpc/react";
-import type { AppRouter } from "@/server/api/root";
+import type { RouterOutputs } from "@/lib/trpc/types";
 
-export type SearchItem = inferRouterOutputs<AppRouter>["search"]["query"]["items"][number];
+export type SearchItem = RouterOutputs["search"]["query"]["items"][number];
 
 function hrefOf(item: SearchItem) {
   return item.kind === "issue" ? `/projects/${item.projectKey}/issues/${item.key}` : `/projects/${item.projectKey}/requirements/${item.key}`;

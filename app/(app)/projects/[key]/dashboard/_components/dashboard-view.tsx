@@ -1,6 +1,5 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 
 import { ClockIcon } from "@/components/icons";
@@ -13,7 +12,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
 import { DASHBOARD_WINDOWS, type DashboardWindow } from "@/lib/schemas/stats";
 import { useTRPC } from "@/lib/trpc/react";
-import type { AppRouter } from "@/server/api/root";
+import type { RouterOutputs } from "@/lib/trpc/types";
 
 import { type ChartPoint, ChartCard, DailyBarChart, PercentLineChart, type SeriesSpec, StackedAreaChart } from "./charts";
 
@@ -121,7 +120,7 @@ function WindowToggle({ projectKey, days }: { projectKey: string; days: Dashboar
   );
 }
 
-type Dashboard = inferRouterOutputs<AppRouter>["stats"]["dashboard"];
+type Dashboard = RouterOutputs["stats"]["dashboard"];
 
 function Stat({ label, value, hint, tone }: { label: string; value: string; hint?: string; tone?: "red" | "amber" }) {
   return (
