@@ -37,6 +37,7 @@ export const issueSelect = {
   closedAt: true,
   createdAt: true,
   updatedAt: true,
+  updatedById: true,
   reporter: { select: { id: true, name: true, email: true } },
   assignee: { select: { id: true, name: true, email: true } },
 } satisfies Prisma.IssueSelect;

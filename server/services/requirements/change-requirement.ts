@@ -14,10 +14,11 @@ import {
 import { roleHas } from "@/server/auth/permissions";
 import { AppError, forbidden } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
+import { assertVersion } from "@/server/services/compare-and-set";
 
 import { attributeDefinitions, validateAttributes } from "./attributes";
 import { pickVersioned, presentRequirement } from "./requirement-select";
-import { commitRequirementVersion, findRequirementOrThrow, staleVersion } from "./write-version";
+import { commitRequirementVersion, findRequirementOrThrow } from "./write-version";
 
 interface Scope {
   actor: Actor;
@@ -77,7 +78,7 @@ export async function transitionRequirement(opts: Scope & { role: ProjectRole; i
       if (!ownDraftToReview) throw forbidden("Reporters may only send their own drafts to review");
     }
     // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
-    if (current.version !== input.expectedVersion) throw staleVersion(current);
+    await assertVersion(tx, current, input.expectedVersion, presentRequirement);
     const allowed = REQUIREMENT_TRANSITIONS[current.status];
     if (!allowed.includes(input.to)) {
       throw new AppError(

@@ -51,6 +51,7 @@ export async function createRequirement(opts: { actor: Actor; projectId: string;
         key: `${project.key}-${number}`,
         version: 1,
         createdById: opts.actor.userId,
+        updatedById: opts.actor.userId,
       },
       select: requirementSelect,
     });
