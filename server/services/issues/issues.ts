@@ -12,6 +12,7 @@ import {
   type IssueUpdateInput,
 } from "@/lib/schemas/issue";
 import { roleHas } from "@/server/auth/permissions";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, forbidden } from "@/server/errors";
@@ -19,29 +20,26 @@ import { type Actor, applyChange, type RecordChange } from "@/server/services/ch
 import { assertVersion, compareAndSet } from "@/server/services/compare-and-set";
 import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
-import { findVisibleIssueOrThrow, type IssueRow, type IssueScope, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
+import { findVisibleIssueOrThrow, type IssueRow, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
 
-type Scoped = IssueScope & { actor: Actor };
-
-export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
+export async function createIssue({ scope, input }: { scope: ProjectScope; input: IssueCreateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
     const project = await tx.project.update({
-      where: { id: opts.projectId },
+      where: { id: scope.projectId },
       data: { issueCounter: { increment: 1 } },
       select: { key: true, issueCounter: true },
     });
     const issue = await tx.issue.create({
       data: {
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         number: project.issueCounter,
         key: `${project.key}-I-${project.issueCounter}`,
         title: input.title,
         description: input.description,
         severity: input.severity,
         labels: input.labels,
-        reporterId: opts.userId,
-        updatedById: opts.userId,
+        reporterId: scope.userId,
+        updatedById: scope.userId,
       },
       select: issueSelect,
     });
@@ -50,7 +48,7 @@ export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
       action: "issue.created",
       entityType: "Issue",
       entityId: issue.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       after: presented,
       data: { key: issue.key },
     });
@@ -58,9 +56,8 @@ export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
   });
 }
 
-export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
-  const { input } = opts;
-  const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(opts)] };
+export async function listIssues({ scope, input }: { scope: ProjectScope; input: IssueListInput }) {
+  const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(scope)] };
   const and = where.AND as Prisma.IssueWhereInput[];
   if (input.status?.length) and.push({ status: { in: input.status } });
   if (input.severity?.length) and.push({ severity: { in: input.severity } });
@@ -107,8 +104,8 @@ export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
   return { items: page.items.map(presentIssue), nextCursor: page.nextCursor };
 }
 
-export async function getIssueOrThrow(opts: IssueScope & { key: string }) {
-  return presentIssue(await findVisibleIssueOrThrow(opts, opts.key));
+export async function getIssueOrThrow({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+  return presentIssue(await findVisibleIssueOrThrow(scope, input.key));
 }
 
 /**
@@ -158,18 +155,17 @@ async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateManyInput>(
  * Reporters may edit the text and severity of their own issues while OPEN;
  * maintainers and admins may edit any issue, labels included.
  */
-export async function updateIssue(opts: Scoped & { input: IssueUpdateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
-    const triager = roleHas(opts.role, "issue:triage");
+export async function updateIssue({ scope, input }: { scope: ProjectScope; input: IssueUpdateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const triager = roleHas(scope.role, "issue:triage");
     if (!triager) {
-      if (current.reporter?.id !== opts.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
+      if (current.reporter?.id !== scope.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
       if (current.status !== "OPEN") throw forbidden("Reporters can edit their issues only while they are open");
       if (input.labels !== undefined) throw forbidden("Only maintainers can change labels");
     }
     return commitIssue(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       fields: (row) => ({ title: row.title, description: row.description, severity: row.severity, labels: row.labels }),
@@ -184,10 +180,9 @@ export async function updateIssue(opts: Scoped & { input: IssueUpdateInput }) {
   });
 }
 
-export async function transitionIssue(opts: Scoped & { input: IssueTransitionInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+export async function transitionIssue({ scope, input }: { scope: ProjectScope; input: IssueTransitionInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
     // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
     await assertVersion(tx, current, input.expectedVersion, presentIssue);
     const allowed = ISSUE_TRANSITIONS[current.status];
@@ -200,7 +195,7 @@ export async function transitionIssue(opts: Scoped & { input: IssueTransitionInp
     }
     const closing = input.to === "DONE" || input.to === "WONT_FIX";
     return commitIssue(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       fields: (row) => ({ status: row.status, closedAt: row.closedAt }),
@@ -211,19 +206,18 @@ export async function transitionIssue(opts: Scoped & { input: IssueTransitionInp
   });
 }
 
-export async function assignIssue(opts: Scoped & { input: IssueAssignInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+export async function assignIssue({ scope, input }: { scope: ProjectScope; input: IssueAssignInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
     if (input.assigneeId) {
       const member = await tx.membership.findUnique({
-        where: { projectId_userId: { projectId: opts.projectId, userId: input.assigneeId } },
+        where: { projectId_userId: { projectId: scope.projectId, userId: input.assigneeId } },
         select: { id: true },
       });
       if (!member) throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", { assigneeId: input.assigneeId });
     }
     return commitIssue(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       fields: (row) => ({ assigneeId: row.assignee?.id ?? null }),

@@ -1,8 +1,9 @@
 import type { Prisma } from "@prisma/client";
 
 import type { ProjectUpdateInput } from "@/lib/schemas/project";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { notFound } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { compareAndSet } from "@/server/services/compare-and-set";
 
 import { projectSelect, projectSnapshot } from "./project-select";
@@ -13,10 +14,10 @@ import { projectSelect, projectSnapshot } from "./project-select";
  * CONFLICT carrying the current project. Each change writes a ProjectVersion;
  * an update that changes nothing writes nothing.
  */
-export async function updateProject(opts: { actor: Actor; projectId: string; input: ProjectUpdateInput }) {
-  const { expectedVersion, name, description, settings, changeNote } = opts.input;
-  return applyChange(opts.actor, async (tx, record) => {
-    const before = await tx.project.findUnique({ where: { id: opts.projectId }, select: projectSelect });
+export async function updateProject({ scope, input }: { scope: ProjectScope; input: ProjectUpdateInput }) {
+  const { expectedVersion, name, description, settings, changeNote } = input;
+  return applyChange(scope.actor, async (tx, record) => {
+    const before = await tx.project.findUnique({ where: { id: scope.projectId }, select: projectSelect });
     if (!before) throw notFound("Project");
     const next = projectSnapshot({
       name: name ?? before.name,
@@ -24,14 +25,14 @@ export async function updateProject(opts: { actor: Actor; projectId: string; inp
       settings: (settings ?? before.settings) as Prisma.InputJsonValue,
     });
     const result = await compareAndSet(tx, {
-      actor: opts.actor,
+      actor: scope.actor,
       current: before,
       expectedVersion,
       fields: projectSnapshot,
       next,
       write: (where, stamp) =>
         tx.project.updateMany({ where, data: { ...next, settings: next.settings as Prisma.InputJsonValue, ...stamp } }),
-      reload: () => tx.project.findUniqueOrThrow({ where: { id: opts.projectId }, select: projectSelect }),
+      reload: () => tx.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: projectSelect }),
       present: (row) => row,
     });
     if (!result.changed) return before;
@@ -42,7 +43,7 @@ export async function updateProject(opts: { actor: Actor; projectId: string; inp
         version: after.version,
         snapshot: projectSnapshot(after) as Prisma.InputJsonValue,
         changeNote: changeNote ?? "",
-        authorId: opts.actor.userId,
+        authorId: scope.actor.userId,
         createdAt: result.at,
       },
     });
