@@ -16,7 +16,7 @@ import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
 import { projectScope } from "@/server/auth/project-scope";
-import { db, queryRows } from "@/server/db";
+import { queryRows } from "@/server/db";
 import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
@@ -38,7 +38,6 @@ export interface ContextOptions {
 /** Context without req/res, used by the HTTP handler, server components and tests. */
 export function createContextInner(opts: ContextOptions) {
   return {
-    db,
     userId: opts.userId,
     requestId: opts.requestId ?? randomUUID(),
     authMethod: opts.authMethod ?? null,
@@ -168,8 +167,8 @@ export function projectProcedure(permission: ProjectPermission) {
       throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
     }
     const { user, project, role } = access;
-    // What scoped services need: the project, the caller, their role there, and the audit actor.
+    // Everything a project service needs; routers pass `ctx.scope` and nothing else about the project.
     const scope = projectScope({ user, project, role, requestId: ctx.requestId });
-    return next({ ctx: { ...ctx, user, actor: scope.actor, project, projectRole: role, scope } });
+    return next({ ctx: { ...ctx, user, scope } });
   });
 }
