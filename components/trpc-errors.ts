@@ -2,6 +2,8 @@
 import { TRPCClientError } from "@trpc/client";
 import { z } from "zod";
 
+import type { ConflictDetails } from "@/server/services/compare-and-set";
+
 interface ErrorData {
   code?: string;
   zodError?: { fieldErrors?: Record<string, string[] | undefined>; formErrors?: string[] } | null;
@@ -19,6 +21,18 @@ export function errorCode(err: unknown): string | undefined {
 
 export function errorDetails(err: unknown): Record<string, unknown> | undefined {
   return dataOf(err)?.details ?? undefined;
+}
+
+/**
+ * The details of a CONFLICT from a stale `expectedVersion` — one shape for
+ * requirements, issues and projects: the current version, the current item,
+ * who saved it and when. undefined for any other error.
+ */
+export function staleVersionOf<Current = unknown>(err: unknown): ConflictDetails<Current | undefined> | undefined {
+  if (errorCode(err) !== "CONFLICT") return undefined;
+  const details = errorDetails(err);
+  if (!details || typeof details.currentVersion !== "number") return undefined;
+  return details as ConflictDetails<Current | undefined>;
 }
 
 export function errorMessage(err: unknown, fallback = "Something went wrong. Please try again."): string {

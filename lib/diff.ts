@@ -45,7 +45,7 @@ export function reassemble(segments: Segment[], side: "before" | "after"): strin
 }
 
 function stableJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
+  if (value === null || typeof value !== "object" || value instanceof Date) return JSON.stringify(value) ?? "undefined";
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
@@ -53,6 +53,11 @@ function stableJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
 }
 
+/**
+ * Deep equality as stored JSON sees it: key order and undefined properties do
+ * not count, array order does, dates compare by instant. The one "nothing
+ * changed" test, for the compare-and-set and the editors alike.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   return stableJson(a) === stableJson(b);
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 
+import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { createBaseline } from "@/server/services/baselines/baselines";
 import { createIssue } from "@/server/services/issues/issues";
@@ -17,11 +18,10 @@ import { registerUser } from "@/server/services/users/register-user";
 export const SEED_ADMIN_EMAIL = "admin@specline.local";
 
 /** A small specification with a tree, a baseline, issues and links, so the first look is not empty. */
-async function seedDemoContent(projectId: string, actor: { userId: string; requestId: string }) {
-  const scope = { actor, projectId };
+async function seedDemoContent(scope: ProjectScope) {
   const req = (title: string, statement: string, extra: Partial<Parameters<typeof createRequirement>[0]["input"]> = {}) =>
     createRequirement({
-      ...scope,
+      scope,
       input: { projectKey: "DEMO", title, statement, rationale: "", type: "FUNCTIONAL", priority: "SHOULD", tags: [], attributes: {}, ...extra },
     });
   const auth = await req("Authentication", "Users **shall** authenticate before accessing any project data.", { priority: "MUST", tags: ["security"] });
@@ -35,17 +35,16 @@ async function seedDemoContent(projectId: string, actor: { userId: string; reque
   for (const key of [auth.key, lockout.key]) {
     let version = 1;
     for (const to of ["IN_REVIEW", "APPROVED"] as const) {
-      version = (await transitionRequirement({ ...scope, role: "ADMIN", input: { key, expectedVersion: version, to } })).version;
+      version = (await transitionRequirement({ scope, input: { key, expectedVersion: version, to } })).version;
     }
   }
-  await createBaseline({ ...scope, input: { projectKey: "DEMO", name: "Release 1.0", note: "Scope agreed with the steering group." } });
-  const issueScope = { ...scope, projectKey: "DEMO", userId: actor.userId, role: "ADMIN" as const };
-  const lockIssue = await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Implement account lockout", description: "See DEMO-3.", severity: "HIGH", labels: ["backend"] } });
-  const lockTest = await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Test lockout timings", description: "", severity: "MEDIUM", labels: ["qa"] } });
-  await createIssue({ ...issueScope, input: { projectKey: "DEMO", title: "Dashboard loads slowly on first visit", description: "Measured 2.4 s on a cold cache.", severity: "LOW", labels: [] } });
-  await createTraceLink({ ...issueScope, input: { projectKey: "DEMO", from: lockIssue.key, to: lockout.key, type: "IMPLEMENTS" } });
-  await createTraceLink({ ...issueScope, input: { projectKey: "DEMO", from: lockTest.key, to: lockout.key, type: "VERIFIES" } });
-  await createTraceLink({ ...issueScope, input: { projectKey: "DEMO", from: mfa.key, to: auth.key, type: "REFINES" } });
+  await createBaseline({ scope, input: { projectKey: "DEMO", name: "Release 1.0", note: "Scope agreed with the steering group." } });
+  const lockIssue = await createIssue({ scope, input: { projectKey: "DEMO", title: "Implement account lockout", description: "See DEMO-3.", severity: "HIGH", labels: ["backend"] } });
+  const lockTest = await createIssue({ scope, input: { projectKey: "DEMO", title: "Test lockout timings", description: "", severity: "MEDIUM", labels: ["qa"] } });
+  await createIssue({ scope, input: { projectKey: "DEMO", title: "Dashboard loads slowly on first visit", description: "Measured 2.4 s on a cold cache.", severity: "LOW", labels: [] } });
+  await createTraceLink({ scope, input: { projectKey: "DEMO", from: lockIssue.key, to: lockout.key, type: "IMPLEMENTS" } });
+  await createTraceLink({ scope, input: { projectKey: "DEMO", from: lockTest.key, to: lockout.key, type: "VERIFIES" } });
+  await createTraceLink({ scope, input: { projectKey: "DEMO", from: mfa.key, to: auth.key, type: "REFINES" } });
 }
 
 /** Seeds an empty instance; returns the generated admin password, or null when there was nothing to do. */
@@ -68,7 +67,8 @@ export async function seed(log: (line: string) => void = console.log): Promise<s
         description: "A sample project to explore Specline: requirements, baselines, issues and traceability.",
       },
     });
-    await seedDemoContent(project.id, actor);
+    // The creator is the project's ADMIN: the same scope the project procedure would build for them.
+    await seedDemoContent(projectScope({ user: admin, project, role: "ADMIN", requestId: actor.requestId }));
   }
   const line = "─".repeat(58);
   log(

@@ -6,7 +6,7 @@ import { Avatar } from "@/components/avatar";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import { ItemLinks } from "@/components/traceability/item-links";
-import { errorCode, errorDetails, errorMessage, serverFieldErrors } from "@/components/trpc-errors";
+import { errorMessage, serverFieldErrors, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -72,11 +72,12 @@ export function IssueDetailView({
   }
 
   function onError(err: unknown) {
-    if (errorCode(err) === "CONFLICT") {
-      const current = errorDetails(err)?.current as Issue | undefined;
-      if (current) queryClient.setQueryData(queryOpts.queryKey, current);
+    const stale = staleVersionOf<Issue>(err);
+    if (stale) {
+      if (stale.current) queryClient.setQueryData(queryOpts.queryKey, stale.current);
       else void queryClient.invalidateQueries({ queryKey: queryOpts.queryKey });
-      setNotice({ tone: "warning", text: "Someone else changed this issue meanwhile. The latest version is shown; please redo your change." });
+      const who = stale.updatedBy?.name ?? "Someone else";
+      setNotice({ tone: "warning", text: `${who} changed this issue meanwhile. The latest version is shown; please redo your change.` });
       return;
     }
     setNotice({ tone: "error", text: errorMessage(err) });

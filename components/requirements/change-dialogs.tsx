@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 
-import { errorCode, errorMessage } from "@/components/trpc-errors";
+import { errorCode, errorMessage, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -18,8 +18,9 @@ import { indentLabel } from "./new-requirement-dialog";
 import type { HistoryEntry, RequirementSaved } from "./types";
 
 function staleMessage(err: unknown, key: string): string {
-  return errorCode(err) === "CONFLICT"
-    ? `${key} was changed by someone else in the meantime. The page now shows the latest version — check it and try again.`
+  const stale = staleVersionOf(err);
+  return stale
+    ? `${key} was changed by ${stale.updatedBy?.name ?? "someone else"} in the meantime. The page now shows the latest version — check it and try again.`
     : errorMessage(err);
 }
 

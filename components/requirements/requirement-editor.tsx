@@ -1,9 +1,9 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import { LocalTime } from "@/components/local-time";
-import { errorCode, errorDetails, errorMessage, serverFieldErrors } from "@/components/trpc-errors";
+import { errorDetails, errorMessage, serverFieldErrors, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter } from "@/components/ui/card";
@@ -25,6 +25,9 @@ export type EditableRequirement = RequirementFields & { key: string; version: nu
 interface Conflict {
   version: number;
   current: EditableRequirement;
+  /** Who saved `version`, and when (null when unknown: a system change or a deleted user). */
+  updatedBy: { name: string } | null;
+  updatedAt: Date;
 }
 
 function asEditable(value: unknown, fallback: EditableRequirement, version: number): EditableRequirement {
@@ -86,10 +89,10 @@ export function RequirementEditor({
     trpc.requirement.update.mutationOptions({
       onSuccess: (saved) => onSaved(saved),
       onError(err) {
-        if (errorCode(err) === "CONFLICT") {
-          const details = errorDetails(err) ?? {};
-          const version = Number(details.currentVersion ?? (details.current as { version?: number } | undefined)?.version ?? base.version);
-          setConflict({ version, current: asEditable(details.current, base, version) });
+        const stale = staleVersionOf(err);
+        if (stale) {
+          const version = stale.currentVersion;
+          setConflict({ version, current: asEditable(stale.current, base, version), updatedBy: stale.updatedBy, updatedAt: stale.updatedAt });
           requestAnimationFrame(() => conflictRef.current?.focus());
           return;
         }
@@ -218,16 +221,11 @@ function ConflictPanel({
   onReapply: () => void;
   onDiscard: () => void;
 }) {
-  const trpc = useTRPC();
   const [mode, setMode] = useState<DiffMode>("inline");
   const labels = attributeLabels(defs);
   const theirs = useMemo(() => diffSnapshots(snapshotOf(base), snapshotOf(conflict.current)), [base, conflict.current]);
   const mine = useMemo(() => diffSnapshots(snapshotOf(base), snapshotOfDraft(base, draft, defs)), [base, draft, defs]);
   const overlap = mine.map((c) => c.field).filter((f) => theirs.some((t) => t.field === f));
-  // Who saved the newer version, for the heading.
-  const latest = useQuery(trpc.requirement.history.queryOptions({ key: base.key, limit: 1 }, { staleTime: 0 }));
-  const latestEntry = latest.data?.items[0];
-  const by = latestEntry && latestEntry.version === conflict.version ? latestEntry : undefined;
 
   return (
     <div
@@ -247,15 +245,8 @@ function ConflictPanel({
             Someone else saved version {conflict.version}
           </h4>
           <p className="mt-0.5 text-[13px] text-amber-900/90 dark:text-amber-200/90">
-            {by ? (
-              <>
-                {by.author?.name ?? "Someone"} saved it <LocalTime date={by.createdAt} mode="relative" /> while you were editing version{" "}
-                {base.version}.{" "}
-              </>
-            ) : (
-              <>You were editing version {base.version}. </>
-            )}
-            Your edits are still in the form below — nothing has been lost.
+            {conflict.updatedBy?.name ?? "Someone"} saved it <LocalTime date={conflict.updatedAt} mode="relative" /> while you were editing
+            version {base.version}. Your edits are still in the form below — nothing has been lost.
           </p>
         </div>
       </div>

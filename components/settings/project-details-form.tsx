@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-import { errorCode, errorDetails, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
+import { errorMessage, type FieldErrors, serverFieldErrors, staleVersionOf, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardFooter } from "@/components/ui/card";
@@ -25,6 +25,7 @@ interface Details {
 interface Conflict {
   currentVersion: number;
   current?: { name: string; description: string; version: number };
+  updatedBy: { name: string } | null;
 }
 
 export function ProjectDetailsForm({ project, archived }: { project: Details; archived: boolean }) {
@@ -65,10 +66,9 @@ export function ProjectDetailsForm({ project, archived }: { project: Details; ar
         router.refresh();
       },
       onError(err) {
-        if (errorCode(err) === "CONFLICT") {
-          const details = errorDetails(err) ?? {};
-          const current = details.current as Conflict["current"] | undefined;
-          setConflict({ currentVersion: Number(details.currentVersion ?? current?.version ?? base.version), current });
+        const stale = staleVersionOf<Conflict["current"]>(err);
+        if (stale) {
+          setConflict({ currentVersion: stale.currentVersion, current: stale.current, updatedBy: stale.updatedBy });
           return;
         }
         const fields = serverFieldErrors(err);
@@ -132,7 +132,8 @@ export function ProjectDetailsForm({ project, archived }: { project: Details; ar
                   </Button>
                 }
               >
-                You were editing version {base.version}, but it is now at version {conflict.currentVersion}. Reload to
+                You were editing version {base.version}, but {conflict.updatedBy ? `${conflict.updatedBy.name} saved` : "it is now at"} version{" "}
+                {conflict.currentVersion}. Reload to
                 see their changes — your unsaved edits will be replaced.
               </Alert>
             ) : null}

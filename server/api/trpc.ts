@@ -15,10 +15,13 @@ import { z, ZodError } from "zod";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
-import { db, queryRows } from "@/server/db";
+import { projectScope } from "@/server/auth/project-scope";
+import { queryRows } from "@/server/db";
 import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
+
+export type { ProjectScope } from "@/server/auth/project-scope";
 
 /* ---------------------------------------------------------------- 1. CONTEXT */
 
@@ -35,7 +38,6 @@ export interface ContextOptions {
 /** Context without req/res, used by the HTTP handler, server components and tests. */
 export function createContextInner(opts: ContextOptions) {
   return {
-    db,
     userId: opts.userId,
     requestId: opts.requestId ?? randomUUID(),
     authMethod: opts.authMethod ?? null,
@@ -165,9 +167,8 @@ export function projectProcedure(permission: ProjectPermission) {
       throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
     }
     const { user, project, role } = access;
-    const actor: Actor = { userId: user.id, requestId: ctx.requestId };
-    // What scoped services need: the project, the caller, their role there, and the audit actor.
-    const scope = { projectId: project.id, projectKey: project.key, userId: user.id, role, actor };
-    return next({ ctx: { ...ctx, user, actor, project, projectRole: role, scope } });
+    // Everything a project service needs; routers pass `ctx.scope` and nothing else about the project.
+    const scope = projectScope({ user, project, role, requestId: ctx.requestId });
+    return next({ ctx: { ...ctx, user, scope } });
   });
 }

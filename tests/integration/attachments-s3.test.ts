@@ -71,7 +71,8 @@ process.env.S3_PREFIX = `/${PREFIX}/`;
 // Everything that may read the environment is imported after it is set: getEnv() parses it once.
 const { parseEnv } = await import("@/lib/env.mjs");
 const { db } = await import("@/server/db");
-const { addMembership, callerFor, createProjectWithCast, createUser } = await import("../helpers/factories");
+const { addMembership, callerFor, createProjectWithCast, createUser, projectScopeFor } = await import("../helpers/factories");
+const { projectScope } = await import("@/server/auth/project-scope");
 const { addAttachment, readAttachment } = await import("@/server/services/attachments/attachments");
 const { s3Storage } = await import("@/server/services/attachments/s3-storage");
 const download = await import("@/app/api/attachments/[id]/route");
@@ -147,13 +148,9 @@ beforeEach(async () => {
   issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Logs attached" })).key;
 });
 
-const asReporter = () => ({
-  projectId: cast.project.id,
-  userId: cast.reporter.id,
-  role: "REPORTER" as const,
-  actor: { userId: cast.reporter.id, requestId: "test" },
-  key: issueKey,
-});
+/** Stores a file as the reporter (or `userId`) through the service, with the scope the procedures would build. */
+const store = async (filename: string, bytes: Uint8Array, userId = cast.reporter.id) =>
+  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, bytes } });
 
 describe("attachments in S3-compatible storage", () => {
   it("uploads through the route into the bucket under a random key, nothing on local disk", async () => {
@@ -173,7 +170,7 @@ describe("attachments in S3-compatible storage", () => {
   });
 
   it("streams the download with the same headers as local disk", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "build output.log", bytes: LOG });
+    const saved = await store("build output.log", LOG);
     await signIn(cast.maintainer.id);
     const res = await downloadRequest(saved.id);
     expect(res.status).toBe(200);
@@ -188,12 +185,12 @@ describe("attachments in S3-compatible storage", () => {
     for await (const chunk of res.body!) chunks.push(chunk);
     expect(Buffer.concat(chunks).equals(Buffer.from(LOG))).toBe(true);
 
-    const file = await readAttachment({ user: { id: cast.maintainer.id, role: "USER" }, id: saved.id });
+    const file = await readAttachment({ user: { id: cast.maintainer.id }, id: saved.id, requestId: "test" });
     expect(Buffer.from(file.bytes).equals(Buffer.from(LOG))).toBe(true);
   });
 
   it("keeps the issue's permissions: other reporters and non-members get 404, anonymous 401", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "spec.pdf", bytes: PDF });
+    const saved = await store("spec.pdf", PDF);
     const other = await createUser();
     await addMembership(cast.project.id, other.id, "REPORTER");
     for (const userId of [other.id, cast.nonMember.id]) {
@@ -201,7 +198,7 @@ describe("attachments in S3-compatible storage", () => {
       const res = await downloadRequest(saved.id);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
-      await expect(readAttachment({ user: { id: userId, role: "USER" }, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     await signIn(null);
     expect((await downloadRequest(saved.id)).status).toBe(401);
@@ -212,14 +209,14 @@ describe("attachments in S3-compatible storage", () => {
   it("removes the uploaded object when the database write fails", async () => {
     const before = await keysInBucket();
     // An uploader that does not exist: the object is written, then the row's foreign key fails.
-    const ghost = { projectId: cast.project.id, userId: "ghost-user-id", role: "MAINTAINER" as const, actor: { userId: cast.maintainer.id, requestId: "t" }, key: issueKey };
-    await expect(addAttachment({ ...ghost, filename: "shot.png", bytes: PNG })).rejects.toThrow();
+    const ghost = projectScope({ user: { id: "ghost-user-id" }, project: cast.project, role: "MAINTAINER", requestId: "t" });
+    await expect(addAttachment({ scope: ghost, input: { key: issueKey, filename: "shot.png", bytes: PNG } })).rejects.toThrow();
     expect(await keysInBucket()).toEqual(before);
     expect(await db.attachment.count({ where: { projectId: cast.project.id } })).toBe(0);
   });
 
   it("answers 404, not 500, when the object has vanished from the bucket", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "shot.png", bytes: PNG });
+    const saved = await store("shot.png", PNG);
     const row = await db.attachment.findUniqueOrThrow({ where: { id: saved.id }, select: { storageKey: true } });
     expect((await inspector.fetch(`${endpoint}/${BUCKET}/${PREFIX}/${row.storageKey}`, { method: "DELETE" })).status).toBe(204);
     await signIn(cast.reporter.id);
@@ -231,11 +228,11 @@ describe("attachments in S3-compatible storage", () => {
   it("refused credentials are a BAD_GATEWAY and write no row", async () => {
     // s3rver checks that the access key exists but does not verify SigV4 signatures,
     // so a wrong key id (here: a revoked one) is what it can refuse; a wrong secret it would accept.
-    const saved = await addAttachment({ ...asReporter(), filename: "shot.png", bytes: PNG });
+    const saved = await store("shot.png", PNG);
     const before = await db.attachment.count();
     account.revokeAccessKey(ACCESS_KEY);
     try {
-      await expect(addAttachment({ ...asReporter(), filename: "again.png", bytes: PNG })).rejects.toMatchObject({ code: "BAD_GATEWAY" });
+      await expect(store("again.png", PNG)).rejects.toMatchObject({ code: "BAD_GATEWAY" });
       await signIn(cast.reporter.id);
       const up = await uploadRequest(issueKey, "again.png", PNG);
       expect(up.status).toBe(502);
@@ -249,11 +246,11 @@ describe("attachments in S3-compatible storage", () => {
   });
 
   it("storage down is a SERVICE_UNAVAILABLE and writes no row", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "shot.png", bytes: PNG });
+    const saved = await store("shot.png", PNG);
     const before = await db.attachment.count();
     await stopS3();
     try {
-      await expect(addAttachment({ ...asReporter(), filename: "again.png", bytes: PNG })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      await expect(store("again.png", PNG)).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
       await signIn(cast.reporter.id);
       const up = await uploadRequest(issueKey, "again.png", PNG);
       expect(up.status).toBe(503);

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { db } from "@/server/db";
 
-import { addMembership, callerFor, createProjectWithCast, createUser } from "../helpers/factories";
+import { addMembership, callerFor, createProjectWithCast, createUser, projectScopeFor } from "../helpers/factories";
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "specline-uploads-"));
 process.env.ATTACHMENT_MAX_BYTES = String(64 * 1024);
@@ -28,13 +28,9 @@ beforeEach(async () => {
   issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Screenshot attached" })).key;
 });
 
-const asReporter = () => ({
-  projectId: cast.project.id,
-  userId: cast.reporter.id,
-  role: "REPORTER" as const,
-  actor: { userId: cast.reporter.id, requestId: "test" },
-  key: issueKey,
-});
+/** Uploads as the reporter (or `userId`) through the service, with the scope the procedures would build. */
+const upload = async (filename: string, bytes: Uint8Array, userId = cast.reporter.id) =>
+  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, bytes } });
 
 describe("attachment type detection", () => {
   it("trusts the bytes, not the name", async () => {
@@ -56,34 +52,32 @@ describe("attachment type detection", () => {
 
 describe("attachments", () => {
   it("stores the file, lists it, and serves it to people who can see the issue", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "../../etc/passwd shot.png", bytes: PNG });
+    const saved = await upload("../../etc/passwd shot.png", PNG);
     expect(saved).toMatchObject({ filename: "passwd shot.png", contentType: "image/png", size: PNG.byteLength });
     const listed = await callerFor(cast.maintainer.id).issue.attachments.list({ key: issueKey });
     expect(listed.items.map((a) => a.id)).toEqual([saved.id]);
 
-    const file = await readAttachment({ user: { id: cast.maintainer.id, role: "USER" }, id: saved.id });
+    const file = await readAttachment({ user: { id: cast.maintainer.id }, id: saved.id, requestId: "test" });
     expect(Buffer.from(file.bytes).equals(Buffer.from(PNG))).toBe(true);
     expect(await db.auditEvent.count({ where: { entityId: saved.id, action: "issue.attachment_added" } })).toBe(1);
   });
 
   it("refuses another reporter and non-members with NOT_FOUND", async () => {
-    const saved = await addAttachment({ ...asReporter(), filename: "spec.pdf", bytes: PDF });
+    const saved = await upload("spec.pdf", PDF);
     const other = await createUser();
     await addMembership(cast.project.id, other.id, "REPORTER");
     for (const userId of [other.id, cast.nonMember.id]) {
-      await expect(readAttachment({ user: { id: userId, role: "USER" }, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
-    await expect(readAttachment({ user: { id: cast.maintainer.id, role: "USER" }, id: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(
-      addAttachment({ projectId: cast.project.id, userId: other.id, role: "REPORTER", actor: { userId: other.id, requestId: "t" }, key: issueKey, filename: "x.png", bytes: PNG }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readAttachment({ user: { id: cast.maintainer.id }, id: "nope", requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(upload("x.png", PNG, other.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses oversized, empty and disallowed files, writing nothing", async () => {
     const before = await db.attachment.count();
-    await expect(addAttachment({ ...asReporter(), filename: "big.txt", bytes: new Uint8Array(64 * 1024 + 1).fill(65) })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
-    await expect(addAttachment({ ...asReporter(), filename: "empty.txt", bytes: new Uint8Array() })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(addAttachment({ ...asReporter(), filename: "totally-a-photo.png", bytes: EXE })).rejects.toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
+    await expect(upload("big.txt", new Uint8Array(64 * 1024 + 1).fill(65))).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await expect(upload("empty.txt", new Uint8Array())).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(upload("totally-a-photo.png", EXE)).rejects.toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
     expect(await db.attachment.count()).toBe(before);
   });
 });

@@ -76,15 +76,38 @@ describe("issues — lifecycle", () => {
     await expect(callerFor(cast.maintainer.id).issue.update({ key: issue.key, expectedVersion: 3, labels: ["docs"] })).resolves.toMatchObject({ labels: ["docs"] });
   });
 
-  it("lets exactly one of 10 concurrent updates win and writes nothing for the losers", async () => {
-    const maint = callerFor(cast.maintainer.id);
-    const issue = await maint.issue.create({ projectKey: cast.key, title: "Race" });
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => maint.issue.update({ key: issue.key, expectedVersion: 1, description: `writer ${i}` })),
-    );
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT")).toHaveLength(9);
-    expect(await db.auditEvent.count({ where: { entityId: issue.id, action: "issue.updated" } })).toBe(1);
+  it("lets exactly one of 10 concurrent updates win per version and writes nothing for the losers", async () => {
+    const writers = [cast.maintainer, cast.admin];
+    const issue = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Race" });
+    for (const version of [1, 2]) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          callerFor(writers[i % 2]!.id).issue.update({ key: issue.key, expectedVersion: version, description: `v${version} writer ${i}` }),
+        ),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      const conflicts = results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT") as PromiseRejectedResult[];
+      expect(conflicts).toHaveLength(9);
+      const winner = won[0]!.value;
+      const author = writers.find((u) => u.id === winner.updatedById)!;
+      for (const { reason } of conflicts) {
+        expect(reason.message).toBe(`${issue.key} was changed by ${author.name} (now at version ${version + 1})`);
+        expect(reason.details).toEqual({
+          currentVersion: version + 1,
+          current: expect.objectContaining({ version: version + 1, description: winner.description }),
+          updatedBy: { id: author.id, name: author.name },
+          updatedAt: winner.updatedAt,
+        });
+      }
+    }
+    expect(await db.auditEvent.count({ where: { entityId: issue.id, action: "issue.updated" } })).toBe(2);
+    // Stale is a CONFLICT even when the edit would change nothing; a current no-op writes nothing.
+    const now = await callerFor(cast.maintainer.id).issue.byKey({ key: issue.key });
+    await expectTRPCError(callerFor(cast.maintainer.id).issue.update({ key: issue.key, expectedVersion: 1, title: now.title }), "CONFLICT");
+    const same = await callerFor(cast.maintainer.id).issue.update({ key: issue.key, expectedVersion: 3, title: now.title });
+    expect(same).toEqual(now);
+    expect(await db.auditEvent.count({ where: { entityId: issue.id, action: "issue.updated" } })).toBe(2);
   });
 
   it("assigns only project members", async () => {

@@ -131,9 +131,11 @@ describe("project.update", () => {
       admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Mine" }),
       "CONFLICT",
     );
+    expect(err.message).toBe(`${cast.key} was changed by ${cast.admin.name} (now at version 2)`);
     expect((err as unknown as { details: { currentVersion: number; current: { name: string } } }).details).toMatchObject({
       currentVersion: 2,
       current: { name: "Theirs" },
+      updatedBy: { id: cast.admin.id, name: cast.admin.name },
     });
     const project = await db.project.findUniqueOrThrow({ where: { id: cast.project.id } });
     expect(project).toMatchObject({ name: "Theirs", version: 2 });
@@ -142,18 +144,30 @@ describe("project.update", () => {
 
   it("lets exactly one of 20 concurrent writers win per version", async () => {
     const cast = await createProjectWithCast();
-    const admin = callerFor(cast.admin.id);
+    // Instance admins act as project admins: two people racing.
+    const writers = [cast.admin, cast.instanceAdmin];
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        admin.project.update({ projectKey: cast.key, expectedVersion: 1, description: `writer ${i}` }),
+        callerFor(writers[i % 2]!.id).project.update({ projectKey: cast.key, expectedVersion: 1, description: `writer ${i}` }),
       ),
     );
     const ok = results.filter((r) => r.status === "fulfilled");
-    const conflicts = results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT");
+    const conflicts = results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT") as PromiseRejectedResult[];
     expect(ok).toHaveLength(1);
     expect(conflicts).toHaveLength(19);
     expect(await db.projectVersion.count({ where: { projectId: cast.project.id } })).toBe(2);
     expect(await db.auditEvent.count({ where: { projectId: cast.project.id, action: "project.updated" } })).toBe(1);
+    const winner = ok[0]!.value;
+    const author = writers.find((u) => u.id === winner.updatedById)!;
+    for (const { reason } of conflicts) {
+      expect(reason.message).toBe(`${cast.key} was changed by ${author.name} (now at version 2)`);
+      expect(reason.details).toEqual({
+        currentVersion: 2,
+        current: expect.objectContaining({ version: 2, description: winner.description }),
+        updatedBy: { id: author.id, name: author.name },
+        updatedAt: winner.updatedAt,
+      });
+    }
   });
 
   it("writes nothing for an update that changes nothing", async () => {
@@ -166,6 +180,12 @@ describe("project.update", () => {
     });
     expect(same.version).toBe(1);
     expect(await auditCount(cast.project.id)).toBe(audits);
+    await callerFor(cast.admin.id).project.update({ projectKey: cast.key, expectedVersion: 1, name: "Renamed" });
+    // Stale is a CONFLICT even when the update would change nothing.
+    await expectTRPCError(
+      callerFor(cast.admin.id).project.update({ projectKey: cast.key, expectedVersion: 1, name: "Renamed" }),
+      "CONFLICT",
+    );
   });
 
   it("refuses oversized settings", async () => {

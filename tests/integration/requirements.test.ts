@@ -84,13 +84,22 @@ describe("requirement.update — versions and conflicts", () => {
         }),
       ),
     );
-    expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
-    const conflicts = results.filter((x) => x.status === "rejected" && x.reason.code === "CONFLICT");
+    const won = results.filter((x) => x.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    const conflicts = results.filter((x) => x.status === "rejected" && x.reason.code === "CONFLICT") as PromiseRejectedResult[];
     expect(conflicts).toHaveLength(19);
     expect(await versionsOf(r.key)).toBe(2);
-    const details = (conflicts[0] as PromiseRejectedResult).reason.details;
-    expect(details.currentVersion).toBe(2);
-    expect(details.current.statement).toMatch(/^writer \d+$/);
+    const winner = won[0]!.value;
+    const author = [cast.maintainer, cast.admin].find((u) => u.id === winner.updatedById)!;
+    for (const { reason } of conflicts) {
+      expect(reason.message).toBe(`${r.key} was changed by ${author.name} (now at version 2)`);
+      expect(reason.details).toEqual({
+        currentVersion: 2,
+        current: expect.objectContaining({ version: 2, statement: winner.statement }),
+        updatedBy: { id: author.id, name: author.name },
+        updatedAt: winner.updatedAt,
+      });
+    }
   });
 
   it("refuses a stale expectedVersion with CONFLICT carrying the current requirement, writing nothing", async () => {
@@ -99,6 +108,8 @@ describe("requirement.update — versions and conflicts", () => {
     const audits = await db.auditEvent.count({ where: { projectId: cast.project.id } });
     const err = await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Mine" }), "CONFLICT");
     expect((err as unknown as { details: { current: { title: string } } }).details.current.title).toBe("Theirs");
+    // Stale is a CONFLICT even when the edit would change nothing.
+    await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Theirs" }), "CONFLICT");
     expect(await versionsOf(r.key)).toBe(2);
     expect(await db.auditEvent.count({ where: { projectId: cast.project.id } })).toBe(audits);
   });

@@ -17,17 +17,17 @@ import { exportBaseline } from "@/server/services/baselines/export-baseline";
 export const baselineRouter = createTRPCRouter({
   list: projectProcedure("baseline:read")
     .input(baselineListInput)
-    .query(({ ctx, input }) => listBaselines({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => listBaselines({ scope: ctx.scope, input })),
   byId: projectProcedure("baseline:read")
     .input(baselineByIdInput)
-    .query(({ ctx, input }) => getBaselineOrThrow({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => getBaselineOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("baseline:create")
     .input(baselineCreateInput)
-    .mutation(({ ctx, input }) => createBaseline({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => createBaseline({ scope: ctx.scope, input })),
   compare: projectProcedure("baseline:read")
     .input(baselineCompareInput)
-    .query(({ ctx, input }) => compareBaselines({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => compareBaselines({ scope: ctx.scope, input })),
   export: projectProcedure("baseline:read")
     .input(baselineExportInput)
-    .query(({ ctx, input }) => exportBaseline({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => exportBaseline({ scope: ctx.scope, input })),
 });

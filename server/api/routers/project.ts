@@ -20,35 +20,31 @@ import { updateProject } from "@/server/services/projects/update-project";
 const membersRouter = createTRPCRouter({
   list: projectProcedure("members:read")
     .input(membersListInput)
-    .query(({ ctx, input }) => listMembers({ projectId: ctx.project.id, cursor: input.cursor, limit: input.limit })),
+    .query(({ ctx, input }) => listMembers({ scope: ctx.scope, input })),
   add: projectProcedure("members:manage")
     .input(membersAddInput)
-    .mutation(({ ctx, input }) =>
-      addMember({ actor: ctx.actor, projectId: ctx.project.id, email: input.email, role: input.role }),
-    ),
+    .mutation(({ ctx, input }) => addMember({ scope: ctx.scope, input })),
   setRole: projectProcedure("members:manage")
     .input(membersSetRoleInput)
-    .mutation(({ ctx, input }) =>
-      setMemberRole({ actor: ctx.actor, projectId: ctx.project.id, userId: input.userId, role: input.role }),
-    ),
+    .mutation(({ ctx, input }) => setMemberRole({ scope: ctx.scope, input })),
   remove: projectProcedure("members:manage")
     .input(membersRemoveInput)
-    .mutation(({ ctx, input }) => removeMember({ actor: ctx.actor, projectId: ctx.project.id, userId: input.userId })),
+    .mutation(({ ctx, input }) => removeMember({ scope: ctx.scope, input })),
 });
 
 export const projectRouter = createTRPCRouter({
   list: protectedProcedure.input(projectListInput).query(({ ctx, input }) => listProjects({ user: ctx.user, input })),
   byKey: projectProcedure("project:read")
     .input(projectByKeyInput)
-    .query(({ ctx }) => getProjectOrThrow({ projectId: ctx.project.id, role: ctx.projectRole })),
+    .query(({ ctx }) => getProjectOrThrow({ scope: ctx.scope })),
   create: protectedProcedure
     .input(projectCreateInput)
     .mutation(({ ctx, input }) => createProject({ actor: ctx.actor, user: ctx.user, input })),
   update: projectProcedure("project:update")
     .input(projectUpdateInput)
-    .mutation(({ ctx, input }) => updateProject({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => updateProject({ scope: ctx.scope, input })),
   archive: projectProcedure("project:archive")
     .input(projectArchiveInput)
-    .mutation(({ ctx, input }) => archiveProject({ actor: ctx.actor, projectId: ctx.project.id, archived: input.archived })),
+    .mutation(({ ctx, input }) => archiveProject({ scope: ctx.scope, input })),
   members: membersRouter,
 });

@@ -29,35 +29,33 @@ import {
 export const requirementRouter = createTRPCRouter({
   list: projectProcedure("requirement:read")
     .input(requirementListInput)
-    .query(({ ctx, input }) => listRequirements({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => listRequirements({ scope: ctx.scope, input })),
   tree: projectProcedure("requirement:read")
     .input(requirementTreeInput)
-    .query(({ ctx }) => requirementTree({ projectId: ctx.project.id })),
+    .query(({ ctx }) => requirementTree({ scope: ctx.scope })),
   byKey: projectProcedure("requirement:read")
     .input(requirementByKeyInput)
-    .query(({ ctx, input }) => getRequirementOrThrow({ projectId: ctx.project.id, key: input.key })),
+    .query(({ ctx, input }) => getRequirementOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("requirement:propose")
     .input(requirementCreateInput)
-    .mutation(({ ctx, input }) => createRequirement({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => createRequirement({ scope: ctx.scope, input })),
   update: projectProcedure("requirement:edit")
     .input(requirementUpdateInput)
-    .mutation(({ ctx, input }) => updateRequirement({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => updateRequirement({ scope: ctx.scope, input })),
   /** Reporters may send their own drafts to review; the service enforces the rest. */
   transition: projectProcedure("requirement:propose")
     .input(requirementTransitionInput)
-    .mutation(({ ctx, input }) =>
-      transitionRequirement({ actor: ctx.actor, projectId: ctx.project.id, role: ctx.projectRole, input }),
-    ),
+    .mutation(({ ctx, input }) => transitionRequirement({ scope: ctx.scope, input })),
   move: projectProcedure("requirement:edit")
     .input(requirementMoveInput)
-    .mutation(({ ctx, input }) => moveRequirement({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => moveRequirement({ scope: ctx.scope, input })),
   history: projectProcedure("requirement:read")
     .input(requirementHistoryInput)
-    .query(({ ctx, input }) => requirementHistory({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => requirementHistory({ scope: ctx.scope, input })),
   diff: projectProcedure("requirement:read")
     .input(requirementDiffInput)
-    .query(({ ctx, input }) => diffRequirementVersions({ projectId: ctx.project.id, input })),
+    .query(({ ctx, input }) => diffRequirementVersions({ scope: ctx.scope, input })),
   restore: projectProcedure("requirement:edit")
     .input(requirementRestoreInput)
-    .mutation(({ ctx, input }) => restoreRequirement({ actor: ctx.actor, projectId: ctx.project.id, input })),
+    .mutation(({ ctx, input }) => restoreRequirement({ scope: ctx.scope, input })),
 });

@@ -7,13 +7,13 @@ export const statsRouter = createTRPCRouter({
   /** Current numbers and per-day series for the last 30 or 90 days, from the stored daily rows. */
   dashboard: projectProcedure("stats:read")
     .input(statsDashboardInput)
-    .query(({ ctx, input }) => getDashboard({ projectId: ctx.scope.projectId, days: input.days })),
+    .query(({ ctx, input }) => getDashboard({ scope: ctx.scope, input })),
   /** Stored rows between two UTC days (inclusive, at most 366 days). */
   daily: projectProcedure("stats:read")
     .input(statsDailyInput)
-    .query(({ ctx, input }) => listDailyStats({ projectId: ctx.scope.projectId, from: input.from, to: input.to })),
+    .query(({ ctx, input }) => listDailyStats({ scope: ctx.scope, input })),
   /** Recomputes one day (today by default) now and returns its row. */
   refresh: projectProcedure("stats:refresh")
     .input(statsRefreshInput)
-    .mutation(({ ctx, input }) => refreshProjectStats({ projectId: ctx.scope.projectId, day: input.day })),
+    .mutation(({ ctx, input }) => refreshProjectStats({ scope: ctx.scope, input })),
 });

@@ -9,8 +9,8 @@ import { getSubscriptionStatus, setSubscription } from "@/server/services/subscr
 export const subscriptionRouter = createTRPCRouter({
   status: projectProcedure("project:read")
     .input(subscriptionStatusInput)
-    .query(({ ctx, input }) => getSubscriptionStatus({ ...ctx.scope, input })),
+    .query(({ ctx, input }) => getSubscriptionStatus({ scope: ctx.scope, input })),
   set: projectProcedure("project:read")
     .input(subscriptionSetInput)
-    .mutation(({ ctx, input }) => setSubscription({ ...ctx.scope, input })),
+    .mutation(({ ctx, input }) => setSubscription({ scope: ctx.scope, input })),
 });

@@ -11,27 +11,26 @@ import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
 import { coverage, impact, traceMatrix } from "@/server/services/trace-links/analysis";
 import { clearSuspect, createTraceLink, deleteTraceLink, listLinksFor } from "@/server/services/trace-links/trace-links";
 
-
 export const traceLinkRouter = createTRPCRouter({
   create: projectProcedure("traceLink:manage")
     .input(traceLinkCreateInput)
-    .mutation(({ ctx, input }) => createTraceLink({ ...ctx.scope, input })),
+    .mutation(({ ctx, input }) => createTraceLink({ scope: ctx.scope, input })),
   delete: projectProcedure("traceLink:manage")
     .input(traceLinkDeleteInput)
-    .mutation(({ ctx, input }) => deleteTraceLink({ ...ctx.scope, linkId: input.linkId })),
+    .mutation(({ ctx, input }) => deleteTraceLink({ scope: ctx.scope, input })),
   clearSuspect: projectProcedure("traceLink:manage")
     .input(traceLinkClearSuspectInput)
-    .mutation(({ ctx, input }) => clearSuspect({ ...ctx.scope, linkId: input.linkId, reason: input.reason })),
+    .mutation(({ ctx, input }) => clearSuspect({ scope: ctx.scope, input })),
   listFor: projectProcedure("requirement:read")
     .input(traceLinkListForInput)
-    .query(({ ctx, input }) => listLinksFor({ ...ctx.scope, key: input.key })),
+    .query(({ ctx, input }) => listLinksFor({ scope: ctx.scope, input })),
   matrix: projectProcedure("requirement:read")
     .input(traceLinkMatrixInput)
-    .query(({ ctx, input }) => traceMatrix({ ...ctx.scope, input })),
+    .query(({ ctx, input }) => traceMatrix({ scope: ctx.scope, input })),
   coverage: projectProcedure("requirement:read")
     .input(traceLinkCoverageInput)
-    .query(({ ctx }) => coverage(ctx.scope)),
+    .query(({ ctx }) => coverage({ scope: ctx.scope })),
   impact: projectProcedure("requirement:read")
     .input(traceLinkImpactInput)
-    .query(({ ctx, input }) => impact({ ...ctx.scope, key: input.key })),
+    .query(({ ctx, input }) => impact({ scope: ctx.scope, input })),
 });

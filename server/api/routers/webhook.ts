@@ -24,34 +24,34 @@ import {
 const slackRouter = createTRPCRouter({
   get: projectProcedure("integrations:read")
     .input(slackGetInput)
-    .query(({ ctx }) => getSlackSettings({ projectId: ctx.scope.projectId })),
+    .query(({ ctx }) => getSlackSettings({ scope: ctx.scope })),
   set: projectProcedure("integrations:manage")
     .input(slackSetInput)
-    .mutation(({ ctx, input }) => setSlackSettings({ ...ctx.scope, input })),
+    .mutation(({ ctx, input }) => setSlackSettings({ scope: ctx.scope, input })),
 });
 
 export const webhookRouter = createTRPCRouter({
   list: projectProcedure("integrations:read")
     .input(webhookListInput)
-    .query(({ ctx, input }) => listWebhooks({ projectId: ctx.scope.projectId, cursor: input.cursor, limit: input.limit })),
+    .query(({ ctx, input }) => listWebhooks({ scope: ctx.scope, input })),
   /** Returns the signing secret — the only time it is shown. */
   create: projectProcedure("integrations:manage")
     .input(webhookCreateInput)
-    .mutation(({ ctx, input }) => createWebhook({ ...ctx.scope, input })),
+    .mutation(({ ctx, input }) => createWebhook({ scope: ctx.scope, input })),
   update: projectProcedure("integrations:manage")
     .input(webhookUpdateInput)
-    .mutation(({ ctx, input }) => updateWebhook({ ...ctx.scope, input })),
+    .mutation(({ ctx, input }) => updateWebhook({ scope: ctx.scope, input })),
   delete: projectProcedure("integrations:manage")
     .input(webhookByIdInput)
-    .mutation(({ ctx, input }) => deleteWebhook({ ...ctx.scope, id: input.id })),
+    .mutation(({ ctx, input }) => deleteWebhook({ scope: ctx.scope, input })),
   deliveries: projectProcedure("integrations:read")
     .input(webhookDeliveriesInput)
-    .query(({ ctx, input }) => listWebhookDeliveries({ projectId: ctx.scope.projectId, input })),
+    .query(({ ctx, input }) => listWebhookDeliveries({ scope: ctx.scope, input })),
   sendTest: projectProcedure("integrations:manage")
     .input(webhookByIdInput)
-    .mutation(({ ctx, input }) => sendTestWebhook({ ...ctx.scope, id: input.id })),
+    .mutation(({ ctx, input }) => sendTestWebhook({ scope: ctx.scope, input })),
   redeliver: projectProcedure("integrations:manage")
     .input(webhookRedeliverInput)
-    .mutation(({ ctx, input }) => redeliverWebhookDelivery({ ...ctx.scope, deliveryId: input.deliveryId })),
+    .mutation(({ ctx, input }) => redeliverWebhookDelivery({ scope: ctx.scope, input })),
   slack: slackRouter,
 });

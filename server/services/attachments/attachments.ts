@@ -9,10 +9,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 
 import { getEnv } from "@/lib/env.mjs";
+import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { db } from "@/server/db";
-import { findVisibleIssueOrThrow, type IssueScope } from "@/server/services/issues/issue-access";
+import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
+import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
 import { attachmentStorage } from "./storage";
 
@@ -83,30 +85,36 @@ export const attachmentSelect = {
   uploader: { select: { id: true, name: true } },
 } as const;
 
-export async function addAttachment(opts: IssueScope & { actor: Actor; key: string; filename: string; bytes: Uint8Array }) {
+export async function addAttachment({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { key: string; filename: string; bytes: Uint8Array };
+}) {
   const max = getEnv().ATTACHMENT_MAX_BYTES;
-  if (opts.bytes.byteLength === 0) throw new AppError("BAD_REQUEST", "The file is empty");
-  if (opts.bytes.byteLength > max) {
+  if (input.bytes.byteLength === 0) throw new AppError("BAD_REQUEST", "The file is empty");
+  if (input.bytes.byteLength > max) {
     throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
   }
-  const issue = await findVisibleIssueOrThrow(opts, opts.key);
-  const filename = cleanFilename(opts.filename);
-  const contentType = await detectType(filename, opts.bytes);
-  const sha256 = createHash("sha256").update(opts.bytes).digest("hex");
-  const storageKey = `${opts.projectId.toLowerCase().replace(/[^a-z0-9]/g, "")}/${randomUUID()}`;
+  const issue = await findVisibleIssueOrThrow(scope, input.key);
+  const filename = cleanFilename(input.filename);
+  const contentType = await detectType(filename, input.bytes);
+  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+  const storageKey = `${scope.projectId.toLowerCase().replace(/[^a-z0-9]/g, "")}/${randomUUID()}`;
   const storage = attachmentStorage();
-  await storage.put(storageKey, opts.bytes);
+  await storage.put(storageKey, input.bytes);
   try {
-    return await applyChange(opts.actor, async (tx, record) => {
+    return await applyChange(scope.actor, async (tx, record) => {
       const attachment = await tx.attachment.create({
-        data: { issueId: issue.id, projectId: opts.projectId, filename, contentType, size: opts.bytes.byteLength, sha256, storageKey, uploaderId: opts.userId },
+        data: { issueId: issue.id, projectId: scope.projectId, filename, contentType, size: input.bytes.byteLength, sha256, storageKey, uploaderId: scope.userId },
         select: attachmentSelect,
       });
       record({
         action: "issue.attachment_added",
         entityType: "Attachment",
         entityId: attachment.id,
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         after: attachment,
         data: { issueKey: issue.key },
       });
@@ -118,34 +126,37 @@ export async function addAttachment(opts: IssueScope & { actor: Actor; key: stri
   }
 }
 
-export async function listAttachments(opts: IssueScope & { key: string }) {
-  const issue = await findVisibleIssueOrThrow(opts, opts.key);
+export async function listAttachments({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+  const issue = await findVisibleIssueOrThrow(scope, input.key);
   const items = await db.attachment.findMany({ where: { issueId: issue.id }, orderBy: { createdAt: "asc" }, select: attachmentSelect });
   return { items };
 }
 
-/** The attachment's bytes, streamed, for a caller who can see its issue; NOT_FOUND otherwise. */
-export async function openAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
+/**
+ * The attachment's bytes, streamed, for a caller who can see its issue;
+ * NOT_FOUND otherwise. The download names an attachment, not a project, so
+ * the caller's scope is resolved here from the attachment's project.
+ */
+export async function openAttachment(opts: { user: { id: string }; id: string; requestId: string }) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
-    select: { ...attachmentSelect, storageKey: true, issue: { select: { key: true, projectId: true } } },
+    select: { ...attachmentSelect, storageKey: true, issue: { select: { key: true, project: { select: { key: true } } } } },
   });
   if (!attachment) throw new AppError("NOT_FOUND", "Attachment not found");
-  const membership = await db.membership.findUnique({
-    where: { projectId_userId: { projectId: attachment.issue.projectId, userId: opts.user.id } },
-    select: { role: true },
-  });
-  const role = opts.user.role === "ADMIN" ? "ADMIN" : membership?.role;
-  if (!role) throw new AppError("NOT_FOUND", "Attachment not found");
-  await findVisibleIssueOrThrow({ projectId: attachment.issue.projectId, userId: opts.user.id, role }, attachment.issue.key).catch(() => {
-    throw new AppError("NOT_FOUND", "Attachment not found");
-  });
+  // Not a member, or the issue is not visible to them: the same answer as for an unknown id.
+  const hidden = (err: unknown): never => {
+    throw err instanceof AppError && err.code === "NOT_FOUND" ? new AppError("NOT_FOUND", "Attachment not found") : err;
+  };
+  const projectKey = attachment.issue.project.key;
+  const { project, role } = await resolveProjectAccessOrThrow({ user: opts.user, projectKey }).catch(hidden);
+  const scope = projectScope({ user: opts.user, project, role, requestId: opts.requestId });
+  await findVisibleIssueOrThrow(scope, attachment.issue.key).catch(hidden);
   const body = await attachmentStorage().open(attachment.storageKey);
   return { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, body };
 }
 
 /** The attachment's bytes in memory (small files, tests); same checks as openAttachment. */
-export async function readAttachment(opts: { user: { id: string; role: "ADMIN" | "USER" }; id: string }) {
+export async function readAttachment(opts: { user: { id: string }; id: string; requestId: string }) {
   const { body, ...file } = await openAttachment(opts);
   return { ...file, bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
 }

@@ -7,9 +7,10 @@ import { Prisma } from "@prisma/client";
 
 import { diffSnapshots, type FieldChange, type Snapshot } from "@/lib/diff";
 import type { BaselineByIdInput, BaselineCompareInput, BaselineCreateInput, BaselineListInput } from "@/lib/schemas/baseline";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 const baselineSelect = {
@@ -21,21 +22,21 @@ const baselineSelect = {
   author: { select: { id: true, name: true } },
 } satisfies Prisma.BaselineSelect;
 
-export async function createBaseline(opts: { actor: Actor; projectId: string; input: BaselineCreateInput }) {
-  const { name, note } = opts.input;
+export async function createBaseline({ scope, input }: { scope: ProjectScope; input: BaselineCreateInput }) {
+  const { name, note } = input;
   try {
     return await applyChange(
-      opts.actor,
+      scope.actor,
       async (tx, record) => {
         const taken = await tx.baseline.findUnique({
-          where: { projectId_name: { projectId: opts.projectId, name } },
+          where: { projectId_name: { projectId: scope.projectId, name } },
           select: { id: true },
         });
         if (taken) throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
         // Repeatable read: the count and the frozen set come from one snapshot.
-        const count = await tx.requirement.count({ where: { projectId: opts.projectId, status: { not: "DEPRECATED" } } });
+        const count = await tx.requirement.count({ where: { projectId: scope.projectId, status: { not: "DEPRECATED" } } });
         const baseline = await tx.baseline.create({
-          data: { projectId: opts.projectId, name, note, requirementCount: count, authorId: opts.actor.userId },
+          data: { projectId: scope.projectId, name, note, requirementCount: count, authorId: scope.actor.userId },
           select: baselineSelect,
         });
         await tx.$executeRaw`
@@ -43,12 +44,12 @@ export async function createBaseline(opts: { actor: Actor; projectId: string; in
           SELECT ${baseline.id}, r.id, v.id
           FROM "Requirement" r
           JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
-          WHERE r."projectId" = ${opts.projectId} AND r.status <> 'DEPRECATED'`;
+          WHERE r."projectId" = ${scope.projectId} AND r.status <> 'DEPRECATED'`;
         record({
           action: "baseline.created",
           entityType: "Baseline",
           entityId: baseline.id,
-          projectId: opts.projectId,
+          projectId: scope.projectId,
           after: baseline,
         });
         return baseline;
@@ -61,9 +62,9 @@ export async function createBaseline(opts: { actor: Actor; projectId: string; in
   }
 }
 
-export async function listBaselines(opts: { projectId: string; input: BaselineListInput }) {
-  const { cursor, limit } = opts.input;
-  const where: Prisma.BaselineWhereInput = { projectId: opts.projectId, ...afterTimeAndId(cursor, "createdAt", "desc") };
+export async function listBaselines({ scope, input }: { scope: ProjectScope; input: BaselineListInput }) {
+  const { cursor, limit } = input;
+  const where: Prisma.BaselineWhereInput = { projectId: scope.projectId, ...afterTimeAndId(cursor, "createdAt", "desc") };
   const rows = await db.baseline.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -101,9 +102,9 @@ export async function frozenRequirements(projectId: string, ref: string): Promis
   return [...full.values()].sort((a, b) => a.number - b.number);
 }
 
-export async function getBaselineOrThrow(opts: { projectId: string; input: BaselineByIdInput }) {
-  const { id, cursor, limit } = opts.input;
-  const baseline = await findBaselineOrThrow(opts.projectId, id);
+export async function getBaselineOrThrow({ scope, input }: { scope: ProjectScope; input: BaselineByIdInput }) {
+  const { id, cursor, limit } = input;
+  const baseline = await findBaselineOrThrow(scope.projectId, id);
   const after = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
   const rows = await db.baselineItem.findMany({
     where: { baselineId: id, requirement: { number: { gt: after } } },
@@ -175,10 +176,10 @@ async function versionsById(ids: string[]): Promise<Map<string, FrozenRequiremen
  * another. Sides are compared by version id first; full rows are loaded only
  * for the requirements that differ.
  */
-export async function compareBaselines(opts: { projectId: string; input: BaselineCompareInput }) {
-  const { from, to } = opts.input;
-  const [fromRef, toRef] = await Promise.all([describeRef(opts.projectId, from), describeRef(opts.projectId, to)]);
-  const [left, right] = await Promise.all([sideVersions(opts.projectId, from), sideVersions(opts.projectId, to)]);
+export async function compareBaselines({ scope, input }: { scope: ProjectScope; input: BaselineCompareInput }) {
+  const { from, to } = input;
+  const [fromRef, toRef] = await Promise.all([describeRef(scope.projectId, from), describeRef(scope.projectId, to)]);
+  const [left, right] = await Promise.all([sideVersions(scope.projectId, from), sideVersions(scope.projectId, to)]);
   const leftByReq = new Map(left.map((r) => [r.requirementId, r.versionId]));
   const rightReqs = new Set(right.map((r) => r.requirementId));
 

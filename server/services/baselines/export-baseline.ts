@@ -6,6 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 
 import type { BaselineExportInput } from "@/lib/schemas/baseline";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { attributeDefinitions } from "@/server/services/requirements/attributes";
@@ -41,10 +42,10 @@ function humanize(value: string): string {
   return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
 }
 
-export async function exportBaseline(opts: { projectId: string; input: BaselineExportInput }) {
-  const { id, format } = opts.input;
+export async function exportBaseline({ scope, input }: { scope: ProjectScope; input: BaselineExportInput }) {
+  const { id, format } = input;
   const project = await db.project.findUniqueOrThrow({
-    where: { id: opts.projectId },
+    where: { id: scope.projectId },
     select: { key: true, name: true, settings: true },
   });
   let meta: { name: string; note: string; createdAt: Date; author: string | null };
@@ -55,10 +56,10 @@ export async function exportBaseline(opts: { projectId: string; input: BaselineE
       where: { id },
       select: { projectId: true, name: true, note: true, createdAt: true, author: { select: { name: true } } },
     });
-    if (!b || b.projectId !== opts.projectId) throw new AppError("NOT_FOUND", "Baseline not found in this project");
+    if (!b || b.projectId !== scope.projectId) throw new AppError("NOT_FOUND", "Baseline not found in this project");
     meta = { name: b.name, note: b.note, createdAt: b.createdAt, author: b.author?.name ?? null };
   }
-  const rows = await frozenRequirements(opts.projectId, id);
+  const rows = await frozenRequirements(scope.projectId, id);
   const defs = attributeDefinitions(project.settings);
   const slug = `${project.key}-${meta.name}`.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/-+/g, "-");
 

@@ -5,15 +5,14 @@
  */
 import type { CommentListInput } from "@/lib/schemas/issue";
 import { parseMentions } from "@/lib/schemas/issue";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, forbidden } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
-import { findVisibleIssueOrThrow, type IssueScope } from "./issue-access";
-
-type Scoped = IssueScope & { actor: Actor };
+import { findVisibleIssueOrThrow } from "./issue-access";
 
 const commentSelect = {
   id: true,
@@ -35,32 +34,32 @@ async function resolveMentions(tx: Tx, projectId: string, body: string): Promise
   return members.map((m) => m.userId);
 }
 
-export async function listComments(opts: IssueScope & { input: CommentListInput }) {
-  const issue = await findVisibleIssueOrThrow(opts, opts.input.key);
+export async function listComments({ scope, input }: { scope: ProjectScope; input: CommentListInput }) {
+  const issue = await findVisibleIssueOrThrow(scope, input.key);
   const rows = await db.comment.findMany({
-    where: { issueId: issue.id, ...afterTimeAndId(opts.input.cursor, "createdAt", "asc") },
+    where: { issueId: issue.id, ...afterTimeAndId(input.cursor, "createdAt", "asc") },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: opts.input.limit + 1,
+    take: input.limit + 1,
     select: commentSelect,
   });
   // Deleted comments keep their place in the thread but not their text.
   const items = rows.map((r) => (r.deletedAt ? { ...r, body: "", mentions: [] } : r));
-  return toPage(items, opts.input.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+  return toPage(items, input.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
 }
 
-export async function addComment(opts: Scoped & { key: string; body: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
-    const mentions = await resolveMentions(tx, opts.projectId, opts.body);
+export async function addComment({ scope, input }: { scope: ProjectScope; input: { key: string; body: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const mentions = await resolveMentions(tx, scope.projectId, input.body);
     const comment = await tx.comment.create({
-      data: { issueId: issue.id, authorId: opts.userId, body: opts.body, mentions },
+      data: { issueId: issue.id, authorId: scope.userId, body: input.body, mentions },
       select: commentSelect,
     });
     record({
       action: "issue.commented",
       entityType: "Comment",
       entityId: comment.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       after: comment,
       data: { issueKey: issue.key, mentions },
     });
@@ -75,15 +74,21 @@ async function ownCommentOrThrow(tx: Tx, issueId: string, commentId: string, use
   return comment;
 }
 
-export async function editComment(opts: Scoped & { key: string; commentId: string; body: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
-    const before = await ownCommentOrThrow(tx, issue.id, opts.commentId, opts.userId);
-    if (before.body === opts.body) return before;
-    const mentions = await resolveMentions(tx, opts.projectId, opts.body);
+export async function editComment({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { key: string; commentId: string; body: string };
+}) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const before = await ownCommentOrThrow(tx, issue.id, input.commentId, scope.userId);
+    if (before.body === input.body) return before;
+    const mentions = await resolveMentions(tx, scope.projectId, input.body);
     const after = await tx.comment.update({
       where: { id: before.id },
-      data: { body: opts.body, mentions, editedAt: new Date() },
+      data: { body: input.body, mentions, editedAt: new Date() },
       select: commentSelect,
     });
     const newMentions = mentions.filter((m) => !before.mentions.includes(m));
@@ -91,7 +96,7 @@ export async function editComment(opts: Scoped & { key: string; commentId: strin
       action: "issue.comment_edited",
       entityType: "Comment",
       entityId: after.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before,
       after,
       data: { issueKey: issue.key, mentions: newMentions },
@@ -100,16 +105,16 @@ export async function editComment(opts: Scoped & { key: string; commentId: strin
   });
 }
 
-export async function deleteComment(opts: Scoped & { key: string; commentId: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const issue = await findVisibleIssueOrThrow(opts, opts.key, tx);
-    const before = await ownCommentOrThrow(tx, issue.id, opts.commentId, opts.userId);
+export async function deleteComment({ scope, input }: { scope: ProjectScope; input: { key: string; commentId: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const before = await ownCommentOrThrow(tx, issue.id, input.commentId, scope.userId);
     await tx.comment.update({ where: { id: before.id }, data: { deletedAt: new Date() } });
     record({
       action: "issue.comment_deleted",
       entityType: "Comment",
       entityId: before.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before,
       data: { issueKey: issue.key },
     });

@@ -4,20 +4,15 @@
  * Every issue query goes through `visibleIssuesWhere`, so an issue a caller
  * may not see is indistinguishable from one that does not exist.
  */
-import type { Prisma, ProjectRole } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 
 import { roleHas } from "@/server/auth/permissions";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 
-export interface IssueScope {
-  projectId: string;
-  userId: string;
-  role: ProjectRole;
-}
-
-export function visibleIssuesWhere(scope: IssueScope): Prisma.IssueWhereInput {
+export function visibleIssuesWhere(scope: Pick<ProjectScope, "projectId" | "userId" | "role">): Prisma.IssueWhereInput {
   const base: Prisma.IssueWhereInput = { projectId: scope.projectId };
   if (roleHas(scope.role, "issue:readAll")) return base;
   return { ...base, OR: [{ reporterId: scope.userId }, { assigneeId: scope.userId }] };
@@ -37,6 +32,7 @@ export const issueSelect = {
   closedAt: true,
   createdAt: true,
   updatedAt: true,
+  updatedById: true,
   reporter: { select: { id: true, name: true, email: true } },
   assignee: { select: { id: true, name: true, email: true } },
 } satisfies Prisma.IssueSelect;
@@ -48,7 +44,11 @@ export function presentIssue(row: IssueRow) {
   return rest;
 }
 
-export async function findVisibleIssueOrThrow(scope: IssueScope, key: string, client: Tx | typeof db = db): Promise<IssueRow> {
+export async function findVisibleIssueOrThrow(
+  scope: Pick<ProjectScope, "projectId" | "userId" | "role">,
+  key: string,
+  client: Tx | typeof db = db,
+): Promise<IssueRow> {
   const row = await client.issue.findFirst({ where: { ...visibleIssuesWhere(scope), key }, select: issueSelect });
   if (!row) throw new AppError("NOT_FOUND", `Issue ${key} not found`);
   return row;

@@ -1,7 +1,6 @@
 /** Issues: create, read with object-level visibility, update, triage workflow and assignment. */
 import type { Prisma } from "@prisma/client";
 
-import { sameValue } from "@/lib/diff";
 import {
   ISSUE_SEVERITIES,
   ISSUE_TRANSITIONS,
@@ -13,34 +12,34 @@ import {
   type IssueUpdateInput,
 } from "@/lib/schemas/issue";
 import { roleHas } from "@/server/auth/permissions";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
-import { AppError, conflict, forbidden } from "@/server/errors";
+import { AppError, forbidden } from "@/server/errors";
 import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
+import { assertVersion, compareAndSet } from "@/server/services/compare-and-set";
 import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
-import { findVisibleIssueOrThrow, type IssueRow, type IssueScope, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
+import { findVisibleIssueOrThrow, type IssueRow, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
 
-type Scoped = IssueScope & { actor: Actor };
-
-export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
+export async function createIssue({ scope, input }: { scope: ProjectScope; input: IssueCreateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
     const project = await tx.project.update({
-      where: { id: opts.projectId },
+      where: { id: scope.projectId },
       data: { issueCounter: { increment: 1 } },
       select: { key: true, issueCounter: true },
     });
     const issue = await tx.issue.create({
       data: {
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         number: project.issueCounter,
         key: `${project.key}-I-${project.issueCounter}`,
         title: input.title,
         description: input.description,
         severity: input.severity,
         labels: input.labels,
-        reporterId: opts.userId,
+        reporterId: scope.userId,
+        updatedById: scope.userId,
       },
       select: issueSelect,
     });
@@ -49,7 +48,7 @@ export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
       action: "issue.created",
       entityType: "Issue",
       entityId: issue.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       after: presented,
       data: { key: issue.key },
     });
@@ -57,9 +56,8 @@ export async function createIssue(opts: Scoped & { input: IssueCreateInput }) {
   });
 }
 
-export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
-  const { input } = opts;
-  const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(opts)] };
+export async function listIssues({ scope, input }: { scope: ProjectScope; input: IssueListInput }) {
+  const where: Prisma.IssueWhereInput = { AND: [visibleIssuesWhere(scope)] };
   const and = where.AND as Prisma.IssueWhereInput[];
   if (input.status?.length) and.push({ status: { in: input.status } });
   if (input.severity?.length) and.push({ severity: { in: input.severity } });
@@ -106,45 +104,49 @@ export async function listIssues(opts: IssueScope & { input: IssueListInput }) {
   return { items: page.items.map(presentIssue), nextCursor: page.nextCursor };
 }
 
-export async function getIssueOrThrow(opts: IssueScope & { key: string }) {
-  return presentIssue(await findVisibleIssueOrThrow(opts, opts.key));
+export async function getIssueOrThrow({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+  return presentIssue(await findVisibleIssueOrThrow(scope, input.key));
 }
 
-function staleIssue(current: IssueRow) {
-  return conflict(`${current.key} was changed by someone else (now at version ${current.version})`, {
-    currentVersion: current.version,
-    current: presentIssue(current),
-  });
-}
-
-/** Compare-and-set on the issue's version, then the audit/outbox record. */
-async function commitIssue(
+/**
+ * The shared compare-and-set on the issue's version, then the audit/outbox
+ * record. `next` holds the fields this change sets, `fields` reads the same
+ * fields from a row: when they are equal nothing is written.
+ */
+async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateManyInput>(
   tx: Tx,
   record: RecordChange,
-  current: IssueRow,
-  expectedVersion: number,
-  data: Prisma.IssueUncheckedUpdateManyInput,
-  action: string,
-  extra: Record<string, unknown> = {},
+  opts: {
+    actor: Actor;
+    current: IssueRow;
+    expectedVersion: number;
+    fields: (row: IssueRow) => Fields;
+    next: Fields;
+    action: string;
+    data?: Record<string, unknown>;
+  },
 ) {
-  if (current.version !== expectedVersion) throw staleIssue(current);
-  const { count } = await tx.issue.updateMany({
-    where: { id: current.id, version: expectedVersion },
-    data: { ...data, version: { increment: 1 }, updatedAt: new Date() },
+  const { current, next } = opts;
+  const result = await compareAndSet(tx, {
+    actor: opts.actor,
+    current,
+    expectedVersion: opts.expectedVersion,
+    fields: opts.fields,
+    next,
+    write: (where, stamp) => tx.issue.updateMany({ where, data: { ...next, ...stamp } }),
+    reload: () => tx.issue.findUniqueOrThrow({ where: { id: current.id }, select: issueSelect }),
+    present: presentIssue,
   });
-  if (count !== 1) {
-    const latest = await tx.issue.findUniqueOrThrow({ where: { id: current.id }, select: issueSelect });
-    throw conflict(`${current.key} was changed by someone else`, { currentVersion: latest.version, current: presentIssue(latest) });
-  }
-  const after = await tx.issue.findUniqueOrThrow({ where: { id: current.id }, select: issueSelect });
+  if (!result.changed) return presentIssue(current);
+  const after = result.row;
   record({
-    action,
+    action: opts.action,
     entityType: "Issue",
     entityId: after.id,
     projectId: after.projectId,
     before: presentIssue(current),
     after: presentIssue(after),
-    data: { key: after.key, ...extra },
+    data: { key: after.key, ...opts.data },
   });
   return presentIssue(after);
 }
@@ -153,33 +155,36 @@ async function commitIssue(
  * Reporters may edit the text and severity of their own issues while OPEN;
  * maintainers and admins may edit any issue, labels included.
  */
-export async function updateIssue(opts: Scoped & { input: IssueUpdateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
-    const triager = roleHas(opts.role, "issue:triage");
+export async function updateIssue({ scope, input }: { scope: ProjectScope; input: IssueUpdateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const triager = roleHas(scope.role, "issue:triage");
     if (!triager) {
-      if (current.reporter?.id !== opts.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
+      if (current.reporter?.id !== scope.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
       if (current.status !== "OPEN") throw forbidden("Reporters can edit their issues only while they are open");
       if (input.labels !== undefined) throw forbidden("Only maintainers can change labels");
     }
-    const next = {
-      title: input.title ?? current.title,
-      description: input.description ?? current.description,
-      severity: input.severity ?? current.severity,
-      labels: input.labels ?? current.labels,
-    };
-    const before = { title: current.title, description: current.description, severity: current.severity, labels: current.labels };
-    if (current.version === input.expectedVersion && sameValue(next, before)) return presentIssue(current);
-    return commitIssue(tx, record, current, input.expectedVersion, next, "issue.updated");
+    return commitIssue(tx, record, {
+      actor: scope.actor,
+      current,
+      expectedVersion: input.expectedVersion,
+      fields: (row) => ({ title: row.title, description: row.description, severity: row.severity, labels: row.labels }),
+      next: {
+        title: input.title ?? current.title,
+        description: input.description ?? current.description,
+        severity: input.severity ?? current.severity,
+        labels: input.labels ?? current.labels,
+      },
+      action: "issue.updated",
+    });
   });
 }
 
-export async function transitionIssue(opts: Scoped & { input: IssueTransitionInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
-    if (current.version !== input.expectedVersion) throw staleIssue(current);
+export async function transitionIssue({ scope, input }: { scope: ProjectScope; input: IssueTransitionInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
+    // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
+    await assertVersion(tx, current, input.expectedVersion, presentIssue);
     const allowed = ISSUE_TRANSITIONS[current.status];
     if (!allowed.includes(input.to)) {
       throw new AppError("BAD_REQUEST", `${current.key} cannot go from ${current.status} to ${input.to}; allowed: ${allowed.join(", ")}`, {
@@ -189,32 +194,36 @@ export async function transitionIssue(opts: Scoped & { input: IssueTransitionInp
       });
     }
     const closing = input.to === "DONE" || input.to === "WONT_FIX";
-    return commitIssue(
-      tx,
-      record,
+    return commitIssue(tx, record, {
+      actor: scope.actor,
       current,
-      input.expectedVersion,
-      { status: input.to, closedAt: closing ? new Date() : null },
-      "issue.status_changed",
-      { from: current.status, to: input.to },
-    );
+      expectedVersion: input.expectedVersion,
+      fields: (row) => ({ status: row.status, closedAt: row.closedAt }),
+      next: { status: input.to, closedAt: closing ? new Date() : null },
+      action: "issue.status_changed",
+      data: { from: current.status, to: input.to },
+    });
   });
 }
 
-export async function assignIssue(opts: Scoped & { input: IssueAssignInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findVisibleIssueOrThrow(opts, input.key, tx);
+export async function assignIssue({ scope, input }: { scope: ProjectScope; input: IssueAssignInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findVisibleIssueOrThrow(scope, input.key, tx);
     if (input.assigneeId) {
       const member = await tx.membership.findUnique({
-        where: { projectId_userId: { projectId: opts.projectId, userId: input.assigneeId } },
+        where: { projectId_userId: { projectId: scope.projectId, userId: input.assigneeId } },
         select: { id: true },
       });
       if (!member) throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", { assigneeId: input.assigneeId });
     }
-    if (current.version === input.expectedVersion && (current.assignee?.id ?? null) === input.assigneeId) return presentIssue(current);
-    return commitIssue(tx, record, current, input.expectedVersion, { assigneeId: input.assigneeId }, "issue.assigned", {
-      assigneeId: input.assigneeId,
+    return commitIssue(tx, record, {
+      actor: scope.actor,
+      current,
+      expectedVersion: input.expectedVersion,
+      fields: (row) => ({ assigneeId: row.assignee?.id ?? null }),
+      next: { assigneeId: input.assigneeId },
+      action: "issue.assigned",
+      data: { assigneeId: input.assigneeId },
     });
   });
 }

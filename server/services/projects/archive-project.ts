@@ -1,21 +1,22 @@
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { notFound } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 
 import { projectSelect } from "./project-select";
 
 /** Archives (read-only, hidden from lists) or restores a project. */
-export async function archiveProject(opts: { actor: Actor; projectId: string; archived: boolean }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const before = await tx.project.findUnique({ where: { id: opts.projectId }, select: projectSelect });
+export async function archiveProject({ scope, input }: { scope: ProjectScope; input: { archived: boolean } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const before = await tx.project.findUnique({ where: { id: scope.projectId }, select: projectSelect });
     if (!before) throw notFound("Project");
-    if (Boolean(before.archivedAt) === opts.archived) return before;
+    if (Boolean(before.archivedAt) === input.archived) return before;
     const after = await tx.project.update({
-      where: { id: opts.projectId },
-      data: { archivedAt: opts.archived ? new Date() : null },
+      where: { id: scope.projectId },
+      data: { archivedAt: input.archived ? new Date() : null },
       select: projectSelect,
     });
     record({
-      action: opts.archived ? "project.archived" : "project.restored",
+      action: input.archived ? "project.archived" : "project.restored",
       entityType: "Project",
       entityId: after.id,
       projectId: after.id,

@@ -21,7 +21,10 @@ export async function createProject(opts: {
     return await applyChange(opts.actor, async (tx, record) => {
       const taken = await tx.project.findUnique({ where: { key }, select: { id: true } });
       if (taken) throw new AppError("CONFLICT", `Project key ${key} is already taken`);
-      const project = await tx.project.create({ data: { key, name, description }, select: projectSelect });
+      const project = await tx.project.create({
+        data: { key, name, description, updatedById: opts.user.id },
+        select: projectSelect,
+      });
       await tx.projectVersion.create({
         data: {
           projectId: project.id,

@@ -1,17 +1,16 @@
-import type { ProjectRole } from "@prisma/client";
-
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { notFound } from "@/server/errors";
 
 import { projectSelect } from "./project-select";
 
 /** One project, for a caller whose access the procedure already resolved. */
-export async function getProjectOrThrow(opts: { projectId: string; role: ProjectRole }) {
+export async function getProjectOrThrow({ scope }: { scope: ProjectScope }) {
   const project = await db.project.findUnique({
-    where: { id: opts.projectId },
+    where: { id: scope.projectId },
     select: { ...projectSelect, _count: { select: { memberships: true } } },
   });
   if (!project) throw notFound("Project");
   const { _count, ...rest } = project;
-  return { ...rest, memberCount: _count.memberships, myRole: opts.role };
+  return { ...rest, memberCount: _count.memberships, myRole: scope.role };
 }

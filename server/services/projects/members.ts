@@ -4,10 +4,11 @@
  */
 import type { ProjectRole } from "@prisma/client";
 
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, conflict, notFound } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { toPage } from "@/server/services/pagination";
 
 const memberSelect = {
@@ -17,34 +18,34 @@ const memberSelect = {
   user: { select: { id: true, email: true, name: true } },
 } as const;
 
-export async function listMembers(opts: { projectId: string; cursor?: string; limit: number }) {
+export async function listMembers({ scope, input }: { scope: ProjectScope; input: { cursor?: string; limit: number } }) {
   const rows = await db.membership.findMany({
-    where: { projectId: opts.projectId, ...(opts.cursor ? { user: { email: { gt: opts.cursor } } } : {}) },
+    where: { projectId: scope.projectId, ...(input.cursor ? { user: { email: { gt: input.cursor } } } : {}) },
     orderBy: { user: { email: "asc" } },
-    take: opts.limit + 1,
+    take: input.limit + 1,
     select: memberSelect,
   });
-  return toPage(rows, opts.limit, (m) => m.user.email);
+  return toPage(rows, input.limit, (m) => m.user.email);
 }
 
-export async function addMember(opts: { actor: Actor; projectId: string; email: string; role: ProjectRole }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const user = await tx.user.findUnique({ where: { email: opts.email }, select: { id: true } });
+export async function addMember({ scope, input }: { scope: ProjectScope; input: { email: string; role: ProjectRole } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (!user) throw new AppError("NOT_FOUND", "No user with this email — ask them to sign up first");
     const existing = await tx.membership.findUnique({
-      where: { projectId_userId: { projectId: opts.projectId, userId: user.id } },
+      where: { projectId_userId: { projectId: scope.projectId, userId: user.id } },
       select: { id: true },
     });
     if (existing) throw conflict("This user is already a member of the project");
     const member = await tx.membership.create({
-      data: { projectId: opts.projectId, userId: user.id, role: opts.role },
+      data: { projectId: scope.projectId, userId: user.id, role: input.role },
       select: memberSelect,
     });
     record({
       action: "project.member_added",
       entityType: "Membership",
       entityId: member.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       after: member,
     });
     return member;
@@ -70,18 +71,18 @@ async function assertAnotherAdmin(tx: Tx, projectId: string) {
   if (admins <= 1) throw conflict("A project must keep at least one admin");
 }
 
-export async function setMemberRole(opts: { actor: Actor; projectId: string; userId: string; role: ProjectRole }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    await lockMemberships(tx, opts.projectId);
-    const before = await findMemberOrThrow(tx, opts.projectId, opts.userId);
-    if (before.role === opts.role) return before;
-    if (before.role === "ADMIN") await assertAnotherAdmin(tx, opts.projectId);
-    const after = await tx.membership.update({ where: { id: before.id }, data: { role: opts.role }, select: memberSelect });
+export async function setMemberRole({ scope, input }: { scope: ProjectScope; input: { userId: string; role: ProjectRole } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    await lockMemberships(tx, scope.projectId);
+    const before = await findMemberOrThrow(tx, scope.projectId, input.userId);
+    if (before.role === input.role) return before;
+    if (before.role === "ADMIN") await assertAnotherAdmin(tx, scope.projectId);
+    const after = await tx.membership.update({ where: { id: before.id }, data: { role: input.role }, select: memberSelect });
     record({
       action: "project.member_role_changed",
       entityType: "Membership",
       entityId: after.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before,
       after,
     });
@@ -89,19 +90,19 @@ export async function setMemberRole(opts: { actor: Actor; projectId: string; use
   });
 }
 
-export async function removeMember(opts: { actor: Actor; projectId: string; userId: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    await lockMemberships(tx, opts.projectId);
-    const before = await findMemberOrThrow(tx, opts.projectId, opts.userId);
-    if (before.role === "ADMIN") await assertAnotherAdmin(tx, opts.projectId);
+export async function removeMember({ scope, input }: { scope: ProjectScope; input: { userId: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    await lockMemberships(tx, scope.projectId);
+    const before = await findMemberOrThrow(tx, scope.projectId, input.userId);
+    if (before.role === "ADMIN") await assertAnotherAdmin(tx, scope.projectId);
     await tx.membership.delete({ where: { id: before.id } });
     record({
       action: "project.member_removed",
       entityType: "Membership",
       entityId: before.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before,
     });
-    return { removed: true as const, userId: opts.userId };
+    return { removed: true as const, userId: input.userId };
   });
 }

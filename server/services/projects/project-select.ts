@@ -10,6 +10,7 @@ export const projectSelect = {
   archivedAt: true,
   createdAt: true,
   updatedAt: true,
+  updatedById: true,
 } satisfies Prisma.ProjectSelect;
 
 /** The versioned part of a project: what a ProjectVersion snapshot holds. */

@@ -1,9 +1,10 @@
 import type { Prisma } from "@prisma/client";
-import { isDeepStrictEqual } from "node:util";
 
 import type { ProjectUpdateInput } from "@/lib/schemas/project";
-import { conflict, notFound } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import type { ProjectScope } from "@/server/auth/project-scope";
+import { notFound } from "@/server/errors";
+import { applyChange } from "@/server/services/change";
+import { compareAndSet } from "@/server/services/compare-and-set";
 
 import { projectSelect, projectSnapshot } from "./project-select";
 
@@ -13,41 +14,37 @@ import { projectSelect, projectSnapshot } from "./project-select";
  * CONFLICT carrying the current project. Each change writes a ProjectVersion;
  * an update that changes nothing writes nothing.
  */
-export async function updateProject(opts: { actor: Actor; projectId: string; input: ProjectUpdateInput }) {
-  const { expectedVersion, name, description, settings, changeNote } = opts.input;
-  return applyChange(opts.actor, async (tx, record) => {
-    const before = await tx.project.findUnique({ where: { id: opts.projectId }, select: projectSelect });
+export async function updateProject({ scope, input }: { scope: ProjectScope; input: ProjectUpdateInput }) {
+  const { expectedVersion, name, description, settings, changeNote } = input;
+  return applyChange(scope.actor, async (tx, record) => {
+    const before = await tx.project.findUnique({ where: { id: scope.projectId }, select: projectSelect });
     if (!before) throw notFound("Project");
-    if (before.version !== expectedVersion) {
-      throw conflict(`Project was changed by someone else (now at version ${before.version})`, {
-        currentVersion: before.version,
-        current: before,
-      });
-    }
-    const next = {
+    const next = projectSnapshot({
       name: name ?? before.name,
       description: description ?? before.description,
       settings: (settings ?? before.settings) as Prisma.InputJsonValue,
-    };
-    if (isDeepStrictEqual(projectSnapshot(next), projectSnapshot(before))) return before;
-
-    // Compare-and-set on the version: of concurrent writers, exactly one wins.
-    const { count } = await tx.project.updateMany({
-      where: { id: opts.projectId, version: expectedVersion },
-      data: { ...next, version: { increment: 1 } },
     });
-    if (count !== 1) {
-      const current = await tx.project.findUnique({ where: { id: opts.projectId }, select: projectSelect });
-      throw conflict("Project was changed by someone else", { currentVersion: current?.version, current });
-    }
-    const after = await tx.project.findUniqueOrThrow({ where: { id: opts.projectId }, select: projectSelect });
+    const result = await compareAndSet(tx, {
+      actor: scope.actor,
+      current: before,
+      expectedVersion,
+      fields: projectSnapshot,
+      next,
+      write: (where, stamp) =>
+        tx.project.updateMany({ where, data: { ...next, settings: next.settings as Prisma.InputJsonValue, ...stamp } }),
+      reload: () => tx.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: projectSelect }),
+      present: (row) => row,
+    });
+    if (!result.changed) return before;
+    const after = result.row;
     await tx.projectVersion.create({
       data: {
         projectId: after.id,
         version: after.version,
         snapshot: projectSnapshot(after) as Prisma.InputJsonValue,
         changeNote: changeNote ?? "",
-        authorId: opts.actor.userId,
+        authorId: scope.actor.userId,
+        createdAt: result.at,
       },
     });
     record({ action: "project.updated", entityType: "Project", entityId: after.id, projectId: after.id, before, after });

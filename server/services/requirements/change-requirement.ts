@@ -2,8 +2,6 @@
  * update, transition, move and restore: each loads the requirement, works
  * out the next field values and hands them to commitRequirementVersion.
  */
-import type { ProjectRole } from "@prisma/client";
-
 import {
   REQUIREMENT_TRANSITIONS,
   type RequirementMoveInput,
@@ -12,29 +10,25 @@ import {
   type RequirementUpdateInput,
 } from "@/lib/schemas/requirement";
 import { roleHas } from "@/server/auth/permissions";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { AppError, forbidden } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
+import { assertVersion } from "@/server/services/compare-and-set";
 
 import { attributeDefinitions, validateAttributes } from "./attributes";
 import { pickVersioned, presentRequirement } from "./requirement-select";
-import { commitRequirementVersion, findRequirementOrThrow, staleVersion } from "./write-version";
-
-interface Scope {
-  actor: Actor;
-  projectId: string;
-}
+import { commitRequirementVersion, findRequirementOrThrow } from "./write-version";
 
 async function projectSettings(tx: Parameters<Parameters<typeof applyChange>[1]>[0], projectId: string) {
   const p = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
   return p.settings;
 }
 
-export async function updateRequirement(opts: Scope & { input: RequirementUpdateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findRequirementOrThrow(tx, opts.projectId, input.key);
+export async function updateRequirement({ scope, input }: { scope: ProjectScope; input: RequirementUpdateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
     const base = pickVersioned(current);
-    const defs = attributeDefinitions(await projectSettings(tx, opts.projectId));
+    const defs = attributeDefinitions(await projectSettings(tx, scope.projectId));
     // Values whose definition was removed from the project since are dropped, not an error for an unrelated edit.
     const kept = Object.fromEntries(
       Object.entries((current.attributes ?? {}) as Record<string, string | number | boolean | null>).filter(([k]) => defs.some((d) => d.key === k)),
@@ -51,7 +45,7 @@ export async function updateRequirement(opts: Scope & { input: RequirementUpdate
       attributes,
     };
     const after = await commitRequirementVersion(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       next,
@@ -67,17 +61,16 @@ export async function updateRequirement(opts: Scope & { input: RequirementUpdate
  * Moves along the workflow. Reporters may only send their own drafts to
  * review; maintainers and admins may make any allowed move.
  */
-export async function transitionRequirement(opts: Scope & { role: ProjectRole; input: RequirementTransitionInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findRequirementOrThrow(tx, opts.projectId, input.key);
-    if (!roleHas(opts.role, "requirement:edit")) {
+export async function transitionRequirement({ scope, input }: { scope: ProjectScope; input: RequirementTransitionInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
+    if (!roleHas(scope.role, "requirement:edit")) {
       const ownDraftToReview =
-        current.status === "DRAFT" && input.to === "IN_REVIEW" && current.createdById === opts.actor.userId;
+        current.status === "DRAFT" && input.to === "IN_REVIEW" && current.createdById === scope.actor.userId;
       if (!ownDraftToReview) throw forbidden("Reporters may only send their own drafts to review");
     }
     // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
-    if (current.version !== input.expectedVersion) throw staleVersion(current);
+    await assertVersion(tx, current, input.expectedVersion, presentRequirement);
     const allowed = REQUIREMENT_TRANSITIONS[current.status];
     if (!allowed.includes(input.to)) {
       throw new AppError(
@@ -89,7 +82,7 @@ export async function transitionRequirement(opts: Scope & { role: ProjectRole; i
       );
     }
     const after = await commitRequirementVersion(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       next: { ...pickVersioned(current), status: input.to },
@@ -102,15 +95,14 @@ export async function transitionRequirement(opts: Scope & { role: ProjectRole; i
   });
 }
 
-export async function moveRequirement(opts: Scope & { input: RequirementMoveInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
+export async function moveRequirement({ scope, input }: { scope: ProjectScope; input: RequirementMoveInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
     // Serialise moves within a project so two concurrent moves cannot form a cycle together.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`move:${opts.projectId}`}, 0))`;
-    const current = await findRequirementOrThrow(tx, opts.projectId, input.key);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`move:${scope.projectId}`}, 0))`;
+    const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
     let parentId: string | null = null;
     if (input.parentKey) {
-      const parent = await findRequirementOrThrow(tx, opts.projectId, input.parentKey);
+      const parent = await findRequirementOrThrow(tx, scope.projectId, input.parentKey);
       const cycle = await tx.$queryRaw<{ id: string }[]>`
         WITH RECURSIVE ancestors AS (
           SELECT id, "parentId" FROM "Requirement" WHERE id = ${parent.id}
@@ -126,10 +118,10 @@ export async function moveRequirement(opts: Scope & { input: RequirementMoveInpu
       }
       parentId = parent.id;
     }
-    const siblings = { projectId: opts.projectId, parentId, id: { not: current.id } };
+    const siblings = { projectId: scope.projectId, parentId, id: { not: current.id } };
     let position: number;
     if (input.beforeKey) {
-      const before = await findRequirementOrThrow(tx, opts.projectId, input.beforeKey);
+      const before = await findRequirementOrThrow(tx, scope.projectId, input.beforeKey);
       if (before.parentId !== parentId || before.id === current.id) {
         throw new AppError("BAD_REQUEST", `${input.beforeKey} is not a sibling under the chosen parent`);
       }
@@ -143,7 +135,7 @@ export async function moveRequirement(opts: Scope & { input: RequirementMoveInpu
       position = (_max.position ?? 0) + 1;
     }
     const after = await commitRequirementVersion(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       next: { ...pickVersioned(current), parentId, position },
@@ -159,20 +151,19 @@ export async function moveRequirement(opts: Scope & { input: RequirementMoveInpu
  * Writes a new version whose content (text, classification, status, tags,
  * attributes) equals an earlier one. Its place in the tree stays as it is now.
  */
-export async function restoreRequirement(opts: Scope & { input: RequirementRestoreInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
-    const current = await findRequirementOrThrow(tx, opts.projectId, input.key);
+export async function restoreRequirement({ scope, input }: { scope: ProjectScope; input: RequirementRestoreInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
     const old = await tx.requirementVersion.findUnique({
       where: { requirementId_version: { requirementId: current.id, version: input.version } },
     });
     if (!old) throw new AppError("NOT_FOUND", `Version ${input.version} of ${current.key} does not exist`);
     const attributes = validateAttributes(
-      attributeDefinitions(await projectSettings(tx, opts.projectId)),
+      attributeDefinitions(await projectSettings(tx, scope.projectId)),
       (old.attributes ?? {}) as Record<string, string | number | boolean | null>,
     );
     const after = await commitRequirementVersion(tx, record, {
-      actor: opts.actor,
+      actor: scope.actor,
       current,
       expectedVersion: input.expectedVersion,
       next: {

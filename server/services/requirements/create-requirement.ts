@@ -1,33 +1,33 @@
 import type { Prisma } from "@prisma/client";
 
 import type { RequirementCreateInput } from "@/lib/schemas/requirement";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 
 import { attributeDefinitions, validateAttributes } from "./attributes";
 import { presentRequirement, requirementSelect } from "./requirement-select";
 import { findRequirementOrThrow } from "./write-version";
 
 /** Creates a requirement as DRAFT version 1 with the project's next key (never reused). */
-export async function createRequirement(opts: { actor: Actor; projectId: string; input: RequirementCreateInput }) {
-  const { input } = opts;
-  return applyChange(opts.actor, async (tx, record) => {
+export async function createRequirement({ scope, input }: { scope: ProjectScope; input: RequirementCreateInput }) {
+  return applyChange(scope.actor, async (tx, record) => {
     // Incrementing the counter locks the project row: creates in one project are serialised.
     const project = await tx.project.update({
-      where: { id: opts.projectId },
+      where: { id: scope.projectId },
       data: { requirementCounter: { increment: 1 } },
       select: { key: true, settings: true, requirementCounter: true },
     });
     const attributes = validateAttributes(attributeDefinitions(project.settings), input.attributes);
     let parentId: string | null = null;
     if (input.parentKey) {
-      const parent = await findRequirementOrThrow(tx, opts.projectId, input.parentKey).catch(() => {
+      const parent = await findRequirementOrThrow(tx, scope.projectId, input.parentKey).catch(() => {
         throw new AppError("NOT_FOUND", `Parent requirement ${input.parentKey} not found`);
       });
       parentId = parent.id;
     }
     const { _max } = await tx.requirement.aggregate({
-      where: { projectId: opts.projectId, parentId },
+      where: { projectId: scope.projectId, parentId },
       _max: { position: true },
     });
     const number = project.requirementCounter;
@@ -46,11 +46,12 @@ export async function createRequirement(opts: { actor: Actor; projectId: string;
     const created = await tx.requirement.create({
       data: {
         ...fields,
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         number,
         key: `${project.key}-${number}`,
         version: 1,
-        createdById: opts.actor.userId,
+        createdById: scope.actor.userId,
+        updatedById: scope.actor.userId,
       },
       select: requirementSelect,
     });
@@ -58,11 +59,11 @@ export async function createRequirement(opts: { actor: Actor; projectId: string;
       data: {
         ...fields,
         requirementId: created.id,
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         version: 1,
         changeKind: "created",
         changeNote: input.changeNote ?? "",
-        authorId: opts.actor.userId,
+        authorId: scope.actor.userId,
         createdAt: created.createdAt,
       },
     });
@@ -71,7 +72,7 @@ export async function createRequirement(opts: { actor: Actor; projectId: string;
       action: "requirement.created",
       entityType: "Requirement",
       entityId: created.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       after: presented,
       data: { key: created.key, version: 1 },
     });

@@ -3,6 +3,7 @@ import { Prisma, type RequirementPriority, type RequirementStatus, type Requirem
 
 import { diffSnapshots, toSnapshot } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { decodeCursor, decodeTimeAndId, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
@@ -36,8 +37,8 @@ function containsPattern(text: string) {
  * children (a correlated count served by the (projectId, parentId, position)
  * index), so a page costs one round trip and one plan.
  */
-export async function listRequirements(opts: { projectId: string; input: RequirementListInput }) {
-  const { input, projectId } = opts;
+export async function listRequirements({ scope, input }: { scope: ProjectScope; input: RequirementListInput }) {
+  const { projectId } = scope;
   const order = input.order ?? (input.sort === "updated" ? "desc" : "asc");
   const conds: Prisma.Sql[] = [Prisma.sql`r."projectId" = ${projectId}`];
   if (input.status?.length) conds.push(Prisma.sql`r.status = ANY(CAST(${input.status} AS "RequirementStatus"[]))`);
@@ -87,24 +88,24 @@ export async function listRequirements(opts: { projectId: string; input: Require
   );
 }
 
-export async function getRequirementOrThrow(opts: { projectId: string; key: string }) {
+export async function getRequirementOrThrow({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
   const row = await db.requirement.findUnique({
-    where: { key: opts.key },
+    where: { key: input.key },
     select: {
       ...requirementSelect,
       createdBy: { select: { id: true, name: true } },
       children: { select: { key: true, title: true, status: true }, orderBy: { position: "asc" } },
     },
   });
-  if (!row || row.projectId !== opts.projectId) throw new AppError("NOT_FOUND", `Requirement ${opts.key} not found`);
+  if (!row || row.projectId !== scope.projectId) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
   const { createdBy, children, ...rest } = row;
   return { ...presentRequirement(rest), createdBy, children };
 }
 
 /** Every requirement of a project as compact nodes, parents before children, siblings in order. */
-export async function requirementTree(opts: { projectId: string }) {
+export async function requirementTree({ scope }: { scope: ProjectScope }) {
   const rows = await db.requirement.findMany({
-    where: { projectId: opts.projectId },
+    where: { projectId: scope.projectId },
     orderBy: [{ position: "asc" }, { number: "asc" }],
     select: { id: true, key: true, number: true, title: true, status: true, type: true, priority: true, parentId: true, version: true },
   });
@@ -132,9 +133,9 @@ async function findIdOrThrow(projectId: string, key: string) {
   return r;
 }
 
-export async function requirementHistory(opts: { projectId: string; input: RequirementHistoryInput }) {
-  const { key, cursor, limit } = opts.input;
-  const req = await findIdOrThrow(opts.projectId, key);
+export async function requirementHistory({ scope, input }: { scope: ProjectScope; input: RequirementHistoryInput }) {
+  const { key, cursor, limit } = input;
+  const req = await findIdOrThrow(scope.projectId, key);
   const before = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : undefined;
   const rows = await db.requirementVersion.findMany({
     where: { requirementId: req.id, ...(before ? { version: { lt: before } } : {}) },
@@ -164,9 +165,9 @@ async function parentKeys(ids: (string | null)[]) {
   return new Map(rows.map((r) => [r.id, r.key]));
 }
 
-export async function diffRequirementVersions(opts: { projectId: string; input: RequirementDiffInput }) {
-  const { key, from, to } = opts.input;
-  const req = await findIdOrThrow(opts.projectId, key);
+export async function diffRequirementVersions({ scope, input }: { scope: ProjectScope; input: RequirementDiffInput }) {
+  const { key, from, to } = input;
+  const req = await findIdOrThrow(scope.projectId, key);
   const versions = await db.requirementVersion.findMany({
     where: { requirementId: req.id, version: { in: [from, to] } },
     include: { author: { select: { id: true, name: true } } },

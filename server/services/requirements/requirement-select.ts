@@ -19,6 +19,7 @@ export const requirementSelect = {
   createdById: true,
   createdAt: true,
   updatedAt: true,
+  updatedById: true,
   parent: { select: { key: true } },
 } satisfies Prisma.RequirementSelect;
 

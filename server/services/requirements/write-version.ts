@@ -1,15 +1,15 @@
 /**
- * The one way a requirement changes: compare-and-set on its version, then an
- * immutable RequirementVersion snapshot, audit and outbox rows — all inside
- * the caller's applyChange transaction. A change that leaves every field as
- * it was writes nothing.
+ * The one way a requirement changes: the shared compare-and-set on its
+ * version, then an immutable RequirementVersion snapshot, audit and outbox
+ * rows — all inside the caller's applyChange transaction. A change that
+ * leaves every field as it was writes nothing.
  */
 import type { Prisma } from "@prisma/client";
 
-import { sameValue } from "@/lib/diff";
 import type { Tx } from "@/server/db";
-import { AppError, conflict } from "@/server/errors";
+import { AppError } from "@/server/errors";
 import type { Actor, RecordChange } from "@/server/services/change";
+import { compareAndSet } from "@/server/services/compare-and-set";
 import { flagSuspectLinks } from "@/server/services/trace-links/trace-links";
 
 import {
@@ -24,13 +24,6 @@ export async function findRequirementOrThrow(tx: Tx, projectId: string, key: str
   const row = await tx.requirement.findUnique({ where: { key }, select: requirementSelect });
   if (!row || row.projectId !== projectId) throw new AppError("NOT_FOUND", `Requirement ${key} not found`);
   return row;
-}
-
-export function staleVersion(current: RequirementRow): AppError {
-  return conflict(`${current.key} was changed by someone else (now at version ${current.version})`, {
-    currentVersion: current.version,
-    current: presentRequirement(current),
-  });
 }
 
 export type ChangeKind = "created" | "updated" | "transitioned" | "moved" | "restored";
@@ -49,25 +42,20 @@ export async function commitRequirementVersion(
     data?: Record<string, unknown>;
   },
 ): Promise<RequirementRow> {
-  const { current, expectedVersion, next } = opts;
-  if (current.version !== expectedVersion) throw staleVersion(current);
-  if (sameValue(pickVersioned(current), next)) return current;
-
-  const now = new Date();
-  const { count } = await tx.requirement.updateMany({
-    where: { id: current.id, version: expectedVersion },
-    data: {
-      ...next,
-      attributes: next.attributes as Prisma.InputJsonValue,
-      version: { increment: 1 },
-      updatedAt: now,
-    },
+  const { current, next } = opts;
+  const result = await compareAndSet(tx, {
+    actor: opts.actor,
+    current,
+    expectedVersion: opts.expectedVersion,
+    fields: pickVersioned,
+    next,
+    write: (where, stamp) =>
+      tx.requirement.updateMany({ where, data: { ...next, attributes: next.attributes as Prisma.InputJsonValue, ...stamp } }),
+    reload: () => tx.requirement.findUniqueOrThrow({ where: { id: current.id }, select: requirementSelect }),
+    present: presentRequirement,
   });
-  if (count !== 1) {
-    const latest = await tx.requirement.findUniqueOrThrow({ where: { id: current.id }, select: requirementSelect });
-    throw staleVersion(latest);
-  }
-  const after = await tx.requirement.findUniqueOrThrow({ where: { id: current.id }, select: requirementSelect });
+  if (!result.changed) return current;
+  const after = result.row;
   await tx.requirementVersion.create({
     data: {
       requirementId: after.id,
@@ -78,7 +66,7 @@ export async function commitRequirementVersion(
       changeKind: opts.changeKind,
       changeNote: opts.changeNote ?? "",
       authorId: opts.actor.userId,
-      createdAt: now,
+      createdAt: result.at,
     },
   });
   // A move changes where a requirement sits, not what it says: links stay trusted.

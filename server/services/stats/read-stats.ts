@@ -10,6 +10,7 @@ import { type DailyStat, Prisma } from "@prisma/client";
 import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
 import { addDays, type DashboardWindow, utcToday } from "@/lib/schemas/stats";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
 
 /** Every key of `keys`, with 0 for any the stored JSON lacks. */
@@ -54,9 +55,9 @@ export type PresentedDailyStat = ReturnType<typeof presentDailyStat>;
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 
 /** Stored rows from `from` to `to` (inclusive), oldest first; days never computed are absent. */
-export async function listDailyStats(opts: { projectId: string; from: string; to: string }) {
-  const rows = await readDailyRows(opts);
-  return { from: opts.from, to: opts.to, items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })) };
+export async function listDailyStats({ scope, input }: { scope: ProjectScope; input: { from: string; to: string } }) {
+  const rows = await readDailyRows({ projectId: scope.projectId, from: input.from, to: input.to });
+  return { from: input.from, to: input.to, items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })) };
 }
 
 /**
@@ -66,10 +67,10 @@ export async function listDailyStats(opts: { projectId: string; from: string; to
  * without a stored row has `stat: null`, so charts show a gap instead of a
  * made-up zero.
  */
-export async function getDashboard(opts: { projectId: string; days: DashboardWindow; now?: Date }) {
-  const to = utcToday(opts.now);
-  const from = addDays(to, -(opts.days - 1));
-  const rows = await readDailyRows({ projectId: opts.projectId, from, to });
+export async function getDashboard({ scope, input, now }: { scope: ProjectScope; input: { days: DashboardWindow }; now?: Date }) {
+  const to = utcToday(now);
+  const from = addDays(to, -(input.days - 1));
+  const rows = await readDailyRows({ projectId: scope.projectId, from, to });
   // One timestamp for the whole view (the latest row's), not one per day: less to serialise.
   const items = rows.map(presentDailyStat);
   const byDay = new Map(items.map((r) => [r.day, r]));
@@ -79,7 +80,7 @@ export async function getDashboard(opts: { projectId: string; days: DashboardWin
   }
   const latest = items.at(-1) ?? null;
   return {
-    days: opts.days,
+    days: input.days,
     from,
     to,
     /** When the latest row was computed; null when nothing was aggregated in the window yet. */

@@ -5,13 +5,15 @@
  * asked sees the new numbers in the response instead of polling for them.
  */
 import { utcToday } from "@/lib/schemas/stats";
+import type { ProjectScope } from "@/server/auth/project-scope";
+
 import { aggregateDailyStats } from "./aggregate-daily-stats";
 import { presentDailyStat, readDailyRows } from "./read-stats";
 
-export async function refreshProjectStats(opts: { projectId: string; day?: string; now?: Date }) {
-  const day = opts.day ?? utcToday(opts.now);
-  await aggregateDailyStats({ projectId: opts.projectId, day, now: opts.now });
-  const [row] = await readDailyRows({ projectId: opts.projectId, from: day, to: day });
+export async function refreshProjectStats({ scope, input, now }: { scope: ProjectScope; input: { day?: string }; now?: Date }) {
+  const day = input.day ?? utcToday(now);
+  await aggregateDailyStats({ projectId: scope.projectId, day, now });
+  const [row] = await readDailyRows({ projectId: scope.projectId, from: day, to: day });
   if (!row) throw new Error(`No stored statistics for ${day} right after computing them`);
   return { ...presentDailyStat(row), computedAt: row.computedAt };
 }

@@ -4,13 +4,12 @@
  * anyone can watch or unwatch what they can see. An explicit unwatch is kept
  * as an inactive row, so automatic watching never turns it back on.
  */
-import type { ProjectRole } from "@prisma/client";
-
 import type { SubscriptionSetInput, SubscriptionStatusInput } from "@/lib/schemas/notifications";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
 
 export type WatchedEntityType = "requirement" | "issue" | "project";
@@ -19,13 +18,6 @@ export type WatchReason = "created" | "assigned" | "mentioned" | "manual";
 export interface WatchTarget {
   entityType: WatchedEntityType;
   entityId: string;
-}
-
-interface Scope {
-  projectId: string;
-  userId: string;
-  role: ProjectRole;
-  actor: Actor;
 }
 
 /** Starts watching unless the user already watches or explicitly stopped watching. */
@@ -55,7 +47,7 @@ export async function autoWatch(
 }
 
 /** The item a key names, if the caller may see it (reporters: own or assigned issues only). */
-async function resolveTarget(scope: Scope, address: SubscriptionStatusInput) {
+async function resolveTarget(scope: ProjectScope, address: SubscriptionStatusInput) {
   if ("projectKey" in address) {
     return { entityType: "project" as const, entityId: scope.projectId, label: address.projectKey };
   }
@@ -71,17 +63,17 @@ async function resolveTarget(scope: Scope, address: SubscriptionStatusInput) {
   return { entityType: "requirement" as const, entityId: requirement.id, label: requirement.key };
 }
 
-export async function getSubscriptionStatus(opts: Scope & { input: SubscriptionStatusInput }) {
-  const target = await resolveTarget(opts, opts.input);
+export async function getSubscriptionStatus({ scope, input }: { scope: ProjectScope; input: SubscriptionStatusInput }) {
+  const target = await resolveTarget(scope, input);
   const [own, project] = await Promise.all([
     db.subscription.findUnique({
-      where: { userId_entityType_entityId: { userId: opts.userId, entityType: target.entityType, entityId: target.entityId } },
+      where: { userId_entityType_entityId: { userId: scope.userId, entityType: target.entityType, entityId: target.entityId } },
       select: { active: true, reason: true },
     }),
     target.entityType === "project"
       ? null
       : db.subscription.findUnique({
-          where: { userId_entityType_entityId: { userId: opts.userId, entityType: "project", entityId: opts.projectId } },
+          where: { userId_entityType_entityId: { userId: scope.userId, entityType: "project", entityId: scope.projectId } },
           select: { active: true },
         }),
   ]);
@@ -94,11 +86,11 @@ export async function getSubscriptionStatus(opts: Scope & { input: SubscriptionS
   };
 }
 
-export async function setSubscription(opts: Scope & { input: SubscriptionSetInput }) {
-  const target = await resolveTarget(opts, opts.input);
-  const watching = opts.input.watching;
-  return applyChange(opts.actor, async (tx, record) => {
-    const key = { userId: opts.userId, entityType: target.entityType, entityId: target.entityId };
+export async function setSubscription({ scope, input }: { scope: ProjectScope; input: SubscriptionSetInput }) {
+  const target = await resolveTarget(scope, input);
+  const watching = input.watching;
+  return applyChange(scope.actor, async (tx, record) => {
+    const key = { userId: scope.userId, entityType: target.entityType, entityId: target.entityId };
     const before = await tx.subscription.findUnique({
       where: { userId_entityType_entityId: key },
       select: { active: true, reason: true },
@@ -106,13 +98,13 @@ export async function setSubscription(opts: Scope & { input: SubscriptionSetInpu
     if (before?.active === watching || (!before && !watching)) {
       // Unwatching something never watched still records the choice, so auto-watch respects it.
       if (!before && !watching) {
-        await tx.subscription.create({ data: { ...key, projectId: opts.projectId, reason: "manual", active: false } });
+        await tx.subscription.create({ data: { ...key, projectId: scope.projectId, reason: "manual", active: false } });
       }
       return { watching, entityType: target.entityType };
     }
     const after = await tx.subscription.upsert({
       where: { userId_entityType_entityId: key },
-      create: { ...key, projectId: opts.projectId, reason: "manual", active: watching },
+      create: { ...key, projectId: scope.projectId, reason: "manual", active: watching },
       update: { active: watching, ...(watching ? { reason: "manual" } : {}) },
       select: { id: true, active: true, reason: true },
     });
@@ -120,7 +112,7 @@ export async function setSubscription(opts: Scope & { input: SubscriptionSetInpu
       action: watching ? "subscription.watched" : "subscription.unwatched",
       entityType: "Subscription",
       entityId: after.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before: before ?? null,
       after: { ...after, item: target.label, entityType: target.entityType },
     });

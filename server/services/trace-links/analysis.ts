@@ -3,9 +3,10 @@ import { Prisma } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { type IssueScope, visibleIssuesWhere } from "@/server/services/issues/issue-access";
+import { visibleIssuesWhere } from "@/server/services/issues/issue-access";
 
 const APPROVED_OR_LATER = ["APPROVED", "IMPLEMENTED", "VERIFIED"] as const;
 const ORPHAN_LIST_LIMIT = 50;
@@ -15,10 +16,10 @@ const ORPHAN_LIST_LIMIT = 50;
  * have a done IMPLEMENTS issue and a done VERIFIES issue; suspect links;
  * requirements and issues without any link.
  */
-export async function coverage(opts: IssueScope) {
-  const projectId = opts.projectId;
+export async function coverage({ scope }: { scope: ProjectScope }) {
+  const projectId = scope.projectId;
   const orphanRequirementWhere = { projectId, status: { not: "DEPRECATED" as const }, linksIn: { none: {} }, linksOut: { none: {} } };
-  const orphanIssueWhere = { AND: [visibleIssuesWhere(opts), { links: { none: {} } }] };
+  const orphanIssueWhere = { AND: [visibleIssuesWhere(scope), { links: { none: {} } }] };
   const [[counts], suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
     await Promise.all([
       // One pass from the project's links to done issues (both ends of a link belong to its project),
@@ -62,9 +63,9 @@ export async function coverage(opts: IssueScope) {
  * to it (and to those, and so on), and the issues linked to any of them.
  * Diamonds appear once, at their shortest distance; cycles stop.
  */
-export async function impact(opts: IssueScope & { key: string }) {
-  const root = await db.requirement.findFirst({ where: { projectId: opts.projectId, key: opts.key }, select: { id: true, key: true, title: true } });
-  if (!root) throw new AppError("NOT_FOUND", `Requirement ${opts.key} not found`);
+export async function impact({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+  const root = await db.requirement.findFirst({ where: { projectId: scope.projectId, key: input.key }, select: { id: true, key: true, title: true } });
+  if (!root) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
   const reached = await db.$queryRaw<{ id: string; depth: number }[]>`
     WITH RECURSIVE down(id, depth, path) AS (
       SELECT ${root.id}::text, 0, ARRAY[${root.id}::text]
@@ -82,7 +83,7 @@ export async function impact(opts: IssueScope & { key: string }) {
   const [requirements, issueLinks] = await Promise.all([
     db.requirement.findMany({ where: { id: { in: ids.filter((i) => i !== root.id) } }, select: { id: true, key: true, title: true, status: true } }),
     db.traceLink.findMany({
-      where: { targetRequirementId: { in: ids }, sourceIssue: visibleIssuesWhere(opts) },
+      where: { targetRequirementId: { in: ids }, sourceIssue: visibleIssuesWhere(scope) },
       select: { type: true, targetRequirementId: true, sourceIssue: { select: { id: true, key: true, title: true, status: true } } },
     }),
   ]);
@@ -108,12 +109,11 @@ export async function impact(opts: IssueScope & { key: string }) {
 }
 
 /** Requirements × issues with the link types between them (issues the caller cannot see are left out). */
-export async function traceMatrix(opts: IssueScope & { input: TraceLinkMatrixInput }) {
-  const { input } = opts;
+export async function traceMatrix({ scope, input }: { scope: ProjectScope; input: TraceLinkMatrixInput }) {
   const links = await db.traceLink.findMany({
     where: {
-      projectId: opts.projectId,
-      sourceIssue: visibleIssuesWhere(opts),
+      projectId: scope.projectId,
+      sourceIssue: visibleIssuesWhere(scope),
       ...(input.type?.length ? { type: { in: input.type } } : {}),
       ...(input.suspectOnly ? { suspect: true } : {}),
     },

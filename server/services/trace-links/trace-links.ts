@@ -7,13 +7,12 @@
 import type { TraceLinkType } from "@prisma/client";
 
 import { ISSUE_LINK_TYPES, REQUIREMENT_LINK_TYPES, type TraceLinkCreateInput } from "@/lib/schemas/trace-link";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError, conflict, isUniqueViolation } from "@/server/errors";
-import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
-import { findVisibleIssueOrThrow, type IssueScope, visibleIssuesWhere } from "@/server/services/issues/issue-access";
-
-type Scoped = IssueScope & { actor: Actor };
+import { applyChange, type RecordChange } from "@/server/services/change";
+import { findVisibleIssueOrThrow, visibleIssuesWhere } from "@/server/services/issues/issue-access";
 
 const isIssueKey = (key: string) => /-I-\d+$/.test(key);
 const projectOf = (key: string) => key.slice(0, key.indexOf("-"));
@@ -50,9 +49,9 @@ function present(link: {
   return { ...rest, from, to: link.target };
 }
 
-export async function createTraceLink(opts: Scoped & { projectKey: string; input: TraceLinkCreateInput }) {
-  const { from, to, type } = opts.input;
-  if (projectOf(from) !== opts.projectKey || projectOf(to) !== opts.projectKey) {
+export async function createTraceLink({ scope, input }: { scope: ProjectScope; input: TraceLinkCreateInput }) {
+  const { from, to, type } = input;
+  if (projectOf(from) !== scope.projectKey || projectOf(to) !== scope.projectKey) {
     throw new AppError("BAD_REQUEST", "Both ends of a link must belong to this project");
   }
   if (from === to) throw new AppError("BAD_REQUEST", "An item cannot be linked to itself");
@@ -62,15 +61,15 @@ export async function createTraceLink(opts: Scoped & { projectKey: string; input
     throw new AppError("BAD_REQUEST", `A link from ${fromIssue ? "an issue" : "a requirement"} must be one of ${allowed.join(", ")}`);
   }
   try {
-    return await applyChange(opts.actor, async (tx, record) => {
-      const target = await tx.requirement.findFirst({ where: { projectId: opts.projectId, key: to }, select: { id: true, version: true } });
+    return await applyChange(scope.actor, async (tx, record) => {
+      const target = await tx.requirement.findFirst({ where: { projectId: scope.projectId, key: to }, select: { id: true, version: true } });
       if (!target) throw new AppError("NOT_FOUND", `Requirement ${to} not found`);
       let source: { sourceRequirementId?: string; sourceIssueId?: string; sourceKey: string };
       if (fromIssue) {
-        const issue = await findVisibleIssueOrThrow(opts, from, tx);
+        const issue = await findVisibleIssueOrThrow(scope, from, tx);
         source = { sourceIssueId: issue.id, sourceKey: `I:${issue.id}` };
       } else {
-        const req = await tx.requirement.findFirst({ where: { projectId: opts.projectId, key: from }, select: { id: true } });
+        const req = await tx.requirement.findFirst({ where: { projectId: scope.projectId, key: from }, select: { id: true } });
         if (!req) throw new AppError("NOT_FOUND", `Requirement ${from} not found`);
         source = { sourceRequirementId: req.id, sourceKey: `R:${req.id}` };
       }
@@ -81,17 +80,17 @@ export async function createTraceLink(opts: Scoped & { projectKey: string; input
       if (duplicate) throw conflict(`${from} already ${type.toLowerCase().replace(/_/g, " ")} ${to}`);
       const link = await tx.traceLink.create({
         data: {
-          projectId: opts.projectId,
+          projectId: scope.projectId,
           type,
           ...source,
           targetRequirementId: target.id,
           linkedVersion: target.version,
-          createdById: opts.userId,
+          createdById: scope.userId,
         },
         select: linkSelect,
       });
       const presented = present(link);
-      record({ action: "traceLink.created", entityType: "TraceLink", entityId: link.id, projectId: opts.projectId, after: presented });
+      record({ action: "traceLink.created", entityType: "TraceLink", entityId: link.id, projectId: scope.projectId, after: presented });
       return presented;
     });
   } catch (err) {
@@ -106,33 +105,33 @@ async function findLinkOrThrow(tx: Tx, projectId: string, linkId: string) {
   return link;
 }
 
-export async function deleteTraceLink(opts: Scoped & { linkId: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const link = await findLinkOrThrow(tx, opts.projectId, opts.linkId);
+export async function deleteTraceLink({ scope, input }: { scope: ProjectScope; input: { linkId: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const link = await findLinkOrThrow(tx, scope.projectId, input.linkId);
     await tx.traceLink.delete({ where: { id: link.id } });
-    record({ action: "traceLink.deleted", entityType: "TraceLink", entityId: link.id, projectId: opts.projectId, before: present(link) });
+    record({ action: "traceLink.deleted", entityType: "TraceLink", entityId: link.id, projectId: scope.projectId, before: present(link) });
     return { deleted: true as const, linkId: link.id };
   });
 }
 
 /** Marks a link reviewed: no longer suspect, now made against the upstream's current version. */
-export async function clearSuspect(opts: Scoped & { linkId: string; reason: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const link = await findLinkOrThrow(tx, opts.projectId, opts.linkId);
+export async function clearSuspect({ scope, input }: { scope: ProjectScope; input: { linkId: string; reason: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const link = await findLinkOrThrow(tx, scope.projectId, input.linkId);
     if (!link.suspect) throw new AppError("BAD_REQUEST", "This link is not suspect");
     const after = await tx.traceLink.update({
       where: { id: link.id },
-      data: { suspect: false, suspectSince: null, linkedVersion: link.target.version, clearedById: opts.userId, clearedAt: new Date(), clearReason: opts.reason },
+      data: { suspect: false, suspectSince: null, linkedVersion: link.target.version, clearedById: scope.userId, clearedAt: new Date(), clearReason: input.reason },
       select: linkSelect,
     });
     record({
       action: "traceLink.suspect_cleared",
       entityType: "TraceLink",
       entityId: link.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       before: present(link),
       after: present(after),
-      data: { reason: opts.reason },
+      data: { reason: input.reason },
     });
     return present(after);
   });
@@ -161,15 +160,15 @@ export async function flagSuspectLinks(tx: Tx, record: RecordChange, requirement
 }
 
 /** Links from and to an item, with issues the caller may not see left out. */
-export async function listLinksFor(opts: IssueScope & { key: string }) {
-  const visibleIssue = visibleIssuesWhere(opts);
-  if (isIssueKey(opts.key)) {
-    const issue = await findVisibleIssueOrThrow(opts, opts.key);
+export async function listLinksFor({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+  const visibleIssue = visibleIssuesWhere(scope);
+  if (isIssueKey(input.key)) {
+    const issue = await findVisibleIssueOrThrow(scope, input.key);
     const links = await db.traceLink.findMany({ where: { sourceIssueId: issue.id }, select: linkSelect, orderBy: { createdAt: "asc" } });
     return { outgoing: links.map(present), incoming: [] };
   }
-  const req = await db.requirement.findFirst({ where: { projectId: opts.projectId, key: opts.key }, select: { id: true } });
-  if (!req) throw new AppError("NOT_FOUND", `Requirement ${opts.key} not found`);
+  const req = await db.requirement.findFirst({ where: { projectId: scope.projectId, key: input.key }, select: { id: true } });
+  if (!req) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
   const [outgoing, incoming] = await Promise.all([
     db.traceLink.findMany({ where: { sourceRequirementId: req.id }, select: linkSelect, orderBy: { createdAt: "asc" } }),
     db.traceLink.findMany({

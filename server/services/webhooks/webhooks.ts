@@ -7,9 +7,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
 import type { SlackSetInput, WebhookCreateInput, WebhookDeliveriesInput, WebhookUpdateInput } from "@/lib/schemas/webhooks";
+import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
+import { applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 
 import { attemptWebhookDelivery, webhookBody } from "./deliveries";
@@ -17,12 +18,6 @@ import { assertSafeWebhookUrl, assertSlackWebhookUrl } from "./url-safety";
 
 export const MAX_WEBHOOKS_PER_PROJECT = 20;
 const ATTEMPTS_SHOWN = 20;
-
-interface Scope {
-  projectId: string;
-  projectKey: string;
-  actor: Actor;
-}
 
 /** Everything about a webhook except its secret. */
 const webhookSelect = {
@@ -63,46 +58,46 @@ async function findWebhookOrThrow(projectId: string, id: string) {
   return webhook;
 }
 
-export async function listWebhooks(opts: { projectId: string; cursor?: string; limit: number }) {
+export async function listWebhooks({ scope, input }: { scope: ProjectScope; input: { cursor?: string; limit: number } }) {
   const rows = await db.webhook.findMany({
-    where: { projectId: opts.projectId, ...afterTimeAndId(opts.cursor, "createdAt", "asc") },
+    where: { projectId: scope.projectId, ...afterTimeAndId(input.cursor, "createdAt", "asc") },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: opts.limit + 1,
+    take: input.limit + 1,
     select: webhookSelect,
   });
-  return toPage(rows, opts.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+  return toPage(rows, input.limit, (r) => timeAndIdCursor(r.createdAt, r.id));
 }
 
 /** Creates a webhook and returns it with its secret — the only time the secret is shown. */
-export async function createWebhook(opts: Scope & { input: WebhookCreateInput }) {
-  const url = assertSafeWebhookUrl(opts.input.url).toString();
+export async function createWebhook({ scope, input }: { scope: ProjectScope; input: WebhookCreateInput }) {
+  const url = assertSafeWebhookUrl(input.url).toString();
   const secret = newSecret();
-  return applyChange(opts.actor, async (tx, record) => {
-    const count = await tx.webhook.count({ where: { projectId: opts.projectId } });
+  return applyChange(scope.actor, async (tx, record) => {
+    const count = await tx.webhook.count({ where: { projectId: scope.projectId } });
     if (count >= MAX_WEBHOOKS_PER_PROJECT) {
       throw new AppError("BAD_REQUEST", `A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks`);
     }
     const webhook = await tx.webhook.create({
       data: {
-        projectId: opts.projectId,
+        projectId: scope.projectId,
         url,
         secret,
-        eventTypes: opts.input.eventTypes,
-        active: opts.input.active,
-        createdById: opts.actor.userId,
+        eventTypes: input.eventTypes,
+        active: input.active,
+        createdById: scope.actor.userId,
       },
       select: webhookSelect,
     });
-    record({ action: "webhook.created", entityType: "Webhook", entityId: webhook.id, projectId: opts.projectId, after: webhook });
+    record({ action: "webhook.created", entityType: "Webhook", entityId: webhook.id, projectId: scope.projectId, after: webhook });
     return { ...webhook, secret };
   });
 }
 
-export async function updateWebhook(opts: Scope & { input: WebhookUpdateInput }) {
-  const { id, url, eventTypes, active } = opts.input;
+export async function updateWebhook({ scope, input }: { scope: ProjectScope; input: WebhookUpdateInput }) {
+  const { id, url, eventTypes, active } = input;
   const safeUrl = url === undefined ? undefined : assertSafeWebhookUrl(url).toString();
-  return applyChange(opts.actor, async (tx, record) => {
-    const before = await tx.webhook.findFirst({ where: { id, projectId: opts.projectId }, select: webhookSelect });
+  return applyChange(scope.actor, async (tx, record) => {
+    const before = await tx.webhook.findFirst({ where: { id, projectId: scope.projectId }, select: webhookSelect });
     if (!before) throw notFound("Webhook");
     const next = {
       url: safeUrl ?? before.url,
@@ -113,25 +108,25 @@ export async function updateWebhook(opts: Scope & { input: WebhookUpdateInput })
       next.url === before.url && next.active === before.active && next.eventTypes.join("\n") === before.eventTypes.join("\n");
     if (unchanged) return before;
     const after = await tx.webhook.update({ where: { id }, data: next, select: webhookSelect });
-    record({ action: "webhook.updated", entityType: "Webhook", entityId: id, projectId: opts.projectId, before, after });
+    record({ action: "webhook.updated", entityType: "Webhook", entityId: id, projectId: scope.projectId, before, after });
     return after;
   });
 }
 
-export async function deleteWebhook(opts: Scope & { id: string }) {
-  return applyChange(opts.actor, async (tx, record) => {
-    const before = await tx.webhook.findFirst({ where: { id: opts.id, projectId: opts.projectId }, select: webhookSelect });
+export async function deleteWebhook({ scope, input }: { scope: ProjectScope; input: { id: string } }) {
+  return applyChange(scope.actor, async (tx, record) => {
+    const before = await tx.webhook.findFirst({ where: { id: input.id, projectId: scope.projectId }, select: webhookSelect });
     if (!before) throw notFound("Webhook");
-    await tx.webhook.delete({ where: { id: opts.id } });
-    record({ action: "webhook.deleted", entityType: "Webhook", entityId: opts.id, projectId: opts.projectId, before });
-    return { id: opts.id };
+    await tx.webhook.delete({ where: { id: input.id } });
+    record({ action: "webhook.deleted", entityType: "Webhook", entityId: input.id, projectId: scope.projectId, before });
+    return { id: input.id };
   });
 }
 
 /** A webhook's deliveries, newest first, each with its latest attempts. */
-export async function listWebhookDeliveries(opts: { projectId: string; input: WebhookDeliveriesInput }) {
-  const { webhookId, status, cursor, limit } = opts.input;
-  await findWebhookOrThrow(opts.projectId, webhookId);
+export async function listWebhookDeliveries({ scope, input }: { scope: ProjectScope; input: WebhookDeliveriesInput }) {
+  const { webhookId, status, cursor, limit } = input;
+  await findWebhookOrThrow(scope.projectId, webhookId);
   const rows = await db.webhookDelivery.findMany({
     where: { webhookId, ...(status ? { status } : {}), ...afterTimeAndId(cursor, "createdAt", "desc") },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -145,18 +140,26 @@ export async function listWebhookDeliveries(opts: { projectId: string; input: We
  * Sends a `webhook.test` event to one webhook now and returns the attempt.
  * A test is sent once: a failure is final and is not retried in the background.
  */
-export async function sendTestWebhook(opts: Scope & { id: string; timeoutMs?: number }) {
-  const deliveryId = await applyChange(opts.actor, async (tx, record) => {
-    const webhook = await tx.webhook.findFirst({ where: { id: opts.id, projectId: opts.projectId }, select: webhookSelect });
+export async function sendTestWebhook({
+  scope,
+  input,
+  timeoutMs,
+}: {
+  scope: ProjectScope;
+  input: { id: string };
+  timeoutMs?: number;
+}) {
+  const deliveryId = await applyChange(scope.actor, async (tx, record) => {
+    const webhook = await tx.webhook.findFirst({ where: { id: input.id, projectId: scope.projectId }, select: webhookSelect });
     if (!webhook) throw notFound("Webhook");
     if (!webhook.active) throw new AppError("BAD_REQUEST", "Enable the webhook before sending a test");
     const eventId = randomUUID();
     const body = webhookBody({
       id: eventId,
       type: "webhook.test",
-      projectKey: opts.projectKey,
+      projectKey: scope.projectKey,
       occurredAt: new Date(),
-      data: { webhookId: webhook.id, actorId: opts.actor.userId, message: "This is a test delivery from Specline." },
+      data: { webhookId: webhook.id, actorId: scope.actor.userId, message: "This is a test delivery from Specline." },
     });
     const delivery = await tx.webhookDelivery.create({
       data: { webhookId: webhook.id, eventId, eventType: "webhook.test", body },
@@ -166,22 +169,30 @@ export async function sendTestWebhook(opts: Scope & { id: string; timeoutMs?: nu
       action: "webhook.test_sent",
       entityType: "Webhook",
       entityId: webhook.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       data: { deliveryId: delivery.id },
     });
     return delivery.id;
   });
-  return attemptWebhookDelivery(deliveryId, { timeoutMs: opts.timeoutMs, maxAttempts: 1 });
+  return attemptWebhookDelivery(deliveryId, { timeoutMs, maxAttempts: 1 });
 }
 
 /**
  * Sends a FAILED delivery again now, as one more logged attempt with the
  * original body; if that attempt fails too the delivery stays FAILED.
  */
-export async function redeliverWebhookDelivery(opts: Scope & { deliveryId: string; timeoutMs?: number }) {
-  const attempts = await applyChange(opts.actor, async (tx, record) => {
+export async function redeliverWebhookDelivery({
+  scope,
+  input,
+  timeoutMs,
+}: {
+  scope: ProjectScope;
+  input: { deliveryId: string };
+  timeoutMs?: number;
+}) {
+  const attempts = await applyChange(scope.actor, async (tx, record) => {
     const delivery = await tx.webhookDelivery.findFirst({
-      where: { id: opts.deliveryId, webhook: { projectId: opts.projectId } },
+      where: { id: input.deliveryId, webhook: { projectId: scope.projectId } },
       select: { id: true, status: true, attempts: true, webhookId: true, webhook: { select: { active: true } } },
     });
     if (!delivery) throw notFound("Delivery");
@@ -196,12 +207,12 @@ export async function redeliverWebhookDelivery(opts: Scope & { deliveryId: strin
       action: "webhook.redelivered",
       entityType: "WebhookDelivery",
       entityId: delivery.id,
-      projectId: opts.projectId,
+      projectId: scope.projectId,
       data: { webhookId: delivery.webhookId },
     });
     return delivery.attempts;
   });
-  return attemptWebhookDelivery(opts.deliveryId, { timeoutMs: opts.timeoutMs, maxAttempts: attempts + 1 });
+  return attemptWebhookDelivery(input.deliveryId, { timeoutMs, maxAttempts: attempts + 1 });
 }
 
 /** Shows which Slack workspace hook is set without revealing the URL's secret part. */
@@ -212,9 +223,9 @@ function previewSlackUrl(url: string): string {
   return `${parsed.host}/${shown}${parts.length > 0 ? "/••••" : ""}`;
 }
 
-export async function getSlackSettings(opts: { projectId: string }) {
+export async function getSlackSettings({ scope }: { scope: ProjectScope }) {
   const project = await db.project.findUniqueOrThrow({
-    where: { id: opts.projectId },
+    where: { id: scope.projectId },
     select: { slackWebhookUrl: true, slackEventTypes: true },
   });
   return {
@@ -228,30 +239,30 @@ export async function getSlackSettings(opts: { projectId: string }) {
  * Sets or clears the project's Slack URL and event types. `url: undefined`
  * keeps the current URL (so event types can change without re-entering it).
  */
-export async function setSlackSettings(opts: Scope & { input: SlackSetInput }) {
-  const { url, eventTypes } = opts.input;
+export async function setSlackSettings({ scope, input }: { scope: ProjectScope; input: SlackSetInput }) {
+  const { url, eventTypes } = input;
   const safeUrl = url ? assertSlackWebhookUrl(url).toString() : url;
-  await applyChange(opts.actor, async (tx, record) => {
+  await applyChange(scope.actor, async (tx, record) => {
     const before = await tx.project.findUniqueOrThrow({
-      where: { id: opts.projectId },
+      where: { id: scope.projectId },
       select: { slackWebhookUrl: true, slackEventTypes: true },
     });
     const nextUrl = safeUrl === undefined ? before.slackWebhookUrl : safeUrl;
     const unchanged = nextUrl === before.slackWebhookUrl && eventTypes.join("\n") === before.slackEventTypes.join("\n");
     if (unchanged) return;
     await tx.project.update({
-      where: { id: opts.projectId },
+      where: { id: scope.projectId },
       data: { slackWebhookUrl: nextUrl, slackEventTypes: eventTypes },
     });
     // The URL is a credential: the audit trail records only whether one is set and whether it changed.
     record({
       action: "project.slack_updated",
       entityType: "Project",
-      entityId: opts.projectId,
-      projectId: opts.projectId,
+      entityId: scope.projectId,
+      projectId: scope.projectId,
       before: { slackConfigured: before.slackWebhookUrl !== null, slackEventTypes: before.slackEventTypes },
       after: { slackConfigured: nextUrl !== null, slackEventTypes: eventTypes, urlChanged: nextUrl !== before.slackWebhookUrl },
     });
   });
-  return getSlackSettings({ projectId: opts.projectId });
+  return getSlackSettings({ scope });
 }

@@ -2,6 +2,7 @@
 import { getEnv } from "@/lib/env.mjs";
 import { issueKey } from "@/lib/schemas/issue";
 import { roleHas } from "@/server/auth/permissions";
+import { projectScope } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { assertSameOrigin, currentUserOrThrow, handleErrors, requestIdOf } from "@/server/http/route-helpers";
 import { addAttachment } from "@/server/services/attachments/attachments";
@@ -29,6 +30,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     }
     const { project, role } = await resolveProjectAccessOrThrow({ user, projectKey: key.slice(0, key.indexOf("-")) });
     if (!roleHas(role, "comment:create")) throw new AppError("FORBIDDEN", "Your role does not allow attaching files");
+    const scope = projectScope({ user, project, role, requestId: requestIdOf(req) });
 
     let form: FormData;
     try {
@@ -39,13 +41,8 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     const file = form.get("file");
     if (!(file instanceof File)) throw new AppError("BAD_REQUEST", "Attach the file in a field named \"file\"");
     const attachment = await addAttachment({
-      projectId: project.id,
-      userId: user.id,
-      role,
-      actor: { userId: user.id, requestId: requestIdOf(req) },
-      key,
-      filename: file.name,
-      bytes: new Uint8Array(await file.arrayBuffer()),
+      scope,
+      input: { key, filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
     });
     return Response.json(attachment, { status: 201 });
   });
