@@ -19,7 +19,6 @@ export const getApi = cache(async () => {
     createContextInner({
       userId,
       requestId: h.get("x-request-id") ?? undefined,
-      authMethod: userId ? "session" : null,
       ip: clientIp(h),
     }),
   );

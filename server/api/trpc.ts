@@ -1,6 +1,6 @@
 /**
  * tRPC setup, in three parts:
- *   1. CONTEXT — who is calling (user id from the session or API token) and the request id.
+ *   1. CONTEXT — who is calling (user id from the session cookie), the request id and the client address.
  *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping.
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
@@ -29,8 +29,6 @@ export interface ContextOptions {
   /** The signed-in user's id, or null. Roles are always read from the database. */
   userId: string | null;
   requestId?: string;
-  /** How the caller authenticated, for the audit trail and rate limits. */
-  authMethod?: "session" | "token" | null;
   /** Client address used as the rate-limit key for anonymous calls. */
   ip?: string | null;
 }
@@ -40,7 +38,6 @@ export function createContextInner(opts: ContextOptions) {
   return {
     userId: opts.userId,
     requestId: opts.requestId ?? randomUUID(),
-    authMethod: opts.authMethod ?? null,
     ip: opts.ip ?? null,
   };
 }
@@ -112,7 +109,7 @@ export const createCallerFactory = t.createCallerFactory;
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure.use(errorMapping);
 
-/** A session or token is present; who it belongs to is checked by the next step. */
+/** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, userId: ctx.userId } });

@@ -34,7 +34,7 @@ async function handler(req: Request) {
     router: appRouter,
     createContext: async () => {
       const userId = await getSessionUserId();
-      return createContextInner({ userId, requestId, authMethod: userId ? "session" : null, ip: clientIp(req.headers) });
+      return createContextInner({ userId, requestId, ip: clientIp(req.headers) });
     },
     responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId }) }),
   });
