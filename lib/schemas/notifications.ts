@@ -3,8 +3,8 @@ import { z } from "zod";
 
 import { MAX_PAGE_SIZE, projectKey } from "./common";
 
-/** Types a notification can have: the notifying outbox event types plus "mention". */
-export const NOTIFICATION_TYPES = [
+/** Outbox event types that become a notification of the same type. */
+const EVENT_NOTIFICATION_TYPES = [
   "requirement.updated",
   "requirement.transitioned",
   "requirement.restored",
@@ -13,8 +13,15 @@ export const NOTIFICATION_TYPES = [
   "issue.assigned",
   "issue.status_changed",
   "issue.commented",
-  "mention",
 ] as const;
+
+/** Types a notification can have: those events plus "mention". */
+export const NOTIFICATION_TYPES = [...EVENT_NOTIFICATION_TYPES, "mention"] as const;
+
+/** Outbox event types that notify someone; an edited comment notifies only the people it newly mentions. */
+export const NOTIFYING_TYPES = [...EVENT_NOTIFICATION_TYPES, "issue.comment_edited"] as const;
+export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
+
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, string> = {

@@ -5,20 +5,8 @@
  * them (server/jobs/: the in-process dispatcher and the Inngest functions)
  * both build on these types, so neither has to import the other for them.
  */
+import { NOTIFYING_TYPES, type NotifyingType } from "@/lib/schemas/notifications";
 
-/** Outbox types that notify someone (watchers, assignees, mentioned users). */
-export const NOTIFYING_TYPES = [
-  "requirement.updated",
-  "requirement.transitioned",
-  "requirement.restored",
-  "traceLink.suspected",
-  "issue.created",
-  "issue.assigned",
-  "issue.status_changed",
-  "issue.commented",
-  "issue.comment_edited",
-] as const;
-export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 
 export function isNotifyingType(type: string): type is NotifyingType {
   return (NOTIFYING_TYPES as readonly string[]).includes(type);

@@ -43,7 +43,7 @@ const domainSchema = staticSchema<DomainEventData>();
 /**
  * Project-scoped domain events, one wildcard trigger per domain
  * (`specline/issue.*` …): notify-on-event sees every one of them because
- * webhooks may subscribe to any type; only NOTIFYING_TYPES notify people.
+ * webhooks may subscribe to any type; only NOTIFYING_TYPES (lib/schemas/notifications.ts) notify people.
  */
 export const requirementEvents = eventType(`${EVENT_PREFIX}requirement.*`, { schema: domainSchema });
 export const issueEvents = eventType(`${EVENT_PREFIX}issue.*`, { schema: domainSchema });
