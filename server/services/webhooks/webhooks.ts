@@ -140,15 +140,7 @@ export async function listWebhookDeliveries({ scope, input }: { scope: ProjectSc
  * Sends a `webhook.test` event to one webhook now and returns the attempt.
  * A test is sent once: a failure is final and is not retried in the background.
  */
-export async function sendTestWebhook({
-  scope,
-  input,
-  timeoutMs,
-}: {
-  scope: ProjectScope;
-  input: { id: string };
-  timeoutMs?: number;
-}) {
+export async function sendTestWebhook({ scope, input }: { scope: ProjectScope; input: { id: string } }) {
   const deliveryId = await applyChange(scope.actor, async (tx, record) => {
     const webhook = await tx.webhook.findFirst({ where: { id: input.id, projectId: scope.projectId }, select: webhookSelect });
     if (!webhook) throw notFound("Webhook");
@@ -174,22 +166,14 @@ export async function sendTestWebhook({
     });
     return delivery.id;
   });
-  return attemptWebhookDelivery(deliveryId, { timeoutMs, maxAttempts: 1 });
+  return attemptWebhookDelivery(deliveryId, { maxAttempts: 1 });
 }
 
 /**
  * Sends a FAILED delivery again now, as one more logged attempt with the
  * original body; if that attempt fails too the delivery stays FAILED.
  */
-export async function redeliverWebhookDelivery({
-  scope,
-  input,
-  timeoutMs,
-}: {
-  scope: ProjectScope;
-  input: { deliveryId: string };
-  timeoutMs?: number;
-}) {
+export async function redeliverWebhookDelivery({ scope, input }: { scope: ProjectScope; input: { deliveryId: string } }) {
   const attempts = await applyChange(scope.actor, async (tx, record) => {
     const delivery = await tx.webhookDelivery.findFirst({
       where: { id: input.deliveryId, webhook: { projectId: scope.projectId } },
@@ -212,7 +196,7 @@ export async function redeliverWebhookDelivery({
     });
     return delivery.attempts;
   });
-  return attemptWebhookDelivery(input.deliveryId, { timeoutMs, maxAttempts: attempts + 1 });
+  return attemptWebhookDelivery(input.deliveryId, { maxAttempts: attempts + 1 });
 }
 
 /** Shows which Slack workspace hook is set without revealing the URL's secret part. */
