@@ -72,7 +72,7 @@ const projectAdmins: Record<ActorName, Outcome> = {
   maintainer: "FORBIDDEN",
 };
 
-export const MATRIX: Record<string, Row> = {
+const MATRIX: Record<string, Row> = {
   "auth.register": {
     input: () => ({ email: uniqueEmail("reg"), name: "New Person", password: "correct horse battery" }),
     expect: anyone,

@@ -51,6 +51,7 @@ function isPlainText(bytes: Uint8Array): boolean {
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     // Tabs, newlines and carriage returns are fine; other control characters mean binary.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     return !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
   } catch {
     return false;
@@ -71,6 +72,7 @@ export async function detectType(filename: string, bytes: Uint8Array): Promise<s
 
 function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are replaced in file names
   const cleaned = base.replace(/[\u0000-\u001F\u007F"<>|*?:]/g, "_").trim().slice(0, MAX_FILENAME);
   return cleaned || "attachment";
 }

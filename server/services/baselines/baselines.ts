@@ -195,10 +195,15 @@ export async function compareBaselines({ scope, input }: { scope: ProjectScope; 
 
   const entry = (r: FrozenRequirement): CompareEntry => ({ key: r.key, title: r.title, status: r.status, version: r.version });
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
-  const pick = (ids: string[]) => ids.map((id) => full.get(id)!).sort(byNumber);
+  const frozen = (id: string) => {
+    const version = full.get(id);
+    if (!version) throw new Error(`Requirement version ${id} of a baseline could not be read`);
+    return version;
+  };
+  const pick = (ids: string[]) => ids.map(frozen).sort(byNumber);
 
   const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
-  for (const [l, r] of changedPairs.map(([a, b]) => [full.get(a)!, full.get(b)!] as const).sort((x, y) => byNumber(x[1], y[1]))) {
+  for (const [l, r] of changedPairs.map(([a, b]) => [frozen(a), frozen(b)] as const).sort((x, y) => byNumber(x[1], y[1]))) {
     const changes = diffSnapshots(l, r);
     if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
   }

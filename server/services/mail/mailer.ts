@@ -101,7 +101,7 @@ function decodeQuotedPrintable(text: string): string {
   const bytes: number[] = [];
   const src = text.replace(/=\r?\n/g, "");
   for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
+    const ch = src.charAt(i);
     const hex = src.slice(i + 1, i + 3);
     if (ch === "=" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
       bytes.push(parseInt(hex, 16));

@@ -174,11 +174,11 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
   });
   const a = versions.find((v) => v.version === from);
   const b = versions.find((v) => v.version === to);
-  const missing = [!a && from, !b && to].filter(Boolean);
-  if (missing.length) {
+  if (!a || !b) {
+    const missing = [!a && from, !b && to].filter(Boolean);
     throw new AppError("NOT_FOUND", `Version ${missing.join(" and ")} of ${key} does not exist (latest is ${req.version})`);
   }
-  const keys = await parentKeys([a!.parentId, b!.parentId]);
+  const keys = await parentKeys([a.parentId, b.parentId]);
   const snap = (v: NonNullable<typeof a>) => toSnapshot({ ...v, parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null });
   const meta = (v: NonNullable<typeof a>) => ({
     version: v.version,
@@ -189,8 +189,8 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
   });
   return {
     key,
-    from: { ...meta(a!), snapshot: snap(a!) },
-    to: { ...meta(b!), snapshot: snap(b!) },
-    changes: diffSnapshots(snap(a!), snap(b!)),
+    from: { ...meta(a), snapshot: snap(a) },
+    to: { ...meta(b), snapshot: snap(b) },
+    changes: diffSnapshots(snap(a), snap(b)),
   };
 }

@@ -163,7 +163,8 @@ export async function aggregateDailyStats(opts: { projectId: string; day: string
       "computedAt" = EXCLUDED."computedAt"
     RETURNING s."projectId", s.day, s."openBySeverity", s."issuesByStatus", s."issuesCreated", s."issuesClosed",
               s."requirementsByStatus", s."versionsWritten", s."suspectLinks", s."coveragePct", s."computedAt"`;
-  const row = rows[0]!;
+  const [row] = rows;
+  if (!row) throw new Error(`The daily statistics upsert returned no row for ${day}`);
   return { ...row, day: toDayString(row.day) };
 }
 

@@ -46,7 +46,8 @@ export async function coverage({ scope }: { scope: ProjectScope }) {
       db.issue.findMany({ where: orphanIssueWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
       db.issue.count({ where: orphanIssueWhere }),
     ]);
-  const { approved: approvedCount, implemented, verified } = counts!;
+  // An aggregate without GROUP BY always returns one row.
+  const { approved: approvedCount, implemented, verified } = counts ?? { approved: 0, implemented: 0, verified: 0 };
   const pct = (n: number) => (approvedCount === 0 ? null : Math.round((n / approvedCount) * 1000) / 10);
   return {
     approvedRequirements: approvedCount,
@@ -88,8 +89,9 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
     }),
   ]);
   const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
-  for (const l of issueLinks) {
-    const issue = l.sourceIssue!;
+  for (const { sourceIssue: issue, ...l } of issueLinks) {
+    // The filter on sourceIssue keeps only issue links.
+    if (!issue) continue;
     const depth = (depthOf.get(l.targetRequirementId) ?? 0) + 1;
     const existing = issues.get(issue.id);
     const via = `${l.type}`;
@@ -102,7 +104,7 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
   return {
     root: { key: root.key, title: root.title },
     requirements: requirements
-      .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: depthOf.get(r.id)! }))
+      .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: depthOf.get(r.id) ?? 0 }))
       .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
     issues: [...issues.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
   };
@@ -126,14 +128,16 @@ export async function traceMatrix({ scope, input }: { scope: ProjectScope; input
   });
   const requirements = new Map<string, { key: string; number: number; title: string; status: string }>();
   const issues = new Map<string, { key: string; number: number; title: string; status: string }>();
-  for (const l of links) {
+  // The filter on sourceIssue keeps only issue links.
+  const issueLinks = links.flatMap(({ sourceIssue, ...l }) => (sourceIssue ? [{ ...l, sourceIssue }] : []));
+  for (const l of issueLinks) {
     requirements.set(l.target.key, l.target);
-    issues.set(l.sourceIssue!.key, l.sourceIssue!);
+    issues.set(l.sourceIssue.key, l.sourceIssue);
   }
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
   const rows = [...requirements.values()].sort(byNumber).map(({ number: _n, ...r }) => r);
   const columns = [...issues.values()].sort(byNumber).map(({ number: _n, ...i }) => i);
-  const cells = links.map((l) => ({ requirementKey: l.target.key, issueKey: l.sourceIssue!.key, type: l.type, suspect: l.suspect }));
+  const cells = issueLinks.map((l) => ({ requirementKey: l.target.key, issueKey: l.sourceIssue.key, type: l.type, suspect: l.suspect }));
   if (input.format === "csv") {
     // The links of each (requirement, issue) pair, in link order: one pass, not one scan per cell.
     const byPair = new Map<string, string[]>();

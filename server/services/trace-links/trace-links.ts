@@ -45,8 +45,17 @@ function present(link: {
   target: { key: string; title: string; status: string; version: number };
 }) {
   const { sourceRequirement, sourceIssue, ...rest } = link;
-  const from = sourceIssue ? { kind: "issue" as const, ...sourceIssue } : { kind: "requirement" as const, ...sourceRequirement! };
+  const from = sourceIssue
+    ? { kind: "issue" as const, ...sourceIssue }
+    : sourceRequirement
+      ? { kind: "requirement" as const, ...sourceRequirement }
+      : sourceless();
   return { ...rest, from, to: link.target };
+}
+
+/** The schema requires one of the two sources; a row without either is corrupt. */
+function sourceless(): never {
+  throw new Error("A trace link has neither a source issue nor a source requirement");
 }
 
 export async function createTraceLink({ scope, input }: { scope: ProjectScope; input: TraceLinkCreateInput }) {

@@ -195,7 +195,8 @@ export function guardedLookup(opts: PolicyOptions = {}) {
         }
       }
       if (options.all) return callback(null, addresses);
-      const first = addresses[0]!;
+      const [first] = addresses;
+      if (!first) return callback(new UnsafeTargetError(`${hostname} did not resolve`), []);
       return callback(null, first.address, first.family);
     });
   };
