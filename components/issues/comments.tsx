@@ -18,9 +18,9 @@ import { MarkdownEditor } from "./markdown-editor";
 /** The "@partial" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {
   const before = text.slice(0, caret);
-  const m = /(?:^|[\s(])@([\w.+-]*)$/.exec(before);
-  if (!m) return null;
-  return { start: caret - m[1]!.length - 1, query: m[1]!.toLowerCase() };
+  const partial = /(?:^|[\s(])@([\w.+-]*)$/.exec(before)?.[1];
+  if (partial === undefined) return null;
+  return { start: caret - partial.length - 1, query: partial.toLowerCase() };
 }
 
 function CommentComposer({
@@ -103,7 +103,8 @@ function CommentComposer({
             }
             if (e.key === "Enter" || e.key === "Tab") {
               e.preventDefault();
-              pick(suggestions[active]!);
+              const member = suggestions[active];
+              if (member) pick(member);
               return;
             }
             if (e.key === "Escape") {

@@ -390,9 +390,10 @@ function BulkBar({ issues, members, onClear }: { issues: IssueListItem[]; member
         return update.mutateAsync({ key: i.key, expectedVersion: i.version, severity: value as IssueSeverity });
       }),
     );
-    const failed = results
-      .map((r, idx) => (r.status === "rejected" ? { key: issues[idx]!.key, message: errorMessage(r.reason) } : null))
-      .filter((f): f is { key: string; message: string } => f !== null);
+    const failed = issues.flatMap((issue, idx) => {
+      const result = results[idx];
+      return result?.status === "rejected" ? [{ key: issue.key, message: errorMessage(result.reason) }] : [];
+    });
     setFailures(failed);
     const ok = results.length - failed.length;
     setDone(`${ok} of ${results.length} updated`);

@@ -83,7 +83,7 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
       });
       const out: VisibleRow[] = [];
       nodes.forEach((n, i) => {
-        if (include[i]) out.push({ node: n, hasChildren: hasChildren[i]!, expanded: true, matches: match[i]! });
+        if (include[i]) out.push({ node: n, hasChildren: hasChildren[i] === true, expanded: true, matches: match[i] === true });
       });
       return { rows: out, matchCount: match.filter(Boolean).length };
     }
@@ -92,8 +92,9 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
     nodes.forEach((n, i) => {
       if (n.depth > hideBelow) return;
       hideBelow = Number.POSITIVE_INFINITY;
-      const isCollapsed = collapsed.has(n.key) && hasChildren[i]!;
-      out.push({ node: n, hasChildren: hasChildren[i]!, expanded: !isCollapsed, matches: true });
+      const parent = hasChildren[i] === true;
+      const isCollapsed = collapsed.has(n.key) && parent;
+      out.push({ node: n, hasChildren: parent, expanded: !isCollapsed, matches: true });
       if (isCollapsed) hideBelow = n.depth;
     });
     return { rows: out, matchCount: nodes.length };

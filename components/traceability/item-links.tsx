@@ -337,6 +337,7 @@ export function LinkRequirementDialog({
   }
 
   const listId = `link-options-${fromKey}`;
+  const activeOption = target ? undefined : options[active];
   return (
     <Dialog open={open} onClose={close} title="Link requirement" description={`Trace ${fromKey} to a requirement.`} initialFocusRef={inputRef}>
       <form onSubmit={submit} noValidate className="space-y-4">
@@ -357,7 +358,7 @@ export function LinkRequirementDialog({
               aria-expanded={!target && options.length > 0}
               aria-controls={listId}
               aria-autocomplete="list"
-              aria-activedescendant={!target && options[active] ? `${listId}-${options[active]!.key}` : undefined}
+              aria-activedescendant={activeOption ? `${listId}-${activeOption.key}` : undefined}
               autoComplete="off"
               placeholder="Search by key or title"
               value={target ?? query}
@@ -374,9 +375,9 @@ export function LinkRequirementDialog({
                 } else if (e.key === "ArrowUp") {
                   e.preventDefault();
                   setActive((a) => Math.max(a - 1, 0));
-                } else if (e.key === "Enter" && options[active] && query.trim().toUpperCase() !== options[active]!.key) {
+                } else if (e.key === "Enter" && activeOption && query.trim().toUpperCase() !== activeOption.key) {
                   e.preventDefault();
-                  setTarget(options[active]!.key);
+                  setTarget(activeOption.key);
                 }
               }}
             />
