@@ -120,13 +120,14 @@ function CommentComposer({
         }}
       />
       {suggestions.length ? (
-        <ul
+        <div
           role="listbox"
           aria-label="Mention a member"
           className="absolute top-10 left-2 z-20 w-72 overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
           {suggestions.map((m, i) => (
-            <li
+            // biome-ignore lint/a11y/useFocusableInteractive: listbox popup of a textarea; focus stays in the textarea, which handles the arrow keys, Enter and Tab
+            <div
               key={m.user.id}
               role="option"
               aria-selected={i === active}
@@ -143,9 +144,9 @@ function CommentComposer({
               <span className="min-w-0 truncate">
                 {m.user.name} <span className="text-zinc-500 dark:text-zinc-400">{m.user.email}</span>
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       ) : null}
       <div className="flex justify-end gap-2">
         {onCancel ? (

@@ -198,7 +198,7 @@ export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; 
     { value: "inline", label: "Inline" },
   ];
   return (
-    <div role="group" aria-label="Diff layout" className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}>
+    <fieldset aria-label="Diff layout" className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}>
       {options.map((o) => (
         <button
           key={o.value}
@@ -217,7 +217,7 @@ export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; 
           {o.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 

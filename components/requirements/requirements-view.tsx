@@ -374,7 +374,7 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
     { value: "tree" as const, label: "Tree", icon: <path d="M3.25 2.75v8.5a1.5 1.5 0 0 0 1.5 1.5h2.5M3.25 6.75h4M9.25 5.5h4v2.5h-4zM9.25 11.5h4V14h-4z" /> },
   ];
   return (
-    <div role="group" aria-label="View" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80">
+    <fieldset aria-label="View" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80">
       {options.map((o) => (
         <button
           key={o.value}
@@ -396,7 +396,7 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
           {o.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -408,15 +408,13 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
     setText(value);
   }
   return (
-    <form
-      role="search"
-      aria-label="Filter by tag"
-      className="w-28"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange(text.trim());
-      }}
-    >
+    <search aria-label="Filter by tag" className="w-28">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onChange(text.trim());
+        }}
+      >
       <Input
         compact
         aria-label="Tag"
@@ -426,7 +424,8 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
         onBlur={() => text.trim() !== value && onChange(text.trim())}
         className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
       />
-    </form>
+      </form>
+    </search>
   );
 }
 

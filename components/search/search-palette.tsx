@@ -136,6 +136,7 @@ function Palette({ onClose }: { onClose: () => void }) {
 
   let index = -1;
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes the dialog; keyboard users close it with Escape (onCancel)
     <dialog
       ref={dialogRef}
       aria-label="Search"
@@ -169,13 +170,12 @@ function Palette({ onClose }: { onClose: () => void }) {
         />
         {search.isFetching ? <Spinner className="size-4 text-zinc-400" /> : null}
         {currentProject ? (
-          <div role="radiogroup" aria-label="Search scope" className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800">
+          <fieldset aria-label="Search scope" className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800">
             {(["project", "all"] as const).map((s) => (
               <button
                 key={s}
                 type="button"
-                role="radio"
-                aria-checked={scope === s}
+                aria-pressed={scope === s}
                 onClick={() => {
                   setScope(s);
                   inputRef.current?.focus();
@@ -190,7 +190,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                 {s === "project" ? currentProject : "All projects"}
               </button>
             ))}
-          </div>
+          </fieldset>
         ) : null}
       </div>
       <div className="max-h-[min(60vh,26rem)] overflow-y-auto">
@@ -209,7 +209,7 @@ function Palette({ onClose }: { onClose: () => void }) {
         ) : (
           <div id={listId} role="listbox" aria-label="Search results" className="py-1.5">
             {groups.map((g) => (
-              <div key={g.label} role="group" aria-label={g.label}>
+              <fieldset key={g.label} aria-label={g.label} className="min-w-0">
                 <p aria-hidden="true" className="px-4 pt-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
                   {g.label}
                 </p>
@@ -217,6 +217,8 @@ function Palette({ onClose }: { onClose: () => void }) {
                   index += 1;
                   const i = index;
                   return (
+                    // biome-ignore lint/a11y/useFocusableInteractive: combobox pattern with aria-activedescendant; focus stays on the input, which handles the arrow keys and Enter
+                    // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox input handles the keyboard for every option (aria-activedescendant)
                     <div
                       key={`${item.kind}-${item.key}`}
                       id={`${listId}-${i}`}
@@ -252,7 +254,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                     </div>
                   );
                 })}
-              </div>
+              </fieldset>
             ))}
           </div>
         )}

@@ -113,7 +113,7 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
               </div>
             </div>
           </div>
-          <div role="separator" className="-mx-1 my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
           <button
             type="button"
             role="menuitem"

@@ -383,21 +383,22 @@ export function LinkRequirementDialog({
             />
           </Field>
           {!target ? (
-            <ul
+            <div
               id={listId}
               role="listbox"
               aria-label="Matching requirements"
               className="max-h-56 overflow-y-auto rounded-md border border-zinc-200 dark:border-zinc-800"
             >
               {results.isPending ? (
-                <li className="flex items-center gap-2 px-3 py-2 text-[13px] text-zinc-500">
+                <div className="flex items-center gap-2 px-3 py-2 text-[13px] text-zinc-500">
                   <Spinner className="size-3.5" /> Searching…
-                </li>
+                </div>
               ) : options.length === 0 ? (
-                <li className="px-3 py-2 text-[13px] text-zinc-500 dark:text-zinc-400">No matching requirements.</li>
+                <div className="px-3 py-2 text-[13px] text-zinc-500 dark:text-zinc-400">No matching requirements.</div>
               ) : (
                 options.map((r, i) => (
-                  <li
+                  // biome-ignore lint/a11y/useFocusableInteractive: combobox pattern with aria-activedescendant; focus stays on the input, which handles the arrow keys and Enter
+                  <div
                     key={r.key}
                     id={`${listId}-${r.key}`}
                     role="option"
@@ -414,10 +415,10 @@ export function LinkRequirementDialog({
                   >
                     <span className="w-16 shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">{r.key}</span>
                     <span className="min-w-0 truncate text-zinc-800 dark:text-zinc-200">{r.title}</span>
-                  </li>
+                  </div>
                 ))
               )}
-            </ul>
+            </div>
           ) : (
             <p className="text-[13px] text-zinc-600 dark:text-zinc-400">
               Selected {target}.{" "}

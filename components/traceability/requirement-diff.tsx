@@ -79,7 +79,8 @@ export function FieldChanges({ changes }: { changes: FieldChange[] }) {
               </span>
             ) : (
               <span className="inline-flex flex-wrap items-center gap-1.5">
-                {show(c.before)} <span aria-label="changed to">→</span> {show(c.after)}
+                {show(c.before)} <span aria-hidden="true">→</span>
+                <span className="sr-only">changed to</span> {show(c.after)}
               </span>
             )}
           </dd>
