@@ -2,7 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 
 import { ListIcon, PlusIcon, SearchIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
@@ -65,10 +65,11 @@ export function RequirementsView({
   // The search box types freely; the URL (and the query) follow a moment later.
   const [qText, setQText] = useState(state.q);
   const debouncedQ = useDebounced(qText, 250);
-  useEffect(() => {
-    if (debouncedQ.trim() !== state.q.trim()) update({ q: debouncedQ });
-    // Only the typed text drives this effect.
-  }, [debouncedQ]);
+  // Only the typed text drives this; a URL change from elsewhere must not write the old text back.
+  const syncSearchToUrl = useEffectEvent((text: string) => {
+    if (text.trim() !== state.q.trim()) update({ q: text });
+  });
+  useEffect(() => syncSearchToUrl(debouncedQ), [debouncedQ]);
 
   const listInput = listInputOf(projectKey, state);
   const listKey = JSON.stringify(listInput);

@@ -109,7 +109,13 @@ function Palette({ onClose }: { onClose: () => void }) {
     ].filter((g) => g.items.length > 0);
   }, [items]);
   const flat = groups.flatMap((g) => g.items);
-  useEffect(() => setActive(0), [debounced, projectKey]);
+  // New words or a new scope start again from the first result.
+  const resultsFor = `${projectKey ?? ""} ${debounced}`;
+  const [activeFor, setActiveFor] = useState(resultsFor);
+  if (activeFor !== resultsFor) {
+    setActiveFor(resultsFor);
+    setActive(0);
+  }
 
   function go(item: SearchItem | undefined) {
     if (!item) return;
@@ -236,15 +242,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                         <span className="block truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">{item.title}</span>
                         {item.snippet.length ? (
                           <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-600 dark:text-zinc-400">
-                            {item.snippet.map((s, si) =>
-                              s.highlight ? (
-                                <mark key={si} className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">
-                                  {s.text}
-                                </mark>
-                              ) : (
-                                <span key={si}>{s.text}</span>
-                              ),
-                            )}
+                            <Snippet segments={item.snippet} />
                           </span>
                         ) : null}
                       </span>
@@ -275,6 +273,16 @@ function Palette({ onClose }: { onClose: () => void }) {
       </div>
     </dialog>
   );
+}
+
+function SnippetText({ segment }: { segment: SearchItem["snippet"][number] }) {
+  if (!segment.highlight) return <span>{segment.text}</span>;
+  return <mark className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">{segment.text}</mark>;
+}
+
+function Snippet({ segments }: { segments: SearchItem["snippet"] }) {
+  // biome-ignore lint/suspicious/noArrayIndexKey: snippet segments have no identity but their position in an immutable server response (the same text can repeat)
+  return segments.map((s, i) => <SnippetText key={i} segment={s} />);
 }
 
 function Kbd({ children }: { children: React.ReactNode }) {
