@@ -11,8 +11,9 @@ const palettes = [
 ];
 
 export function initials(name: string, email?: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length >= 2 ? words[0]![0]! + words[words.length - 1]![0]! : (words[0] ?? email ?? "?").slice(0, 2);
+  const [first, ...rest] = name.trim().split(/\s+/).filter(Boolean);
+  const last = rest.at(-1);
+  const letters = first !== undefined && last !== undefined ? first.charAt(0) + last.charAt(0) : (first ?? email ?? "?").slice(0, 2);
   return letters.toUpperCase();
 }
 

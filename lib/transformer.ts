@@ -78,8 +78,12 @@ interface Annotations {
 }
 
 function annotate(ann: Annotations, path: string | null, type: TypeAnnotation) {
-  if (path === null) ann.root = type;
-  else (ann.values ??= {})[path] = [type];
+  if (path === null) {
+    ann.root = type;
+    return;
+  }
+  ann.values ??= {};
+  ann.values[path] = [type];
 }
 
 /** Same result as `superjson.serialize` for plain data, much faster; superjson itself for anything else. */

@@ -59,12 +59,11 @@ export function AuditLog() {
           <h2 className="text-[15px] font-semibold text-zinc-900 dark:text-zinc-50">Audit log</h2>
           <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">Every change on this instance, newest first.</p>
         </div>
-        <form
-          role="search"
-          aria-label="Filter audit events"
-          onSubmit={(e) => e.preventDefault()}
-          className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,14rem)_minmax(0,9rem)_auto] sm:items-end"
-        >
+        <search aria-label="Filter audit events">
+          <form
+            onSubmit={(e) => e.preventDefault()}
+            className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,14rem)_minmax(0,9rem)_auto] sm:items-end"
+          >
           <div className="space-y-1.5">
             <Label htmlFor="audit-action" className="text-[13px]">
               Action
@@ -112,7 +111,8 @@ export function AuditLog() {
               Project keys are 2–10 letters, A–Z.
             </p>
           ) : null}
-        </form>
+          </form>
+        </search>
       </div>
 
       {!keyValid ? (
@@ -203,9 +203,12 @@ export function AuditLog() {
                           <ProjectKey value={e.project.key} />
                         </Link>
                       ) : (
-                        <span className="text-zinc-400 dark:text-zinc-600" aria-label="No project">
-                          —
-                        </span>
+                        <>
+                          <span className="text-zinc-400 dark:text-zinc-600" aria-hidden="true">
+                            —
+                          </span>
+                          <span className="sr-only">No project</span>
+                        </>
                       )}
                     </Td>
                     <Td className="text-right">

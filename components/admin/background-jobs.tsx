@@ -73,14 +73,14 @@ export function OutboxHealth() {
         ) : (
           <>
             <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
-              <Stat label="Waiting" value={h!.pending} />
-              <Stat label="Oldest waiting" value={formatAge(h!.oldestPendingAgeSeconds)} />
-              <Stat label="Retrying" value={h!.retrying} />
-              <Stat label="Failed" value={h!.failed} tone={h!.failed > 0 ? "red" : undefined} />
+              <Stat label="Waiting" value={health.data.pending} />
+              <Stat label="Oldest waiting" value={formatAge(health.data.oldestPendingAgeSeconds)} />
+              <Stat label="Retrying" value={health.data.retrying} />
+              <Stat label="Failed" value={health.data.failed} tone={health.data.failed > 0 ? "red" : undefined} />
             </dl>
             {error ? <Alert>{error}</Alert> : null}
             {notice ? <Alert tone="success">{notice}</Alert> : null}
-            {h!.failures.length === 0 ? (
+            {health.data.failures.length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">No failed deliveries.</p>
             ) : (
               <Table>
@@ -96,7 +96,7 @@ export function OutboxHealth() {
                   </Tr>
                 </THead>
                 <TBody>
-                  {h!.failures.map((f) => (
+                  {health.data.failures.map((f) => (
                     <Tr key={f.id}>
                       <Td>
                         <div className="font-mono text-xs">{f.type}</div>

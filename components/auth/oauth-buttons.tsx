@@ -15,10 +15,10 @@ export function OAuthButtons({ providers, callbackUrl }: { providers: OAuthProvi
   if (providers.length === 0) return null;
   return (
     <div className="mt-6">
-      <div className="relative flex items-center py-1" role="separator" aria-label="or">
-        <div className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+      <div className="relative flex items-center py-1">
+        <hr className="flex-1 border-zinc-200 dark:border-zinc-800" />
         <span className="px-3 text-xs text-zinc-500 dark:text-zinc-400">or</span>
-        <div className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+        <hr className="flex-1 border-zinc-200 dark:border-zinc-800" />
       </div>
       <div className="mt-4 grid gap-2">
         {providers.map((p) => (

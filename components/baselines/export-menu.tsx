@@ -63,31 +63,39 @@ export function ExportMenu({ projectKey, id, label = "Export", align = "right" }
     return () => document.removeEventListener("mousedown", onDown);
   }, [open]);
 
+  // On the toggle and on every item, which are all the focusable elements of the menu.
+  const menuHandlers = {
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key === "Escape" && open) {
+        e.stopPropagation();
+        setOpen(false);
+        buttonRef.current?.focus();
+      }
+      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && open) {
+        const items = [...(rootRef.current?.querySelectorAll<HTMLButtonElement>("[data-format]") ?? [])];
+        const i = items.indexOf(document.activeElement as HTMLButtonElement);
+        const next = items[(i + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length];
+        if (next) {
+          e.preventDefault();
+          next.focus();
+        }
+      }
+    },
+    onBlur: (e: React.FocusEvent) => {
+      if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
+    },
+  };
+
   return (
-    <div
-      ref={rootRef}
-      className="relative"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.stopPropagation();
-          setOpen(false);
-          buttonRef.current?.focus();
-        }
-        if ((e.key === "ArrowDown" || e.key === "ArrowUp") && open) {
-          const items = [...(rootRef.current?.querySelectorAll<HTMLButtonElement>("[data-format]") ?? [])];
-          const i = items.indexOf(document.activeElement as HTMLButtonElement);
-          const next = items[(i + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length];
-          if (next) {
-            e.preventDefault();
-            next.focus();
-          }
-        }
-      }}
-      onBlur={(e) => {
-        if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
-      }}
-    >
-      <Button ref={buttonRef} size="sm" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
+    <div ref={rootRef} className="relative">
+      <Button
+        ref={buttonRef}
+        size="sm"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+        {...menuHandlers}
+      >
         {pending ? <Spinner className="size-3.5" label="Preparing export" /> : (
           <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
             <path d="M8 2.25v8M4.75 7 8 10.25 11.25 7M2.75 11.75v1a1 1 0 0 0 1 1h8.5a1 1 0 0 0 1-1v-1" />
@@ -109,6 +117,7 @@ export function ExportMenu({ projectKey, id, label = "Export", align = "right" }
             key={f.value}
             type="button"
             data-format={f.value}
+            {...menuHandlers}
             onClick={async () => {
               await download(id, f.value);
               setOpen(false);
@@ -137,14 +146,14 @@ export function ExportButtons({ projectKey, id }: { projectKey: string; id: stri
   const { download, pending, error } = useExport(projectKey);
   return (
     <div className="flex flex-col items-start gap-1.5 sm:items-end">
-      <div role="group" aria-label="Export" className="flex items-center gap-1.5">
+      <fieldset aria-label="Export" className="flex items-center gap-1.5">
         <span className="mr-0.5 text-[13px] text-zinc-500 dark:text-zinc-400">Export</span>
         {EXPORT_FORMATS.map((f) => (
           <Button key={f.value} size="sm" loading={pending === f.value} disabled={pending !== null} onClick={() => download(id, f.value)} title={f.hint}>
             {f.label}
           </Button>
         ))}
-      </div>
+      </fieldset>
       {error ? (
         <p role="alert" className="text-xs text-red-600 dark:text-red-400">
           {error}

@@ -44,24 +44,33 @@ function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => v
   });
 }
 
+interface Upload {
+  id: number;
+  name: string;
+  progress: number;
+  error?: string;
+}
+
 export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; canUpload: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.issue.attachments.list.queryOptions({ key: issueKey }, { retry: false }));
   const inputRef = useRef<HTMLInputElement>(null);
-  const [uploads, setUploads] = useState<{ name: string; progress: number; error?: string }[]>([]);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const lastUploadId = useRef(0);
 
   async function onFiles(files: FileList | null) {
     if (!files?.length) return;
-    const chosen = [...files];
-    setUploads(chosen.map((f) => ({ name: f.name, progress: 0 })));
+    const chosen = [...files].map((file) => ({ file, id: ++lastUploadId.current }));
+    setUploads(chosen.map(({ file, id }) => ({ id, name: file.name, progress: 0 })));
+    const update = (id: number, patch: Partial<Upload>) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
     await Promise.all(
-      chosen.map(async (file, idx) => {
+      chosen.map(async ({ file, id }) => {
         try {
-          await uploadFile(issueKey, file, (p) => setUploads((u) => u.map((x, i) => (i === idx ? { ...x, progress: p } : x))));
-          setUploads((u) => u.map((x, i) => (i === idx ? { ...x, progress: 100 } : x)));
+          await uploadFile(issueKey, file, (progress) => update(id, { progress }));
+          update(id, { progress: 100 });
         } catch (err) {
-          setUploads((u) => u.map((x, i) => (i === idx ? { ...x, error: (err as Error).message } : x)));
+          update(id, { error: (err as Error).message });
         }
       }),
     );
@@ -108,8 +117,8 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
       ) : null}
       {uploads.length ? (
         <ul className="space-y-2">
-          {uploads.map((u, i) => (
-            <li key={i} className="rounded-md border border-zinc-200 px-3 py-2 text-[13px] dark:border-zinc-800">
+          {uploads.map((u) => (
+            <li key={u.id} className="rounded-md border border-zinc-200 px-3 py-2 text-[13px] dark:border-zinc-800">
               <div className="flex items-center justify-between gap-2">
                 <span className="truncate">{u.name}</span>
                 <span className="shrink-0 text-xs text-zinc-500">{u.error ? "Failed" : `${u.progress}%`}</span>

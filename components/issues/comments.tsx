@@ -18,9 +18,9 @@ import { MarkdownEditor } from "./markdown-editor";
 /** The "@partial" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {
   const before = text.slice(0, caret);
-  const m = /(?:^|[\s(])@([\w.+-]*)$/.exec(before);
-  if (!m) return null;
-  return { start: caret - m[1]!.length - 1, query: m[1]!.toLowerCase() };
+  const partial = /(?:^|[\s(])@([\w.+-]*)$/.exec(before)?.[1];
+  if (partial === undefined) return null;
+  return { start: caret - partial.length - 1, query: partial.toLowerCase() };
 }
 
 function CommentComposer({
@@ -103,7 +103,8 @@ function CommentComposer({
             }
             if (e.key === "Enter" || e.key === "Tab") {
               e.preventDefault();
-              pick(suggestions[active]!);
+              const member = suggestions[active];
+              if (member) pick(member);
               return;
             }
             if (e.key === "Escape") {
@@ -119,13 +120,14 @@ function CommentComposer({
         }}
       />
       {suggestions.length ? (
-        <ul
+        <div
           role="listbox"
           aria-label="Mention a member"
           className="absolute top-10 left-2 z-20 w-72 overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
           {suggestions.map((m, i) => (
-            <li
+            // biome-ignore lint/a11y/useFocusableInteractive: listbox popup of a textarea; focus stays in the textarea, which handles the arrow keys, Enter and Tab
+            <div
               key={m.user.id}
               role="option"
               aria-selected={i === active}
@@ -142,9 +144,9 @@ function CommentComposer({
               <span className="min-w-0 truncate">
                 {m.user.name} <span className="text-zinc-500 dark:text-zinc-400">{m.user.email}</span>
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       ) : null}
       <div className="flex justify-end gap-2">
         {onCancel ? (

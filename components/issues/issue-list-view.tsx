@@ -1,8 +1,8 @@
 "use client";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useState } from "react";
 
 import { LocalTime } from "@/components/local-time";
 import { Avatar } from "@/components/avatar";
@@ -76,10 +76,11 @@ export function IssueListView({
     router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
   }
 
-  useEffect(() => {
-    if ((params.get("q") ?? "") !== debouncedQ) setParam("q", debouncedQ);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debouncedQ]);
+  // Only a new debounced search writes the URL; other parameter changes must not re-run this.
+  const syncSearchToUrl = useEffectEvent((value: string) => {
+    if ((params.get("q") ?? "") !== value) setParam("q", value);
+  });
+  useEffect(() => syncSearchToUrl(debouncedQ), [debouncedQ]);
 
   const input = {
     projectKey,
@@ -390,9 +391,10 @@ function BulkBar({ issues, members, onClear }: { issues: IssueListItem[]; member
         return update.mutateAsync({ key: i.key, expectedVersion: i.version, severity: value as IssueSeverity });
       }),
     );
-    const failed = results
-      .map((r, idx) => (r.status === "rejected" ? { key: issues[idx]!.key, message: errorMessage(r.reason) } : null))
-      .filter((f): f is { key: string; message: string } => f !== null);
+    const failed = issues.flatMap((issue, idx) => {
+      const result = results[idx];
+      return result?.status === "rejected" ? [{ key: issue.key, message: errorMessage(result.reason) }] : [];
+    });
     setFailures(failed);
     const ok = results.length - failed.length;
     setDone(`${ok} of ${results.length} updated`);

@@ -17,8 +17,9 @@ import { useTRPC } from "@/lib/trpc/react";
 /** A key suggestion from the name: initials of several words, or the first letters of one. */
 function suggestKey(name: string): string {
   const words = name.toUpperCase().replace(/[^A-Z\s]/g, " ").split(/\s+/).filter(Boolean);
-  if (words.length === 0) return "";
-  const key = words.length >= 2 ? words.map((w) => w[0]).join("") : words[0]!.slice(0, 4);
+  const [first, ...rest] = words;
+  if (first === undefined) return "";
+  const key = rest.length > 0 ? words.map((w) => w[0]).join("") : first.slice(0, 4);
   return key.slice(0, 10);
 }
 

@@ -289,11 +289,14 @@ export function MoveDialog({
   const nodes = tree.data?.nodes ?? [];
   // Itself and its descendants cannot become its parent.
   const selfIndex = nodes.findIndex((n) => n.key === reqKey);
+  const self = nodes[selfIndex];
   const excluded = new Set<string>();
-  if (selfIndex >= 0) {
-    const depth = nodes[selfIndex]!.depth;
+  if (self) {
     excluded.add(reqKey);
-    for (let i = selfIndex + 1; i < nodes.length && nodes[i]!.depth > depth; i++) excluded.add(nodes[i]!.key);
+    for (const n of nodes.slice(selfIndex + 1)) {
+      if (n.depth <= self.depth) break;
+      excluded.add(n.key);
+    }
   }
   const siblings = nodes.filter((n) => (n.parentKey ?? "") === parent && n.key !== reqKey);
 

@@ -41,12 +41,21 @@ function Empty() {
   return <span className="text-zinc-400 italic dark:text-zinc-500">Empty</span>;
 }
 
+function SegmentText({ segment }: { segment: Segment }) {
+  if (segment.kind === "insert") return <Ins>{segment.text}</Ins>;
+  if (segment.kind === "delete") return <Del>{segment.text}</Del>;
+  return <span>{segment.text}</span>;
+}
+
+function SegmentList({ segments }: { segments: Segment[] }) {
+  // biome-ignore lint/suspicious/noArrayIndexKey: segments have no identity but their position in an immutable diff (the same text can repeat)
+  return segments.map((s, i) => <SegmentText key={i} segment={s} />);
+}
+
 function renderSide(segments: Segment[], side: "before" | "after") {
   const shown = segments.filter((s) => s.kind === "equal" || s.kind === (side === "before" ? "delete" : "insert"));
   if (shown.length === 0 || shown.every((s) => s.text === "")) return <Empty />;
-  return shown.map((s, i) =>
-    s.kind === "equal" ? <span key={i}>{s.text}</span> : s.kind === "insert" ? <Ins key={i}>{s.text}</Ins> : <Del key={i}>{s.text}</Del>,
-  );
+  return <SegmentList segments={shown} />;
 }
 
 /** A word-level text diff. Split mode puts before and after next to each other (stacked on phones). */
@@ -64,13 +73,7 @@ export function TextDiff({
   if (mode === "inline") {
     return (
       <div className={cn(textBox, "[&_del+ins]:ml-0.5")} data-diff="inline">
-        {segments.length === 0 ? (
-          <Empty />
-        ) : (
-          segments.map((s, i) =>
-            s.kind === "equal" ? <span key={i}>{s.text}</span> : s.kind === "insert" ? <Ins key={i}>{s.text}</Ins> : <Del key={i}>{s.text}</Del>,
-          )
-        )}
+        {segments.length === 0 ? <Empty /> : <SegmentList segments={segments} />}
       </div>
     );
   }
@@ -198,7 +201,7 @@ export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; 
     { value: "inline", label: "Inline" },
   ];
   return (
-    <div role="group" aria-label="Diff layout" className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}>
+    <fieldset aria-label="Diff layout" className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}>
       {options.map((o) => (
         <button
           key={o.value}
@@ -217,7 +220,7 @@ export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; 
           {o.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 

@@ -33,28 +33,30 @@ export function FilterMenu<T extends string>({
     return () => document.removeEventListener("mousedown", onDown);
   }, [open]);
 
+  // On the toggle and on the panel, which hold all the focusable elements of the menu.
+  const menuHandlers = {
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key === "Escape" && open) {
+        e.stopPropagation();
+        setOpen(false);
+        buttonRef.current?.focus();
+      }
+    },
+    onBlur: (e: React.FocusEvent) => {
+      if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
+    },
+  };
+
   const count = selected.length;
   return (
-    <div
-      ref={rootRef}
-      className="relative"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.stopPropagation();
-          setOpen(false);
-          buttonRef.current?.focus();
-        }
-      }}
-      onBlur={(e) => {
-        if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
-      }}
-    >
+    <div ref={rootRef} className="relative">
       <button
         ref={buttonRef}
         type="button"
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((o) => !o)}
+        {...menuHandlers}
         className={cn(
           "inline-flex h-8 items-center gap-1.5 rounded-md border px-2.5 text-[13px] font-medium shadow-xs transition-colors",
           focusRing,
@@ -72,11 +74,11 @@ export function FilterMenu<T extends string>({
         ) : null}
         <ChevronDownIcon className="size-3.5 text-zinc-400" />
       </button>
-      <div
+      <fieldset
         id={panelId}
-        role="group"
         aria-label={`${label} filter`}
         hidden={!open}
+        {...menuHandlers}
         className="absolute top-full left-0 z-20 mt-1 w-52 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg shadow-zinc-950/10 dark:border-zinc-700 dark:bg-zinc-900 dark:shadow-black/40"
       >
         {options.map((o) => {
@@ -109,7 +111,7 @@ export function FilterMenu<T extends string>({
             Clear {label.toLowerCase()}
           </button>
         ) : null}
-      </div>
+      </fieldset>
     </div>
   );
 }

@@ -69,7 +69,7 @@ export function RequirementEditor({
   const trpc = useTRPC();
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
+  const conflictRef = useRef<HTMLElement>(null);
   // The version the edits apply to; it never moves on its own.
   const [base] = useState<EditableRequirement>(requirement);
   const [draft, setDraft] = useState<DraftValues>(() => draftFrom(requirement, defs));
@@ -212,7 +212,7 @@ function ConflictPanel({
   onReapply,
   onDiscard,
 }: {
-  ref: React.Ref<HTMLDivElement>;
+  ref: React.Ref<HTMLElement>;
   base: EditableRequirement;
   conflict: Conflict;
   draft: DraftValues;
@@ -228,10 +228,9 @@ function ConflictPanel({
   const overlap = mine.map((c) => c.field).filter((f) => theirs.some((t) => t.field === f));
 
   return (
-    <div
+    <section
       ref={ref}
       tabIndex={-1}
-      role="region"
       aria-labelledby="conflict-heading"
       data-testid="conflict-panel"
       className="rounded-lg border border-amber-300 bg-amber-50/70 outline-none focus-visible:ring-2 focus-visible:ring-amber-500 dark:border-amber-500/40 dark:bg-amber-500/[0.07]"
@@ -291,6 +290,6 @@ function ConflictPanel({
           Re-apply my changes on top of version {conflict.version}
         </Button>
       </div>
-    </div>
+    </section>
   );
 }

@@ -83,7 +83,7 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
       });
       const out: VisibleRow[] = [];
       nodes.forEach((n, i) => {
-        if (include[i]) out.push({ node: n, hasChildren: hasChildren[i]!, expanded: true, matches: match[i]! });
+        if (include[i]) out.push({ node: n, hasChildren: hasChildren[i] === true, expanded: true, matches: match[i] === true });
       });
       return { rows: out, matchCount: match.filter(Boolean).length };
     }
@@ -92,8 +92,9 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
     nodes.forEach((n, i) => {
       if (n.depth > hideBelow) return;
       hideBelow = Number.POSITIVE_INFINITY;
-      const isCollapsed = collapsed.has(n.key) && hasChildren[i]!;
-      out.push({ node: n, hasChildren: hasChildren[i]!, expanded: !isCollapsed, matches: true });
+      const parent = hasChildren[i] === true;
+      const isCollapsed = collapsed.has(n.key) && parent;
+      out.push({ node: n, hasChildren: parent, expanded: !isCollapsed, matches: true });
       if (isCollapsed) hideBelow = n.depth;
     });
     return { rows: out, matchCount: nodes.length };
@@ -167,6 +168,8 @@ export function RequirementTree({
         {visible.rows.map((r, i) => {
           const n = r.node;
           return (
+            // biome-ignore lint/a11y/useKeyWithClickEvents: a pointer shortcut for the whole row; the title link in it is the keyboard path, and the list opens the selected row with Enter
+            // biome-ignore lint/a11y/useAriaPropsSupportedByRole: WAI-ARIA 1.2 supports aria-level on listitem; it carries the tree depth of this flat list
             <li
               key={n.key}
               data-row

@@ -2,7 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 
 import { ListIcon, PlusIcon, SearchIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
@@ -65,10 +65,11 @@ export function RequirementsView({
   // The search box types freely; the URL (and the query) follow a moment later.
   const [qText, setQText] = useState(state.q);
   const debouncedQ = useDebounced(qText, 250);
-  useEffect(() => {
-    if (debouncedQ.trim() !== state.q.trim()) update({ q: debouncedQ });
-    // Only the typed text drives this effect.
-  }, [debouncedQ]);
+  // Only the typed text drives this; a URL change from elsewhere must not write the old text back.
+  const syncSearchToUrl = useEffectEvent((text: string) => {
+    if (text.trim() !== state.q.trim()) update({ q: text });
+  });
+  useEffect(() => syncSearchToUrl(debouncedQ), [debouncedQ]);
 
   const listInput = listInputOf(projectKey, state);
   const listKey = JSON.stringify(listInput);
@@ -374,7 +375,7 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
     { value: "tree" as const, label: "Tree", icon: <path d="M3.25 2.75v8.5a1.5 1.5 0 0 0 1.5 1.5h2.5M3.25 6.75h4M9.25 5.5h4v2.5h-4zM9.25 11.5h4V14h-4z" /> },
   ];
   return (
-    <div role="group" aria-label="View" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80">
+    <fieldset aria-label="View" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80">
       {options.map((o) => (
         <button
           key={o.value}
@@ -396,7 +397,7 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
           {o.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -408,15 +409,13 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
     setText(value);
   }
   return (
-    <form
-      role="search"
-      aria-label="Filter by tag"
-      className="w-28"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange(text.trim());
-      }}
-    >
+    <search aria-label="Filter by tag" className="w-28">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onChange(text.trim());
+        }}
+      >
       <Input
         compact
         aria-label="Tag"
@@ -426,7 +425,8 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
         onBlur={() => text.trim() !== value && onChange(text.trim())}
         className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
       />
-    </form>
+      </form>
+    </search>
   );
 }
 

@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 /** True for elements where a key press is text input, so list shortcuts must stay out of the way. */
 export function isTypingTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  if (!el || !el.tagName) return false;
+  if (!el?.tagName) return false;
   return el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
 }
 

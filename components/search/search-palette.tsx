@@ -109,7 +109,13 @@ function Palette({ onClose }: { onClose: () => void }) {
     ].filter((g) => g.items.length > 0);
   }, [items]);
   const flat = groups.flatMap((g) => g.items);
-  useEffect(() => setActive(0), [debounced, projectKey]);
+  // New words or a new scope start again from the first result.
+  const resultsFor = `${projectKey ?? ""} ${debounced}`;
+  const [activeFor, setActiveFor] = useState(resultsFor);
+  if (activeFor !== resultsFor) {
+    setActiveFor(resultsFor);
+    setActive(0);
+  }
 
   function go(item: SearchItem | undefined) {
     if (!item) return;
@@ -136,6 +142,7 @@ function Palette({ onClose }: { onClose: () => void }) {
 
   let index = -1;
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes the dialog; keyboard users close it with Escape (onCancel)
     <dialog
       ref={dialogRef}
       aria-label="Search"
@@ -169,13 +176,12 @@ function Palette({ onClose }: { onClose: () => void }) {
         />
         {search.isFetching ? <Spinner className="size-4 text-zinc-400" /> : null}
         {currentProject ? (
-          <div role="radiogroup" aria-label="Search scope" className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800">
+          <fieldset aria-label="Search scope" className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800">
             {(["project", "all"] as const).map((s) => (
               <button
                 key={s}
                 type="button"
-                role="radio"
-                aria-checked={scope === s}
+                aria-pressed={scope === s}
                 onClick={() => {
                   setScope(s);
                   inputRef.current?.focus();
@@ -190,7 +196,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                 {s === "project" ? currentProject : "All projects"}
               </button>
             ))}
-          </div>
+          </fieldset>
         ) : null}
       </div>
       <div className="max-h-[min(60vh,26rem)] overflow-y-auto">
@@ -209,7 +215,7 @@ function Palette({ onClose }: { onClose: () => void }) {
         ) : (
           <div id={listId} role="listbox" aria-label="Search results" className="py-1.5">
             {groups.map((g) => (
-              <div key={g.label} role="group" aria-label={g.label}>
+              <fieldset key={g.label} aria-label={g.label} className="min-w-0">
                 <p aria-hidden="true" className="px-4 pt-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
                   {g.label}
                 </p>
@@ -217,6 +223,8 @@ function Palette({ onClose }: { onClose: () => void }) {
                   index += 1;
                   const i = index;
                   return (
+                    // biome-ignore lint/a11y/useFocusableInteractive: combobox pattern with aria-activedescendant; focus stays on the input, which handles the arrow keys and Enter
+                    // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox input handles the keyboard for every option (aria-activedescendant)
                     <div
                       key={`${item.kind}-${item.key}`}
                       id={`${listId}-${i}`}
@@ -234,15 +242,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                         <span className="block truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">{item.title}</span>
                         {item.snippet.length ? (
                           <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-600 dark:text-zinc-400">
-                            {item.snippet.map((s, si) =>
-                              s.highlight ? (
-                                <mark key={si} className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">
-                                  {s.text}
-                                </mark>
-                              ) : (
-                                <span key={si}>{s.text}</span>
-                              ),
-                            )}
+                            <Snippet segments={item.snippet} />
                           </span>
                         ) : null}
                       </span>
@@ -252,7 +252,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                     </div>
                   );
                 })}
-              </div>
+              </fieldset>
             ))}
           </div>
         )}
@@ -273,6 +273,16 @@ function Palette({ onClose }: { onClose: () => void }) {
       </div>
     </dialog>
   );
+}
+
+function SnippetText({ segment }: { segment: SearchItem["snippet"][number] }) {
+  if (!segment.highlight) return <span>{segment.text}</span>;
+  return <mark className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">{segment.text}</mark>;
+}
+
+function Snippet({ segments }: { segments: SearchItem["snippet"] }) {
+  // biome-ignore lint/suspicious/noArrayIndexKey: snippet segments have no identity but their position in an immutable server response (the same text can repeat)
+  return segments.map((s, i) => <SnippetText key={i} segment={s} />);
 }
 
 function Kbd({ children }: { children: React.ReactNode }) {

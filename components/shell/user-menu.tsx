@@ -14,6 +14,10 @@ export interface UserMenuUser {
   role: "ADMIN" | "USER";
 }
 
+function menuItems(menu: HTMLElement | null): HTMLElement[] {
+  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+}
+
 /**
  * The account menu, following the WAI-ARIA menu button pattern: Enter, Space
  * or ArrowDown open it and focus the first item; arrows move; Escape closes
@@ -26,11 +30,9 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
   const menuId = useId();
   const buttonId = useId();
 
-  const items = () => Array.from(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
-
   useEffect(() => {
     if (!open) return;
-    items()[0]?.focus();
+    menuItems(menuRef.current)[0]?.focus();
     const onPointerDown = (e: PointerEvent) => {
       const target = e.target as Node;
       if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
@@ -45,7 +47,7 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
   }
 
   function onMenuKeyDown(e: React.KeyboardEvent) {
-    const list = items();
+    const list = menuItems(menuRef.current);
     const index = list.indexOf(document.activeElement as HTMLElement);
     if (e.key === "ArrowDown") {
       e.preventDefault();
@@ -113,7 +115,7 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
               </div>
             </div>
           </div>
-          <div role="separator" className="-mx-1 my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
           <button
             type="button"
             role="menuitem"

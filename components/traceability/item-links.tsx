@@ -337,6 +337,7 @@ export function LinkRequirementDialog({
   }
 
   const listId = `link-options-${fromKey}`;
+  const activeOption = target ? undefined : options[active];
   return (
     <Dialog open={open} onClose={close} title="Link requirement" description={`Trace ${fromKey} to a requirement.`} initialFocusRef={inputRef}>
       <form onSubmit={submit} noValidate className="space-y-4">
@@ -357,7 +358,7 @@ export function LinkRequirementDialog({
               aria-expanded={!target && options.length > 0}
               aria-controls={listId}
               aria-autocomplete="list"
-              aria-activedescendant={!target && options[active] ? `${listId}-${options[active]!.key}` : undefined}
+              aria-activedescendant={activeOption ? `${listId}-${activeOption.key}` : undefined}
               autoComplete="off"
               placeholder="Search by key or title"
               value={target ?? query}
@@ -374,29 +375,30 @@ export function LinkRequirementDialog({
                 } else if (e.key === "ArrowUp") {
                   e.preventDefault();
                   setActive((a) => Math.max(a - 1, 0));
-                } else if (e.key === "Enter" && options[active] && query.trim().toUpperCase() !== options[active]!.key) {
+                } else if (e.key === "Enter" && activeOption && query.trim().toUpperCase() !== activeOption.key) {
                   e.preventDefault();
-                  setTarget(options[active]!.key);
+                  setTarget(activeOption.key);
                 }
               }}
             />
           </Field>
           {!target ? (
-            <ul
+            <div
               id={listId}
               role="listbox"
               aria-label="Matching requirements"
               className="max-h-56 overflow-y-auto rounded-md border border-zinc-200 dark:border-zinc-800"
             >
               {results.isPending ? (
-                <li className="flex items-center gap-2 px-3 py-2 text-[13px] text-zinc-500">
+                <div className="flex items-center gap-2 px-3 py-2 text-[13px] text-zinc-500">
                   <Spinner className="size-3.5" /> Searching…
-                </li>
+                </div>
               ) : options.length === 0 ? (
-                <li className="px-3 py-2 text-[13px] text-zinc-500 dark:text-zinc-400">No matching requirements.</li>
+                <div className="px-3 py-2 text-[13px] text-zinc-500 dark:text-zinc-400">No matching requirements.</div>
               ) : (
                 options.map((r, i) => (
-                  <li
+                  // biome-ignore lint/a11y/useFocusableInteractive: combobox pattern with aria-activedescendant; focus stays on the input, which handles the arrow keys and Enter
+                  <div
                     key={r.key}
                     id={`${listId}-${r.key}`}
                     role="option"
@@ -413,10 +415,10 @@ export function LinkRequirementDialog({
                   >
                     <span className="w-16 shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">{r.key}</span>
                     <span className="min-w-0 truncate text-zinc-800 dark:text-zinc-200">{r.title}</span>
-                  </li>
+                  </div>
                 ))
               )}
-            </ul>
+            </div>
           ) : (
             <p className="text-[13px] text-zinc-600 dark:text-zinc-400">
               Selected {target}.{" "}

@@ -29,27 +29,30 @@ function show(v: unknown) {
   return <span className="font-medium">{typeof v === "string" ? v : JSON.stringify(v)}</span>;
 }
 
+function SegmentText({ segment }: { segment: Segment }) {
+  if (segment.kind === "insert") {
+    return (
+      <ins className="rounded-[3px] bg-emerald-100 px-px text-emerald-900 no-underline dark:bg-emerald-400/20 dark:text-emerald-200">
+        <span className="sr-only">Added: </span>
+        {segment.text}
+      </ins>
+    );
+  }
+  if (segment.kind === "delete") {
+    return (
+      <del className="rounded-[3px] bg-red-100 px-px text-red-900 line-through decoration-red-500/70 dark:bg-red-400/20 dark:text-red-200">
+        <span className="sr-only">Removed: </span>
+        {segment.text}
+      </del>
+    );
+  }
+  return <span>{segment.text}</span>;
+}
+
 export function Segments({ segments }: { segments: Segment[] }) {
   if (segments.length === 0) return <span className="text-zinc-400 italic dark:text-zinc-500">Empty</span>;
-  return (
-    <>
-      {segments.map((s, i) =>
-        s.kind === "equal" ? (
-          <span key={i}>{s.text}</span>
-        ) : s.kind === "insert" ? (
-          <ins key={i} className="rounded-[3px] bg-emerald-100 px-px text-emerald-900 no-underline dark:bg-emerald-400/20 dark:text-emerald-200">
-            <span className="sr-only">Added: </span>
-            {s.text}
-          </ins>
-        ) : (
-          <del key={i} className="rounded-[3px] bg-red-100 px-px text-red-900 line-through decoration-red-500/70 dark:bg-red-400/20 dark:text-red-200">
-            <span className="sr-only">Removed: </span>
-            {s.text}
-          </del>
-        ),
-      )}
-    </>
-  );
+  // biome-ignore lint/suspicious/noArrayIndexKey: segments have no identity but their position in an immutable diff (the same text can repeat)
+  return segments.map((s, i) => <SegmentText key={i} segment={s} />);
 }
 
 export function FieldChanges({ changes }: { changes: FieldChange[] }) {
@@ -79,7 +82,8 @@ export function FieldChanges({ changes }: { changes: FieldChange[] }) {
               </span>
             ) : (
               <span className="inline-flex flex-wrap items-center gap-1.5">
-                {show(c.before)} <span aria-label="changed to">→</span> {show(c.after)}
+                {show(c.before)} <span aria-hidden="true">→</span>
+                <span className="sr-only">changed to</span> {show(c.after)}
               </span>
             )}
           </dd>

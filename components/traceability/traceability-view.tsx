@@ -38,16 +38,21 @@ function Meter({ label, percent, count, total, tone }: { label: string; percent:
       <p className="mt-1 text-2xl font-semibold tracking-tight text-zinc-900 tabular-nums dark:text-zinc-50">
         {percent === null ? "—" : `${percent}%`}
       </p>
-      <div
-        role="meter"
+      <meter
         aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent ?? 0}
-        className="mt-2 h-1.5 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800"
-      >
-        <div className={cn("h-full rounded-full", tone === "green" ? "bg-emerald-500" : "bg-indigo-500")} style={{ width: `${percent ?? 0}%` }} />
-      </div>
+        min={0}
+        max={100}
+        value={percent ?? 0}
+        className={cn(
+          "mt-2 block h-1.5 w-full appearance-none overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800",
+          // The browsers' own gradients go, so the bar looks like the rest of the UI.
+          "[&::-webkit-meter-bar]:h-full [&::-webkit-meter-bar]:rounded-full [&::-webkit-meter-bar]:border-0 [&::-webkit-meter-bar]:bg-transparent [&::-webkit-meter-bar]:bg-none",
+          "[&::-moz-meter-bar]:rounded-full [&::-moz-meter-bar]:bg-none [&::-webkit-meter-optimum-value]:rounded-full [&::-webkit-meter-optimum-value]:bg-none",
+          tone === "green"
+            ? "[&::-moz-meter-bar]:bg-emerald-500 [&::-webkit-meter-optimum-value]:bg-emerald-500"
+            : "[&::-moz-meter-bar]:bg-indigo-500 [&::-webkit-meter-optimum-value]:bg-indigo-500",
+        )}
+      />
       <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">
         {total === 0 ? "No approved requirements yet" : `${count} of ${total} approved requirements`}
       </p>
@@ -290,7 +295,7 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
                                 </span>
                               ))}
                               {suspect ? (
-                                <span aria-label="suspect" className="font-bold text-amber-600 dark:text-amber-400">
+                                <span aria-hidden="true" className="font-bold text-amber-600 dark:text-amber-400">
                                   !
                                 </span>
                               ) : null}

@@ -49,6 +49,7 @@ export function Dialog({
   }, [open, initialFocusRef]);
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a click on the backdrop closes the dialog; keyboard users close it with Escape (onCancel)
     <dialog
       ref={ref}
       aria-labelledby={titleId}

@@ -1,5 +1,15 @@
 import { cn } from "./cn";
 
-export function Label({ className, ...props }: React.LabelHTMLAttributes<HTMLLabelElement>) {
-  return <label className={cn("block text-sm font-medium text-zinc-800 dark:text-zinc-200", className)} {...props} />;
+/** A field label; `htmlFor` is required so every label names its control. */
+export function Label({
+  className,
+  htmlFor,
+  children,
+  ...props
+}: React.LabelHTMLAttributes<HTMLLabelElement> & { htmlFor: string; children: React.ReactNode }) {
+  return (
+    <label htmlFor={htmlFor} className={cn("block text-sm font-medium text-zinc-800 dark:text-zinc-200", className)} {...props}>
+      {children}
+    </label>
+  );
 }

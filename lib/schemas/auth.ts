@@ -30,10 +30,16 @@ export const password = z
 
 export const registerInput = z
   .object({ email, name: displayName, password })
-  .refine((v) => !v.password.toLowerCase().includes(v.email.split("@")[0]!.toLowerCase()) || v.email.split("@")[0]!.length < 4, {
-    message: "Password must not contain your email address",
-    path: ["password"],
-  });
+  .refine(
+    (v) => {
+      const [local = ""] = v.email.split("@");
+      return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;
+    },
+    {
+      message: "Password must not contain your email address",
+      path: ["password"],
+    },
+  );
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const signInInput = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { id, longText, pagination, projectKey } from "./common";
+import { id, pagination, projectKey } from "./common";
 
 export const ISSUE_SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_FIX"] as const;

@@ -44,7 +44,7 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
-  if (!user || !user.passwordHash || !ok) {
+  if (!user?.passwordHash || !ok) {
     await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
     return null;
   }

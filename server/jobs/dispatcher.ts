@@ -158,14 +158,13 @@ export async function dispatchOnce(
   const opts = { ...defaultOptions(), ...overrides };
   const rows = await claimBatch(opts.batchSize, opts.leaseMs);
   const result: TickResult = { claimed: rows.length, dispatched: 0, failed: 0, released: 0 };
-  for (let i = 0; i < rows.length; i++) {
+  for (const [i, row] of rows.entries()) {
     if (shouldStop()) {
       const rest = rows.slice(i).map((r) => r.id);
       await release(rest);
       result.released = rest.length;
       break;
     }
-    const row = rows[i]!;
     try {
       await deliver(row, opts);
       await markDispatched(row.id);

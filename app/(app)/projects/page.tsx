@@ -73,7 +73,7 @@ export default async function ProjectsPage({
         </div>
       ) : (
         <>
-          <ul role="list" className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {page.items.map((p) => (
               <li key={p.id}>
                 <ProjectCard project={p} />

@@ -439,7 +439,7 @@ export default {
     "requirement.list-updated": (pool, state) => baselineList(pool, state, { ...LIST_FILTER, sort: "updated" }),
 
     "baseline.create": (pool, state, params) => rawCreateBaseline(pool, state, params.name),
-    async "baseline.compare"(pool, state, params) {
+    async "baseline.compare"(pool, _state, params) {
       const [left, right] = await Promise.all([pool.query(FROZEN_SQL, [params.from]), pool.query(FROZEN_SQL, [params.to])]);
       const leftById = new Map(left.rows.map((r) => [r.requirementId, r]));
       const changed = right.rows.filter((r) => leftById.has(r.requirementId) && leftById.get(r.requirementId).versionId !== r.versionId);

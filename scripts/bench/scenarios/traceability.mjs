@@ -608,7 +608,7 @@ export default {
     // Reporters of the issues: the owner, the bench user (maintainer), the reporter session, 47 more.
     const members = [users.owner.id, users.bench.id, reporter.id, ...seededUsers];
     const assignees = [users.owner.id, users.bench.id, ...seededUsers.slice(0, SEEDED_MAINTAINERS)];
-    const roles = members.map((id, i) =>
+    const roles = members.map((_id, i) =>
       i === 0 ? "ADMIN" : i === 1 ? "MAINTAINER" : i === 2 ? "REPORTER" : i - 3 < SEEDED_MAINTAINERS ? "MAINTAINER" : "REPORTER",
     );
     const client = await pool.connect();

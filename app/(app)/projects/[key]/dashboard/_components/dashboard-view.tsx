@@ -90,7 +90,7 @@ export function DashboardView({ projectKey, days, canRefresh }: { projectKey: st
           />
         </div>
       ) : (
-        <DashboardCharts data={dashboard.data} />
+        <DashboardCharts data={dashboard.data} current={dashboard.data.current} />
       )}
     </div>
   );
@@ -139,8 +139,7 @@ function Stat({ label, value, hint, tone }: { label: string; value: string; hint
   );
 }
 
-function DashboardCharts({ data }: { data: Dashboard }) {
-  const current = data.current!;
+function DashboardCharts({ data, current }: { data: Dashboard; current: NonNullable<Dashboard["current"]> }) {
   const point = (day: string, values: Record<string, number | null>): ChartPoint => ({ day, ...values });
   const bySeverity = data.series.map((s) => point(s.day, s.stat ? s.stat.openBySeverity : { LOW: null, MEDIUM: null, HIGH: null, CRITICAL: null }));
   const flow = data.series.map((s) => point(s.day, { created: s.stat?.issuesCreated ?? null, closed: s.stat?.issuesClosed ?? null }));
@@ -150,10 +149,10 @@ function DashboardCharts({ data }: { data: Dashboard }) {
   const coverage = data.series.map((s) => point(s.day, { coverage: s.stat?.coveragePct ?? null }));
   const velocity = data.series.map((s) => point(s.day, { versions: s.stat?.versionsWritten ?? null }));
 
-  const stored = data.series.filter((s) => s.stat !== null);
-  const anyRequirements = stored.some((s) => Object.values(s.stat!.requirementsByStatus).some((n) => n > 0));
-  const anyIssues = stored.some((s) => Object.values(s.stat!.issuesByStatus).some((n) => n > 0));
-  const anyCoverage = stored.some((s) => s.stat!.coveragePct !== null);
+  const stored = data.series.flatMap((s) => (s.stat ? [s.stat] : []));
+  const anyRequirements = stored.some((stat) => Object.values(stat.requirementsByStatus).some((n) => n > 0));
+  const anyIssues = stored.some((stat) => Object.values(stat.issuesByStatus).some((n) => n > 0));
+  const anyCoverage = stored.some((stat) => stat.coveragePct !== null);
   const urgent = current.openBySeverity.CRITICAL + current.openBySeverity.HIGH;
   const range = `${data.days} days`;
 

@@ -23,14 +23,11 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
   const issueKey = decodeURIComponent(rawIssueKey).toUpperCase();
   if (!/^[A-Z]{2,10}-I-[1-9]\d{0,8}$/.test(issueKey) || !issueKey.startsWith(`${project.key}-`)) notFound();
   const api = await getApi();
-  let issue;
-  try {
-    issue = await api.issue.byKey({ key: issueKey });
-  } catch (err) {
+  const issue = await api.issue.byKey({ key: issueKey }).catch((err: unknown) => {
     // Issues a reporter may not see are indistinguishable from missing ones.
     if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST")) notFound();
     throw err;
-  }
+  });
   const [members, me] = await Promise.all([api.project.members.list({ projectKey: project.key, limit: 100 }), getCurrentUser()]);
   return (
     <div className="space-y-4">
