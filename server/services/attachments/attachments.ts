@@ -10,9 +10,9 @@ import { fileTypeFromBuffer } from "file-type";
 
 import { getEnv } from "@/lib/env.mjs";
 import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
+import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
-import { db } from "@/server/db";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
 import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
@@ -62,18 +62,25 @@ export async function detectType(filename: string, bytes: Uint8Array): Promise<s
   const sniffed = await fileTypeFromBuffer(bytes);
   if (sniffed) {
     if (BINARY_TYPES.has(sniffed.mime)) return sniffed.mime;
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Files of type ${sniffed.mime} cannot be attached`, { detected: sniffed.mime });
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Files of type ${sniffed.mime} cannot be attached`, {
+      detected: sniffed.mime,
+    });
   }
   const ext = filename.toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? "";
   const textType = TEXT_TYPES[ext];
   if (textType && isPlainText(bytes)) return textType;
-  throw new AppError("UNSUPPORTED_MEDIA_TYPE", "This kind of file cannot be attached (allowed: images, PDF, Office documents, archives and plain text)");
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    "This kind of file cannot be attached (allowed: images, PDF, Office documents, archives and plain text)",
+  );
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what file names must not carry
+const UNSAFE_FILENAME_CHARACTERS = /[\u0000-\u001F\u007F"<>|*?:]/g;
 
 function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are replaced in file names
-  const cleaned = base.replace(/[\u0000-\u001F\u007F"<>|*?:]/g, "_").trim().slice(0, MAX_FILENAME);
+  const cleaned = base.replace(UNSAFE_FILENAME_CHARACTERS, "_").trim().slice(0, MAX_FILENAME);
   return cleaned || "attachment";
 }
 
@@ -109,7 +116,16 @@ export async function addAttachment({
   try {
     return await applyChange(scope.actor, async (tx, record) => {
       const attachment = await tx.attachment.create({
-        data: { issueId: issue.id, projectId: scope.projectId, filename, contentType, size: input.bytes.byteLength, sha256, storageKey, uploaderId: scope.userId },
+        data: {
+          issueId: issue.id,
+          projectId: scope.projectId,
+          filename,
+          contentType,
+          size: input.bytes.byteLength,
+          sha256,
+          storageKey,
+          uploaderId: scope.userId,
+        },
         select: attachmentSelect,
       });
       record({
@@ -130,7 +146,11 @@ export async function addAttachment({
 
 export async function listAttachments({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
   const issue = await findVisibleIssueOrThrow(scope, input.key);
-  const items = await db.attachment.findMany({ where: { issueId: issue.id }, orderBy: { createdAt: "asc" }, select: attachmentSelect });
+  const items = await db.attachment.findMany({
+    where: { issueId: issue.id },
+    orderBy: { createdAt: "asc" },
+    select: attachmentSelect,
+  });
   return { items };
 }
 
@@ -142,7 +162,11 @@ export async function listAttachments({ scope, input }: { scope: ProjectScope; i
 export async function openAttachment(opts: { user: { id: string }; id: string; requestId: string }) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
-    select: { ...attachmentSelect, storageKey: true, issue: { select: { key: true, project: { select: { key: true } } } } },
+    select: {
+      ...attachmentSelect,
+      storageKey: true,
+      issue: { select: { key: true, project: { select: { key: true } } } },
+    },
   });
   if (!attachment) throw new AppError("NOT_FOUND", "Attachment not found");
   // Not a member, or the issue is not visible to them: the same answer as for an unknown id.
