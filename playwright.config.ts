@@ -9,9 +9,7 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const externalDb = process.env.E2E_DATABASE_URL;
 
 // The webServer starts before globalSetup, so the data directory is wiped by the command itself.
-const command = externalDb
-  ? "node scripts/start.mjs"
-  : "sh -c 'rm -rf .data-e2e && exec node scripts/start.mjs'";
+const command = externalDb ? "node scripts/start.mjs" : "sh -c 'rm -rf .data-e2e && exec node scripts/start.mjs'";
 
 const serverEnv: Record<string, string> = externalDb
   ? {

@@ -13,7 +13,8 @@ const palettes = [
 export function initials(name: string, email?: string): string {
   const [first, ...rest] = name.trim().split(/\s+/).filter(Boolean);
   const last = rest.at(-1);
-  const letters = first !== undefined && last !== undefined ? first.charAt(0) + last.charAt(0) : (first ?? email ?? "?").slice(0, 2);
+  const letters =
+    first !== undefined && last !== undefined ? first.charAt(0) + last.charAt(0) : (first ?? email ?? "?").slice(0, 2);
   return letters.toUpperCase();
 }
 

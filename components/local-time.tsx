@@ -28,7 +28,8 @@ export function formatRelative(date: Date, now = Date.now()): string {
  */
 export function LocalTime({ date, mode = "date" }: { date: Date | string; mode?: "date" | "datetime" | "relative" }) {
   const d = typeof date === "string" ? new Date(date) : date;
-  const text = mode === "relative" ? formatRelative(d) : mode === "datetime" ? dateTimeFormat.format(d) : dateFormat.format(d);
+  const text =
+    mode === "relative" ? formatRelative(d) : mode === "datetime" ? dateTimeFormat.format(d) : dateFormat.format(d);
   return (
     <time dateTime={d.toISOString()} title={dateTimeFormat.format(d)} suppressHydrationWarning>
       {text}

@@ -10,7 +10,15 @@ export function LogoMark({ className }: { className?: string }) {
         className,
       )}
     >
-      <svg aria-hidden="true" viewBox="0 0 16 16" className="size-[62%]" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 16 16"
+        className="size-[62%]"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        strokeLinecap="round"
+      >
         <path d="M3 4.25h6.5" strokeOpacity="0.7" />
         <path d="M3 8h10" />
         <circle cx="12.25" cy="4.25" r="1.1" fill="currentColor" stroke="none" />

@@ -24,7 +24,9 @@ export function StatusView({
         </div>
       ) : null}
       {eyebrow ? (
-        <p className="font-mono text-xs font-medium tracking-wider text-indigo-600 uppercase dark:text-indigo-400">{eyebrow}</p>
+        <p className="font-mono text-xs font-medium tracking-wider text-indigo-600 uppercase dark:text-indigo-400">
+          {eyebrow}
+        </p>
       ) : null}
       <h1 className="mt-2 text-xl font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">{title}</h1>
       <p className="mt-2 text-sm text-balance text-zinc-600 dark:text-zinc-400">{description}</p>
@@ -37,7 +39,16 @@ export function NotFoundView() {
   return (
     <StatusView
       icon={
-        <svg aria-hidden="true" viewBox="0 0 16 16" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 16 16"
+          className="size-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M7.25 12.25a5 5 0 1 0 0-10 5 5 0 0 0 0 10ZM13.75 13.75l-3-3" />
         </svg>
       }
@@ -57,7 +68,16 @@ export function ForbiddenView({ title, description }: { title: string; descripti
   return (
     <StatusView
       icon={
-        <svg aria-hidden="true" viewBox="0 0 16 16" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 16 16"
+          className="size-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M4.25 7.25V5a3.75 3.75 0 0 1 7.5 0v2.25M3.5 7.25h9a1 1 0 0 1 1 1v5a1 1 0 0 1-1 1h-9a1 1 0 0 1-1-1v-5a1 1 0 0 1 1-1Z" />
         </svg>
       }

@@ -34,7 +34,13 @@ export function WatchButton({ itemKey }: { itemKey: string }) {
         loading={set.isPending}
         disabled={status.isPending}
         onClick={() => set.mutate({ key: itemKey, watching: !watching })}
-        title={watching ? "Stop getting notifications about this" : viaProject ? "You watch the whole project; watch this to keep it after unwatching the project" : "Get notified when this changes"}
+        title={
+          watching
+            ? "Stop getting notifications about this"
+            : viaProject
+              ? "You watch the whole project; watch this to keep it after unwatching the project"
+              : "Get notified when this changes"
+        }
       >
         {watching ? <EyeOffIcon /> : <EyeIcon />}
         {watching ? "Unwatch" : "Watch"}

@@ -25,7 +25,8 @@ export function migratorPackages(lockfilePath) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const lockfile = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "package-lock.json");
+  const lockfile =
+    process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "package-lock.json");
   try {
     for (const { name, version } of migratorPackages(lockfile)) console.log(`${name}@${version}`);
   } catch (err) {

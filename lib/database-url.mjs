@@ -30,7 +30,9 @@ export function poolConfig(databaseUrl, fallback = 10) {
   url.searchParams.delete("connection_limit");
   url.searchParams.delete("prepared_statements");
   const max = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : fallback;
-  return url.searchParams.has("options") ? { connectionString: url.toString(), max } : { connectionString: url.toString(), max, options: "-c jit=off" };
+  return url.searchParams.has("options")
+    ? { connectionString: url.toString(), max }
+    : { connectionString: url.toString(), max, options: "-c jit=off" };
 }
 
 /**

@@ -28,18 +28,29 @@ export const envSchema = z.object({
   GOOGLE_ID: optionalSecretPair,
   GOOGLE_SECRET: optionalSecretPair,
   PROJECT_CREATION: z.enum(["anyone", "admins"]).default("anyone"),
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Attachments go to an S3-compatible bucket when S3_BUCKET is set, to DATA_DIR/uploads otherwise. */
   S3_BUCKET: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name (3-63 lower-case letters, digits, dots, hyphens)")
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be a bucket name (3-63 lower-case letters, digits, dots, hyphens)",
+    )
     .optional(),
   S3_ENDPOINT: z
     .string()
     .url()
     .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL")
     .optional(),
-  S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a region name such as us-east-1 or auto").default("us-east-1"),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "must be a region name such as us-east-1 or auto")
+    .default("us-east-1"),
   S3_ACCESS_KEY_ID: optionalSecretPair,
   S3_SECRET_ACCESS_KEY: optionalSecretPair,
   S3_FORCE_PATH_STYLE: z
@@ -94,9 +105,7 @@ export const envSchema = z.object({
  * @returns {Env}
  */
 export function parseEnv(source) {
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -110,7 +119,9 @@ export function parseEnv(source) {
     throw new Error("Invalid environment configuration:\n  GOOGLE_ID and GOOGLE_SECRET must be set together");
   }
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
-    throw new Error("Invalid environment configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together");
+    throw new Error(
+      "Invalid environment configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together",
+    );
   }
   if (env.S3_BUCKET && !env.S3_ACCESS_KEY_ID) {
     throw new Error("Invalid environment configuration:\n  S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");

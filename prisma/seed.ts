@@ -19,31 +19,90 @@ export const SEED_ADMIN_EMAIL = "admin@specline.local";
 
 /** A small specification with a tree, a baseline, issues and links, so the first look is not empty. */
 async function seedDemoContent(scope: ProjectScope) {
-  const req = (title: string, statement: string, extra: Partial<Parameters<typeof createRequirement>[0]["input"]> = {}) =>
+  const req = (
+    title: string,
+    statement: string,
+    extra: Partial<Parameters<typeof createRequirement>[0]["input"]> = {},
+  ) =>
     createRequirement({
       scope,
-      input: { projectKey: "DEMO", title, statement, rationale: "", type: "FUNCTIONAL", priority: "SHOULD", tags: [], attributes: {}, ...extra },
+      input: {
+        projectKey: "DEMO",
+        title,
+        statement,
+        rationale: "",
+        type: "FUNCTIONAL",
+        priority: "SHOULD",
+        tags: [],
+        attributes: {},
+        ...extra,
+      },
     });
-  const auth = await req("Authentication", "Users **shall** authenticate before accessing any project data.", { priority: "MUST", tags: ["security"] });
-  const mfa = await req("Multi-factor sign-in", "The system shall offer a second factor (TOTP) for every account.", { parentKey: auth.key, tags: ["security"] });
-  const lockout = await req("Lockout after failed attempts", "After 10 failed sign-ins within 15 minutes, further attempts for the account shall be refused for 15 minutes.", {
-    parentKey: auth.key,
-    type: "CONSTRAINT",
+  const auth = await req("Authentication", "Users **shall** authenticate before accessing any project data.", {
+    priority: "MUST",
+    tags: ["security"],
   });
-  await req("Page load time", "95% of pages shall render in under **1 second** on a 10 Mbit/s connection.", { type: "NON_FUNCTIONAL" });
-  await req("Typed API", "Every capability of the UI shall be available through the typed API with a personal token.", { type: "INTERFACE", priority: "COULD" });
+  const mfa = await req("Multi-factor sign-in", "The system shall offer a second factor (TOTP) for every account.", {
+    parentKey: auth.key,
+    tags: ["security"],
+  });
+  const lockout = await req(
+    "Lockout after failed attempts",
+    "After 10 failed sign-ins within 15 minutes, further attempts for the account shall be refused for 15 minutes.",
+    {
+      parentKey: auth.key,
+      type: "CONSTRAINT",
+    },
+  );
+  await req("Page load time", "95% of pages shall render in under **1 second** on a 10 Mbit/s connection.", {
+    type: "NON_FUNCTIONAL",
+  });
+  await req("Typed API", "Every capability of the UI shall be available through the typed API with a personal token.", {
+    type: "INTERFACE",
+    priority: "COULD",
+  });
   for (const key of [auth.key, lockout.key]) {
     let version = 1;
     for (const to of ["IN_REVIEW", "APPROVED"] as const) {
       version = (await transitionRequirement({ scope, input: { key, expectedVersion: version, to } })).version;
     }
   }
-  await createBaseline({ scope, input: { projectKey: "DEMO", name: "Release 1.0", note: "Scope agreed with the steering group." } });
-  const lockIssue = await createIssue({ scope, input: { projectKey: "DEMO", title: "Implement account lockout", description: "See DEMO-3.", severity: "HIGH", labels: ["backend"] } });
-  const lockTest = await createIssue({ scope, input: { projectKey: "DEMO", title: "Test lockout timings", description: "", severity: "MEDIUM", labels: ["qa"] } });
-  await createIssue({ scope, input: { projectKey: "DEMO", title: "Dashboard loads slowly on first visit", description: "Measured 2.4 s on a cold cache.", severity: "LOW", labels: [] } });
-  await createTraceLink({ scope, input: { projectKey: "DEMO", from: lockIssue.key, to: lockout.key, type: "IMPLEMENTS" } });
-  await createTraceLink({ scope, input: { projectKey: "DEMO", from: lockTest.key, to: lockout.key, type: "VERIFIES" } });
+  await createBaseline({
+    scope,
+    input: { projectKey: "DEMO", name: "Release 1.0", note: "Scope agreed with the steering group." },
+  });
+  const lockIssue = await createIssue({
+    scope,
+    input: {
+      projectKey: "DEMO",
+      title: "Implement account lockout",
+      description: "See DEMO-3.",
+      severity: "HIGH",
+      labels: ["backend"],
+    },
+  });
+  const lockTest = await createIssue({
+    scope,
+    input: { projectKey: "DEMO", title: "Test lockout timings", description: "", severity: "MEDIUM", labels: ["qa"] },
+  });
+  await createIssue({
+    scope,
+    input: {
+      projectKey: "DEMO",
+      title: "Dashboard loads slowly on first visit",
+      description: "Measured 2.4 s on a cold cache.",
+      severity: "LOW",
+      labels: [],
+    },
+  });
+  await createTraceLink({
+    scope,
+    input: { projectKey: "DEMO", from: lockIssue.key, to: lockout.key, type: "IMPLEMENTS" },
+  });
+  await createTraceLink({
+    scope,
+    input: { projectKey: "DEMO", from: lockTest.key, to: lockout.key, type: "VERIFIES" },
+  });
   await createTraceLink({ scope, input: { projectKey: "DEMO", from: mfa.key, to: auth.key, type: "REFINES" } });
 }
 

@@ -117,7 +117,8 @@ async function main() {
       failed = true;
       console.error(`[audit] ${b.severity}: ${b.package} — ${b.title} ${b.url}`);
     }
-    if (!blocking.length) console.log(`[audit] no unaccepted advisory of severity ${FAIL_AT} or above in runtime dependencies`);
+    if (!blocking.length)
+      console.log(`[audit] no unaccepted advisory of severity ${FAIL_AT} or above in runtime dependencies`);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -43,11 +43,29 @@ import { fileURLToPath } from "node:url";
 
 import pg from "pg";
 
-import { backendCpu, backendCpuDelta, createDatabase, databaseUrl, DEFAULT_ADMIN_URL, dropDatabase, serverVersion } from "./bench/lib/db.mjs";
+import {
+  backendCpu,
+  backendCpuDelta,
+  createDatabase,
+  DEFAULT_ADMIN_URL,
+  databaseUrl,
+  dropDatabase,
+  serverVersion,
+} from "./bench/lib/db.mjs";
 import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { measure } from "./bench/lib/load.mjs";
 import { appCaller, appRequest, baselineRequest, timedRequest, timeOperation } from "./bench/lib/oneshot.mjs";
-import { childPids, cpuTimeMs, freePort, isRunning, killAll, runProcess, sleep, startProcess, stopProcess } from "./bench/lib/process.mjs";
+import {
+  childPids,
+  cpuTimeMs,
+  freePort,
+  isRunning,
+  killAll,
+  runProcess,
+  sleep,
+  startProcess,
+  stopProcess,
+} from "./bench/lib/process.mjs";
 import { formatScenario, operationGoal, withOperationRatios, withRatios, writeResult } from "./bench/lib/report.mjs";
 import { scenarios as allScenarios } from "./bench/scenarios/index.mjs";
 
@@ -99,7 +117,8 @@ const wantEndpoint = (scenario, endpoint) => !selection.get(scenario)?.size || s
 
 /* ------------------------------------------------------------------ limits */
 
-const hasBuild = existsSync(path.join(root, ".next/standalone/server.js")) && existsSync(path.join(root, ".next/BUILD_ID"));
+const hasBuild =
+  existsSync(path.join(root, ".next/standalone/server.js")) && existsSync(path.join(root, ".next/BUILD_ID"));
 // start.mjs (re)builds when there is no build or a source is newer than it.
 const READY_TIMEOUT_MS = 900_000;
 // Every phase has a time budget (start-up, seeding, each endpoint, clean-up), so a run is bounded.
@@ -107,7 +126,8 @@ const ENDPOINT_BUDGET_MS = (2 * (settings.warmup + settings.duration) + 60) * 10
 // One-shot operations: each request may take up to OPERATION_TIMEOUT_MS; set-up gets OPERATION_SETUP_MS.
 const OPERATION_TIMEOUT_MS = 60_000;
 const OPERATION_SETUP_MS = 300_000;
-const operationBudgetMs = (op) => ((op.warmup ?? 1) + op.repeat) * 2 * OPERATION_TIMEOUT_MS + (op.setup ? OPERATION_SETUP_MS : 0) + 30_000;
+const operationBudgetMs = (op) =>
+  ((op.warmup ?? 1) + op.repeat) * 2 * OPERATION_TIMEOUT_MS + (op.setup ? OPERATION_SETUP_MS : 0) + 30_000;
 
 const cleanups = [];
 let cleaningUp = false;
@@ -150,7 +170,8 @@ async function waitFor(url, { child, timeoutMs, what }) {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {
-    if (child && !isRunning(child)) throw new Error(`${child.label} exited while waiting for ${what}:\n${child.output.slice(-4000)}`);
+    if (child && !isRunning(child))
+      throw new Error(`${child.label} exited while waiting for ${what}:\n${child.output.slice(-4000)}`);
     try {
       const res = await request(url, { timeoutMs: 3000 });
       if (res.status === 200) return res;
@@ -195,7 +216,9 @@ function cpuProfiler(pid, label) {
     process.kill(pid, "SIGUSR2");
     hooks.saved = (async () => {
       for (let i = 0; i < 100; i++) {
-        const fresh = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && !before.has(f)) : [];
+        const fresh = existsSync(profileDir)
+          ? readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && !before.has(f))
+          : [];
         if (fresh.length) {
           const target = path.join(profileDir, `${label}.cpuprofile`);
           renameSync(path.join(profileDir, fresh[0]), target);
@@ -217,9 +240,17 @@ async function machineInfo(dbUrl) {
   const cpus = os.cpus();
   let commit = null;
   let dirty = null;
-  const rev = await runProcess("git", ["rev-parse", "--short", "HEAD"], { cwd: root, env: process.env, name: "git" }).catch(() => null);
+  const rev = await runProcess("git", ["rev-parse", "--short", "HEAD"], {
+    cwd: root,
+    env: process.env,
+    name: "git",
+  }).catch(() => null);
   if (rev?.code === 0) commit = rev.output.trim();
-  const status = await runProcess("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root, env: process.env, name: "git" }).catch(() => null);
+  const status = await runProcess("git", ["status", "--porcelain", "--untracked-files=no"], {
+    cwd: root,
+    env: process.env,
+    name: "git",
+  }).catch(() => null);
   if (status?.code === 0) dirty = status.output.trim().length > 0;
   return {
     cpus: cpus.length,
@@ -266,7 +297,8 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
-  for (const k of ["REDIS_URL", "GITHUB_ID", "GITHUB_SECRET", "GOOGLE_ID", "GOOGLE_SECRET", "NEXTAUTH_URL", "DATA_DIR"]) delete env[k];
+  for (const k of ["REDIS_URL", "GITHUB_ID", "GITHUB_SECRET", "GOOGLE_ID", "GOOGLE_SECRET", "NEXTAUTH_URL", "DATA_DIR"])
+    delete env[k];
   Object.assign(env, {
     DATABASE_URL: dbUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -277,7 +309,8 @@ async function main() {
     ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
   });
   if (profileDir) {
-    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --require ${path.join(root, "scripts/bench/cpu-profile-preload.cjs")}`.trim();
+    env.NODE_OPTIONS =
+      `${env.NODE_OPTIONS ?? ""} --require ${path.join(root, "scripts/bench/cpu-profile-preload.cjs")}`.trim();
     env.BENCH_CPU_PROFILE_DIR = profileDir;
   }
   log(`starting the app (node scripts/start.mjs) on ${base}${hasBuild ? "" : " — no build yet, building first"}`);
@@ -299,17 +332,26 @@ async function main() {
   const bench = { email: `bench-user-${runId}@example.com`, name: "Bench User", password: randomPassword() };
   const users = { owner: await registerUser(base, owner), bench: await registerUser(base, bench) };
   if (!ownDatabase) {
-    cleanups.push(() => pool.query(`DELETE FROM "User" WHERE id = ANY($1::text[])`, [[users.owner.id, users.bench.id]]));
+    cleanups.push(() =>
+      pool.query(`DELETE FROM "User" WHERE id = ANY($1::text[])`, [[users.owner.id, users.bench.id]]),
+    );
   }
-  if (users.bench.role !== "USER") throw new Error(`the bench user was registered as ${users.bench.role}; expected USER`);
+  if (users.bench.role !== "USER")
+    throw new Error(`the bench user was registered as ${users.bench.role}; expected USER`);
   const cookie = await signIn(base, bench);
-  log(`registered ${users.owner.email} (${users.owner.role}) and ${users.bench.email} (${users.bench.role}); signed in`);
+  log(
+    `registered ${users.owner.email} (${users.owner.role}) and ${users.bench.email} (${users.bench.role}); signed in`,
+  );
   // Signed-in sessions by label: "bench" for every request unless an endpoint or operation names another.
   const sessions = { bench: cookie };
   // For scenarios that need a second signed-in user (e.g. a project reporter): registered and signed in the same way.
   async function addUser(label) {
     if (!/^[a-z]+$/.test(label) || sessions[label]) throw new Error(`addUser: bad or duplicate label ${label}`);
-    const account = { email: `bench-${label}-${runId}@example.com`, name: `Bench ${label}`, password: randomPassword() };
+    const account = {
+      email: `bench-${label}-${runId}@example.com`,
+      name: `Bench ${label}`,
+      password: randomPassword(),
+    };
     const user = await registerUser(base, account);
     if (!ownDatabase) cleanups.push(() => pool.query(`DELETE FROM "User" WHERE id = $1`, [user.id]));
     sessions[label] = await signIn(base, account);
@@ -322,7 +364,10 @@ async function main() {
   };
 
   // 4. Seed every scenario, then start the baseline with the seeded state.
-  budget(scenarios.reduce((ms, s) => ms + (s.seedBudgetMs ?? 120_000), 30_000), "seeding");
+  budget(
+    scenarios.reduce((ms, s) => ms + (s.seedBudgetMs ?? 120_000), 30_000),
+    "seeding",
+  );
   const states = {};
   for (const scenario of scenarios) {
     const seedStart = Date.now();
@@ -331,7 +376,9 @@ async function main() {
       const state = states[scenario.name];
       cleanups.push(() => scenario.cleanup({ pool, state }));
     }
-    log(`seeded ${scenario.name} in ${Date.now() - seedStart} ms ${JSON.stringify(states[scenario.name].counts ?? {})}`);
+    log(
+      `seeded ${scenario.name} in ${Date.now() - seedStart} ms ${JSON.stringify(states[scenario.name].counts ?? {})}`,
+    );
   }
 
   const baselinePort = await freePort();
@@ -364,9 +411,13 @@ async function main() {
   for (const scenario of scenarios) {
     const rows = [];
     const endpoints = scenario.endpoints(states[scenario.name]).filter((e) => wantEndpoint(scenario.name, e.name));
-    const operations = (scenario.operations?.(states[scenario.name]) ?? []).filter((o) => wantEndpoint(scenario.name, o.name));
+    const operations = (scenario.operations?.(states[scenario.name]) ?? []).filter((o) =>
+      wantEndpoint(scenario.name, o.name),
+    );
     if (!endpoints.length && !operations.length) {
-      throw new Error(`${scenario.name}: no endpoint or operation matches ${[...selection.get(scenario.name)].join(", ")}`);
+      throw new Error(
+        `${scenario.name}: no endpoint or operation matches ${[...selection.get(scenario.name)].join(", ")}`,
+      );
     }
     for (const endpoint of endpoints) {
       budget(ENDPOINT_BUDGET_MS, `${scenario.name}/${endpoint.name}`);
@@ -375,22 +426,31 @@ async function main() {
       const headers = { cookie: sessionCookie(endpoint.session), accept: "application/json" };
 
       const appRes = await request(appUrl, { headers });
-      if (appRes.status !== 200) throw new Error(`${endpoint.name}: app answered ${appRes.status}: ${appRes.text.slice(0, 500)}`);
+      if (appRes.status !== 200)
+        throw new Error(`${endpoint.name}: app answered ${appRes.status}: ${appRes.text.slice(0, 500)}`);
       const baseRes = await request(baselineUrl, { headers });
-      if (baseRes.status !== 200) throw new Error(`${endpoint.name}: baseline answered ${baseRes.status}: ${baseRes.text.slice(0, 500)}`);
+      if (baseRes.status !== 200)
+        throw new Error(`${endpoint.name}: baseline answered ${baseRes.status}: ${baseRes.text.slice(0, 500)}`);
       const problem = endpoint.check(appRes.json?.result?.data?.json, baseRes.json?.result?.data?.json);
       if (problem) throw new Error(`${scenario.name}/${endpoint.name}: ${problem}`);
 
-      log(`${scenario.name}/${endpoint.name}: app (${settings.connections} connections, ${settings.warmup}s warm-up + ${settings.duration}s)…`);
+      log(
+        `${scenario.name}/${endpoint.name}: app (${settings.connections} connections, ${settings.warmup}s warm-up + ${settings.duration}s)…`,
+      );
       const profile = profileDir && serverPid ? cpuProfiler(serverPid, `${scenario.name}-${endpoint.name}`) : {};
       const appM = await measure({ url: appUrl, headers, ...settings, cpuPid: serverPid, ...dbSampling, ...profile });
       if (profile.saved) log(`CPU profile: ${await profile.saved}`);
       log(`${scenario.name}/${endpoint.name}: baseline…`);
       const baseM = await measure({ url: baselineUrl, headers, ...settings, cpuPid: baseline.pid, ...dbSampling });
-      for (const [target, m] of [["app", appM], ["baseline", baseM]]) {
+      for (const [target, m] of [
+        ["app", appM],
+        ["baseline", baseM],
+      ]) {
         if (m.non2xx || m.errors || m.timeouts) {
           failed = true;
-          console.error(`[bench] ${scenario.name}/${endpoint.name} (${target}): ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts`);
+          console.error(
+            `[bench] ${scenario.name}/${endpoint.name} (${target}): ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts`,
+          );
         }
       }
       const target = endpoint.targetP99Ms ? { targetP99Ms: endpoint.targetP99Ms } : {};
@@ -403,9 +463,16 @@ async function main() {
       budget(operationBudgetMs(op), `${scenario.name}/${op.name}`);
       const state = states[scenario.name];
       const opState = op.setup
-        ? await op.setup({ pool, state, call: appCaller(base, sessionCookie(op.session)), log: (msg) => log(`${scenario.name}/${op.name}: ${msg}`) })
+        ? await op.setup({
+            pool,
+            state,
+            call: appCaller(base, sessionCookie(op.session)),
+            log: (msg) => log(`${scenario.name}/${op.name}: ${msg}`),
+          })
         : {};
-      log(`${scenario.name}/${op.name}: ${op.warmup ?? 1} warm-up + ${op.repeat} timed runs, app and baseline alternating…`);
+      log(
+        `${scenario.name}/${op.name}: ${op.warmup ?? 1} warm-up + ${op.repeat} timed runs, app and baseline alternating…`,
+      );
       const profile = profileDir && serverPid ? cpuProfiler(serverPid, `${scenario.name}-${op.name}`) : {};
       const timed = await timeOperation({
         repeat: op.repeat,
@@ -428,10 +495,15 @@ async function main() {
         ...profile,
       });
       if (profile.saved) log(`CPU profile: ${await profile.saved}`);
-      for (const [target, m] of [["app", timed.app], ["baseline", timed.baseline]]) {
+      for (const [target, m] of [
+        ["app", timed.app],
+        ["baseline", timed.baseline],
+      ]) {
         if (m.failures) {
           failed = true;
-          console.error(`[bench] ${scenario.name}/${op.name} (${target}): ${m.failures} of ${m.runs} runs failed; first: ${m.firstError}`);
+          console.error(
+            `[bench] ${scenario.name}/${op.name} (${target}): ${m.failures} of ${m.runs} runs failed; first: ${m.firstError}`,
+          );
         }
       }
       const row = withOperationRatios({
@@ -442,7 +514,9 @@ async function main() {
         baseline: timed.baseline,
       });
       const goal = operationGoal(row);
-      log(`${scenario.name}/${op.name}: app median ${row.app.medianMs} ms, baseline ${row.baseline.medianMs} ms${goal ? ` — ${goal}` : ""}`);
+      log(
+        `${scenario.name}/${op.name}: app median ${row.app.medianMs} ms, baseline ${row.baseline.medianMs} ms${goal ? ` — ${goal}` : ""}`,
+      );
       opRows.push(row);
     }
     const result = {
@@ -480,7 +554,8 @@ try {
 budget(60_000, "clean-up");
 await cleanUp();
 clearTimeout(watchdog);
-if (ok) log(`done: machine ${os.cpus().length} cores, ${settings.connections} connections, ${settings.duration}s per target`);
+if (ok)
+  log(`done: machine ${os.cpus().length} cores, ${settings.connections} connections, ${settings.duration}s per target`);
 else console.error("[bench] FAILED (see above)");
 // A full run (no scenario named) ends with the outbox dispatcher benchmark (no HTTP server; its own database).
 if (args.length === 0) {

@@ -27,7 +27,8 @@ const port = await freePort();
 const base = `http://localhost:${port}`;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "specline-dev-"));
 const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" };
-for (const name of ["DATABASE_URL", "REDIS_URL", "AUTH_SECRET", "APP_URL", "NEXTAUTH_URL", "NODE_ENV"]) delete env[name];
+for (const name of ["DATABASE_URL", "REDIS_URL", "AUTH_SECRET", "APP_URL", "NEXTAUTH_URL", "NODE_ENV"])
+  delete env[name];
 
 const child = spawn("npm", ["run", "dev"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 let output = "";
@@ -95,12 +96,14 @@ try {
 
   const me = await fetch(`${base}/api/trpc/user.me`, { headers: { cookie: cookieHeader(jar) } });
   const meBody = await me.text();
-  if (me.status !== 200 || !meBody.includes(email)) throw new Error(`user.me answered ${me.status}: ${meBody.slice(0, 300)}`);
+  if (me.status !== 200 || !meBody.includes(email))
+    throw new Error(`user.me answered ${me.status}: ${meBody.slice(0, 300)}`);
   log("user.me answered with the administrator");
 
   const page = await fetch(`${base}/projects/DEMO/requirements`, { headers: { cookie: cookieHeader(jar) } });
   const html = await page.text();
-  if (page.status !== 200 || !html.includes("DEMO-1")) throw new Error(`the DEMO requirements page answered ${page.status}`);
+  if (page.status !== 200 || !html.includes("DEMO-1"))
+    throw new Error(`the DEMO requirements page answered ${page.status}`);
   log("the DEMO requirements page rendered");
   log("passed");
 } catch (err) {

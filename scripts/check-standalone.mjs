@@ -42,7 +42,20 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -193,7 +206,10 @@ function assertSelfContained(dir, skip) {
         } catch {
           throw new CheckError(`dangling symlink in the image layout: ${path.relative(dir, p)}`);
         }
-        check(target === real || target.startsWith(real + path.sep), `symlink escapes the image layout: ${path.relative(dir, p)} -> ${target}`);
+        check(
+          target === real || target.startsWith(real + path.sep),
+          `symlink escapes the image layout: ${path.relative(dir, p)} -> ${target}`,
+        );
       } else if (entry.isDirectory()) {
         walk(p);
       }
@@ -215,7 +231,10 @@ async function ensureBuild() {
     console.error(result.output);
     throw new CheckError("next build failed");
   }
-  check(existsSync(path.join(root, ".next/standalone/server.js")), "next build produced no .next/standalone/server.js (is output: \"standalone\" set?)");
+  check(
+    existsSync(path.join(root, ".next/standalone/server.js")),
+    'next build produced no .next/standalone/server.js (is output: "standalone" set?)',
+  );
 }
 
 async function migratorVersionsMatch() {
@@ -223,7 +242,10 @@ async function migratorVersionsMatch() {
   const pins = migratorPackages(path.join(root, "package-lock.json"));
   for (const { name, version } of pins) {
     const installed = JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
-    check(installed === version, `node_modules/${name} is ${installed} but package-lock.json pins ${version} (run npm ci)`);
+    check(
+      installed === version,
+      `node_modules/${name} is ${installed} but package-lock.json pins ${version} (run npm ci)`,
+    );
   }
   return pins;
 }
@@ -258,7 +280,16 @@ async function assemble(dir, pins) {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const result = await runToEnd(
       npm,
-      ["install", "--omit=dev", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", ...pins.map((p) => `${p.name}@${p.version}`)],
+      [
+        "install",
+        "--omit=dev",
+        "--no-save",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        ...pins.map((p) => `${p.name}@${p.version}`),
+      ],
       { cwd: migrator, env: process.env, name: "npm install" },
     );
     if (result.code !== 0) {
@@ -266,7 +297,10 @@ async function assemble(dir, pins) {
       throw new CheckError("npm install of the migrator packages failed");
     }
     for (const { name } of pins) {
-      check(existsSync(path.join(migrator, "node_modules", name, "package.json")), `migrator/node_modules/${name} was not installed`);
+      check(
+        existsSync(path.join(migrator, "node_modules", name, "package.json")),
+        `migrator/node_modules/${name} was not installed`,
+      );
     }
   } else {
     symlinkSync(path.join(root, "node_modules"), path.join(migrator, "node_modules"), "dir");
@@ -286,12 +320,21 @@ async function assemble(dir, pins) {
   }
 
   check(existsSync(path.join(dir, "server.js")), "server.js missing from the standalone output");
-  check(existsSync(path.join(dir, "node_modules/next/package.json")), "node_modules/next missing from the standalone output");
-  check(existsSync(path.join(dir, "node_modules/.prisma/client")), "the generated Prisma client is missing from the standalone output");
+  check(
+    existsSync(path.join(dir, "node_modules/next/package.json")),
+    "node_modules/next missing from the standalone output",
+  );
+  check(
+    existsSync(path.join(dir, "node_modules/.prisma/client")),
+    "the generated Prisma client is missing from the standalone output",
+  );
   check(readdirSync(path.join(dir, ".next/static")).length > 0, ".next/static is empty");
   check(lstatSync(path.join(dir, "prisma/migrations")).isDirectory(), "prisma/migrations missing");
   // The standalone node_modules must not reach back into the repository.
-  assertSelfContained(dir, process.env.CHECK_MIGRATOR_INSTALL === "1" ? undefined : path.join(migrator, "node_modules"));
+  assertSelfContained(
+    dir,
+    process.env.CHECK_MIGRATOR_INSTALL === "1" ? undefined : path.join(migrator, "node_modules"),
+  );
 }
 
 /** A static asset the build emitted, as a URL path. */
@@ -303,7 +346,8 @@ function someStaticAsset(dir) {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) stack.push(p);
-      else if (/\.(js|css)$/.test(entry.name)) return `/_next/static/${path.relative(base, p).split(path.sep).join("/")}`;
+      else if (/\.(js|css)$/.test(entry.name))
+        return `/_next/static/${path.relative(base, p).split(path.sep).join("/")}`;
     }
   }
   return null;
@@ -358,14 +402,20 @@ async function main() {
         name: "entrypoint without DATABASE_URL",
         user: runAs,
       });
-      check(noDb.code !== 0 && /DATABASE_URL is required/.test(noDb.output), `entrypoint without DATABASE_URL should fail (exit ${noDb.code}): ${noDb.output}`);
+      check(
+        noDb.code !== 0 && /DATABASE_URL is required/.test(noDb.output),
+        `entrypoint without DATABASE_URL should fail (exit ${noDb.code}): ${noDb.output}`,
+      );
       const shortSecret = await runToEnd("sh", ["docker-entrypoint.sh", "node", "-e", "process.exit(0)"], {
         cwd: dir,
         env: imageEnv({ PORT: "3000", DATABASE_URL: databaseUrl(emptyDb), AUTH_SECRET: "too-short" }),
         name: "entrypoint with a short AUTH_SECRET",
         user: runAs,
       });
-      check(shortSecret.code !== 0 && /at least 32/.test(shortSecret.output), `entrypoint with a short AUTH_SECRET should fail (exit ${shortSecret.code}): ${shortSecret.output}`);
+      check(
+        shortSecret.code !== 0 && /at least 32/.test(shortSecret.output),
+        `entrypoint with a short AUTH_SECRET should fail (exit ${shortSecret.code}): ${shortSecret.output}`,
+      );
       log("ok: the entrypoint refuses a missing DATABASE_URL and a short AUTH_SECRET");
     }
 
@@ -374,15 +424,29 @@ async function main() {
       const port = await freePort();
       const server = start(process.execPath, ["server.js"], {
         cwd: dir,
-        env: imageEnv({ PORT: String(port), DATABASE_URL: databaseUrl(emptyDb), AUTH_SECRET: authSecret, NEXTAUTH_URL: `http://127.0.0.1:${port}` }),
+        env: imageEnv({
+          PORT: String(port),
+          DATABASE_URL: databaseUrl(emptyDb),
+          AUTH_SECRET: authSecret,
+          NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+        }),
         name: "server (unmigrated database)",
         user: runAs,
       });
       try {
-        await waitFor(`http://127.0.0.1:${port}/api/health`, (r) => r.status === 200, { child: server, what: "/api/health (unmigrated)" });
+        await waitFor(`http://127.0.0.1:${port}/api/health`, (r) => r.status === 200, {
+          child: server,
+          what: "/api/health (unmigrated)",
+        });
         const ready = await get(`http://127.0.0.1:${port}/api/ready`);
-        check(ready.status === 503, `/api/ready on an unmigrated database should answer 503, got ${ready.status} ${ready.text}`);
-        check(ready.json && ready.json.status !== "ready", `/api/ready on an unmigrated database reported ${ready.text}`);
+        check(
+          ready.status === 503,
+          `/api/ready on an unmigrated database should answer 503, got ${ready.status} ${ready.text}`,
+        );
+        check(
+          ready.json && ready.json.status !== "ready",
+          `/api/ready on an unmigrated database reported ${ready.text}`,
+        );
         log(`ok: unmigrated database → /api/health 200, /api/ready 503 (${ready.json.status})`);
       } catch (err) {
         console.error(`--- ${server.label} output ---\n${server.output}`);
@@ -399,19 +463,40 @@ async function main() {
       const started = Date.now();
       const server = start("sh", ["docker-entrypoint.sh", "node", "server.js"], {
         cwd: dir,
-        env: imageEnv({ PORT: String(port), DATABASE_URL: databaseUrl(readyDb), AUTH_SECRET: authSecret, APP_URL: base }),
+        env: imageEnv({
+          PORT: String(port),
+          DATABASE_URL: databaseUrl(readyDb),
+          AUTH_SECRET: authSecret,
+          APP_URL: base,
+        }),
         name: "entrypoint (migrate + server)",
         user: runAs,
       });
       try {
         await waitFor(`${base}/api/health`, (r) => r.status === 200, { child: server, what: "/api/health" });
-        const ready = await waitFor(`${base}/api/ready`, (r) => r.status === 200, { child: server, what: "/api/ready" });
+        const ready = await waitFor(`${base}/api/ready`, (r) => r.status === 200, {
+          child: server,
+          what: "/api/ready",
+        });
         check(ready.json?.status === "ready", `/api/ready answered ${ready.text}`);
-        check(Array.isArray(ready.json.pendingMigrations) && ready.json.pendingMigrations.length === 0, `pending migrations: ${ready.text}`);
-        check(/All migrations have been successfully applied|No pending migrations/.test(server.output), "the entrypoint did not report applying migrations");
-        log(`ok: entrypoint migrated and started in ${((Date.now() - started) / 1000).toFixed(1)}s → /api/health 200, /api/ready 200 ${JSON.stringify(ready.json)}`);
+        check(
+          Array.isArray(ready.json.pendingMigrations) && ready.json.pendingMigrations.length === 0,
+          `pending migrations: ${ready.text}`,
+        );
+        check(
+          /All migrations have been successfully applied|No pending migrations/.test(server.output),
+          "the entrypoint did not report applying migrations",
+        );
+        log(
+          `ok: entrypoint migrated and started in ${((Date.now() - started) / 1000).toFixed(1)}s → /api/health 200, /api/ready 200 ${JSON.stringify(ready.json)}`,
+        );
 
-        const health = await runToEnd(process.execPath, ["healthcheck.mjs"], { cwd: dir, env: imageEnv({ PORT: String(port) }), name: "healthcheck", user: runAs });
+        const health = await runToEnd(process.execPath, ["healthcheck.mjs"], {
+          cwd: dir,
+          env: imageEnv({ PORT: String(port) }),
+          name: "healthcheck",
+          user: runAs,
+        });
         check(health.code === 0, `healthcheck.mjs failed: ${health.output}`);
         log("ok: HEALTHCHECK script exits 0");
 
@@ -422,7 +507,10 @@ async function main() {
         log(`ok: static asset served (${asset})`);
 
         const csrf = await get(`${base}/api/auth/csrf`);
-        check(csrf.status === 200 && typeof csrf.json?.csrfToken === "string", `/api/auth/csrf answered ${csrf.status} ${csrf.text.slice(0, 200)}`);
+        check(
+          csrf.status === 200 && typeof csrf.json?.csrfToken === "string",
+          `/api/auth/csrf answered ${csrf.status} ${csrf.text.slice(0, 200)}`,
+        );
         log("ok: next-auth answers (/api/auth/csrf)");
 
         const { code, signal } = await stop(server);

@@ -4,9 +4,10 @@
  * wire protocol so the app, migrations and tests use the same driver path as
  * a real server.
  */
+
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { mkdirSync } from "node:fs";
 import { freePort } from "./run.mjs";
 
 /**

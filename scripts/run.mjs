@@ -19,7 +19,8 @@ export function run(cmd, args, { env = process.env, cwd = process.cwd(), quiet =
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})${quiet ? `\n${output}` : ""}`));
+      else
+        reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})${quiet ? `\n${output}` : ""}`));
     });
   });
 }
@@ -62,7 +63,18 @@ export function migrate(databaseUrl, { quiet = true } = {}) {
 }
 
 /** What a production build is made from; newer files than the build mean it is stale. */
-const BUILD_SOURCES = ["app", "server", "lib", "components", "public", "prisma", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+const BUILD_SOURCES = [
+  "app",
+  "server",
+  "lib",
+  "components",
+  "public",
+  "prisma",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 
 function newestMtime(entry) {
   if (!existsSync(entry)) return 0;
@@ -76,7 +88,8 @@ function newestMtime(entry) {
 /** Why `root` needs a (re)build, or null when its standalone build is newer than every source file. */
 export function buildStaleness(root) {
   const buildId = path.join(root, ".next/BUILD_ID");
-  if (!existsSync(path.join(root, ".next/standalone/server.js")) || !existsSync(buildId)) return "no production build yet";
+  if (!existsSync(path.join(root, ".next/standalone/server.js")) || !existsSync(buildId))
+    return "no production build yet";
   const built = statSync(buildId).mtimeMs;
   const sources = Math.max(...BUILD_SOURCES.map((e) => newestMtime(path.join(root, e))));
   return sources > built ? "sources changed since the last build" : null;

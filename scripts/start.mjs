@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawn } from "node:child_process";
 /**
  * `npm start` and `npm run dev`: one command from a fresh clone to a running app.
  *
@@ -16,7 +17,6 @@
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { spawn } from "node:child_process";
 
 import { appUrl, parseEnv } from "../lib/env.mjs";
 import { startEmbeddedPostgres } from "./embedded-postgres.mjs";

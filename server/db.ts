@@ -65,7 +65,9 @@ const TIMESTAMP = 1114; // timestamp without time zone: Prisma stores UTC
 const utcTimestamp = (s: string) => new Date(`${s.replace(" ", "T")}Z`);
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP && format !== "binary" ? utcTimestamp : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMP && format !== "binary"
+      ? utcTimestamp
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /**

@@ -48,8 +48,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
-export const forbidden = (message = "You do not have permission to do this") =>
-  new AppError("FORBIDDEN", message);
+export const forbidden = (message = "You do not have permission to do this") => new AppError("FORBIDDEN", message);
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError("CONFLICT", message, details);
 

@@ -15,7 +15,10 @@ export default async function AuthLayout({ children }: { children: React.ReactNo
         className="pointer-events-none absolute inset-x-0 top-0 h-80 bg-[radial-gradient(60%_100%_at_50%_0%,rgb(99_102_241/0.10),transparent)] dark:bg-[radial-gradient(60%_100%_at_50%_0%,rgb(99_102_241/0.16),transparent)]"
       />
       <main className="relative flex flex-1 flex-col items-center justify-center px-4 py-12 sm:py-16">
-        <Link href="/" className="mb-8 rounded-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none">
+        <Link
+          href="/"
+          className="mb-8 rounded-md focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none"
+        >
           <Logo size="lg" />
         </Link>
         <div className="w-full max-w-[400px]">{children}</div>

@@ -3,13 +3,12 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Fragment, useState } from "react";
 
-import { actorName, AUDIT_ACTIONS, describeEvent } from "@/components/audit-format";
+import { AUDIT_ACTIONS, actorName, describeEvent } from "@/components/audit-format";
 import { Avatar } from "@/components/avatar";
 import { ChevronRightIcon, ListIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { ProjectKey } from "@/components/project-key";
 import { errorCode, errorMessage } from "@/components/trpc-errors";
-import { useDebounced } from "@/components/use-debounced";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -19,7 +18,8 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
+import { useDebounced } from "@/components/use-debounced";
 import { useTRPC } from "@/lib/trpc/react";
 
 const PAGE_SIZE = 25;
@@ -57,60 +57,62 @@ export function AuditLog() {
       <div className="flex flex-col gap-4 border-b border-zinc-200 px-5 py-4 lg:flex-row lg:items-end lg:justify-between dark:border-zinc-800">
         <div>
           <h2 className="text-[15px] font-semibold text-zinc-900 dark:text-zinc-50">Audit log</h2>
-          <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">Every change on this instance, newest first.</p>
+          <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">
+            Every change on this instance, newest first.
+          </p>
         </div>
         <search aria-label="Filter audit events">
           <form
             onSubmit={(e) => e.preventDefault()}
             className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,14rem)_minmax(0,9rem)_auto] sm:items-end"
           >
-          <div className="space-y-1.5">
-            <Label htmlFor="audit-action" className="text-[13px]">
-              Action
-            </Label>
-            <Select id="audit-action" compact value={action} onChange={(e) => setAction(e.target.value)}>
-              <option value="">All actions</option>
-              {AUDIT_ACTIONS.map((a) => (
-                <option key={a.value} value={a.value}>
-                  {a.label}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="audit-project" className="text-[13px]">
-              Project key
-            </Label>
-            <Input
-              id="audit-project"
-              value={projectKeyInput}
-              placeholder="Any"
-              maxLength={10}
-              spellCheck={false}
-              autoComplete="off"
-              invalid={!keyValid}
-              aria-describedby={!keyValid ? "audit-project-error" : undefined}
-              compact
-              className="font-mono uppercase placeholder:font-sans placeholder:normal-case"
-              onChange={(e) => setProjectKeyInput(e.target.value.toUpperCase().replace(/\s/g, ""))}
-            />
-          </div>
-          <Button
-            size="sm"
-            variant="ghost"
-            disabled={!filtered && !projectKeyInput}
-            onClick={() => {
-              setAction("");
-              setProjectKeyInput("");
-            }}
-          >
-            Clear filters
-          </Button>
-          {!keyValid ? (
-            <p id="audit-project-error" className="text-[13px] text-red-600 sm:col-span-3 dark:text-red-400">
-              Project keys are 2–10 letters, A–Z.
-            </p>
-          ) : null}
+            <div className="space-y-1.5">
+              <Label htmlFor="audit-action" className="text-[13px]">
+                Action
+              </Label>
+              <Select id="audit-action" compact value={action} onChange={(e) => setAction(e.target.value)}>
+                <option value="">All actions</option>
+                {AUDIT_ACTIONS.map((a) => (
+                  <option key={a.value} value={a.value}>
+                    {a.label}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor="audit-project" className="text-[13px]">
+                Project key
+              </Label>
+              <Input
+                id="audit-project"
+                value={projectKeyInput}
+                placeholder="Any"
+                maxLength={10}
+                spellCheck={false}
+                autoComplete="off"
+                invalid={!keyValid}
+                aria-describedby={!keyValid ? "audit-project-error" : undefined}
+                compact
+                className="font-mono uppercase placeholder:font-sans placeholder:normal-case"
+                onChange={(e) => setProjectKeyInput(e.target.value.toUpperCase().replace(/\s/g, ""))}
+              />
+            </div>
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={!filtered && !projectKeyInput}
+              onClick={() => {
+                setAction("");
+                setProjectKeyInput("");
+              }}
+            >
+              Clear filters
+            </Button>
+            {!keyValid ? (
+              <p id="audit-project-error" className="text-[13px] text-red-600 sm:col-span-3 dark:text-red-400">
+                Project keys are 2–10 letters, A–Z.
+              </p>
+            ) : null}
           </form>
         </search>
       </div>
@@ -126,10 +128,20 @@ export function AuditLog() {
           <Spinner className="size-5" label="Loading audit events" />
         </div>
       ) : notFound ? (
-        <EmptyState icon={<ListIcon className="size-5" />} title={`No project with key ${projectKey}`} description="Check the key and try again." />
+        <EmptyState
+          icon={<ListIcon className="size-5" />}
+          title={`No project with key ${projectKey}`}
+          description="Check the key and try again."
+        />
       ) : events.isError ? (
         <div className="p-5">
-          <Alert action={<Button size="sm" onClick={() => void events.refetch()}>Try again</Button>}>
+          <Alert
+            action={
+              <Button size="sm" onClick={() => void events.refetch()}>
+                Try again
+              </Button>
+            }
+          >
             {errorMessage(events.error)}
           </Alert>
         </div>
@@ -174,7 +186,9 @@ export function AuditLog() {
                             {actorName(e)}
                           </p>
                           {e.actor ? (
-                            <p className="max-w-44 truncate text-xs text-zinc-500 dark:text-zinc-400">{e.actor.email}</p>
+                            <p className="max-w-44 truncate text-xs text-zinc-500 dark:text-zinc-400">
+                              {e.actor.email}
+                            </p>
                           ) : null}
                         </div>
                       </div>
@@ -193,7 +207,10 @@ export function AuditLog() {
                     </Td>
                     <Td className="hidden lg:table-cell">
                       <span className="text-[13px] text-zinc-700 dark:text-zinc-300">{e.entityType}</span>
-                      <span className="block max-w-36 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400" title={e.entityId}>
+                      <span
+                        className="block max-w-36 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400"
+                        title={e.entityId}
+                      >
                         {e.entityId}
                       </span>
                     </Td>
@@ -232,7 +249,12 @@ export function AuditLog() {
                       <td colSpan={6} className="px-4 pt-1 pb-4 sm:px-5">
                         {/* Zero width, full min-width: long JSON must not widen the table. */}
                         <div className="w-0 min-w-full">
-                          <EventDetails before={e.before} after={e.after} requestId={e.requestId} entity={`${e.entityType} ${e.entityId}`} />
+                          <EventDetails
+                            before={e.before}
+                            after={e.after}
+                            requestId={e.requestId}
+                            entity={`${e.entityType} ${e.entityId}`}
+                          />
                         </div>
                       </td>
                     </tr>

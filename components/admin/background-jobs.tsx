@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { useTRPC } from "@/lib/trpc/react";
 
 function formatAge(seconds: number | null): string {
@@ -25,7 +25,13 @@ function Stat({ label, value, tone }: { label: string; value: React.ReactNode; t
   return (
     <div>
       <dt className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className={tone === "red" ? "mt-1 text-2xl font-semibold text-red-600 tabular-nums dark:text-red-400" : "mt-1 text-2xl font-semibold text-zinc-900 tabular-nums dark:text-zinc-50"}>
+      <dd
+        className={
+          tone === "red"
+            ? "mt-1 text-2xl font-semibold text-red-600 tabular-nums dark:text-red-400"
+            : "mt-1 text-2xl font-semibold text-zinc-900 tabular-nums dark:text-zinc-50"
+        }
+      >
         {value}
       </dd>
     </div>
@@ -63,7 +69,13 @@ export function OutboxHealth() {
               : "Domain events are handled in this server process (no Inngest configured)."
             : undefined
         }
-        actions={h ? <Badge tone={h.dispatcherRunning ? "green" : "amber"}>{h.dispatcherRunning ? "Dispatcher running" : "Dispatcher not running here"}</Badge> : null}
+        actions={
+          h ? (
+            <Badge tone={h.dispatcherRunning ? "green" : "amber"}>
+              {h.dispatcherRunning ? "Dispatcher running" : "Dispatcher not running here"}
+            </Badge>
+          ) : null
+        }
       />
       <CardBody className="space-y-5">
         {health.isPending ? (
@@ -108,7 +120,11 @@ export function OutboxHealth() {
                       <Td className="max-w-md text-xs break-words text-zinc-700 dark:text-zinc-300">{f.lastError}</Td>
                       <Td>{f.failedAt ? <Badge tone="red">Gave up</Badge> : <Badge tone="amber">Retrying</Badge>}</Td>
                       <Td>
-                        <Button size="sm" loading={retry.isPending && retry.variables?.id === f.id} onClick={() => retry.mutate({ id: f.id })}>
+                        <Button
+                          size="sm"
+                          loading={retry.isPending && retry.variables?.id === f.id}
+                          onClick={() => retry.mutate({ id: f.id })}
+                        >
                           Retry now
                         </Button>
                       </Td>
@@ -144,7 +160,10 @@ export function MailFolder() {
           <EmptyState title="No mail yet" description="Notification emails appear here once someone is notified." />
         ) : (
           <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
-            <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Messages">
+            <ul
+              className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
+              aria-label="Messages"
+            >
               {mail.data.items.map((m) => (
                 <li key={m.name}>
                   <button
@@ -153,7 +172,9 @@ export function MailFolder() {
                     onClick={() => setOpen(m.name)}
                     className="block w-full px-3 py-2 text-left text-sm hover:bg-zinc-50 aria-[current=true]:bg-indigo-50 dark:hover:bg-zinc-900 dark:aria-[current=true]:bg-indigo-950/30"
                   >
-                    <div className="truncate font-medium text-zinc-900 dark:text-zinc-50">{m.subject || "(no subject)"}</div>
+                    <div className="truncate font-medium text-zinc-900 dark:text-zinc-50">
+                      {m.subject || "(no subject)"}
+                    </div>
                     <div className="truncate text-xs text-zinc-500 dark:text-zinc-400">
                       To {m.to} · {m.date}
                     </div>
@@ -174,7 +195,9 @@ export function MailFolder() {
                   <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
                     From {message.data.from} to {message.data.to} · {message.data.date}
                   </p>
-                  <pre className="mt-3 text-xs break-words whitespace-pre-wrap text-zinc-800 dark:text-zinc-200">{message.data.text}</pre>
+                  <pre className="mt-3 text-xs break-words whitespace-pre-wrap text-zinc-800 dark:text-zinc-200">
+                    {message.data.text}
+                  </pre>
                 </article>
               )}
             </div>

@@ -7,7 +7,6 @@ import { Avatar } from "@/components/avatar";
 import { SearchIcon, UsersIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
-import { useDebounced } from "@/components/use-debounced";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,7 +16,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
+import { useDebounced } from "@/components/use-debounced";
 import { useTRPC } from "@/lib/trpc/react";
 
 const PAGE_SIZE = 50;
@@ -51,7 +51,9 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         setOptimistic((o) => ({ ...o, [vars.userId]: vars.role }));
       },
       onSuccess: async (u) => {
-        setNotice(u.role === "ADMIN" ? `${u.name} is now an instance admin.` : `${u.name} is no longer an instance admin.`);
+        setNotice(
+          u.role === "ADMIN" ? `${u.name} is now an instance admin.` : `${u.name} is no longer an instance admin.`,
+        );
         await queryClient.invalidateQueries({ queryKey: trpc.user.list.pathKey() });
         setOptimistic(({ [u.id]: _settled, ...rest }) => rest);
         router.refresh();
@@ -93,7 +95,10 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           <Alert>{error}</Alert>
         </div>
       ) : notice ? (
-        <p role="status" className="border-b border-zinc-200 bg-emerald-50/60 px-5 py-2 text-[13px] text-emerald-800 dark:border-zinc-800 dark:bg-emerald-500/10 dark:text-emerald-300">
+        <p
+          role="status"
+          className="border-b border-zinc-200 bg-emerald-50/60 px-5 py-2 text-[13px] text-emerald-800 dark:border-zinc-800 dark:bg-emerald-500/10 dark:text-emerald-300"
+        >
           {notice}
         </p>
       ) : null}
@@ -104,7 +109,13 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         </div>
       ) : users.isError ? (
         <div className="p-5">
-          <Alert action={<Button size="sm" onClick={() => void users.refetch()}>Try again</Button>}>
+          <Alert
+            action={
+              <Button size="sm" onClick={() => void users.refetch()}>
+                Try again
+              </Button>
+            }
+          >
             {errorMessage(users.error)}
           </Alert>
         </div>

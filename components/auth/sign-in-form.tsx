@@ -4,16 +4,15 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { z } from "zod";
-
+import { type FieldErrors, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
 import { Input } from "@/components/ui/input";
-import { type FieldErrors, validate } from "@/components/trpc-errors";
 
 import { authLinkClass } from "./auth-card";
-import { type OAuthProvider, OAuthButtons } from "./oauth-buttons";
+import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import { PasswordInput } from "./password-input";
 
 const schema = z.object({
@@ -24,7 +23,8 @@ const schema = z.object({
 const NEXT_AUTH_ERRORS: Record<string, string> = {
   CredentialsSignin: "Incorrect email or password.",
   TooManyAttempts: "Too many sign-in attempts. Wait a few minutes, then try again.",
-  OAuthAccountNotLinked: "This email is already registered with another sign-in method. Sign in with that method instead.",
+  OAuthAccountNotLinked:
+    "This email is already registered with another sign-in method. Sign in with that method instead.",
   AccessDenied: "Access was denied by the sign-in provider.",
   SessionRequired: "Sign in to continue.",
 };
@@ -77,7 +77,12 @@ export function SignInForm({
 
   return (
     <>
-      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby={formError ? "sign-in-error" : undefined}>
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        className="space-y-4"
+        aria-describedby={formError ? "sign-in-error" : undefined}
+      >
         {formError ? (
           <div id="sign-in-error">
             <Alert>{formError}</Alert>

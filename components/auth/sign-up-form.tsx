@@ -4,18 +4,17 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useRef, useState } from "react";
-
+import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
 import { Input } from "@/components/ui/input";
-import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
 import { PASSWORD_MIN, registerInput } from "@/lib/schemas/auth";
 import { useTRPC } from "@/lib/trpc/react";
 
 import { authLinkClass } from "./auth-card";
-import { type OAuthProvider, OAuthButtons } from "./oauth-buttons";
+import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import { PasswordInput } from "./password-input";
 import { signInErrorMessage } from "./sign-in-form";
 
@@ -44,7 +43,11 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
       },
       async onSuccess() {
         setSigningIn(true);
-        const res = await signIn("credentials", { email: values.email.trim(), password: values.password, redirect: false });
+        const res = await signIn("credentials", {
+          email: values.email.trim(),
+          password: values.password,
+          redirect: false,
+        });
         if (!res || res.error) {
           // The account exists; send them to sign in rather than leave them stuck here.
           setSigningIn(false);
@@ -80,7 +83,14 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
       <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
         {formError ? <Alert>{formError}</Alert> : null}
         <Field id="name" label="Full name" error={errors.name}>
-          <Input name="name" autoComplete="name" autoFocus value={values.name} onChange={set("name")} placeholder="Ada Lovelace" />
+          <Input
+            name="name"
+            autoComplete="name"
+            autoFocus
+            value={values.name}
+            onChange={set("name")}
+            placeholder="Ada Lovelace"
+          />
         </Field>
         <Field id="email" label="Work email" error={errors.email}>
           <Input
@@ -98,7 +108,12 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
           error={errors.password}
           hint={`At least ${PASSWORD_MIN} characters. Avoid common or repetitive passwords.`}
         >
-          <PasswordInput name="password" autoComplete="new-password" value={values.password} onChange={set("password")} />
+          <PasswordInput
+            name="password"
+            autoComplete="new-password"
+            value={values.password}
+            onChange={set("password")}
+          />
         </Field>
         <Button type="submit" variant="primary" className="w-full" loading={register.isPending || signingIn}>
           Create account

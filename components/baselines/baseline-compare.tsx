@@ -20,7 +20,11 @@ export function CompareSummary({ summary }: { summary: BaselineComparison["summa
     <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm" data-testid="compare-summary">
       {parts.map((p, i) => (
         <span key={p.label} className="whitespace-nowrap">
-          <span className={cn("font-semibold tabular-nums", p.n > 0 ? p.className : "text-zinc-400 dark:text-zinc-500")}>{p.n}</span>{" "}
+          <span
+            className={cn("font-semibold tabular-nums", p.n > 0 ? p.className : "text-zinc-400 dark:text-zinc-500")}
+          >
+            {p.n}
+          </span>{" "}
           <span className="text-zinc-600 dark:text-zinc-400">{p.label}</span>
           {i < parts.length - 1 ? (
             <span aria-hidden="true" className="pl-2 text-zinc-300 dark:text-zinc-600">
@@ -64,12 +68,27 @@ function EntryRow({ projectKey, entry, tone }: { projectKey: string; entry: Entr
   );
 }
 
-function Section({ title, count, children, id }: { title: string; count: number; children: React.ReactNode; id: string }) {
+function Section({
+  title,
+  count,
+  children,
+  id,
+}: {
+  title: string;
+  count: number;
+  children: React.ReactNode;
+  id: string;
+}) {
   return (
     <section aria-labelledby={id} className="border-t border-zinc-200 dark:border-zinc-800">
-      <h4 id={id} className="flex items-center gap-2 bg-zinc-50/70 px-4 py-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase sm:px-5 dark:bg-zinc-900/60 dark:text-zinc-400">
+      <h4
+        id={id}
+        className="flex items-center gap-2 bg-zinc-50/70 px-4 py-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase sm:px-5 dark:bg-zinc-900/60 dark:text-zinc-400"
+      >
         {title}
-        <span className="rounded bg-zinc-200/70 px-1.5 py-px text-[11px] text-zinc-700 tabular-nums dark:bg-zinc-800 dark:text-zinc-300">{count}</span>
+        <span className="rounded bg-zinc-200/70 px-1.5 py-px text-[11px] text-zinc-700 tabular-nums dark:bg-zinc-800 dark:text-zinc-300">
+          {count}
+        </span>
       </h4>
       {children}
     </section>
@@ -107,7 +126,10 @@ export function CompareResult({
                   <RequirementKey value={c.key} />
                   <Link
                     href={`/projects/${projectKey}/requirements/${c.key}?from=${c.fromVersion}&to=${c.version}`}
-                    className={cn("min-w-0 truncate rounded-sm text-sm font-semibold text-zinc-900 hover:text-indigo-700 dark:text-zinc-100 dark:hover:text-indigo-300", focusRing)}
+                    className={cn(
+                      "min-w-0 truncate rounded-sm text-sm font-semibold text-zinc-900 hover:text-indigo-700 dark:text-zinc-100 dark:hover:text-indigo-300",
+                      focusRing,
+                    )}
                   >
                     {c.title}
                   </Link>

@@ -8,7 +8,12 @@ import { Avatar } from "@/components/avatar";
 import { PlusIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { DiffLegend, type DiffMode, DiffModeToggle } from "@/components/requirements/diff-view";
-import { type BaselineComparison, type BaselineListPage, type BaselineSummary, FIRST_PAGE_PARAMS } from "@/components/requirements/types";
+import {
+  type BaselineComparison,
+  type BaselineListPage,
+  type BaselineSummary,
+  FIRST_PAGE_PARAMS,
+} from "@/components/requirements/types";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -46,7 +51,10 @@ export function BaselinesView({
   const list = useInfiniteQuery(
     trpc.baseline.list.infiniteQueryOptions(
       { projectKey, limit: 50 },
-      { getNextPageParam: (p) => p.nextCursor ?? undefined, initialData: { pages: [initialList], pageParams: FIRST_PAGE_PARAMS } },
+      {
+        getNextPageParam: (p) => p.nextCursor ?? undefined,
+        initialData: { pages: [initialList], pageParams: FIRST_PAGE_PARAMS },
+      },
     ),
   );
   const baselines: BaselineSummary[] = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
@@ -71,14 +79,18 @@ export function BaselinesView({
         enabled: compareEnabled,
         placeholderData: keepPreviousData,
         initialData:
-          initialCompare && refs && initialCompare.from === refs.from && initialCompare.to === refs.to ? initialCompare.result : undefined,
+          initialCompare && refs && initialCompare.from === refs.from && initialCompare.to === refs.to
+            ? initialCompare.result
+            : undefined,
       },
     ),
   );
 
-  const nameOf = (id: string) => (id === HEAD ? "Current (HEAD)" : (baselines.find((b) => b.id === id)?.name ?? "Baseline"));
+  const nameOf = (id: string) =>
+    id === HEAD ? "Current (HEAD)" : (baselines.find((b) => b.id === id)?.name ?? "Baseline");
   const options = [{ id: HEAD, label: "Current (HEAD)" }, ...baselines.map((b) => ({ id: b.id, label: b.name }))];
-  const withRef = (id: string | undefined) => (id && !options.some((o) => o.id === id) ? [...options, { id, label: nameOf(id) }] : options);
+  const withRef = (id: string | undefined) =>
+    id && !options.some((o) => o.id === id) ? [...options, { id, label: nameOf(id) }] : options;
 
   return (
     <div className="space-y-6">
@@ -101,7 +113,10 @@ export function BaselinesView({
       </div>
 
       {notice ? (
-        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-[13px] text-emerald-800 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200">
+        <p
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-[13px] text-emerald-800 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200"
+        >
           {notice}
         </p>
       ) : null}
@@ -114,7 +129,16 @@ export function BaselinesView({
         ) : baselines.length === 0 ? (
           <EmptyState
             icon={
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="size-5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.5"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
                 <path d="M2.75 4.75 8 2.25l5.25 2.5L8 7.25 2.75 4.75ZM2.75 8 8 10.5 13.25 8M2.75 11.25 8 13.75l5.25-2.5" />
               </svg>
             }
@@ -150,25 +174,38 @@ export function BaselinesView({
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {baselines.map((b) => (
-                  <tr key={b.id} className="transition-colors hover:bg-zinc-50/60 dark:hover:bg-zinc-800/30" data-baseline={b.name}>
+                  <tr
+                    key={b.id}
+                    className="transition-colors hover:bg-zinc-50/60 dark:hover:bg-zinc-800/30"
+                    data-baseline={b.name}
+                  >
                     <td className="max-w-0 py-2.5 pr-3 pl-4 sm:pl-5">
                       <Link
                         href={`/projects/${projectKey}/baselines/${b.id}`}
-                        className={cn("block truncate rounded-sm font-medium text-zinc-900 hover:text-indigo-700 dark:text-zinc-100 dark:hover:text-indigo-300", focusRing)}
+                        className={cn(
+                          "block truncate rounded-sm font-medium text-zinc-900 hover:text-indigo-700 dark:text-zinc-100 dark:hover:text-indigo-300",
+                          focusRing,
+                        )}
                       >
                         {b.name}
                       </Link>
-                      {b.note ? <p className="mt-0.5 truncate text-[13px] text-zinc-500 dark:text-zinc-400">{b.note}</p> : null}
+                      {b.note ? (
+                        <p className="mt-0.5 truncate text-[13px] text-zinc-500 dark:text-zinc-400">{b.note}</p>
+                      ) : null}
                       <p className="mt-0.5 text-xs text-zinc-500 sm:hidden dark:text-zinc-400">
                         {b.requirementCount} requirements · <LocalTime date={b.createdAt} />
                       </p>
                     </td>
-                    <td className="hidden px-3 py-2.5 text-right text-zinc-700 tabular-nums sm:table-cell dark:text-zinc-300">{b.requirementCount}</td>
+                    <td className="hidden px-3 py-2.5 text-right text-zinc-700 tabular-nums sm:table-cell dark:text-zinc-300">
+                      {b.requirementCount}
+                    </td>
                     <td className="hidden px-3 py-2.5 md:table-cell">
                       <div className="flex items-center gap-2">
                         <Avatar size="sm" name={b.author?.name ?? "Unknown"} seed={b.author?.id ?? "unknown"} />
                         <div className="min-w-0 text-[13px] leading-tight">
-                          <p className="truncate text-zinc-800 dark:text-zinc-200">{b.author?.name ?? "Former member"}</p>
+                          <p className="truncate text-zinc-800 dark:text-zinc-200">
+                            {b.author?.name ?? "Former member"}
+                          </p>
                           <p className="text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400">
                             <LocalTime date={b.createdAt} mode="datetime" />
                           </p>
@@ -183,7 +220,9 @@ export function BaselinesView({
                             variant="ghost"
                             onClick={() => {
                               setParams({ from: b.id, to: HEAD });
-                              document.getElementById("compare-heading")?.scrollIntoView({ behavior: "smooth", block: "start" });
+                              document
+                                .getElementById("compare-heading")
+                                ?.scrollIntoView({ behavior: "smooth", block: "start" });
                             }}
                           >
                             Compare with current
@@ -210,15 +249,27 @@ export function BaselinesView({
       {baselines.length > 0 ? (
         <Card role="region" aria-labelledby="compare-heading" className="scroll-mt-20">
           <div className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 sm:px-5 dark:border-zinc-800">
-            <h3 id="compare-heading" className="w-full scroll-mt-20 text-[15px] font-semibold text-zinc-900 dark:text-zinc-50">
+            <h3
+              id="compare-heading"
+              className="w-full scroll-mt-20 text-[15px] font-semibold text-zinc-900 dark:text-zinc-50"
+            >
               Compare
             </h3>
             <div className="flex w-full items-end gap-2 sm:w-auto">
               <div className="min-w-0 flex-1">
-                <label htmlFor="compare-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                <label
+                  htmlFor="compare-from"
+                  className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400"
+                >
                   From
                 </label>
-                <Select id="compare-from" compact className="sm:w-56" value={refs?.from ?? ""} onChange={(e) => setParams({ from: e.target.value, to: refs?.to ?? HEAD })}>
+                <Select
+                  id="compare-from"
+                  compact
+                  className="sm:w-56"
+                  value={refs?.from ?? ""}
+                  onChange={(e) => setParams({ from: e.target.value, to: refs?.to ?? HEAD })}
+                >
                   {withRef(refs?.from).map((o) => (
                     <option key={o.id} value={o.id}>
                       {o.label}
@@ -236,7 +287,16 @@ export function BaselinesView({
                   focusRing,
                 )}
               >
-                <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+                <svg
+                  aria-hidden="true"
+                  viewBox="0 0 16 16"
+                  className="size-4"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.5"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                >
                   <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
                 </svg>
               </button>
@@ -244,7 +304,13 @@ export function BaselinesView({
                 <label htmlFor="compare-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
                   To
                 </label>
-                <Select id="compare-to" compact className="sm:w-56" value={refs?.to ?? HEAD} onChange={(e) => setParams({ from: refs?.from ?? HEAD, to: e.target.value })}>
+                <Select
+                  id="compare-to"
+                  compact
+                  className="sm:w-56"
+                  value={refs?.to ?? HEAD}
+                  onChange={(e) => setParams({ from: refs?.from ?? HEAD, to: e.target.value })}
+                >
                   {withRef(refs?.to).map((o) => (
                     <option key={o.id} value={o.id}>
                       {o.label}
@@ -260,7 +326,9 @@ export function BaselinesView({
           </div>
           <div aria-live="polite" aria-busy={compare.isFetching}>
             {!compareEnabled ? (
-              <p className="px-4 py-6 text-center text-sm text-zinc-500 sm:px-5 dark:text-zinc-400">Pick two different baselines to compare.</p>
+              <p className="px-4 py-6 text-center text-sm text-zinc-500 sm:px-5 dark:text-zinc-400">
+                Pick two different baselines to compare.
+              </p>
             ) : compare.error ? (
               <div className="p-4">
                 <Alert>{errorMessage(compare.error)}</Alert>
@@ -278,7 +346,12 @@ export function BaselinesView({
                     <span className="sr-only">to</span> {compare.data.to.name}
                   </p>
                 </div>
-                <CompareResult projectKey={projectKey} result={compare.data} mode={mode} attributeLabels={attributeLabels} />
+                <CompareResult
+                  projectKey={projectKey}
+                  result={compare.data}
+                  mode={mode}
+                  attributeLabels={attributeLabels}
+                />
               </div>
             )}
           </div>
@@ -292,7 +365,9 @@ export function BaselinesView({
           projectKey={projectKey}
           onCreated={(b) => {
             setCreating(false);
-            setNotice(`Baseline “${b.name}” created with ${b.requirementCount} ${b.requirementCount === 1 ? "requirement" : "requirements"}.`);
+            setNotice(
+              `Baseline “${b.name}” created with ${b.requirementCount} ${b.requirementCount === 1 ? "requirement" : "requirements"}.`,
+            );
             setParams({ from: b.id, to: HEAD });
           }}
         />

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-
+import type { BaselineSummary } from "@/components/requirements/types";
 import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -11,8 +11,6 @@ import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
 import { Input, Textarea } from "@/components/ui/input";
 import { baselineCreateInput } from "@/lib/schemas/baseline";
 import { useTRPC } from "@/lib/trpc/react";
-
-import type { BaselineSummary } from "@/components/requirements/types";
 
 export function CreateBaselineDialog({
   open,
@@ -115,7 +113,14 @@ export function CreateBaselineDialog({
           />
         </Field>
         <Field id="baseline-note" label="Note" optional error={errors.note}>
-          <Textarea name="note" rows={3} maxLength={2000} value={note} placeholder="What this baseline was taken for." onChange={(e) => setNote(e.target.value)} />
+          <Textarea
+            name="note"
+            rows={3}
+            maxLength={2000}
+            value={note}
+            placeholder="What this baseline was taken for."
+            onChange={(e) => setNote(e.target.value)}
+          />
         </Field>
       </form>
     </Dialog>

@@ -27,7 +27,9 @@ export function useExport(projectKey: string) {
     setPending(format);
     setError(null);
     try {
-      const file = await queryClient.fetchQuery(trpc.baseline.export.queryOptions({ projectKey, id, format }, { staleTime: 0 }));
+      const file = await queryClient.fetchQuery(
+        trpc.baseline.export.queryOptions({ projectKey, id, format }, { staleTime: 0 }),
+      );
       const url = URL.createObjectURL(new Blob([file.content], { type: file.contentType }));
       const a = document.createElement("a");
       a.href = url;
@@ -46,7 +48,17 @@ export function useExport(projectKey: string) {
 }
 
 /** "Export ▾" with JSON, CSV and Markdown. */
-export function ExportMenu({ projectKey, id, label = "Export", align = "right" }: { projectKey: string; id: string; label?: string; align?: "left" | "right" }) {
+export function ExportMenu({
+  projectKey,
+  id,
+  label = "Export",
+  align = "right",
+}: {
+  projectKey: string;
+  id: string;
+  label?: string;
+  align?: "left" | "right";
+}) {
   const [open, setOpen] = useState(false);
   const { download, pending, error } = useExport(projectKey);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -96,8 +108,19 @@ export function ExportMenu({ projectKey, id, label = "Export", align = "right" }
         onClick={() => setOpen((o) => !o)}
         {...menuHandlers}
       >
-        {pending ? <Spinner className="size-3.5" label="Preparing export" /> : (
-          <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+        {pending ? (
+          <Spinner className="size-3.5" label="Preparing export" />
+        ) : (
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 16 16"
+            className="size-3.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <path d="M8 2.25v8M4.75 7 8 10.25 11.25 7M2.75 11.75v1a1 1 0 0 0 1 1h8.5a1 1 0 0 0 1-1v-1" />
           </svg>
         )}
@@ -133,7 +156,10 @@ export function ExportMenu({ projectKey, id, label = "Export", align = "right" }
         ))}
       </div>
       {error ? (
-        <p role="alert" className="absolute top-full right-0 z-10 mt-1 w-56 rounded-md border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+        <p
+          role="alert"
+          className="absolute top-full right-0 z-10 mt-1 w-56 rounded-md border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200"
+        >
           {error}
         </p>
       ) : null}
@@ -149,7 +175,14 @@ export function ExportButtons({ projectKey, id }: { projectKey: string; id: stri
       <fieldset aria-label="Export" className="flex items-center gap-1.5">
         <span className="mr-0.5 text-[13px] text-zinc-500 dark:text-zinc-400">Export</span>
         {EXPORT_FORMATS.map((f) => (
-          <Button key={f.value} size="sm" loading={pending === f.value} disabled={pending !== null} onClick={() => download(id, f.value)} title={f.hint}>
+          <Button
+            key={f.value}
+            size="sm"
+            loading={pending === f.value}
+            disabled={pending !== null}
+            onClick={() => download(id, f.value)}
+            title={f.hint}
+          >
             {f.label}
           </Button>
         ))}

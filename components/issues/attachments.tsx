@@ -63,7 +63,8 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
     if (!files?.length) return;
     const chosen = [...files].map((file) => ({ file, id: ++lastUploadId.current }));
     setUploads(chosen.map(({ file, id }) => ({ id, name: file.name, progress: 0 })));
-    const update = (id: number, patch: Partial<Upload>) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
+    const update = (id: number, patch: Partial<Upload>) =>
+      setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
     await Promise.all(
       chosen.map(async ({ file, id }) => {
         try {
@@ -100,7 +101,16 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
               onChange={(e) => onFiles(e.target.files)}
             />
             <Button size="sm" onClick={() => inputRef.current?.click()}>
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="size-3.5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
                 <path d="m13.5 7.5-5.3 5.3a3.3 3.3 0 0 1-4.7-4.7l5.6-5.6a2.2 2.2 0 0 1 3.1 3.1L6.6 11.2a1.1 1.1 0 0 1-1.6-1.6l5-5" />
               </svg>
               Attach file
@@ -149,7 +159,10 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
             <li key={a.id} className="flex items-center gap-3 px-3 py-2 text-[13px]">
               <a
                 href={`/api/attachments/${a.id}`}
-                className={cn("min-w-0 flex-1 truncate rounded-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}
+                className={cn(
+                  "min-w-0 flex-1 truncate rounded-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300",
+                  focusRing,
+                )}
                 download={a.filename}
               >
                 {a.filename}

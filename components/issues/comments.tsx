@@ -46,7 +46,10 @@ function CommentComposer({
   const [active, setActive] = useState(0);
   const suggestions = mention
     ? members
-        .filter((m) => m.user.email.toLowerCase().startsWith(mention.query) || m.user.name.toLowerCase().includes(mention.query))
+        .filter(
+          (m) =>
+            m.user.email.toLowerCase().startsWith(mention.query) || m.user.name.toLowerCase().includes(mention.query),
+        )
         .slice(0, 6)
     : [];
 
@@ -137,7 +140,9 @@ function CommentComposer({
               }}
               className={cn(
                 "flex cursor-pointer items-center gap-2 px-2.5 py-1.5 text-[13px]",
-                i === active ? "bg-indigo-50 text-indigo-900 dark:bg-indigo-500/20 dark:text-indigo-100" : "text-zinc-700 dark:text-zinc-300",
+                i === active
+                  ? "bg-indigo-50 text-indigo-900 dark:bg-indigo-500/20 dark:text-indigo-100"
+                  : "text-zinc-700 dark:text-zinc-300",
               )}
             >
               <Avatar name={m.user.name} email={m.user.email} seed={m.user.id} size="sm" />
@@ -176,7 +181,10 @@ export function CommentsSection({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useInfiniteQuery(
-    trpc.issue.comments.list.infiniteQueryOptions({ key: issueKey, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
+    trpc.issue.comments.list.infiniteQueryOptions(
+      { key: issueKey, limit: 50 },
+      { getNextPageParam: (l) => l.nextCursor ?? undefined },
+    ),
   );
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.issue.comments.list.pathKey() });
   const add = useMutation(trpc.issue.comments.add.mutationOptions({ onSuccess: invalidate }));
@@ -189,7 +197,10 @@ export function CommentsSection({
   return (
     <section aria-labelledby="comments-heading" className="space-y-4">
       <h2 id="comments-heading" className="text-sm font-semibold text-zinc-900 dark:text-zinc-50">
-        Comments {comments.length ? <span className="font-normal text-zinc-500">({comments.filter((c) => !c.deletedAt).length})</span> : null}
+        Comments{" "}
+        {comments.length ? (
+          <span className="font-normal text-zinc-500">({comments.filter((c) => !c.deletedAt).length})</span>
+        ) : null}
       </h2>
       {list.isPending ? (
         <p className="flex items-center gap-2 text-[13px] text-zinc-500">
@@ -203,27 +214,39 @@ export function CommentsSection({
         <ol className="space-y-3">
           {comments.map((c) => (
             <li key={c.id} className="flex gap-3">
-              {c.author ? <Avatar name={c.author.name} email={c.author.email} seed={c.author.id} size="sm" className="mt-2" /> : <span className="size-6" />}
+              {c.author ? (
+                <Avatar name={c.author.name} email={c.author.email} seed={c.author.id} size="sm" className="mt-2" />
+              ) : (
+                <span className="size-6" />
+              )}
               <article
                 aria-label={`Comment by ${c.author?.name ?? "a former member"}`}
                 className="min-w-0 flex-1 rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
               >
                 <header className="flex items-center gap-2 border-b border-zinc-100 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-                  <span className="font-medium text-zinc-800 dark:text-zinc-200">{c.author?.name ?? "Former member"}</span>
+                  <span className="font-medium text-zinc-800 dark:text-zinc-200">
+                    {c.author?.name ?? "Former member"}
+                  </span>
                   <LocalTime date={c.createdAt} mode="relative" />
                   {c.editedAt && !c.deletedAt ? <span>(edited)</span> : null}
                   {c.author?.id === currentUserId && !c.deletedAt && editing !== c.id && canComment ? (
                     <span className="ml-auto flex gap-1">
                       <button
                         type="button"
-                        className={cn("rounded px-1.5 py-0.5 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100", focusRing)}
+                        className={cn(
+                          "rounded px-1.5 py-0.5 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+                          focusRing,
+                        )}
                         onClick={() => setEditing(c.id)}
                       >
                         Edit
                       </button>
                       <button
                         type="button"
-                        className={cn("rounded px-1.5 py-0.5 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-500/10 dark:hover:text-red-300", focusRing)}
+                        className={cn(
+                          "rounded px-1.5 py-0.5 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-500/10 dark:hover:text-red-300",
+                          focusRing,
+                        )}
                         onClick={async () => {
                           if (!window.confirm("Delete this comment?")) return;
                           setError(null);

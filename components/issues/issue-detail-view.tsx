@@ -59,7 +59,10 @@ export function IssueDetailView({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const queryOpts = trpc.issue.byKey.queryOptions({ key: initialIssue.key }, { initialData: initialIssue, staleTime: 5_000 });
+  const queryOpts = trpc.issue.byKey.queryOptions(
+    { key: initialIssue.key },
+    { initialData: initialIssue, staleTime: 5_000 },
+  );
   const { data: issue } = useQuery(queryOpts);
   const triager = role !== "REPORTER";
   const canEdit = !archived && (triager || (issue.reporter?.id === currentUserId && issue.status === "OPEN"));
@@ -77,7 +80,10 @@ export function IssueDetailView({
       if (stale.current) queryClient.setQueryData(queryOpts.queryKey, stale.current);
       else void queryClient.invalidateQueries({ queryKey: queryOpts.queryKey });
       const who = stale.updatedBy?.name ?? "Someone else";
-      setNotice({ tone: "warning", text: `${who} changed this issue meanwhile. The latest version is shown; please redo your change.` });
+      setNotice({
+        tone: "warning",
+        text: `${who} changed this issue meanwhile. The latest version is shown; please redo your change.`,
+      });
       return;
     }
     setNotice({ tone: "error", text: errorMessage(err) });
@@ -120,7 +126,9 @@ export function IssueDetailView({
           ) : (
             <>
               <div className="mt-2 flex items-start justify-between gap-4">
-                <h2 className="text-xl font-semibold tracking-tight text-balance text-zinc-900 dark:text-zinc-50">{issue.title}</h2>
+                <h2 className="text-xl font-semibold tracking-tight text-balance text-zinc-900 dark:text-zinc-50">
+                  {issue.title}
+                </h2>
                 {canEdit ? (
                   <Button size="sm" variant="ghost" onClick={() => setEditing(true)}>
                     Edit
@@ -143,7 +151,10 @@ export function IssueDetailView({
         <CommentsSection issueKey={issue.key} currentUserId={currentUserId} members={members} canComment={!archived} />
       </div>
 
-      <aside aria-label="Issue details" className="space-y-5 lg:border-l lg:border-zinc-200 lg:pl-6 dark:lg:border-zinc-800">
+      <aside
+        aria-label="Issue details"
+        className="space-y-5 lg:border-l lg:border-zinc-200 lg:pl-6 dark:lg:border-zinc-800"
+      >
         {triager && !archived ? (
           <div>
             <h3 className="mb-2 text-xs font-medium text-zinc-500 dark:text-zinc-400">Move to</h3>
@@ -175,7 +186,13 @@ export function IssueDetailView({
                 compact
                 value={issue.severity}
                 disabled={update.isPending}
-                onChange={(e) => update.mutate({ key: issue.key, expectedVersion: issue.version, severity: e.target.value as IssueSeverity })}
+                onChange={(e) =>
+                  update.mutate({
+                    key: issue.key,
+                    expectedVersion: issue.version,
+                    severity: e.target.value as IssueSeverity,
+                  })
+                }
               >
                 {ISSUE_SEVERITIES.map((s) => (
                   <option key={s} value={s}>
@@ -194,7 +211,9 @@ export function IssueDetailView({
                 compact
                 value={issue.assignee?.id ?? ""}
                 disabled={assign.isPending}
-                onChange={(e) => assign.mutate({ key: issue.key, expectedVersion: issue.version, assigneeId: e.target.value || null })}
+                onChange={(e) =>
+                  assign.mutate({ key: issue.key, expectedVersion: issue.version, assigneeId: e.target.value || null })
+                }
               >
                 <option value="">Unassigned</option>
                 {members.map((m) => (
@@ -243,7 +262,9 @@ export function IssueDetailView({
 function SidebarItem({ label, htmlFor, children }: { label: string; htmlFor?: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">{htmlFor ? <label htmlFor={htmlFor}>{label}</label> : label}</dt>
+      <dt className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">
+        {htmlFor ? <label htmlFor={htmlFor}>{label}</label> : label}
+      </dt>
       <dd className="text-zinc-800 dark:text-zinc-200">{children}</dd>
     </div>
   );
@@ -312,7 +333,14 @@ function EditIssueForm({
       </Field>
       <div className="space-y-1.5">
         <Label htmlFor="edit-issue-description">Description</Label>
-        <MarkdownEditor id="edit-issue-description" label="Description" rows={10} value={description} onChange={setDescription} invalid={Boolean(errors.description)} />
+        <MarkdownEditor
+          id="edit-issue-description"
+          label="Description"
+          rows={10}
+          value={description}
+          onChange={setDescription}
+          invalid={Boolean(errors.description)}
+        />
         {errors.description ? <p className="text-[13px] text-red-600 dark:text-red-400">{errors.description}</p> : null}
       </div>
       {canEditLabels ? (

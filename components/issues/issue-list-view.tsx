@@ -3,10 +3,9 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useEffectEvent, useMemo, useState } from "react";
-
-import { LocalTime } from "@/components/local-time";
 import { Avatar } from "@/components/avatar";
 import { SearchIcon } from "@/components/icons";
+import { LocalTime } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -64,7 +63,10 @@ export function IssueListView({
   const label = params.get("label") ?? "";
   const assignee = params.get("assignee") ?? "";
   const sortParam = params.get("sort") ?? "updated:desc";
-  const [sort, order] = (SORTS.some((s) => s.value === sortParam) ? sortParam : "updated:desc").split(":") as [Sort, "asc" | "desc"];
+  const [sort, order] = (SORTS.some((s) => s.value === sortParam) ? sortParam : "updated:desc").split(":") as [
+    Sort,
+    "asc" | "desc",
+  ];
   const [q, setQ] = useState(params.get("q") ?? "");
   const debouncedQ = useDebounced(q.trim(), 300);
 
@@ -164,7 +166,11 @@ export function IssueListView({
             ))}
           </FilterSelect>
           <LabelFilter value={label} onChange={(v) => setParam("label", v)} />
-          <FilterSelect label="Sort" value={`${sort}:${order}`} onChange={(v) => setParam("sort", v === "updated:desc" ? "" : v)}>
+          <FilterSelect
+            label="Sort"
+            value={`${sort}:${order}`}
+            onChange={(v) => setParam("sort", v === "updated:desc" ? "" : v)}
+          >
             {SORTS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
@@ -178,7 +184,9 @@ export function IssueListView({
             size="sm"
             onClick={() => {
               setQ("");
-              router.replace(sort === "updated" && order === "desc" ? pathname : `${pathname}?sort=${sort}:${order}`, { scroll: false });
+              router.replace(sort === "updated" && order === "desc" ? pathname : `${pathname}?sort=${sort}:${order}`, {
+                scroll: false,
+              });
             }}
           >
             Clear filters
@@ -201,12 +209,24 @@ export function IssueListView({
           </div>
         ) : list.isError ? (
           <div className="p-4">
-            <Alert action={<Button size="sm" onClick={() => list.refetch()}>Try again</Button>}>{errorMessage(list.error)}</Alert>
+            <Alert
+              action={
+                <Button size="sm" onClick={() => list.refetch()}>
+                  Try again
+                </Button>
+              }
+            >
+              {errorMessage(list.error)}
+            </Alert>
           </div>
         ) : items.length === 0 ? (
           <EmptyState
             title={filtered ? "No issues match these filters" : "No issues yet"}
-            description={filtered ? "Try a different search or clear the filters." : "Issues that anyone on the project files will show up here."}
+            description={
+              filtered
+                ? "Try a different search or clear the filters."
+                : "Issues that anyone on the project files will show up here."
+            }
           />
         ) : (
           <>
@@ -219,7 +239,11 @@ export function IssueListView({
                   aria-label="Select all shown issues"
                   onChange={() => setSelected(allSelected ? new Set() : new Set(items.map((i) => i.key)))}
                 />
-                <span>{selected.size > 0 ? `${selected.size} selected` : `${items.length}${list.hasNextPage ? "+" : ""} issues`}</span>
+                <span>
+                  {selected.size > 0
+                    ? `${selected.size} selected`
+                    : `${items.length}${list.hasNextPage ? "+" : ""} issues`}
+                </span>
               </div>
             ) : null}
             <ul aria-label="Issues" className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -260,7 +284,13 @@ function FilterSelect({
   children: React.ReactNode;
 }) {
   return (
-    <Select compact aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className="min-w-0 sm:w-auto">
+    <Select
+      compact
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      className="min-w-0 sm:w-auto"
+    >
       {children}
     </Select>
   );
@@ -310,13 +340,24 @@ function IssueRow({
       )}
     >
       {selectable ? (
-        <input type="checkbox" className={cn(checkbox, "relative z-10")} checked={selected} onChange={onToggle} aria-label={`Select ${issue.key}`} />
+        <input
+          type="checkbox"
+          className={cn(checkbox, "relative z-10")}
+          checked={selected}
+          onChange={onToggle}
+          aria-label={`Select ${issue.key}`}
+        />
       ) : null}
-      <span className="hidden w-20 shrink-0 font-mono text-xs text-zinc-500 sm:block dark:text-zinc-400">{issue.key}</span>
+      <span className="hidden w-20 shrink-0 font-mono text-xs text-zinc-500 sm:block dark:text-zinc-400">
+        {issue.key}
+      </span>
       <div className="min-w-0 flex-1">
         <Link
           href={`/projects/${projectKey}/issues/${issue.key}`}
-          className={cn("block truncate rounded-sm text-sm font-medium text-zinc-900 after:absolute after:inset-0 dark:text-zinc-100", focusRing)}
+          className={cn(
+            "block truncate rounded-sm text-sm font-medium text-zinc-900 after:absolute after:inset-0 dark:text-zinc-100",
+            focusRing,
+          )}
         >
           {issue.title}
         </Link>
@@ -386,8 +427,14 @@ function BulkBar({ issues, members, onClear }: { issues: IssueListItem[]; member
     setDone(null);
     const results = await Promise.allSettled(
       issues.map((i) => {
-        if (action === "status") return transition.mutateAsync({ key: i.key, expectedVersion: i.version, to: value as IssueStatus });
-        if (action === "assign") return assign.mutateAsync({ key: i.key, expectedVersion: i.version, assigneeId: value === "none" ? null : value });
+        if (action === "status")
+          return transition.mutateAsync({ key: i.key, expectedVersion: i.version, to: value as IssueStatus });
+        if (action === "assign")
+          return assign.mutateAsync({
+            key: i.key,
+            expectedVersion: i.version,
+            assigneeId: value === "none" ? null : value,
+          });
         return update.mutateAsync({ key: i.key, expectedVersion: i.version, severity: value as IssueSeverity });
       }),
     );

@@ -111,7 +111,15 @@ export function LabelChip({ children }: { children: React.ReactNode }) {
 export function SuspectBadge() {
   return (
     <Badge tone="amber" title="The requirement changed since this link was made or last reviewed">
-      <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 16 16"
+        className="size-3"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        strokeLinecap="round"
+      >
         <path d="M8 6v2.75M8 11h.01M6.86 2.66 1.6 11.75A1.33 1.33 0 0 0 2.75 13.75h10.5a1.33 1.33 0 0 0 1.15-2l-5.26-9.09a1.33 1.33 0 0 0-2.28 0Z" />
       </svg>
       Suspect
@@ -121,5 +129,12 @@ export function SuspectBadge() {
 
 /** Splits "a, b ,c" into clean labels. */
 export function parseLabels(text: string): string[] {
-  return [...new Set(text.split(",").map((l) => l.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -53,7 +53,11 @@ export function MarkdownEditor({
   );
   return (
     <div>
-      <div role="tablist" aria-label={label ? `${label} editor` : "Editor"} className="mb-1.5 inline-flex gap-0.5 rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/60">
+      <div
+        role="tablist"
+        aria-label={label ? `${label} editor` : "Editor"}
+        className="mb-1.5 inline-flex gap-0.5 rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/60"
+      >
         {tabBtn("write", "Write")}
         {tabBtn("preview", "Preview")}
       </div>
@@ -78,7 +82,11 @@ export function MarkdownEditor({
           aria-labelledby={`${tabsId}-preview`}
           className="min-h-20 rounded-md border border-zinc-200 bg-zinc-50/50 px-3 py-2 text-sm dark:border-zinc-800 dark:bg-zinc-950/40"
         >
-          {value.trim() ? <Markdown>{value}</Markdown> : <p className="text-zinc-500 italic dark:text-zinc-400">Nothing to preview.</p>}
+          {value.trim() ? (
+            <Markdown>{value}</Markdown>
+          ) : (
+            <p className="text-zinc-500 italic dark:text-zinc-400">Nothing to preview.</p>
+          )}
         </div>
       ) : null}
       <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Markdown supported.</p>

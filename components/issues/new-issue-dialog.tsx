@@ -94,7 +94,13 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
       <form onSubmit={submit} noValidate className="space-y-4">
         {formError ? <Alert>{formError}</Alert> : null}
         <Field id="new-issue-title" label="Title" error={errors.title}>
-          <Input ref={titleRef} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} autoComplete="off" />
+          <Input
+            ref={titleRef}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={200}
+            autoComplete="off"
+          />
         </Field>
         <div className="space-y-1.5">
           <Label htmlFor="new-issue-description">Description</Label>
@@ -106,7 +112,9 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
             invalid={Boolean(errors.description)}
             placeholder="Steps to reproduce, expected and actual behaviour…"
           />
-          {errors.description ? <p className="text-[13px] text-red-600 dark:text-red-400">{errors.description}</p> : null}
+          {errors.description ? (
+            <p className="text-[13px] text-red-600 dark:text-red-400">{errors.description}</p>
+          ) : null}
         </div>
         <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
           <Field id="new-issue-severity" label="Severity" error={errors.severity}>
@@ -119,7 +127,12 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
             </Select>
           </Field>
           <Field id="new-issue-labels" label="Labels" optional hint="Separate with commas" error={errors.labels}>
-            <Input value={labels} onChange={(e) => setLabels(e.target.value)} placeholder="ui, payments" autoComplete="off" />
+            <Input
+              value={labels}
+              onChange={(e) => setLabels(e.target.value)}
+              placeholder="ui, payments"
+              autoComplete="off"
+            />
           </Field>
         </div>
         <div className="-mx-5 -mb-5 flex flex-col-reverse gap-2 rounded-b-xl border-t border-zinc-200 bg-zinc-50/80 px-5 py-3 sm:flex-row sm:justify-end dark:border-zinc-800 dark:bg-zinc-900/80">

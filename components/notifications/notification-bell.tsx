@@ -11,7 +11,16 @@ const POLL_MS = 5_000;
 
 function BellIcon() {
   return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" className="size-[18px]">
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className="size-[18px]"
+    >
       <path d="M4 6.5a4 4 0 0 1 8 0c0 3.5 1.5 4.75 1.5 4.75h-11S4 10 4 6.5Z" />
       <path d="M6.75 13.25a1.4 1.4 0 0 0 2.5 0" />
     </svg>
@@ -23,7 +32,11 @@ export function NotificationBell() {
   const trpc = useTRPC();
   const pathname = usePathname();
   const unread = useQuery(
-    trpc.notification.unreadCount.queryOptions(undefined, { refetchInterval: POLL_MS, refetchIntervalInBackground: false, staleTime: 0 }),
+    trpc.notification.unreadCount.queryOptions(undefined, {
+      refetchInterval: POLL_MS,
+      refetchIntervalInBackground: false,
+      staleTime: 0,
+    }),
   );
   const count = unread.data?.unreadCount ?? 0;
   const label = count > 0 ? `Notifications, ${count} unread` : "Notifications";

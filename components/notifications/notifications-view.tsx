@@ -59,7 +59,12 @@ export function NotificationsView() {
               <Button size="sm" variant="ghost" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)}>
                 {unreadOnly ? "Show all" : "Unread only"}
               </Button>
-              <Button size="sm" disabled={unreadCount === 0} loading={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+              <Button
+                size="sm"
+                disabled={unreadCount === 0}
+                loading={markRead.isPending}
+                onClick={() => markRead.mutate({ all: true })}
+              >
                 Mark all read
               </Button>
             </>
@@ -80,10 +85,19 @@ export function NotificationsView() {
         ) : (
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Notifications">
             {items.map((n) => (
-              <li key={n.id} className={cn("flex items-start gap-3 px-5 py-3.5", !n.readAt && "bg-indigo-50/50 dark:bg-indigo-950/20")}>
+              <li
+                key={n.id}
+                className={cn(
+                  "flex items-start gap-3 px-5 py-3.5",
+                  !n.readAt && "bg-indigo-50/50 dark:bg-indigo-950/20",
+                )}
+              >
                 <span
                   aria-hidden="true"
-                  className={cn("mt-1.5 size-2 shrink-0 rounded-full", n.readAt ? "bg-transparent" : "bg-indigo-600 dark:bg-indigo-400")}
+                  className={cn(
+                    "mt-1.5 size-2 shrink-0 rounded-full",
+                    n.readAt ? "bg-transparent" : "bg-indigo-600 dark:bg-indigo-400",
+                  )}
                 />
                 <div className="min-w-0 flex-1">
                   <div className="flex flex-wrap items-center gap-x-2 text-xs text-zinc-500 dark:text-zinc-400">
@@ -97,14 +111,24 @@ export function NotificationsView() {
                     onClick={() => {
                       if (!n.readAt) markRead.mutate({ ids: [n.id] });
                     }}
-                    className={cn("mt-0.5 block rounded-sm text-sm font-medium text-zinc-900 hover:underline dark:text-zinc-50", focusRing)}
+                    className={cn(
+                      "mt-0.5 block rounded-sm text-sm font-medium text-zinc-900 hover:underline dark:text-zinc-50",
+                      focusRing,
+                    )}
                   >
                     {n.title}
                   </Link>
-                  {n.body ? <p className="mt-0.5 line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{n.body}</p> : null}
+                  {n.body ? (
+                    <p className="mt-0.5 line-clamp-2 text-sm text-zinc-600 dark:text-zinc-400">{n.body}</p>
+                  ) : null}
                 </div>
                 {!n.readAt ? (
-                  <Button size="sm" variant="ghost" onClick={() => markRead.mutate({ ids: [n.id] })} aria-label={`Mark “${n.title}” read`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => markRead.mutate({ ids: [n.id] })}
+                    aria-label={`Mark “${n.title}” read`}
+                  >
                     Mark read
                   </Button>
                 ) : null}
@@ -114,7 +138,12 @@ export function NotificationsView() {
         )}
         {list.hasNextPage ? (
           <div className="border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
-            <Button size="sm" variant="ghost" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <Button
+              size="sm"
+              variant="ghost"
+              loading={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               Load more
             </Button>
           </div>
@@ -165,11 +194,21 @@ function PreferencesCard() {
             <fieldset className="space-y-2">
               <legend className="font-medium text-zinc-900 dark:text-zinc-50">Channels</legend>
               <label className="flex items-center gap-2">
-                <input type="checkbox" checked={current.inApp} onChange={(e) => update({ inApp: e.target.checked })} disabled={save.isPending} />
+                <input
+                  type="checkbox"
+                  checked={current.inApp}
+                  onChange={(e) => update({ inApp: e.target.checked })}
+                  disabled={save.isPending}
+                />
                 In the app
               </label>
               <label className="flex items-center gap-2">
-                <input type="checkbox" checked={current.email} onChange={(e) => update({ email: e.target.checked })} disabled={save.isPending} />
+                <input
+                  type="checkbox"
+                  checked={current.email}
+                  onChange={(e) => update({ email: e.target.checked })}
+                  disabled={save.isPending}
+                />
                 By email
               </label>
             </fieldset>

@@ -14,10 +14,15 @@ export function ProjectTabs({ projectKey, canManage }: { projectKey: string; can
     { href: `${base}/issues`, label: "Issues", active: pathname.startsWith(`${base}/issues`) },
     { href: `${base}/traceability`, label: "Traceability", active: pathname.startsWith(`${base}/traceability`) },
     { href: `${base}/dashboard`, label: "Dashboard", active: pathname.startsWith(`${base}/dashboard`) },
-    ...(canManage ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }] : []),
+    ...(canManage
+      ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }]
+      : []),
   ];
   return (
-    <nav aria-label="Project" className="-mx-4 -mb-px flex gap-5 overflow-x-auto px-4 [scrollbar-width:none] sm:mx-0 sm:px-0">
+    <nav
+      aria-label="Project"
+      className="-mx-4 -mb-px flex gap-5 overflow-x-auto px-4 [scrollbar-width:none] sm:mx-0 sm:px-0"
+    >
       {tabs.map((t) => (
         <Link
           key={t.href}

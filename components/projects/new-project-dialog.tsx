@@ -16,7 +16,11 @@ import { useTRPC } from "@/lib/trpc/react";
 
 /** A key suggestion from the name: initials of several words, or the first letters of one. */
 function suggestKey(name: string): string {
-  const words = name.toUpperCase().replace(/[^A-Z\s]/g, " ").split(/\s+/).filter(Boolean);
+  const words = name
+    .toUpperCase()
+    .replace(/[^A-Z\s]/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
   const [first, ...rest] = words;
   if (first === undefined) return "";
   const key = rest.length > 0 ? words.map((w) => w[0]).join("") : first.slice(0, 4);
@@ -103,7 +107,12 @@ export function NewProjectDialog({ open, onClose }: { open: boolean; onClose: ()
           <Button onClick={close} disabled={create.isPending}>
             Cancel
           </Button>
-          <Button type="submit" form="new-project-form" variant="primary" loading={create.isPending || create.isSuccess}>
+          <Button
+            type="submit"
+            form="new-project-form"
+            variant="primary"
+            loading={create.isPending || create.isSuccess}
+          >
             Create project
           </Button>
         </>

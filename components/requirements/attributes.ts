@@ -15,7 +15,10 @@ export function attributeDefinitionsOf(settings: unknown): AttributeDefinition[]
   if (!Array.isArray(defs)) return [];
   return defs.filter(
     (d): d is AttributeDefinition =>
-      Boolean(d) && typeof d === "object" && typeof (d as AttributeDefinition).key === "string" && typeof (d as AttributeDefinition).label === "string",
+      Boolean(d) &&
+      typeof d === "object" &&
+      typeof (d as AttributeDefinition).key === "string" &&
+      typeof (d as AttributeDefinition).label === "string",
   );
 }
 
@@ -24,7 +27,10 @@ export function attributeLabels(defs: AttributeDefinition[]): Record<string, str
 }
 
 /** Stored values → the strings the inputs show. */
-export function toRawAttributes(defs: AttributeDefinition[], values: Record<string, unknown> | null | undefined): RawAttributes {
+export function toRawAttributes(
+  defs: AttributeDefinition[],
+  values: Record<string, unknown> | null | undefined,
+): RawAttributes {
   const raw: RawAttributes = {};
   for (const d of defs) {
     const v = values?.[d.key];
@@ -79,7 +85,12 @@ export function formatAttributeValue(def: AttributeDefinition | undefined, value
   if (def?.type === "date" && typeof value === "string") {
     const d = new Date(`${value}T00:00:00Z`);
     if (!Number.isNaN(d.getTime())) {
-      return new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(d);
+      return new Intl.DateTimeFormat(undefined, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        timeZone: "UTC",
+      }).format(d);
     }
   }
   return String(value);

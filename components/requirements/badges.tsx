@@ -55,14 +55,27 @@ export function TagChip({ tag, className }: { tag: string; className?: string })
 
 export function RequirementKey({ value, className }: { value: string; className?: string }) {
   return (
-    <span className={cn("font-mono text-xs font-medium whitespace-nowrap text-zinc-500 tabular-nums dark:text-zinc-400", className)}>
+    <span
+      className={cn(
+        "font-mono text-xs font-medium whitespace-nowrap text-zinc-500 tabular-nums dark:text-zinc-400",
+        className,
+      )}
+    >
       {value}
     </span>
   );
 }
 
 /** Status and priority under the title, for phones where their columns are hidden. */
-export function CompactClassification({ status, priority, className = "mt-1 flex items-center gap-1.5 sm:hidden" }: { status: string; priority: string; className?: string }) {
+export function CompactClassification({
+  status,
+  priority,
+  className = "mt-1 flex items-center gap-1.5 sm:hidden",
+}: {
+  status: string;
+  priority: string;
+  className?: string;
+}) {
   return (
     <div className={className}>
       <StatusBadge status={status} />

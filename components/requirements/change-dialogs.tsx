@@ -7,8 +7,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import { REQUIREMENT_TRANSITIONS } from "@/lib/schemas/requirement";
 import { useTRPC } from "@/lib/trpc/react";
 
@@ -168,7 +168,9 @@ export function StatusActions({
               <StatusBadge status={status} /> <span aria-hidden="true">→</span>
               <span className="sr-only">to</span> <StatusBadge status={target} />
               {target === "DEPRECATED" ? (
-                <span className="basis-full pt-1">Deprecated requirements leave future baselines and cannot change status again.</span>
+                <span className="basis-full pt-1">
+                  Deprecated requirements leave future baselines and cannot change status again.
+                </span>
               ) : null}
             </span>
           ) : undefined
@@ -178,7 +180,13 @@ export function StatusActions({
         pending={transition.isPending}
         error={error}
         onConfirm={(note) =>
-          target && transition.mutate({ key: reqKey, expectedVersion: version, to: target, ...(note ? { changeNote: note } : {}) })
+          target &&
+          transition.mutate({
+            key: reqKey,
+            expectedVersion: version,
+            to: target,
+            ...(note ? { changeNote: note } : {}),
+          })
         }
       />
     </>
@@ -245,7 +253,13 @@ export function RestoreDialog({
       pending={restore.isPending}
       error={error}
       onConfirm={(note) =>
-        entry && restore.mutate({ key: reqKey, expectedVersion: version, version: entry.version, ...(note ? { changeNote: note } : {}) })
+        entry &&
+        restore.mutate({
+          key: reqKey,
+          expectedVersion: version,
+          version: entry.version,
+          ...(note ? { changeNote: note } : {}),
+        })
       }
     >
       {entry ? (
@@ -336,7 +350,12 @@ export function MoveDialog({
             variant="primary"
             loading={move.isPending}
             onClick={() =>
-              move.mutate({ key: reqKey, expectedVersion: version, parentKey: parent || null, beforeKey: before || null })
+              move.mutate({
+                key: reqKey,
+                expectedVersion: version,
+                parentKey: parent || null,
+                beforeKey: before || null,
+              })
             }
           >
             Move
@@ -380,4 +399,3 @@ export function MoveDialog({
     </Dialog>
   );
 }
-

@@ -80,11 +80,15 @@ export function TextDiff({
   return (
     <div className="grid gap-2 md:grid-cols-2" data-diff="split">
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{beforeLabel}</p>
+        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+          {beforeLabel}
+        </p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "before")}</div>
       </div>
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{afterLabel}</p>
+        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+          {afterLabel}
+        </p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "after")}</div>
       </div>
     </div>
@@ -93,13 +97,20 @@ export function TextDiff({
 
 function ValueView({ field, value }: { field: string; value: unknown }) {
   if (value === null || value === undefined || value === "") {
-    return <span className="text-[13px] text-zinc-400 italic dark:text-zinc-500">{field === "parentKey" ? "Top level" : "Not set"}</span>;
+    return (
+      <span className="text-[13px] text-zinc-400 italic dark:text-zinc-500">
+        {field === "parentKey" ? "Top level" : "Not set"}
+      </span>
+    );
   }
   if (field === "status" && typeof value === "string") return <StatusBadge status={value} />;
   if (field === "priority" && typeof value === "string") return <PriorityBadge priority={value} />;
-  if (field === "type" && isType(value)) return <span className="text-[13px] text-zinc-800 dark:text-zinc-200">{TYPE_LABELS[value]}</span>;
-  if (field === "parentKey") return <span className="font-mono text-xs text-zinc-800 dark:text-zinc-200">{String(value)}</span>;
-  if (typeof value === "boolean") return <span className="text-[13px] text-zinc-800 dark:text-zinc-200">{value ? "Yes" : "No"}</span>;
+  if (field === "type" && isType(value))
+    return <span className="text-[13px] text-zinc-800 dark:text-zinc-200">{TYPE_LABELS[value]}</span>;
+  if (field === "parentKey")
+    return <span className="font-mono text-xs text-zinc-800 dark:text-zinc-200">{String(value)}</span>;
+  if (typeof value === "boolean")
+    return <span className="text-[13px] text-zinc-800 dark:text-zinc-200">{value ? "Yes" : "No"}</span>;
   return <span className="text-[13px] break-words text-zinc-800 dark:text-zinc-200">{String(value)}</span>;
 }
 
@@ -113,7 +124,16 @@ function ValueChange({ change }: { change: Extract<FieldChange, { kind: "value" 
         <span className="sr-only">From </span>
         <ValueView field={change.field} value={change.before} />
       </span>
-      <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5 text-zinc-400" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 16 16"
+        className="size-3.5 text-zinc-400"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         <path d="M3.25 8h9.5M8.75 4 12.75 8l-4 4" />
       </svg>
       <span className="inline-flex items-center rounded-md bg-emerald-50 px-1.5 py-0.5 dark:bg-emerald-400/10">
@@ -175,7 +195,11 @@ export function FieldChangeList({
   return (
     <dl className={cn("divide-y divide-zinc-100 dark:divide-zinc-800/80", className)}>
       {changes.map((c) => (
-        <div key={c.field} className="grid gap-1.5 py-3 first:pt-0 last:pb-0 sm:grid-cols-[8rem_minmax(0,1fr)] sm:gap-4" data-field={c.field}>
+        <div
+          key={c.field}
+          className="grid gap-1.5 py-3 first:pt-0 last:pb-0 sm:grid-cols-[8rem_minmax(0,1fr)] sm:gap-4"
+          data-field={c.field}
+        >
           <dt className="pt-0.5 text-[13px] font-medium text-zinc-600 dark:text-zinc-400">
             {fieldLabel(c.field, attributeLabels)}
           </dt>
@@ -195,13 +219,24 @@ export function FieldChangeList({
 }
 
 /** "Side by side | Inline" segmented control. */
-export function DiffModeToggle({ mode, onChange, className }: { mode: DiffMode; onChange: (m: DiffMode) => void; className?: string }) {
+export function DiffModeToggle({
+  mode,
+  onChange,
+  className,
+}: {
+  mode: DiffMode;
+  onChange: (m: DiffMode) => void;
+  className?: string;
+}) {
   const options: { value: DiffMode; label: string }[] = [
     { value: "split", label: "Side by side" },
     { value: "inline", label: "Inline" },
   ];
   return (
-    <fieldset aria-label="Diff layout" className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}>
+    <fieldset
+      aria-label="Diff layout"
+      className={cn("inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80", className)}
+    >
       {options.map((o) => (
         <button
           key={o.value}

@@ -1,6 +1,6 @@
 /** Moving between a saved requirement, the form's draft and the API's inputs. */
 import { type FieldErrors, validate } from "@/components/trpc-errors";
-import { sameValue, type Snapshot, toSnapshot } from "@/lib/diff";
+import { type Snapshot, sameValue, toSnapshot } from "@/lib/diff";
 import { requirementUpdateInput } from "@/lib/schemas/requirement";
 
 import { type AttributeDefinition, type AttributeValue, parseRawAttributes, toRawAttributes } from "./attributes";
@@ -27,7 +27,8 @@ export const snapshotOf = toSnapshot;
 /** Only the project's defined attributes, so values of since-removed definitions never count as an edit. */
 function definedValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const d of defs) if (values[d.key] !== undefined && values[d.key] !== null && values[d.key] !== "") out[d.key] = values[d.key];
+  for (const d of defs)
+    if (values[d.key] !== undefined && values[d.key] !== null && values[d.key] !== "") out[d.key] = values[d.key];
   return out;
 }
 
@@ -94,7 +95,11 @@ export function checkDraft(
 }
 
 /** Maps a server error's field errors (zod) or attribute detail onto the form. */
-export function draftErrorsFrom(fieldErrors: FieldErrors, details: Record<string, unknown> | undefined, message: string): DraftErrors | null {
+export function draftErrorsFrom(
+  fieldErrors: FieldErrors,
+  details: Record<string, unknown> | undefined,
+  message: string,
+): DraftErrors | null {
   if (details && typeof details.attribute === "string") {
     const rest = message.replace(/^Attribute "[^"]+": /, "");
     const text = rest === "is required" ? "Required" : rest.charAt(0).toUpperCase() + rest.slice(1);

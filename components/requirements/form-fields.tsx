@@ -89,12 +89,7 @@ export function MarkdownEditor({
         </div>
         <span className="pr-1.5 text-xs text-zinc-500 dark:text-zinc-400">Markdown supported</span>
       </div>
-      <div
-        role="tabpanel"
-        id={`${base}-write-panel`}
-        aria-labelledby={`${base}-write-tab`}
-        hidden={tab !== "write"}
-      >
+      <div role="tabpanel" id={`${base}-write-panel`} aria-labelledby={`${base}-write-tab`} hidden={tab !== "write"}>
         <textarea
           id={id}
           name={name}
@@ -198,9 +193,21 @@ export function TagInput({
                 onChange(value.filter((x) => x !== t));
                 inputRef.current?.focus();
               }}
-              className={cn("rounded-sm p-0.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-zinc-100", focusRing, "focus-visible:ring-offset-0")}
+              className={cn(
+                "rounded-sm p-0.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-zinc-100",
+                focusRing,
+                "focus-visible:ring-offset-0",
+              )}
             >
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="size-3"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+                strokeLinecap="round"
+              >
                 <path d="m4.5 4.5 7 7M11.5 4.5l-7 7" />
               </svg>
             </button>
@@ -239,7 +246,9 @@ export function TagInput({
   );
 }
 
-export function TypeSelect(props: ControlProps & { value: RequirementType; onChange: (v: RequirementType) => void; disabled?: boolean }) {
+export function TypeSelect(
+  props: ControlProps & { value: RequirementType; onChange: (v: RequirementType) => void; disabled?: boolean },
+) {
   const { value, onChange, invalid, ...rest } = props;
   return (
     <Select {...rest} invalid={invalid} value={value} onChange={(e) => onChange(e.target.value as RequirementType)}>
@@ -297,7 +306,16 @@ function AttributeControl({
         </Select>
       );
     case "number":
-      return <Input {...common} type="number" inputMode="decimal" step="any" value={value} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <Input
+          {...common}
+          type="number"
+          inputMode="decimal"
+          step="any"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     case "date":
       return <Input {...common} type="date" value={value} onChange={(e) => onChange(e.target.value)} />;
     default:
@@ -366,7 +384,6 @@ export function AttributeFields({
   );
 }
 
-
 export interface DraftValues {
   title: string;
   statement: string;
@@ -377,7 +394,9 @@ export interface DraftValues {
   attributes: RawAttributes;
 }
 
-export type DraftErrors = Partial<Record<"title" | "statement" | "rationale" | "type" | "priority" | "tags" | "parentKey" | "changeNote", string>> & {
+export type DraftErrors = Partial<
+  Record<"title" | "statement" | "rationale" | "type" | "priority" | "tags" | "parentKey" | "changeNote", string>
+> & {
   attributes?: Record<string, string | undefined>;
 };
 
@@ -457,7 +476,13 @@ export function RequirementFieldset({
           <PrioritySelect value={values.priority} disabled={disabled} onChange={(priority) => onChange({ priority })} />
         </Field>
       </div>
-      <Field id={`${idPrefix}-tags`} label="Tags" optional error={errors.tags} hint="Press Enter or comma to add a tag.">
+      <Field
+        id={`${idPrefix}-tags`}
+        label="Tags"
+        optional
+        error={errors.tags}
+        hint="Press Enter or comma to add a tag."
+      >
         <TagInput
           value={values.tags}
           disabled={disabled}

@@ -10,7 +10,7 @@ import { cn, focusRing } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 
 import { StatusBadge } from "./badges";
-import { STATUS_LABELS, isStatus } from "./labels";
+import { isStatus, STATUS_LABELS } from "./labels";
 import type { HistoryEntry } from "./types";
 
 function describe(entry: HistoryEntry): React.ReactNode {
@@ -22,7 +22,8 @@ function describe(entry: HistoryEntry): React.ReactNode {
     case "transitioned":
       return (
         <>
-          changed the status to <span className="sr-only">{isStatus(entry.status) ? STATUS_LABELS[entry.status] : entry.status}</span>
+          changed the status to{" "}
+          <span className="sr-only">{isStatus(entry.status) ? STATUS_LABELS[entry.status] : entry.status}</span>
           <StatusBadge status={entry.status} className="ml-1 align-[1px]" />
         </>
       );
@@ -85,13 +86,23 @@ export function HistoryTimeline({
             return (
               <li key={e.version} className="relative flex gap-3 pb-4 last:pb-1" data-version={e.version}>
                 {!last ? (
-                  <span aria-hidden="true" className="absolute top-7 bottom-0 left-3 w-px bg-zinc-200 dark:bg-zinc-800" />
+                  <span
+                    aria-hidden="true"
+                    className="absolute top-7 bottom-0 left-3 w-px bg-zinc-200 dark:bg-zinc-800"
+                  />
                 ) : null}
-                <Avatar size="sm" name={e.author?.name ?? "Unknown"} seed={e.author?.id ?? "unknown"} className="relative mt-0.5 ring-4 ring-white dark:ring-zinc-900" />
+                <Avatar
+                  size="sm"
+                  name={e.author?.name ?? "Unknown"}
+                  seed={e.author?.id ?? "unknown"}
+                  className="relative mt-0.5 ring-4 ring-white dark:ring-zinc-900"
+                />
                 <div className="min-w-0 flex-1">
                   <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                     <p className="min-w-0 text-[13px] text-zinc-700 dark:text-zinc-300">
-                      <span className="font-medium text-zinc-900 dark:text-zinc-100">{e.author?.name ?? "Someone"}</span>{" "}
+                      <span className="font-medium text-zinc-900 dark:text-zinc-100">
+                        {e.author?.name ?? "Someone"}
+                      </span>{" "}
                       {describe(e)}
                     </p>
                     <span className="inline-flex h-5 items-center rounded bg-zinc-100 px-1.5 font-mono text-[11px] font-medium text-zinc-600 tabular-nums dark:bg-zinc-800 dark:text-zinc-300">

@@ -38,7 +38,14 @@ function get(params: ParamSource, name: string): string {
 }
 
 function list<T extends string>(raw: string, guard: (v: unknown) => v is T): T[] {
-  return [...new Set(raw.split(",").map((s) => s.trim().toUpperCase()).filter(guard))];
+  return [
+    ...new Set(
+      raw
+        .split(",")
+        .map((s) => s.trim().toUpperCase())
+        .filter(guard),
+    ),
+  ];
 }
 
 export const defaultOrder = (sort: ListSort): SortOrder => (sort === "updated" ? "desc" : "asc");

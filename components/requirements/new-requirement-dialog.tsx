@@ -125,7 +125,12 @@ export function NewRequirementDialog({
           <Button onClick={close} disabled={create.isPending}>
             Cancel
           </Button>
-          <Button type="submit" form="new-requirement-form" variant="primary" loading={create.isPending || create.isSuccess}>
+          <Button
+            type="submit"
+            form="new-requirement-form"
+            variant="primary"
+            loading={create.isPending || create.isSuccess}
+          >
             Create requirement
           </Button>
         </>
@@ -143,10 +148,18 @@ export function NewRequirementDialog({
           disabled={create.isPending}
           autoFocusRef={titleRef}
           afterClassification={
-            <Field id="new-req-parent" label="Parent" optional error={errors.parentKey} hint="Nest it under another requirement.">
+            <Field
+              id="new-req-parent"
+              label="Parent"
+              optional
+              error={errors.parentKey}
+              hint="Nest it under another requirement."
+            >
               <Select value={parentKey} onChange={(e) => setParentKey(e.target.value)} disabled={create.isPending}>
                 <option value="">None (top level)</option>
-                {parentKey && !nodes.some((n) => n.key === parentKey) ? <option value={parentKey}>{parentKey}</option> : null}
+                {parentKey && !nodes.some((n) => n.key === parentKey) ? (
+                  <option value={parentKey}>{parentKey}</option>
+                ) : null}
                 {nodes.map((n) => (
                   <option key={n.key} value={n.key}>
                     {indentLabel(n.depth, `${n.key} · ${n.title}`)}

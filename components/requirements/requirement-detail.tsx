@@ -21,7 +21,13 @@ import type { DiffMode } from "./diff-view";
 import { HistoryTimeline } from "./history-timeline";
 import { isStatus, isType, STATUS_LABELS, TYPE_LABELS } from "./labels";
 import { type EditableRequirement, RequirementEditor } from "./requirement-editor";
-import { FIRST_PAGE_PARAMS, type HistoryEntry, type HistoryPage, type RequirementDetailData, type RequirementSaved } from "./types";
+import {
+  FIRST_PAGE_PARAMS,
+  type HistoryEntry,
+  type HistoryPage,
+  type RequirementDetailData,
+  type RequirementSaved,
+} from "./types";
 import { isTypingTarget } from "./use-list-keyboard";
 import { VersionCompare } from "./version-compare";
 
@@ -153,7 +159,10 @@ export function RequirementDetail({
     <div>
       <Link
         href={`/projects/${projectKey}/requirements`}
-        className={cn("inline-flex items-center gap-1.5 rounded-sm text-[13px] font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100", focusRing)}
+        className={cn(
+          "inline-flex items-center gap-1.5 rounded-sm text-[13px] font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+          focusRing,
+        )}
       >
         <ArrowLeftIcon className="size-3.5" />
         Requirements
@@ -163,7 +172,10 @@ export function RequirementDetail({
         <div className="flex flex-wrap items-center gap-2">
           <RequirementKey value={req.key} className="text-[13px] text-zinc-600 dark:text-zinc-300" />
           <StatusBadge status={req.status} />
-          <span className="inline-flex h-5 items-center rounded bg-zinc-100 px-1.5 font-mono text-[11px] font-medium text-zinc-600 tabular-nums dark:bg-zinc-800 dark:text-zinc-300" title="Current version">
+          <span
+            className="inline-flex h-5 items-center rounded bg-zinc-100 px-1.5 font-mono text-[11px] font-medium text-zinc-600 tabular-nums dark:bg-zinc-800 dark:text-zinc-300"
+            title="Current version"
+          >
             v{req.version}
           </span>
         </div>
@@ -183,7 +195,16 @@ export function RequirementDetail({
                     setEditing(true);
                   }}
                 >
-                  <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+                  <svg
+                    aria-hidden="true"
+                    viewBox="0 0 16 16"
+                    className="size-3.5"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.5"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                  >
                     <path d="M10.5 2.75 13.25 5.5l-7.5 7.5H3v-2.75l7.5-7.5Z" />
                   </svg>
                   Edit
@@ -201,7 +222,10 @@ export function RequirementDetail({
                 allowed={transitions}
                 onStale={refreshStale}
                 onChanged={(saved) =>
-                  applySaved(saved, `Status changed to ${isStatus(saved.status) ? STATUS_LABELS[saved.status] : saved.status} — version ${saved.version}.`)
+                  applySaved(
+                    saved,
+                    `Status changed to ${isStatus(saved.status) ? STATUS_LABELS[saved.status] : saved.status} — version ${saved.version}.`,
+                  )
                 }
               />
             </div>
@@ -220,8 +244,21 @@ export function RequirementDetail({
           className="mt-4 flex items-center justify-between gap-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-[13px] text-emerald-800 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200"
         >
           <span>{notice}</span>
-          <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss" className={cn("rounded p-0.5 hover:bg-emerald-100 dark:hover:bg-emerald-500/20", focusRing)}>
-            <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+          <button
+            type="button"
+            onClick={() => setNotice(null)}
+            aria-label="Dismiss"
+            className={cn("rounded p-0.5 hover:bg-emerald-100 dark:hover:bg-emerald-500/20", focusRing)}
+          >
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 16 16"
+              className="size-3.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.75"
+              strokeLinecap="round"
+            >
               <path d="m4 4 8 8M12 4l-8 8" />
             </svg>
           </button>
@@ -238,7 +275,12 @@ export function RequirementDetail({
               onCancel={() => setEditing(false)}
               onSaved={(saved) => {
                 setEditing(false);
-                applySaved(saved, saved.version === req.version ? "Nothing changed, so no new version was saved." : `Saved as version ${saved.version}.`);
+                applySaved(
+                  saved,
+                  saved.version === req.version
+                    ? "Nothing changed, so no new version was saved."
+                    : `Saved as version ${saved.version}.`,
+                );
               }}
               onDiscarded={(latest) => {
                 setEditing(false);
@@ -252,7 +294,10 @@ export function RequirementDetail({
           ) : (
             <Card>
               <section aria-labelledby="statement-heading" className="px-4 py-4 sm:px-5">
-                <h3 id="statement-heading" className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+                <h3
+                  id="statement-heading"
+                  className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+                >
                   Statement
                 </h3>
                 <div className="mt-2">
@@ -263,8 +308,14 @@ export function RequirementDetail({
                   )}
                 </div>
               </section>
-              <section aria-labelledby="rationale-heading" className="border-t border-zinc-100 px-4 py-4 sm:px-5 dark:border-zinc-800">
-                <h3 id="rationale-heading" className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+              <section
+                aria-labelledby="rationale-heading"
+                className="border-t border-zinc-100 px-4 py-4 sm:px-5 dark:border-zinc-800"
+              >
+                <h3
+                  id="rationale-heading"
+                  className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+                >
                   Rationale
                 </h3>
                 <div className="mt-2">
@@ -279,7 +330,10 @@ export function RequirementDetail({
           )}
         </div>
 
-        <aside className="space-y-4 lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start" aria-label="Details">
+        <aside
+          className="space-y-4 lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start"
+          aria-label="Details"
+        >
           <Card>
             <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
               <DetailRow label="Status">
@@ -296,7 +350,10 @@ export function RequirementDetail({
                 {req.parentKey ? (
                   <Link
                     href={`/projects/${projectKey}/requirements/${req.parentKey}`}
-                    className={cn("rounded-sm font-mono text-xs font-medium text-indigo-600 hover:text-indigo-500 dark:text-indigo-400 dark:hover:text-indigo-300", focusRing)}
+                    className={cn(
+                      "rounded-sm font-mono text-xs font-medium text-indigo-600 hover:text-indigo-500 dark:text-indigo-400 dark:hover:text-indigo-300",
+                      focusRing,
+                    )}
                   >
                     {req.parentKey}
                   </Link>
@@ -314,7 +371,10 @@ export function RequirementDetail({
                         className={cn("rounded", focusRing)}
                         title={`All requirements tagged ${t}`}
                       >
-                        <TagChip tag={t} className="hover:border-indigo-300 hover:text-indigo-700 dark:hover:border-indigo-500/50 dark:hover:text-indigo-300" />
+                        <TagChip
+                          tag={t}
+                          className="hover:border-indigo-300 hover:text-indigo-700 dark:hover:border-indigo-500/50 dark:hover:text-indigo-300"
+                        />
                       </Link>
                     ))}
                   </span>
@@ -333,7 +393,12 @@ export function RequirementDetail({
               <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
                 {defs.map((d) => (
                   <DetailRow key={d.key} label={d.label}>
-                    <span className={cn("break-words", req.attributes?.[d.key] === undefined && "text-zinc-400 dark:text-zinc-500")}>
+                    <span
+                      className={cn(
+                        "break-words",
+                        req.attributes?.[d.key] === undefined && "text-zinc-400 dark:text-zinc-500",
+                      )}
+                    >
                       {formatAttributeValue(d, req.attributes?.[d.key])}
                     </span>
                   </DetailRow>
@@ -349,7 +414,9 @@ export function RequirementDetail({
 
           <Card>
             <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
-              <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Children</h3>
+              <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+                Children
+              </h3>
               <span className="text-xs text-zinc-500 tabular-nums dark:text-zinc-400">{req.children.length}</span>
             </div>
             {req.children.length ? (
@@ -358,10 +425,16 @@ export function RequirementDetail({
                   <li key={c.key}>
                     <Link
                       href={`/projects/${projectKey}/requirements/${c.key}`}
-                      className={cn("flex items-center gap-2 px-4 py-2 hover:bg-zinc-50 dark:hover:bg-zinc-800/40", focusRing, "focus-visible:ring-offset-0")}
+                      className={cn(
+                        "flex items-center gap-2 px-4 py-2 hover:bg-zinc-50 dark:hover:bg-zinc-800/40",
+                        focusRing,
+                        "focus-visible:ring-offset-0",
+                      )}
                     >
                       <RequirementKey value={c.key} />
-                      <span className="min-w-0 flex-1 truncate text-[13px] text-zinc-800 dark:text-zinc-200">{c.title}</span>
+                      <span className="min-w-0 flex-1 truncate text-[13px] text-zinc-800 dark:text-zinc-200">
+                        {c.title}
+                      </span>
                       <StatusBadge status={c.status} className="shrink-0" />
                     </Link>
                   </li>
@@ -372,7 +445,9 @@ export function RequirementDetail({
             )}
           </Card>
           {archived ? (
-            <p className="px-1 text-xs text-zinc-500 dark:text-zinc-400">This project is archived, so requirements are read-only.</p>
+            <p className="px-1 text-xs text-zinc-500 dark:text-zinc-400">
+              This project is archived, so requirements are read-only.
+            </p>
           ) : !canEdit ? (
             <p className="px-1 text-xs text-zinc-500 dark:text-zinc-400">
               As a reporter you can send your own drafts to review; maintainers edit, move and restore requirements.
@@ -408,7 +483,6 @@ export function RequirementDetail({
             canRestore={canEdit}
           />
         </div>
-
       </div>
 
       {canEdit ? (
@@ -423,7 +497,12 @@ export function RequirementDetail({
             onStale={refreshStale}
             onMoved={(saved) => {
               setMoving(false);
-              applySaved(saved, saved.version === req.version ? "It was already there, so nothing changed." : `Moved — version ${saved.version}.`);
+              applySaved(
+                saved,
+                saved.version === req.version
+                  ? "It was already there, so nothing changed."
+                  : `Moved — version ${saved.version}.`,
+              );
             }}
           />
           <RestoreDialog

@@ -15,7 +15,15 @@ import { useTRPC } from "@/lib/trpc/react";
 
 import { type AttributeDefinition, attributeLabels } from "./attributes";
 import { type DiffMode, DiffModeToggle, FieldChangeList } from "./diff-view";
-import { changedFields, checkDraft, draftErrorsFrom, draftFrom, type RequirementFields, snapshotOf, snapshotOfDraft } from "./draft";
+import {
+  changedFields,
+  checkDraft,
+  draftErrorsFrom,
+  draftFrom,
+  type RequirementFields,
+  snapshotOf,
+  snapshotOfDraft,
+} from "./draft";
 import { type DraftErrors, type DraftValues, RequirementFieldset } from "./form-fields";
 import { fieldLabel } from "./labels";
 import type { RequirementSaved } from "./types";
@@ -92,7 +100,12 @@ export function RequirementEditor({
         const stale = staleVersionOf(err);
         if (stale) {
           const version = stale.currentVersion;
-          setConflict({ version, current: asEditable(stale.current, base, version), updatedBy: stale.updatedBy, updatedAt: stale.updatedAt });
+          setConflict({
+            version,
+            current: asEditable(stale.current, base, version),
+            updatedBy: stale.updatedBy,
+            updatedAt: stale.updatedAt,
+          });
           requestAnimationFrame(() => conflictRef.current?.focus());
           return;
         }
@@ -171,7 +184,13 @@ export function RequirementEditor({
             disabled={update.isPending}
             autoFocusRef={titleRef}
           />
-          <Field id="edit-req-note" label="Change note" optional error={errors.changeNote} hint="A short reason, kept with this version in the history.">
+          <Field
+            id="edit-req-note"
+            label="Change note"
+            optional
+            error={errors.changeNote}
+            hint="A short reason, kept with this version in the history."
+          >
             <Input
               name="changeNote"
               value={changeNote}
@@ -184,7 +203,9 @@ export function RequirementEditor({
         </CardBody>
         <CardFooter className="justify-between">
           <p className="text-[13px] text-zinc-500 dark:text-zinc-400" aria-live="polite">
-            {dirty ? `${Object.keys(changes).length} ${Object.keys(changes).length === 1 ? "field" : "fields"} changed` : "No changes yet"}
+            {dirty
+              ? `${Object.keys(changes).length} ${Object.keys(changes).length === 1 ? "field" : "fields"} changed`
+              : "No changes yet"}
           </p>
           <div className="flex gap-2">
             <Button size="sm" variant="ghost" onClick={onCancel} disabled={update.isPending}>
@@ -236,7 +257,16 @@ function ConflictPanel({
       className="rounded-lg border border-amber-300 bg-amber-50/70 outline-none focus-visible:ring-2 focus-visible:ring-amber-500 dark:border-amber-500/40 dark:bg-amber-500/[0.07]"
     >
       <div className="flex gap-2.5 px-4 pt-3.5">
-        <svg aria-hidden="true" viewBox="0 0 16 16" className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 16 16"
+          className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M8 6v2.75M8 11h.01M6.86 2.66 1.6 11.75A1.33 1.33 0 0 0 2.75 13.75h10.5a1.33 1.33 0 0 0 1.15-2l-5.26-9.09a1.33 1.33 0 0 0-2.28 0Z" />
         </svg>
         <div className="min-w-0 flex-1">
@@ -244,19 +274,26 @@ function ConflictPanel({
             Someone else saved version {conflict.version}
           </h4>
           <p className="mt-0.5 text-[13px] text-amber-900/90 dark:text-amber-200/90">
-            {conflict.updatedBy?.name ?? "Someone"} saved it <LocalTime date={conflict.updatedAt} mode="relative" /> while you were editing
-            version {base.version}. Your edits are still in the form below — nothing has been lost.
+            {conflict.updatedBy?.name ?? "Someone"} saved it <LocalTime date={conflict.updatedAt} mode="relative" />{" "}
+            while you were editing version {base.version}. Your edits are still in the form below — nothing has been
+            lost.
           </p>
         </div>
       </div>
       <div className="mt-3 space-y-3 px-4">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <p className="text-[13px] font-semibold text-amber-950 dark:text-amber-100">
-            Their changes <span className="font-normal text-amber-900/80 dark:text-amber-200/80">· v{base.version} → v{conflict.version}</span>
+            Their changes{" "}
+            <span className="font-normal text-amber-900/80 dark:text-amber-200/80">
+              · v{base.version} → v{conflict.version}
+            </span>
           </p>
           <DiffModeToggle mode={mode} onChange={setMode} />
         </div>
-        <div className="rounded-md border border-amber-200/80 bg-white p-3 dark:border-amber-500/20 dark:bg-zinc-900" data-testid="conflict-theirs">
+        <div
+          className="rounded-md border border-amber-200/80 bg-white p-3 dark:border-amber-500/20 dark:bg-zinc-900"
+          data-testid="conflict-theirs"
+        >
           <FieldChangeList
             changes={theirs}
             mode={mode}
@@ -268,13 +305,24 @@ function ConflictPanel({
         <p className="text-[13px] font-semibold text-amber-950 dark:text-amber-100">
           Your changes <span className="font-normal text-amber-900/80 dark:text-amber-200/80">· still in the form</span>
         </p>
-        <div className="rounded-md border border-amber-200/80 bg-white p-3 dark:border-amber-500/20 dark:bg-zinc-900" data-testid="conflict-mine">
-          <FieldChangeList changes={mine} mode={mode} attributeLabels={labels} beforeLabel={`Version ${base.version}`} afterLabel="Your draft" />
+        <div
+          className="rounded-md border border-amber-200/80 bg-white p-3 dark:border-amber-500/20 dark:bg-zinc-900"
+          data-testid="conflict-mine"
+        >
+          <FieldChangeList
+            changes={mine}
+            mode={mode}
+            attributeLabels={labels}
+            beforeLabel={`Version ${base.version}`}
+            afterLabel="Your draft"
+          />
         </div>
         {overlap.length ? (
           <p className="text-[13px] text-amber-900 dark:text-amber-200">
-            You both changed <strong className="font-semibold">{overlap.map((f) => fieldLabel(f, labels)).join(", ")}</strong>. Re-applying
-            replaces their text in {overlap.length === 1 ? "that field" : "those fields"} with yours; their other changes stay.
+            You both changed{" "}
+            <strong className="font-semibold">{overlap.map((f) => fieldLabel(f, labels)).join(", ")}</strong>.
+            Re-applying replaces their text in {overlap.length === 1 ? "that field" : "those fields"} with yours; their
+            other changes stay.
           </p>
         ) : theirs.length ? (
           <p className="text-[13px] text-amber-900 dark:text-amber-200">

@@ -83,7 +83,8 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
       });
       const out: VisibleRow[] = [];
       nodes.forEach((n, i) => {
-        if (include[i]) out.push({ node: n, hasChildren: hasChildren[i] === true, expanded: true, matches: match[i] === true });
+        if (include[i])
+          out.push({ node: n, hasChildren: hasChildren[i] === true, expanded: true, matches: match[i] === true });
       });
       return { rows: out, matchCount: match.filter(Boolean).length };
     }
@@ -156,10 +157,24 @@ export function RequirementTree({
     <div>
       {anyParents && !visible.filtering ? (
         <div className="flex items-center gap-3 border-b border-zinc-100 px-4 py-1.5 dark:border-zinc-800/80">
-          <button type="button" onClick={visible.expandAll} className={cn("rounded-sm text-xs font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100", focusRing)}>
+          <button
+            type="button"
+            onClick={visible.expandAll}
+            className={cn(
+              "rounded-sm text-xs font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+              focusRing,
+            )}
+          >
             Expand all
           </button>
-          <button type="button" onClick={visible.collapseAll} className={cn("rounded-sm text-xs font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100", focusRing)}>
+          <button
+            type="button"
+            onClick={visible.collapseAll}
+            className={cn(
+              "rounded-sm text-xs font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+              focusRing,
+            )}
+          >
             Collapse all
           </button>
         </div>
@@ -201,7 +216,16 @@ export function RequirementTree({
                     "focus-visible:ring-offset-0",
                   )}
                 >
-                  <svg aria-hidden="true" viewBox="0 0 16 16" className={cn("size-3.5 transition-transform", r.expanded && "rotate-90")} fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round">
+                  <svg
+                    aria-hidden="true"
+                    viewBox="0 0 16 16"
+                    className={cn("size-3.5 transition-transform", r.expanded && "rotate-90")}
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.75"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                  >
                     <path d="m6 4 4 4-4 4" />
                   </svg>
                 </button>
@@ -231,8 +255,14 @@ export function RequirementTree({
                 <StatusBadge status={n.status} className={cn(!r.matches && "opacity-60")} />
               </span>
               {/* Phones: a dot keeps the title readable; the label is still announced. */}
-              <span className="flex size-4 shrink-0 items-center justify-center sm:hidden" title={isStatus(n.status) ? STATUS_LABELS[n.status] : n.status}>
-                <span aria-hidden="true" className={cn("size-2 rounded-full", isStatus(n.status) ? STATUS_DOTS[n.status] : "bg-zinc-400")} />
+              <span
+                className="flex size-4 shrink-0 items-center justify-center sm:hidden"
+                title={isStatus(n.status) ? STATUS_LABELS[n.status] : n.status}
+              >
+                <span
+                  aria-hidden="true"
+                  className={cn("size-2 rounded-full", isStatus(n.status) ? STATUS_DOTS[n.status] : "bg-zinc-400")}
+                />
                 <span className="sr-only">{isStatus(n.status) ? STATUS_LABELS[n.status] : n.status}</span>
               </span>
             </li>

@@ -26,7 +26,12 @@ import { PRIORITY_LABELS, STATUS_DOTS, STATUS_LABELS, TYPE_LABELS } from "./labe
 import { hasFilters, type ListState, listInputOf, parseListState, serializeListState } from "./list-state";
 import { NewRequirementDialog } from "./new-requirement-dialog";
 import { RequirementTree, useVisibleTree } from "./requirement-tree";
-import { FIRST_PAGE_PARAMS, type RequirementListItem, type RequirementListPage, type RequirementTreeData } from "./types";
+import {
+  FIRST_PAGE_PARAMS,
+  type RequirementListItem,
+  type RequirementListPage,
+  type RequirementTreeData,
+} from "./types";
 import { useListKeyboard } from "./use-list-keyboard";
 
 export interface RequirementsInitial {
@@ -79,7 +84,9 @@ export function RequirementsView({
       getNextPageParam: (page) => page.nextCursor ?? undefined,
       placeholderData: keepPreviousData,
       initialData:
-        initial.list && initial.listKey === listKey ? { pages: [initial.list], pageParams: FIRST_PAGE_PARAMS } : undefined,
+        initial.list && initial.listKey === listKey
+          ? { pages: [initial.list], pageParams: FIRST_PAGE_PARAMS }
+          : undefined,
     }),
   );
   const tree = useQuery(
@@ -154,7 +161,12 @@ export function RequirementsView({
           </p>
         </div>
         {canCreate ? (
-          <Button variant="primary" onClick={() => setCreating(true)} className="self-start sm:self-auto" aria-keyshortcuts="c">
+          <Button
+            variant="primary"
+            onClick={() => setCreating(true)}
+            className="self-start sm:self-auto"
+            aria-keyshortcuts="c"
+          >
             <PlusIcon />
             New requirement
           </Button>
@@ -298,7 +310,10 @@ export function RequirementsView({
             onFocusRow={setSelected}
             onOpen={open}
             onSort={(sort) =>
-              update({ sort, order: state.sort === sort ? (state.order === "asc" ? "desc" : "asc") : sort === "key" ? "asc" : "desc" })
+              update({
+                sort,
+                order: state.sort === sort ? (state.order === "asc" ? "desc" : "asc") : sort === "key" ? "asc" : "desc",
+              })
             }
             onTag={(tag) => update({ tag })}
           />
@@ -372,7 +387,11 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
       label: "Table",
       icon: <path d="M2.75 3.25h10.5v9.5H2.75zM2.75 6.5h10.5M2.75 9.75h10.5M6.25 6.5v6.25" />,
     },
-    { value: "tree" as const, label: "Tree", icon: <path d="M3.25 2.75v8.5a1.5 1.5 0 0 0 1.5 1.5h2.5M3.25 6.75h4M9.25 5.5h4v2.5h-4zM9.25 11.5h4V14h-4z" /> },
+    {
+      value: "tree" as const,
+      label: "Tree",
+      icon: <path d="M3.25 2.75v8.5a1.5 1.5 0 0 0 1.5 1.5h2.5M3.25 6.75h4M9.25 5.5h4v2.5h-4zM9.25 11.5h4V14h-4z" />,
+    },
   ];
   return (
     <fieldset aria-label="View" className="inline-flex rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800/80">
@@ -391,7 +410,16 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
               : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
           )}
         >
-          <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 16 16"
+            className="size-3.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             {o.icon}
           </svg>
           {o.label}
@@ -416,15 +444,15 @@ function TagFilter({ value, onChange }: { value: string; onChange: (tag: string)
           onChange(text.trim());
         }}
       >
-      <Input
-        compact
-        aria-label="Tag"
-        placeholder="Tag"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text.trim() !== value && onChange(text.trim())}
-        className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
-      />
+        <Input
+          compact
+          aria-label="Tag"
+          placeholder="Tag"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => text.trim() !== value && onChange(text.trim())}
+          className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
+        />
       </form>
     </search>
   );
@@ -441,10 +469,21 @@ function ActiveFilters({
 }) {
   const chips: { label: string; remove: () => void }[] = [];
   if (state.q.trim()) chips.push({ label: `Text: “${state.q.trim()}”`, remove: () => onChange({ q: "" }) });
-  if (state.status.length) chips.push({ label: `Status: ${state.status.map((s) => STATUS_LABELS[s]).join(", ")}`, remove: () => onChange({ status: [] }) });
-  if (state.type.length) chips.push({ label: `Type: ${state.type.map((t) => TYPE_LABELS[t]).join(", ")}`, remove: () => onChange({ type: [] }) });
+  if (state.status.length)
+    chips.push({
+      label: `Status: ${state.status.map((s) => STATUS_LABELS[s]).join(", ")}`,
+      remove: () => onChange({ status: [] }),
+    });
+  if (state.type.length)
+    chips.push({
+      label: `Type: ${state.type.map((t) => TYPE_LABELS[t]).join(", ")}`,
+      remove: () => onChange({ type: [] }),
+    });
   if (state.priority.length)
-    chips.push({ label: `Priority: ${state.priority.map((p) => PRIORITY_LABELS[p]).join(", ")}`, remove: () => onChange({ priority: [] }) });
+    chips.push({
+      label: `Priority: ${state.priority.map((p) => PRIORITY_LABELS[p]).join(", ")}`,
+      remove: () => onChange({ priority: [] }),
+    });
   if (state.tag) chips.push({ label: `Tag: ${state.tag}`, remove: () => onChange({ tag: "" }) });
   return (
     <div className="flex flex-wrap items-center gap-1.5 border-b border-zinc-200 bg-zinc-50/60 px-3 py-2 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900/40">
@@ -458,9 +497,21 @@ function ActiveFilters({
             type="button"
             onClick={c.remove}
             aria-label={`Remove filter ${c.label}`}
-            className={cn("rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100", focusRing, "focus-visible:ring-offset-0")}
+            className={cn(
+              "rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+              focusRing,
+              "focus-visible:ring-offset-0",
+            )}
           >
-            <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 16 16"
+              className="size-3"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinecap="round"
+            >
               <path d="m4.5 4.5 7 7M11.5 4.5l-7 7" />
             </svg>
           </button>
@@ -469,7 +520,10 @@ function ActiveFilters({
       <button
         type="button"
         onClick={onClear}
-        className={cn("ml-1 rounded-sm text-xs font-medium text-indigo-600 hover:text-indigo-500 dark:text-indigo-400 dark:hover:text-indigo-300", focusRing)}
+        className={cn(
+          "ml-1 rounded-sm text-xs font-medium text-indigo-600 hover:text-indigo-500 dark:text-indigo-400 dark:hover:text-indigo-300",
+          focusRing,
+        )}
       >
         Clear all
       </button>
@@ -500,10 +554,23 @@ function SortHeader({
       <button
         type="button"
         onClick={() => onSort(field)}
-        className={cn("-mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-zinc-900 dark:hover:text-zinc-100", focusRing, active && "text-zinc-900 dark:text-zinc-100")}
+        className={cn(
+          "-mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-zinc-900 dark:hover:text-zinc-100",
+          focusRing,
+          active && "text-zinc-900 dark:text-zinc-100",
+        )}
       >
         {label}
-        <svg aria-hidden="true" viewBox="0 0 16 16" className={cn("size-3", active ? "opacity-100" : "opacity-0")} fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 16 16"
+          className={cn("size-3", active ? "opacity-100" : "opacity-0")}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.75"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           {active && state.order === "desc" ? <path d="m4 6 4 4 4-4" /> : <path d="m4 10 4-4 4 4" />}
         </svg>
       </button>
@@ -545,16 +612,31 @@ function RequirementTable({
             <th scope="col" className="h-9 px-3 text-xs font-medium text-zinc-600 dark:text-zinc-400">
               Title
             </th>
-            <th scope="col" className="hidden h-9 w-32 px-3 text-xs font-medium text-zinc-600 sm:table-cell dark:text-zinc-400">
+            <th
+              scope="col"
+              className="hidden h-9 w-32 px-3 text-xs font-medium text-zinc-600 sm:table-cell dark:text-zinc-400"
+            >
               Status
             </th>
-            <th scope="col" className="hidden h-9 w-24 px-3 text-xs font-medium text-zinc-600 md:table-cell dark:text-zinc-400">
+            <th
+              scope="col"
+              className="hidden h-9 w-24 px-3 text-xs font-medium text-zinc-600 md:table-cell dark:text-zinc-400"
+            >
               Priority
             </th>
-            <th scope="col" className="hidden h-9 w-32 px-3 text-xs font-medium text-zinc-600 lg:table-cell dark:text-zinc-400">
+            <th
+              scope="col"
+              className="hidden h-9 w-32 px-3 text-xs font-medium text-zinc-600 lg:table-cell dark:text-zinc-400"
+            >
               Type
             </th>
-            <SortHeader label="Updated" field="updated" state={state} onSort={onSort} className="hidden w-32 pr-4 md:table-cell" />
+            <SortHeader
+              label="Updated"
+              field="updated"
+              state={state}
+              onSort={onSort}
+              className="hidden w-32 pr-4 md:table-cell"
+            />
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/80">
@@ -603,13 +685,20 @@ function RequirementTable({
                         title={`Filter by tag ${t}`}
                         className={cn("rounded", focusRing, "focus-visible:ring-offset-0")}
                       >
-                        <TagChip tag={t} className="hover:border-indigo-300 hover:text-indigo-700 dark:hover:border-indigo-500/50 dark:hover:text-indigo-300" />
+                        <TagChip
+                          tag={t}
+                          className="hover:border-indigo-300 hover:text-indigo-700 dark:hover:border-indigo-500/50 dark:hover:text-indigo-300"
+                        />
                       </button>
                     ))}
                     {r.tags.length > 4 ? <span className="text-[11px] text-zinc-500">+{r.tags.length - 4}</span> : null}
                   </div>
                 ) : null}
-                <CompactClassification status={r.status} priority={r.priority} className="mt-1.5 flex items-center gap-1.5 sm:hidden" />
+                <CompactClassification
+                  status={r.status}
+                  priority={r.priority}
+                  className="mt-1.5 flex items-center gap-1.5 sm:hidden"
+                />
               </td>
               <ClassificationCells status={r.status} priority={r.priority} type={r.type} />
               <td className="hidden py-2 pr-4 pl-3 text-[13px] whitespace-nowrap text-zinc-500 md:table-cell dark:text-zinc-400">

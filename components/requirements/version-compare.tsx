@@ -10,7 +10,7 @@ import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
 
-import { type DiffMode, DiffLegend, DiffModeToggle, FieldChangeList } from "./diff-view";
+import { DiffLegend, type DiffMode, DiffModeToggle, FieldChangeList } from "./diff-view";
 import { CHANGE_KIND_LABELS } from "./labels";
 import type { HistoryEntry } from "./types";
 
@@ -44,7 +44,10 @@ export function VersionCompare({
   const trpc = useTRPC();
   const enabled = version > 1 && from !== to && from >= 1 && to >= 1 && from <= version && to <= version;
   const diff = useQuery(
-    trpc.requirement.diff.queryOptions({ key: reqKey, from, to }, { enabled, placeholderData: keepPreviousData, staleTime: Infinity }),
+    trpc.requirement.diff.queryOptions(
+      { key: reqKey, from, to },
+      { enabled, placeholderData: keepPreviousData, staleTime: Infinity },
+    ),
   );
   const versions = Array.from({ length: version }, (_, i) => version - i);
 
@@ -68,7 +71,13 @@ export function VersionCompare({
                 <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
                   From
                 </label>
-                <Select id="diff-from" compact className="sm:w-56" value={String(from)} onChange={(e) => onChange({ from: Number(e.target.value) })}>
+                <Select
+                  id="diff-from"
+                  compact
+                  className="sm:w-56"
+                  value={String(from)}
+                  onChange={(e) => onChange({ from: Number(e.target.value) })}
+                >
                   {versions.map((v) => (
                     <option key={v} value={v}>
                       {versionOptionLabel(v, entries.get(v), version)}
@@ -86,7 +95,16 @@ export function VersionCompare({
                   focusRing,
                 )}
               >
-                <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round">
+                <svg
+                  aria-hidden="true"
+                  viewBox="0 0 16 16"
+                  className="size-4"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="1.5"
+                  strokeLinecap="round"
+                  strokeLinejoin="round"
+                >
                   <path d="M2.75 5.25h10.5M10.5 2.5l2.75 2.75L10.5 8M13.25 10.75H2.75M5.5 8l-2.75 2.75L5.5 13.5" />
                 </svg>
               </button>
@@ -94,7 +112,13 @@ export function VersionCompare({
                 <label htmlFor="diff-to" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
                   To
                 </label>
-                <Select id="diff-to" compact className="sm:w-56" value={String(to)} onChange={(e) => onChange({ to: Number(e.target.value) })}>
+                <Select
+                  id="diff-to"
+                  compact
+                  className="sm:w-56"
+                  value={String(to)}
+                  onChange={(e) => onChange({ to: Number(e.target.value) })}
+                >
                   {versions.map((v) => (
                     <option key={v} value={v}>
                       {versionOptionLabel(v, entries.get(v), version)}
@@ -108,7 +132,9 @@ export function VersionCompare({
 
           <div className="mt-4" aria-live="polite" aria-busy={diff.isFetching}>
             {from === to ? (
-              <p className="text-sm text-zinc-500 dark:text-zinc-400">Pick two different versions to see what changed.</p>
+              <p className="text-sm text-zinc-500 dark:text-zinc-400">
+                Pick two different versions to see what changed.
+              </p>
             ) : diff.error ? (
               <Alert>{errorMessage(diff.error)}</Alert>
             ) : !diff.data ? (
@@ -116,7 +142,10 @@ export function VersionCompare({
                 <Spinner className="size-4 text-zinc-400" label="Loading diff" />
               </div>
             ) : (
-              <div className={cn("transition-opacity", diff.isPlaceholderData && "opacity-60")} data-testid="version-diff">
+              <div
+                className={cn("transition-opacity", diff.isPlaceholderData && "opacity-60")}
+                data-testid="version-diff"
+              >
                 <p className="mb-3 text-xs text-zinc-500 dark:text-zinc-400">
                   <VersionMeta v={diff.data.from} /> <span aria-hidden="true">→</span> <VersionMeta v={diff.data.to} />
                 </p>
@@ -136,7 +165,11 @@ export function VersionCompare({
   );
 }
 
-function VersionMeta({ v }: { v: { version: number; createdAt: Date; author: { name: string } | null; changeKind: string } }) {
+function VersionMeta({
+  v,
+}: {
+  v: { version: number; createdAt: Date; author: { name: string } | null; changeKind: string };
+}) {
   return (
     <span>
       <span className="font-medium text-zinc-700 dark:text-zinc-300">v{v.version}</span> ·{" "}

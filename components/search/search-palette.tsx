@@ -20,7 +20,9 @@ import type { RouterOutputs } from "@/lib/trpc/types";
 export type SearchItem = RouterOutputs["search"]["query"]["items"][number];
 
 function hrefOf(item: SearchItem) {
-  return item.kind === "issue" ? `/projects/${item.projectKey}/issues/${item.key}` : `/projects/${item.projectKey}/requirements/${item.key}`;
+  return item.kind === "issue"
+    ? `/projects/${item.projectKey}/issues/${item.key}`
+    : `/projects/${item.projectKey}/requirements/${item.key}`;
 }
 
 function useIsMac() {
@@ -95,7 +97,13 @@ function Palette({ onClose }: { onClose: () => void }) {
     trpc.search.query.queryOptions(
       { q: debounced, projectKey, limit: 20 },
       // The signal cancels a search still in flight when the words change.
-      { enabled: debounced.length > 0, staleTime: 10_000, retry: false, placeholderData: keepPreviousData, trpc: { abortOnUnmount: true } },
+      {
+        enabled: debounced.length > 0,
+        staleTime: 10_000,
+        retry: false,
+        placeholderData: keepPreviousData,
+        trpc: { abortOnUnmount: true },
+      },
     ),
   );
 
@@ -176,7 +184,10 @@ function Palette({ onClose }: { onClose: () => void }) {
         />
         {search.isFetching ? <Spinner className="size-4 text-zinc-400" /> : null}
         {currentProject ? (
-          <fieldset aria-label="Search scope" className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800">
+          <fieldset
+            aria-label="Search scope"
+            className="hidden shrink-0 gap-0.5 rounded-md bg-zinc-100 p-0.5 text-xs sm:flex dark:bg-zinc-800"
+          >
             {(["project", "all"] as const).map((s) => (
               <button
                 key={s}
@@ -190,7 +201,9 @@ function Palette({ onClose }: { onClose: () => void }) {
                   "rounded px-1.5 py-0.5 font-medium",
                   focusRing,
                   "focus-visible:ring-offset-0",
-                  scope === s ? "bg-white text-zinc-900 shadow-xs dark:bg-zinc-700 dark:text-zinc-50" : "text-zinc-500 dark:text-zinc-400",
+                  scope === s
+                    ? "bg-white text-zinc-900 shadow-xs dark:bg-zinc-700 dark:text-zinc-50"
+                    : "text-zinc-500 dark:text-zinc-400",
                 )}
               >
                 {s === "project" ? currentProject : "All projects"}
@@ -201,7 +214,9 @@ function Palette({ onClose }: { onClose: () => void }) {
       </div>
       <div className="max-h-[min(60vh,26rem)] overflow-y-auto">
         {!debounced ? (
-          <p className="px-4 py-8 text-center text-sm text-zinc-500 dark:text-zinc-400">Type to search titles, text and keys.</p>
+          <p className="px-4 py-8 text-center text-sm text-zinc-500 dark:text-zinc-400">
+            Type to search titles, text and keys.
+          </p>
         ) : search.isError ? (
           <p role="alert" className="px-4 py-8 text-center text-sm text-zinc-600 dark:text-zinc-400">
             {errorMessage(search.error, "Search failed. Try again.")}
@@ -216,7 +231,10 @@ function Palette({ onClose }: { onClose: () => void }) {
           <div id={listId} role="listbox" aria-label="Search results" className="py-1.5">
             {groups.map((g) => (
               <fieldset key={g.label} aria-label={g.label} className="min-w-0">
-                <p aria-hidden="true" className="px-4 pt-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+                <p
+                  aria-hidden="true"
+                  className="px-4 pt-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+                >
                   {g.label}
                 </p>
                 {g.items.map((item) => {
@@ -237,9 +255,13 @@ function Palette({ onClose }: { onClose: () => void }) {
                         i === active ? "bg-indigo-50 dark:bg-indigo-500/15" : "",
                       )}
                     >
-                      <span className="mt-0.5 w-20 shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">{item.key}</span>
+                      <span className="mt-0.5 w-20 shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                        {item.key}
+                      </span>
                       <span className="min-w-0 flex-1">
-                        <span className="block truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">{item.title}</span>
+                        <span className="block truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">
+                          {item.title}
+                        </span>
                         {item.snippet.length ? (
                           <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-600 dark:text-zinc-400">
                             <Snippet segments={item.snippet} />
@@ -277,7 +299,11 @@ function Palette({ onClose }: { onClose: () => void }) {
 
 function SnippetText({ segment }: { segment: SearchItem["snippet"][number] }) {
   if (!segment.highlight) return <span>{segment.text}</span>;
-  return <mark className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">{segment.text}</mark>;
+  return (
+    <mark className="rounded-[2px] bg-amber-100 px-px text-zinc-900 dark:bg-amber-400/25 dark:text-amber-100">
+      {segment.text}
+    </mark>
+  );
 }
 
 function Snippet({ segments }: { segments: SearchItem["snippet"] }) {
@@ -287,6 +313,8 @@ function Snippet({ segments }: { segments: SearchItem["snippet"] }) {
 
 function Kbd({ children }: { children: React.ReactNode }) {
   return (
-    <kbd className="rounded border border-zinc-200 bg-white px-1 font-sans text-[10px] font-medium dark:border-zinc-700 dark:bg-zinc-800">{children}</kbd>
+    <kbd className="rounded border border-zinc-200 bg-white px-1 font-sans text-[10px] font-medium dark:border-zinc-700 dark:bg-zinc-800">
+      {children}
+    </kbd>
   );
 }

@@ -92,7 +92,11 @@ export function ArchiveSection({
             <Button onClick={() => setConfirming(false)} disabled={archive.isPending}>
               Cancel
             </Button>
-            <Button variant="danger" loading={archive.isPending} onClick={() => archive.mutate({ projectKey, archived: true })}>
+            <Button
+              variant="danger"
+              loading={archive.isPending}
+              onClick={() => archive.mutate({ projectKey, archived: true })}
+            >
               Archive project
             </Button>
           </>

@@ -48,7 +48,10 @@ export function EventTypePicker({
                     checked={selected.has(type)}
                     onChange={() => toggle(type)}
                   />
-                  <label htmlFor={`${idPrefix}-${type}`} className="font-mono text-[12px] text-zinc-700 dark:text-zinc-300">
+                  <label
+                    htmlFor={`${idPrefix}-${type}`}
+                    className="font-mono text-[12px] text-zinc-700 dark:text-zinc-300"
+                  >
                     {type.slice(group.length + 1)}
                   </label>
                 </li>

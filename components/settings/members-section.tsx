@@ -18,7 +18,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { membersAddInput } from "@/lib/schemas/project";
 import { useTRPC } from "@/lib/trpc/react";
 
@@ -100,10 +100,10 @@ export function MembersSection({
       title="Members"
       description={
         <>
-          People who can see this project. <strong className="font-medium text-zinc-800 dark:text-zinc-200">Reporters</strong>{" "}
-          view and report, <strong className="font-medium text-zinc-800 dark:text-zinc-200">maintainers</strong> do the
-          work, <strong className="font-medium text-zinc-800 dark:text-zinc-200">admins</strong> manage settings and
-          members.
+          People who can see this project.{" "}
+          <strong className="font-medium text-zinc-800 dark:text-zinc-200">Reporters</strong> view and report,{" "}
+          <strong className="font-medium text-zinc-800 dark:text-zinc-200">maintainers</strong> do the work,{" "}
+          <strong className="font-medium text-zinc-800 dark:text-zinc-200">admins</strong> manage settings and members.
         </>
       }
     >
@@ -134,7 +134,10 @@ export function MembersSection({
             <Alert>{rowError}</Alert>
           </div>
         ) : notice ? (
-          <p role="status" className="border-b border-zinc-200 bg-emerald-50/60 px-5 py-2 text-[13px] text-emerald-800 dark:border-zinc-800 dark:bg-emerald-500/10 dark:text-emerald-300">
+          <p
+            role="status"
+            className="border-b border-zinc-200 bg-emerald-50/60 px-5 py-2 text-[13px] text-emerald-800 dark:border-zinc-800 dark:bg-emerald-500/10 dark:text-emerald-300"
+          >
             {notice}
           </p>
         ) : null}
@@ -190,27 +193,31 @@ export function MembersSection({
                           </option>
                         ))}
                       </Select>
-                      {pendingRole === m.user.id ? <Spinner className="size-3.5 text-zinc-400" label="Saving role" /> : null}
+                      {pendingRole === m.user.id ? (
+                        <Spinner className="size-3.5 text-zinc-400" label="Saving role" />
+                      ) : null}
                     </div>
                   </Td>
                   <Td className="hidden text-[13px] whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
                     <LocalTime date={m.createdAt} />
                   </Td>
-                  {!archived ? <Td className="text-right">
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="px-2 text-zinc-500 hover:text-red-600 dark:text-zinc-400 dark:hover:text-red-400"
-                      aria-label={`Remove ${m.user.name}`}
-                      title={lastAdmin ? "A project must keep at least one admin" : `Remove ${m.user.name}`}
-                      onClick={() => {
-                        remove.reset();
-                        setRemoving(m);
-                      }}
-                    >
-                      <TrashIcon />
-                    </Button>
-                  </Td> : null}
+                  {!archived ? (
+                    <Td className="text-right">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="px-2 text-zinc-500 hover:text-red-600 dark:text-zinc-400 dark:hover:text-red-400"
+                        aria-label={`Remove ${m.user.name}`}
+                        title={lastAdmin ? "A project must keep at least one admin" : `Remove ${m.user.name}`}
+                        onClick={() => {
+                          remove.reset();
+                          setRemoving(m);
+                        }}
+                      >
+                        <TrashIcon />
+                      </Button>
+                    </Td>
+                  ) : null}
                 </Tr>
               );
             })}
@@ -221,7 +228,9 @@ export function MembersSection({
       <Dialog
         open={removing !== null}
         onClose={() => !remove.isPending && setRemoving(null)}
-        title={removing?.user.id === currentUserId ? "Leave this project?" : `Remove ${removing?.user.name ?? "member"}?`}
+        title={
+          removing?.user.id === currentUserId ? "Leave this project?" : `Remove ${removing?.user.name ?? "member"}?`
+        }
         description={
           removing?.user.id === currentUserId
             ? "You will lose access to this project immediately."
@@ -333,7 +342,12 @@ function AddMemberForm({
         </div>
         <div className="space-y-1.5 sm:w-40">
           <Label htmlFor="add-member-role">Role</Label>
-          <Select id="add-member-role" name="role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+          <Select
+            id="add-member-role"
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as ProjectRole)}
+          >
             {PROJECT_ROLE_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}

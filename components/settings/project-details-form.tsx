@@ -132,9 +132,9 @@ export function ProjectDetailsForm({ project, archived }: { project: Details; ar
                   </Button>
                 }
               >
-                You were editing version {base.version}, but {conflict.updatedBy ? `${conflict.updatedBy.name} saved` : "it is now at"} version{" "}
-                {conflict.currentVersion}. Reload to
-                see their changes — your unsaved edits will be replaced.
+                You were editing version {base.version}, but{" "}
+                {conflict.updatedBy ? `${conflict.updatedBy.name} saved` : "it is now at"} version{" "}
+                {conflict.currentVersion}. Reload to see their changes — your unsaved edits will be replaced.
               </Alert>
             ) : null}
             {formError ? <Alert>{formError}</Alert> : null}
@@ -204,7 +204,13 @@ export function ProjectDetailsForm({ project, archived }: { project: Details; ar
                   Discard
                 </Button>
               ) : null}
-              <Button type="submit" size="sm" variant="primary" disabled={!dirty || archived} loading={update.isPending}>
+              <Button
+                type="submit"
+                size="sm"
+                variant="primary"
+                disabled={!dirty || archived}
+                loading={update.isPending}
+              >
                 Save changes
               </Button>
             </div>

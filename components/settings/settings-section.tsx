@@ -12,7 +12,11 @@ export function SettingsSection({
 }) {
   const headingId = id ? `${id}-heading` : undefined;
   return (
-    <section id={id} aria-labelledby={headingId} className="grid scroll-mt-20 grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[260px_minmax(0,1fr)] lg:gap-10">
+    <section
+      id={id}
+      aria-labelledby={headingId}
+      className="grid scroll-mt-20 grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[260px_minmax(0,1fr)] lg:gap-10"
+    >
       <div>
         <h2 id={headingId} className="text-[15px] font-semibold text-zinc-900 dark:text-zinc-50">
           {title}

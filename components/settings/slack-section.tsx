@@ -21,7 +21,15 @@ interface SlackSettings {
   eventTypes: string[];
 }
 
-export function SlackSection({ projectKey, initial, archived }: { projectKey: string; initial: SlackSettings; archived: boolean }) {
+export function SlackSection({
+  projectKey,
+  initial,
+  archived,
+}: {
+  projectKey: string;
+  initial: SlackSettings;
+  archived: boolean;
+}) {
   const trpc = useTRPC();
   const [settings, setSettings] = useState(initial);
   const [url, setUrl] = useState("");
@@ -66,7 +74,9 @@ export function SlackSection({ projectKey, initial, archived }: { projectKey: st
               )}
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor="slack-url">{settings.configured ? "Replace incoming-webhook URL" : "Incoming-webhook URL"}</Label>
+              <Label htmlFor="slack-url">
+                {settings.configured ? "Replace incoming-webhook URL" : "Incoming-webhook URL"}
+              </Label>
               <Input
                 id="slack-url"
                 type="url"
@@ -92,7 +102,12 @@ export function SlackSection({ projectKey, initial, archived }: { projectKey: st
                   Turn off Slack
                 </Button>
               ) : null}
-              <Button type="submit" variant="primary" loading={save.isPending} disabled={!settings.configured && !url.trim()}>
+              <Button
+                type="submit"
+                variant="primary"
+                loading={save.isPending}
+                disabled={!settings.configured && !url.trim()}
+              >
                 Save
               </Button>
             </CardFooter>

@@ -14,8 +14,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { webhookCreateInput, type WebhookEventType } from "@/lib/schemas/webhooks";
+import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
+import { type WebhookEventType, webhookCreateInput } from "@/lib/schemas/webhooks";
 import { useTRPC } from "@/lib/trpc/react";
 
 import { EventTypePicker } from "./event-type-picker";
@@ -96,7 +96,10 @@ export function WebhooksSection({
         ) : null}
         {created ? <SecretOnce url={created.url} secret={created.secret} onDismiss={() => setCreated(null)} /> : null}
         {items.length === 0 ? (
-          <EmptyState title="No webhooks yet" description="Add a URL above to send this project's events to another system." />
+          <EmptyState
+            title="No webhooks yet"
+            description="Add a URL above to send this project's events to another system."
+          />
         ) : (
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {items.map((w) => (
@@ -291,7 +294,12 @@ function WebhookRow({
         </div>
         {!archived ? (
           <div className="flex flex-wrap items-center gap-2">
-            <Button size="sm" loading={sendTest.isPending} disabled={!webhook.active} onClick={() => sendTest.mutate({ projectKey, id: webhook.id })}>
+            <Button
+              size="sm"
+              loading={sendTest.isPending}
+              disabled={!webhook.active}
+              onClick={() => sendTest.mutate({ projectKey, id: webhook.id })}
+            >
               Send test
             </Button>
             <Button
@@ -334,7 +342,12 @@ function WebhookRow({
             <Button size="sm" onClick={() => setEditing(false)}>
               Cancel
             </Button>
-            <Button size="sm" variant="primary" loading={update.isPending} onClick={() => update.mutate({ projectKey, id: webhook.id, eventTypes })}>
+            <Button
+              size="sm"
+              variant="primary"
+              loading={update.isPending}
+              onClick={() => update.mutate({ projectKey, id: webhook.id, eventTypes })}
+            >
               Save events
             </Button>
           </div>
@@ -362,7 +375,11 @@ function WebhookRow({
             <Button onClick={() => setDeleting(false)} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button variant="danger" loading={remove.isPending} onClick={() => remove.mutate({ projectKey, id: webhook.id })}>
+            <Button
+              variant="danger"
+              loading={remove.isPending}
+              onClick={() => remove.mutate({ projectKey, id: webhook.id })}
+            >
               Delete webhook
             </Button>
           </>
@@ -374,7 +391,15 @@ function WebhookRow({
   );
 }
 
-function DeliveryLog({ projectKey, webhookId, archived }: { projectKey: string; webhookId: string; archived: boolean }) {
+function DeliveryLog({
+  projectKey,
+  webhookId,
+  archived,
+}: {
+  projectKey: string;
+  webhookId: string;
+  archived: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const deliveries = useQuery(trpc.webhook.deliveries.queryOptions({ projectKey, webhookId, limit: 25 }));
@@ -389,7 +414,11 @@ function DeliveryLog({ projectKey, webhookId, archived }: { projectKey: string; 
   if (deliveries.error) return <Alert className="mt-3">{errorMessage(deliveries.error)}</Alert>;
   const items = deliveries.data.items;
   if (items.length === 0) {
-    return <p className="mt-3 text-[13px] text-zinc-500 dark:text-zinc-400">No deliveries yet. Send a test to try the URL.</p>;
+    return (
+      <p className="mt-3 text-[13px] text-zinc-500 dark:text-zinc-400">
+        No deliveries yet. Send a test to try the URL.
+      </p>
+    );
   }
   return (
     <div className="mt-3 overflow-hidden rounded-md border border-zinc-200 dark:border-zinc-800">
@@ -425,15 +454,23 @@ function DeliveryLog({ projectKey, webhookId, archived }: { projectKey: string; 
                     className="rounded-sm text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
                     onClick={() => setOpen(open === d.id ? null : d.id)}
                   >
-                    {open === d.id ? <ChevronDownIcon className="size-3.5" /> : <ChevronRightIcon className="size-3.5" />}
+                    {open === d.id ? (
+                      <ChevronDownIcon className="size-3.5" />
+                    ) : (
+                      <ChevronRightIcon className="size-3.5" />
+                    )}
                   </button>
                 </Td>
                 <Td>
                   <Badge tone={STATUS_TONE[d.status] ?? "neutral"}>{STATUS_LABEL[d.status] ?? d.status}</Badge>
                 </Td>
                 <Td className="font-mono text-[12px]">{d.eventType}</Td>
-                <Td className="text-[13px]">{d.responseCode ?? <span className="text-zinc-500">{d.error ? "—" : ""}</span>}</Td>
-                <Td className="hidden text-[13px] sm:table-cell">{d.durationMs !== null ? `${d.durationMs} ms` : "—"}</Td>
+                <Td className="text-[13px]">
+                  {d.responseCode ?? <span className="text-zinc-500">{d.error ? "—" : ""}</span>}
+                </Td>
+                <Td className="hidden text-[13px] sm:table-cell">
+                  {d.durationMs !== null ? `${d.durationMs} ms` : "—"}
+                </Td>
                 <Td className="text-[13px]">{d.attempts}</Td>
                 <Td className="hidden text-[13px] whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
                   <LocalTime date={d.createdAt} mode="relative" />

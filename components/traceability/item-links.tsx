@@ -50,13 +50,12 @@ export function ItemLinks({
   return (
     <section aria-labelledby={`links-${itemKey}`} className="space-y-3">
       <div className="flex items-center justify-between gap-2">
-        <h2 id={`links-${itemKey}`} className="flex items-center gap-2 text-sm font-semibold text-zinc-900 dark:text-zinc-50">
+        <h2
+          id={`links-${itemKey}`}
+          className="flex items-center gap-2 text-sm font-semibold text-zinc-900 dark:text-zinc-50"
+        >
           {title}
-          {suspectCount ? (
-            <Badge tone="amber">
-              {suspectCount} suspect
-            </Badge>
-          ) : null}
+          {suspectCount ? <Badge tone="amber">{suspectCount} suspect</Badge> : null}
         </h2>
         {canManage ? (
           <Button size="sm" onClick={() => setLinking(true)}>
@@ -77,13 +76,26 @@ export function ItemLinks({
       ) : (
         <div className="space-y-4">
           {outgoing.length ? (
-            <LinkList projectKey={projectKey} links={outgoing} direction="outgoing" canManage={canManage} showHeading={!fromIssue} />
+            <LinkList
+              projectKey={projectKey}
+              links={outgoing}
+              direction="outgoing"
+              canManage={canManage}
+              showHeading={!fromIssue}
+            />
           ) : null}
-          {incoming.length ? <LinkList projectKey={projectKey} links={incoming} direction="incoming" canManage={canManage} showHeading /> : null}
+          {incoming.length ? (
+            <LinkList projectKey={projectKey} links={incoming} direction="incoming" canManage={canManage} showHeading />
+          ) : null}
         </div>
       )}
       {canManage ? (
-        <LinkRequirementDialog projectKey={projectKey} fromKey={itemKey} open={linking} onClose={() => setLinking(false)} />
+        <LinkRequirementDialog
+          projectKey={projectKey}
+          fromKey={itemKey}
+          open={linking}
+          onClose={() => setLinking(false)}
+        />
       ) : null}
     </section>
   );
@@ -138,7 +150,10 @@ function LinkRow({
     direction === "outgoing"
       ? { kind: "requirement" as const, key: link.to.key, title: link.to.title, status: link.to.status }
       : { kind: link.from.kind, key: link.from.key, title: link.from.title, status: link.from.status };
-  const href = other.kind === "issue" ? `/projects/${projectKey}/issues/${other.key}` : `/projects/${projectKey}/requirements/${other.key}`;
+  const href =
+    other.kind === "issue"
+      ? `/projects/${projectKey}/issues/${other.key}`
+      : `/projects/${projectKey}/requirements/${other.key}`;
   const remove = useMutation(
     trpc.traceLink.delete.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.traceLink.pathKey() }),
@@ -150,14 +165,24 @@ function LinkRow({
     <li className={cn("px-3 py-2.5", link.suspect && "bg-amber-50/50 dark:bg-amber-500/5")}>
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <Badge tone="indigo">{LINK_TYPE_LABELS[link.type] ?? link.type}</Badge>
-        <Link href={href} className={cn("rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}>
+        <Link
+          href={href}
+          className={cn(
+            "rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300",
+            focusRing,
+          )}
+        >
           {other.key}
         </Link>
-        <span className="order-last w-full min-w-0 text-sm text-zinc-800 sm:order-none sm:w-auto sm:flex-1 sm:truncate dark:text-zinc-200">{other.title}</span>
+        <span className="order-last w-full min-w-0 text-sm text-zinc-800 sm:order-none sm:w-auto sm:flex-1 sm:truncate dark:text-zinc-200">
+          {other.title}
+        </span>
         {other.kind === "issue" ? (
           <IssueStatusBadge status={other.status} />
         ) : (
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">{other.status.charAt(0) + other.status.slice(1).toLowerCase().replace(/_/g, " ")}</span>
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
+            {other.status.charAt(0) + other.status.slice(1).toLowerCase().replace(/_/g, " ")}
+          </span>
         )}
         {link.suspect ? <SuspectBadge /> : null}
       </div>
@@ -183,7 +208,10 @@ function LinkRow({
               type="button"
               aria-expanded={showDiff}
               onClick={() => setShowDiff((s) => !s)}
-              className={cn("rounded px-1.5 py-0.5 font-medium hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100", focusRing)}
+              className={cn(
+                "rounded px-1.5 py-0.5 font-medium hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+                focusRing,
+              )}
             >
               {showDiff ? "Hide changes" : "Show changes"}
             </button>
@@ -192,7 +220,10 @@ function LinkRow({
             <button
               type="button"
               onClick={() => setClearing(true)}
-              className={cn("rounded px-1.5 py-0.5 font-medium text-amber-800 hover:bg-amber-100 dark:text-amber-300 dark:hover:bg-amber-500/15", focusRing)}
+              className={cn(
+                "rounded px-1.5 py-0.5 font-medium text-amber-800 hover:bg-amber-100 dark:text-amber-300 dark:hover:bg-amber-500/15",
+                focusRing,
+              )}
             >
               Clear suspect
             </button>
@@ -202,12 +233,19 @@ function LinkRow({
               type="button"
               disabled={remove.isPending}
               onClick={() => {
-                if (window.confirm(`Remove the link ${link.from.key} ${LINK_TYPE_LABELS[link.type]?.toLowerCase()} ${link.to.key}?`)) {
+                if (
+                  window.confirm(
+                    `Remove the link ${link.from.key} ${LINK_TYPE_LABELS[link.type]?.toLowerCase()} ${link.to.key}?`,
+                  )
+                ) {
                   setError(null);
                   remove.mutate({ projectKey, linkId: link.id });
                 }
               }}
-              className={cn("rounded px-1.5 py-0.5 font-medium hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-500/10 dark:hover:text-red-300", focusRing)}
+              className={cn(
+                "rounded px-1.5 py-0.5 font-medium hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-500/10 dark:hover:text-red-300",
+                focusRing,
+              )}
             >
               Unlink
             </button>
@@ -222,13 +260,29 @@ function LinkRow({
           <RequirementChangeDiff requirementKey={link.to.key} from={link.linkedVersion} to={link.to.version} />
         </div>
       ) : null}
-      {error ? <p role="alert" className="mt-1.5 text-[13px] text-red-600 dark:text-red-400">{error}</p> : null}
-      {canManage ? <ClearSuspectDialog projectKey={projectKey} link={link} open={clearing} onClose={() => setClearing(false)} /> : null}
+      {error ? (
+        <p role="alert" className="mt-1.5 text-[13px] text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+      {canManage ? (
+        <ClearSuspectDialog projectKey={projectKey} link={link} open={clearing} onClose={() => setClearing(false)} />
+      ) : null}
     </li>
   );
 }
 
-function ClearSuspectDialog({ projectKey, link, open, onClose }: { projectKey: string; link: TraceLink; open: boolean; onClose: () => void }) {
+function ClearSuspectDialog({
+  projectKey,
+  link,
+  open,
+  onClose,
+}: {
+  projectKey: string;
+  link: TraceLink;
+  open: boolean;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -266,8 +320,20 @@ function ClearSuspectDialog({ projectKey, link, open, onClose }: { projectKey: s
         }}
         className="space-y-4"
       >
-        <Field id={`clear-reason-${link.id}`} label="Reason" error={error} hint="Recorded in the audit log with your name.">
-          <Textarea ref={ref} rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="The change is editorial; the implementation still satisfies it." />
+        <Field
+          id={`clear-reason-${link.id}`}
+          label="Reason"
+          error={error}
+          hint="Recorded in the audit log with your name."
+        >
+          <Textarea
+            ref={ref}
+            rows={3}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="The change is editorial; the implementation still satisfies it."
+          />
         </Field>
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
@@ -303,7 +369,10 @@ export function LinkRequirementDialog({
   const inputRef = useRef<HTMLInputElement>(null);
   const q = useDebounced(query.trim(), 200);
   const results = useQuery(
-    trpc.requirement.list.queryOptions({ projectKey, q: q || undefined, limit: 8, sort: "key" }, { enabled: open && !target }),
+    trpc.requirement.list.queryOptions(
+      { projectKey, q: q || undefined, limit: 8, sort: "key" },
+      { enabled: open && !target },
+    ),
   );
   const options = (results.data?.items ?? []).filter((r) => r.key !== fromKey);
   const create = useMutation(
@@ -339,7 +408,13 @@ export function LinkRequirementDialog({
   const listId = `link-options-${fromKey}`;
   const activeOption = target ? undefined : options[active];
   return (
-    <Dialog open={open} onClose={close} title="Link requirement" description={`Trace ${fromKey} to a requirement.`} initialFocusRef={inputRef}>
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Link requirement"
+      description={`Trace ${fromKey} to a requirement.`}
+      initialFocusRef={inputRef}
+    >
       <form onSubmit={submit} noValidate className="space-y-4">
         <Field id={`link-type-${fromKey}`} label="Link type">
           <Select value={type} onChange={(e) => setType(e.target.value)}>
@@ -422,7 +497,11 @@ export function LinkRequirementDialog({
           ) : (
             <p className="text-[13px] text-zinc-600 dark:text-zinc-400">
               Selected {target}.{" "}
-              <button type="button" className={cn("rounded-sm font-medium text-indigo-700 underline dark:text-indigo-300", focusRing)} onClick={() => setTarget(null)}>
+              <button
+                type="button"
+                className={cn("rounded-sm font-medium text-indigo-700 underline dark:text-indigo-300", focusRing)}
+                onClick={() => setTarget(null)}
+              >
                 Change
               </button>
             </p>

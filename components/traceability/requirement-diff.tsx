@@ -25,7 +25,8 @@ function fieldLabel(field: string) {
 }
 
 function show(v: unknown) {
-  if (v === null || v === undefined || v === "") return <span className="text-zinc-400 italic dark:text-zinc-500">none</span>;
+  if (v === null || v === undefined || v === "")
+    return <span className="text-zinc-400 italic dark:text-zinc-500">none</span>;
   return <span className="font-medium">{typeof v === "string" ? v : JSON.stringify(v)}</span>;
 }
 
@@ -56,12 +57,15 @@ export function Segments({ segments }: { segments: Segment[] }) {
 }
 
 export function FieldChanges({ changes }: { changes: FieldChange[] }) {
-  if (changes.length === 0) return <p className="text-[13px] text-zinc-500 dark:text-zinc-400">No field changes between these versions.</p>;
+  if (changes.length === 0)
+    return <p className="text-[13px] text-zinc-500 dark:text-zinc-400">No field changes between these versions.</p>;
   return (
     <dl className="space-y-2.5">
       {changes.map((c) => (
         <div key={c.field}>
-          <dt className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{fieldLabel(c.field)}</dt>
+          <dt className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+            {fieldLabel(c.field)}
+          </dt>
           <dd className="text-[13px] leading-relaxed text-zinc-800 dark:text-zinc-200">
             {c.kind === "text" ? (
               <div className="rounded-md border border-zinc-200 bg-white px-2.5 py-1.5 break-words whitespace-pre-wrap dark:border-zinc-800 dark:bg-zinc-950/40">
@@ -70,12 +74,18 @@ export function FieldChanges({ changes }: { changes: FieldChange[] }) {
             ) : c.kind === "list" ? (
               <span className="flex flex-wrap gap-1">
                 {c.added.map((t) => (
-                  <ins key={`+${t}`} className="rounded bg-emerald-100 px-1.5 text-xs text-emerald-900 no-underline dark:bg-emerald-400/20 dark:text-emerald-200">
+                  <ins
+                    key={`+${t}`}
+                    className="rounded bg-emerald-100 px-1.5 text-xs text-emerald-900 no-underline dark:bg-emerald-400/20 dark:text-emerald-200"
+                  >
                     + {t}
                   </ins>
                 ))}
                 {c.removed.map((t) => (
-                  <del key={`-${t}`} className="rounded bg-red-100 px-1.5 text-xs text-red-900 dark:bg-red-400/20 dark:text-red-200">
+                  <del
+                    key={`-${t}`}
+                    className="rounded bg-red-100 px-1.5 text-xs text-red-900 dark:bg-red-400/20 dark:text-red-200"
+                  >
                     − {t}
                   </del>
                 ))}
@@ -93,9 +103,19 @@ export function FieldChanges({ changes }: { changes: FieldChange[] }) {
   );
 }
 
-export function RequirementChangeDiff({ requirementKey, from, to }: { requirementKey: string; from: number; to: number }) {
+export function RequirementChangeDiff({
+  requirementKey,
+  from,
+  to,
+}: {
+  requirementKey: string;
+  from: number;
+  to: number;
+}) {
   const trpc = useTRPC();
-  const diff = useQuery(trpc.requirement.diff.queryOptions({ key: requirementKey, from, to }, { enabled: from !== to }));
+  const diff = useQuery(
+    trpc.requirement.diff.queryOptions({ key: requirementKey, from, to }, { enabled: from !== to }),
+  );
   if (from === to) return null;
   if (diff.isPending)
     return (

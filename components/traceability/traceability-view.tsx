@@ -19,7 +19,10 @@ import { useTRPC } from "@/lib/trpc/react";
 type IssueLinkType = (typeof ISSUE_LINK_TYPES)[number];
 
 const panel = "min-w-0 rounded-lg border border-zinc-200 bg-white shadow-xs dark:border-zinc-800 dark:bg-zinc-900";
-const linkCls = cn("rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing);
+const linkCls = cn(
+  "rounded-sm font-mono text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300",
+  focusRing,
+);
 
 export function TraceabilityView({ projectKey }: { projectKey: string }) {
   return (
@@ -31,7 +34,19 @@ export function TraceabilityView({ projectKey }: { projectKey: string }) {
   );
 }
 
-function Meter({ label, percent, count, total, tone }: { label: string; percent: number | null; count: number; total: number; tone: "indigo" | "green" }) {
+function Meter({
+  label,
+  percent,
+  count,
+  total,
+  tone,
+}: {
+  label: string;
+  percent: number | null;
+  count: number;
+  total: number;
+  tone: "indigo" | "green";
+}) {
   return (
     <div className={cn(panel, "p-4")}>
       <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</p>
@@ -77,8 +92,20 @@ function CoveragePanel({ projectKey }: { projectKey: string }) {
       ) : (
         <>
           <div className="grid gap-3 sm:grid-cols-3">
-            <Meter label="Implemented" tone="indigo" percent={cov.data.implemented.percent} count={cov.data.implemented.count} total={cov.data.approvedRequirements} />
-            <Meter label="Verified" tone="green" percent={cov.data.verified.percent} count={cov.data.verified.count} total={cov.data.approvedRequirements} />
+            <Meter
+              label="Implemented"
+              tone="indigo"
+              percent={cov.data.implemented.percent}
+              count={cov.data.implemented.count}
+              total={cov.data.approvedRequirements}
+            />
+            <Meter
+              label="Verified"
+              tone="green"
+              percent={cov.data.verified.percent}
+              count={cov.data.verified.count}
+              total={cov.data.approvedRequirements}
+            />
             <div className={cn(panel, "p-4")}>
               <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Suspect links</p>
               <p
@@ -144,10 +171,16 @@ function OrphanList({
                 {i.key}
               </Link>
               <span className="min-w-0 flex-1 truncate text-zinc-700 dark:text-zinc-300">{i.title}</span>
-              {issue ? <IssueStatusBadge status={i.status} /> : <span className="text-xs text-zinc-500">{i.status.toLowerCase()}</span>}
+              {issue ? (
+                <IssueStatusBadge status={i.status} />
+              ) : (
+                <span className="text-xs text-zinc-500">{i.status.toLowerCase()}</span>
+              )}
             </li>
           ))}
-          {count > items.length ? <li className="px-4 py-1.5 text-xs text-zinc-500">and {count - items.length} more</li> : null}
+          {count > items.length ? (
+            <li className="px-4 py-1.5 text-xs text-zinc-500">and {count - items.length} more</li>
+          ) : null}
         </ul>
       )}
     </div>
@@ -189,7 +222,12 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
           Traceability matrix
         </h2>
         <div className="flex flex-wrap items-center gap-2">
-          <Select compact aria-label="Link type" value={type} onChange={(e) => setType(e.target.value as IssueLinkType | "")}>
+          <Select
+            compact
+            aria-label="Link type"
+            value={type}
+            onChange={(e) => setType(e.target.value as IssueLinkType | "")}
+          >
             <option value="">All link types</option>
             {ISSUE_LINK_TYPES.map((t) => (
               <option key={t} value={t}>
@@ -198,11 +236,25 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
             ))}
           </Select>
           <label className="inline-flex h-8 items-center gap-2 rounded-md border border-zinc-300 bg-white px-2.5 text-[13px] text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200">
-            <input type="checkbox" className="size-3.5 accent-indigo-600" checked={suspectOnly} onChange={(e) => setSuspectOnly(e.target.checked)} />
+            <input
+              type="checkbox"
+              className="size-3.5 accent-indigo-600"
+              checked={suspectOnly}
+              onChange={(e) => setSuspectOnly(e.target.checked)}
+            />
             Suspect only
           </label>
           <Button size="sm" onClick={download} loading={csv.isFetching} disabled={!matrix.data?.cells.length}>
-            <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 16 16"
+              className="size-3.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            >
               <path d="M8 2.5v8M4.75 7.5 8 10.75l3.25-3.25M3 13.5h10" />
             </svg>
             Download CSV
@@ -226,7 +278,9 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
         ) : (
           <div className="relative max-h-[32rem] overflow-auto">
             <table className="border-separate border-spacing-0 text-[13px]">
-              <caption className="sr-only">Requirements (rows) against issues (columns); cells name the link type</caption>
+              <caption className="sr-only">
+                Requirements (rows) against issues (columns); cells name the link type
+              </caption>
               <thead>
                 <tr>
                   <th
@@ -242,7 +296,10 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
                       title={i.title}
                       className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 px-2 py-2 text-center font-normal dark:border-zinc-800 dark:bg-zinc-900"
                     >
-                      <Link href={`/projects/${projectKey}/issues/${i.key}`} className={cn(linkCls, "whitespace-nowrap")}>
+                      <Link
+                        href={`/projects/${projectKey}/issues/${i.key}`}
+                        className={cn(linkCls, "whitespace-nowrap")}
+                      >
                         {i.key}
                       </Link>
                     </th>
@@ -257,7 +314,10 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
                       className="sticky left-0 z-10 max-w-72 border-r border-b border-zinc-200 bg-white px-3 py-1.5 text-left font-normal group-hover:bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900 dark:group-hover:bg-zinc-800/60"
                     >
                       <span className="flex min-w-0 items-center gap-2">
-                        <Link href={`/projects/${projectKey}/requirements/${r.key}`} className={cn(linkCls, "shrink-0")}>
+                        <Link
+                          href={`/projects/${projectKey}/requirements/${r.key}`}
+                          className={cn(linkCls, "shrink-0")}
+                        >
                           {r.key}
                         </Link>
                         <span className="truncate text-zinc-700 dark:text-zinc-300" title={r.title}>
@@ -279,16 +339,21 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
                           {here.length ? (
                             <span
                               className="inline-flex items-center gap-1"
-                              title={here.map((c) => `${LINK_TYPE_LABELS[c.type]}${c.suspect ? " (suspect)" : ""}`).join(", ")}
+                              title={here
+                                .map((c) => `${LINK_TYPE_LABELS[c.type]}${c.suspect ? " (suspect)" : ""}`)
+                                .join(", ")}
                             >
                               {here.map((c) => (
                                 <span
                                   key={c.type}
                                   className={cn(
                                     "rounded px-1 font-mono text-[10px] font-semibold",
-                                    c.type === "IMPLEMENTS" && "bg-indigo-100 text-indigo-800 dark:bg-indigo-500/20 dark:text-indigo-200",
-                                    c.type === "VERIFIES" && "bg-emerald-100 text-emerald-800 dark:bg-emerald-500/20 dark:text-emerald-200",
-                                    c.type === "RELATES_TO" && "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+                                    c.type === "IMPLEMENTS" &&
+                                      "bg-indigo-100 text-indigo-800 dark:bg-indigo-500/20 dark:text-indigo-200",
+                                    c.type === "VERIFIES" &&
+                                      "bg-emerald-100 text-emerald-800 dark:bg-emerald-500/20 dark:text-emerald-200",
+                                    c.type === "RELATES_TO" &&
+                                      "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
                                   )}
                                 >
                                   {LINK_TYPE_ABBR[c.type] ?? c.type}
@@ -300,7 +365,9 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
                                 </span>
                               ) : null}
                               <span className="sr-only">
-                                {here.map((c) => `${LINK_TYPE_LABELS[c.type]}${c.suspect ? ", suspect" : ""}`).join("; ")}
+                                {here
+                                  .map((c) => `${LINK_TYPE_LABELS[c.type]}${c.suspect ? ", suspect" : ""}`)
+                                  .join("; ")}
                               </span>
                             </span>
                           ) : (
@@ -348,7 +415,9 @@ function ImpactPanel({ projectKey }: { projectKey: string }) {
         <h2 id="impact-heading" className="text-base font-semibold text-zinc-900 dark:text-zinc-50">
           Impact analysis
         </h2>
-        <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">Everything downstream of a requirement: derived requirements by depth, and the issues linked to any of them.</p>
+        <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">
+          Everything downstream of a requirement: derived requirements by depth, and the issues linked to any of them.
+        </p>
       </div>
       <form
         className="flex max-w-md gap-2"
@@ -409,7 +478,10 @@ function ImpactPanel({ projectKey }: { projectKey: string }) {
                     <ul className="space-y-1" style={{ paddingLeft: `${Math.min(depth - 1, 4) * 12}px` }}>
                       {reqs.map((r) => (
                         <li key={r.key} className="flex items-center gap-2 text-[13px]">
-                          <Link href={`/projects/${projectKey}/requirements/${r.key}`} className={cn(linkCls, "shrink-0")}>
+                          <Link
+                            href={`/projects/${projectKey}/requirements/${r.key}`}
+                            className={cn(linkCls, "shrink-0")}
+                          >
                             {r.key}
                           </Link>
                           <span className="truncate text-zinc-700 dark:text-zinc-300">{r.title}</span>
@@ -422,7 +494,9 @@ function ImpactPanel({ projectKey }: { projectKey: string }) {
             )}
           </div>
           <div className={panel}>
-            <h3 className="border-b border-zinc-200 px-4 py-2.5 text-[13px] font-medium text-zinc-800 dark:border-zinc-800 dark:text-zinc-200">Affected issues</h3>
+            <h3 className="border-b border-zinc-200 px-4 py-2.5 text-[13px] font-medium text-zinc-800 dark:border-zinc-800 dark:text-zinc-200">
+              Affected issues
+            </h3>
             {impact.data.issues.length === 0 ? (
               <p className="px-4 py-3 text-[13px] text-zinc-500 dark:text-zinc-400">No linked issues.</p>
             ) : (
@@ -433,7 +507,9 @@ function ImpactPanel({ projectKey }: { projectKey: string }) {
                       {i.key}
                     </Link>
                     <span className="min-w-0 flex-1 truncate text-zinc-700 dark:text-zinc-300">{i.title}</span>
-                    <span className="hidden text-xs text-zinc-500 sm:inline">{i.via.map((v) => LINK_TYPE_ABBR[v] ?? v).join(", ")}</span>
+                    <span className="hidden text-xs text-zinc-500 sm:inline">
+                      {i.via.map((v) => LINK_TYPE_ABBR[v] ?? v).join(", ")}
+                    </span>
                     <IssueStatusBadge status={i.status} />
                   </li>
                 ))}

@@ -89,7 +89,15 @@ export function Dialog({
               )}
               aria-label="Close"
             >
-              <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="size-4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.75"
+                strokeLinecap="round"
+              >
                 <path d="m4 4 8 8M12 4l-8 8" />
               </svg>
             </button>

@@ -8,7 +8,11 @@ export function Label({
   ...props
 }: React.LabelHTMLAttributes<HTMLLabelElement> & { htmlFor: string; children: React.ReactNode }) {
   return (
-    <label htmlFor={htmlFor} className={cn("block text-sm font-medium text-zinc-800 dark:text-zinc-200", className)} {...props}>
+    <label
+      htmlFor={htmlFor}
+      className={cn("block text-sm font-medium text-zinc-800 dark:text-zinc-200", className)}
+      {...props}
+    >
       {children}
     </label>
   );

@@ -28,18 +28,16 @@ export const password = z
   .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "This password is too common")
   .refine((p) => new Set(p).size >= 4, "Password is too repetitive");
 
-export const registerInput = z
-  .object({ email, name: displayName, password })
-  .refine(
-    (v) => {
-      const [local = ""] = v.email.split("@");
-      return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;
-    },
-    {
-      message: "Password must not contain your email address",
-      path: ["password"],
-    },
-  );
+export const registerInput = z.object({ email, name: displayName, password }).refine(
+  (v) => {
+    const [local = ""] = v.email.split("@");
+    return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;
+  },
+  {
+    message: "Password must not contain your email address",
+    path: ["password"],
+  },
+);
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const signInInput = z.object({

@@ -14,7 +14,12 @@ export type BaselineCreateInput = z.infer<typeof baselineCreateInput>;
 export const baselineListInput = z.object({ projectKey, ...pagination });
 export type BaselineListInput = z.infer<typeof baselineListInput>;
 
-export const baselineByIdInput = z.object({ projectKey, id, ...pagination, limit: z.number().int().min(1).max(500).default(200) });
+export const baselineByIdInput = z.object({
+  projectKey,
+  id,
+  ...pagination,
+  limit: z.number().int().min(1).max(500).default(200),
+});
 export type BaselineByIdInput = z.infer<typeof baselineByIdInput>;
 
 export const baselineCompareInput = z.object({ projectKey, from: baselineRef, to: baselineRef });

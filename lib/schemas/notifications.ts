@@ -60,7 +60,10 @@ export const notificationPreferencesInput = z.object({
 export type NotificationPreferencesInput = z.infer<typeof notificationPreferencesInput>;
 
 /** A requirement (PAY-12) or issue (PAY-I-7) key. */
-export const itemKey = z.string().trim().regex(/^[A-Z]{2,10}-(I-)?[1-9]\d{0,8}$/, "Keys look like PAY-12 or PAY-I-7");
+export const itemKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{2,10}-(I-)?[1-9]\d{0,8}$/, "Keys look like PAY-12 or PAY-I-7");
 
 export const subscriptionSetInput = z.union([
   z.object({ key: itemKey, watching: z.boolean() }),

@@ -4,7 +4,14 @@ import { longText, pagination, projectKey } from "./common";
 
 export const REQUIREMENT_TYPES = ["FUNCTIONAL", "NON_FUNCTIONAL", "CONSTRAINT", "INTERFACE"] as const;
 export const REQUIREMENT_PRIORITIES = ["MUST", "SHOULD", "COULD", "WONT"] as const;
-export const REQUIREMENT_STATUSES = ["DRAFT", "IN_REVIEW", "APPROVED", "IMPLEMENTED", "VERIFIED", "DEPRECATED"] as const;
+export const REQUIREMENT_STATUSES = [
+  "DRAFT",
+  "IN_REVIEW",
+  "APPROVED",
+  "IMPLEMENTED",
+  "VERIFIED",
+  "DEPRECATED",
+] as const;
 
 export const requirementType = z.enum(REQUIREMENT_TYPES);
 export const requirementPriority = z.enum(REQUIREMENT_PRIORITIES);

@@ -6,7 +6,11 @@ export const searchQueryInput = z.object({
   /** Free text; anything is accepted (operators and punctuation are ignored). */
   q: z.string().max(20_000),
   projectKey: projectKey.optional(),
-  kinds: z.array(z.enum(["requirement", "issue"])).min(1).max(2).default(["requirement", "issue"]),
+  kinds: z
+    .array(z.enum(["requirement", "issue"]))
+    .min(1)
+    .max(2)
+    .default(["requirement", "issue"]),
   ...pagination,
   limit: z.number().int().min(1).max(50).default(20),
 });

@@ -9,7 +9,9 @@ export const ISSUE_LINK_TYPES = ["IMPLEMENTS", "VERIFIES", "RELATES_TO"] as cons
 export const traceLinkType = z.enum([...REQUIREMENT_LINK_TYPES, ...ISSUE_LINK_TYPES]);
 
 /** A requirement (PAY-12) or an issue (PAY-I-7). */
-export const itemKey = z.union([requirementKey, issueKey], { error: "Expected a requirement (PAY-12) or issue (PAY-I-7) key" });
+export const itemKey = z.union([requirementKey, issueKey], {
+  error: "Expected a requirement (PAY-12) or issue (PAY-I-7) key",
+});
 
 export const traceLinkCreateInput = z.object({
   projectKey,

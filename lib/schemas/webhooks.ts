@@ -51,7 +51,10 @@ export const webhookUrl = z
   .trim()
   .min(1, "Enter a URL")
   .max(MAX_WEBHOOK_URL_LENGTH, `URLs must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`)
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "Webhook URLs must be http:// or https:// URLs");
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+    "Webhook URLs must be http:// or https:// URLs",
+  );
 
 export const webhookEventTypes = z
   .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "Unknown event type" }))

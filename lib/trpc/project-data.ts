@@ -19,7 +19,10 @@ export const getProjectForRoute = cache(async (rawKey: string) => {
   try {
     return await api.project.byKey({ projectKey: key });
   } catch (err) {
-    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST")) {
+    if (
+      err instanceof TRPCError &&
+      (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST")
+    ) {
       notFound();
     }
     throw err;

@@ -42,7 +42,15 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 import { migrate } from "../run.mjs";
-import { backendCpu, backendCpuDelta, createDatabase, databaseUrl, DEFAULT_ADMIN_URL, dropDatabase, serverVersion } from "./lib/db.mjs";
+import {
+  backendCpu,
+  backendCpuDelta,
+  createDatabase,
+  DEFAULT_ADMIN_URL,
+  databaseUrl,
+  dropDatabase,
+  serverVersion,
+} from "./lib/db.mjs";
 import { cpuTimeMs, runProcess } from "./lib/process.mjs";
 import { writeResult } from "./lib/report.mjs";
 
@@ -97,9 +105,17 @@ const MEMBERS = [
 const ACTORS = [5, 6, 7, 8, 9, 10, 11];
 
 async function seedUsers(client, runId) {
-  const users = MEMBERS.map((m, i) => ({ ...m, id: `bdu${runId}${i}`, email: `member${i}-${runId}@example.com`, name: `Member ${i}` }));
+  const users = MEMBERS.map((m, i) => ({
+    ...m,
+    id: `bdu${runId}${i}`,
+    email: `member${i}-${runId}@example.com`,
+    name: `Member ${i}`,
+  }));
   for (const u of users) {
-    await client.query(`INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt") VALUES ($1, $2, $3, 'USER', now(), now())`, [u.id, u.email, u.name]);
+    await client.query(
+      `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt") VALUES ($1, $2, $3, 'USER', now(), now())`,
+      [u.id, u.email, u.name],
+    );
     if (u.pref) {
       await client.query(
         `INSERT INTO "NotificationPreference" ("userId", "inApp", email, "mutedTypes", "updatedAt") VALUES ($1, true, $2, $3, now())`,
@@ -118,14 +134,15 @@ async function seedUsers(client, runId) {
  */
 async function seedProject(client, { key, users, watched, issueCount, reporters }) {
   const projectId = `bdp${key.toLowerCase()}`;
-  await client.query(`INSERT INTO "Project" (id, key, name, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())`, [projectId, key, `Dispatcher ${key}`]);
+  await client.query(
+    `INSERT INTO "Project" (id, key, name, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())`,
+    [projectId, key, `Dispatcher ${key}`],
+  );
   for (const [i, u] of users.entries()) {
-    await client.query(`INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, now(), now())`, [
-      `${projectId}m${i}`,
-      projectId,
-      u.id,
-      u.role,
-    ]);
+    await client.query(
+      `INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, now(), now())`,
+      [`${projectId}m${i}`, projectId, u.id, u.role],
+    );
   }
   const requirements = [];
   for (let n = 1; n <= REQUIREMENTS; n++) requirements.push({ id: `${projectId}r${n}`, key: `${key}-${n}`, number: n });
@@ -138,14 +155,23 @@ async function seedProject(client, { key, users, watched, issueCount, reporters 
     [projectId, key, REQUIREMENTS],
   );
   const issues = [];
-  for (let n = 1; n <= issueCount; n++) issues.push({ id: `${projectId}i${n}`, key: `${key}-I-${n}`, reporterId: users[reporters[(n - 1) % reporters.length]].id });
+  for (let n = 1; n <= issueCount; n++)
+    issues.push({
+      id: `${projectId}i${n}`,
+      key: `${key}-I-${n}`,
+      reporterId: users[reporters[(n - 1) % reporters.length]].id,
+    });
   await client.query(
     `INSERT INTO "Issue" (id, "projectId", number, key, title, description, severity, status, labels, "reporterId", "createdAt", "updatedAt")
      SELECT i.id, $1, i.n, i.key, 'Issue ' || i.n, 'Steps to reproduce case ' || i.n || '.', 'MEDIUM', 'OPEN', ARRAY[]::text[], i.reporter, now(), now()
      FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i(id, key, reporter, n)`,
     [projectId, issues.map((i) => i.id), issues.map((i) => i.key), issues.map((i) => i.reporterId)],
   );
-  await client.query(`UPDATE "Project" SET "requirementCounter" = $2, "issueCounter" = $3 WHERE id = $1`, [projectId, REQUIREMENTS, issueCount]);
+  await client.query(`UPDATE "Project" SET "requirementCounter" = $2, "issueCounter" = $3 WHERE id = $1`, [
+    projectId,
+    REQUIREMENTS,
+    issueCount,
+  ]);
   // Links: half from an issue (IMPLEMENTS), half from another requirement (REFINES).
   const links = [];
   for (let n = 1; n <= LINKS; n++) {
@@ -175,9 +201,23 @@ async function seedProject(client, { key, users, watched, issueCount, reporters 
   }
   const subscriptions = [];
   if (watched) {
-    for (const u of users.filter((x) => x.watchesProject)) subscriptions.push({ userId: u.id, entityType: "project", entityId: projectId, reason: "manual", active: true });
-    for (const r of requirements.filter((x) => x.number % 10 === 0)) subscriptions.push({ userId: users[6].id, entityType: "requirement", entityId: r.id, reason: "manual", active: true });
-    subscriptions.push({ userId: users[1].id, entityType: "requirement", entityId: requirements[4].id, reason: "manual", active: false });
+    for (const u of users.filter((x) => x.watchesProject))
+      subscriptions.push({ userId: u.id, entityType: "project", entityId: projectId, reason: "manual", active: true });
+    for (const r of requirements.filter((x) => x.number % 10 === 0))
+      subscriptions.push({
+        userId: users[6].id,
+        entityType: "requirement",
+        entityId: r.id,
+        reason: "manual",
+        active: true,
+      });
+    subscriptions.push({
+      userId: users[1].id,
+      entityType: "requirement",
+      entityId: requirements[4].id,
+      reason: "manual",
+      active: false,
+    });
     for (const s of subscriptions) {
       await client.query(
         `INSERT INTO "Subscription" (id, "userId", "projectId", "entityType", "entityId", reason, active, "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())`,
@@ -222,14 +262,21 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
           entityId: issue.id,
           projectId: project.projectId,
           before: null,
-          after: { key: issue.key, title: `Issue ${issue.key}`, description: "Steps to reproduce: open the page, press save.", status: "OPEN" },
+          after: {
+            key: issue.key,
+            title: `Issue ${issue.key}`,
+            description: "Steps to reproduce: open the page, press save.",
+            status: "OPEN",
+          },
           key: issue.key,
         },
       });
     } else if (x < 0.45 && nextIssue > 0) {
       const issue = project.issues[Math.floor(rnd() * nextIssue)];
       const actorId = project.users[pick(actors)].id;
-      const mentioned = mentions ? [...new Set(Array.from({ length: Math.floor(rnd() * 3) }, () => pick(project.users).id))] : [];
+      const mentioned = mentions
+        ? [...new Set(Array.from({ length: Math.floor(rnd() * 3) }, () => pick(project.users).id))]
+        : [];
       events.push({
         ...base,
         type: "issue.commented",
@@ -243,7 +290,10 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
           entityId: randomUUID(),
           projectId: project.projectId,
           before: null,
-          after: { body: `Looked into this again; ${mentioned.length ? "please check" : "it still happens"} on the staging build.`, mentions: mentioned },
+          after: {
+            body: `Looked into this again; ${mentioned.length ? "please check" : "it still happens"} on the staging build.`,
+            mentions: mentioned,
+          },
           issueKey: issue.key,
           mentions: mentioned,
         },
@@ -256,7 +306,16 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
         type: "requirement.updated",
         actorId,
         subject: { kind: "requirement", id: r.id },
-        payload: { actorId, requestId, entityType: "Requirement", entityId: r.id, projectId: project.projectId, before: { version: 3 }, after: { version: 4, title: `Requirement ${r.number}` }, version: 4 },
+        payload: {
+          actorId,
+          requestId,
+          entityType: "Requirement",
+          entityId: r.id,
+          projectId: project.projectId,
+          before: { version: 3 },
+          after: { version: 4, title: `Requirement ${r.number}` },
+          version: 4,
+        },
       });
     } else if (x < 0.85) {
       const link = pick(project.links);
@@ -266,7 +325,17 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
         type: "traceLink.suspected",
         actorId,
         subject: link.source,
-        payload: { actorId, requestId, entityType: "TraceLink", entityId: link.id, projectId: project.projectId, before: null, after: null, requirementKey: link.target.key, version: 4 },
+        payload: {
+          actorId,
+          requestId,
+          entityType: "TraceLink",
+          entityId: link.id,
+          projectId: project.projectId,
+          before: null,
+          after: null,
+          requirementKey: link.target.key,
+          version: 4,
+        },
       });
     } else {
       const type = rnd() < 0.5 ? "baseline.created" : "project.updated";
@@ -276,7 +345,15 @@ function makeEvents(project, { count, actors, mentions, seed, start }) {
         type,
         actorId,
         subject: null,
-        payload: { actorId, requestId, entityType: type === "baseline.created" ? "Baseline" : "Project", entityId: randomUUID(), projectId: project.projectId, before: null, after: { name: "R1" } },
+        payload: {
+          actorId,
+          requestId,
+          entityType: type === "baseline.created" ? "Baseline" : "Project",
+          entityId: randomUUID(),
+          projectId: project.projectId,
+          before: null,
+          after: { name: "R1" },
+        },
       });
     }
   }
@@ -311,10 +388,13 @@ function expectedDeliveries(project, events) {
     const itemKey = `${e.subject.kind}:${e.subject.id}`;
     if (e.type === "issue.created") watch(itemKey, e.actorId);
     const mentioned = new Set(e.type === "issue.commented" ? e.mentions : []);
-    if (e.type === "issue.commented") for (const id of mentioned) if (canSee(e.subject, byId.get(id))) watch(itemKey, id);
+    if (e.type === "issue.commented")
+      for (const id of mentioned) if (canSee(e.subject, byId.get(id))) watch(itemKey, id);
     const item = subsOf(itemKey);
     const unwatched = new Set([...item].filter(([, active]) => !active).map(([id]) => id));
-    const watchers = [...item, ...subsOf(`project:${project.projectId}`)].filter(([id, active]) => active && !unwatched.has(id)).map(([id]) => id);
+    const watchers = [...item, ...subsOf(`project:${project.projectId}`)]
+      .filter(([id, active]) => active && !unwatched.has(id))
+      .map(([id]) => id);
     for (const id of new Set([...watchers, ...mentioned])) {
       if (id === e.actorId) continue;
       const user = byId.get(id);
@@ -335,7 +415,13 @@ async function insertEvents(client, events) {
       `INSERT INTO "OutboxEvent" (id, type, payload, "projectId", "createdAt", "availableAt")
        SELECT id::uuid, type, payload::jsonb, "projectId", "createdAt", "createdAt"
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp[]) AS e(id, type, payload, "projectId", "createdAt")`,
-      [chunk.map((e) => e.id), chunk.map((e) => e.type), chunk.map((e) => JSON.stringify(e.payload)), chunk.map((e) => e.projectId), chunk.map((e) => e.createdAt)],
+      [
+        chunk.map((e) => e.id),
+        chunk.map((e) => e.type),
+        chunk.map((e) => JSON.stringify(e.payload)),
+        chunk.map((e) => e.projectId),
+        chunk.map((e) => e.createdAt),
+      ],
     );
   }
 }
@@ -361,7 +447,9 @@ async function timed(label, sampler, fn) {
     dbCpuMsPerEvent: dbMs === null ? null : Math.round((dbMs / events) * 100) / 100,
     ...out.extra,
   };
-  log(`${label}: ${events} events in ${row.seconds}s = ${row.eventsPerSecond} events/s (node ${row.nodeCpuMsPerEvent} ms, db ${row.dbCpuMsPerEvent ?? "?"} ms CPU per event)`);
+  log(
+    `${label}: ${events} events in ${row.seconds}s = ${row.eventsPerSecond} events/s (node ${row.nodeCpuMsPerEvent} ms, db ${row.dbCpuMsPerEvent ?? "?"} ms CPU per event)`,
+  );
   return row;
 }
 
@@ -419,7 +507,8 @@ async function main() {
   const name = `specline_bench_dispatcher_${startedAt.toISOString().replace(/\D/g, "").slice(0, 14)}_${runId}`;
   const cleanups = [];
   const cleanUp = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err) => console.error(`[bench:dispatcher] cleanup: ${err.message}`));
+    for (const fn of cleanups.reverse())
+      await fn().catch((err) => console.error(`[bench:dispatcher] cleanup: ${err.message}`));
   };
   try {
     await createDatabase(adminUrl, name);
@@ -434,8 +523,21 @@ async function main() {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
 
     // The embedded mode: no Inngest, no SMTP (mail goes to DATA_DIR/mail), no Redis.
-    for (const k of ["INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "INNGEST_DEV", "INNGEST_BASE_URL", "SMTP_URL", "REDIS_URL"]) delete process.env[k];
-    Object.assign(process.env, { DATABASE_URL: dbUrl, DATA_DIR: dataDir, APP_URL: "https://specline.example.com", NODE_ENV: "production" });
+    for (const k of [
+      "INNGEST_EVENT_KEY",
+      "INNGEST_SIGNING_KEY",
+      "INNGEST_DEV",
+      "INNGEST_BASE_URL",
+      "SMTP_URL",
+      "REDIS_URL",
+    ])
+      delete process.env[k];
+    Object.assign(process.env, {
+      DATABASE_URL: dbUrl,
+      DATA_DIR: dataDir,
+      APP_URL: "https://specline.example.com",
+      NODE_ENV: "production",
+    });
     const { dispatchOnce } = await import("../../server/jobs/dispatcher.ts");
     const { db } = await import("../../server/db.ts");
     cleanups.push(() => db.$disconnect());
@@ -471,8 +573,12 @@ async function main() {
     const mix = {};
     for (const e of watchedEvents) mix[e.type] = (mix[e.type] ?? 0) + 1;
     const mentionCount = watchedEvents.reduce((n, e) => n + (e.mentions?.length ?? 0), 0);
-    log(`seeded 2 projects × (${MEMBERS.length} members, ${REQUIREMENTS} requirements, ${issueCount} issues, ${watched.links.length} links); watched: ${watched.subscriptions.length} subscriptions`);
-    log(`event mix ${JSON.stringify(mix)}, ${mentionCount} mentions; expected ${expected.notifications} notifications and ${expected.emails} emails (quiet project: ${expectedQuiet.notifications})`);
+    log(
+      `seeded 2 projects × (${MEMBERS.length} members, ${REQUIREMENTS} requirements, ${issueCount} issues, ${watched.links.length} links); watched: ${watched.subscriptions.length} subscriptions`,
+    );
+    log(
+      `event mix ${JSON.stringify(mix)}, ${mentionCount} mentions; expected ${expected.notifications} notifications and ${expected.emails} emails (quiet project: ${expectedQuiet.notifications})`,
+    );
 
     const problems = [];
     const resetOutbox = async () => {
@@ -484,7 +590,10 @@ async function main() {
         `SELECT count(*) FILTER (WHERE "dispatchedAt" IS NULL)::int AS pending, count(*) FILTER (WHERE attempts <> 1)::int AS retried, count(*)::int AS total FROM "OutboxEvent"`,
       );
       const r = rows[0];
-      if (r.total !== N || r.pending !== 0 || r.retried !== 0) problems.push(`${label}: ${r.total} rows, ${r.pending} undispatched, ${r.retried} not dispatched in exactly one attempt`);
+      if (r.total !== N || r.pending !== 0 || r.retried !== 0)
+        problems.push(
+          `${label}: ${r.total} rows, ${r.pending} undispatched, ${r.retried} not dispatched in exactly one attempt`,
+        );
       return r;
     };
     const rows = [];
@@ -497,12 +606,10 @@ async function main() {
         try {
           for (let i = 0; i < N; i++) {
             const e = watchedEvents[i];
-            const { rows: ins } = await c.query(`INSERT INTO "OutboxEvent" (id, type, payload, "projectId") VALUES ($1, $2, $3, $4) RETURNING id`, [
-              randomUUID(),
-              e.type,
-              JSON.stringify(e.payload),
-              e.projectId,
-            ]);
+            const { rows: ins } = await c.query(
+              `INSERT INTO "OutboxEvent" (id, type, payload, "projectId") VALUES ($1, $2, $3, $4) RETURNING id`,
+              [randomUUID(), e.type, JSON.stringify(e.payload), e.projectId],
+            );
             await c.query(MARK_SQL, [ins[0].id]);
           }
         } finally {
@@ -555,7 +662,9 @@ async function main() {
                 (SELECT count(*) FROM "ChannelDelivery" WHERE channel = 'EMAIL' AND status = 'SENT')::int AS emails,
                 (SELECT count(*) FROM "ChannelDelivery" WHERE status <> 'SENT')::int AS unsent`,
       );
-      const files = (await readdir(path.join(dataDir, "mail")).catch(() => [])).filter((f) => f.endsWith(".eml")).length;
+      const files = (await readdir(path.join(dataDir, "mail")).catch(() => [])).filter((f) =>
+        f.endsWith(".eml"),
+      ).length;
       return { ...r[0], files };
     };
 
@@ -567,13 +676,23 @@ async function main() {
       await timed("dispatcher, no watchers", sampler, async () => {
         const d = await drain(dispatchOnce, {});
         const after = await counts();
-        return { events: d.total, extra: { failed: d.failed, notifications: after.notifications - before4.notifications, emails: after.files - before4.files, ...segments(d.progress, d.total) } };
+        return {
+          events: d.total,
+          extra: {
+            failed: d.failed,
+            notifications: after.notifications - before4.notifications,
+            emails: after.files - before4.files,
+            ...segments(d.progress, d.total),
+          },
+        };
       }),
     );
     await checkOutbox("dispatcher, no watchers");
     const quietRow = rows[rows.length - 1];
     if (quietRow.notifications !== expectedQuiet.notifications || quietRow.emails !== expectedQuiet.emails) {
-      problems.push(`no watchers: ${quietRow.notifications} notifications / ${quietRow.emails} emails, expected ${expectedQuiet.notifications} / ${expectedQuiet.emails}`);
+      problems.push(
+        `no watchers: ${quietRow.notifications} notifications / ${quietRow.emails} emails, expected ${expectedQuiet.notifications} / ${expectedQuiet.emails}`,
+      );
     }
 
     // 5. Real handlers, the watched project: subscriptions, in-app notifications, one email per recipient.
@@ -599,12 +718,18 @@ async function main() {
     );
     await checkOutbox("dispatcher, watched project");
     const watchedRow = rows[rows.length - 1];
-    if (watchedRow.notifications !== expected.notifications) problems.push(`watched: ${watchedRow.notifications} notifications written, expected ${expected.notifications}`);
+    if (watchedRow.notifications !== expected.notifications)
+      problems.push(`watched: ${watchedRow.notifications} notifications written, expected ${expected.notifications}`);
     if (watchedRow.emails !== expected.emails || watchedRow.emailDeliveries !== expected.emails) {
-      problems.push(`watched: ${watchedRow.emails} .eml files and ${watchedRow.emailDeliveries} sent email deliveries, expected ${expected.emails}`);
+      problems.push(
+        `watched: ${watchedRow.emails} .eml files and ${watchedRow.emailDeliveries} sent email deliveries, expected ${expected.emails}`,
+      );
     }
-    if (watchedRow.unsentDeliveries) problems.push(`watched: ${watchedRow.unsentDeliveries} channel deliveries not SENT`);
-    const { rows: subRows } = await pool.query(`SELECT count(*)::int AS n FROM "Subscription" WHERE "projectId" = $1`, [watched.projectId]);
+    if (watchedRow.unsentDeliveries)
+      problems.push(`watched: ${watchedRow.unsentDeliveries} channel deliveries not SENT`);
+    const { rows: subRows } = await pool.query(`SELECT count(*)::int AS n FROM "Subscription" WHERE "projectId" = $1`, [
+      watched.projectId,
+    ]);
 
     const floor = rows[0].eventsPerSecond;
     const claimMark = rows[1].eventsPerSecond;
@@ -614,7 +739,11 @@ async function main() {
       vsClaimMark: Math.round((r.eventsPerSecond / claimMark) * 1000) / 1000,
     }));
 
-    const rev = await runProcess("git", ["rev-parse", "--short", "HEAD"], { cwd: root, env: process.env, name: "git" }).catch(() => null);
+    const rev = await runProcess("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: root,
+      env: process.env,
+      name: "git",
+    }).catch(() => null);
     const result = {
       scenario: "dispatcher",
       title: "Outbox dispatcher throughput (in-process handlers)",
@@ -630,7 +759,15 @@ async function main() {
         postgres: await serverVersion(dbUrl).catch(() => null),
         commit: rev?.code === 0 ? rev.output.trim() : null,
       },
-      seed: { members: MEMBERS.length, requirements: REQUIREMENTS, issues: issueCount, links: watched.links.length, mix, mentions: mentionCount, subscriptionsAfter: subRows[0].n },
+      seed: {
+        members: MEMBERS.length,
+        requirements: REQUIREMENTS,
+        issues: issueCount,
+        links: watched.links.length,
+        mix,
+        mentions: mentionCount,
+        subscriptionsAfter: subRows[0].n,
+      },
       expected,
       runs: rows,
       ratios,
@@ -642,16 +779,22 @@ async function main() {
     console.log("| run | events | s | events/s | node cpu ms/event | db cpu ms/event | notifications | emails |");
     console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const r of rows) {
-      console.log(`| ${r.run} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.nodeCpuMsPerEvent} | ${r.dbCpuMsPerEvent ?? ""} | ${r.notifications ?? ""} | ${r.emails ?? ""} |`);
+      console.log(
+        `| ${r.run} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.nodeCpuMsPerEvent} | ${r.dbCpuMsPerEvent ?? ""} | ${r.notifications ?? ""} | ${r.emails ?? ""} |`,
+      );
     }
     console.log("");
     console.log("| run | ÷ insert+mark | ÷ claim+mark |");
     console.log("| --- | --- | --- |");
     for (const r of ratios) console.log(`| ${r.run} | ${r.vsInsertMark} | ${r.vsClaimMark} |`);
-    for (const r of rows.filter((x) => x.firstFifthPerSecond)) log(`${r.run}: first fifth ${r.firstFifthPerSecond} events/s, last fifth ${r.lastFifthPerSecond} events/s`);
+    for (const r of rows.filter((x) => x.firstFifthPerSecond))
+      log(`${r.run}: first fifth ${r.firstFifthPerSecond} events/s, last fifth ${r.lastFifthPerSecond} events/s`);
     log(`wrote ${path.relative(root, writeResult(resultsDir, result))}`);
     if (problems.length) for (const p of problems) console.error(`[bench:dispatcher] CHECK FAILED: ${p}`);
-    else log(`exactly once: ${expected.notifications} notifications and ${expected.emails} emails as expected; every event dispatched in one attempt`);
+    else
+      log(
+        `exactly once: ${expected.notifications} notifications and ${expected.emails} emails as expected; every event dispatched in one attempt`,
+      );
     return problems.length === 0;
   } finally {
     await cleanUp();

@@ -45,7 +45,9 @@ function sourceMapFor(url) {
   let map = null;
   const file = url.replace(/^file:\/\//, "");
   // .next/standalone/.next/server/chunks/x.js ↔ .next/server/chunks/x.js.map
-  const rel = file.split(`${path.sep}.next${path.sep}standalone${path.sep}.next${path.sep}`)[1] ?? file.split(`${path.sep}.next${path.sep}`)[1];
+  const rel =
+    file.split(`${path.sep}.next${path.sep}standalone${path.sep}.next${path.sep}`)[1] ??
+    file.split(`${path.sep}.next${path.sep}`)[1];
   const mapFile = rel && path.join(root, ".next", `${rel}.map`);
   if (mapFile && existsSync(mapFile)) map = new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")));
   maps.set(url, map);
@@ -89,7 +91,9 @@ function main() {
     }
     if (!group) {
       const leaf = nodes.get(id).callFrame.functionName;
-      group = { "(idle)": "idle", "(garbage collector)": "garbage collection", "(program)": "V8 (program)" }[leaf] ?? "node core (no library on the stack)";
+      group =
+        { "(idle)": "idle", "(garbage collector)": "garbage collection", "(program)": "V8 (program)" }[leaf] ??
+        "node core (no library on the stack)";
     }
     memo.set(id, group);
     return group;
@@ -109,7 +113,9 @@ function main() {
   });
 
   const span = (profile.endTime - profile.startTime) / 1e6;
-  console.log(`${path.basename(opts.file)}: ${span.toFixed(1)}s profiled, ${busy} busy samples${opts.from !== null || opts.to !== null ? ` in [${opts.from ?? 0}s, ${opts.to ?? span.toFixed(1)}s]` : ""}`);
+  console.log(
+    `${path.basename(opts.file)}: ${span.toFixed(1)}s profiled, ${busy} busy samples${opts.from !== null || opts.to !== null ? ` in [${opts.from ?? 0}s, ${opts.to ?? span.toFixed(1)}s]` : ""}`,
+  );
   for (const [group, count] of [...totals].sort((a, b) => b[1] - a[1])) {
     if (group === "idle" || count / busy < 0.002) continue;
     console.log(`${((100 * count) / busy).toFixed(1).padStart(6)}%  ${group}`);

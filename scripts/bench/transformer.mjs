@@ -35,8 +35,16 @@ const dashboard = {
 };
 const list = {
   items: Array.from({ length: 50 }, (_, i) => ({
-    id: `c${i}`, key: `PAY-${i}`, title: `Requirement ${i}`, status: "APPROVED", tags: ["security", "api"],
-    version: 3, updatedAt: new Date(), createdAt: new Date(), parent: { key: "PAY-1" }, childCount: 2,
+    id: `c${i}`,
+    key: `PAY-${i}`,
+    title: `Requirement ${i}`,
+    status: "APPROVED",
+    tags: ["security", "api"],
+    version: 3,
+    updatedAt: new Date(),
+    createdAt: new Date(),
+    parent: { key: "PAY-1" },
+    childCount: 2,
   })),
   nextCursor: "abc",
 };
@@ -48,7 +56,10 @@ function time(fn, runs = 5000) {
   return ((performance.now() - t) / runs) * 1000;
 }
 
-for (const [name, payload] of [["dashboard, 90 days", dashboard], ["list page, 50 rows", list]]) {
+for (const [name, payload] of [
+  ["dashboard, 90 days", dashboard],
+  ["list page, 50 rows", list],
+]) {
   const fast = time(() => serializeFast(payload));
   const sj = time(() => superjson.serialize(payload));
   const json = time(() => JSON.stringify(payload));

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 
 import { type InstanceRole, Prisma } from "@prisma/client";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { z, ZodError } from "zod";
+import { ZodError, z } from "zod";
 
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
@@ -151,7 +151,11 @@ export function projectProcedure(permission: ProjectPermission) {
   return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
     const parsed = projectAddress.safeParse(await getRawInput());
     if (!parsed.success) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "A valid projectKey or item key is required", cause: parsed.error });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "A valid projectKey or item key is required",
+        cause: parsed.error,
+      });
     }
     // The caller, the project and the caller's membership in one statement.
     const access = await resolveCallerInProject({ userId: ctx.userId, projectKey: parsed.data.projectKey });

@@ -7,7 +7,6 @@
  */
 import { NOTIFYING_TYPES, type NotifyingType } from "@/lib/schemas/notifications";
 
-
 export function isNotifyingType(type: string): type is NotifyingType {
   return (NOTIFYING_TYPES as readonly string[]).includes(type);
 }
@@ -42,6 +41,7 @@ export interface OutboxRowLike {
 }
 
 export function toDomainEvent(row: OutboxRowLike): DomainEvent {
-  const payload = row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
+  const payload =
+    row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
   return { id: row.id, type: row.type, projectId: row.projectId, payload, createdAt: row.createdAt };
 }

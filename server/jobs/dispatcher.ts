@@ -131,7 +131,10 @@ async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: Dispatcher
       ...(giveUp ? { failedAt: now } : {}),
     },
   });
-  console.error(`[outbox] ${row.type} ${row.id} attempt ${attempts} failed${giveUp ? " — giving up" : ""}:`, errorText(err));
+  console.error(
+    `[outbox] ${row.type} ${row.id} attempt ${attempts} failed${giveUp ? " — giving up" : ""}:`,
+    errorText(err),
+  );
 }
 
 /** Hands claimed but unprocessed rows back, so the next tick (here or elsewhere) takes them at once. */
@@ -171,7 +174,9 @@ export async function dispatchOnce(
       result.dispatched++;
     } catch (err) {
       result.failed++;
-      await markAttemptFailed(row, err, opts).catch((e: unknown) => console.error("[outbox] could not record a failure", e));
+      await markAttemptFailed(row, err, opts).catch((e: unknown) =>
+        console.error("[outbox] could not record a failure", e),
+      );
     }
   }
   return result;
@@ -240,7 +245,9 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
     }
   })();
   globalForDispatcher.specline_dispatcher = running;
-  console.log(`[outbox] dispatcher started (${opts.mode === "inngest" ? "relaying to Inngest" : "in-process handlers"})`);
+  console.log(
+    `[outbox] dispatcher started (${opts.mode === "inngest" ? "relaying to Inngest" : "in-process handlers"})`,
+  );
 }
 
 /** Finishes the event in hand, releases the rest of the batch and resolves when the loop has ended. */

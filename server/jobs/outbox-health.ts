@@ -5,9 +5,9 @@
  */
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { type Actor, applyChange } from "@/server/services/change";
 import { inngestConfigured } from "@/server/jobs/client";
 import { dispatcherRunning } from "@/server/jobs/dispatcher";
+import { type Actor, applyChange } from "@/server/services/change";
 
 export async function getOutboxHealth(opts: { failuresLimit?: number } = {}) {
   const pendingWhere = { dispatchedAt: null, failedAt: null };
@@ -20,7 +20,16 @@ export async function getOutboxHealth(opts: { failuresLimit?: number } = {}) {
       where: { OR: [{ failedAt: { not: null } }, { dispatchedAt: null, lastError: { not: null } }] },
       orderBy: [{ failedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
       take: opts.failuresLimit ?? 20,
-      select: { id: true, type: true, projectId: true, createdAt: true, attempts: true, lastError: true, failedAt: true, availableAt: true },
+      select: {
+        id: true,
+        type: true,
+        projectId: true,
+        createdAt: true,
+        attempts: true,
+        lastError: true,
+        failedAt: true,
+        availableAt: true,
+      },
     }),
   ]);
   return {
@@ -40,7 +49,15 @@ export async function retryOutboxEvent(opts: { actor: Actor; id: string }) {
   return applyChange(opts.actor, async (tx, record) => {
     const before = await tx.outboxEvent.findUnique({
       where: { id: opts.id },
-      select: { id: true, type: true, projectId: true, attempts: true, lastError: true, failedAt: true, dispatchedAt: true },
+      select: {
+        id: true,
+        type: true,
+        projectId: true,
+        attempts: true,
+        lastError: true,
+        failedAt: true,
+        dispatchedAt: true,
+      },
     });
     if (!before) throw new AppError("NOT_FOUND", "Event not found");
     if (before.dispatchedAt) throw new AppError("CONFLICT", "This event has already been delivered");

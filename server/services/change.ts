@@ -41,41 +41,44 @@ export async function applyChange<T>(
   work: (tx: Tx, record: RecordChange) => Promise<T>,
   options: { isolationLevel?: Prisma.TransactionIsolationLevel; maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
-  return db.$transaction(async (tx) => {
-    const changes: ChangeRecord[] = [];
-    const result = await work(tx, (c) => changes.push(c));
-    for (const c of changes) {
-      await tx.auditEvent.create({
-        data: {
-          actorId: actor.userId,
-          action: c.action,
-          entityType: c.entityType,
-          entityId: c.entityId,
-          projectId: c.projectId ?? null,
-          before: toJson(c.before),
-          after: toJson(c.after),
-          requestId: actor.requestId,
-        },
-      });
-    }
-    if (changes.length > 0) {
-      await tx.outboxEvent.createMany({
-        data: changes.map((c) => ({
-          type: c.action,
-          projectId: c.projectId ?? null,
-          payload: toJson({
+  return db.$transaction(
+    async (tx) => {
+      const changes: ChangeRecord[] = [];
+      const result = await work(tx, (c) => changes.push(c));
+      for (const c of changes) {
+        await tx.auditEvent.create({
+          data: {
             actorId: actor.userId,
-            requestId: actor.requestId,
+            action: c.action,
             entityType: c.entityType,
             entityId: c.entityId,
             projectId: c.projectId ?? null,
-            before: c.before ?? null,
-            after: c.after ?? null,
-            ...c.data,
-          }) as Prisma.InputJsonValue,
-        })),
-      });
-    }
-    return result;
-  }, { maxWait: 10_000, timeout: 20_000, ...options });
+            before: toJson(c.before),
+            after: toJson(c.after),
+            requestId: actor.requestId,
+          },
+        });
+      }
+      if (changes.length > 0) {
+        await tx.outboxEvent.createMany({
+          data: changes.map((c) => ({
+            type: c.action,
+            projectId: c.projectId ?? null,
+            payload: toJson({
+              actorId: actor.userId,
+              requestId: actor.requestId,
+              entityType: c.entityType,
+              entityId: c.entityId,
+              projectId: c.projectId ?? null,
+              before: c.before ?? null,
+              after: c.after ?? null,
+              ...c.data,
+            }) as Prisma.InputJsonValue,
+          })),
+        });
+      }
+      return result;
+    },
+    { maxWait: 10_000, timeout: 20_000, ...options },
+  );
 }

@@ -38,8 +38,16 @@ export type ConflictDetails<Current = unknown> = {
 export type VersionStamp = { version: { increment: 1 }; updatedAt: Date; updatedById: string | null };
 
 export function conflictError<Current>(row: VersionedRow, updatedBy: ChangedBy, current: Current): AppError {
-  const details: ConflictDetails<Current> = { currentVersion: row.version, current, updatedBy, updatedAt: row.updatedAt };
-  return conflict(`${row.key} was changed by ${updatedBy?.name ?? "someone else"} (now at version ${row.version})`, details);
+  const details: ConflictDetails<Current> = {
+    currentVersion: row.version,
+    current,
+    updatedBy,
+    updatedAt: row.updatedAt,
+  };
+  return conflict(
+    `${row.key} was changed by ${updatedBy?.name ?? "someone else"} (now at version ${row.version})`,
+    details,
+  );
 }
 
 /** Who wrote the row's current version (null for a system change or a deleted user). */

@@ -16,7 +16,11 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   if (!cursor) return null;
   try {
     const parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === "string" || typeof p === "number")) {
+    if (
+      Array.isArray(parts) &&
+      parts.length === arity &&
+      parts.every((p) => typeof p === "string" || typeof p === "number")
+    ) {
       return parts as (string | number)[];
     }
   } catch {
@@ -42,7 +46,14 @@ export function afterTimeAndId<F extends string>(
   cursor: string | undefined,
   field: F,
   order: "asc" | "desc",
-): { OR: ({ [K in F]: { gt: Date } | { lt: Date } } | ({ [K in F]: Date } & { id: { gt: string } | { lt: string } }))[] } | undefined {
+):
+  | {
+      OR: (
+        | { [K in F]: { gt: Date } | { lt: Date } }
+        | ({ [K in F]: Date } & { id: { gt: string } | { lt: string } })
+      )[];
+    }
+  | undefined {
   const c = decodeTimeAndId(cursor);
   if (!c) return undefined;
   const cmp = order === "asc" ? "gt" : "lt";

@@ -7,7 +7,10 @@ import { db } from "@/server/db";
 async function shippedMigrations(): Promise<string[]> {
   const dir = path.join(process.cwd(), "prisma", "migrations");
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 export async function checkReadiness() {
@@ -30,6 +33,11 @@ export async function checkReadiness() {
     };
   } catch (err) {
     console.error("[ready] database check failed", err);
-    return { status: "database_unreachable" as const, database: "down" as const, pendingMigrations: [], latencyMs: Date.now() - started };
+    return {
+      status: "database_unreachable" as const,
+      database: "down" as const,
+      pendingMigrations: [],
+      latencyMs: Date.now() - started,
+    };
   }
 }

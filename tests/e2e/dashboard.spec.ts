@@ -14,7 +14,10 @@ const projectKey = `D${letters(stamp).slice(-7)}`;
 const owner = { name: "Dana Dashboard", email: `dana.${uniq()}@example.test` };
 
 async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: JSON.stringify({ json }), headers: { "content-type": "application/json" } });
+  const res = await request.post(`/api/trpc/${path}`, {
+    data: JSON.stringify({ json }),
+    headers: { "content-type": "application/json" },
+  });
   const body = await res.json();
   expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
   return body.result.data.json as T;
@@ -28,17 +31,46 @@ test("the dashboard shows charts built from the daily statistics", async ({ page
   await test.step("a maintainer sets up requirements, issues and a link", async () => {
     await trpc(request, "auth.register", { email: owner.email, name: owner.name, password });
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const signIn = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email: owner.email, password, json: "true" }, maxRedirects: 0 });
+    const signIn = await request.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email: owner.email, password, json: "true" },
+      maxRedirects: 0,
+    });
     expect(signIn.status()).toBeLessThan(400);
     await trpc(request, "project.create", { key: projectKey, name: `Telemetry ${stamp}` });
 
-    const titles = ["Export flight logs", "Encrypt telemetry at rest", "Alert on sensor loss", "Archive old missions", "Show battery level"];
+    const titles = [
+      "Export flight logs",
+      "Encrypt telemetry at rest",
+      "Alert on sensor loss",
+      "Archive old missions",
+      "Show battery level",
+    ];
     const requirements: { key: string; version: number }[] = [];
-    for (const title of titles) requirements.push(await trpc(request, "requirement.create", { projectKey, title, statement: `The system shall ${title.toLowerCase()}.` }));
+    for (const title of titles)
+      requirements.push(
+        await trpc(request, "requirement.create", {
+          projectKey,
+          title,
+          statement: `The system shall ${title.toLowerCase()}.`,
+        }),
+      );
     // Three approved, one in review, one left as a draft.
     for (const r of requirements.slice(0, 4)) {
-      let v = (await trpc<{ version: number }>(request, "requirement.transition", { key: r.key, expectedVersion: r.version, to: "IN_REVIEW" })).version;
-      if (r !== requirements[3]) v = (await trpc<{ version: number }>(request, "requirement.transition", { key: r.key, expectedVersion: v, to: "APPROVED" })).version;
+      let v = (
+        await trpc<{ version: number }>(request, "requirement.transition", {
+          key: r.key,
+          expectedVersion: r.version,
+          to: "IN_REVIEW",
+        })
+      ).version;
+      if (r !== requirements[3])
+        v = (
+          await trpc<{ version: number }>(request, "requirement.transition", {
+            key: r.key,
+            expectedVersion: v,
+            to: "APPROVED",
+          })
+        ).version;
     }
 
     const severities = ["CRITICAL", "HIGH", "HIGH", "MEDIUM", "MEDIUM", "LOW", "LOW"];
@@ -48,10 +80,19 @@ test("the dashboard shows charts built from the daily statistics", async ({ page
     }
     // Two get done; the first of them implements an approved requirement.
     for (const issue of issues.slice(4, 6)) {
-      const started = await trpc<{ version: number }>(request, "issue.transition", { key: issue.key, expectedVersion: issue.version, to: "IN_PROGRESS" });
+      const started = await trpc<{ version: number }>(request, "issue.transition", {
+        key: issue.key,
+        expectedVersion: issue.version,
+        to: "IN_PROGRESS",
+      });
       await trpc(request, "issue.transition", { key: issue.key, expectedVersion: started.version, to: "DONE" });
     }
-    await trpc(request, "traceLink.create", { projectKey, from: issues[4]!.key, to: requirements[0]!.key, type: "IMPLEMENTS" });
+    await trpc(request, "traceLink.create", {
+      projectKey,
+      from: issues[4]!.key,
+      to: requirements[0]!.key,
+      type: "IMPLEMENTS",
+    });
   });
 
   await test.step("before any aggregation the dashboard says so", async () => {

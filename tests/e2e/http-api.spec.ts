@@ -2,7 +2,7 @@
  * The HTTP surface of the production build: health and readiness, security
  * headers, and how the tRPC endpoint refuses bad requests (never a 500).
  */
-import { expect, type APIRequestContext, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 
 const strongPassword = "violet-otter-harbor-42";
 const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -82,7 +82,12 @@ test("the tRPC endpoint refuses bad requests with typed errors", async ({ reques
   expect(malformed.status()).toBe(400);
   expect((await malformed.json()).error.json.data.code).toBe("BAD_REQUEST");
 
-  const crossSite = await trpcPost(request, "auth.register", { email: `x-${uniq()}@example.test` }, { origin: "https://evil.example" });
+  const crossSite = await trpcPost(
+    request,
+    "auth.register",
+    { email: `x-${uniq()}@example.test` },
+    { origin: "https://evil.example" },
+  );
   expect(crossSite.status()).toBe(403);
 
   const invalid = await trpcPost(request, "auth.register", { email: "nope", name: "", password: "short" });
@@ -101,7 +106,10 @@ test("sign-in issues an HttpOnly SameSite session cookie, and a project round-tr
   expect(registered.status()).toBe(200);
   const res = await signIn(request, email, strongPassword, `10.9.${Math.floor(Math.random() * 250)}.1`);
   expect(res.status()).toBeLessThan(400);
-  const setCookie = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const setCookie = res
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === "set-cookie")
+    .map((h) => h.value);
   const session = setCookie.find((c) => c.includes("session-token="));
   expect(session).toBeDefined();
   expect(session).toMatch(/HttpOnly/i);
@@ -111,7 +119,11 @@ test("sign-in issues an HttpOnly SameSite session cookie, and a project round-tr
   expect(me.status()).toBe(200);
   expect((await me.json()).result.data.json).toMatchObject({ email });
 
-  const key = `H${uniq().replace(/[^a-z]/g, "").toUpperCase().slice(0, 8).padEnd(5, "Q")}`;
+  const key = `H${uniq()
+    .replace(/[^a-z]/g, "")
+    .toUpperCase()
+    .slice(0, 8)
+    .padEnd(5, "Q")}`;
   const created = await trpcPost(request, "project.create", { key, name: "Over HTTP" });
   expect(created.status()).toBe(200);
   const duplicate = await trpcPost(request, "project.create", { key, name: "Again" });
@@ -136,19 +148,30 @@ test("repeated failed sign-ins for one account are throttled", async ({ request 
   expect(errors[5]).toBe("TooManyAttempts");
   // Even the right password is refused while throttled.
   const right = await signIn(request, email, strongPassword, ip);
-  expect(new URL(((await right.json()) as { url: string }).url, "http://x").searchParams.get("error")).toBe("TooManyAttempts");
+  expect(new URL(((await right.json()) as { url: string }).url, "http://x").searchParams.get("error")).toBe(
+    "TooManyAttempts",
+  );
 });
 
-test("attachments: upload checks size and type by content, download is private and never inline", async ({ playwright, baseURL }) => {
+test("attachments: upload checks size and type by content, download is private and never inline", async ({
+  playwright,
+  baseURL,
+}) => {
   const newUser = async (ip: string) => {
     const ctx = await playwright.request.newContext({ baseURL });
     const email = `att-${uniq()}@example.test`;
-    expect((await trpcPost(ctx, "auth.register", { email, name: "Attacher", password: strongPassword })).status()).toBe(200);
+    expect((await trpcPost(ctx, "auth.register", { email, name: "Attacher", password: strongPassword })).status()).toBe(
+      200,
+    );
     await signIn(ctx, email, strongPassword, ip);
     return { ctx, email };
   };
   const owner = await newUser(`10.7.${Math.floor(Math.random() * 250)}.3`);
-  const key = `A${uniq().replace(/[^a-z]/g, "").toUpperCase().slice(0, 8).padEnd(5, "Z")}`;
+  const key = `A${uniq()
+    .replace(/[^a-z]/g, "")
+    .toUpperCase()
+    .slice(0, 8)
+    .padEnd(5, "Z")}`;
   expect((await trpcPost(owner.ctx, "project.create", { key, name: "Attachments" })).status()).toBe(200);
   const created = await trpcPost(owner.ctx, "issue.create", { projectKey: key, title: "Broken layout" });
   const issueKey = (await created.json()).result.data.json.key as string;

@@ -19,7 +19,10 @@ const outsider = { name: "Olga Otherreporter", email: `olga.${uniq()}@example.te
 const issueTitle = `Checkout button ignores double clicks ${stamp}`;
 
 async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: JSON.stringify({ json }), headers: { "content-type": "application/json" } });
+  const res = await request.post(`/api/trpc/${path}`, {
+    data: JSON.stringify({ json }),
+    headers: { "content-type": "application/json" },
+  });
   const body = await res.json();
   expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
   return body.result.data.json as T;
@@ -32,12 +35,19 @@ async function trpcQuery<T = unknown>(request: APIRequestContext, path: string, 
   return body.result.data.json as T;
 }
 
-async function userContext(browser: Browser, user: { name: string; email: string }, register = true): Promise<{ context: BrowserContext; page: Page }> {
+async function userContext(
+  browser: Browser,
+  user: { name: string; email: string },
+  register = true,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const request = context.request;
   if (register) await trpc(request, "auth.register", { email: user.email, name: user.name, password });
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const res = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email: user.email, password, json: "true" }, maxRedirects: 0 });
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: user.email, password, json: "true" },
+    maxRedirects: 0,
+  });
   expect(res.status()).toBeLessThan(400);
   const page = await context.newPage();
   return { context, page };
@@ -84,7 +94,11 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
 
     const attachments = page.getByRole("region", { name: /Attachments/ });
     await expect(attachments.getByRole("button", { name: "Attach file", exact: true })).toBeVisible();
-    await attachments.locator('input[type="file"]').setInputFiles({ name: `steps-${stamp}.txt`, mimeType: "text/plain", buffer: Buffer.from("1. Add to cart\n2. Double-click Pay\n") });
+    await attachments.locator('input[type="file"]').setInputFiles({
+      name: `steps-${stamp}.txt`,
+      mimeType: "text/plain",
+      buffer: Buffer.from("1. Add to cart\n2. Double-click Pay\n"),
+    });
     await expect(attachments.getByRole("link", { name: `steps-${stamp}.txt` })).toBeVisible();
 
     // Reporters have no triage controls.
@@ -110,7 +124,9 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
     await page.getByLabel("Assignee").selectOption({ label: owner.name });
     await expect(page.getByLabel("Assignee")).toHaveValue(/.+/);
     await page.getByRole("button", { name: /Start progress/ }).click();
-    await expect(page.getByRole("complementary", { name: "Issue details" }).getByText("In progress").first()).toBeVisible();
+    await expect(
+      page.getByRole("complementary", { name: "Issue details" }).getByText("In progress").first(),
+    ).toBeVisible();
   });
 
   await test.step("the maintainer links the issue to the requirement as Implements", async () => {
@@ -147,7 +163,9 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
     const dialog = page.getByRole("dialog", { name: "Clear suspect link" });
     await dialog.getByRole("button", { name: "Clear suspect" }).click();
     await expect(dialog.getByText("Say why the link still holds")).toBeVisible();
-    await dialog.getByLabel("Reason").fill("The fix debounces the Pay button, which still satisfies the sharper wording.");
+    await dialog
+      .getByLabel("Reason")
+      .fill("The fix debounces the Pay button, which still satisfies the sharper wording.");
     await dialog.getByRole("button", { name: "Clear suspect" }).click();
     await expect(dialog).toBeHidden();
     await expect(links.getByText("Suspect", { exact: true })).toHaveCount(0);

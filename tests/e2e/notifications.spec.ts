@@ -16,18 +16,27 @@ const author = { name: "Ada Author", email: `ada.${uniq()}@example.test` };
 const mentioned = { name: "Ben Mentioned", email: `ben.${uniq()}@example.test` };
 
 async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, { data: JSON.stringify({ json }), headers: { "content-type": "application/json" } });
+  const res = await request.post(`/api/trpc/${path}`, {
+    data: JSON.stringify({ json }),
+    headers: { "content-type": "application/json" },
+  });
   const body = await res.json();
   expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
   return body.result.data.json as T;
 }
 
-async function userContext(browser: Browser, user: { name: string; email: string }): Promise<{ context: BrowserContext; page: Page }> {
+async function userContext(
+  browser: Browser,
+  user: { name: string; email: string },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const request = context.request;
   await trpc(request, "auth.register", { email: user.email, name: user.name, password });
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const res = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email: user.email, password, json: "true" }, maxRedirects: 0 });
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: user.email, password, json: "true" },
+    maxRedirects: 0,
+  });
   expect(res.status()).toBeLessThan(400);
   return { context, page: await context.newPage() };
 }
@@ -66,7 +75,9 @@ test("a mention makes the bell count go up for the mentioned user", async ({ bro
     await bell.click();
     await expect(b.page).toHaveURL(/\/notifications$/);
     const list = b.page.getByRole("list", { name: "Notifications" });
-    await expect(list.getByRole("link", { name: `Ada Author mentioned you on ${issue.key} Totals are off by a cent` })).toBeVisible();
+    await expect(
+      list.getByRole("link", { name: `Ada Author mentioned you on ${issue.key} Totals are off by a cent` }),
+    ).toBeVisible();
     await b.page.getByRole("button", { name: "Mark all read" }).click();
     await expect(b.page.getByTestId("notification-count")).toHaveCount(0);
   });

@@ -131,7 +131,9 @@ test("requirements: versions, diffs, baselines and a resolved edit conflict", as
     await dialog.getByLabel("Name").fill(baselineName);
     await dialog.getByLabel("Note").fill("Agreed at the design review.");
     await dialog.getByRole("button", { name: "Create baseline" }).click();
-    await expect(page.getByRole("status").filter({ hasText: `Baseline “${baselineName}” created with 1 requirement` })).toBeVisible();
+    await expect(
+      page.getByRole("status").filter({ hasText: `Baseline “${baselineName}” created with 1 requirement` }),
+    ).toBeVisible();
     await expect(page.getByRole("link", { name: baselineName })).toBeVisible();
   });
 
@@ -146,7 +148,9 @@ test("requirements: versions, diffs, baselines and a resolved edit conflict", as
     await expect(compare.getByLabel("From", { exact: true })).toHaveValue(/.+/);
     await expect(compare.getByLabel("From", { exact: true }).locator("option:checked")).toHaveText(baselineName);
     await expect(compare.getByLabel("To", { exact: true })).toHaveValue("HEAD");
-    await expect(compare.getByTestId("compare-summary")).toHaveText(/0\s*added\s*·?\s*0\s*removed\s*·?\s*1\s*changed\s*·?\s*0\s*unchanged/);
+    await expect(compare.getByTestId("compare-summary")).toHaveText(
+      /0\s*added\s*·?\s*0\s*removed\s*·?\s*1\s*changed\s*·?\s*0\s*unchanged/,
+    );
     const changed = compare.locator(`[data-key="${reqKey}"]`);
     await expect(changed).toContainText("v3 → v4");
     await expect(changed.locator('[data-field="statement"] ins').filter({ hasText: "PDF" }).first()).toBeVisible();
@@ -179,8 +183,20 @@ test("requirements: versions, diffs, baselines and a resolved edit conflict", as
       await mine.getByRole("button", { name: "Save changes" }).click();
       const conflict = page.getByTestId("conflict-panel");
       await expect(conflict.getByRole("heading", { name: "Someone else saved version 5" })).toBeVisible();
-      await expect(conflict.getByTestId("conflict-theirs").locator('[data-field="title"] ins').filter({ hasText: "audit" }).first()).toBeVisible();
-      await expect(conflict.getByTestId("conflict-mine").locator('[data-field="statement"] ins').filter({ hasText: "on demand" }).first()).toBeVisible();
+      await expect(
+        conflict
+          .getByTestId("conflict-theirs")
+          .locator('[data-field="title"] ins')
+          .filter({ hasText: "audit" })
+          .first(),
+      ).toBeVisible();
+      await expect(
+        conflict
+          .getByTestId("conflict-mine")
+          .locator('[data-field="statement"] ins')
+          .filter({ hasText: "on demand" })
+          .first(),
+      ).toBeVisible();
       // The draft is still in the form.
       await expect(mine.getByLabel("Statement")).toHaveValue(`${v4} Exports can be started on demand.`);
 

@@ -71,7 +71,9 @@ process.env.S3_PREFIX = `/${PREFIX}/`;
 // Everything that may read the environment is imported after it is set: getEnv() parses it once.
 const { parseEnv } = await import("@/lib/env.mjs");
 const { db } = await import("@/server/db");
-const { addMembership, callerFor, createProjectWithCast, createUser, projectScopeFor } = await import("../helpers/factories");
+const { addMembership, callerFor, createProjectWithCast, createUser, projectScopeFor } = await import(
+  "../helpers/factories"
+);
 const { projectScope } = await import("@/server/auth/project-scope");
 const { addAttachment, readAttachment } = await import("@/server/services/attachments/attachments");
 const { s3Storage } = await import("@/server/services/attachments/s3-storage");
@@ -82,7 +84,13 @@ const account = new AWSAccount(210987654321, "Specline test");
 let server: S3rverInstance | undefined;
 
 async function startS3() {
-  server = new S3rver({ port, address: "127.0.0.1", silent: true, directory: s3Directory, configureBuckets: [{ name: BUCKET, configs: [] }] });
+  server = new S3rver({
+    port,
+    address: "127.0.0.1",
+    silent: true,
+    directory: s3Directory,
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
   await server.run();
 }
 
@@ -92,7 +100,13 @@ async function stopS3() {
 }
 
 /** Reads the bucket directly, with its own client: what is really stored there. */
-const inspector = new AwsClient({ accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, service: "s3", region: "eu-central-1", retries: 0 });
+const inspector = new AwsClient({
+  accessKeyId: ACCESS_KEY,
+  secretAccessKey: SECRET_KEY,
+  service: "s3",
+  region: "eu-central-1",
+  retries: 0,
+});
 
 async function objectInBucket(storageKey: string): Promise<Uint8Array | null> {
   const res = await inspector.fetch(`${endpoint}/${BUCKET}/${PREFIX}/${storageKey}`);
@@ -122,10 +136,15 @@ function downloadRequest(id: string) {
   return download.GET(new Request(`http://localhost/api/attachments/${id}`), { params: Promise.resolve({ id }) });
 }
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
+const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+  0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+]);
 const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
 /** Big enough to arrive in several chunks. */
-const LOG = new TextEncoder().encode(Array.from({ length: 1500 }, (_, i) => `line ${i}: all systems nominal\n`).join(""));
+const LOG = new TextEncoder().encode(
+  Array.from({ length: 1500 }, (_, i) => `line ${i}: all systems nominal\n`).join(""),
+);
 
 let cast: Awaited<ReturnType<typeof CreateProjectWithCast>>;
 let issueKey: string;
@@ -166,7 +185,9 @@ describe("attachments in S3-compatible storage", () => {
     const stored = await objectInBucket(row.storageKey);
     expect(stored && Buffer.from(stored).equals(Buffer.from(PNG))).toBe(true);
     expect(await keysInBucket()).toContain(`${PREFIX}/${row.storageKey}`);
-    await expect(import("node:fs/promises").then((fs) => fs.readdir(path.join(process.env.DATA_DIR!, "uploads")))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(
+      import("node:fs/promises").then((fs) => fs.readdir(path.join(process.env.DATA_DIR!, "uploads"))),
+    ).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("streams the download with the same headers as local disk", async () => {
@@ -176,7 +197,9 @@ describe("attachments in S3-compatible storage", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/plain");
     expect(res.headers.get("content-length")).toBe(String(LOG.byteLength));
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="build output.log"; filename*=UTF-8''build%20output.log`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="build output.log"; filename*=UTF-8''build%20output.log`,
+    );
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
@@ -198,7 +221,9 @@ describe("attachments in S3-compatible storage", () => {
       const res = await downloadRequest(saved.id);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
-      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     }
     await signIn(null);
     expect((await downloadRequest(saved.id)).status).toBe(401);
@@ -209,8 +234,15 @@ describe("attachments in S3-compatible storage", () => {
   it("removes the uploaded object when the database write fails", async () => {
     const before = await keysInBucket();
     // An uploader that does not exist: the object is written, then the row's foreign key fails.
-    const ghost = projectScope({ user: { id: "ghost-user-id" }, project: cast.project, role: "MAINTAINER", requestId: "t" });
-    await expect(addAttachment({ scope: ghost, input: { key: issueKey, filename: "shot.png", bytes: PNG } })).rejects.toThrow();
+    const ghost = projectScope({
+      user: { id: "ghost-user-id" },
+      project: cast.project,
+      role: "MAINTAINER",
+      requestId: "t",
+    });
+    await expect(
+      addAttachment({ scope: ghost, input: { key: issueKey, filename: "shot.png", bytes: PNG } }),
+    ).rejects.toThrow();
     expect(await keysInBucket()).toEqual(before);
     expect(await db.attachment.count({ where: { projectId: cast.project.id } })).toBe(0);
   });
@@ -218,7 +250,9 @@ describe("attachments in S3-compatible storage", () => {
   it("answers 404, not 500, when the object has vanished from the bucket", async () => {
     const saved = await store("shot.png", PNG);
     const row = await db.attachment.findUniqueOrThrow({ where: { id: saved.id }, select: { storageKey: true } });
-    expect((await inspector.fetch(`${endpoint}/${BUCKET}/${PREFIX}/${row.storageKey}`, { method: "DELETE" })).status).toBe(204);
+    expect(
+      (await inspector.fetch(`${endpoint}/${BUCKET}/${PREFIX}/${row.storageKey}`, { method: "DELETE" })).status,
+    ).toBe(204);
     await signIn(cast.reporter.id);
     const res = await downloadRequest(saved.id);
     expect(res.status).toBe(404);
@@ -236,7 +270,9 @@ describe("attachments in S3-compatible storage", () => {
       await signIn(cast.reporter.id);
       const up = await uploadRequest(issueKey, "again.png", PNG);
       expect(up.status).toBe(502);
-      expect(await up.json()).toMatchObject({ error: { code: "BAD_GATEWAY", message: "File storage refused the request" } });
+      expect(await up.json()).toMatchObject({
+        error: { code: "BAD_GATEWAY", message: "File storage refused the request" },
+      });
       const down = await downloadRequest(saved.id);
       expect(down.status).toBe(502);
     } finally {
@@ -275,7 +311,14 @@ describe("attachments in S3-compatible storage", () => {
     await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
     const { port: failingPort } = failing.address() as net.AddressInfo;
     try {
-      const storage = s3Storage({ bucket: BUCKET, region: "us-east-1", endpoint: `http://127.0.0.1:${failingPort}`, accessKeyId: "a", secretAccessKey: "b", forcePathStyle: true });
+      const storage = s3Storage({
+        bucket: BUCKET,
+        region: "us-east-1",
+        endpoint: `http://127.0.0.1:${failingPort}`,
+        accessKeyId: "a",
+        secretAccessKey: "b",
+        forcePathStyle: true,
+      });
       await expect(storage.put("project/0000-0000-0000", PNG)).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
       expect(requests).toBe(3);
     } finally {
@@ -292,7 +335,10 @@ describe("S3 configuration", () => {
     const on = parseEnv({ S3_BUCKET: "files", ...creds });
     expect(on).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false });
     expect(on.S3_PREFIX).toBeUndefined();
-    expect(parseEnv({ S3_BUCKET: "files", ...creds, S3_FORCE_PATH_STYLE: "1", S3_PREFIX: "/a/b/" })).toMatchObject({ S3_FORCE_PATH_STYLE: true, S3_PREFIX: "a/b" });
+    expect(parseEnv({ S3_BUCKET: "files", ...creds, S3_FORCE_PATH_STYLE: "1", S3_PREFIX: "/a/b/" })).toMatchObject({
+      S3_FORCE_PATH_STYLE: true,
+      S3_PREFIX: "a/b",
+    });
   });
 
   it.each([

@@ -13,7 +13,10 @@ process.env.ATTACHMENT_MAX_BYTES = String(64 * 1024);
 
 const { addAttachment, detectType, readAttachment } = await import("@/server/services/attachments/attachments");
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
+const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+  0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+]);
 const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n");
 const ELF = Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(56).fill(0)]);
 const EXE = Uint8Array.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, ...new Array(50).fill(0)]);
@@ -25,7 +28,8 @@ beforeAll(() => expect(process.env.DATA_DIR).toContain("specline-uploads-"));
 
 beforeEach(async () => {
   cast = await createProjectWithCast();
-  issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Screenshot attached" })).key;
+  issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Screenshot attached" }))
+    .key;
 });
 
 /** Uploads as the reporter (or `userId`) through the service, with the scope the procedures would build. */
@@ -67,15 +71,21 @@ describe("attachments", () => {
     const other = await createUser();
     await addMembership(cast.project.id, other.id, "REPORTER");
     for (const userId of [other.id, cast.nonMember.id]) {
-      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     }
-    await expect(readAttachment({ user: { id: cast.maintainer.id }, id: "nope", requestId: "test" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      readAttachment({ user: { id: cast.maintainer.id }, id: "nope", requestId: "test" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(upload("x.png", PNG, other.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses oversized, empty and disallowed files, writing nothing", async () => {
     const before = await db.attachment.count();
-    await expect(upload("big.txt", new Uint8Array(64 * 1024 + 1).fill(65))).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await expect(upload("big.txt", new Uint8Array(64 * 1024 + 1).fill(65))).rejects.toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+    });
     await expect(upload("empty.txt", new Uint8Array())).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(upload("totally-a-photo.png", EXE)).rejects.toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE" });
     expect(await db.attachment.count()).toBe(before);

@@ -68,7 +68,11 @@ describe("audit.list", () => {
 describe("applyChange — one transaction per change", () => {
   it("rolls back rows, audit and outbox together when the change fails midway", async () => {
     const user = await createUser();
-    const [audits, outbox, projects] = await Promise.all([db.auditEvent.count(), db.outboxEvent.count(), db.project.count()]);
+    const [audits, outbox, projects] = await Promise.all([
+      db.auditEvent.count(),
+      db.outboxEvent.count(),
+      db.project.count(),
+    ]);
     await expect(
       applyChange({ userId: user.id, requestId: "req-rollback" }, async (tx, record) => {
         const p = await tx.project.create({ data: { key: "ROLLBACK", name: "Doomed" } });
@@ -89,7 +93,9 @@ describe("applyChange — one transaction per change", () => {
     });
     const audit = await db.auditEvent.findMany({ where: { requestId: "req-pair" } });
     expect(audit).toHaveLength(1);
-    const outbox = await db.outboxEvent.findMany({ where: { type: "project.created", projectId: audit[0]!.projectId } });
+    const outbox = await db.outboxEvent.findMany({
+      where: { type: "project.created", projectId: audit[0]!.projectId },
+    });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.payload).toMatchObject({ requestId: "req-pair", actorId: user.id, entityType: "Project" });
     expect(outbox[0]!.dispatchedAt).toBeNull();

@@ -47,7 +47,9 @@ describe("baselines", () => {
     await create("Delta");
 
     expect(await allItems(baseline.id)).toEqual(frozen);
-    await expect(db.baselineItem.updateMany({ where: { baselineId: baseline.id }, data: { versionId: "x" } })).rejects.toThrow();
+    await expect(
+      db.baselineItem.updateMany({ where: { baselineId: baseline.id }, data: { versionId: "x" } }),
+    ).rejects.toThrow();
     await expect(db.baseline.update({ where: { id: baseline.id }, data: { name: "tampered" } })).rejects.toThrow();
   });
 
@@ -58,7 +60,12 @@ describe("baselines", () => {
     const moveMe = await create("Moved");
     const b1 = await maint.baseline.create({ projectKey: cast.key, name: "B1" });
 
-    await maint.requirement.update({ key: edit.key, expectedVersion: 1, statement: "Edited statement, now longer.", tags: ["x", "y"] });
+    await maint.requirement.update({
+      key: edit.key,
+      expectedVersion: 1,
+      statement: "Edited statement, now longer.",
+      tags: ["x", "y"],
+    });
     await maint.requirement.transition({ key: drop.key, expectedVersion: 1, to: "DEPRECATED" });
     const added = await create("Added");
     await maint.requirement.move({ key: moveMe.key, expectedVersion: 1, parentKey: keep.key });
@@ -113,7 +120,10 @@ describe("baselines", () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(names).toEqual(["Three", "Two", "One"]);
-    await expectTRPCError(callerFor(cast.reporter.id).baseline.create({ projectKey: cast.key, name: "R" }), "FORBIDDEN");
+    await expectTRPCError(
+      callerFor(cast.reporter.id).baseline.create({ projectKey: cast.key, name: "R" }),
+      "FORBIDDEN",
+    );
   });
 
   it("exports JSON, CSV (formula-safe) and a Markdown specification by hierarchy", async () => {
@@ -123,7 +133,7 @@ describe("baselines", () => {
       settings: { requirementAttributes: [{ key: "risk", label: "Risk", type: "enum", options: ["low", "high"] }] },
     });
     const top = await create("Payments", { statement: "The system **shall** take payments." });
-    const child = await create("=HYPERLINK(\"x\")", { parentKey: top.key, attributes: { risk: "high" }, tags: ["pci"] });
+    const child = await create('=HYPERLINK("x")', { parentKey: top.key, attributes: { risk: "high" }, tags: ["pci"] });
     const b = await maint.baseline.create({ projectKey: cast.key, name: "Release 1.0" });
 
     const json = await maint.baseline.export({ projectKey: cast.key, id: b.id, format: "json" });
@@ -147,6 +157,9 @@ describe("baselines", () => {
 
     const head = await maint.baseline.export({ projectKey: cast.key, id: "HEAD", format: "markdown" });
     expect(head.content).toContain("Current state");
-    await expectTRPCError(maint.baseline.export({ projectKey: cast.key, id: b.id, format: "pdf" as never }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.baseline.export({ projectKey: cast.key, id: b.id, format: "pdf" as never }),
+      "BAD_REQUEST",
+    );
   });
 });

@@ -65,10 +65,12 @@ async function mailCount() {
 async function statusChanges(count: number) {
   const reporter = callerFor(cast.reporter.id);
   const keys: string[] = [];
-  for (let i = 0; i < count; i++) keys.push((await reporter.issue.create({ projectKey: cast.key, title: `Issue ${i}` })).key);
+  for (let i = 0; i < count; i++)
+    keys.push((await reporter.issue.create({ projectKey: cast.key, title: `Issue ${i}` })).key);
   for (;;) if ((await dispatchOnce({ batchSize: 100, mode: "embedded" })).claimed === 0) break;
   const mailBefore = await mailCount();
-  for (const key of keys) await callerFor(cast.maintainer.id).issue.transition({ key, expectedVersion: 1, to: "TRIAGED" });
+  for (const key of keys)
+    await callerFor(cast.maintainer.id).issue.transition({ key, expectedVersion: 1, to: "TRIAGED" });
   const events = await db.outboxEvent.findMany({ where: { type: "issue.status_changed" }, select: { id: true } });
   expect(events).toHaveLength(count);
   return { eventIds: events.map((e) => e.id), mailBefore };
@@ -114,7 +116,9 @@ describe("outbox dispatcher", () => {
     const delivered = await db.outboxEvent.count({ where: { id: { in: eventIds }, dispatchedAt: { not: null } } });
     expect(delivered).toBe(3);
     // The rest of the batch was handed back, not left leased.
-    expect(await db.outboxEvent.count({ where: { id: { in: eventIds }, dispatchedAt: null, leaseUntil: { not: null } } })).toBe(0);
+    expect(
+      await db.outboxEvent.count({ where: { id: { in: eventIds }, dispatchedAt: null, leaseUntil: { not: null } } }),
+    ).toBe(0);
 
     startDispatcher({ mode: "embedded", batchSize: 5, pollMs: 20 });
     await waitFor(async () => (await db.outboxEvent.count({ where: { dispatchedAt: null } })) === 0);
@@ -160,12 +164,24 @@ describe("outbox dispatcher", () => {
     const failing = async () => {
       throw new Error("receiver exploded");
     };
-    const options = { mode: "embedded" as const, handle: failing, maxAttempts: 2, baseBackoffMs: 60_000, maxBackoffMs: 120_000 };
+    const options = {
+      mode: "embedded" as const,
+      handle: failing,
+      maxAttempts: 2,
+      baseBackoffMs: 60_000,
+      maxBackoffMs: 120_000,
+    };
 
     const before = Date.now();
     expect(await dispatchOnce(options)).toMatchObject({ claimed: 1, failed: 1 });
     const once = await db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
-    expect(once).toMatchObject({ attempts: 1, failedAt: null, dispatchedAt: null, leaseUntil: null, lastError: "Error: receiver exploded" });
+    expect(once).toMatchObject({
+      attempts: 1,
+      failedAt: null,
+      dispatchedAt: null,
+      leaseUntil: null,
+      lastError: "Error: receiver exploded",
+    });
     // 60 s plus at most 25% jitter.
     expect(once.availableAt.getTime() - before).toBeGreaterThanOrEqual(59_000);
     expect(once.availableAt.getTime() - before).toBeLessThanOrEqual(76_000);
@@ -216,9 +232,16 @@ describe("outbox dispatcher", () => {
       calls++;
       throw new PermanentFailure("SMTP refused the message (550)");
     };
-    expect(await dispatchOnce({ mode: "embedded", handle: refusing, maxAttempts: 10 })).toMatchObject({ claimed: 1, failed: 1 });
+    expect(await dispatchOnce({ mode: "embedded", handle: refusing, maxAttempts: 10 })).toMatchObject({
+      claimed: 1,
+      failed: 1,
+    });
     const row = await db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
-    expect(row).toMatchObject({ attempts: 1, dispatchedAt: null, lastError: "PermanentFailure: SMTP refused the message (550)" });
+    expect(row).toMatchObject({
+      attempts: 1,
+      dispatchedAt: null,
+      lastError: "PermanentFailure: SMTP refused the message (550)",
+    });
     expect(row.failedAt).toBeInstanceOf(Date);
 
     // Not picked up again, even when it would be due.
@@ -237,7 +260,9 @@ describe("relaying to Inngest", () => {
       req.on("end", () => {
         received.push({ url: req.url ?? "", body: JSON.parse(body || "null") });
         const count = Array.isArray(received.at(-1)!.body) ? (received.at(-1)!.body as unknown[]).length : 1;
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: Array(count).fill("x"), status: 200 }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ids: Array(count).fill("x"), status: 200 }));
       });
     });
     await new Promise<void>((resolve) => server.listen(INNGEST_PORT, "127.0.0.1", resolve));
@@ -246,11 +271,21 @@ describe("relaying to Inngest", () => {
       const row = await db.outboxEvent.findFirstOrThrow({ where: { type: "issue.created" } });
       const tick = await dispatchOnce({ mode: "inngest" });
       expect(tick).toMatchObject({ dispatched: tick.claimed, failed: 0 });
-      const sent = received.flatMap((r) => (Array.isArray(r.body) ? r.body : [r.body])) as { id: string; name: string; data: Record<string, unknown> }[];
+      const sent = received.flatMap((r) => (Array.isArray(r.body) ? r.body : [r.body])) as {
+        id: string;
+        name: string;
+        data: Record<string, unknown>;
+      }[];
       const relayed = sent.find((e) => e.id === row.id);
       expect(relayed).toMatchObject({
         name: "specline/issue.created",
-        data: { outboxId: row.id, type: "issue.created", projectId: cast.project.id, createdAt: row.createdAt.toISOString(), actorId: cast.reporter.id },
+        data: {
+          outboxId: row.id,
+          type: "issue.created",
+          projectId: cast.project.id,
+          createdAt: row.createdAt.toISOString(),
+          actorId: cast.reporter.id,
+        },
       });
       // Nothing ran in-process: no watch was recorded here.
       expect(await db.subscription.count({ where: { userId: cast.reporter.id } })).toBe(0);

@@ -41,7 +41,8 @@ type Handler = (req: Request, ctx: unknown) => Promise<Response>;
 
 /** Loads the route afresh with the given Inngest variables (the client reads them once). */
 async function loadRoute(env: Record<string, string | undefined>) {
-  for (const k of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"]) delete process.env[k];
+  for (const k of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY"])
+    delete process.env[k];
   Object.assign(process.env, env);
   vi.resetModules();
   const { resetEnvCache } = await import("@/lib/env.mjs");
@@ -68,10 +69,18 @@ describe("serve endpoint against a dev server", () => {
     expect(put.status).toBe(200);
     expect(received).toHaveLength(1);
     expect(received[0]!.url).toBe("/fn/register");
-    const registration = JSON.parse(received[0]!.body) as { appName: string; url: string; functions: RegisteredFunction[] };
+    const registration = JSON.parse(received[0]!.body) as {
+      appName: string;
+      url: string;
+      functions: RegisteredFunction[];
+    };
     expect(registration).toMatchObject({ appName: "specline", url: APP_URL });
     const byId = Object.fromEntries(registration.functions.map((f) => [f.id, f]));
-    expect(Object.keys(byId).sort()).toEqual(["specline-aggregate-daily-stats", "specline-deliver-webhook", "specline-notify-on-event"]);
+    expect(Object.keys(byId).sort()).toEqual([
+      "specline-aggregate-daily-stats",
+      "specline-deliver-webhook",
+      "specline-notify-on-event",
+    ]);
 
     expect(byId["specline-notify-on-event"]!.triggers).toEqual([
       { event: "specline/requirement.*" },
@@ -81,7 +90,9 @@ describe("serve endpoint against a dev server", () => {
       { event: "specline/project.*" },
     ]);
     expect(byId["specline-deliver-webhook"]!.triggers).toEqual([{ event: "specline/webhook.delivery.requested" }]);
-    expect(byId["specline-aggregate-daily-stats"]!.triggers).toContainEqual({ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) });
+    expect(byId["specline-aggregate-daily-stats"]!.triggers).toContainEqual({
+      cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/),
+    });
     for (const f of registration.functions) {
       expect(Object.values(f.steps)[0]!.runtime.url).toBe(`${APP_URL}?fnId=${f.id}&stepId=step`);
     }
@@ -91,10 +102,14 @@ describe("serve endpoint against a dev server", () => {
 
 describe("serve endpoint with a signing key", () => {
   const signingKey = `signkey-test-${"ab12".repeat(16)}`;
-  const keyHash = createHash("sha256").update(Buffer.from("ab12".repeat(16), "hex")).digest("hex");
+  const keyHash = createHash("sha256")
+    .update(Buffer.from("ab12".repeat(16), "hex"))
+    .digest("hex");
 
   function sign(body: string, at = Math.round(Date.now() / 1000)) {
-    const mac = createHmac("sha256", "ab12".repeat(16)).update(body + at).digest("hex");
+    const mac = createHmac("sha256", "ab12".repeat(16))
+      .update(body + at)
+      .digest("hex");
     return `t=${at}&s=${mac}`;
   }
 
@@ -120,15 +135,27 @@ describe("serve endpoint with a signing key", () => {
     event: { name: "specline/project.updated", data: {}, id: "00000000-0000-4000-8000-000000000000", ts: Date.now() },
     events: [],
     steps: {},
-    ctx: { run_id: "run-1", attempt: 0, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+    ctx: {
+      run_id: "run-1",
+      attempt: 0,
+      disable_immediate_execution: false,
+      use_api: false,
+      stack: { stack: [], current: 0 },
+    },
     version: 1,
   });
 
   it("refuses to run a function for a request that is unsigned or signed with another key", async () => {
-    const route = await loadRoute({ INNGEST_SIGNING_KEY: signingKey, INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}` });
+    const route = await loadRoute({
+      INNGEST_SIGNING_KEY: signingKey,
+      INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}`,
+    });
     const unsigned = await route.POST(runRequest(null, callBody), undefined);
     expect(unsigned.status).toBe(401);
-    const forged = await route.POST(runRequest(`t=${Math.round(Date.now() / 1000)}&s=${"0".repeat(64)}`, callBody), undefined);
+    const forged = await route.POST(
+      runRequest(`t=${Math.round(Date.now() / 1000)}&s=${"0".repeat(64)}`, callBody),
+      undefined,
+    );
     expect(forged.status).toBe(401);
     // A signature made for another body does not carry over.
     const replayed = await route.POST(runRequest(sign("{}"), callBody), undefined);
@@ -141,7 +168,10 @@ describe("serve endpoint with a signing key", () => {
   });
 
   it("does not describe its functions to an unsigned GET, and registers with the hashed key on PUT", async () => {
-    const route = await loadRoute({ INNGEST_SIGNING_KEY: signingKey, INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}` });
+    const route = await loadRoute({
+      INNGEST_SIGNING_KEY: signingKey,
+      INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}`,
+    });
     const get = await route.GET(new Request(APP_URL), undefined);
     expect(get.status).toBe(401);
     expect(await get.text()).not.toContain("notify-on-event");

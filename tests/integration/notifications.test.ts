@@ -69,10 +69,20 @@ describe("watching", () => {
   it("makes creators, assignees and mentioned users watch automatically, and never undoes an explicit unwatch", async () => {
     const maint = callerFor(cast.maintainer.id);
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Login fails" });
-    const req = await maint.requirement.create({ projectKey: cast.key, title: "Login", statement: "Users shall log in." });
+    const req = await maint.requirement.create({
+      projectKey: cast.key,
+      title: "Login",
+      statement: "Users shall log in.",
+    });
     await drain();
-    await expect(callerFor(cast.reporter.id).subscription.status({ key: issue.key })).resolves.toMatchObject({ watching: true, reason: "created" });
-    await expect(maint.subscription.status({ key: req.key })).resolves.toMatchObject({ watching: true, reason: "created" });
+    await expect(callerFor(cast.reporter.id).subscription.status({ key: issue.key })).resolves.toMatchObject({
+      watching: true,
+      reason: "created",
+    });
+    await expect(maint.subscription.status({ key: req.key })).resolves.toMatchObject({
+      watching: true,
+      reason: "created",
+    });
 
     // The admin unwatches first; being assigned later does not turn it back on.
     const admin = callerFor(cast.admin.id);
@@ -84,20 +94,41 @@ describe("watching", () => {
 
     await maint.issue.assign({ key: issue.key, expectedVersion: 2, assigneeId: cast.maintainer.id });
     await drain();
-    await expect(maint.subscription.status({ key: issue.key })).resolves.toMatchObject({ watching: true, reason: "assigned" });
+    await expect(maint.subscription.status({ key: issue.key })).resolves.toMatchObject({
+      watching: true,
+      reason: "assigned",
+    });
 
     await admin.subscription.set({ key: issue.key, watching: true });
-    await expect(admin.subscription.status({ key: issue.key })).resolves.toMatchObject({ watching: true, reason: "manual" });
+    await expect(admin.subscription.status({ key: issue.key })).resolves.toMatchObject({
+      watching: true,
+      reason: "manual",
+    });
   });
 
   it("refuses to watch what the caller cannot see, with NOT_FOUND", async () => {
     const secret = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Internal" });
-    await expectTRPCError(callerFor(cast.reporter.id).subscription.set({ key: secret.key, watching: true }), "NOT_FOUND");
-    await expectTRPCError(callerFor(cast.nonMember.id).subscription.set({ key: secret.key, watching: true }), "NOT_FOUND");
-    await expectTRPCError(callerFor(cast.nonMember.id).subscription.set({ projectKey: cast.key, watching: true }), "NOT_FOUND");
-    await expectTRPCError(callerFor(cast.reporter.id).subscription.set({ key: `${cast.key}-999`, watching: true }), "NOT_FOUND");
+    await expectTRPCError(
+      callerFor(cast.reporter.id).subscription.set({ key: secret.key, watching: true }),
+      "NOT_FOUND",
+    );
+    await expectTRPCError(
+      callerFor(cast.nonMember.id).subscription.set({ key: secret.key, watching: true }),
+      "NOT_FOUND",
+    );
+    await expectTRPCError(
+      callerFor(cast.nonMember.id).subscription.set({ projectKey: cast.key, watching: true }),
+      "NOT_FOUND",
+    );
+    await expectTRPCError(
+      callerFor(cast.reporter.id).subscription.set({ key: `${cast.key}-999`, watching: true }),
+      "NOT_FOUND",
+    );
     await expectTRPCError(callerFor(null).subscription.set({ projectKey: cast.key, watching: true }), "UNAUTHORIZED");
-    await expectTRPCError(callerFor(cast.reporter.id).subscription.set({ key: "nonsense", watching: true } as never), "BAD_REQUEST");
+    await expectTRPCError(
+      callerFor(cast.reporter.id).subscription.set({ key: "nonsense", watching: true } as never),
+      "BAD_REQUEST",
+    );
     expect(await db.subscription.count({ where: { userId: { in: [cast.reporter.id, cast.nonMember.id] } } })).toBe(0);
   });
 });
@@ -117,7 +148,10 @@ describe("notifying", () => {
       readAt: null,
     });
     // The project watcher hears about the new issue and the change.
-    expect((await notificationsOf(cast.admin.id)).map((n) => n.type).sort()).toEqual(["issue.created", "issue.status_changed"]);
+    expect((await notificationsOf(cast.admin.id)).map((n) => n.type).sort()).toEqual([
+      "issue.created",
+      "issue.status_changed",
+    ]);
     expect(await notificationsOf(cast.maintainer.id)).toEqual([]);
     expect(await mailTo(cast.reporter.email)).toHaveLength(1);
   });
@@ -127,12 +161,19 @@ describe("notifying", () => {
     const issue = await maint.issue.create({ projectKey: cast.key, title: "Payment rounding" });
     const other = await createUser({ name: "Second maintainer" });
     await addMembership(cast.project.id, other.id, "MAINTAINER");
-    await maint.issue.comments.add({ key: issue.key, body: `@${other.email} and @${cast.reporter.email}: see the totals` });
+    await maint.issue.comments.add({
+      key: issue.key,
+      body: `@${other.email} and @${cast.reporter.email}: see the totals`,
+    });
     await drain();
 
     const notes = await notificationsOf(other.id);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ type: "mention", title: `Maintainer mentioned you on ${issue.key} Payment rounding`, body: expect.stringContaining("see the totals") });
+    expect(notes[0]).toMatchObject({
+      type: "mention",
+      title: `Maintainer mentioned you on ${issue.key} Payment rounding`,
+      body: expect.stringContaining("see the totals"),
+    });
     await expect(callerFor(other.id).notification.unreadCount()).resolves.toEqual({ unreadCount: 1 });
     // A reporter can only see issues they reported or are assigned to.
     expect(await notificationsOf(cast.reporter.id)).toEqual([]);
@@ -148,13 +189,20 @@ describe("notifying", () => {
     const admin = callerFor(cast.admin.id);
     await admin.subscription.set({ projectKey: cast.key, watching: true });
     await admin.notification.preferences.set({ inApp: true, email: false, mutedTypes: ["issue.created"] });
-    await expect(admin.notification.preferences.get()).resolves.toEqual({ inApp: true, email: false, mutedTypes: ["issue.created"] });
+    await expect(admin.notification.preferences.get()).resolves.toEqual({
+      inApp: true,
+      email: false,
+      mutedTypes: ["issue.created"],
+    });
     const issue = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Muted" });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
     await drain();
     expect((await notificationsOf(cast.admin.id)).map((n) => n.type)).toEqual(["issue.status_changed"]);
     expect(await mailTo(cast.admin.email)).toEqual([]);
-    await expectTRPCError(admin.notification.preferences.set({ inApp: true, email: true, mutedTypes: ["nope"] } as never), "BAD_REQUEST");
+    await expectTRPCError(
+      admin.notification.preferences.set({ inApp: true, email: true, mutedTypes: ["nope"] } as never),
+      "BAD_REQUEST",
+    );
   });
 
   it("writes nothing twice when an event is handled again", async () => {
@@ -172,7 +220,10 @@ describe("notifying", () => {
   it("tells the watchers of the item downstream when its link becomes suspect", async () => {
     const maint = callerFor(cast.maintainer.id);
     const upstream = await maint.requirement.create({ projectKey: cast.key, title: "Upstream", statement: "A." });
-    const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Implements upstream" });
+    const issue = await callerFor(cast.reporter.id).issue.create({
+      projectKey: cast.key,
+      title: "Implements upstream",
+    });
     await maint.traceLink.create({ projectKey: cast.key, from: issue.key, to: upstream.key, type: "IMPLEMENTS" });
     await drain();
     await maint.requirement.update({ key: upstream.key, expectedVersion: 1, statement: "B." });
@@ -224,7 +275,10 @@ describe("notification procedures", () => {
     const message = await root.jobs.mail.read({ name: mine!.name });
     expect(message.text).toContain(`/projects/${cast.key}/issues/${issue.key}`);
     await expectTRPCError(root.jobs.mail.read({ name: "../../etc/passwd" }), "BAD_REQUEST");
-    await expectTRPCError(root.jobs.mail.read({ name: `20260101T000000Z-${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}.eml` }), "NOT_FOUND");
+    await expectTRPCError(
+      root.jobs.mail.read({ name: `20260101T000000Z-${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}.eml` }),
+      "NOT_FOUND",
+    );
     await expectTRPCError(callerFor(cast.admin.id).jobs.mail.list({}), "FORBIDDEN");
   });
 });
@@ -250,7 +304,8 @@ describe("notify-on-event as an Inngest function", () => {
   type Output = Awaited<ReturnType<InngestTestEngine["execute"]>>;
 
   /** A fresh run (the engine memoizes step results per instance). */
-  const runFresh = (event: ReturnType<typeof toInngestEvent>) => new InngestTestEngine({ function: notifyOnEvent }).execute({ events: [event] });
+  const runFresh = (event: ReturnType<typeof toInngestEvent>) =>
+    new InngestTestEngine({ function: notifyOnEvent }).execute({ events: [event] });
 
   /**
    * What Inngest does on a retry: steps that succeeded are not run again
@@ -261,7 +316,10 @@ describe("notify-on-event as an Inngest function", () => {
     const steps: { id: string; idIsHashed: true; handler: () => unknown }[] = [];
     for (const [id, output] of Object.entries(previous.state)) {
       const settled = await Promise.race([
-        output.then((data) => ({ ok: true as const, data }), () => ({ ok: false as const })),
+        output.then(
+          (data) => ({ ok: true as const, data }),
+          () => ({ ok: false as const }),
+        ),
         new Promise<{ ok: false }>((resolve) => setTimeout(() => resolve({ ok: false }), 50)),
       ]);
       if (settled.ok) steps.push({ id, idIsHashed: true, handler: () => settled.data });
@@ -285,7 +343,13 @@ describe("notify-on-event as an Inngest function", () => {
       const { event } = await statusChangeEvent(slack.url);
       expect(event).toMatchObject({ id: event.data.outboxId, name: "specline/issue.status_changed" });
       const { result, ctx } = await runFresh(event);
-      expect(result).toMatchObject({ type: "issue.status_changed", notified: 1, emailed: 1, slack: "sent", failures: [] });
+      expect(result).toMatchObject({
+        type: "issue.status_changed",
+        notified: 1,
+        emailed: 1,
+        slack: "sent",
+        failures: [],
+      });
       const stepIds = ctx.step.run.mock.calls.map((c) => c[0]);
       expect(stepIds).toEqual(expect.arrayContaining(["watch", "recipients", "in-app", "email", "slack", "webhooks"]));
       expect(slack.received).toHaveLength(1);
@@ -323,9 +387,11 @@ describe("notify-on-event as an Inngest function", () => {
       expect(second.error).toBeUndefined();
       expect(second.result).toMatchObject({ slack: "sent", notified: 1, emailed: 1, failures: [] });
       expect(slack.received).toHaveLength(2);
-      await expect(
-        db.channelDelivery.findUniqueOrThrow({ where: { id: failed.id } }),
-      ).resolves.toMatchObject({ status: "SENT", attempts: 2, error: null });
+      await expect(db.channelDelivery.findUniqueOrThrow({ where: { id: failed.id } })).resolves.toMatchObject({
+        status: "SENT",
+        attempts: 2,
+        error: null,
+      });
       expect(await notificationsOf(cast.reporter.id)).toHaveLength(0);
       expect(await mailTo(cast.reporter.email)).toHaveLength(1);
     } finally {
@@ -354,7 +420,10 @@ describe("notify-on-event as an Inngest function", () => {
   });
 
   it("in-process, a permanent failure of one channel does not hold the event back", async () => {
-    await db.project.update({ where: { id: cast.project.id }, data: { slackWebhookUrl: "https://example.invalid/not-slack" } });
+    await db.project.update({
+      where: { id: cast.project.id },
+      data: { slackWebhookUrl: "https://example.invalid/not-slack" },
+    });
     process.env.ALLOW_PRIVATE_WEBHOOK_URLS = "false";
     resetEnvCache();
     try {

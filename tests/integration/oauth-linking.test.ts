@@ -19,7 +19,12 @@ describe("OAuth sign-in linking", () => {
 
   it("links an identity to the existing user with the same email", async () => {
     const existing = await createUser();
-    const id = await linkOAuthAccount({ provider: "google", providerAccountId: uniqueSuffix(), email: existing.email, name: "X" });
+    const id = await linkOAuthAccount({
+      provider: "google",
+      providerAccountId: uniqueSuffix(),
+      email: existing.email,
+      name: "X",
+    });
     expect(id).toBe(existing.id);
     expect(await db.user.findUniqueOrThrow({ where: { id } })).toMatchObject({ role: existing.role });
   });

@@ -123,12 +123,27 @@ const MATRIX: Record<string, Row> = {
     expect: { ...instanceAdminOnly, instanceAdmin: "NOT_FOUND" },
   },
   "webhook.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
-  "webhook.create": { input: (f) => ({ projectKey: f.key, url: "https://hooks.example.com/specline" }), expect: projectAdmins },
-  "webhook.update": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f), active: false }), expect: projectAdmins },
+  "webhook.create": {
+    input: (f) => ({ projectKey: f.key, url: "https://hooks.example.com/specline" }),
+    expect: projectAdmins,
+  },
+  "webhook.update": {
+    input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f), active: false }),
+    expect: projectAdmins,
+  },
   "webhook.delete": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f) }), expect: projectAdmins },
-  "webhook.deliveries": { input: async (f) => ({ projectKey: f.key, webhookId: await matrixWebhook(f) }), expect: projectAdmins },
-  "webhook.sendTest": { input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f) }), expect: projectAdmins },
-  "webhook.redeliver": { input: async (f) => ({ projectKey: f.key, deliveryId: await failedDelivery(f) }), expect: projectAdmins },
+  "webhook.deliveries": {
+    input: async (f) => ({ projectKey: f.key, webhookId: await matrixWebhook(f) }),
+    expect: projectAdmins,
+  },
+  "webhook.sendTest": {
+    input: async (f) => ({ projectKey: f.key, id: await matrixWebhook(f) }),
+    expect: projectAdmins,
+  },
+  "webhook.redeliver": {
+    input: async (f) => ({ projectKey: f.key, deliveryId: await failedDelivery(f) }),
+    expect: projectAdmins,
+  },
   "webhook.slack.get": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
   "webhook.slack.set": { input: (f) => ({ projectKey: f.key, url: null, eventTypes: [] }), expect: projectAdmins },
 
@@ -161,7 +176,10 @@ const MATRIX: Record<string, Row> = {
   "baseline.byId": { input: (f) => ({ projectKey: f.key, id: f.baselineId }), expect: projectMembers },
   "baseline.create": { input: (f) => ({ projectKey: f.key, name: `B ${uniqueEmail()}` }), expect: projectMaintainers },
   "baseline.compare": { input: (f) => ({ projectKey: f.key, from: f.baselineId, to: "HEAD" }), expect: projectMembers },
-  "baseline.export": { input: (f) => ({ projectKey: f.key, id: f.baselineId, format: "markdown" }), expect: projectMembers },
+  "baseline.export": {
+    input: (f) => ({ projectKey: f.key, id: f.baselineId, format: "markdown" }),
+    expect: projectMembers,
+  },
 
   "issue.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "issue.byKey": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
@@ -193,9 +211,16 @@ const MATRIX: Record<string, Row> = {
     input: async (f) => ({ projectKey: f.key, from: await adminIssue(f), to: f.requirementKey, type: "IMPLEMENTS" }),
     expect: projectMaintainers,
   },
-  "traceLink.delete": { input: async (f) => ({ projectKey: f.key, linkId: (await adminLink(f)).linkId }), expect: projectMaintainers },
+  "traceLink.delete": {
+    input: async (f) => ({ projectKey: f.key, linkId: (await adminLink(f)).linkId }),
+    expect: projectMaintainers,
+  },
   "traceLink.clearSuspect": {
-    input: async (f) => ({ projectKey: f.key, linkId: (await adminLink(f, { suspect: true })).linkId, reason: "Still holds" }),
+    input: async (f) => ({
+      projectKey: f.key,
+      linkId: (await adminLink(f, { suspect: true })).linkId,
+      reason: "Still holds",
+    }),
     expect: projectMaintainers,
   },
   "traceLink.listFor": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
@@ -205,7 +230,10 @@ const MATRIX: Record<string, Row> = {
 
   "search.query": { input: () => ({ q: "shared" }), expect: signedIn },
   "stats.dashboard": { input: (f) => ({ projectKey: f.key, days: 30 }), expect: projectMembers },
-  "stats.daily": { input: (f) => ({ projectKey: f.key, from: "2026-01-01", to: "2026-01-31" }), expect: projectMembers },
+  "stats.daily": {
+    input: (f) => ({ projectKey: f.key, from: "2026-01-01", to: "2026-01-31" }),
+    expect: projectMembers,
+  },
   "stats.refresh": { input: (f) => ({ projectKey: f.key }), expect: projectMaintainers },
   "issue.attachments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
 };
@@ -214,7 +242,12 @@ const MATRIX: Record<string, Row> = {
 async function adminLink(f: Fixture, opts: { suspect?: boolean } = {}) {
   const admin = callerFor(f.admin.id);
   const req = await admin.requirement.create({ projectKey: f.key, title: "Linked" });
-  const link = await admin.traceLink.create({ projectKey: f.key, from: await adminIssue(f), to: req.key, type: "VERIFIES" });
+  const link = await admin.traceLink.create({
+    projectKey: f.key,
+    from: await adminIssue(f),
+    to: req.key,
+    type: "VERIFIES",
+  });
   if (opts.suspect) await admin.requirement.update({ key: req.key, expectedVersion: 1, title: "Linked, changed" });
   return { linkId: link.id };
 }
@@ -236,14 +269,23 @@ async function commentBy(f: Fixture, actorId: string | null): Promise<string> {
  */
 async function matrixWebhook(f: Fixture): Promise<string> {
   const { db } = await import("@/server/db");
-  const webhook = await db.webhook.create({ data: { projectId: f.project.id, url: "http://127.0.0.1:1/", secret: "whsec_matrix" } });
+  const webhook = await db.webhook.create({
+    data: { projectId: f.project.id, url: "http://127.0.0.1:1/", secret: "whsec_matrix" },
+  });
   return webhook.id;
 }
 
 async function failedDelivery(f: Fixture): Promise<string> {
   const { db } = await import("@/server/db");
   const delivery = await db.webhookDelivery.create({
-    data: { webhookId: await matrixWebhook(f), eventId: crypto.randomUUID(), eventType: "issue.created", body: "{}", status: "FAILED", attempts: 1 },
+    data: {
+      webhookId: await matrixWebhook(f),
+      eventId: crypto.randomUUID(),
+      eventType: "issue.created",
+      body: "{}",
+      status: "FAILED",
+      attempts: 1,
+    },
   });
   return delivery.id;
 }
@@ -277,7 +319,10 @@ beforeAll(async () => {
   const requirement = await admin.requirement.create({ projectKey: cast.key, title: "Shared requirement" });
   const baseline = await admin.baseline.create({ projectKey: cast.key, name: "Matrix baseline" });
   const adminIssue = await admin.issue.create({ projectKey: cast.key, title: "Admin issue" });
-  const reporterIssue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Reporter issue" });
+  const reporterIssue = await callerFor(cast.reporter.id).issue.create({
+    projectKey: cast.key,
+    title: "Reporter issue",
+  });
   fixture = {
     ...cast,
     target: await createUser(),

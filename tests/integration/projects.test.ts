@@ -2,13 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { db } from "@/server/db";
 
-import {
-  callerFor,
-  createProjectWithCast,
-  createUser,
-  expectTRPCError,
-  uniqueProjectKey,
-} from "../helpers/factories";
+import { callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
 
 async function auditCount(projectId: string) {
   return db.auditEvent.count({ where: { projectId } });
@@ -112,11 +106,23 @@ describe("project.update", () => {
   it("updates with the current expectedVersion and keeps every version", async () => {
     const cast = await createProjectWithCast();
     const admin = callerFor(cast.admin.id);
-    const v2 = await admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Renamed", changeNote: "n" });
+    const v2 = await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: 1,
+      name: "Renamed",
+      changeNote: "n",
+    });
     expect(v2.version).toBe(2);
-    const v3 = await admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { workflow: "strict" } });
+    const v3 = await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: 2,
+      settings: { workflow: "strict" },
+    });
     expect(v3).toMatchObject({ version: 3, name: "Renamed", settings: { workflow: "strict" } });
-    const versions = await db.projectVersion.findMany({ where: { projectId: cast.project.id }, orderBy: { version: "asc" } });
+    const versions = await db.projectVersion.findMany({
+      where: { projectId: cast.project.id },
+      orderBy: { version: "asc" },
+    });
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
     expect(versions[0]!.snapshot).toMatchObject({ name: cast.project.name });
     expect(versions[1]!.snapshot).toMatchObject({ name: "Renamed" });
@@ -132,7 +138,9 @@ describe("project.update", () => {
       "CONFLICT",
     );
     expect(err.message).toBe(`${cast.key} was changed by ${cast.admin.name} (now at version 2)`);
-    expect((err as unknown as { details: { currentVersion: number; current: { name: string } } }).details).toMatchObject({
+    expect(
+      (err as unknown as { details: { currentVersion: number; current: { name: string } } }).details,
+    ).toMatchObject({
       currentVersion: 2,
       current: { name: "Theirs" },
       updatedBy: { id: cast.admin.id, name: cast.admin.name },
@@ -148,11 +156,17 @@ describe("project.update", () => {
     const writers = [cast.admin, cast.instanceAdmin];
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        callerFor(writers[i % 2]!.id).project.update({ projectKey: cast.key, expectedVersion: 1, description: `writer ${i}` }),
+        callerFor(writers[i % 2]!.id).project.update({
+          projectKey: cast.key,
+          expectedVersion: 1,
+          description: `writer ${i}`,
+        }),
       ),
     );
     const ok = results.filter((r) => r.status === "fulfilled");
-    const conflicts = results.filter((r) => r.status === "rejected" && r.reason.code === "CONFLICT") as PromiseRejectedResult[];
+    const conflicts = results.filter(
+      (r) => r.status === "rejected" && r.reason.code === "CONFLICT",
+    ) as PromiseRejectedResult[];
     expect(ok).toHaveLength(1);
     expect(conflicts).toHaveLength(19);
     expect(await db.projectVersion.count({ where: { projectId: cast.project.id } })).toBe(2);
@@ -211,7 +225,9 @@ describe("project.archive", () => {
     await expect(callerFor(cast.reporter.id).project.byKey({ projectKey: cast.key })).resolves.toBeDefined();
     await expectTRPCError(admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "No" }), "FORBIDDEN");
     await admin.project.archive({ projectKey: cast.key, archived: false });
-    await expect(admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Yes" })).resolves.toMatchObject({
+    await expect(
+      admin.project.update({ projectKey: cast.key, expectedVersion: 1, name: "Yes" }),
+    ).resolves.toMatchObject({
       version: 2,
     });
   });
@@ -222,7 +238,11 @@ describe("project members", () => {
     const cast = await createProjectWithCast();
     const admin = callerFor(cast.admin.id);
     const newcomer = await createUser({ email: `new-${Date.now()}@example.test` });
-    const added = await admin.project.members.add({ projectKey: cast.key, email: newcomer.email.toUpperCase(), role: "REPORTER" });
+    const added = await admin.project.members.add({
+      projectKey: cast.key,
+      email: newcomer.email.toUpperCase(),
+      role: "REPORTER",
+    });
     expect(added).toMatchObject({ role: "REPORTER", user: { id: newcomer.id } });
     await expectTRPCError(
       admin.project.members.add({ projectKey: cast.key, email: newcomer.email, role: "ADMIN" }),
@@ -231,16 +251,27 @@ describe("project members", () => {
     await admin.project.members.setRole({ projectKey: cast.key, userId: newcomer.id, role: "MAINTAINER" });
     await admin.project.members.remove({ projectKey: cast.key, userId: newcomer.id });
     const actions = (
-      await db.auditEvent.findMany({ where: { projectId: cast.project.id, entityType: "Membership" }, orderBy: { id: "asc" } })
+      await db.auditEvent.findMany({
+        where: { projectId: cast.project.id, entityType: "Membership" },
+        orderBy: { id: "asc" },
+      })
     ).map((a) => a.action);
-    expect(actions.slice(-3)).toEqual(["project.member_added", "project.member_role_changed", "project.member_removed"]);
+    expect(actions.slice(-3)).toEqual([
+      "project.member_added",
+      "project.member_role_changed",
+      "project.member_removed",
+    ]);
   });
 
   it("refuses to add an unknown email (NOT_FOUND) and writes nothing", async () => {
     const cast = await createProjectWithCast();
     const audits = await auditCount(cast.project.id);
     await expectTRPCError(
-      callerFor(cast.admin.id).project.members.add({ projectKey: cast.key, email: "nobody@example.test", role: "REPORTER" }),
+      callerFor(cast.admin.id).project.members.add({
+        projectKey: cast.key,
+        email: "nobody@example.test",
+        role: "REPORTER",
+      }),
       "NOT_FOUND",
     );
     expect(await auditCount(cast.project.id)).toBe(audits);
@@ -249,17 +280,25 @@ describe("project members", () => {
   it("keeps at least one project admin", async () => {
     const cast = await createProjectWithCast();
     const admin = callerFor(cast.admin.id);
-    await expectTRPCError(admin.project.members.setRole({ projectKey: cast.key, userId: cast.admin.id, role: "REPORTER" }), "CONFLICT");
+    await expectTRPCError(
+      admin.project.members.setRole({ projectKey: cast.key, userId: cast.admin.id, role: "REPORTER" }),
+      "CONFLICT",
+    );
     await expectTRPCError(admin.project.members.remove({ projectKey: cast.key, userId: cast.admin.id }), "CONFLICT");
     await admin.project.members.setRole({ projectKey: cast.key, userId: cast.maintainer.id, role: "ADMIN" });
-    await expect(admin.project.members.remove({ projectKey: cast.key, userId: cast.admin.id })).resolves.toMatchObject({ removed: true });
+    await expect(admin.project.members.remove({ projectKey: cast.key, userId: cast.admin.id })).resolves.toMatchObject({
+      removed: true,
+    });
   });
 
   it("applies a role change or removal on the very next request", async () => {
     const cast = await createProjectWithCast();
     const admin = callerFor(cast.admin.id);
     const reporter = callerFor(cast.reporter.id);
-    await expectTRPCError(reporter.project.members.add({ projectKey: cast.key, email: cast.nonMember.email, role: "REPORTER" }), "FORBIDDEN");
+    await expectTRPCError(
+      reporter.project.members.add({ projectKey: cast.key, email: cast.nonMember.email, role: "REPORTER" }),
+      "FORBIDDEN",
+    );
     await admin.project.members.setRole({ projectKey: cast.key, userId: cast.reporter.id, role: "ADMIN" });
     await expect(
       reporter.project.members.add({ projectKey: cast.key, email: cast.nonMember.email, role: "REPORTER" }),
@@ -275,6 +314,9 @@ describe("project members", () => {
       admin.project.members.add({ projectKey: cast.key, email: "a@b.test", role: "OWNER" as never }),
       "BAD_REQUEST",
     );
-    await expectTRPCError(admin.project.members.add({ projectKey: cast.key, email: "not-an-email", role: "REPORTER" }), "BAD_REQUEST");
+    await expectTRPCError(
+      admin.project.members.add({ projectKey: cast.key, email: "not-an-email", role: "REPORTER" }),
+      "BAD_REQUEST",
+    );
   });
 });

@@ -28,7 +28,13 @@ describe("requirement.create", () => {
     const c = await maint.requirement.create({ projectKey: cast.key, title: "C" });
     expect(c.key).toBe(`${cast.key}-3`);
     const v1 = await db.requirementVersion.findFirstOrThrow({ where: { requirement: { key: a.key } } });
-    expect(v1).toMatchObject({ version: 1, title: "A", statement: "First", changeKind: "created", authorId: cast.maintainer.id });
+    expect(v1).toMatchObject({
+      version: 1,
+      title: "A",
+      statement: "First",
+      changeKind: "created",
+      authorId: cast.maintainer.id,
+    });
   });
 
   it("gives 30 concurrent creates 30 distinct consecutive keys", async () => {
@@ -61,15 +67,28 @@ describe("requirement.create", () => {
 describe("requirement.update — versions and conflicts", () => {
   it("writes a full snapshot per change, nothing for a no-op, and keeps history newest first", async () => {
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Login", statement: "Users sign in." });
-    const v2 = await maint.requirement.update({ key: r.key, expectedVersion: 1, statement: "Users sign in with email.", changeNote: "email" });
+    const v2 = await maint.requirement.update({
+      key: r.key,
+      expectedVersion: 1,
+      statement: "Users sign in with email.",
+      changeNote: "email",
+    });
     expect(v2.version).toBe(2);
-    const same = await maint.requirement.update({ key: r.key, expectedVersion: 2, statement: "Users sign in with email." });
+    const same = await maint.requirement.update({
+      key: r.key,
+      expectedVersion: 2,
+      statement: "Users sign in with email.",
+    });
     expect(same.version).toBe(2);
     await maint.requirement.update({ key: r.key, expectedVersion: 2, tags: ["auth", "auth", "security"] });
     expect(await versionsOf(r.key)).toBe(3);
     const history = await maint.requirement.history({ key: r.key });
     expect(history.items.map((h) => h.version)).toEqual([3, 2, 1]);
-    expect(history.items[1]).toMatchObject({ changeNote: "email", changeKind: "updated", author: { id: cast.maintainer.id } });
+    expect(history.items[1]).toMatchObject({
+      changeNote: "email",
+      changeKind: "updated",
+      author: { id: cast.maintainer.id },
+    });
     expect(history.items[0]!.tags).toEqual(["auth", "security"]);
   });
 
@@ -86,7 +105,9 @@ describe("requirement.update — versions and conflicts", () => {
     );
     const won = results.filter((x) => x.status === "fulfilled");
     expect(won).toHaveLength(1);
-    const conflicts = results.filter((x) => x.status === "rejected" && x.reason.code === "CONFLICT") as PromiseRejectedResult[];
+    const conflicts = results.filter(
+      (x) => x.status === "rejected" && x.reason.code === "CONFLICT",
+    ) as PromiseRejectedResult[];
     expect(conflicts).toHaveLength(19);
     expect(await versionsOf(r.key)).toBe(2);
     const winner = won[0]!.value;
@@ -106,7 +127,10 @@ describe("requirement.update — versions and conflicts", () => {
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Stale" });
     await maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Theirs" });
     const audits = await db.auditEvent.count({ where: { projectId: cast.project.id } });
-    const err = await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Mine" }), "CONFLICT");
+    const err = await expectTRPCError(
+      maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Mine" }),
+      "CONFLICT",
+    );
     expect((err as unknown as { details: { current: { title: string } } }).details.current.title).toBe("Theirs");
     // Stale is a CONFLICT even when the edit would change nothing.
     await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Theirs" }), "CONFLICT");
@@ -125,7 +149,10 @@ describe("requirement.update — versions and conflicts", () => {
   it("refuses malformed keys and oversized text", async () => {
     await expectTRPCError(maint.requirement.byKey({ key: "not a key" }), "BAD_REQUEST");
     const r = await maint.requirement.create({ projectKey: cast.key, title: "T" });
-    await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 1, title: "t".repeat(201) }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.requirement.update({ key: r.key, expectedVersion: 1, title: "t".repeat(201) }),
+      "BAD_REQUEST",
+    );
     await expectTRPCError(
       maint.requirement.update({ key: r.key, expectedVersion: 1, statement: "s".repeat(102_401) }),
       "BAD_REQUEST",
@@ -136,7 +163,10 @@ describe("requirement.update — versions and conflicts", () => {
 describe("workflow and roles", () => {
   it("walks the lifecycle and names the allowed moves when one is invalid", async () => {
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Flow" });
-    const bad = await expectTRPCError(maint.requirement.transition({ key: r.key, expectedVersion: 1, to: "APPROVED" }), "BAD_REQUEST");
+    const bad = await expectTRPCError(
+      maint.requirement.transition({ key: r.key, expectedVersion: 1, to: "APPROVED" }),
+      "BAD_REQUEST",
+    );
     expect(bad.message).toContain("allowed: IN_REVIEW, DEPRECATED");
     let v = 1;
     for (const to of ["IN_REVIEW", "APPROVED", "IMPLEMENTED", "VERIFIED", "DEPRECATED"] as const) {
@@ -157,11 +187,20 @@ describe("workflow and roles", () => {
     const own = await reporter.requirement.create({ projectKey: cast.key, title: "Mine" });
     expect(own.status).toBe("DRAFT");
     const theirs = await maint.requirement.create({ projectKey: cast.key, title: "Theirs" });
-    await expectTRPCError(reporter.requirement.transition({ key: theirs.key, expectedVersion: 1, to: "IN_REVIEW" }), "FORBIDDEN");
+    await expectTRPCError(
+      reporter.requirement.transition({ key: theirs.key, expectedVersion: 1, to: "IN_REVIEW" }),
+      "FORBIDDEN",
+    );
     const sent = await reporter.requirement.transition({ key: own.key, expectedVersion: 1, to: "IN_REVIEW" });
     expect(sent.status).toBe("IN_REVIEW");
-    await expectTRPCError(reporter.requirement.transition({ key: own.key, expectedVersion: 2, to: "APPROVED" }), "FORBIDDEN");
-    await expectTRPCError(reporter.requirement.update({ key: own.key, expectedVersion: 2, title: "edit" }), "FORBIDDEN");
+    await expectTRPCError(
+      reporter.requirement.transition({ key: own.key, expectedVersion: 2, to: "APPROVED" }),
+      "FORBIDDEN",
+    );
+    await expectTRPCError(
+      reporter.requirement.update({ key: own.key, expectedVersion: 2, title: "edit" }),
+      "FORBIDDEN",
+    );
     await expectTRPCError(reporter.requirement.restore({ key: own.key, expectedVersion: 2, version: 1 }), "FORBIDDEN");
   });
 });
@@ -179,7 +218,10 @@ describe("hierarchy", () => {
     const tree = await maint.requirement.tree({ projectKey: cast.key });
     expect(tree.nodes.map((n) => `${"·".repeat(n.depth)}${n.title}`)).toEqual(["Root", "·C", "·A", "··A1", "·B"]);
 
-    const cycle = await expectTRPCError(maint.requirement.move({ key: root.key, expectedVersion: 1, parentKey: grandchild.key }), "BAD_REQUEST");
+    const cycle = await expectTRPCError(
+      maint.requirement.move({ key: root.key, expectedVersion: 1, parentKey: grandchild.key }),
+      "BAD_REQUEST",
+    );
     expect(cycle.message).toContain("descendants");
     await expectTRPCError(maint.requirement.move({ key: a.key, expectedVersion: 1, parentKey: a.key }), "BAD_REQUEST");
     await expectTRPCError(
@@ -196,7 +238,11 @@ describe("hierarchy", () => {
 
 describe("diff and restore", () => {
   it("diffs any two versions word by word and restores an old one as a new version", async () => {
-    const r = await maint.requirement.create({ projectKey: cast.key, title: "Limits", statement: "Transfers up to 100 EUR." });
+    const r = await maint.requirement.create({
+      projectKey: cast.key,
+      title: "Limits",
+      statement: "Transfers up to 100 EUR.",
+    });
     await maint.requirement.update({ key: r.key, expectedVersion: 1, statement: "Transfers up to 500 EUR." });
     await maint.requirement.update({ key: r.key, expectedVersion: 2, priority: "MUST" });
     const diff = await maint.requirement.diff({ key: r.key, from: 1, to: 3 });
@@ -221,7 +267,8 @@ describe("diff and restore", () => {
 
   it("pages history with a cursor", async () => {
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Paged" });
-    for (let v = 1; v <= 6; v++) await maint.requirement.update({ key: r.key, expectedVersion: v, statement: `rev ${v}` });
+    for (let v = 1; v <= 6; v++)
+      await maint.requirement.update({ key: r.key, expectedVersion: v, statement: `rev ${v}` });
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
@@ -256,7 +303,12 @@ describe("custom attributes", () => {
     await callerFor(cast.admin.id).project.update({
       projectKey: cast.key,
       expectedVersion: 1,
-      settings: { requirementAttributes: settings.requirementAttributes.map((d) => ({ ...d, options: "options" in d ? [...d.options] : undefined })) },
+      settings: {
+        requirementAttributes: settings.requirementAttributes.map((d) => ({
+          ...d,
+          options: "options" in d ? [...d.options] : undefined,
+        })),
+      },
     });
     const ok = await maint.requirement.create({
       projectKey: cast.key,
@@ -285,12 +337,19 @@ describe("custom attributes", () => {
 
   it("drops values of an attribute the project no longer defines on the next edit", async () => {
     const admin = callerFor(cast.admin.id);
-    await admin.project.update({ projectKey: cast.key, expectedVersion: 1, settings: { requirementAttributes: [{ key: "owner", label: "Owner", type: "text" }] } });
+    await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: 1,
+      settings: { requirementAttributes: [{ key: "owner", label: "Owner", type: "text" }] },
+    });
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Owned", attributes: { owner: "QA" } });
     await admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { requirementAttributes: [] } });
     const edited = await maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Owned, renamed" });
     expect(edited.attributes).toEqual({});
-    await expectTRPCError(maint.requirement.update({ key: r.key, expectedVersion: 2, attributes: { owner: "QA" } }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.requirement.update({ key: r.key, expectedVersion: 2, attributes: { owner: "QA" } }),
+      "BAD_REQUEST",
+    );
   });
 
   it("refuses invalid attribute definitions in settings", async () => {
@@ -349,7 +408,14 @@ describe("requirement.list", () => {
     expect(await keys({ q: "0%_u" })).toEqual([]);
     await maint.requirement.transition({ key: pct.key, expectedVersion: 1, to: "DEPRECATED" });
     const [first] = (await maint.requirement.list({ projectKey: cast.key, q: "Card" })).items;
-    expect(first).toMatchObject({ key: a.key, parentKey: parent.key, childCount: 0, version: 1, tags: ["pci"], type: "FUNCTIONAL" });
+    expect(first).toMatchObject({
+      key: a.key,
+      parentKey: parent.key,
+      childCount: 0,
+      version: 1,
+      tags: ["pci"],
+      type: "FUNCTIONAL",
+    });
     expect(first!.updatedAt).toBeInstanceOf(Date);
     expect(await keys({ order: "desc" })).toEqual([pct.key, c.key, b.key, a.key, parent.key]);
     expect((await keys({ sort: "updated" }))[0]).toBe(pct.key);

@@ -33,8 +33,12 @@ describe("search.query, broad by estimate", () => {
     });
     await db.$executeRaw`ANALYZE "Issue"`;
     const scope = Prisma.sql`SELECT p.id FROM "Project" p WHERE p.id = ${cast.project.id}`;
-    expect(await estimateBroad({ scope, exactQuery: "sync", kinds: new Set(["issue"] as const) })).toMatchObject({ issue: true });
-    expect(await estimateBroad({ scope, exactQuery: "conflict", kinds: new Set(["issue"] as const) })).toMatchObject({ issue: false });
+    expect(await estimateBroad({ scope, exactQuery: "sync", kinds: new Set(["issue"] as const) })).toMatchObject({
+      issue: true,
+    });
+    expect(await estimateBroad({ scope, exactQuery: "conflict", kinds: new Set(["issue"] as const) })).toMatchObject({
+      issue: false,
+    });
 
     const first = await maint.search.query({ q: "sync", projectKey: cast.key, kinds: ["issue"] });
     expect(first.limited).toBe(true);
@@ -44,5 +48,4 @@ describe("search.query, broad by estimate", () => {
     const rare = await maint.search.query({ q: "conflict", projectKey: cast.key, kinds: ["issue"] });
     expect(rare).toMatchObject({ limited: false, items: [{ key: `${cast.key}-1` }] });
   });
-
 });

@@ -4,7 +4,14 @@ import { toPrefixQuery } from "@/lib/schemas/search";
 import { db } from "@/server/db";
 import { RANKED_MAX, RECENT_WINDOW } from "@/server/services/search/search";
 
-import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
+import {
+  addMembership,
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  uniqueProjectKey,
+} from "../helpers/factories";
 import { searchFixtures } from "../helpers/search-fixtures";
 
 let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
@@ -19,10 +26,22 @@ beforeEach(async () => {
 describe("search.query", () => {
   it("ranks title matches above body matches, highlights terms and matches prefixes as you type", async () => {
     const maint = callerFor(cast.maintainer.id);
-    const body = await maint.requirement.create({ projectKey: cast.key, title: "Session timeout", statement: "After 15 minutes the encryption keys rotate." });
-    const title = await maint.requirement.create({ projectKey: cast.key, title: "Encryption of backups", statement: "Backups are stored off-site." });
+    const body = await maint.requirement.create({
+      projectKey: cast.key,
+      title: "Session timeout",
+      statement: "After 15 minutes the encryption keys rotate.",
+    });
+    const title = await maint.requirement.create({
+      projectKey: cast.key,
+      title: "Encryption of backups",
+      statement: "Backups are stored off-site.",
+    });
     await maint.requirement.create({ projectKey: cast.key, title: "Unrelated", statement: "Nothing to see." });
-    const issue = await maint.issue.create({ projectKey: cast.key, title: "Encrypted export fails", description: "Stack trace attached." });
+    const issue = await maint.issue.create({
+      projectKey: cast.key,
+      title: "Encrypted export fails",
+      description: "Stack trace attached.",
+    });
 
     const result = await maint.search.query({ q: "encrypt", projectKey: cast.key });
     const keys = result.items.map((h) => h.key);
@@ -33,14 +52,16 @@ describe("search.query", () => {
     expect(hit.snippet.some((s) => s.highlight && /encryption/i.test(s.text))).toBe(true);
     expect(hit.snippet.map((s) => s.text).join("")).toContain("keys rotate");
 
-    expect((await maint.search.query({ q: "encrypt", projectKey: cast.key, kinds: ["issue"] })).items.map((h) => h.key)).toEqual([issue.key]);
+    expect(
+      (await maint.search.query({ q: "encrypt", projectKey: cast.key, kinds: ["issue"] })).items.map((h) => h.key),
+    ).toEqual([issue.key]);
     expect((await maint.search.query({ q: body.key })).items[0]?.key).toBe(body.key);
     expect((await maint.search.query({ q: "backup encryption" })).items.map((h) => h.key)).toEqual([title.key]);
     expect(result.limited).toBe(false);
   });
 
   it.each([
-    ["SQL injection", "'; drop table \"Requirement\"; --"],
+    ["SQL injection", '\'; drop table "Requirement"; --'],
     ["tsquery operators", "a & | ! ( :* <-> )"],
     ["10 KB of text", "lorem ipsum ".repeat(850)],
     ["emoji", "🚀🔥 encrypt 🚀"],
@@ -62,12 +83,20 @@ describe("search.query", () => {
     expect(reporterHits.items.map((h) => h.key)).toEqual([mine.key]);
     expect((await callerFor(cast.maintainer.id).search.query({ q: "payroll" })).items).toHaveLength(2);
     expect((await callerFor(cast.nonMember.id).search.query({ q: "payroll" })).items).toEqual([]);
-    await expectTRPCError(callerFor(cast.nonMember.id).search.query({ q: "payroll", projectKey: cast.key }), "NOT_FOUND");
+    await expectTRPCError(
+      callerFor(cast.nonMember.id).search.query({ q: "payroll", projectKey: cast.key }),
+      "NOT_FOUND",
+    );
   });
 
   it("pages with a keyset cursor without repeats", async () => {
     const maint = callerFor(cast.maintainer.id);
-    for (let i = 0; i < 7; i++) await maint.requirement.create({ projectKey: cast.key, title: `Audit trail ${i}`, statement: i % 2 ? "audit audit" : "" });
+    for (let i = 0; i < 7; i++)
+      await maint.requirement.create({
+        projectKey: cast.key,
+        title: `Audit trail ${i}`,
+        statement: i % 2 ? "audit audit" : "",
+      });
     const all = (await maint.search.query({ q: "audit", projectKey: cast.key, limit: 50 })).items.map((h) => h.key);
     const paged: string[] = [];
     let cursor: string | undefined;
@@ -137,10 +166,19 @@ describe("search.query", () => {
 
   it("matches every word as a prefix, through stemming, exactly as the prefix query does", async () => {
     const maint = callerFor(cast.maintainer.id);
-    const a = await maint.issue.create({ projectKey: cast.key, title: "Exporting invoices times out", description: "Timeouts after 30 s." });
-    const b = await maint.requirement.create({ projectKey: cast.key, title: "Invoice exporter", statement: "Exports run nightly." });
+    const a = await maint.issue.create({
+      projectKey: cast.key,
+      title: "Exporting invoices times out",
+      description: "Timeouts after 30 s.",
+    });
+    const b = await maint.requirement.create({
+      projectKey: cast.key,
+      title: "Invoice exporter",
+      statement: "Exports run nightly.",
+    });
     await maint.issue.create({ projectKey: cast.key, title: "Import wizard", description: "Unrelated." });
-    const keys = async (q: string) => (await maint.search.query({ q, projectKey: cast.key })).items.map((h) => h.key).sort();
+    const keys = async (q: string) =>
+      (await maint.search.query({ q, projectKey: cast.key })).items.map((h) => h.key).sort();
     expect(await keys("inv exp")).toEqual([a.key, b.key].sort());
     expect(await keys("exporting")).toEqual([a.key, b.key].sort());
     expect(await keys("timeo inv")).toEqual([a.key]);
@@ -154,13 +192,47 @@ describe("search.query", () => {
   });
 
   it("finds through the prefix index exactly the items the prefix query matches", async () => {
-    const vocabulary = ["export", "exporter", "timeout", "timestamp", "invoice", "invoicing", "sync", "synchronise", "café", "naïve", "x2000", "3d", "über"];
+    const vocabulary = [
+      "export",
+      "exporter",
+      "timeout",
+      "timestamp",
+      "invoice",
+      "invoicing",
+      "sync",
+      "synchronise",
+      "café",
+      "naïve",
+      "x2000",
+      "3d",
+      "über",
+    ];
     const maint = callerFor(cast.maintainer.id);
     for (let i = 0; i < 24; i++) {
       const pick = (n: number) => vocabulary[(i * 7 + n * 3) % vocabulary.length]!;
-      await maint.issue.create({ projectKey: cast.key, title: `${pick(1)} ${pick(2)}`, description: `${pick(3)} and ${pick(4)}` });
+      await maint.issue.create({
+        projectKey: cast.key,
+        title: `${pick(1)} ${pick(2)}`,
+        description: `${pick(3)} and ${pick(4)}`,
+      });
     }
-    const queries = ["e", "ex", "export", "exporte", "time", "tim inv", "sync", "synchro", "caf", "naï", "x2", "3", "üb", "invoic exp", "zzz"];
+    const queries = [
+      "e",
+      "ex",
+      "export",
+      "exporte",
+      "time",
+      "tim inv",
+      "sync",
+      "synchro",
+      "caf",
+      "naï",
+      "x2",
+      "3",
+      "üb",
+      "invoic exp",
+      "zzz",
+    ];
     for (const q of queries) {
       const expected = await db.$queryRaw<{ key: string }[]>`
         SELECT key FROM "Issue" WHERE "projectId" = ${cast.project.id}
@@ -176,7 +248,8 @@ describe("search.query", () => {
     const key = `${uniqueProjectKey().slice(0, 7)}Y`;
     await callerFor(owner.id).project.create({ key, name: "Stemmed key", description: "" });
     const made = [];
-    for (let i = 0; i < 3; i++) made.push(await callerFor(owner.id).issue.create({ projectKey: key, title: `Pump ${i}`, description: "" }));
+    for (let i = 0; i < 3; i++)
+      made.push(await callerFor(owner.id).issue.create({ projectKey: key, title: `Pump ${i}`, description: "" }));
     const hits = await callerFor(owner.id).search.query({ q: made[2]!.key.toLowerCase() });
     expect(hits.items[0]?.key).toBe(made[2]!.key);
     // Others still cannot find it by key.
@@ -185,6 +258,10 @@ describe("search.query", () => {
 
   it("finds nothing for stop words alone", async () => {
     await callerFor(cast.maintainer.id).requirement.create({ projectKey: cast.key, title: "The export of it" });
-    expect(await callerFor(cast.maintainer.id).search.query({ q: "the of it" })).toEqual({ items: [], nextCursor: null, limited: false });
+    expect(await callerFor(cast.maintainer.id).search.query({ q: "the of it" })).toEqual({
+      items: [],
+      nextCursor: null,
+      limited: false,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { seed, SEED_ADMIN_EMAIL } from "@/prisma/seed";
+import { SEED_ADMIN_EMAIL, seed } from "@/prisma/seed";
 import { verifyPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
 
@@ -11,7 +11,10 @@ describe("first-start seed", () => {
     expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
     expect(printed.join("\n")).toContain(password!);
 
-    const admin = await db.user.findUniqueOrThrow({ where: { email: SEED_ADMIN_EMAIL }, omit: { passwordHash: false } });
+    const admin = await db.user.findUniqueOrThrow({
+      where: { email: SEED_ADMIN_EMAIL },
+      omit: { passwordHash: false },
+    });
     expect(admin.role).toBe("ADMIN");
     expect(await verifyPassword(admin.passwordHash!, password!)).toBe(true);
 

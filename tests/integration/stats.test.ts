@@ -4,8 +4,9 @@
  * recomputes, the dashboard read, bad input, and the Inngest function run
  * in-process with @inngest/test against the real database.
  */
-import type { IssueSeverity, IssueStatus, RequirementStatus, TraceLinkType } from "@prisma/client";
+
 import { InngestTestEngine } from "@inngest/test";
+import type { IssueSeverity, IssueStatus, RequirementStatus, TraceLinkType } from "@prisma/client";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { addDays, utcToday } from "@/lib/schemas/stats";
@@ -81,7 +82,16 @@ async function seedFixture(cast: Cast) {
       position: reqNo,
     };
     const r = await db.requirement.create({
-      data: { ...common, projectId, number: reqNo, key: `${cast.key}-${reqNo}`, version: versions.length, status: lastStatus, createdAt: versions[0]![1], updatedAt: versions.at(-1)![1] },
+      data: {
+        ...common,
+        projectId,
+        number: reqNo,
+        key: `${cast.key}-${reqNo}`,
+        version: versions.length,
+        status: lastStatus,
+        createdAt: versions[0]![1],
+        updatedAt: versions.at(-1)![1],
+      },
       select: { id: true },
     });
     await db.requirementVersion.createMany({
@@ -97,7 +107,13 @@ async function seedFixture(cast: Cast) {
     });
     return r;
   };
-  const link = (issueId: string, requirementId: string, type: TraceLinkType, createdAt: Date, suspectSince: Date | null = null) =>
+  const link = (
+    issueId: string,
+    requirementId: string,
+    type: TraceLinkType,
+    createdAt: Date,
+    suspectSince: Date | null = null,
+  ) =>
     db.traceLink.create({
       data: {
         projectId,
@@ -119,14 +135,21 @@ async function seedFixture(cast: Cast) {
   const i5 = await issue("HIGH", "IN_PROGRESS", at(D3, "10:00:00"));
   const i6 = await issue("LOW", "DONE", at(D3, "11:00:00"), at(D3, "15:00:00"));
 
-  const r1 = await requirement([["DRAFT", at(D0, "09:00:00")], ["IN_REVIEW", at(D1, "10:00:00")], ["APPROVED", at(D1, "11:00:00")]]);
+  const r1 = await requirement([
+    ["DRAFT", at(D0, "09:00:00")],
+    ["IN_REVIEW", at(D1, "10:00:00")],
+    ["APPROVED", at(D1, "11:00:00")],
+  ]);
   const r2 = await requirement([
     ["DRAFT", at(D1, "12:00:00")],
     ["IN_REVIEW", at(D3, "09:00:00")],
     ["APPROVED", at(D3, "10:00:00")],
     ["IMPLEMENTED", at(D3, "11:00:00")],
   ]);
-  await requirement([["DRAFT", at(D0, "08:00:00")], ["DEPRECATED", at(D3, "12:00:00")]]);
+  await requirement([
+    ["DRAFT", at(D0, "08:00:00")],
+    ["DEPRECATED", at(D3, "12:00:00")],
+  ]);
 
   await link(i2.id, r1.id, "IMPLEMENTS", at(D0, "13:00:00"));
   await link(i5.id, r2.id, "IMPLEMENTS", at(D3, "10:30:00"), at(D3, "12:00:00"));
@@ -134,8 +157,21 @@ async function seedFixture(cast: Cast) {
 }
 
 const sev = (LOW: number, MEDIUM: number, HIGH: number, CRITICAL: number) => ({ LOW, MEDIUM, HIGH, CRITICAL });
-const sts = (OPEN: number, TRIAGED: number, IN_PROGRESS: number, DONE: number, WONT_FIX: number) => ({ OPEN, TRIAGED, IN_PROGRESS, DONE, WONT_FIX });
-const reqs = (DRAFT: number, IN_REVIEW: number, APPROVED: number, IMPLEMENTED: number, VERIFIED: number, DEPRECATED: number) => ({
+const sts = (OPEN: number, TRIAGED: number, IN_PROGRESS: number, DONE: number, WONT_FIX: number) => ({
+  OPEN,
+  TRIAGED,
+  IN_PROGRESS,
+  DONE,
+  WONT_FIX,
+});
+const reqs = (
+  DRAFT: number,
+  IN_REVIEW: number,
+  APPROVED: number,
+  IMPLEMENTED: number,
+  VERIFIED: number,
+  DEPRECATED: number,
+) => ({
   DRAFT,
   IN_REVIEW,
   APPROVED,
@@ -233,7 +269,10 @@ describe("aggregation on a fixture with known answers", () => {
       data: { suspectLinks: 7 },
     });
     expect((await aggregateDailyStats({ projectId: cast.project.id, day: D2 })).suspectLinks).toBe(7);
-    await db.traceLink.updateMany({ where: { projectId: cast.project.id, suspect: true }, data: { suspect: false, suspectSince: null } });
+    await db.traceLink.updateMany({
+      where: { projectId: cast.project.id, suspect: true },
+      data: { suspect: false, suspectSince: null },
+    });
     expect((await aggregateDailyStats({ projectId: cast.project.id, day: TODAY })).suspectLinks).toBe(0);
     expect((await aggregateDailyStats({ projectId: cast.project.id, day: D3 })).suspectLinks).toBe(1);
   });
@@ -244,7 +283,15 @@ describe("aggregation on a fixture with known answers", () => {
     expect(dash).toMatchObject({ days: 30, from: addDays(TODAY, -29), to: TODAY });
     expect(dash.series).toHaveLength(30);
     expect(dash.series[0]).toEqual({ day: addDays(TODAY, -29), stat: null });
-    expect(dash.series.filter((s) => s.stat !== null).map((s) => s.day)).toEqual([D0, D1, D2, D3, addDays(TODAY, -2), addDays(TODAY, -1), TODAY]);
+    expect(dash.series.filter((s) => s.stat !== null).map((s) => s.day)).toEqual([
+      D0,
+      D1,
+      D2,
+      D3,
+      addDays(TODAY, -2),
+      addDays(TODAY, -1),
+      TODAY,
+    ]);
     expect(dash.series.find((s) => s.day === D1)?.stat).toMatchObject(EXPECTED[D1]!);
     expect(dash.current).toEqual({
       day: TODAY,
@@ -270,7 +317,14 @@ describe("aggregation on a fixture with known answers", () => {
   it("stats.refresh recomputes today (or a given day) for maintainers", async () => {
     const maint = callerFor(cast.maintainer.id);
     await db.issue.create({
-      data: { projectId: cast.project.id, number: 99, key: `${cast.key}-I-99`, title: "New today", severity: "CRITICAL", labels: [] },
+      data: {
+        projectId: cast.project.id,
+        number: 99,
+        key: `${cast.key}-I-99`,
+        title: "New today",
+        severity: "CRITICAL",
+        labels: [],
+      },
     });
     const row = await maint.stats.refresh({ projectKey: cast.key });
     expect(row).toMatchObject({ day: TODAY, issuesCreated: 1, openBySeverity: sev(1, 0, 1, 2) });
@@ -294,14 +348,26 @@ describe("bad input is refused and writes nothing", () => {
     await expectTRPCError(maint.stats.refresh({ projectKey: uniqueProjectKey() }), "NOT_FOUND");
     await expectTRPCError(maint.stats.dashboard({ projectKey: cast.key, days: 7 as 30 }), "BAD_REQUEST");
     await expectTRPCError(maint.stats.daily({ projectKey: cast.key, from: D1, to: D0 }), "BAD_REQUEST");
-    await expectTRPCError(maint.stats.daily({ projectKey: cast.key, from: addDays(TODAY, -366), to: TODAY }), "BAD_REQUEST");
-    await expectTRPCError(maint.stats.daily({ projectKey: cast.key, from: "2026-02-30", to: "2026-03-01" }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.stats.daily({ projectKey: cast.key, from: addDays(TODAY, -366), to: TODAY }),
+      "BAD_REQUEST",
+    );
+    await expectTRPCError(
+      maint.stats.daily({ projectKey: cast.key, from: "2026-02-30", to: "2026-03-01" }),
+      "BAD_REQUEST",
+    );
     await expectTRPCError(maint.stats.daily({ projectKey: cast.key, from: "yesterday", to: TODAY }), "BAD_REQUEST");
     await expectTRPCError(maint.stats.refresh({ projectKey: cast.key, day: addDays(TODAY, 1) }), "BAD_REQUEST");
     // The widest allowed range is fine.
-    await expect(maint.stats.daily({ projectKey: cast.key, from: addDays(TODAY, -365), to: TODAY })).resolves.toMatchObject({ items: [] });
-    await expect(aggregateDailyStats({ projectId: "no-such-project", day: TODAY })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(aggregateProjectDays({ projectId: cast.project.id, from: D1, to: D0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      maint.stats.daily({ projectKey: cast.key, from: addDays(TODAY, -365), to: TODAY }),
+    ).resolves.toMatchObject({ items: [] });
+    await expect(aggregateDailyStats({ projectId: "no-such-project", day: TODAY })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(aggregateProjectDays({ projectId: cast.project.id, from: D1, to: D0 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect(await db.dailyStat.count()).toBe(before);
   });
 
@@ -350,7 +416,11 @@ describe("aggregate-daily-stats (Inngest function, in-process)", () => {
     const day = addDays(TODAY, -10);
     const { result } = await engine().execute({ events: [requested({ projectId, day }) as never] });
     expect(result).toEqual({ projects: 1, days: [day] });
-    expect((await rowsOf(projectId)).map((r) => r.day.toISOString().slice(0, 10))).toEqual([day, addDays(TODAY, -1), TODAY]);
+    expect((await rowsOf(projectId)).map((r) => r.day.toISOString().slice(0, 10))).toEqual([
+      day,
+      addDays(TODAY, -1),
+      TODAY,
+    ]);
   });
 
   it("a step that fails once is retried and the retry writes the rows exactly once", async () => {
@@ -372,14 +442,20 @@ describe("aggregate-daily-stats (Inngest function, in-process)", () => {
     expect(retry.result).toEqual({ projects: 1, days: [addDays(TODAY, -1), TODAY] });
     expect(await rowsOf(projectId)).toHaveLength(2);
     // Running the step once more (a duplicate delivery) changes nothing.
-    await engine().execute({ events: [requested({ projectId })] as never, steps: [{ id: "plan-projects-and-days", handler: () => plan }] });
+    await engine().execute({
+      events: [requested({ projectId })] as never,
+      steps: [{ id: "plan-projects-and-days", handler: () => plan }],
+    });
     expect(await rowsOf(projectId)).toHaveLength(2);
   });
 
   it("an unknown project id (or a future day) fails permanently with NonRetriableError", async () => {
     const before = await db.dailyStat.count();
     const unknown = await engine().execute({ events: [requested({ projectId: "no-such-project" })] as never });
-    expect(unknown.error).toMatchObject({ name: "NonRetriableError", message: "Project no-such-project does not exist" });
+    expect(unknown.error).toMatchObject({
+      name: "NonRetriableError",
+      message: "Project no-such-project does not exist",
+    });
     const future = await engine().execute({ events: [requested({ projectId, day: addDays(TODAY, 2) })] as never });
     expect(future.error).toMatchObject({ name: "NonRetriableError" });
     const malformed = await engine().execute({ events: [requested({ day: "2026-13-01" })] as never });

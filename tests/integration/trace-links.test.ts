@@ -22,18 +22,35 @@ describe("suspect links", () => {
     const r = await req("Encrypt data at rest");
     const i = await issue("Enable disk encryption");
     const l = await link(i.key, r.key, "IMPLEMENTS");
-    expect(l).toMatchObject({ suspect: false, linkedVersion: 1, from: { kind: "issue", key: i.key }, to: { key: r.key } });
+    expect(l).toMatchObject({
+      suspect: false,
+      linkedVersion: 1,
+      from: { kind: "issue", key: i.key },
+      to: { key: r.key },
+    });
 
     await maint.requirement.update({ key: r.key, expectedVersion: 1, statement: "Encrypt data at rest with AES-256." });
     let links = await maint.traceLink.listFor({ key: r.key });
     expect(links.incoming[0]).toMatchObject({ suspect: true, linkedVersion: 1, to: { version: 2 } });
-    const event = await db.outboxEvent.findFirst({ where: { type: "traceLink.suspected", projectId: cast.project.id } });
+    const event = await db.outboxEvent.findFirst({
+      where: { type: "traceLink.suspected", projectId: cast.project.id },
+    });
     expect(event?.payload).toMatchObject({ requirementKey: r.key, version: 2 });
 
-    await expectTRPCError(maint.traceLink.clearSuspect({ projectKey: cast.key, linkId: l.id, reason: "  " }), "BAD_REQUEST");
-    const cleared = await maint.traceLink.clearSuspect({ projectKey: cast.key, linkId: l.id, reason: "AES-256 is what we ship" });
+    await expectTRPCError(
+      maint.traceLink.clearSuspect({ projectKey: cast.key, linkId: l.id, reason: "  " }),
+      "BAD_REQUEST",
+    );
+    const cleared = await maint.traceLink.clearSuspect({
+      projectKey: cast.key,
+      linkId: l.id,
+      reason: "AES-256 is what we ship",
+    });
     expect(cleared).toMatchObject({ suspect: false, linkedVersion: 2, clearReason: "AES-256 is what we ship" });
-    await expectTRPCError(maint.traceLink.clearSuspect({ projectKey: cast.key, linkId: l.id, reason: "again" }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.traceLink.clearSuspect({ projectKey: cast.key, linkId: l.id, reason: "again" }),
+      "BAD_REQUEST",
+    );
 
     // A move does not change what the requirement says, so links stay trusted.
     const parent = await req("Security");
@@ -65,9 +82,15 @@ describe("bad links", () => {
     await expectTRPCError(link(a.key, foreign.key, "REFINES"), "BAD_REQUEST");
     await expectTRPCError(link(`${cast.key}-999`, a.key, "REFINES"), "NOT_FOUND");
     await expectTRPCError(link(a.key, b.key, "DEPENDS_ON"), "BAD_REQUEST");
-    await expectTRPCError(maint.traceLink.create({ projectKey: cast.key, from: "garbage", to: a.key, type: "REFINES" }), "BAD_REQUEST");
+    await expectTRPCError(
+      maint.traceLink.create({ projectKey: cast.key, from: "garbage", to: a.key, type: "REFINES" }),
+      "BAD_REQUEST",
+    );
     expect(await db.traceLink.count({ where: { projectId: cast.project.id } })).toBe(before);
-    await expectTRPCError(callerFor(cast.reporter.id).traceLink.create({ projectKey: cast.key, from: b.key, to: a.key, type: "REFINES" }), "FORBIDDEN");
+    await expectTRPCError(
+      callerFor(cast.reporter.id).traceLink.create({ projectKey: cast.key, from: b.key, to: a.key, type: "REFINES" }),
+      "FORBIDDEN",
+    );
   });
 
   it("never lets a reporter link or see another reporter's issue through links", async () => {
@@ -89,15 +112,21 @@ describe("coverage", () => {
   it("counts approved requirements implemented and verified by done issues, suspect links and orphans", async () => {
     const approve = async (key: string) => {
       let v = 1;
-      for (const to of ["IN_REVIEW", "APPROVED"] as const) v = (await maint.requirement.transition({ key, expectedVersion: v, to })).version;
+      for (const to of ["IN_REVIEW", "APPROVED"] as const)
+        v = (await maint.requirement.transition({ key, expectedVersion: v, to })).version;
     };
     const done = async (key: string) => {
       let v = 1;
-      for (const to of ["TRIAGED", "IN_PROGRESS", "DONE"] as const) v = (await maint.issue.transition({ key, expectedVersion: v, to })).version;
+      for (const to of ["TRIAGED", "IN_PROGRESS", "DONE"] as const)
+        v = (await maint.issue.transition({ key, expectedVersion: v, to })).version;
     };
-    const [r1, r2, r3, r4, draft, orphan] = await Promise.all(["R1", "R2", "R3", "R4", "Draft", "Orphan"].map((t) => req(t)));
+    const [r1, r2, r3, r4, draft, orphan] = await Promise.all(
+      ["R1", "R2", "R3", "R4", "Draft", "Orphan"].map((t) => req(t)),
+    );
     for (const r of [r1, r2, r3, r4]) await approve(r!.key);
-    const [impl1, impl2, ver1, open1, lonely] = await Promise.all(["impl1", "impl2", "ver1", "open1", "lonely"].map((t) => issue(t)));
+    const [impl1, impl2, ver1, open1, lonely] = await Promise.all(
+      ["impl1", "impl2", "ver1", "open1", "lonely"].map((t) => issue(t)),
+    );
     await link(impl1!.key, r1!.key, "IMPLEMENTS");
     await link(impl2!.key, r2!.key, "IMPLEMENTS");
     await link(ver1!.key, r1!.key, "VERIFIES");
@@ -121,7 +150,9 @@ describe("coverage", () => {
     const matrix = await maint.traceLink.matrix({ projectKey: cast.key, format: "csv" });
     const num = (k: string) => Number(k.split("-").pop());
     expect(matrix.requirements.map((r) => r.key)).toEqual([r1!.key, r2!.key, r3!.key].sort((a, b) => num(a) - num(b)));
-    const byNumber = [impl1, impl2, ver1, open1].map((i) => i!.key).sort((a, b) => Number(a.split("-I-")[1]) - Number(b.split("-I-")[1]));
+    const byNumber = [impl1, impl2, ver1, open1]
+      .map((i) => i!.key)
+      .sort((a, b) => Number(a.split("-I-")[1]) - Number(b.split("-I-")[1]));
     expect(matrix.csv?.split("\n")[0]).toBe(`Requirement,Title,${byNumber.join(",")}`);
     expect(matrix.csv).toContain("IMPLEMENTS (suspect)");
     expect((await maint.traceLink.matrix({ projectKey: cast.key, type: ["VERIFIES"] })).cells).toHaveLength(1);

@@ -12,7 +12,9 @@ describe("auth.register", () => {
   it("makes exactly one of several simultaneous first registrations the instance ADMIN", async () => {
     expect(await db.user.count()).toBe(0);
     const users = await Promise.all(
-      Array.from({ length: 5 }, () => callerFor(null).auth.register({ email: uniqueEmail("first"), name: "First", password: strong })),
+      Array.from({ length: 5 }, () =>
+        callerFor(null).auth.register({ email: uniqueEmail("first"), name: "First", password: strong }),
+      ),
     );
     expect(users.filter((u) => u.role === "ADMIN")).toHaveLength(1);
     const later = await callerFor(null).auth.register({ email: uniqueEmail("later"), name: "Later", password: strong });
@@ -35,7 +37,10 @@ describe("auth.register", () => {
     const email = uniqueEmail("dup");
     await callerFor(null).auth.register({ email, name: "One", password: strong });
     const before = await db.user.count();
-    await expectTRPCError(callerFor(null).auth.register({ email: email.toUpperCase(), name: "Two", password: strong }), "CONFLICT");
+    await expectTRPCError(
+      callerFor(null).auth.register({ email: email.toUpperCase(), name: "Two", password: strong }),
+      "CONFLICT",
+    );
     expect(await db.user.count()).toBe(before);
   });
 

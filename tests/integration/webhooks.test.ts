@@ -116,7 +116,10 @@ async function issueCreatedEvent(projectKey: string, projectId: string, userId: 
   const row = await db.outboxEvent.findFirstOrThrow({
     where: { projectId, type: "issue.created", payload: { path: ["entityId"], equals: issue.id } },
   });
-  return { issue, event: { id: row.id, type: row.type, projectId: row.projectId, payload: row.payload, createdAt: row.createdAt } };
+  return {
+    issue,
+    event: { id: row.id, type: row.type, projectId: row.projectId, payload: row.payload, createdAt: row.createdAt },
+  };
 }
 
 async function singleDelivery(f: Awaited<ReturnType<typeof projectWithWebhook>>) {
@@ -128,9 +131,13 @@ async function singleDelivery(f: Awaited<ReturnType<typeof projectWithWebhook>>)
 
 /** Other tests leave deliveries pending; push them out of a tick's reach. */
 const parkOtherPendingDeliveries = () =>
-  db.webhookDelivery.updateMany({ where: { status: "PENDING" }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+  db.webhookDelivery.updateMany({
+    where: { status: "PENDING" },
+    data: { nextAttemptAt: new Date(Date.now() + 3_600_000) },
+  });
 
-const stringify = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+const stringify = (value: unknown) =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
 const attemptsOf = (deliveryId: string) =>
   db.webhookDeliveryAttempt.findMany({ where: { deliveryId }, orderBy: { attempt: "asc" } });
@@ -150,7 +157,11 @@ describe("enqueueWebhookDeliveries", () => {
     const other = endpoint();
     await f.api.webhook.create({ projectKey: f.key, url: other.url, eventTypes: ["requirement.created"] });
     const inactive = await f.api.webhook.create({ projectKey: f.key, url: endpoint().url, active: false });
-    const wanted = await f.api.webhook.create({ projectKey: f.key, url: endpoint().url, eventTypes: ["issue.created"] });
+    const wanted = await f.api.webhook.create({
+      projectKey: f.key,
+      url: endpoint().url,
+      eventTypes: ["issue.created"],
+    });
 
     const { issue, event } = await issueCreatedEvent(f.key, f.project.id, f.admin.id);
     const first = await enqueueWebhookDeliveries(event);
@@ -163,7 +174,12 @@ describe("enqueueWebhookDeliveries", () => {
     expect(rows.some((r) => r.webhookId === inactive.id)).toBe(false);
 
     const body = JSON.parse(rows[0]!.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ id: event.id, type: "issue.created", projectKey: f.key, occurredAt: event.createdAt.toISOString() });
+    expect(body).toMatchObject({
+      id: event.id,
+      type: "issue.created",
+      projectKey: f.key,
+      occurredAt: event.createdAt.toISOString(),
+    });
     expect(body.data).toMatchObject({ entityType: "Issue", entityId: issue.id });
     expect(rows[0]!.body).not.toContain("requestId");
     expect(rows[0]!.body).not.toContain(f.webhook.secret);
@@ -197,9 +213,18 @@ describe("attemptWebhookDelivery", () => {
     expect(Math.abs(Number(hit!.headers["x-specline-timestamp"]) - Date.now() / 1000)).toBeLessThan(30);
     expect(verifySignature(f.webhook.secret, hit!)).toBe(true);
     expect(verifySignature("whsec_wrong", hit!)).toBe(false);
-    expect(verifySignature(f.webhook.secret, { ...hit!, body: hit!.body.replace("issue.created", "issue.updated") })).toBe(false);
+    expect(
+      verifySignature(f.webhook.secret, { ...hit!, body: hit!.body.replace("issue.created", "issue.updated") }),
+    ).toBe(false);
 
-    expect(delivery).toMatchObject({ status: "SUCCEEDED", attempts: 1, responseCode: 200, error: null, nextAttemptAt: null, leaseUntil: null });
+    expect(delivery).toMatchObject({
+      status: "SUCCEEDED",
+      attempts: 1,
+      responseCode: 200,
+      error: null,
+      nextAttemptAt: null,
+      leaseUntil: null,
+    });
     expect(delivery.completedAt).toBeInstanceOf(Date);
     expect(delivery.durationMs).toBeGreaterThanOrEqual(0);
     const log = await attemptsOf(deliveryId);
@@ -220,7 +245,13 @@ describe("attemptWebhookDelivery", () => {
     expect(first.nextAttemptAt!.getTime() - before).toBeGreaterThanOrEqual(14_000);
     expect(first.nextAttemptAt!.getTime() - Date.now()).toBeLessThanOrEqual(30_000);
     const pending = await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
-    expect(pending).toMatchObject({ status: "PENDING", attempts: 1, responseCode: 500, completedAt: null, leaseUntil: null });
+    expect(pending).toMatchObject({
+      status: "PENDING",
+      attempts: 1,
+      responseCode: 500,
+      completedAt: null,
+      leaseUntil: null,
+    });
 
     const second = await attemptWebhookDelivery(deliveryId);
     expect(second).toMatchObject({ status: "SUCCEEDED", attempt: 2, responseCode: 200 });
@@ -282,7 +313,9 @@ describe("attemptWebhookDelivery", () => {
   it("refuses at send time a target the policy no longer allows, without contacting it", async () => {
     const f = await projectWithWebhook();
     const deliveryId = await singleDelivery(f);
-    const result = await withEnv({ ALLOW_PRIVATE_WEBHOOK_URLS: undefined, NODE_ENV: "production" }, () => attemptWebhookDelivery(deliveryId));
+    const result = await withEnv({ ALLOW_PRIVATE_WEBHOOK_URLS: undefined, NODE_ENV: "production" }, () =>
+      attemptWebhookDelivery(deliveryId),
+    );
     expect(result).toMatchObject({ status: "FAILED", responseCode: null });
     expect(result.error).toMatch(/^Refused: .*loopback/);
     expect(f.ep.hits()).toHaveLength(0);
@@ -311,7 +344,12 @@ describe("runDueWebhookDeliveries", () => {
     expect(counts[0]! + counts[1]!).toBe(3);
     expect(f.ep.hits()).toHaveLength(3);
     const rows = await db.webhookDelivery.findMany({ where: { webhookId: f.webhook.id } });
-    expect(rows.filter((r) => r.status === "SUCCEEDED").map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(
+      rows
+        .filter((r) => r.status === "SUCCEEDED")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(rows.find((r) => r.id === later)).toMatchObject({ status: "PENDING", attempts: 0 });
     expect(await runDueWebhookDeliveries()).toBe(0);
   });
@@ -340,7 +378,10 @@ describe("deliver-webhook (Inngest)", () => {
     expect(result).toBeUndefined();
     expect(error).toMatchObject({ name: "RetryAfterError" });
     expect(String((error as { message?: string }).message)).toMatch(/Receiver answered 500/);
-    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", attempts: 1 });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "PENDING",
+      attempts: 1,
+    });
   });
 
   it("ends with a NonRetriableError when the delivery fails permanently", async () => {
@@ -349,7 +390,10 @@ describe("deliver-webhook (Inngest)", () => {
     const { error } = await run(deliveryId);
     expect(error).toMatchObject({ name: "NonRetriableError" });
     expect(String((error as { message?: string }).message)).toMatch(/Receiver answered 410/);
-    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "FAILED", attempts: 1 });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "FAILED",
+      attempts: 1,
+    });
   });
 
   it("ends with a NonRetriableError when the last attempt fails", async () => {
@@ -359,7 +403,10 @@ describe("deliver-webhook (Inngest)", () => {
     await attemptWebhookDelivery(deliveryId);
     const { error } = await run(deliveryId);
     expect(error).toMatchObject({ name: "NonRetriableError" });
-    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "FAILED", attempts: 3 });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "FAILED",
+      attempts: 3,
+    });
   });
 });
 
@@ -382,12 +429,21 @@ describe("webhook API", () => {
     expect(result).toMatchObject({ status: "SUCCEEDED", attempt: 1, responseCode: 200 });
     const [hit] = f.ep.hits();
     expect(hit!.headers["x-specline-event"]).toBe("webhook.test");
-    expect(JSON.parse(hit!.body)).toMatchObject({ type: "webhook.test", projectKey: f.key, data: { webhookId: f.webhook.id } });
+    expect(JSON.parse(hit!.body)).toMatchObject({
+      type: "webhook.test",
+      projectKey: f.key,
+      data: { webhookId: f.webhook.id },
+    });
     expect(verifySignature(f.webhook.secret, hit!)).toBe(true);
 
     const log = await f.api.webhook.deliveries({ projectKey: f.key, webhookId: f.webhook.id });
     expect(log.items).toHaveLength(1);
-    expect(log.items[0]).toMatchObject({ eventType: "webhook.test", status: "SUCCEEDED", attempts: 1, responseCode: 200 });
+    expect(log.items[0]).toMatchObject({
+      eventType: "webhook.test",
+      status: "SUCCEEDED",
+      attempts: 1,
+      responseCode: 200,
+    });
     expect(log.items[0]!.attemptsLog).toEqual([expect.objectContaining({ attempt: 1, responseCode: 200 })]);
   });
 
@@ -412,7 +468,12 @@ describe("webhook API", () => {
 
   it("updates, deactivates and deletes; other projects' webhooks are NOT_FOUND", async () => {
     const f = await projectWithWebhook();
-    const updated = await f.api.webhook.update({ projectKey: f.key, id: f.webhook.id, active: false, eventTypes: ["issue.created"] });
+    const updated = await f.api.webhook.update({
+      projectKey: f.key,
+      id: f.webhook.id,
+      active: false,
+      eventTypes: ["issue.created"],
+    });
     expect(updated).toMatchObject({ active: false, eventTypes: ["issue.created"] });
     await expectTRPCError(f.api.webhook.sendTest({ projectKey: f.key, id: f.webhook.id }), "BAD_REQUEST");
 
@@ -430,7 +491,10 @@ describe("webhook API", () => {
     await expectTRPCError(callerFor(f.maintainer.id).webhook.create({ projectKey: f.key, url }), "FORBIDDEN");
     await expectTRPCError(callerFor(f.reporter.id).webhook.list({ projectKey: f.key }), "FORBIDDEN");
     await expectTRPCError(callerFor(f.nonMember.id).webhook.list({ projectKey: f.key }), "NOT_FOUND");
-    await expectTRPCError(callerFor(f.maintainer.id).webhook.slack.set({ projectKey: f.key, url: null, eventTypes: [] }), "FORBIDDEN");
+    await expectTRPCError(
+      callerFor(f.maintainer.id).webhook.slack.set({ projectKey: f.key, url: null, eventTypes: [] }),
+      "FORBIDDEN",
+    );
     const created = await callerFor(f.instanceAdmin.id).webhook.create({ projectKey: f.key, url });
     expect(created.url).toBe(url);
   });
@@ -441,18 +505,30 @@ describe("webhook API", () => {
     const set = await withEnv({ ALLOW_PRIVATE_WEBHOOK_URLS: "false" }, () =>
       f.api.webhook.slack.set({ projectKey: f.key, url: slackUrl, eventTypes: ["issue.created"] }),
     );
-    expect(set).toEqual({ configured: true, urlPreview: "hooks.slack.com/services/T0001/B0002/••••", eventTypes: ["issue.created"] });
+    expect(set).toEqual({
+      configured: true,
+      urlPreview: "hooks.slack.com/services/T0001/B0002/••••",
+      eventTypes: ["issue.created"],
+    });
     const project = await db.project.findUniqueOrThrow({ where: { id: f.project.id } });
     expect(project).toMatchObject({ slackWebhookUrl: slackUrl, slackEventTypes: ["issue.created"] });
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { projectId: f.project.id, action: "project.slack_updated" } });
-    const outbox = await db.outboxEvent.findFirstOrThrow({ where: { projectId: f.project.id, type: "project.slack_updated" } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { projectId: f.project.id, action: "project.slack_updated" },
+    });
+    const outbox = await db.outboxEvent.findFirstOrThrow({
+      where: { projectId: f.project.id, type: "project.slack_updated" },
+    });
     expect(stringify([audit, outbox])).not.toContain("SECRET");
 
     // Event types alone keep the URL; null turns Slack off.
     await f.api.webhook.slack.set({ projectKey: f.key, eventTypes: [] });
     expect((await f.api.webhook.slack.get({ projectKey: f.key })).configured).toBe(true);
     await f.api.webhook.slack.set({ projectKey: f.key, url: null, eventTypes: [] });
-    expect(await f.api.webhook.slack.get({ projectKey: f.key })).toEqual({ configured: false, urlPreview: null, eventTypes: [] });
+    expect(await f.api.webhook.slack.get({ projectKey: f.key })).toEqual({
+      configured: false,
+      urlPreview: null,
+      eventTypes: [],
+    });
 
     // The development override lets a local receiver stand in for Slack.
     const local = endpoint().url;
@@ -466,7 +542,10 @@ describe("bad input: a typed error and nothing written", () => {
       db.webhook.count({ where: { projectId } }),
       db.auditEvent.count({ where: { projectId } }),
       db.outboxEvent.count({ where: { projectId } }),
-      db.project.findUniqueOrThrow({ where: { id: projectId }, select: { slackWebhookUrl: true, slackEventTypes: true } }),
+      db.project.findUniqueOrThrow({
+        where: { id: projectId },
+        select: { slackWebhookUrl: true, slackEventTypes: true },
+      }),
     ]);
     return { webhooks, audit, outbox, project };
   }
@@ -518,9 +597,18 @@ describe("bad input: a typed error and nothing written", () => {
     const f = await projectWithWebhook();
     const before = await rowCounts(f.project.id);
     const url = endpoint().url;
-    await expectTRPCError(f.api.webhook.create({ projectKey: f.key, url, eventTypes: ["issue.exploded"] as never }), "BAD_REQUEST");
-    await expectTRPCError(f.api.webhook.update({ projectKey: f.key, id: f.webhook.id, eventTypes: ["user.registered"] as never }), "BAD_REQUEST");
-    await expectTRPCError(f.api.webhook.slack.set({ projectKey: f.key, url: null, eventTypes: ["nope"] as never }), "BAD_REQUEST");
+    await expectTRPCError(
+      f.api.webhook.create({ projectKey: f.key, url, eventTypes: ["issue.exploded"] as never }),
+      "BAD_REQUEST",
+    );
+    await expectTRPCError(
+      f.api.webhook.update({ projectKey: f.key, id: f.webhook.id, eventTypes: ["user.registered"] as never }),
+      "BAD_REQUEST",
+    );
+    await expectTRPCError(
+      f.api.webhook.slack.set({ projectKey: f.key, url: null, eventTypes: ["nope"] as never }),
+      "BAD_REQUEST",
+    );
     expect(await rowCounts(f.project.id)).toEqual(before);
   });
 
@@ -536,7 +624,10 @@ describe("bad input: a typed error and nothing written", () => {
         "ftp://hooks.slack.com/services/T0/B0/X",
         `https://hooks.slack.com/services/T0/B0/${"x".repeat(2100)}`,
       ]) {
-        const err = await expectTRPCError(f.api.webhook.slack.set({ projectKey: f.key, url, eventTypes: [] }), "BAD_REQUEST");
+        const err = await expectTRPCError(
+          f.api.webhook.slack.set({ projectKey: f.key, url, eventTypes: [] }),
+          "BAD_REQUEST",
+        );
         expect(err.message, url).toMatch(/Slack URLs look like|http:\/\/ or https:\/\/|at most 2048/);
       }
     });

@@ -15,7 +15,12 @@ const report = {
     next: { via: [advisory("next", "high", "GHSA-aaaa-bbbb-cccc", 101)] },
     // A transitive entry names the package whose advisory it inherits.
     "some-wrapper": { via: ["next"] },
-    tar: { via: [advisory("tar", "critical", "GHSA-dddd-eeee-ffff", 102), advisory("tar", "moderate", "GHSA-gggg-hhhh-iiii", 103)] },
+    tar: {
+      via: [
+        advisory("tar", "critical", "GHSA-dddd-eeee-ffff", 102),
+        advisory("tar", "moderate", "GHSA-gggg-hhhh-iiii", 103),
+      ],
+    },
   },
 };
 
@@ -28,21 +33,42 @@ describe("judgeAudit", () => {
   });
 
   it("accepts an advisory named by its GHSA id until the entry's date", () => {
-    const allow = [{ id: "GHSA-aaaa-bbbb-cccc", package: "next", reason: "not reachable: we do not use rewrites", until: "2026-12-31" }];
+    const allow = [
+      {
+        id: "GHSA-aaaa-bbbb-cccc",
+        package: "next",
+        reason: "not reachable: we do not use rewrites",
+        until: "2026-12-31",
+      },
+    ];
     const { blocking, accepted } = judgeAudit(report, allow, "2026-12-04");
     expect(blocking.map((b) => b.package)).toEqual(["tar"]);
     expect(accepted).toMatchObject([{ package: "next", until: "2026-12-31" }]);
   });
 
   it("an acceptance past its date no longer accepts and is reported as expired", () => {
-    const allow = [{ id: "GHSA-aaaa-bbbb-cccc", package: "next", reason: "not reachable: we do not use rewrites", until: "2026-12-03" }];
+    const allow = [
+      {
+        id: "GHSA-aaaa-bbbb-cccc",
+        package: "next",
+        reason: "not reachable: we do not use rewrites",
+        until: "2026-12-03",
+      },
+    ];
     const { blocking, expired } = judgeAudit(report, allow, "2026-12-04");
     expect(blocking.map((b) => b.package).sort()).toEqual(["next", "tar"]);
     expect(expired).toHaveLength(1);
   });
 
   it("an acceptance for another package does not cover the advisory", () => {
-    const allow = [{ id: "GHSA-aaaa-bbbb-cccc", package: "react", reason: "a mistaken entry naming the wrong package", until: "2027-01-01" }];
+    const allow = [
+      {
+        id: "GHSA-aaaa-bbbb-cccc",
+        package: "react",
+        reason: "a mistaken entry naming the wrong package",
+        until: "2027-01-01",
+      },
+    ];
     expect(judgeAudit(report, allow, "2026-12-04").blocking.map((b) => b.package)).toContain("next");
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import { sameValue } from "@/lib/diff";
 import { AppError } from "@/server/errors";
-import { type VersionStamp, compareAndSet, conflictError } from "@/server/services/compare-and-set";
+import { compareAndSet, conflictError, type VersionStamp } from "@/server/services/compare-and-set";
 
 interface Row {
   id: string;
@@ -40,13 +40,25 @@ function table(initial: Row) {
     },
     /** Someone else's committed change. */
     bump(by: string | null, changes: Partial<Row> = {}) {
-      row = { ...row, ...changes, version: row.version + 1, updatedById: by, updatedAt: new Date(row.updatedAt.getTime() + 1000) };
+      row = {
+        ...row,
+        ...changes,
+        version: row.version + 1,
+        updatedById: by,
+        updatedAt: new Date(row.updatedAt.getTime() + 1000),
+      };
     },
     write(changes: Changes) {
       return async (where: { id: string; version: number }, stamp: VersionStamp) => {
         writes.push({ where, data: { ...changes, ...stamp } });
         if (where.id !== row.id || where.version !== row.version) return { count: 0 };
-        row = { ...row, ...changes, version: row.version + 1, updatedAt: stamp.updatedAt, updatedById: stamp.updatedById };
+        row = {
+          ...row,
+          ...changes,
+          version: row.version + 1,
+          updatedAt: stamp.updatedAt,
+          updatedById: stamp.updatedById,
+        };
         return { count: 1 };
       };
     },
@@ -191,7 +203,16 @@ describe("compareAndSet", () => {
   it("names nobody when the current version has no known author", async () => {
     const t = table({ ...start, updatedById: "u-deleted" });
     const err = await rejection(
-      compareAndSet(t.tx, { actor, current: t.row, expectedVersion: 1, fields, next: fields(start), write: t.write({}), reload: t.reload, present }),
+      compareAndSet(t.tx, {
+        actor,
+        current: t.row,
+        expectedVersion: 1,
+        fields,
+        next: fields(start),
+        write: t.write({}),
+        reload: t.reload,
+        present,
+      }),
     );
     expect(err.details).toMatchObject({ updatedBy: null });
     expect(err.message).toBe("PAY-12 was changed by someone else (now at version 3)");

@@ -22,7 +22,8 @@ describe("poolConfig", () => {
 describe("allowsPreparedStatements", () => {
   it("is on unless the URL turns it off, and the flag never reaches the server", () => {
     expect(allowsPreparedStatements("postgresql://h/db")).toBe(true);
-    const embedded = "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable&connection_limit=1&prepared_statements=false";
+    const embedded =
+      "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable&connection_limit=1&prepared_statements=false";
     expect(allowsPreparedStatements(embedded)).toBe(false);
     expect(poolConfig(embedded).connectionString).not.toContain("prepared_statements");
   });

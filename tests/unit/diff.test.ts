@@ -39,7 +39,10 @@ describe("diffText", () => {
   });
 
   it("handles Unicode (accents, CJK, emoji) without splitting characters", () => {
-    const segments = roundTrips("Le système doit accepter 支付 🚀 rapidement", "Le système doit refuser 支付 🚀🔥 rapidement");
+    const segments = roundTrips(
+      "Le système doit accepter 支付 🚀 rapidement",
+      "Le système doit refuser 支付 🚀🔥 rapidement",
+    );
     const changed = segments.filter((s) => s.kind !== "equal").map((s) => s.text);
     expect(changed.join("")).not.toContain("\uFFFD");
     expect(changed.some((t) => t.includes("accepter"))).toBe(true);

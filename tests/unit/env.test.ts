@@ -41,7 +41,9 @@ describe(".env.example", () => {
   const scriptOnly = ["HOSTNAME_BIND"];
 
   it("lists every variable the schema reads, and nothing else", () => {
-    expect([...listed.keys()].filter((k) => !scriptOnly.includes(k)).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    expect([...listed.keys()].filter((k) => !scriptOnly.includes(k)).sort()).toEqual(
+      Object.keys(envSchema.shape).sort(),
+    );
   });
 
   it("shows each variable's default", () => {

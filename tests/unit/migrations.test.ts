@@ -9,7 +9,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const dir = path.join(import.meta.dirname, "../../prisma/migrations");
-const migrations = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const migrations = readdirSync(dir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 describe.each(migrations)("migration %s", (name) => {
   const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");

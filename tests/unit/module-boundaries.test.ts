@@ -130,7 +130,7 @@ describe("module boundaries", () => {
       'export * from "@/lib/schemas/issue";',
       'const lazy = await import("@/server/jobs/client");',
       'const cjs = require("node:fs");',
-      "/** import \"@/server/in-a-comment\" */",
+      '/** import "@/server/in-a-comment" */',
       '// import "@/server/also-a-comment";',
       "export const notAnImport = 1;",
     ].join("\n");

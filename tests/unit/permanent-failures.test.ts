@@ -34,7 +34,11 @@ describe("toInngestError", () => {
   });
 
   it("leaves other errors as they are", () => {
-    const errors = [new Error("Slack answered HTTP 503"), new AppError("CONFLICT", "stale"), new NonRetriableError("already final")];
+    const errors = [
+      new Error("Slack answered HTTP 503"),
+      new AppError("CONFLICT", "stale"),
+      new NonRetriableError("already final"),
+    ];
     for (const err of errors) expect(toInngestError(err)).toBe(err);
   });
 });
@@ -51,9 +55,15 @@ describe("an Inngest function of this client", () => {
     new InngestTestEngine({ function: fn }).execute({ events: [{ name: "test/permanent-failure", data: {} }] });
 
   it("ends a step that threw a PermanentFailure with NonRetriableError", async () => {
-    const { error } = await run(failing("step-permanent", () => new PermanentFailure("SMTP refused the message (550)")));
+    const { error } = await run(
+      failing("step-permanent", () => new PermanentFailure("SMTP refused the message (550)")),
+    );
     // The engine hands back the step error as Inngest stores it; the name is what Inngest's retry decision reads.
-    expect(error).toMatchObject({ name: "NonRetriableError", message: "SMTP refused the message (550)", cause: { name: "PermanentFailure" } });
+    expect(error).toMatchObject({
+      name: "NonRetriableError",
+      message: "SMTP refused the message (550)",
+      cause: { name: "PermanentFailure" },
+    });
   });
 
   it("does the same for a function body that threw one outside a step", async () => {

@@ -21,7 +21,11 @@ describe("password policy", () => {
   });
 
   it("lower-cases and trims email on registration", () => {
-    const parsed = registerInput.parse({ email: "  Ada@Example.TEST ", name: " Ada ", password: "violet-otter-harbor-42" });
+    const parsed = registerInput.parse({
+      email: "  Ada@Example.TEST ",
+      name: " Ada ",
+      password: "violet-otter-harbor-42",
+    });
     expect(parsed).toMatchObject({ email: "ada@example.test", name: "Ada" });
   });
 });

@@ -16,7 +16,11 @@ const plain = fc.letrec((tie) => ({
     fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
     fc.date({ noInvalidDate: true }),
     fc.array(tie("value"), { maxLength: 5 }),
-    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("a.b", "a\\b", "x\\.y", "", "0", "__proto__x", "prototype", "constructor")), tie("value"), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom("a.b", "a\\b", "x\\.y", "", "0", "__proto__x", "prototype", "constructor")),
+      tie("value"),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
 
@@ -65,7 +69,11 @@ describe("serializeFast", () => {
       { s: new Set([1, 2]) },
       { r: /a+/g },
       { bad: new Date(Number.NaN) },
-      { klass: new (class Point { x = 1 })() },
+      {
+        klass: new (class Point {
+          x = 1;
+        })(),
+      },
     ];
     for (const value of exotic) {
       expect(serializeFast(value)).toEqual(superjson.serialize(value));

@@ -54,9 +54,12 @@ describe("classifyAddress", () => {
     expect(classifyAddress(ip)).toBe(kind);
   });
 
-  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public", (ip) => {
-    expect(classifyAddress(ip)).toBe("public");
-  });
+  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])(
+    "%s is public",
+    (ip) => {
+      expect(classifyAddress(ip)).toBe("public");
+    },
+  );
 
   it("does not take host names for addresses", () => {
     expect(classifyAddress("example.com")).toBeNull();
@@ -70,12 +73,16 @@ describe("assertSafeWebhookUrl", () => {
     expect(assertSafeWebhookUrl("http://8.8.8.8:8080/hook", strict).port).toBe("8080");
   });
 
-  it.each(["ftp://example.com/x", "file:///etc/passwd", "javascript:alert(1)", "gopher://example.com", "not a url", ""])(
-    "refuses %j",
-    (url) => {
-      refusal(() => assertSafeWebhookUrl(url, strict));
-    },
-  );
+  it.each([
+    "ftp://example.com/x",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "gopher://example.com",
+    "not a url",
+    "",
+  ])("refuses %j", (url) => {
+    refusal(() => assertSafeWebhookUrl(url, strict));
+  });
 
   it.each([
     "http://127.0.0.1/",
@@ -109,13 +116,17 @@ describe("assertSafeWebhookUrl", () => {
   it("refuses over-long URLs and credentials", () => {
     const long = `https://example.com/${"a".repeat(2048)}`;
     expect(refusal(() => assertSafeWebhookUrl(long, strict)).message).toMatch(/2048/);
-    expect(refusal(() => assertSafeWebhookUrl("https://user:pw@example.com/", strict)).message).toMatch(/user name or password/);
+    expect(refusal(() => assertSafeWebhookUrl("https://user:pw@example.com/", strict)).message).toMatch(
+      /user name or password/,
+    );
   });
 });
 
 describe("assertSlackWebhookUrl", () => {
   it("accepts Slack incoming-webhook URLs only", () => {
-    expect(assertSlackWebhookUrl("https://hooks.slack.com/services/T000/B000/XXXXXXXX", strict).host).toBe("hooks.slack.com");
+    expect(assertSlackWebhookUrl("https://hooks.slack.com/services/T000/B000/XXXXXXXX", strict).host).toBe(
+      "hooks.slack.com",
+    );
     for (const url of [
       "http://hooks.slack.com/services/T000/B000/XXXX",
       "https://hooks.slack.com.evil.test/services/T000/B000/XXXX",

@@ -35,7 +35,10 @@ export default async function AdminPage({
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
-      <PageHeader title="Administration" description="Manage who can use this Specline instance and review every change." />
+      <PageHeader
+        title="Administration"
+        description="Manage who can use this Specline instance and review every change."
+      />
       <nav aria-label="Administration" className="mt-6 flex gap-5 border-b border-zinc-200 dark:border-zinc-800">
         {tabs.map((t) => (
           <Link

@@ -83,7 +83,10 @@ export default async function ProjectsPage({
           {cursor || page.nextCursor ? (
             <div className="mt-8 flex justify-center gap-2">
               {cursor ? (
-                <Link href={showArchived ? "/projects?archived=1" : "/projects"} className={buttonStyles({ size: "sm" })}>
+                <Link
+                  href={showArchived ? "/projects?archived=1" : "/projects"}
+                  className={buttonStyles({ size: "sm" })}
+                >
                   Back to first page
                 </Link>
               ) : null}

@@ -66,10 +66,17 @@ export async function registerUser(baseUrl, { email, name, password }) {
 export async function signIn(baseUrl, { email, password }) {
   const jar = new CookieJar();
   const csrf = await request(`${baseUrl}/api/auth/csrf`);
-  if (csrf.status !== 200 || !csrf.json?.csrfToken) throw new Error(`/api/auth/csrf answered ${csrf.status}: ${csrf.text.slice(0, 300)}`);
+  if (csrf.status !== 200 || !csrf.json?.csrfToken)
+    throw new Error(`/api/auth/csrf answered ${csrf.status}: ${csrf.text.slice(0, 300)}`);
   jar.store(csrf.headers);
 
-  const form = new URLSearchParams({ csrfToken: csrf.json.csrfToken, email, password, json: "true", callbackUrl: baseUrl });
+  const form = new URLSearchParams({
+    csrfToken: csrf.json.csrfToken,
+    email,
+    password,
+    json: "true",
+    callbackUrl: baseUrl,
+  });
   const res = await request(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },

@@ -20,7 +20,18 @@ function fire(opts) {
  * into milliseconds. `beforeMeasure` / `afterMeasure` run just around the
  * measured run (e.g. to start and stop a profiler).
  */
-export async function measure({ url, headers = {}, connections, duration, warmup, cpuPid, dbCpu, dbCpuDelta, beforeMeasure, afterMeasure }) {
+export async function measure({
+  url,
+  headers = {},
+  connections,
+  duration,
+  warmup,
+  cpuPid,
+  dbCpu,
+  dbCpuDelta,
+  beforeMeasure,
+  afterMeasure,
+}) {
   const common = { url, headers, connections, pipelining: 1, timeout: 10 };
   if (warmup > 0) await fire({ ...common, duration: warmup });
 
@@ -47,7 +58,8 @@ export async function measure({ url, headers = {}, connections, duration, warmup
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    serverCpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && total > 0 ? round((cpuAfter - cpuBefore) / total, 3) : null,
+    serverCpuMsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && total > 0 ? round((cpuAfter - cpuBefore) / total, 3) : null,
     // PostgreSQL backends of the benchmark database (all of them: the other target is idle meanwhile).
     dbCpuMsPerRequest: dbMs !== null && total > 0 ? round(dbMs / total, 3) : null,
   };

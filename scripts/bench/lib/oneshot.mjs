@@ -115,7 +115,19 @@ async function runOnce(send, cpuPid, dbCpu, dbCpuDelta) {
  * `dbCpu` / `dbCpuDelta`: database CPU sampler, as for load.mjs measure().
  * `beforeMeasure` / `afterMeasure` run around the timed pairs.
  */
-export async function timeOperation({ repeat, warmup = 1, sendApp, sendBaseline, check, appPid, baselinePid, dbCpu, dbCpuDelta, beforeMeasure, afterMeasure }) {
+export async function timeOperation({
+  repeat,
+  warmup = 1,
+  sendApp,
+  sendBaseline,
+  check,
+  appPid,
+  baselinePid,
+  dbCpu,
+  dbCpuDelta,
+  beforeMeasure,
+  afterMeasure,
+}) {
   const app = [];
   const baseline = [];
   for (let i = 0; i < warmup + repeat; i++) {
@@ -143,7 +155,8 @@ export function appCaller(base, cookie) {
     const { url, ...init } = appRequest(base, cookie, { type, procedure, input });
     const res = await timedRequest(url, { ...init, timeoutMs: 120_000 });
     const data = res.json?.result?.data?.json;
-    if (res.status !== 200 || data === undefined) throw new Error(`${procedure} answered ${res.status}: ${res.text.slice(0, 500)}`);
+    if (res.status !== 200 || data === undefined)
+      throw new Error(`${procedure} answered ${res.status}: ${res.text.slice(0, 500)}`);
     return data;
   };
 }

@@ -73,7 +73,6 @@ export async function runProcess(cmd, args, opts) {
   return { code, signal, output: child.output };
 }
 
-
 /** Pids of the direct children of `pid` (Linux /proc), or [] elsewhere. */
 export function childPids(pid) {
   try {

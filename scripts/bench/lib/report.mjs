@@ -51,7 +51,19 @@ export function withOperationRatios(row) {
 
 export function formatScenario(result) {
   const withGoals = result.endpoints.some((r) => r.targetP99Ms);
-  const header = ["endpoint", "target", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "db cpu ms/req", "non-2xx", "errors", "app/base req/s", "app/base p99"];
+  const header = [
+    "endpoint",
+    "target",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "cpu ms/req",
+    "db cpu ms/req",
+    "non-2xx",
+    "errors",
+    "app/base req/s",
+    "app/base p99",
+  ];
   if (withGoals) header.push("goal");
   const rows = [];
   for (const row of result.endpoints) {
@@ -78,7 +90,19 @@ export function formatScenario(result) {
   let out = `\n${result.scenario}: ${result.title}\n`;
   if (rows.length) out += `${table(header, rows)}\n`;
   if (result.operations?.length) {
-    const opHeader = ["operation", "target", "runs", "median ms", "min ms", "max ms", "cpu ms/run", "db cpu ms/run", "failed", "app/base median", "goal"];
+    const opHeader = [
+      "operation",
+      "target",
+      "runs",
+      "median ms",
+      "min ms",
+      "max ms",
+      "cpu ms/run",
+      "db cpu ms/run",
+      "failed",
+      "app/base median",
+      "goal",
+    ];
     const opRows = [];
     for (const row of result.operations) {
       for (const target of ["app", "baseline"]) {

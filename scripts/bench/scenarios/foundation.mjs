@@ -71,14 +71,23 @@ export default {
         settings: JSON.stringify({ workflow: "default", labels: ["bench", key.toLowerCase()] }),
       });
       memberships.push({ projectId: id, userId: users.owner.id, role: "ADMIN" });
-      if (i < MEMBER_PROJECTS) memberships.push({ projectId: id, userId: users.bench.id, role: ROLES[i % ROLES.length] });
-      for (let k = 0; k < i % 6; k++) memberships.push({ projectId: id, userId: extraUserIds[(i + k) % EXTRA_USERS], role: "REPORTER" });
+      if (i < MEMBER_PROJECTS)
+        memberships.push({ projectId: id, userId: users.bench.id, role: ROLES[i % ROLES.length] });
+      for (let k = 0; k < i % 6; k++)
+        memberships.push({ projectId: id, userId: extraUserIds[(i + k) % EXTRA_USERS], role: "REPORTER" });
     }
     await pool.query(
       `INSERT INTO "Project" (id, key, name, description, settings, version, "createdAt", "updatedAt")
        SELECT id, key, name, description, settings::jsonb, 1, $6, $6
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(id, key, name, description, settings)`,
-      [projects.map((p) => p.id), projects.map((p) => p.key), projects.map((p) => p.name), projects.map((p) => p.description), projects.map((p) => p.settings), now],
+      [
+        projects.map((p) => p.id),
+        projects.map((p) => p.key),
+        projects.map((p) => p.name),
+        projects.map((p) => p.description),
+        projects.map((p) => p.settings),
+        now,
+      ],
     );
     await pool.query(
       `INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt")
@@ -91,7 +100,12 @@ export default {
       userId: users.bench.id,
       projectIds: projects.map((p) => p.id),
       extraUserIds,
-      counts: { memberProjects: MEMBER_PROJECTS, otherProjects: OTHER_PROJECTS, memberships: memberships.length, extraUsers: EXTRA_USERS },
+      counts: {
+        memberProjects: MEMBER_PROJECTS,
+        otherProjects: OTHER_PROJECTS,
+        memberships: memberships.length,
+        extraUsers: EXTRA_USERS,
+      },
     };
   },
 
@@ -123,7 +137,8 @@ export default {
         check(app, baseline) {
           if (app?.id !== state.userId) return `user.me returned ${JSON.stringify(app)}`;
           if (app.role !== "USER") return `the bench user should not be an instance admin (role ${app.role})`;
-          if (baseline?.id !== app.id || baseline.email !== app.email) return `baseline user.me differs: ${JSON.stringify(baseline)}`;
+          if (baseline?.id !== app.id || baseline.email !== app.email)
+            return `baseline user.me differs: ${JSON.stringify(baseline)}`;
           return null;
         },
       },

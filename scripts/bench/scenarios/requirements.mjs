@@ -30,9 +30,58 @@ const LIST_TAG = "security";
 
 /* -------------------------------------------------------------- text pools */
 
-const ACTIONS = ["Export", "Import", "Validate", "Archive", "Notify owners of", "Approve", "Reject", "Search", "Filter", "Audit", "Encrypt", "Synchronise", "Schedule", "Assign", "Escalate", "Report on", "Lock", "Restore", "Tag", "Link"];
-const OBJECTS = ["invoices", "purchase orders", "user accounts", "audit logs", "sensor readings", "test results", "change requests", "customer records", "payment batches", "shipment manifests", "maintenance tickets", "firmware images", "access tokens", "requirement baselines", "safety incidents", "supplier contracts"];
-const QUALIFIERS = ["in bulk", "on a schedule", "per project", "for external auditors", "within the retention window", "across regions", "on mobile devices", "through the public API", "after approval", "during maintenance windows"];
+const ACTIONS = [
+  "Export",
+  "Import",
+  "Validate",
+  "Archive",
+  "Notify owners of",
+  "Approve",
+  "Reject",
+  "Search",
+  "Filter",
+  "Audit",
+  "Encrypt",
+  "Synchronise",
+  "Schedule",
+  "Assign",
+  "Escalate",
+  "Report on",
+  "Lock",
+  "Restore",
+  "Tag",
+  "Link",
+];
+const OBJECTS = [
+  "invoices",
+  "purchase orders",
+  "user accounts",
+  "audit logs",
+  "sensor readings",
+  "test results",
+  "change requests",
+  "customer records",
+  "payment batches",
+  "shipment manifests",
+  "maintenance tickets",
+  "firmware images",
+  "access tokens",
+  "requirement baselines",
+  "safety incidents",
+  "supplier contracts",
+];
+const QUALIFIERS = [
+  "in bulk",
+  "on a schedule",
+  "per project",
+  "for external auditors",
+  "within the retention window",
+  "across regions",
+  "on mobile devices",
+  "through the public API",
+  "after approval",
+  "during maintenance windows",
+];
 const TRIGGERS = [
   "a user with the Maintainer role requests it",
   "the nightly batch job runs",
@@ -77,7 +126,28 @@ const RATIONALES = [
   "Lowers operating cost by replacing a nightly manual export.",
   "Keeps the product consistent with the behaviour users know from the web interface.",
 ];
-const TAGS = ["security", "performance", "usability", "compliance", "gdpr", "audit", "api", "mobile", "reporting", "billing", "integration", "accessibility", "availability", "release:2.0", "release:2.1", "customer:acme", "safety", "localisation", "data-retention", "onboarding"];
+const TAGS = [
+  "security",
+  "performance",
+  "usability",
+  "compliance",
+  "gdpr",
+  "audit",
+  "api",
+  "mobile",
+  "reporting",
+  "billing",
+  "integration",
+  "accessibility",
+  "availability",
+  "release:2.0",
+  "release:2.1",
+  "customer:acme",
+  "safety",
+  "localisation",
+  "data-retention",
+  "onboarding",
+];
 // Workflow order; a requirement's versions walk along it towards its final status.
 const PATH = ["DRAFT", "IN_REVIEW", "APPROVED", "IMPLEMENTED", "VERIFIED"];
 
@@ -216,7 +286,11 @@ async function baselineList(pool, state, { sort = "key", status = null, type = n
   const hasMore = rows.length > PAGE;
   const items = hasMore ? rows.slice(0, PAGE) : rows;
   const last = items[items.length - 1];
-  const nextCursor = !hasMore ? null : sort === "updated" ? cursor([last.updatedAt.toISOString(), last.id]) : cursor([last.number]);
+  const nextCursor = !hasMore
+    ? null
+    : sort === "updated"
+      ? cursor([last.updatedAt.toISOString(), last.id])
+      : cursor([last.number]);
   return { items, nextCursor };
 }
 
@@ -257,7 +331,10 @@ async function rawCreateBaseline(pool, state, name) {
   const client = await pool.connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-    const taken = await client.query(`SELECT id FROM "Baseline" WHERE "projectId" = $1 AND name = $2`, [state.projectId, name]);
+    const taken = await client.query(`SELECT id FROM "Baseline" WHERE "projectId" = $1 AND name = $2`, [
+      state.projectId,
+      name,
+    ]);
     if (taken.rowCount) throw new Error(`baseline ${name} exists`);
     const { rows } = await client.query(
       `SELECT count(*)::int AS n FROM "Requirement" WHERE "projectId" = $1 AND status <> 'DEPRECATED'`,
@@ -332,7 +409,8 @@ async function changeRequirements(pool, state, runId) {
 
 /* ---------------------------------------------------------------- scenario */
 
-const summary = (page) => (page?.items ?? []).map((r) => `${r.key}:v${r.version}:${r.status}:${r.parentKey}:${r.childCount}`).join(",");
+const summary = (page) =>
+  (page?.items ?? []).map((r) => `${r.key}:v${r.version}:${r.status}:${r.parentKey}:${r.childCount}`).join(",");
 
 function checkList(app, baseline, { expectFull = true } = {}) {
   if (!Array.isArray(app?.items) || (expectFull && (app.items.length !== PAGE || !app.nextCursor))) {
@@ -341,7 +419,8 @@ function checkList(app, baseline, { expectFull = true } = {}) {
   if (summary(app) !== summary(baseline) || app.nextCursor !== baseline.nextCursor) {
     return `baseline page differs from the app's:\n  app:      ${summary(app).slice(0, 300)} ${app.nextCursor}\n  baseline: ${summary(baseline).slice(0, 300)} ${baseline.nextCursor}`;
   }
-  if (!app.items.some((r) => r.childCount > 0) && !app.items.some((r) => r.parentKey)) return "page has no tree information";
+  if (!app.items.some((r) => r.childCount > 0) && !app.items.some((r) => r.parentKey))
+    return "page has no tree information";
   return null;
 }
 
@@ -361,7 +440,13 @@ export default {
       await client.query(
         `INSERT INTO "Project" (id, key, name, description, settings, version, "createdAt", "updatedAt", "requirementCounter")
          VALUES ($1, $2, $3, $4, '{}', 1, $5, $5, 0)`,
-        [projectId, projectKey, `Bench requirements ${projectKey}`, "Flight-operations portal: requirements seeded for the requirements benchmark.", base],
+        [
+          projectId,
+          projectKey,
+          `Bench requirements ${projectKey}`,
+          "Flight-operations portal: requirements seeded for the requirements benchmark.",
+          base,
+        ],
       );
       await client.query(
         `INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt")
@@ -369,7 +454,16 @@ export default {
         [projectId, users.owner.id, users.bench.id, base],
       );
       await client.query(SEED_REQ_SQL, [TAGS, base, deepNumber]);
-      await client.query(SEED_VER_SQL, [ACTIONS, OBJECTS, QUALIFIERS, TRIGGERS, CONSTRAINTS, ACCEPTANCE, RATIONALES, [users.owner.id, users.bench.id]]);
+      await client.query(SEED_VER_SQL, [
+        ACTIONS,
+        OBJECTS,
+        QUALIFIERS,
+        TRIGGERS,
+        CONSTRAINTS,
+        ACCEPTANCE,
+        RATIONALES,
+        [users.owner.id, users.bench.id],
+      ]);
       // The Requirement row is a copy of the latest version; parents reference rows of the same statement.
       await client.query(
         `INSERT INTO "Requirement" (id, "projectId", number, key, version, title, statement, rationale, type, priority, status,
@@ -399,7 +493,9 @@ export default {
     } finally {
       client.release();
     }
-    await pool.query(`ANALYZE "Project", "Membership", "Requirement", "RequirementVersion", "Baseline", "BaselineItem"`);
+    await pool.query(
+      `ANALYZE "Project", "Membership", "Requirement", "RequirementVersion", "Baseline", "BaselineItem"`,
+    );
     await checkInvariants(pool, projectId);
 
     const { rows } = await pool.query(
@@ -440,9 +536,14 @@ export default {
 
     "baseline.create": (pool, state, params) => rawCreateBaseline(pool, state, params.name),
     async "baseline.compare"(pool, _state, params) {
-      const [left, right] = await Promise.all([pool.query(FROZEN_SQL, [params.from]), pool.query(FROZEN_SQL, [params.to])]);
+      const [left, right] = await Promise.all([
+        pool.query(FROZEN_SQL, [params.from]),
+        pool.query(FROZEN_SQL, [params.to]),
+      ]);
       const leftById = new Map(left.rows.map((r) => [r.requirementId, r]));
-      const changed = right.rows.filter((r) => leftById.has(r.requirementId) && leftById.get(r.requirementId).versionId !== r.versionId);
+      const changed = right.rows.filter(
+        (r) => leftById.has(r.requirementId) && leftById.get(r.requirementId).versionId !== r.versionId,
+      );
       return { from: left.rowCount, to: right.rowCount, changed: changed.map((r) => r.key) };
     },
     async "requirement.history"(pool, state) {
@@ -491,10 +592,15 @@ export default {
         description: `freeze ${LIVE.toLocaleString("en")} live requirements`,
         repeat: 10,
         targetMs: 1000,
-        app: (_op, i) => ({ type: "mutation", procedure: "baseline.create", input: { projectKey, name: `bench-create-${i}` } }),
+        app: (_op, i) => ({
+          type: "mutation",
+          procedure: "baseline.create",
+          input: { projectKey, name: `bench-create-${i}` },
+        }),
         baseline: (_op, i) => ({ name: `raw-create-${i}` }),
         check(app, baseline) {
-          if (app?.requirementCount !== LIVE) return `baseline.create froze ${app?.requirementCount} requirements, expected ${LIVE}`;
+          if (app?.requirementCount !== LIVE)
+            return `baseline.create froze ${app?.requirementCount} requirements, expected ${LIVE}`;
           if (baseline?.items !== LIVE) return `the raw baseline inserted ${baseline?.items} items, expected ${LIVE}`;
           return null;
         },
@@ -511,20 +617,32 @@ export default {
           await checkInvariants(pool, state.projectId);
           await pool.query(`ANALYZE "Requirement", "RequirementVersion", "BaselineItem"`);
           const to = await call("mutation", "baseline.create", { projectKey, name: "compare-to" });
-          log(`baseline ${from.id} (${from.requirementCount}) → ${to.id} (${to.requirementCount}), ${changed} requirements changed in between`);
+          log(
+            `baseline ${from.id} (${from.requirementCount}) → ${to.id} (${to.requirementCount}), ${changed} requirements changed in between`,
+          );
           return { from: from.id, to: to.id };
         },
-        app: (op) => ({ type: "query", procedure: "baseline.compare", input: { projectKey, from: op.from, to: op.to } }),
+        app: (op) => ({
+          type: "query",
+          procedure: "baseline.compare",
+          input: { projectKey, from: op.from, to: op.to },
+        }),
         baseline: (op) => ({ from: op.from, to: op.to }),
         check(app, baseline) {
           const s = app?.summary;
           if (!s || s.changed !== CHANGED || s.added !== 0 || s.removed !== 0 || s.unchanged !== LIVE - CHANGED) {
             return `baseline.compare summary ${JSON.stringify(s)}, expected ${CHANGED} changed of ${LIVE}, none added or removed`;
           }
-          if (baseline?.from !== LIVE || baseline?.to !== LIVE) return `the raw baseline read ${baseline?.from} → ${baseline?.to} rows`;
-          const appKeys = app.changed.map((c) => c.key).sort().join(",");
-          if (appKeys !== [...baseline.changed].sort().join(",")) return "app and raw baseline disagree on which requirements changed";
-          if (!app.changed.every((c) => c.changes.some((f) => f.field === "statement"))) return "a changed entry has no statement diff";
+          if (baseline?.from !== LIVE || baseline?.to !== LIVE)
+            return `the raw baseline read ${baseline?.from} → ${baseline?.to} rows`;
+          const appKeys = app.changed
+            .map((c) => c.key)
+            .sort()
+            .join(",");
+          if (appKeys !== [...baseline.changed].sort().join(","))
+            return "app and raw baseline disagree on which requirements changed";
+          if (!app.changed.every((c) => c.changes.some((f) => f.field === "statement")))
+            return "a changed entry has no statement diff";
           return null;
         },
       },
@@ -535,11 +653,17 @@ export default {
         app: () => ({ type: "query", procedure: "requirement.history", input: { key: state.deepKey, limit: PAGE } }),
         baseline: () => ({}),
         check(app, baseline) {
-          const versions = (page) => (page?.items ?? []).map((v) => `${v.version}:${v.status}:${v.changeKind}:${v.author?.id}`).join(",");
-          if (app?.items?.length !== PAGE || app.items[0].version !== DEEP_VERSIONS || app.nextCursor !== String(DEEP_VERSIONS - PAGE + 1)) {
+          const versions = (page) =>
+            (page?.items ?? []).map((v) => `${v.version}:${v.status}:${v.changeKind}:${v.author?.id}`).join(",");
+          if (
+            app?.items?.length !== PAGE ||
+            app.items[0].version !== DEEP_VERSIONS ||
+            app.nextCursor !== String(DEEP_VERSIONS - PAGE + 1)
+          ) {
             return `requirement.history returned ${JSON.stringify(app).slice(0, 300)}`;
           }
-          if (versions(app) !== versions(baseline) || app.nextCursor !== baseline.nextCursor) return "app and raw baseline history differ";
+          if (versions(app) !== versions(baseline) || app.nextCursor !== baseline.nextCursor)
+            return "app and raw baseline history differ";
           return null;
         },
       },
@@ -547,13 +671,20 @@ export default {
         name: "requirement.diff",
         description: `v1 → v${DEEP_VERSIONS} of one requirement`,
         repeat: 20,
-        app: () => ({ type: "query", procedure: "requirement.diff", input: { key: state.deepKey, from: 1, to: DEEP_VERSIONS } }),
+        app: () => ({
+          type: "query",
+          procedure: "requirement.diff",
+          input: { key: state.deepKey, from: 1, to: DEEP_VERSIONS },
+        }),
         baseline: () => ({}),
         check(app, baseline) {
           if (app?.from?.version !== 1 || app?.to?.version !== DEEP_VERSIONS || !app.changes?.length) {
             return `requirement.diff returned ${JSON.stringify(app).slice(0, 300)}`;
           }
-          if (app.from.snapshot.statement !== baseline?.from?.statement || app.to.snapshot.statement !== baseline?.to?.statement) {
+          if (
+            app.from.snapshot.statement !== baseline?.from?.statement ||
+            app.to.snapshot.statement !== baseline?.to?.statement
+          ) {
             return "app and raw baseline read different versions";
           }
           return null;

@@ -202,12 +202,14 @@ const numbers = (r) =>
   ]);
 
 function checkDashboard(app, baseline, days) {
-  if (!Array.isArray(app?.series) || app.series.length !== days) return `stats.dashboard returned ${JSON.stringify(app).slice(0, 300)}`;
+  if (!Array.isArray(app?.series) || app.series.length !== days)
+    return `stats.dashboard returned ${JSON.stringify(app).slice(0, 300)}`;
   if (app.series.some((s) => s.stat === null)) return "a day of the window has no stored row";
   const appSeries = app.series.map((s) => numbers(s.stat)).join("|");
   const baseSeries = baseline.series.map((s) => numbers(s.stat)).join("|");
   if (appSeries !== baseSeries) return "app and raw baseline series differ";
-  if (app.current?.openIssues !== SEVERITIES.reduce((a, s) => a + baseline.current.openBySeverity[s], 0)) return "open issue totals differ";
+  if (app.current?.openIssues !== SEVERITIES.reduce((a, s) => a + baseline.current.openBySeverity[s], 0))
+    return "open issue totals differ";
   if (!(app.current.openIssues > 10_000)) return `only ${app.current.openIssues} open issues; the seed went wrong`;
   return null;
 }
@@ -230,7 +232,15 @@ export default {
       await client.query(
         `INSERT INTO "Project" (id, key, name, description, settings, version, "createdAt", "updatedAt", "requirementCounter", "issueCounter")
          VALUES ($1, $2, $3, $4, '{}', 1, $5, $5, $6, $7)`,
-        [projectId, projectKey, `Bench stats ${projectKey}`, "Telemetry platform: issues and requirements seeded for the statistics benchmark.", base, REQUIREMENTS, ISSUES],
+        [
+          projectId,
+          projectKey,
+          `Bench stats ${projectKey}`,
+          "Telemetry platform: issues and requirements seeded for the statistics benchmark.",
+          base,
+          REQUIREMENTS,
+          ISSUES,
+        ],
       );
       await client.query(
         `INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt")
@@ -251,7 +261,8 @@ export default {
     }
     await pool.query(`ANALYZE "Issue", "Requirement", "RequirementVersion", "TraceLink"`);
     const started = Date.now();
-    for (let day = firstDay; day <= today; day = addDays(day, 1)) await pool.query(AGGREGATE_SQL, [projectId, day, day === today]);
+    for (let day = firstDay; day <= today; day = addDays(day, 1))
+      await pool.query(AGGREGATE_SQL, [projectId, day, day === today]);
     const backfillMs = Date.now() - started;
     await pool.query(`ANALYZE "DailyStat"`);
 
@@ -265,8 +276,13 @@ export default {
       [projectId],
     );
     const counts = rows[0];
-    if (counts.issues !== ISSUES || counts.links !== LINKS || counts.dailyRows !== DAYS + 1) throw new Error(`seeded ${JSON.stringify(counts)}`);
-    return { projectId, projectKey, counts: { ...counts, backfillMs, backfillMsPerDay: Math.round(backfillMs / (DAYS + 1)) } };
+    if (counts.issues !== ISSUES || counts.links !== LINKS || counts.dailyRows !== DAYS + 1)
+      throw new Error(`seeded ${JSON.stringify(counts)}`);
+    return {
+      projectId,
+      projectKey,
+      counts: { ...counts, backfillMs, backfillMsPerDay: Math.round(backfillMs / (DAYS + 1)) },
+    };
   },
 
   async cleanup({ pool, state }) {
@@ -283,10 +299,21 @@ export default {
   },
 
   endpoints(state) {
-    const path = (days) => `/api/trpc/stats.dashboard?input=${encodeURIComponent(JSON.stringify({ json: { projectKey: state.projectKey, days } }))}`;
+    const path = (days) =>
+      `/api/trpc/stats.dashboard?input=${encodeURIComponent(JSON.stringify({ json: { projectKey: state.projectKey, days } }))}`;
     return [
-      { name: "stats.dashboard", appPath: path(30), targetP99Ms: 50, check: (app, baseline) => checkDashboard(app, baseline, 30) },
-      { name: "stats.dashboard-90", appPath: path(90), targetP99Ms: 50, check: (app, baseline) => checkDashboard(app, baseline, 90) },
+      {
+        name: "stats.dashboard",
+        appPath: path(30),
+        targetP99Ms: 50,
+        check: (app, baseline) => checkDashboard(app, baseline, 30),
+      },
+      {
+        name: "stats.dashboard-90",
+        appPath: path(90),
+        targetP99Ms: 50,
+        check: (app, baseline) => checkDashboard(app, baseline, 90),
+      },
     ];
   },
 
@@ -302,7 +329,8 @@ export default {
         baseline: () => ({ day }),
         check(app, baseline) {
           if (app?.day !== day) return `stats.refresh returned ${JSON.stringify(app).slice(0, 300)}`;
-          if (numbers(app) !== numbers(baseline)) return `app and raw aggregation differ:\n  app:      ${numbers(app)}\n  baseline: ${numbers(baseline)}`;
+          if (numbers(app) !== numbers(baseline))
+            return `app and raw aggregation differ:\n  app:      ${numbers(app)}\n  baseline: ${numbers(baseline)}`;
           if (!(app.issuesCreated > 1000 && app.issuesClosed > 1000)) return `implausible day: ${numbers(app)}`;
           return null;
         },

@@ -42,25 +42,92 @@ const LIST_FILTER = { status: ["OPEN", "TRIAGED", "IN_PROGRESS"], severity: ["HI
 /* -------------------------------------------------------------- text pools */
 
 const COMPONENTS = [
-  "Invoice export", "Login page", "Payment batch job", "Search", "Audit log viewer", "Mobile app", "Public API", "Report builder",
-  "Notification service", "Sync agent", "Admin console", "Dashboard", "Import wizard", "Scheduler", "File uploads", "Approval workflow",
-  "Customer portal", "Webhook dispatcher", "Billing", "User settings", "Shipment tracking", "Firmware updater", "Access tokens", "Data retention job",
+  "Invoice export",
+  "Login page",
+  "Payment batch job",
+  "Search",
+  "Audit log viewer",
+  "Mobile app",
+  "Public API",
+  "Report builder",
+  "Notification service",
+  "Sync agent",
+  "Admin console",
+  "Dashboard",
+  "Import wizard",
+  "Scheduler",
+  "File uploads",
+  "Approval workflow",
+  "Customer portal",
+  "Webhook dispatcher",
+  "Billing",
+  "User settings",
+  "Shipment tracking",
+  "Firmware updater",
+  "Access tokens",
+  "Data retention job",
 ];
 const SYMPTOMS = [
-  "the request times out", "the page crashes", "wrong totals are shown", "duplicate records are created", "an internal server error is returned",
-  "nothing happens", "the spinner never stops", "dates are shown in the wrong time zone", "memory usage keeps growing",
-  "the session expires too early", "the layout breaks on small screens", "the downloaded CSV file is empty", "permissions are ignored",
-  "the audit entry is missing", "notification emails are sent twice", "the sort order is wrong", "the progress bar jumps back",
-  "accented characters are garbled", "the retry loop never stops", "stale data is shown",
+  "the request times out",
+  "the page crashes",
+  "wrong totals are shown",
+  "duplicate records are created",
+  "an internal server error is returned",
+  "nothing happens",
+  "the spinner never stops",
+  "dates are shown in the wrong time zone",
+  "memory usage keeps growing",
+  "the session expires too early",
+  "the layout breaks on small screens",
+  "the downloaded CSV file is empty",
+  "permissions are ignored",
+  "the audit entry is missing",
+  "notification emails are sent twice",
+  "the sort order is wrong",
+  "the progress bar jumps back",
+  "accented characters are garbled",
+  "the retry loop never stops",
+  "stale data is shown",
 ];
-const ISSUE_ACTIONS = ["exporting", "importing", "filtering", "approving", "archiving", "syncing", "searching", "uploading", "deleting", "scheduling", "assigning", "restoring"];
+const ISSUE_ACTIONS = [
+  "exporting",
+  "importing",
+  "filtering",
+  "approving",
+  "archiving",
+  "syncing",
+  "searching",
+  "uploading",
+  "deleting",
+  "scheduling",
+  "assigning",
+  "restoring",
+];
 const OBJECTS = [
-  "invoices", "purchase orders", "user accounts", "audit logs", "sensor readings", "payment batches", "shipment manifests",
-  "maintenance tickets", "firmware images", "customer records", "change requests", "test results",
+  "invoices",
+  "purchase orders",
+  "user accounts",
+  "audit logs",
+  "sensor readings",
+  "payment batches",
+  "shipment manifests",
+  "maintenance tickets",
+  "firmware images",
+  "customer records",
+  "change requests",
+  "test results",
 ];
 const ISSUE_QUALIFIERS = [
-  "in bulk", "with more than 1,000 rows", "on a slow connection", "right after signing in", "in Safari", "with a German locale",
-  "through the public API", "during the nightly batch", "on a tablet", "after a password reset",
+  "in bulk",
+  "with more than 1,000 rows",
+  "on a slow connection",
+  "right after signing in",
+  "in Safari",
+  "with a German locale",
+  "through the public API",
+  "during the nightly batch",
+  "on a tablet",
+  "after a password reset",
 ];
 const EXPECTED = [
   "the operation completes within a few seconds and the result matches the source data.",
@@ -81,16 +148,69 @@ const LOGS = [
   "It happens about one time in five.",
 ];
 const ENVIRONMENTS = [
-  "Chrome 131 on Windows 11", "Safari 18 on macOS 15", "Firefox 133 on Ubuntu 24.04", "the Android app 4.2", "the iOS app 4.2",
-  "Edge 131 on Windows 10", "the staging system", "production (EU region)", "production (US region)",
+  "Chrome 131 on Windows 11",
+  "Safari 18 on macOS 15",
+  "Firefox 133 on Ubuntu 24.04",
+  "the Android app 4.2",
+  "the iOS app 4.2",
+  "Edge 131 on Windows 10",
+  "the staging system",
+  "production (EU region)",
+  "production (US region)",
 ];
 const ISSUE_LABELS = [
-  "regression", "ui", "backend", "api", "mobile", "performance", "security", "customer-reported", "flaky", "data-loss",
-  "accessibility", "i18n", "billing", "sync", "reporting", "needs-info", "good-first-issue", "release:2.0", "release:2.1", "hotfix",
+  "regression",
+  "ui",
+  "backend",
+  "api",
+  "mobile",
+  "performance",
+  "security",
+  "customer-reported",
+  "flaky",
+  "data-loss",
+  "accessibility",
+  "i18n",
+  "billing",
+  "sync",
+  "reporting",
+  "needs-info",
+  "good-first-issue",
+  "release:2.0",
+  "release:2.1",
+  "hotfix",
 ];
 
-const REQ_ACTIONS = ["Export", "Import", "Validate", "Archive", "Approve", "Search", "Filter", "Audit", "Encrypt", "Synchronise", "Schedule", "Assign", "Escalate", "Report on", "Restore", "Link"];
-const REQ_QUALIFIERS = ["in bulk", "on a schedule", "per project", "for external auditors", "within the retention window", "across regions", "on mobile devices", "through the public API", "after approval", "during maintenance windows"];
+const REQ_ACTIONS = [
+  "Export",
+  "Import",
+  "Validate",
+  "Archive",
+  "Approve",
+  "Search",
+  "Filter",
+  "Audit",
+  "Encrypt",
+  "Synchronise",
+  "Schedule",
+  "Assign",
+  "Escalate",
+  "Report on",
+  "Restore",
+  "Link",
+];
+const REQ_QUALIFIERS = [
+  "in bulk",
+  "on a schedule",
+  "per project",
+  "for external auditors",
+  "within the retention window",
+  "across regions",
+  "on mobile devices",
+  "through the public API",
+  "after approval",
+  "during maintenance windows",
+];
 const TRIGGERS = [
   "a user with the Maintainer role requests it",
   "the nightly batch job runs",
@@ -119,7 +239,24 @@ const RATIONALES = [
   "Required by the regulator's guidance on record keeping for safety-relevant systems.",
   "Prerequisite for the partner integration planned for the next release.",
 ];
-const REQ_TAGS = ["security", "performance", "usability", "compliance", "gdpr", "audit", "api", "mobile", "reporting", "billing", "integration", "accessibility", "availability", "release:2.0", "safety", "sync"];
+const REQ_TAGS = [
+  "security",
+  "performance",
+  "usability",
+  "compliance",
+  "gdpr",
+  "audit",
+  "api",
+  "mobile",
+  "reporting",
+  "billing",
+  "integration",
+  "accessibility",
+  "availability",
+  "release:2.0",
+  "safety",
+  "sync",
+];
 
 function randomLetters(count) {
   return [...randomBytes(count)].map((b) => String.fromCharCode(65 + (b % 26))).join("");
@@ -301,7 +438,8 @@ async function checkInvariants(db, projectId) {
   );
   const r = rows[0];
   if (r.req_counter !== r.req_max) throw new Error(`requirementCounter ${r.req_counter} ≠ highest number ${r.req_max}`);
-  if (r.issue_counter !== r.issue_max) throw new Error(`issueCounter ${r.issue_counter} ≠ highest number ${r.issue_max}`);
+  if (r.issue_counter !== r.issue_max)
+    throw new Error(`issueCounter ${r.issue_counter} ≠ highest number ${r.issue_max}`);
   for (const k of ["bad_req_keys", "bad_issue_keys", "bad_issue_times", "foreign_assignees", "bad_links"]) {
     if (r[k]) throw new Error(`seed invariant broken: ${k} = ${r[k]}`);
   }
@@ -315,7 +453,10 @@ async function checkInvariants(db, projectId) {
 function searchWords(q) {
   return (q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12).map((w) => w.slice(0, 64).toLowerCase());
 }
-const toPrefixQuery = (q) => searchWords(q).map((w) => `${w}:*`).join(" & ") || null;
+const toPrefixQuery = (q) =>
+  searchWords(q)
+    .map((w) => `${w}:*`)
+    .join(" & ") || null;
 const toExactQuery = (q) => searchWords(q).join(" & ") || null;
 
 const cursor = (parts) => Buffer.from(JSON.stringify(parts)).toString("base64url");
@@ -351,8 +492,12 @@ function searchSql(inProject) {
     const columns = `'${name}' AS kind, t.id, t."projectId",
                      round(ts_rank(t."searchVector", (SELECT prefix FROM words))::numeric, 6) + CASE WHEN t.key = $4 THEN 10 ELSE 0 END AS rank`;
     const inScope = `t."projectId" = ANY(ARRAY(SELECT id FROM scope))`;
-    const visibleInScope = isIssue ? `AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN ('MAINTAINER', 'ADMIN'))) OR t."reporterId" = $1 OR t."assigneeId" = $1)` : "";
-    const visibleInProject = isIssue ? `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)` : "";
+    const visibleInScope = isIssue
+      ? `AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN ('MAINTAINER', 'ADMIN'))) OR t."reporterId" = $1 OR t."assigneeId" = $1)`
+      : "";
+    const visibleInProject = isIssue
+      ? `AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = $1 OR t."assigneeId" = $1)`
+      : "";
     return {
       ctes: `
          m_${name} AS MATERIALIZED (
@@ -430,7 +575,15 @@ async function baselineSearch(pool, state, text, inProject) {
   const page = rows.slice(0, SEARCH_PAGE);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ kind: r.kind, key: r.key, projectKey: r.projectKey, title: r.title, status: r.status, rank: Number(r.rank), headline: r.headline })),
+    items: page.map((r) => ({
+      kind: r.kind,
+      key: r.key,
+      projectKey: r.projectKey,
+      title: r.title,
+      status: r.status,
+      rank: Number(r.rank),
+      headline: r.headline,
+    })),
     nextCursor: rows.length > SEARCH_PAGE && last ? cursor([Number(last.rank), last.id]) : null,
     limited: rows[0]?.limited ?? false,
   };
@@ -555,7 +708,8 @@ function checkSearch(app, baseline) {
   if (app.limited !== baseline.limited) return `app says limited=${app.limited}, baseline ${baseline.limited}`;
   if (!app.items.every((h) => h.snippet.some((s) => s.highlight))) return "a hit has no highlighted snippet";
   const highlighted = (h) => h.snippet.map((s) => (s.highlight ? `<<${s.text}>>` : s.text)).join("");
-  if (app.items.some((h, i) => highlighted(h) !== baseline.items[i].headline)) return "app and baseline snippets differ";
+  if (app.items.some((h, i) => highlighted(h) !== baseline.items[i].headline))
+    return "app and baseline snippets differ";
   return null;
 }
 
@@ -565,9 +719,14 @@ function checkIssueList(app, baseline, reporterId) {
   }
   const invisible = app.items.find((i) => i.reporter?.id !== reporterId && i.assignee?.id !== reporterId);
   if (invisible) return `the reporter was shown ${invisible.key}, which they neither reported nor are assigned to`;
-  const off = app.items.find((i) => !LIST_FILTER.status.includes(i.status) || !LIST_FILTER.severity.includes(i.severity));
+  const off = app.items.find(
+    (i) => !LIST_FILTER.status.includes(i.status) || !LIST_FILTER.severity.includes(i.severity),
+  );
   if (off) return `${off.key} (${off.status}, ${off.severity}) does not match the filter`;
-  const summary = (page) => (page?.items ?? []).map((i) => `${i.key}:${i.status}:${i.severity}:${i.reporter?.id}:${i.assignee?.id}:${i.labels.join("|")}`).join(",");
+  const summary = (page) =>
+    (page?.items ?? [])
+      .map((i) => `${i.key}:${i.status}:${i.severity}:${i.reporter?.id}:${i.assignee?.id}:${i.labels.join("|")}`)
+      .join(",");
   if (summary(app) !== summary(baseline) || app.nextCursor !== baseline.nextCursor) {
     return `baseline page differs from the app's:\n  app:      ${summary(app).slice(0, 300)} ${app.nextCursor}\n  baseline: ${summary(baseline).slice(0, 300)} ${baseline.nextCursor}`;
   }
@@ -575,14 +734,20 @@ function checkIssueList(app, baseline, reporterId) {
 }
 
 function checkMatrix(app, baseline, expectedRequirements) {
-  if (!Array.isArray(app?.requirements) || !Array.isArray(app.cells)) return `traceLink.matrix returned ${JSON.stringify(app).slice(0, 300)}`;
+  if (!Array.isArray(app?.requirements) || !Array.isArray(app.cells))
+    return `traceLink.matrix returned ${JSON.stringify(app).slice(0, 300)}`;
   if (expectedRequirements !== undefined && app.requirements.length !== expectedRequirements) {
     return `the matrix has ${app.requirements.length} requirements, expected ${expectedRequirements}`;
   }
   const keys = (xs) => xs.map((x) => x.key).join(",");
-  if (keys(app.requirements) !== keys(baseline?.requirements ?? [])) return "app and baseline matrices have different requirement rows";
+  if (keys(app.requirements) !== keys(baseline?.requirements ?? []))
+    return "app and baseline matrices have different requirement rows";
   if (keys(app.issues) !== keys(baseline.issues)) return "app and baseline matrices have different issue columns";
-  const cells = (xs) => xs.map((c) => `${c.requirementKey}>${c.issueKey}:${c.type}:${c.suspect}`).sort().join(",");
+  const cells = (xs) =>
+    xs
+      .map((c) => `${c.requirementKey}>${c.issueKey}:${c.type}:${c.suspect}`)
+      .sort()
+      .join(",");
   if (app.cells.length !== baseline.cells.length || cells(app.cells) !== cells(baseline.cells)) {
     return `app and baseline matrices have different cells (${app.cells.length} vs ${baseline.cells.length})`;
   }
@@ -609,7 +774,15 @@ export default {
     const members = [users.owner.id, users.bench.id, reporter.id, ...seededUsers];
     const assignees = [users.owner.id, users.bench.id, ...seededUsers.slice(0, SEEDED_MAINTAINERS)];
     const roles = members.map((_id, i) =>
-      i === 0 ? "ADMIN" : i === 1 ? "MAINTAINER" : i === 2 ? "REPORTER" : i - 3 < SEEDED_MAINTAINERS ? "MAINTAINER" : "REPORTER",
+      i === 0
+        ? "ADMIN"
+        : i === 1
+          ? "MAINTAINER"
+          : i === 2
+            ? "REPORTER"
+            : i - 3 < SEEDED_MAINTAINERS
+              ? "MAINTAINER"
+              : "REPORTER",
     );
     const client = await pool.connect();
     const timings = {};
@@ -632,7 +805,13 @@ export default {
         "project",
         `INSERT INTO "Project" (id, key, name, description, settings, version, "createdAt", "updatedAt", "requirementCounter", "issueCounter")
          VALUES ($1, $2, $3, $4, '{}', 1, ${utc("$5")}, ${utc("$5")}, 0, 0)`,
-        [projectId, projectKey, `Bench traceability ${projectKey}`, "Field-service platform: issues, requirements and trace links seeded for the traceability benchmark.", base],
+        [
+          projectId,
+          projectKey,
+          `Bench traceability ${projectKey}`,
+          "Field-service platform: issues, requirements and trace links seeded for the traceability benchmark.",
+          base,
+        ],
       );
       await step(
         "memberships",
@@ -641,7 +820,17 @@ export default {
          FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t("userId", role, ord)`,
         [projectId, members, roles, base],
       );
-      await step("seed_req", SEED_REQ_SQL, [REQ_ACTIONS, OBJECTS, REQ_QUALIFIERS, TRIGGERS, CONSTRAINTS, RATIONALES, REQ_TAGS, base, now.toISOString()]);
+      await step("seed_req", SEED_REQ_SQL, [
+        REQ_ACTIONS,
+        OBJECTS,
+        REQ_QUALIFIERS,
+        TRIGGERS,
+        CONSTRAINTS,
+        RATIONALES,
+        REQ_TAGS,
+        base,
+        now.toISOString(),
+      ]);
       await step(
         "requirements",
         `INSERT INTO "Requirement" (id, "projectId", number, key, version, title, statement, rationale, type, priority, status,
@@ -667,8 +856,22 @@ export default {
         [prefix, projectId, users.owner.id, users.bench.id],
       );
       await step("issues", SEED_ISSUE_SQL, [
-        projectId, prefix, projectKey, COMPONENTS, SYMPTOMS, ISSUE_ACTIONS, OBJECTS, ISSUE_QUALIFIERS, EXPECTED, LOGS, ENVIRONMENTS,
-        ISSUE_LABELS, members, assignees, base, now.toISOString(),
+        projectId,
+        prefix,
+        projectKey,
+        COMPONENTS,
+        SYMPTOMS,
+        ISSUE_ACTIONS,
+        OBJECTS,
+        ISSUE_QUALIFIERS,
+        EXPECTED,
+        LOGS,
+        ENVIRONMENTS,
+        ISSUE_LABELS,
+        members,
+        assignees,
+        base,
+        now.toISOString(),
       ]);
       await step("seed_ilink", SEED_ISSUE_LINK_SQL);
       await step("seed_rlink", SEED_REQ_LINK_SQL);
@@ -703,7 +906,11 @@ export default {
          CROSS JOIN LATERAL (SELECT c.created_at AS created_at, t.revised_at IS NOT NULL AND c.created_at < t.revised_at AS suspect) x`,
         [prefix, projectId, users.bench.id],
       );
-      await step("counters", `UPDATE "Project" SET "requirementCounter" = $2, "issueCounter" = $3 WHERE id = $1`, [projectId, REQUIREMENTS, ISSUES]);
+      await step("counters", `UPDATE "Project" SET "requirementCounter" = $2, "issueCounter" = $3 WHERE id = $1`, [
+        projectId,
+        REQUIREMENTS,
+        ISSUES,
+      ]);
       await client.query("COMMIT");
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
@@ -712,7 +919,9 @@ export default {
       client.release();
     }
     let t0 = Date.now();
-    await pool.query(`VACUUM ANALYZE "User", "Project", "Membership", "Requirement", "RequirementVersion", "Issue", "TraceLink"`);
+    await pool.query(
+      `VACUUM ANALYZE "User", "Project", "Membership", "Requirement", "RequirementVersion", "Issue", "TraceLink"`,
+    );
     timings.vacuumAnalyze = Date.now() - t0;
     t0 = Date.now();
     await checkInvariants(pool, projectId);
@@ -736,14 +945,28 @@ export default {
               (SELECT count(*)::int FROM "Requirement" WHERE "projectId" = $1 AND "searchVector" @@ to_tsquery('english', $5)) AS "searchRequirementHits",
               (SELECT count(*)::int FROM "Issue" WHERE "projectId" = $1 AND "searchVector" @@ to_tsquery('english', $6)) AS "broadHits",
               (SELECT count(*)::int FROM "Requirement" WHERE "projectId" = $1 AND "searchVector" @@ to_tsquery('english', $6)) AS "broadRequirementHits"`,
-      [projectId, reporter.id, LIST_FILTER.status, LIST_FILTER.severity, toPrefixQuery(SEARCH_QUERY), toPrefixQuery(SEARCH_BROAD)],
+      [
+        projectId,
+        reporter.id,
+        LIST_FILTER.status,
+        LIST_FILTER.severity,
+        toPrefixQuery(SEARCH_QUERY),
+        toPrefixQuery(SEARCH_BROAD),
+      ],
     );
     const counts = rows[0];
-    if (counts.requirements !== REQUIREMENTS || counts.issues !== ISSUES || counts.links !== ISSUE_LINKS + REQUIREMENT_LINKS || counts.issueLinks !== ISSUE_LINKS) {
+    if (
+      counts.requirements !== REQUIREMENTS ||
+      counts.issues !== ISSUES ||
+      counts.links !== ISSUE_LINKS + REQUIREMENT_LINKS ||
+      counts.issueLinks !== ISSUE_LINKS
+    ) {
       throw new Error(`seeded ${JSON.stringify(counts)}`);
     }
-    if (counts.suspectMatrixRequirements !== REVISED) throw new Error(`${counts.suspectMatrixRequirements} requirements have suspect issue links, expected ${REVISED}`);
-    if (counts.reporterFiltered <= LIST_PAGE) throw new Error(`the reporter's filtered list has only ${counts.reporterFiltered} issues`);
+    if (counts.suspectMatrixRequirements !== REVISED)
+      throw new Error(`${counts.suspectMatrixRequirements} requirements have suspect issue links, expected ${REVISED}`);
+    if (counts.reporterFiltered <= LIST_PAGE)
+      throw new Error(`the reporter's filtered list has only ${counts.reporterFiltered} issues`);
     const chainKeys = Array.from({ length: CHAIN_LENGTH }, (_, i) => `${projectKey}-${CHAIN_START + i}`);
     return {
       projectId,
@@ -767,7 +990,13 @@ export default {
     "search.query": (pool, state) => baselineSearch(pool, state, SEARCH_QUERY, true),
     "search.query-broad": (pool, state) => baselineSearch(pool, state, SEARCH_BROAD, false),
     async "issue.list"(pool, state) {
-      const { rows } = await pool.query(ISSUE_LIST_SQL, [state.projectId, state.reporterId, LIST_FILTER.status, LIST_FILTER.severity, LIST_PAGE + 1]);
+      const { rows } = await pool.query(ISSUE_LIST_SQL, [
+        state.projectId,
+        state.reporterId,
+        LIST_FILTER.status,
+        LIST_FILTER.severity,
+        LIST_PAGE + 1,
+      ]);
       const hasMore = rows.length > LIST_PAGE;
       const items = hasMore ? rows.slice(0, LIST_PAGE) : rows;
       const last = items[items.length - 1];
@@ -798,7 +1027,10 @@ export default {
     },
     async "traceLink.impact"(pool, state) {
       const { rows } = await pool.query(IMPACT_SQL, [state.projectId, state.chainHead]);
-      return { requirements: rows.filter((r) => r.kind === "requirement"), issues: rows.filter((r) => r.kind === "issue") };
+      return {
+        requirements: rows.filter((r) => r.kind === "requirement"),
+        issues: rows.filter((r) => r.kind === "issue"),
+      };
     },
   },
 
@@ -845,7 +1077,8 @@ export default {
         app: () => ({ type: "query", procedure: "traceLink.matrix", input: { projectKey } }),
         baseline: () => ({}),
         check(app, baseline) {
-          if (app?.cells?.length !== ISSUE_LINKS) return `the whole matrix has ${app?.cells?.length} cells, expected ${ISSUE_LINKS}`;
+          if (app?.cells?.length !== ISSUE_LINKS)
+            return `the whole matrix has ${app?.cells?.length} cells, expected ${ISSUE_LINKS}`;
           return checkMatrix(app, baseline);
         },
       },
@@ -853,14 +1086,19 @@ export default {
         name: "traceLink.matrix-csv",
         description: `suspect links only, as CSV: ${REVISED.toLocaleString("en")} rows`,
         repeat: 5,
-        app: () => ({ type: "query", procedure: "traceLink.matrix", input: { projectKey, suspectOnly: true, format: "csv" } }),
+        app: () => ({
+          type: "query",
+          procedure: "traceLink.matrix",
+          input: { projectKey, suspectOnly: true, format: "csv" },
+        }),
         baseline: () => ({}),
         check(app, baseline) {
           const problem = checkMatrix(app, baseline, REVISED);
           if (problem) return problem;
           const lines = (app.csv ?? "").trimEnd().split("\n");
           if (lines.length !== REVISED + 1) return `the CSV has ${lines.length} lines, expected ${REVISED + 1}`;
-          if (lines[0] !== ["Requirement", "Title", ...baseline.issues.map((i) => i.key)].join(",")) return "the CSV header does not list the matrix's issues";
+          if (lines[0] !== ["Requirement", "Title", ...baseline.issues.map((i) => i.key)].join(","))
+            return "the CSV header does not list the matrix's issues";
           const filled = lines.slice(1).reduce((n, line) => n + line.split(",").slice(2).filter(Boolean).length, 0);
           const pairs = new Set(baseline.cells.map((c) => `${c.requirementKey} ${c.issueKey}`)).size;
           if (filled !== pairs) return `the CSV has ${filled} filled cells, expected ${pairs} linked pairs`;
@@ -876,14 +1114,37 @@ export default {
         baseline: () => ({}),
         check(app, b) {
           const a = app;
-          if (!a || a.approvedRequirements < 1000 || a.implemented.count < 1 || a.verified.count < 1 || a.suspectLinks < REVISED) {
+          if (
+            !a ||
+            a.approvedRequirements < 1000 ||
+            a.implemented.count < 1 ||
+            a.verified.count < 1 ||
+            a.suspectLinks < REVISED
+          ) {
             return `traceLink.coverage returned ${JSON.stringify(a).slice(0, 300)}`;
           }
-          const got = [a.approvedRequirements, a.implemented.count, a.verified.count, a.suspectLinks, a.orphanRequirements.count, a.orphanIssues.count];
-          const want = [b.approvedRequirements, b.implemented, b.verified, b.suspectLinks, b.orphanRequirements.count, b.orphanIssues.count];
+          const got = [
+            a.approvedRequirements,
+            a.implemented.count,
+            a.verified.count,
+            a.suspectLinks,
+            a.orphanRequirements.count,
+            a.orphanIssues.count,
+          ];
+          const want = [
+            b.approvedRequirements,
+            b.implemented,
+            b.verified,
+            b.suspectLinks,
+            b.orphanRequirements.count,
+            b.orphanIssues.count,
+          ];
           if (got.join() !== want.join()) return `coverage differs: app ${got.join("/")}, baseline ${want.join("/")}`;
           const keys = (xs) => xs.map((x) => `${x.key}:${x.status}`).join(",");
-          if (keys(a.orphanRequirements.items) !== keys(b.orphanRequirements.items) || keys(a.orphanIssues.items) !== keys(b.orphanIssues.items)) {
+          if (
+            keys(a.orphanRequirements.items) !== keys(b.orphanRequirements.items) ||
+            keys(a.orphanIssues.items) !== keys(b.orphanIssues.items)
+          ) {
             return "app and baseline list different orphans";
           }
           return null;
@@ -898,12 +1159,20 @@ export default {
         check(app, b) {
           const reqs = app?.requirements ?? [];
           const expected = CHAIN_LENGTH - 1 + CHAIN_LENGTH * FAN_OUT;
-          if (reqs.length !== expected || !reqs.some((r) => r.key === state.chainTail && r.depth === CHAIN_LENGTH - 1)) {
+          if (
+            reqs.length !== expected ||
+            !reqs.some((r) => r.key === state.chainTail && r.depth === CHAIN_LENGTH - 1)
+          ) {
             return `traceLink.impact reached ${reqs.length} requirements (expected ${expected}, the tail at depth ${CHAIN_LENGTH - 1})`;
           }
-          const line = (xs, via) => xs.map((x) => `${x.key}@${x.depth}${via ? `:${[...x.via].sort().join("|")}` : ""}`).sort().join(",");
+          const line = (xs, via) =>
+            xs
+              .map((x) => `${x.key}@${x.depth}${via ? `:${[...x.via].sort().join("|")}` : ""}`)
+              .sort()
+              .join(",");
           if (line(reqs) !== line(b.requirements)) return "app and baseline reached different requirements or depths";
-          if (!app.issues.length || line(app.issues, true) !== line(b.issues, true)) return "app and baseline reached different issues";
+          if (!app.issues.length || line(app.issues, true) !== line(b.issues, true))
+            return "app and baseline reached different issues";
           return null;
         },
       },

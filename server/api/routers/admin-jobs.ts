@@ -6,7 +6,9 @@ import { listMail, readMail } from "@/server/services/mail/mailer";
 /** Background work as instance admins see it: the outbox backlog and failures, and the embedded mail folder. */
 export const adminJobsRouter = createTRPCRouter({
   outbox: adminProcedure.query(() => getOutboxHealth()),
-  retry: adminProcedure.input(outboxRetryInput).mutation(({ ctx, input }) => retryOutboxEvent({ actor: ctx.actor, id: input.id })),
+  retry: adminProcedure
+    .input(outboxRetryInput)
+    .mutation(({ ctx, input }) => retryOutboxEvent({ actor: ctx.actor, id: input.id })),
   mail: createTRPCRouter({
     list: adminProcedure.input(mailListInput).query(({ input }) => listMail(input)),
     read: adminProcedure.input(mailReadInput).query(({ input }) => readMail(input.name)),

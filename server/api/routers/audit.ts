@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 
 import { auditListInput } from "@/lib/schemas/audit";
-import { roleHas } from "@/server/auth/permissions";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import { roleHas } from "@/server/auth/permissions";
 import { listAuditEvents } from "@/server/services/audit/list-audit-events";
 import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 

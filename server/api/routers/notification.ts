@@ -14,7 +14,9 @@ import {
 
 /** The caller's own notifications; nobody can read or mark another user's. */
 export const notificationRouter = createTRPCRouter({
-  list: protectedProcedure.input(notificationListInput).query(({ ctx, input }) => listNotifications({ userId: ctx.user.id, input })),
+  list: protectedProcedure
+    .input(notificationListInput)
+    .query(({ ctx, input }) => listNotifications({ userId: ctx.user.id, input })),
   unreadCount: protectedProcedure.query(async ({ ctx }) => ({ unreadCount: await countUnread(ctx.user.id) })),
   markRead: protectedProcedure
     .input(notificationMarkReadInput)

@@ -1,7 +1,7 @@
 import { statsDailyInput, statsDashboardInput, statsRefreshInput } from "@/lib/schemas/stats";
 import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
-import { refreshProjectStats } from "@/server/services/stats/refresh-stats";
 import { getDashboard, listDailyStats } from "@/server/services/stats/read-stats";
+import { refreshProjectStats } from "@/server/services/stats/refresh-stats";
 
 export const statsRouter = createTRPCRouter({
   /** Current numbers and per-day series for the last 30 or 90 days, from the stored daily rows. */

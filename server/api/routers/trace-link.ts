@@ -9,7 +9,12 @@ import {
 } from "@/lib/schemas/trace-link";
 import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
 import { coverage, impact, traceMatrix } from "@/server/services/trace-links/analysis";
-import { clearSuspect, createTraceLink, deleteTraceLink, listLinksFor } from "@/server/services/trace-links/trace-links";
+import {
+  clearSuspect,
+  createTraceLink,
+  deleteTraceLink,
+  listLinksFor,
+} from "@/server/services/trace-links/trace-links";
 
 export const traceLinkRouter = createTRPCRouter({
   create: projectProcedure("traceLink:manage")

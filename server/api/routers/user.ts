@@ -6,5 +6,7 @@ import { setUserRole } from "@/server/services/users/set-user-role";
 export const userRouter = createTRPCRouter({
   me: protectedProcedure.query(({ ctx }) => ctx.user),
   list: adminProcedure.input(userListInput).query(({ input }) => listUsers({ input })),
-  setRole: adminProcedure.input(userSetRoleInput).mutation(({ ctx, input }) => setUserRole({ actor: ctx.actor, input })),
+  setRole: adminProcedure
+    .input(userSetRoleInput)
+    .mutation(({ ctx, input }) => setUserRole({ actor: ctx.actor, input })),
 });

@@ -16,7 +16,12 @@ import { statsDay, utcToday } from "@/lib/schemas/stats";
 import { AppError } from "@/server/errors";
 import { inngest } from "@/server/jobs/client";
 import { statsAggregateRequested } from "@/server/jobs/events";
-import { aggregateDailyStats, listActiveProjectIds, projectExists, scheduledDays } from "@/server/services/stats/aggregate-daily-stats";
+import {
+  aggregateDailyStats,
+  listActiveProjectIds,
+  projectExists,
+  scheduledDays,
+} from "@/server/services/stats/aggregate-daily-stats";
 
 export const STATS_CRON = "*/30 * * * *";
 
@@ -37,11 +42,14 @@ export const aggregateDailyStatsFunction = inngest.createFunction(
       }
       const parsed = requestData.safeParse(event.data ?? {});
       if (!parsed.success) {
-        throw new NonRetriableError(`Invalid ${statsAggregateRequested.name} data: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+        throw new NonRetriableError(
+          `Invalid ${statsAggregateRequested.name} data: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        );
       }
       const { projectId, day } = parsed.data;
       if (day && day > utcToday(now)) throw new NonRetriableError(`Day ${day} is in the future`);
-      if (projectId && !(await projectExists(projectId))) throw new NonRetriableError(`Project ${projectId} does not exist`);
+      if (projectId && !(await projectExists(projectId)))
+        throw new NonRetriableError(`Project ${projectId} does not exist`);
       return {
         projectIds: projectId ? [projectId] : await listActiveProjectIds(),
         days: day ? [day] : scheduledDays(now),

@@ -34,7 +34,10 @@ export const deliverWebhook = inngest.createFunction(
       const attempt = await attemptWebhookDelivery(deliveryId);
       if (attempt.status === "RETRY") {
         const why = attempt.skipped ? "another worker is sending it" : (attempt.error ?? "retriable failure");
-        throw new RetryAfterError(`Delivery ${deliveryId} attempt ${attempt.attempt}: ${why}`, attempt.nextAttemptAt ?? "30s");
+        throw new RetryAfterError(
+          `Delivery ${deliveryId} attempt ${attempt.attempt}: ${why}`,
+          attempt.nextAttemptAt ?? "30s",
+        );
       }
       return {
         status: attempt.status,

@@ -3,8 +3,4 @@ import { aggregateDailyStatsFunction } from "./aggregate-daily-stats";
 import { deliverWebhook } from "./deliver-webhook";
 import { notifyOnEvent } from "./notify-on-event";
 
-export const functions = [
-  notifyOnEvent,
-  aggregateDailyStatsFunction,
-  deliverWebhook,
-];
+export const functions = [notifyOnEvent, aggregateDailyStatsFunction, deliverWebhook];

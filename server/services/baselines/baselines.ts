@@ -6,7 +6,12 @@
 import { Prisma } from "@prisma/client";
 
 import { diffSnapshots, type FieldChange, type Snapshot } from "@/lib/diff";
-import type { BaselineByIdInput, BaselineCompareInput, BaselineCreateInput, BaselineListInput } from "@/lib/schemas/baseline";
+import type {
+  BaselineByIdInput,
+  BaselineCompareInput,
+  BaselineCreateInput,
+  BaselineListInput,
+} from "@/lib/schemas/baseline";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
@@ -34,7 +39,9 @@ export async function createBaseline({ scope, input }: { scope: ProjectScope; in
         });
         if (taken) throw new AppError("CONFLICT", `A baseline named "${name}" already exists`);
         // Repeatable read: the count and the frozen set come from one snapshot.
-        const count = await tx.requirement.count({ where: { projectId: scope.projectId, status: { not: "DEPRECATED" } } });
+        const count = await tx.requirement.count({
+          where: { projectId: scope.projectId, status: { not: "DEPRECATED" } },
+        });
         const baseline = await tx.baseline.create({
           data: { projectId: scope.projectId, name, note, requirementCount: count, authorId: scope.actor.userId },
           select: baselineSelect,
@@ -64,7 +71,10 @@ export async function createBaseline({ scope, input }: { scope: ProjectScope; in
 
 export async function listBaselines({ scope, input }: { scope: ProjectScope; input: BaselineListInput }) {
   const { cursor, limit } = input;
-  const where: Prisma.BaselineWhereInput = { projectId: scope.projectId, ...afterTimeAndId(cursor, "createdAt", "desc") };
+  const where: Prisma.BaselineWhereInput = {
+    projectId: scope.projectId,
+    ...afterTimeAndId(cursor, "createdAt", "desc"),
+  };
   const rows = await db.baseline.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -93,7 +103,10 @@ export interface FrozenRequirement extends Snapshot {
   position: number;
 }
 
-type Row = Omit<FrozenRequirement, "parentKey" | "attributes"> & { attributes: Prisma.JsonValue; parentKey: string | null };
+type Row = Omit<FrozenRequirement, "parentKey" | "attributes"> & {
+  attributes: Prisma.JsonValue;
+  parentKey: string | null;
+};
 
 /** The requirement versions frozen in a baseline, or current (HEAD), ordered by key number. */
 export async function frozenRequirements(projectId: string, ref: string): Promise<FrozenRequirement[]> {
@@ -193,7 +206,12 @@ export async function compareBaselines({ scope, input }: { scope: ProjectScope; 
   const removedIds = left.filter((l) => !rightReqs.has(l.requirementId)).map((l) => l.versionId);
   const full = await versionsById([...addedIds, ...removedIds, ...changedPairs.flat()]);
 
-  const entry = (r: FrozenRequirement): CompareEntry => ({ key: r.key, title: r.title, status: r.status, version: r.version });
+  const entry = (r: FrozenRequirement): CompareEntry => ({
+    key: r.key,
+    title: r.title,
+    status: r.status,
+    version: r.version,
+  });
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
   const frozen = (id: string) => {
     const version = full.get(id);
@@ -203,7 +221,9 @@ export async function compareBaselines({ scope, input }: { scope: ProjectScope; 
   const pick = (ids: string[]) => ids.map(frozen).sort(byNumber);
 
   const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
-  for (const [l, r] of changedPairs.map(([a, b]) => [frozen(a), frozen(b)] as const).sort((x, y) => byNumber(x[1], y[1]))) {
+  for (const [l, r] of changedPairs
+    .map(([a, b]) => [frozen(a), frozen(b)] as const)
+    .sort((x, y) => byNumber(x[1], y[1]))) {
     const changes = diffSnapshots(l, r);
     if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
   }
@@ -212,7 +232,12 @@ export async function compareBaselines({ scope, input }: { scope: ProjectScope; 
   return {
     from: fromRef,
     to: toRef,
-    summary: { added: added.length, removed: removed.length, changed: changed.length, unchanged: right.length - added.length - changed.length },
+    summary: {
+      added: added.length,
+      removed: removed.length,
+      changed: changed.length,
+      unchanged: right.length - added.length - changed.length,
+    },
     added,
     removed,
     changed,

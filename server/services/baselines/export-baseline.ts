@@ -89,20 +89,34 @@ export async function exportBaseline({ scope, input }: { scope: ProjectScope; in
   }
 
   if (format === "csv") {
-    const header = ["Key", "Version", "Parent", "Title", "Type", "Priority", "Status", "Tags", "Statement", "Rationale", ...defs.map((d) => d.label)];
-    const records = rows.map((r) => [
-      r.key,
-      String(r.version),
-      r.parentKey ?? "",
-      r.title,
-      r.type,
-      r.priority,
-      r.status,
-      r.tags.join(", "),
-      r.statement,
-      r.rationale,
-      ...defs.map((d) => (r.attributes[d.key] === undefined ? "" : String(r.attributes[d.key]))),
-    ].map(csvSafe));
+    const header = [
+      "Key",
+      "Version",
+      "Parent",
+      "Title",
+      "Type",
+      "Priority",
+      "Status",
+      "Tags",
+      "Statement",
+      "Rationale",
+      ...defs.map((d) => d.label),
+    ];
+    const records = rows.map((r) =>
+      [
+        r.key,
+        String(r.version),
+        r.parentKey ?? "",
+        r.title,
+        r.type,
+        r.priority,
+        r.status,
+        r.tags.join(", "),
+        r.statement,
+        r.rationale,
+        ...defs.map((d) => (r.attributes[d.key] === undefined ? "" : String(r.attributes[d.key]))),
+      ].map(csvSafe),
+    );
     return { filename: `${slug}.csv`, contentType: "text/csv", content: stringify([header, ...records]) };
   }
 

@@ -68,8 +68,12 @@ export async function addComment({ scope, input }: { scope: ProjectScope; input:
 }
 
 async function ownCommentOrThrow(tx: Tx, issueId: string, commentId: string, userId: string) {
-  const comment = await tx.comment.findUnique({ where: { id: commentId }, select: { ...commentSelect, issueId: true } });
-  if (!comment || comment.issueId !== issueId || comment.deletedAt) throw new AppError("NOT_FOUND", "Comment not found");
+  const comment = await tx.comment.findUnique({
+    where: { id: commentId },
+    select: { ...commentSelect, issueId: true },
+  });
+  if (!comment || comment.issueId !== issueId || comment.deletedAt)
+    throw new AppError("NOT_FOUND", "Comment not found");
   if (comment.author?.id !== userId) throw forbidden("You can only change your own comments");
   return comment;
 }
@@ -105,7 +109,13 @@ export async function editComment({
   });
 }
 
-export async function deleteComment({ scope, input }: { scope: ProjectScope; input: { key: string; commentId: string } }) {
+export async function deleteComment({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { key: string; commentId: string };
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     const issue = await findVisibleIssueOrThrow(scope, input.key, tx);
     const before = await ownCommentOrThrow(tx, issue.id, input.commentId, scope.userId);

@@ -160,7 +160,8 @@ export async function updateIssue({ scope, input }: { scope: ProjectScope; input
     const current = await findVisibleIssueOrThrow(scope, input.key, tx);
     const triager = roleHas(scope.role, "issue:triage");
     if (!triager) {
-      if (current.reporter?.id !== scope.userId) throw forbidden("Only the reporter or a maintainer can edit this issue");
+      if (current.reporter?.id !== scope.userId)
+        throw forbidden("Only the reporter or a maintainer can edit this issue");
       if (current.status !== "OPEN") throw forbidden("Reporters can edit their issues only while they are open");
       if (input.labels !== undefined) throw forbidden("Only maintainers can change labels");
     }
@@ -187,11 +188,15 @@ export async function transitionIssue({ scope, input }: { scope: ProjectScope; i
     await assertVersion(tx, current, input.expectedVersion, presentIssue);
     const allowed = ISSUE_TRANSITIONS[current.status];
     if (!allowed.includes(input.to)) {
-      throw new AppError("BAD_REQUEST", `${current.key} cannot go from ${current.status} to ${input.to}; allowed: ${allowed.join(", ")}`, {
-        from: current.status,
-        to: input.to,
-        allowed,
-      });
+      throw new AppError(
+        "BAD_REQUEST",
+        `${current.key} cannot go from ${current.status} to ${input.to}; allowed: ${allowed.join(", ")}`,
+        {
+          from: current.status,
+          to: input.to,
+          allowed,
+        },
+      );
     }
     const closing = input.to === "DONE" || input.to === "WONT_FIX";
     return commitIssue(tx, record, {
@@ -214,7 +219,10 @@ export async function assignIssue({ scope, input }: { scope: ProjectScope; input
         where: { projectId_userId: { projectId: scope.projectId, userId: input.assigneeId } },
         select: { id: true },
       });
-      if (!member) throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", { assigneeId: input.assigneeId });
+      if (!member)
+        throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", {
+          assigneeId: input.assigneeId,
+        });
     }
     return commitIssue(tx, record, {
       actor: scope.actor,

@@ -43,7 +43,13 @@ function fileName(mail: OutgoingMail, now: Date) {
 
 export async function sendMail(mail: OutgoingMail): Promise<{ via: "smtp" | "file"; ref: string }> {
   const env = getEnv();
-  const message = { from: env.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, messageId: `<${mail.id}@specline>` };
+  const message = {
+    from: env.MAIL_FROM,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    messageId: `<${mail.id}@specline>`,
+  };
   if (env.SMTP_URL) {
     try {
       const info = await smtpTransport(env.SMTP_URL).sendMail(message);
@@ -125,13 +131,22 @@ function decodeBody(raw: string, headers: Record<string, string>): string {
 /** Newest first. */
 export async function listMail(opts: { limit: number }): Promise<{ items: MailSummary[]; total: number }> {
   const dir = mailDir();
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => NAME.test(n)).sort().reverse();
+  const names = (await readdir(dir).catch(() => [] as string[]))
+    .filter((n) => NAME.test(n))
+    .sort()
+    .reverse();
   const items = await Promise.all(
     names.slice(0, opts.limit).map(async (name) => {
       const file = path.join(dir, name);
       const [raw, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
       const headers = parseHeaders(raw);
-      return { name, to: headers.to ?? "", subject: headers.subject ?? "", date: headers.date ?? info.mtime.toUTCString(), size: info.size };
+      return {
+        name,
+        to: headers.to ?? "",
+        subject: headers.subject ?? "",
+        date: headers.date ?? info.mtime.toUTCString(),
+        size: info.size,
+      };
     }),
   );
   return { items, total: names.length };

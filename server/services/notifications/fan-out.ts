@@ -94,8 +94,12 @@ async function findSubject(event: DomainEvent): Promise<Subject | null> {
   const issueSelect = { id: true, key: true, title: true, reporterId: true, assigneeId: true } as const;
   if (event.type.startsWith("requirement.")) {
     const id = str(p.entityId);
-    const r = id ? await db.requirement.findUnique({ where: { id }, select: { id: true, key: true, title: true } }) : null;
-    return r ? { entityType: "requirement", entityId: r.id, key: r.key, title: r.title, reporterId: null, assigneeId: null } : null;
+    const r = id
+      ? await db.requirement.findUnique({ where: { id }, select: { id: true, key: true, title: true } })
+      : null;
+    return r
+      ? { entityType: "requirement", entityId: r.id, key: r.key, title: r.title, reporterId: null, assigneeId: null }
+      : null;
   }
   if (event.type.startsWith("issue.")) {
     const key = str(p.issueKey);
@@ -105,7 +109,16 @@ async function findSubject(event: DomainEvent): Promise<Subject | null> {
       : id && p.entityType === "Issue"
         ? await db.issue.findUnique({ where: { id }, select: issueSelect })
         : null;
-    return i ? { entityType: "issue", entityId: i.id, key: i.key, title: i.title, reporterId: i.reporterId, assigneeId: i.assigneeId } : null;
+    return i
+      ? {
+          entityType: "issue",
+          entityId: i.id,
+          key: i.key,
+          title: i.title,
+          reporterId: i.reporterId,
+          assigneeId: i.assigneeId,
+        }
+      : null;
   }
   if (event.type === "traceLink.suspected") {
     // The item downstream of the changed requirement is the one to review.
@@ -113,16 +126,33 @@ async function findSubject(event: DomainEvent): Promise<Subject | null> {
     const link = id
       ? await db.traceLink.findUnique({
           where: { id },
-          select: { sourceRequirement: { select: { id: true, key: true, title: true } }, sourceIssue: { select: issueSelect } },
+          select: {
+            sourceRequirement: { select: { id: true, key: true, title: true } },
+            sourceIssue: { select: issueSelect },
+          },
         })
       : null;
     if (link?.sourceRequirement) {
       const r = link.sourceRequirement;
-      return { entityType: "requirement", entityId: r.id, key: r.key, title: r.title, reporterId: null, assigneeId: null };
+      return {
+        entityType: "requirement",
+        entityId: r.id,
+        key: r.key,
+        title: r.title,
+        reporterId: null,
+        assigneeId: null,
+      };
     }
     if (link?.sourceIssue) {
       const i = link.sourceIssue;
-      return { entityType: "issue", entityId: i.id, key: i.key, title: i.title, reporterId: i.reporterId, assigneeId: i.assigneeId };
+      return {
+        entityType: "issue",
+        entityId: i.id,
+        key: i.key,
+        title: i.title,
+        reporterId: i.reporterId,
+        assigneeId: i.assigneeId,
+      };
     }
   }
   return null;
@@ -131,7 +161,10 @@ async function findSubject(event: DomainEvent): Promise<Subject | null> {
 function canSee(subject: Subject, member: { userId: string; role: Parameters<typeof roleHas>[0] }): boolean {
   if (subject.entityType === "requirement") return roleHas(member.role, "requirement:read");
   if (roleHas(member.role, "issue:readAll")) return true;
-  return roleHas(member.role, "issue:readOwn") && (subject.reporterId === member.userId || subject.assigneeId === member.userId);
+  return (
+    roleHas(member.role, "issue:readOwn") &&
+    (subject.reporterId === member.userId || subject.assigneeId === member.userId)
+  );
 }
 
 /** Users who start watching because of this event (creator, assignee, mentioned). */
@@ -148,16 +181,29 @@ async function watchStep(event: DomainEvent): Promise<number> {
   if (event.type === "issue.assigned" && entityId) {
     const assigneeId = str(p.assigneeId);
     if (!assigneeId) return 0;
-    return autoWatch({ projectId, target: { entityType: "issue", entityId }, userIds: [assigneeId], reason: "assigned" });
+    return autoWatch({
+      projectId,
+      target: { entityType: "issue", entityId },
+      userIds: [assigneeId],
+      reason: "assigned",
+    });
   }
   if (event.type === "issue.commented" || event.type === "issue.comment_edited") {
     const mentions = strings(p.mentions);
     if (mentions.length === 0) return 0;
     const subject = await findSubject(event);
     if (!subject) return 0;
-    const members = await db.membership.findMany({ where: { projectId, userId: { in: mentions } }, select: { userId: true, role: true } });
+    const members = await db.membership.findMany({
+      where: { projectId, userId: { in: mentions } },
+      select: { userId: true, role: true },
+    });
     const visible = members.filter((m) => canSee(subject, m)).map((m) => m.userId);
-    return autoWatch({ projectId, target: { entityType: "issue", entityId: subject.entityId }, userIds: visible, reason: "mentioned" });
+    return autoWatch({
+      projectId,
+      target: { entityType: "issue", entityId: subject.entityId },
+      userIds: visible,
+      reason: "mentioned",
+    });
   }
   return 0;
 }
@@ -173,11 +219,23 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
   const commentBody = excerpt(str(field(p.after, "body")) ?? "");
   switch (event.type) {
     case "requirement.updated":
-      return { url, title: `${who} changed ${item}`, body: typeof p.version === "number" ? `Now at version ${p.version}.` : "" };
+      return {
+        url,
+        title: `${who} changed ${item}`,
+        body: typeof p.version === "number" ? `Now at version ${p.version}.` : "",
+      };
     case "requirement.transitioned":
-      return { url, title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`, body: subject.title };
+      return {
+        url,
+        title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`,
+        body: subject.title,
+      };
     case "requirement.restored":
-      return { url, title: `${who} restored ${subject.key} to version ${String(p.restoredVersion)}`, body: subject.title };
+      return {
+        url,
+        title: `${who} restored ${subject.key} to version ${String(p.restoredVersion)}`,
+        body: subject.title,
+      };
     case "traceLink.suspected":
       return {
         url,
@@ -188,14 +246,29 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
       return { url, title: `${who} reported ${item}`, body: excerpt(str(field(p.after, "description")) ?? "") };
     case "issue.assigned": {
       const assigneeId = str(p.assigneeId);
-      const assignee = assigneeId ? await db.user.findUnique({ where: { id: assigneeId }, select: { name: true } }) : null;
-      return { url, title: assignee ? `${who} assigned ${subject.key} to ${assignee.name}` : `${who} unassigned ${subject.key}`, body: subject.title };
+      const assignee = assigneeId
+        ? await db.user.findUnique({ where: { id: assigneeId }, select: { name: true } })
+        : null;
+      return {
+        url,
+        title: assignee ? `${who} assigned ${subject.key} to ${assignee.name}` : `${who} unassigned ${subject.key}`,
+        body: subject.title,
+      };
     }
     case "issue.status_changed":
-      return { url, title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`, body: subject.title };
+      return {
+        url,
+        title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`,
+        body: subject.title,
+      };
     case "issue.commented":
     case "issue.comment_edited":
-      return { url, title: `${who} commented on ${item}`, body: commentBody, mentionTitle: `${who} mentioned you on ${item}` };
+      return {
+        url,
+        title: `${who} commented on ${item}`,
+        body: commentBody,
+        mentionTitle: `${who} mentioned you on ${item}`,
+      };
     default:
       return { url, title: `${who}: ${event.type} on ${item}`, body: "" };
   }
@@ -224,7 +297,9 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
     },
     select: { userId: true, entityType: true, active: true },
   });
-  const unwatchedItem = new Set(subscriptions.filter((s) => s.entityType !== "project" && !s.active).map((s) => s.userId));
+  const unwatchedItem = new Set(
+    subscriptions.filter((s) => s.entityType !== "project" && !s.active).map((s) => s.userId),
+  );
   const watchers = new Set(
     watchersToo ? subscriptions.filter((s) => s.active && !unwatchedItem.has(s.userId)).map((s) => s.userId) : [],
   );
@@ -302,7 +377,11 @@ async function deliverOnce(
   } catch (err) {
     await db.channelDelivery.update({
       where: { id: delivery.id },
-      data: { status: "FAILED", attempts: { increment: 1 }, error: excerpt(err instanceof Error ? err.message : String(err), 500) },
+      data: {
+        status: "FAILED",
+        attempts: { increment: 1 },
+        error: excerpt(err instanceof Error ? err.message : String(err), 500),
+      },
     });
     throw err;
   }
@@ -331,8 +410,12 @@ async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
       .filter((line, i) => i !== 1 || line !== "")
       .join("\n");
     try {
-      const didSend = await deliverOnce({ eventId: event.id, channel: "EMAIL", recipient: r.address }, ({ id, createdAt }) =>
-        sendMail({ id, createdAt, to: r.address, subject: `[${plan.projectKey}] ${title}`, text }).then(() => undefined),
+      const didSend = await deliverOnce(
+        { eventId: event.id, channel: "EMAIL", recipient: r.address },
+        ({ id, createdAt }) =>
+          sendMail({ id, createdAt, to: r.address, subject: `[${plan.projectKey}] ${title}`, text }).then(
+            () => undefined,
+          ),
       );
       if (didSend) sent++;
     } catch (err) {
@@ -358,7 +441,9 @@ async function slackStep(event: DomainEvent, plan: NotificationPlan): Promise<"s
   if (project.slackEventTypes.length > 0 && !project.slackEventTypes.includes(event.type)) return "skipped";
   const url = project.slackWebhookUrl;
   const text = `[${plan.projectKey}] ${plan.title}${plan.body ? `\n${plan.body}` : ""}\n<${absoluteUrl(plan.url)}|Open ${plan.url.split("/").pop()}>`;
-  const sent = await deliverOnce({ eventId: event.id, channel: "SLACK", recipient: event.projectId }, () => postToSlack(url, text));
+  const sent = await deliverOnce({ eventId: event.id, channel: "SLACK", recipient: event.projectId }, () =>
+    postToSlack(url, text),
+  );
   return sent ? "sent" : "skipped";
 }
 
@@ -391,7 +476,15 @@ export async function notifyForEvent(event: DomainEvent, steps: NotifySteps = in
     }
   };
 
-  const result: NotifyResult = { type: event.type, watched: 0, notified: 0, emailed: 0, slack: "skipped", webhookDeliveries: 0, failures };
+  const result: NotifyResult = {
+    type: event.type,
+    watched: 0,
+    notified: 0,
+    emailed: 0,
+    slack: "skipped",
+    webhookDeliveries: 0,
+    failures,
+  };
   if (!event.projectId) return result;
 
   result.watched = await steps.run("watch", () => watchStep(event));

@@ -5,7 +5,11 @@
  * marks anyone else's. Read state is personal bookkeeping, not a change to
  * the product's data, so it is not audited; preference changes are.
  */
-import type { NotificationListInput, NotificationMarkReadInput, NotificationPreferencesInput } from "@/lib/schemas/notifications";
+import type {
+  NotificationListInput,
+  NotificationMarkReadInput,
+  NotificationPreferencesInput,
+} from "@/lib/schemas/notifications";
 import { db } from "@/server/db";
 import { type Actor, applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
@@ -56,7 +60,11 @@ export async function getNotificationPreferences(userId: string) {
   return row ?? DEFAULT_PREFERENCES;
 }
 
-export async function setNotificationPreferences(opts: { userId: string; actor: Actor; input: NotificationPreferencesInput }) {
+export async function setNotificationPreferences(opts: {
+  userId: string;
+  actor: Actor;
+  input: NotificationPreferencesInput;
+}) {
   return applyChange(opts.actor, async (tx, record) => {
     const before = await tx.notificationPreference.findUnique({
       where: { userId: opts.userId },

@@ -38,7 +38,13 @@ export async function createProject(opts: {
         data: { projectId: project.id, userId: opts.user.id, role: "ADMIN" },
         select: { id: true, userId: true, role: true },
       });
-      record({ action: "project.created", entityType: "Project", entityId: project.id, projectId: project.id, after: project });
+      record({
+        action: "project.created",
+        entityType: "Project",
+        entityId: project.id,
+        projectId: project.id,
+        after: project,
+      });
       record({
         action: "project.member_added",
         entityType: "Membership",

@@ -18,7 +18,13 @@ const memberSelect = {
   user: { select: { id: true, email: true, name: true } },
 } as const;
 
-export async function listMembers({ scope, input }: { scope: ProjectScope; input: { cursor?: string; limit: number } }) {
+export async function listMembers({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { cursor?: string; limit: number };
+}) {
   const rows = await db.membership.findMany({
     where: { projectId: scope.projectId, ...(input.cursor ? { user: { email: { gt: input.cursor } } } : {}) },
     orderBy: { user: { email: "asc" } },
@@ -28,7 +34,13 @@ export async function listMembers({ scope, input }: { scope: ProjectScope; input
   return toPage(rows, input.limit, (m) => m.user.email);
 }
 
-export async function addMember({ scope, input }: { scope: ProjectScope; input: { email: string; role: ProjectRole } }) {
+export async function addMember({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { email: string; role: ProjectRole };
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (!user) throw new AppError("NOT_FOUND", "No user with this email — ask them to sign up first");
@@ -71,13 +83,23 @@ async function assertAnotherAdmin(tx: Tx, projectId: string) {
   if (admins <= 1) throw conflict("A project must keep at least one admin");
 }
 
-export async function setMemberRole({ scope, input }: { scope: ProjectScope; input: { userId: string; role: ProjectRole } }) {
+export async function setMemberRole({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { userId: string; role: ProjectRole };
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     await lockMemberships(tx, scope.projectId);
     const before = await findMemberOrThrow(tx, scope.projectId, input.userId);
     if (before.role === input.role) return before;
     if (before.role === "ADMIN") await assertAnotherAdmin(tx, scope.projectId);
-    const after = await tx.membership.update({ where: { id: before.id }, data: { role: input.role }, select: memberSelect });
+    const after = await tx.membership.update({
+      where: { id: before.id },
+      data: { role: input.role },
+      select: memberSelect,
+    });
     record({
       action: "project.member_role_changed",
       entityType: "Membership",

@@ -14,6 +14,10 @@ export const projectSelect = {
 } satisfies Prisma.ProjectSelect;
 
 /** The versioned part of a project: what a ProjectVersion snapshot holds. */
-export function projectSnapshot(p: { name: string; description: string; settings: Prisma.JsonValue | Prisma.InputJsonValue }) {
+export function projectSnapshot(p: {
+  name: string;
+  description: string;
+  settings: Prisma.JsonValue | Prisma.InputJsonValue;
+}) {
   return { name: p.name, description: p.description, settings: p.settings };
 }

@@ -47,7 +47,14 @@ export async function updateProject({ scope, input }: { scope: ProjectScope; inp
         createdAt: result.at,
       },
     });
-    record({ action: "project.updated", entityType: "Project", entityId: after.id, projectId: after.id, before, after });
+    record({
+      action: "project.updated",
+      entityType: "Project",
+      entityId: after.id,
+      projectId: after.id,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -38,10 +38,15 @@ export function validateAttributes(
         if (typeof value !== "boolean") invalid(key, "must be true or false");
         break;
       case "date":
-        if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+        if (
+          typeof value !== "string" ||
+          !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+          Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+        ) {
           invalid(key, "must be a date (YYYY-MM-DD)");
         }
-        if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) invalid(key, "must be a real calendar date");
+        if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+          invalid(key, "must be a real calendar date");
         break;
       case "enum":
         if (typeof value !== "string" || !def.options?.includes(value)) {

@@ -31,7 +31,9 @@ export async function updateRequirement({ scope, input }: { scope: ProjectScope;
     const defs = attributeDefinitions(await projectSettings(tx, scope.projectId));
     // Values whose definition was removed from the project since are dropped, not an error for an unrelated edit.
     const kept = Object.fromEntries(
-      Object.entries((current.attributes ?? {}) as Record<string, string | number | boolean | null>).filter(([k]) => defs.some((d) => d.key === k)),
+      Object.entries((current.attributes ?? {}) as Record<string, string | number | boolean | null>).filter(([k]) =>
+        defs.some((d) => d.key === k),
+      ),
     );
     const attributes = validateAttributes(defs, input.attributes ?? kept);
     const next = {
@@ -61,7 +63,13 @@ export async function updateRequirement({ scope, input }: { scope: ProjectScope;
  * Moves along the workflow. Reporters may only send their own drafts to
  * review; maintainers and admins may make any allowed move.
  */
-export async function transitionRequirement({ scope, input }: { scope: ProjectScope; input: RequirementTransitionInput }) {
+export async function transitionRequirement({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: RequirementTransitionInput;
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
     if (!roleHas(scope.role, "requirement:edit")) {

@@ -43,17 +43,24 @@ export async function listRequirements({ scope, input }: { scope: ProjectScope; 
   const conds: Prisma.Sql[] = [Prisma.sql`r."projectId" = ${projectId}`];
   if (input.status?.length) conds.push(Prisma.sql`r.status = ANY(CAST(${input.status} AS "RequirementStatus"[]))`);
   if (input.type?.length) conds.push(Prisma.sql`r.type = ANY(CAST(${input.type} AS "RequirementType"[]))`);
-  if (input.priority?.length) conds.push(Prisma.sql`r.priority = ANY(CAST(${input.priority} AS "RequirementPriority"[]))`);
+  if (input.priority?.length)
+    conds.push(Prisma.sql`r.priority = ANY(CAST(${input.priority} AS "RequirementPriority"[]))`);
   if (input.tag) conds.push(Prisma.sql`r.tags @> ARRAY[${input.tag}]::text[]`);
   if (input.parentKey === null) conds.push(Prisma.sql`r."parentId" IS NULL`);
   if (input.parentKey) {
-    const parent = await db.requirement.findUnique({ where: { key: input.parentKey }, select: { id: true, projectId: true } });
-    if (!parent || parent.projectId !== projectId) throw new AppError("NOT_FOUND", `Requirement ${input.parentKey} not found`);
+    const parent = await db.requirement.findUnique({
+      where: { key: input.parentKey },
+      select: { id: true, projectId: true },
+    });
+    if (!parent || parent.projectId !== projectId)
+      throw new AppError("NOT_FOUND", `Requirement ${input.parentKey} not found`);
     conds.push(Prisma.sql`r."parentId" = ${parent.id}`);
   }
   if (input.q) {
     const pattern = containsPattern(input.q);
-    conds.push(Prisma.sql`(r.key = ${input.q.toUpperCase()} OR r.title ILIKE ${pattern} OR r.statement ILIKE ${pattern})`);
+    conds.push(
+      Prisma.sql`(r.key = ${input.q.toUpperCase()} OR r.title ILIKE ${pattern} OR r.statement ILIKE ${pattern})`,
+    );
   }
 
   const desc = order === "desc";
@@ -107,7 +114,17 @@ export async function requirementTree({ scope }: { scope: ProjectScope }) {
   const rows = await db.requirement.findMany({
     where: { projectId: scope.projectId },
     orderBy: [{ position: "asc" }, { number: "asc" }],
-    select: { id: true, key: true, number: true, title: true, status: true, type: true, priority: true, parentId: true, version: true },
+    select: {
+      id: true,
+      key: true,
+      number: true,
+      title: true,
+      status: true,
+      type: true,
+      priority: true,
+      parentId: true,
+      version: true,
+    },
   });
   const byParent = new Map<string | null, typeof rows>();
   for (const r of rows) {
@@ -176,10 +193,14 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
   const b = versions.find((v) => v.version === to);
   if (!a || !b) {
     const missing = [!a && from, !b && to].filter(Boolean);
-    throw new AppError("NOT_FOUND", `Version ${missing.join(" and ")} of ${key} does not exist (latest is ${req.version})`);
+    throw new AppError(
+      "NOT_FOUND",
+      `Version ${missing.join(" and ")} of ${key} does not exist (latest is ${req.version})`,
+    );
   }
   const keys = await parentKeys([a.parentId, b.parentId]);
-  const snap = (v: NonNullable<typeof a>) => toSnapshot({ ...v, parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null });
+  const snap = (v: NonNullable<typeof a>) =>
+    toSnapshot({ ...v, parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null });
   const meta = (v: NonNullable<typeof a>) => ({
     version: v.version,
     createdAt: v.createdAt,

@@ -50,7 +50,10 @@ export async function commitRequirementVersion(
     fields: pickVersioned,
     next,
     write: (where, stamp) =>
-      tx.requirement.updateMany({ where, data: { ...next, attributes: next.attributes as Prisma.InputJsonValue, ...stamp } }),
+      tx.requirement.updateMany({
+        where,
+        data: { ...next, attributes: next.attributes as Prisma.InputJsonValue, ...stamp },
+      }),
     reload: () => tx.requirement.findUniqueOrThrow({ where: { id: current.id }, select: requirementSelect }),
     present: presentRequirement,
   });

@@ -66,11 +66,18 @@ const BROAD_ESTIMATE = 8 * RANKED_MAX;
  * an underestimate is caught when the ranked set overflows, and an
  * overestimate still answers the best recent matches, marked `limited`.
  */
-export async function estimateBroad(opts: { scope: Prisma.Sql; exactQuery: string; kinds: ReadonlySet<"requirement" | "issue"> }) {
+export async function estimateBroad(opts: {
+  scope: Prisma.Sql;
+  exactQuery: string;
+  kinds: ReadonlySet<"requirement" | "issue">;
+}) {
   const count = (table: string) => Prisma.sql`
     (SELECT count(*) FROM ${Prisma.raw(`"${table}"`)} t WHERE t."projectId" IN (SELECT id FROM scope)
        AND specline_prefixes(t."searchVector") @@ to_tsquery('english', ${opts.exactQuery}))`;
-  const tables = [...(opts.kinds.has("requirement") ? ["Requirement"] : []), ...(opts.kinds.has("issue") ? ["Issue"] : [])];
+  const tables = [
+    ...(opts.kinds.has("requirement") ? ["Requirement"] : []),
+    ...(opts.kinds.has("issue") ? ["Issue"] : []),
+  ];
   const [row] = await queryRows<{ "QUERY PLAN": ExplainNode[] }>(Prisma.sql`
     EXPLAIN (FORMAT JSON) WITH scope AS (${opts.scope})
     SELECT ${Prisma.join(tables.map(count))}`);
@@ -177,7 +184,10 @@ export async function searchItems(opts: {
       broad: Prisma.sql`(SELECT broad FROM ${b})`,
     };
   };
-  const parts = [...(kinds.has("requirement") ? [kindSql("requirement")] : []), ...(kinds.has("issue") ? [kindSql("issue")] : [])];
+  const parts = [
+    ...(kinds.has("requirement") ? [kindSql("requirement")] : []),
+    ...(kinds.has("issue") ? [kindSql("issue")] : []),
+  ];
   const after = cursor
     ? Prisma.sql`WHERE hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])})`
     : Prisma.empty;

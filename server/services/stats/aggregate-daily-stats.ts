@@ -191,7 +191,11 @@ export async function projectExists(projectId: string): Promise<boolean> {
 
 /** The projects the scheduled run covers: every one that is not archived. */
 export async function listActiveProjectIds(): Promise<string[]> {
-  const projects = await db.project.findMany({ where: { archivedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  const projects = await db.project.findMany({
+    where: { archivedAt: null },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
   return projects.map((p) => p.id);
 }
 

@@ -57,7 +57,11 @@ const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a +
 /** Stored rows from `from` to `to` (inclusive), oldest first; days never computed are absent. */
 export async function listDailyStats({ scope, input }: { scope: ProjectScope; input: { from: string; to: string } }) {
   const rows = await readDailyRows({ projectId: scope.projectId, from: input.from, to: input.to });
-  return { from: input.from, to: input.to, items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })) };
+  return {
+    from: input.from,
+    to: input.to,
+    items: rows.map((r) => ({ ...presentDailyStat(r), computedAt: r.computedAt })),
+  };
 }
 
 /**
@@ -67,7 +71,15 @@ export async function listDailyStats({ scope, input }: { scope: ProjectScope; in
  * without a stored row has `stat: null`, so charts show a gap instead of a
  * made-up zero.
  */
-export async function getDashboard({ scope, input, now }: { scope: ProjectScope; input: { days: DashboardWindow }; now?: Date }) {
+export async function getDashboard({
+  scope,
+  input,
+  now,
+}: {
+  scope: ProjectScope;
+  input: { days: DashboardWindow };
+  now?: Date;
+}) {
   const to = utcToday(now);
   const from = addDays(to, -(input.days - 1));
   const rows = await readDailyRows({ projectId: scope.projectId, from, to });

@@ -10,7 +10,15 @@ import type { ProjectScope } from "@/server/auth/project-scope";
 import { aggregateDailyStats } from "./aggregate-daily-stats";
 import { presentDailyStat, readDailyRows } from "./read-stats";
 
-export async function refreshProjectStats({ scope, input, now }: { scope: ProjectScope; input: { day?: string }; now?: Date }) {
+export async function refreshProjectStats({
+  scope,
+  input,
+  now,
+}: {
+  scope: ProjectScope;
+  input: { day?: string };
+  now?: Date;
+}) {
   const day = input.day ?? utcToday(now);
   await aggregateDailyStats({ projectId: scope.projectId, day, now });
   const [row] = await readDailyRows({ projectId: scope.projectId, from: day, to: day });

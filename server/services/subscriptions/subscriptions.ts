@@ -67,13 +67,17 @@ export async function getSubscriptionStatus({ scope, input }: { scope: ProjectSc
   const target = await resolveTarget(scope, input);
   const [own, project] = await Promise.all([
     db.subscription.findUnique({
-      where: { userId_entityType_entityId: { userId: scope.userId, entityType: target.entityType, entityId: target.entityId } },
+      where: {
+        userId_entityType_entityId: { userId: scope.userId, entityType: target.entityType, entityId: target.entityId },
+      },
       select: { active: true, reason: true },
     }),
     target.entityType === "project"
       ? null
       : db.subscription.findUnique({
-          where: { userId_entityType_entityId: { userId: scope.userId, entityType: "project", entityId: scope.projectId } },
+          where: {
+            userId_entityType_entityId: { userId: scope.userId, entityType: "project", entityId: scope.projectId },
+          },
           select: { active: true },
         }),
   ]);

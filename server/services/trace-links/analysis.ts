@@ -18,7 +18,12 @@ const ORPHAN_LIST_LIMIT = 50;
  */
 export async function coverage({ scope }: { scope: ProjectScope }) {
   const projectId = scope.projectId;
-  const orphanRequirementWhere = { projectId, status: { not: "DEPRECATED" as const }, linksIn: { none: {} }, linksOut: { none: {} } };
+  const orphanRequirementWhere = {
+    projectId,
+    status: { not: "DEPRECATED" as const },
+    linksIn: { none: {} },
+    linksOut: { none: {} },
+  };
   const orphanIssueWhere = { AND: [visibleIssuesWhere(scope), { links: { none: {} } }] };
   const [[counts], suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
     await Promise.all([
@@ -41,9 +46,19 @@ export async function coverage({ scope }: { scope: ProjectScope }) {
         ) d ON d.id = r.id
         WHERE r."projectId" = ${projectId} AND r.status::text IN (${Prisma.join([...APPROVED_OR_LATER])})`,
       db.traceLink.count({ where: { projectId, suspect: true } }),
-      db.requirement.findMany({ where: orphanRequirementWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
+      db.requirement.findMany({
+        where: orphanRequirementWhere,
+        select: { key: true, title: true, status: true },
+        orderBy: { number: "asc" },
+        take: ORPHAN_LIST_LIMIT,
+      }),
       db.requirement.count({ where: orphanRequirementWhere }),
-      db.issue.findMany({ where: orphanIssueWhere, select: { key: true, title: true, status: true }, orderBy: { number: "asc" }, take: ORPHAN_LIST_LIMIT }),
+      db.issue.findMany({
+        where: orphanIssueWhere,
+        select: { key: true, title: true, status: true },
+        orderBy: { number: "asc" },
+        take: ORPHAN_LIST_LIMIT,
+      }),
       db.issue.count({ where: orphanIssueWhere }),
     ]);
   // An aggregate without GROUP BY always returns one row.
@@ -65,7 +80,10 @@ export async function coverage({ scope }: { scope: ProjectScope }) {
  * Diamonds appear once, at their shortest distance; cycles stop.
  */
 export async function impact({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
-  const root = await db.requirement.findFirst({ where: { projectId: scope.projectId, key: input.key }, select: { id: true, key: true, title: true } });
+  const root = await db.requirement.findFirst({
+    where: { projectId: scope.projectId, key: input.key },
+    select: { id: true, key: true, title: true },
+  });
   if (!root) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
   const reached = await db.$queryRaw<{ id: string; depth: number }[]>`
     WITH RECURSIVE down(id, depth, path) AS (
@@ -82,10 +100,17 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
   const depthOf = new Map(reached.map((r) => [r.id, r.depth]));
   const ids = [...depthOf.keys()];
   const [requirements, issueLinks] = await Promise.all([
-    db.requirement.findMany({ where: { id: { in: ids.filter((i) => i !== root.id) } }, select: { id: true, key: true, title: true, status: true } }),
+    db.requirement.findMany({
+      where: { id: { in: ids.filter((i) => i !== root.id) } },
+      select: { id: true, key: true, title: true, status: true },
+    }),
     db.traceLink.findMany({
       where: { targetRequirementId: { in: ids }, sourceIssue: visibleIssuesWhere(scope) },
-      select: { type: true, targetRequirementId: true, sourceIssue: { select: { id: true, key: true, title: true, status: true } } },
+      select: {
+        type: true,
+        targetRequirementId: true,
+        sourceIssue: { select: { id: true, key: true, title: true, status: true } },
+      },
     }),
   ]);
   const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
@@ -95,7 +120,8 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
     const depth = (depthOf.get(l.targetRequirementId) ?? 0) + 1;
     const existing = issues.get(issue.id);
     const via = `${l.type}`;
-    if (!existing) issues.set(issue.id, { key: issue.key, title: issue.title, status: issue.status, depth, via: [via] });
+    if (!existing)
+      issues.set(issue.id, { key: issue.key, title: issue.title, status: issue.status, depth, via: [via] });
     else {
       existing.depth = Math.min(existing.depth, depth);
       if (!existing.via.includes(via)) existing.via.push(via);
@@ -106,7 +132,9 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
     requirements: requirements
       .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: depthOf.get(r.id) ?? 0 }))
       .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
-    issues: [...issues.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
+    issues: [...issues.values()].sort(
+      (a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true }),
+    ),
   };
 }
 
@@ -137,7 +165,12 @@ export async function traceMatrix({ scope, input }: { scope: ProjectScope; input
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
   const rows = [...requirements.values()].sort(byNumber).map(({ number: _n, ...r }) => r);
   const columns = [...issues.values()].sort(byNumber).map(({ number: _n, ...i }) => i);
-  const cells = issueLinks.map((l) => ({ requirementKey: l.target.key, issueKey: l.sourceIssue.key, type: l.type, suspect: l.suspect }));
+  const cells = issueLinks.map((l) => ({
+    requirementKey: l.target.key,
+    issueKey: l.sourceIssue.key,
+    type: l.type,
+    suspect: l.suspect,
+  }));
   if (input.format === "csv") {
     // The links of each (requirement, issue) pair, in link order: one pass, not one scan per cell.
     const byPair = new Map<string, string[]>();

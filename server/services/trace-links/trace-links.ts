@@ -67,23 +67,34 @@ export async function createTraceLink({ scope, input }: { scope: ProjectScope; i
   const fromIssue = isIssueKey(from);
   const allowed: readonly string[] = fromIssue ? ISSUE_LINK_TYPES : REQUIREMENT_LINK_TYPES;
   if (!allowed.includes(type)) {
-    throw new AppError("BAD_REQUEST", `A link from ${fromIssue ? "an issue" : "a requirement"} must be one of ${allowed.join(", ")}`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `A link from ${fromIssue ? "an issue" : "a requirement"} must be one of ${allowed.join(", ")}`,
+    );
   }
   try {
     return await applyChange(scope.actor, async (tx, record) => {
-      const target = await tx.requirement.findFirst({ where: { projectId: scope.projectId, key: to }, select: { id: true, version: true } });
+      const target = await tx.requirement.findFirst({
+        where: { projectId: scope.projectId, key: to },
+        select: { id: true, version: true },
+      });
       if (!target) throw new AppError("NOT_FOUND", `Requirement ${to} not found`);
       let source: { sourceRequirementId?: string; sourceIssueId?: string; sourceKey: string };
       if (fromIssue) {
         const issue = await findVisibleIssueOrThrow(scope, from, tx);
         source = { sourceIssueId: issue.id, sourceKey: `I:${issue.id}` };
       } else {
-        const req = await tx.requirement.findFirst({ where: { projectId: scope.projectId, key: from }, select: { id: true } });
+        const req = await tx.requirement.findFirst({
+          where: { projectId: scope.projectId, key: from },
+          select: { id: true },
+        });
         if (!req) throw new AppError("NOT_FOUND", `Requirement ${from} not found`);
         source = { sourceRequirementId: req.id, sourceKey: `R:${req.id}` };
       }
       const duplicate = await tx.traceLink.findUnique({
-        where: { sourceKey_targetRequirementId_type: { sourceKey: source.sourceKey, targetRequirementId: target.id, type } },
+        where: {
+          sourceKey_targetRequirementId_type: { sourceKey: source.sourceKey, targetRequirementId: target.id, type },
+        },
         select: { id: true },
       });
       if (duplicate) throw conflict(`${from} already ${type.toLowerCase().replace(/_/g, " ")} ${to}`);
@@ -99,7 +110,13 @@ export async function createTraceLink({ scope, input }: { scope: ProjectScope; i
         select: linkSelect,
       });
       const presented = present(link);
-      record({ action: "traceLink.created", entityType: "TraceLink", entityId: link.id, projectId: scope.projectId, after: presented });
+      record({
+        action: "traceLink.created",
+        entityType: "TraceLink",
+        entityId: link.id,
+        projectId: scope.projectId,
+        after: presented,
+      });
       return presented;
     });
   } catch (err) {
@@ -118,19 +135,38 @@ export async function deleteTraceLink({ scope, input }: { scope: ProjectScope; i
   return applyChange(scope.actor, async (tx, record) => {
     const link = await findLinkOrThrow(tx, scope.projectId, input.linkId);
     await tx.traceLink.delete({ where: { id: link.id } });
-    record({ action: "traceLink.deleted", entityType: "TraceLink", entityId: link.id, projectId: scope.projectId, before: present(link) });
+    record({
+      action: "traceLink.deleted",
+      entityType: "TraceLink",
+      entityId: link.id,
+      projectId: scope.projectId,
+      before: present(link),
+    });
     return { deleted: true as const, linkId: link.id };
   });
 }
 
 /** Marks a link reviewed: no longer suspect, now made against the upstream's current version. */
-export async function clearSuspect({ scope, input }: { scope: ProjectScope; input: { linkId: string; reason: string } }) {
+export async function clearSuspect({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { linkId: string; reason: string };
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     const link = await findLinkOrThrow(tx, scope.projectId, input.linkId);
     if (!link.suspect) throw new AppError("BAD_REQUEST", "This link is not suspect");
     const after = await tx.traceLink.update({
       where: { id: link.id },
-      data: { suspect: false, suspectSince: null, linkedVersion: link.target.version, clearedById: scope.userId, clearedAt: new Date(), clearReason: input.reason },
+      data: {
+        suspect: false,
+        suspectSince: null,
+        linkedVersion: link.target.version,
+        clearedById: scope.userId,
+        clearedAt: new Date(),
+        clearReason: input.reason,
+      },
       select: linkSelect,
     });
     record({
@@ -150,13 +186,20 @@ export async function clearSuspect({ scope, input }: { scope: ProjectScope; inpu
  * Called inside the transaction that wrote a new version of a requirement:
  * every link pointing at it that is not suspect yet becomes suspect.
  */
-export async function flagSuspectLinks(tx: Tx, record: RecordChange, requirement: { id: string; key: string; projectId: string; version: number }) {
+export async function flagSuspectLinks(
+  tx: Tx,
+  record: RecordChange,
+  requirement: { id: string; key: string; projectId: string; version: number },
+) {
   const links = await tx.traceLink.findMany({
     where: { targetRequirementId: requirement.id, suspect: false },
     select: { id: true },
   });
   if (links.length === 0) return;
-  await tx.traceLink.updateMany({ where: { id: { in: links.map((l) => l.id) } }, data: { suspect: true, suspectSince: new Date() } });
+  await tx.traceLink.updateMany({
+    where: { id: { in: links.map((l) => l.id) } },
+    data: { suspect: true, suspectSince: new Date() },
+  });
   for (const link of links) {
     record({
       action: "traceLink.suspected",
@@ -173,13 +216,24 @@ export async function listLinksFor({ scope, input }: { scope: ProjectScope; inpu
   const visibleIssue = visibleIssuesWhere(scope);
   if (isIssueKey(input.key)) {
     const issue = await findVisibleIssueOrThrow(scope, input.key);
-    const links = await db.traceLink.findMany({ where: { sourceIssueId: issue.id }, select: linkSelect, orderBy: { createdAt: "asc" } });
+    const links = await db.traceLink.findMany({
+      where: { sourceIssueId: issue.id },
+      select: linkSelect,
+      orderBy: { createdAt: "asc" },
+    });
     return { outgoing: links.map(present), incoming: [] };
   }
-  const req = await db.requirement.findFirst({ where: { projectId: scope.projectId, key: input.key }, select: { id: true } });
+  const req = await db.requirement.findFirst({
+    where: { projectId: scope.projectId, key: input.key },
+    select: { id: true },
+  });
   if (!req) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
   const [outgoing, incoming] = await Promise.all([
-    db.traceLink.findMany({ where: { sourceRequirementId: req.id }, select: linkSelect, orderBy: { createdAt: "asc" } }),
+    db.traceLink.findMany({
+      where: { sourceRequirementId: req.id },
+      select: linkSelect,
+      orderBy: { createdAt: "asc" },
+    }),
     db.traceLink.findMany({
       where: { targetRequirementId: req.id, OR: [{ sourceIssueId: null }, { sourceIssue: visibleIssue }] },
       select: linkSelect,

@@ -26,13 +26,23 @@ export async function linkOAuthAccount(opts: {
         data: { email: opts.email, name: opts.name.slice(0, 100) || opts.email, role: isFirst ? "ADMIN" : "USER" },
         select: { id: true },
       });
-      record({ action: "user.registered", entityType: "User", entityId: user.id, after: { email: opts.email, via: opts.provider } });
+      record({
+        action: "user.registered",
+        entityType: "User",
+        entityId: user.id,
+        after: { email: opts.email, via: opts.provider },
+      });
     }
     const linked = await tx.account.create({
       data: { userId: user.id, provider: opts.provider, providerAccountId: opts.providerAccountId },
       select: { id: true },
     });
-    record({ action: "user.account_linked", entityType: "Account", entityId: linked.id, after: { provider: opts.provider } });
+    record({
+      action: "user.account_linked",
+      entityType: "Account",
+      entityId: linked.id,
+      after: { provider: opts.provider },
+    });
     return user.id;
   });
 }

@@ -12,7 +12,9 @@ export async function listUsers(opts: { input: UserListInput }) {
   const where: Prisma.UserWhereInput = {
     ...(cursor ? { email: { gt: cursor } } : {}),
     ...(query
-      ? { OR: [{ email: { contains: query, mode: "insensitive" } }, { name: { contains: query, mode: "insensitive" } }] }
+      ? {
+          OR: [{ email: { contains: query, mode: "insensitive" } }, { name: { contains: query, mode: "insensitive" } }],
+        }
       : {}),
   };
   const rows = await db.user.findMany({

@@ -12,7 +12,7 @@ import { isWebhookEventType } from "@/lib/schemas/webhooks";
 import { db } from "@/server/db";
 import { isUniqueViolation } from "@/server/errors";
 
-import { postGuarded, type PostResult } from "./post-guarded";
+import { type PostResult, postGuarded } from "./post-guarded";
 
 export const WEBHOOK_USER_AGENT = "Specline-Webhooks/1";
 
@@ -51,7 +51,13 @@ function eventData(payload: unknown): unknown {
   return rest;
 }
 
-export function webhookBody(event: { id: string; type: string; projectKey?: string; occurredAt: Date; data: unknown }): string {
+export function webhookBody(event: {
+  id: string;
+  type: string;
+  projectKey?: string;
+  occurredAt: Date;
+  data: unknown;
+}): string {
   return JSON.stringify({
     id: event.id,
     type: event.type,
@@ -148,10 +154,18 @@ async function notAttempted(deliveryId: string): Promise<AttemptResult> {
   });
   const base = { deliveryId, skipped: true, attempt: 0 } as const;
   if (!current) {
-    return { ...base, status: "FAILED", responseCode: null, durationMs: null, error: "Delivery not found", nextAttemptAt: null };
+    return {
+      ...base,
+      status: "FAILED",
+      responseCode: null,
+      durationMs: null,
+      error: "Delivery not found",
+      nextAttemptAt: null,
+    };
   }
   // PENDING here means another worker holds the lease: try again later.
-  const status: AttemptStatus = current.status === "SUCCEEDED" ? "SUCCEEDED" : current.status === "FAILED" ? "FAILED" : "RETRY";
+  const status: AttemptStatus =
+    current.status === "SUCCEEDED" ? "SUCCEEDED" : current.status === "FAILED" ? "FAILED" : "RETRY";
   return {
     ...base,
     status,
@@ -179,7 +193,11 @@ function responseError(result: PostResult): string | null {
   return `Receiver answered ${code}`;
 }
 
-async function attemptClaimed(deliveryId: string, timeoutMs: number, maxAttemptsOverride?: number): Promise<AttemptResult> {
+async function attemptClaimed(
+  deliveryId: string,
+  timeoutMs: number,
+  maxAttemptsOverride?: number,
+): Promise<AttemptResult> {
   const delivery = await db.webhookDelivery.findUniqueOrThrow({
     where: { id: deliveryId },
     select: {
@@ -280,8 +298,12 @@ export async function runDueWebhookDeliveries(opts: { limit?: number; timeoutMs?
     ) AS due
     WHERE d.id = due.id
     RETURNING d.id::text AS id`;
-  await Promise.all(claimed.map((row) => attemptClaimed(row.id, timeoutMs).catch((err: unknown) => {
-    console.error("[webhooks] delivery attempt failed", row.id, err);
-  })));
+  await Promise.all(
+    claimed.map((row) =>
+      attemptClaimed(row.id, timeoutMs).catch((err: unknown) => {
+        console.error("[webhooks] delivery attempt failed", row.id, err);
+      }),
+    ),
+  );
   return claimed.length;
 }

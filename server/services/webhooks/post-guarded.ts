@@ -38,7 +38,8 @@ export async function postGuarded(opts: {
   try {
     target = assertSafeWebhookUrl(opts.url, { allowPrivate: opts.allowPrivate });
   } catch (err) {
-    if (err instanceof AppError) return { outcome: "refused", responseCode: null, durationMs: 0, error: `Refused: ${err.message}` };
+    if (err instanceof AppError)
+      return { outcome: "refused", responseCode: null, durationMs: 0, error: `Refused: ${err.message}` };
     throw err;
   }
 
@@ -71,8 +72,10 @@ export async function postGuarded(opts: {
       },
     );
     req.on("error", (err: Error & { code?: string }) => {
-      if (signal.aborted) return finish({ outcome: "timeout", responseCode: null, error: `Timed out after ${opts.timeoutMs} ms` });
-      if (err instanceof UnsafeTargetError) return finish({ outcome: "refused", responseCode: null, error: err.message });
+      if (signal.aborted)
+        return finish({ outcome: "timeout", responseCode: null, error: `Timed out after ${opts.timeoutMs} ms` });
+      if (err instanceof UnsafeTargetError)
+        return finish({ outcome: "refused", responseCode: null, error: err.message });
       finish({ outcome: "network", responseCode: null, error: networkMessage(err) });
     });
     req.end(opts.body);

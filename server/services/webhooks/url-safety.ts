@@ -134,7 +134,8 @@ export function assertSafeWebhookUrl(raw: string, opts: PolicyOptions = {}): URL
   return url;
 }
 
-const SLACK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,128}$/;
+const SLACK_URL =
+  /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * A Slack incoming-webhook URL (https://hooks.slack.com/services/…). With the

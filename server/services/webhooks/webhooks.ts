@@ -6,7 +6,12 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 
-import type { SlackSetInput, WebhookCreateInput, WebhookDeliveriesInput, WebhookUpdateInput } from "@/lib/schemas/webhooks";
+import type {
+  SlackSetInput,
+  WebhookCreateInput,
+  WebhookDeliveriesInput,
+  WebhookUpdateInput,
+} from "@/lib/schemas/webhooks";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
@@ -58,7 +63,13 @@ async function findWebhookOrThrow(projectId: string, id: string) {
   return webhook;
 }
 
-export async function listWebhooks({ scope, input }: { scope: ProjectScope; input: { cursor?: string; limit: number } }) {
+export async function listWebhooks({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { cursor?: string; limit: number };
+}) {
   const rows = await db.webhook.findMany({
     where: { projectId: scope.projectId, ...afterTimeAndId(input.cursor, "createdAt", "asc") },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -88,7 +99,13 @@ export async function createWebhook({ scope, input }: { scope: ProjectScope; inp
       },
       select: webhookSelect,
     });
-    record({ action: "webhook.created", entityType: "Webhook", entityId: webhook.id, projectId: scope.projectId, after: webhook });
+    record({
+      action: "webhook.created",
+      entityType: "Webhook",
+      entityId: webhook.id,
+      projectId: scope.projectId,
+      after: webhook,
+    });
     return { ...webhook, secret };
   });
 }
@@ -105,20 +122,38 @@ export async function updateWebhook({ scope, input }: { scope: ProjectScope; inp
       active: active ?? before.active,
     };
     const unchanged =
-      next.url === before.url && next.active === before.active && next.eventTypes.join("\n") === before.eventTypes.join("\n");
+      next.url === before.url &&
+      next.active === before.active &&
+      next.eventTypes.join("\n") === before.eventTypes.join("\n");
     if (unchanged) return before;
     const after = await tx.webhook.update({ where: { id }, data: next, select: webhookSelect });
-    record({ action: "webhook.updated", entityType: "Webhook", entityId: id, projectId: scope.projectId, before, after });
+    record({
+      action: "webhook.updated",
+      entityType: "Webhook",
+      entityId: id,
+      projectId: scope.projectId,
+      before,
+      after,
+    });
     return after;
   });
 }
 
 export async function deleteWebhook({ scope, input }: { scope: ProjectScope; input: { id: string } }) {
   return applyChange(scope.actor, async (tx, record) => {
-    const before = await tx.webhook.findFirst({ where: { id: input.id, projectId: scope.projectId }, select: webhookSelect });
+    const before = await tx.webhook.findFirst({
+      where: { id: input.id, projectId: scope.projectId },
+      select: webhookSelect,
+    });
     if (!before) throw notFound("Webhook");
     await tx.webhook.delete({ where: { id: input.id } });
-    record({ action: "webhook.deleted", entityType: "Webhook", entityId: input.id, projectId: scope.projectId, before });
+    record({
+      action: "webhook.deleted",
+      entityType: "Webhook",
+      entityId: input.id,
+      projectId: scope.projectId,
+      before,
+    });
     return { id: input.id };
   });
 }
@@ -142,7 +177,10 @@ export async function listWebhookDeliveries({ scope, input }: { scope: ProjectSc
  */
 export async function sendTestWebhook({ scope, input }: { scope: ProjectScope; input: { id: string } }) {
   const deliveryId = await applyChange(scope.actor, async (tx, record) => {
-    const webhook = await tx.webhook.findFirst({ where: { id: input.id, projectId: scope.projectId }, select: webhookSelect });
+    const webhook = await tx.webhook.findFirst({
+      where: { id: input.id, projectId: scope.projectId },
+      select: webhookSelect,
+    });
     if (!webhook) throw notFound("Webhook");
     if (!webhook.active) throw new AppError("BAD_REQUEST", "Enable the webhook before sending a test");
     const eventId = randomUUID();
@@ -173,7 +211,13 @@ export async function sendTestWebhook({ scope, input }: { scope: ProjectScope; i
  * Sends a FAILED delivery again now, as one more logged attempt with the
  * original body; if that attempt fails too the delivery stays FAILED.
  */
-export async function redeliverWebhookDelivery({ scope, input }: { scope: ProjectScope; input: { deliveryId: string } }) {
+export async function redeliverWebhookDelivery({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { deliveryId: string };
+}) {
   const attempts = await applyChange(scope.actor, async (tx, record) => {
     const delivery = await tx.webhookDelivery.findFirst({
       where: { id: input.deliveryId, webhook: { projectId: scope.projectId } },
@@ -245,7 +289,11 @@ export async function setSlackSettings({ scope, input }: { scope: ProjectScope; 
       entityId: scope.projectId,
       projectId: scope.projectId,
       before: { slackConfigured: before.slackWebhookUrl !== null, slackEventTypes: before.slackEventTypes },
-      after: { slackConfigured: nextUrl !== null, slackEventTypes: eventTypes, urlChanged: nextUrl !== before.slackWebhookUrl },
+      after: {
+        slackConfigured: nextUrl !== null,
+        slackEventTypes: eventTypes,
+        urlChanged: nextUrl !== before.slackWebhookUrl,
+      },
     });
   });
   return getSlackSettings({ scope });

@@ -24,7 +24,13 @@ export default async function AdminJobsPage() {
     <div className="mx-auto max-w-6xl space-y-6 px-4 py-8 sm:px-6 sm:py-10">
       <PageHeader
         eyebrow={
-          <Link href="/admin" className={cn("rounded-sm text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100", focusRing)}>
+          <Link
+            href="/admin"
+            className={cn(
+              "rounded-sm text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+              focusRing,
+            )}
+          >
             ← Administration
           </Link>
         }

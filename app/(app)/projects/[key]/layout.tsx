@@ -26,7 +26,10 @@ export default async function ProjectLayout({
           <nav aria-label="Breadcrumb">
             <ol className="flex items-center gap-1.5 text-[13px] text-zinc-600 dark:text-zinc-400">
               <li>
-                <Link href="/projects" className={`rounded-sm hover:text-zinc-900 dark:hover:text-zinc-100 ${focusRing}`}>
+                <Link
+                  href="/projects"
+                  className={`rounded-sm hover:text-zinc-900 dark:hover:text-zinc-100 ${focusRing}`}
+                >
                   Projects
                 </Link>
               </li>

@@ -93,10 +93,16 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
                 <li key={r.key}>
                   <Link
                     href={`/projects/${project.key}/requirements/${r.key}`}
-                    className={cn("flex items-center gap-3 px-5 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/40", focusRing, "focus-visible:ring-offset-0")}
+                    className={cn(
+                      "flex items-center gap-3 px-5 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/40",
+                      focusRing,
+                      "focus-visible:ring-offset-0",
+                    )}
                   >
                     <RequirementKey value={r.key} className="w-20 shrink-0" />
-                    <span className="min-w-0 flex-1 truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">{r.title}</span>
+                    <span className="min-w-0 flex-1 truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">
+                      {r.title}
+                    </span>
                     <StatusBadge status={r.status} />
                     <span className="hidden w-24 shrink-0 text-right text-xs text-zinc-500 sm:block dark:text-zinc-400">
                       <LocalTime date={r.updatedAt} mode="relative" />
@@ -139,7 +145,9 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
           <CardBody>
             <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-3 text-sm">
               <dt className="text-zinc-500 dark:text-zinc-400">Key</dt>
-              <dd className="text-right font-mono text-[13px] font-medium text-zinc-900 dark:text-zinc-100">{project.key}</dd>
+              <dd className="text-right font-mono text-[13px] font-medium text-zinc-900 dark:text-zinc-100">
+                {project.key}
+              </dd>
               <dt className="text-zinc-500 dark:text-zinc-400">Your role</dt>
               <dd className="text-right">
                 <ProjectRoleBadge role={project.myRole} />

@@ -25,7 +25,9 @@ export default async function IssuesPage({ params }: { params: Promise<{ key: st
       <PageHeader
         title="Issues"
         description={
-          canTriage ? "Everything reported on this project. Select issues to triage them in bulk." : "Issues you reported or that are assigned to you."
+          canTriage
+            ? "Everything reported on this project. Select issues to triage them in bulk."
+            : "Issues you reported or that are assigned to you."
         }
         actions={<NewIssueButton projectKey={project.key} disabled={Boolean(project.archivedAt)} />}
       />

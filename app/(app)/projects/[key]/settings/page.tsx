@@ -38,7 +38,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
         project={{ key: project.key, name: project.name, description: project.description, version: project.version }}
         archived={archived}
       />
-      <MembersSection projectKey={project.key} currentUserId={me?.id ?? ""} initialMembers={members} archived={archived} />
+      <MembersSection
+        projectKey={project.key}
+        currentUserId={me?.id ?? ""}
+        initialMembers={members}
+        archived={archived}
+      />
       <ArchiveSection projectKey={project.key} projectName={project.name} archived={archived} />
     </div>
   );

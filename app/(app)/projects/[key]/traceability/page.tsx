@@ -16,7 +16,10 @@ export default async function TraceabilityPage({ params }: { params: Promise<{ k
   const project = await getProjectForRoute(key);
   return (
     <div className="space-y-6">
-      <PageHeader title="Traceability" description="How requirements are covered by issues, which links need review, and what a change would affect." />
+      <PageHeader
+        title="Traceability"
+        description="How requirements are covered by issues, which links need review, and what a change would affect."
+      />
       <TraceabilityView projectKey={project.key} />
     </div>
   );

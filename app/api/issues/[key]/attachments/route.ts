@@ -39,7 +39,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       throw new AppError("BAD_REQUEST", "The upload is not a valid multipart form");
     }
     const file = form.get("file");
-    if (!(file instanceof File)) throw new AppError("BAD_REQUEST", "Attach the file in a field named \"file\"");
+    if (!(file instanceof File)) throw new AppError("BAD_REQUEST", 'Attach the file in a field named "file"');
     const attachment = await addAttachment({
       scope,
       input: { key, filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },

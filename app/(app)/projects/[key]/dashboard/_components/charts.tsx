@@ -31,7 +31,13 @@ export interface SeriesSpec {
 export type ChartPoint = { day: string } & Record<string, number | string | null>;
 
 const shortDate = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
-const longDate = new Intl.DateTimeFormat("en", { weekday: "short", month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+const longDate = new Intl.DateTimeFormat("en", {
+  weekday: "short",
+  month: "short",
+  day: "numeric",
+  year: "numeric",
+  timeZone: "UTC",
+});
 const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 export const formatShortDay = (day: string) => shortDate.format(asDate(day));
 export const formatLongDay = (day: string) => longDate.format(asDate(day));
@@ -45,7 +51,9 @@ const axisProps = {
 } as const;
 
 function xAxis() {
-  return <XAxis dataKey="day" {...axisProps} tickFormatter={formatShortDay} minTickGap={28} interval="preserveStartEnd" />;
+  return (
+    <XAxis dataKey="day" {...axisProps} tickFormatter={formatShortDay} minTickGap={28} interval="preserveStartEnd" />
+  );
 }
 
 function yAxis(opts: { unit?: string; domain?: [number, number] } = {}) {
@@ -77,7 +85,9 @@ function tooltip(series: SeriesSpec[], unit = "") {
   return (
     <Tooltip
       cursor={{ fill: "currentColor", fillOpacity: 0.05, stroke: "currentColor", strokeOpacity: 0.2 }}
-      content={(props) => <ChartTooltip active={props.active} payload={props.payload} label={props.label} series={series} unit={unit} />}
+      content={(props) => (
+        <ChartTooltip active={props.active} payload={props.payload} label={props.label} series={series} unit={unit} />
+      )}
     />
   );
 }
@@ -139,7 +149,10 @@ export function ChartCard({
     <section
       aria-label={title}
       data-testid={testId}
-      className={cn("min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900", className)}
+      className={cn(
+        "min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
     >
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
         <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-50">{title}</h2>
@@ -199,7 +212,15 @@ export function DailyBarChart({ data, series }: { data: ChartPoint[]; series: Se
         {tooltip(series)}
         {series.length > 1 ? legend : null}
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={14} isAnimationActive={false} />
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.label}
+            fill={s.color}
+            radius={[2, 2, 0, 0]}
+            maxBarSize={14}
+            isAnimationActive={false}
+          />
         ))}
       </BarChart>
     </ResponsiveContainer>

@@ -14,7 +14,14 @@ import { DASHBOARD_WINDOWS, type DashboardWindow } from "@/lib/schemas/stats";
 import { useTRPC } from "@/lib/trpc/react";
 import type { RouterOutputs } from "@/lib/trpc/types";
 
-import { type ChartPoint, ChartCard, DailyBarChart, PercentLineChart, type SeriesSpec, StackedAreaChart } from "./charts";
+import {
+  ChartCard,
+  type ChartPoint,
+  DailyBarChart,
+  PercentLineChart,
+  type SeriesSpec,
+  StackedAreaChart,
+} from "./charts";
 
 const SEVERITY_SERIES: SeriesSpec[] = [
   { key: "LOW", label: "Low", color: "#94a3b8" },
@@ -39,7 +46,15 @@ const VELOCITY_SERIES: SeriesSpec[] = [{ key: "versions", label: "Versions writt
 
 const card = "min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900";
 
-export function DashboardView({ projectKey, days, canRefresh }: { projectKey: string; days: DashboardWindow; canRefresh: boolean }) {
+export function DashboardView({
+  projectKey,
+  days,
+  canRefresh,
+}: {
+  projectKey: string;
+  days: DashboardWindow;
+  canRefresh: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const dashboard = useQuery(trpc.stats.dashboard.queryOptions({ projectKey, days }));
@@ -98,7 +113,10 @@ export function DashboardView({ projectKey, days, canRefresh }: { projectKey: st
 
 function WindowToggle({ projectKey, days }: { projectKey: string; days: DashboardWindow }) {
   return (
-    <nav aria-label="Time window" className="inline-flex rounded-md border border-zinc-200 bg-white p-0.5 shadow-xs dark:border-zinc-800 dark:bg-zinc-900">
+    <nav
+      aria-label="Time window"
+      className="inline-flex rounded-md border border-zinc-200 bg-white p-0.5 shadow-xs dark:border-zinc-800 dark:bg-zinc-900"
+    >
       {DASHBOARD_WINDOWS.map((w) => (
         <Link
           key={w}
@@ -129,7 +147,11 @@ function Stat({ label, value, hint, tone }: { label: string; value: string; hint
       <p
         className={cn(
           "mt-1 text-2xl font-semibold tracking-tight tabular-nums",
-          tone === "red" ? "text-red-600 dark:text-red-400" : tone === "amber" ? "text-amber-600 dark:text-amber-400" : "text-zinc-900 dark:text-zinc-50",
+          tone === "red"
+            ? "text-red-600 dark:text-red-400"
+            : tone === "amber"
+              ? "text-amber-600 dark:text-amber-400"
+              : "text-zinc-900 dark:text-zinc-50",
         )}
       >
         {value}
@@ -141,10 +163,17 @@ function Stat({ label, value, hint, tone }: { label: string; value: string; hint
 
 function DashboardCharts({ data, current }: { data: Dashboard; current: NonNullable<Dashboard["current"]> }) {
   const point = (day: string, values: Record<string, number | null>): ChartPoint => ({ day, ...values });
-  const bySeverity = data.series.map((s) => point(s.day, s.stat ? s.stat.openBySeverity : { LOW: null, MEDIUM: null, HIGH: null, CRITICAL: null }));
-  const flow = data.series.map((s) => point(s.day, { created: s.stat?.issuesCreated ?? null, closed: s.stat?.issuesClosed ?? null }));
+  const bySeverity = data.series.map((s) =>
+    point(s.day, s.stat ? s.stat.openBySeverity : { LOW: null, MEDIUM: null, HIGH: null, CRITICAL: null }),
+  );
+  const flow = data.series.map((s) =>
+    point(s.day, { created: s.stat?.issuesCreated ?? null, closed: s.stat?.issuesClosed ?? null }),
+  );
   const requirements = data.series.map((s) =>
-    point(s.day, s.stat ? s.stat.requirementsByStatus : Object.fromEntries(REQUIREMENT_SERIES.map((r) => [r.key, null]))),
+    point(
+      s.day,
+      s.stat ? s.stat.requirementsByStatus : Object.fromEntries(REQUIREMENT_SERIES.map((r) => [r.key, null])),
+    ),
   );
   const coverage = data.series.map((s) => point(s.day, { coverage: s.stat?.coveragePct ?? null }));
   const velocity = data.series.map((s) => point(s.day, { versions: s.stat?.versionsWritten ?? null }));
@@ -159,8 +188,17 @@ function DashboardCharts({ data, current }: { data: Dashboard; current: NonNulla
   return (
     <div className="space-y-6">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <Stat label="Open issues" value={String(current.openIssues)} hint={`${urgent} critical or high`} tone={current.openBySeverity.CRITICAL > 0 ? "red" : undefined} />
-        <Stat label={`Created / closed (${range})`} value={`${data.totals.issuesCreated} / ${data.totals.issuesClosed}`} hint="issues" />
+        <Stat
+          label="Open issues"
+          value={String(current.openIssues)}
+          hint={`${urgent} critical or high`}
+          tone={current.openBySeverity.CRITICAL > 0 ? "red" : undefined}
+        />
+        <Stat
+          label={`Created / closed (${range})`}
+          value={`${data.totals.issuesCreated} / ${data.totals.issuesClosed}`}
+          hint="issues"
+        />
         <Stat
           label="Implemented coverage"
           value={current.coveragePct === null ? "—" : `${current.coveragePct}%`}

@@ -25,10 +25,17 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
   const api = await getApi();
   const issue = await api.issue.byKey({ key: issueKey }).catch((err: unknown) => {
     // Issues a reporter may not see are indistinguishable from missing ones.
-    if (err instanceof TRPCError && (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST")) notFound();
+    if (
+      err instanceof TRPCError &&
+      (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST")
+    )
+      notFound();
     throw err;
   });
-  const [members, me] = await Promise.all([api.project.members.list({ projectKey: project.key, limit: 100 }), getCurrentUser()]);
+  const [members, me] = await Promise.all([
+    api.project.members.list({ projectKey: project.key, limit: 100 }),
+    getCurrentUser(),
+  ]);
   return (
     <div className="space-y-4">
       <Link
