@@ -1,12 +1,13 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 
 import { ChevronDownIcon } from "@/components/icons";
 import { errorMessage } from "@/components/trpc-errors";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
+import { usePopover } from "@/components/ui/use-popover";
 import { useTRPC } from "@/lib/trpc/react";
 
 export type ExportFormat = "json" | "csv" | "markdown";
@@ -59,44 +60,8 @@ export function ExportMenu({
   label?: string;
   align?: "left" | "right";
 }) {
-  const [open, setOpen] = useState(false);
   const { download, pending, error } = useExport(projectKey);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onDown);
-    rootRef.current?.querySelector<HTMLButtonElement>("[data-format]")?.focus();
-    return () => document.removeEventListener("mousedown", onDown);
-  }, [open]);
-
-  // On the toggle and on every item, which are all the focusable elements of the menu.
-  const menuHandlers = {
-    onKeyDown: (e: React.KeyboardEvent) => {
-      if (e.key === "Escape" && open) {
-        e.stopPropagation();
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && open) {
-        const items = [...(rootRef.current?.querySelectorAll<HTMLButtonElement>("[data-format]") ?? [])];
-        const i = items.indexOf(document.activeElement as HTMLButtonElement);
-        const next = items[(i + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length];
-        if (next) {
-          e.preventDefault();
-          next.focus();
-        }
-      }
-    },
-    onBlur: (e: React.FocusEvent) => {
-      if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
-    },
-  };
+  const { open, setOpen, rootRef, buttonRef, panelId, handlers: menuHandlers } = usePopover({ items: "[data-format]" });
 
   return (
     <div ref={rootRef} className="relative">

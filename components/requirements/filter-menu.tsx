@@ -1,8 +1,8 @@
 "use client";
-import { useEffect, useId, useRef, useState } from "react";
 
 import { ChevronDownIcon } from "@/components/icons";
 import { cn, focusRing } from "@/components/ui/cn";
+import { usePopover } from "@/components/ui/use-popover";
 
 /** A compact multi-select: a button that opens a checkbox list. Escape or a click outside closes it. */
 export function FilterMenu<T extends string>({
@@ -18,34 +18,7 @@ export function FilterMenu<T extends string>({
   onChange: (values: T[]) => void;
   renderOption: (value: T) => React.ReactNode;
 }) {
-  const [open, setOpen] = useState(false);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onDown);
-    rootRef.current?.querySelector<HTMLInputElement>("input")?.focus();
-    return () => document.removeEventListener("mousedown", onDown);
-  }, [open]);
-
-  // On the toggle and on the panel, which hold all the focusable elements of the menu.
-  const menuHandlers = {
-    onKeyDown: (e: React.KeyboardEvent) => {
-      if (e.key === "Escape" && open) {
-        e.stopPropagation();
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    },
-    onBlur: (e: React.FocusEvent) => {
-      if (open && !rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
-    },
-  };
+  const { open, setOpen, rootRef, buttonRef, panelId, handlers: menuHandlers } = usePopover({ items: "input" });
 
   const count = selected.length;
   return (

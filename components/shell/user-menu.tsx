@@ -1,11 +1,12 @@
 "use client";
 import { signOut } from "next-auth/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 
 import { Avatar } from "@/components/avatar";
 import { ChevronDownIcon, LogOutIcon } from "@/components/icons";
 import { InstanceRoleBadge } from "@/components/role-badge";
 import { cn, focusRing } from "@/components/ui/cn";
+import { usePopover } from "@/components/ui/use-popover";
 
 export interface UserMenuUser {
   id: string;
@@ -14,63 +15,17 @@ export interface UserMenuUser {
   role: "ADMIN" | "USER";
 }
 
-function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return Array.from(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
-}
-
 /**
  * The account menu, following the WAI-ARIA menu button pattern: Enter, Space
  * or ArrowDown open it and focus the first item; arrows move; Escape closes
  * and returns focus to the button.
  */
 export function UserMenu({ user }: { user: UserMenuUser }) {
-  const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const menuRef = useRef<HTMLDivElement>(null);
-  const menuId = useId();
+  const { open, setOpen, rootRef, buttonRef, panelId: menuId, handlers } = usePopover({ items: '[role="menuitem"]' });
   const buttonId = useId();
 
-  useEffect(() => {
-    if (!open) return;
-    menuItems(menuRef.current)[0]?.focus();
-    const onPointerDown = (e: PointerEvent) => {
-      const target = e.target as Node;
-      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => document.removeEventListener("pointerdown", onPointerDown);
-  }, [open]);
-
-  function close(focusButton = true) {
-    setOpen(false);
-    if (focusButton) buttonRef.current?.focus();
-  }
-
-  function onMenuKeyDown(e: React.KeyboardEvent) {
-    const list = menuItems(menuRef.current);
-    const index = list.indexOf(document.activeElement as HTMLElement);
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      list[(index + 1) % list.length]?.focus();
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      list[(index - 1 + list.length) % list.length]?.focus();
-    } else if (e.key === "Home") {
-      e.preventDefault();
-      list[0]?.focus();
-    } else if (e.key === "End") {
-      e.preventDefault();
-      list[list.length - 1]?.focus();
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      close();
-    } else if (e.key === "Tab") {
-      close(false);
-    }
-  }
-
   return (
-    <div className="relative">
+    <div ref={rootRef} className="relative">
       <button
         ref={buttonRef}
         id={buttonId}
@@ -80,12 +35,7 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
         aria-controls={open ? menuId : undefined}
         aria-label={`Account menu for ${user.name}`}
         onClick={() => setOpen((o) => !o)}
-        onKeyDown={(e) => {
-          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-            e.preventDefault();
-            setOpen(true);
-          }
-        }}
+        {...handlers}
         className={cn(
           "flex items-center gap-2 rounded-full py-0.5 pr-2 pl-0.5 text-sm text-zinc-700 transition-colors hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
           focusRing,
@@ -98,11 +48,10 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
       </button>
       {open ? (
         <div
-          ref={menuRef}
           id={menuId}
           role="menu"
           aria-labelledby={buttonId}
-          onKeyDown={onMenuKeyDown}
+          {...handlers}
           className="absolute right-0 z-40 mt-2 w-72 origin-top-right rounded-lg border border-zinc-200 bg-white p-1 shadow-lg shadow-zinc-950/10 dark:border-zinc-800 dark:bg-zinc-900 dark:shadow-black/40"
         >
           <div className="flex items-start gap-3 px-3 pt-2.5 pb-3">

@@ -55,6 +55,22 @@ test("sign up, create a project, manage members, and the member sees it", async 
     await expect(page.getByRole("button", { name: `Account menu for ${owner.name}` })).toBeVisible();
   });
 
+  await test.step("the account menu works from the keyboard", async () => {
+    const button = page.getByRole("button", { name: `Account menu for ${owner.name}` });
+    await button.focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
+    await page.keyboard.press("End");
+    await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("menu")).toHaveCount(0);
+    await expect(button).toBeFocused();
+    await button.click();
+    await expect(page.getByRole("menu")).toBeVisible();
+    await page.getByRole("heading").first().click();
+    await expect(page.getByRole("menu")).toHaveCount(0);
+  });
+
   await test.step("the owner creates a project", async () => {
     await page.getByRole("button", { name: "New project" }).click();
     const dialog = page.getByRole("dialog", { name: "Create a project" });

@@ -91,6 +91,17 @@ test("requirements: versions, diffs, baselines and a resolved edit conflict", as
   await test.step("the list shows it and opens it from the keyboard", async () => {
     await page.goto(`/projects/${project.key}/requirements`);
     await expect(page.getByRole("link", { name: "Export report" })).toBeVisible();
+    // A filter menu: opens with its first option focused, arrows move, Escape closes and returns focus.
+    const statusFilter = page.getByRole("button", { name: "Status", exact: true });
+    await statusFilter.click();
+    const options = page.getByRole("group", { name: "Status filter" }).getByRole("checkbox");
+    await expect(options.first()).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(options.nth(1)).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("group", { name: "Status filter" })).toBeHidden();
+    await expect(statusFilter).toBeFocused();
+    await statusFilter.blur();
     await page.locator("body").press("j");
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(new RegExp(`${reqPath}$`));
