@@ -14,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
+import { TextFilter } from "@/components/ui/text-filter";
 import { useDebounced } from "@/components/use-debounced";
 import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
@@ -165,7 +166,7 @@ export function IssueListView({
               </option>
             ))}
           </FilterSelect>
-          <LabelFilter value={label} onChange={(v) => setParam("label", v)} />
+          <TextFilter label="Label" className="sm:w-28" value={label} onChange={(v) => setParam("label", v)} />
           <FilterSelect
             label="Sort"
             value={`${sort}:${order}`}
@@ -293,29 +294,6 @@ function FilterSelect({
     >
       {children}
     </Select>
-  );
-}
-
-function LabelFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange(text.trim());
-      }}
-    >
-      <Input
-        compact
-        aria-label="Label"
-        placeholder="Label"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text.trim() !== value && onChange(text.trim())}
-        className="sm:w-28"
-      />
-    </form>
   );
 }
 

@@ -15,6 +15,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
+import { TextFilter } from "@/components/ui/text-filter";
 import { useDebounced } from "@/components/use-debounced";
 import { REQUIREMENT_PRIORITIES, REQUIREMENT_STATUSES, REQUIREMENT_TYPES } from "@/lib/schemas/requirement";
 import { useTRPC } from "@/lib/trpc/react";
@@ -226,7 +227,9 @@ export function RequirementsView({
               onChange={(priority) => update({ priority })}
               renderOption={(p) => PRIORITY_LABELS[p]}
             />
-            {state.view === "table" ? <TagFilter value={state.tag} onChange={(tag) => update({ tag })} /> : null}
+            {state.view === "table" ? (
+              <TextFilter label="Tag" className="w-28" value={state.tag} onChange={(tag) => update({ tag })} />
+            ) : null}
           </div>
           <div className="flex items-center gap-1.5 lg:ml-auto">
             {state.view === "table" ? (
@@ -426,35 +429,6 @@ function ViewToggle({ view, onChange }: { view: ListState["view"]; onChange: (v:
         </button>
       ))}
     </fieldset>
-  );
-}
-
-function TagFilter({ value, onChange }: { value: string; onChange: (tag: string) => void }) {
-  const [text, setText] = useState(value);
-  const [seen, setSeen] = useState(value);
-  if (value !== seen) {
-    setSeen(value);
-    setText(value);
-  }
-  return (
-    <search aria-label="Filter by tag" className="w-28">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          onChange(text.trim());
-        }}
-      >
-        <Input
-          compact
-          aria-label="Tag"
-          placeholder="Tag"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onBlur={() => text.trim() !== value && onChange(text.trim())}
-          className={cn(value && "border-indigo-300 bg-indigo-50/60 dark:border-indigo-500/40 dark:bg-indigo-500/10")}
-        />
-      </form>
-    </search>
   );
 }
 
