@@ -76,7 +76,10 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
       }),
     );
     if (inputRef.current) inputRef.current.value = "";
-    await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: issueKey }) });
+    // A first load still in flight started before the upload: drop it, or the refetch would reuse its answer.
+    const queryKey = trpc.issue.attachments.list.queryKey({ key: issueKey });
+    await queryClient.cancelQueries({ queryKey });
+    await queryClient.invalidateQueries({ queryKey });
     setUploads((u) => u.filter((x) => x.error));
   }
 
