@@ -1,7 +1,61 @@
-/** Input building blocks shared by every router: keys, names, pagination. */
+/** Input building blocks shared by every router: keys, names, numbers, dates, pagination. */
 import { z } from "zod";
 
 export const MAX_PAGE_SIZE = 100;
+
+/** PostgreSQL's `integer` range: anything bigger would fail in the database instead of in validation. */
+export const PG_INT_MAX = 2_147_483_647;
+export const PG_INT_MIN = -2_147_483_648;
+
+/** Any whole number a PostgreSQL `integer` column holds. */
+export const pgInt = z
+  .number()
+  .int()
+  .min(PG_INT_MIN, `Must be at least ${PG_INT_MIN}`)
+  .max(PG_INT_MAX, `Must be at most ${PG_INT_MAX}`);
+
+/** A positive whole number in PostgreSQL's `integer` range: version numbers, key numbers, counters. */
+export const positiveInt = z
+  .number()
+  .int()
+  .min(1, "Must be at least 1")
+  .max(PG_INT_MAX, `Must be at most ${PG_INT_MAX}`);
+
+/** The version of an item the client last saw (compare-and-set), or a version number to read. */
+export const version = positiveInt;
+export const expectedVersion = positiveInt;
+
+/** Oldest and newest day any date input may name; PostgreSQL and JavaScript both handle every day between. */
+export const MIN_DAY = "1900-01-01";
+export const MAX_DAY = "9999-12-31";
+const MIN_TIME = Date.parse(`${MIN_DAY}T00:00:00.000Z`);
+const MAX_TIME = Date.parse(`${MAX_DAY}T23:59:59.999Z`);
+export const DATE_RANGE_MESSAGE = `Dates must be between ${MIN_DAY} and ${MAX_DAY}`;
+
+/** Whether a Date is a real time within the supported range. */
+export function isSupportedDate(d: Date): boolean {
+  const t = d.getTime();
+  return !Number.isNaN(t) && t >= MIN_TIME && t <= MAX_TIME;
+}
+
+/** A UTC calendar day, `YYYY-MM-DD`, that exists (no 2026-02-30) and lies between 1900 and 9999. */
+export const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Days look like 2026-11-22", abort: true })
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    },
+    { error: "Not a calendar day", abort: true },
+  )
+  .refine((s) => s >= MIN_DAY && s <= MAX_DAY, DATE_RANGE_MESSAGE);
+
+/** A point in time — a Date, or an ISO date or date-time string — between 1900 and 9999. */
+export const timestamp = z
+  .union([z.date(), z.string().max(40, "Dates are at most 40 characters")])
+  .pipe(z.coerce.date({ error: "Not a valid date" }))
+  .refine(isSupportedDate, DATE_RANGE_MESSAGE);
 
 export const pagination = {
   cursor: z.string().max(200).optional(),
@@ -10,6 +64,7 @@ export const pagination = {
 
 export const projectKey = z
   .string()
+  .max(100, "Project key must be 2–10 upper-case letters (A–Z)")
   .trim()
   .regex(/^[A-Z]{2,10}$/, "Project key must be 2–10 upper-case letters (A–Z)");
 

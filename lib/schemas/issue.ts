@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { id, pagination, projectKey } from "./common";
+import { expectedVersion, id, pagination, projectKey } from "./common";
 
 export const ISSUE_SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_FIX"] as const;
@@ -22,11 +22,16 @@ export const ISSUE_TRANSITIONS: Record<IssueStatusValue, readonly IssueStatusVal
 export const DESCRIPTION_MAX_BYTES = 100 * 1024;
 export const COMMENT_MAX_BYTES = 20 * 1024;
 
+/** At most `max` UTF-8 bytes; the length check (characters ≤ bytes) turns away huge strings before encoding them. */
 const maxBytes = (max: number, message: string) =>
-  z.string().refine((s) => new TextEncoder().encode(s).length <= max, message);
+  z
+    .string()
+    .max(max, { error: message, abort: true })
+    .refine((s) => new TextEncoder().encode(s).length <= max, message);
 
 export const issueKey = z
   .string()
+  .max(100, "Issue key looks like PAY-I-7")
   .trim()
   .regex(/^[A-Z]{2,10}-I-[1-9]\d{0,8}$/, "Issue key looks like PAY-I-7");
 
@@ -51,8 +56,6 @@ export const issueCreateInput = z.object({
   labels: labels.default([]),
 });
 export type IssueCreateInput = z.infer<typeof issueCreateInput>;
-
-const expectedVersion = z.number().int().min(1);
 
 export const issueUpdateInput = z.object({
   key: issueKey,

@@ -62,6 +62,7 @@ export type NotificationPreferencesInput = z.infer<typeof notificationPreference
 /** A requirement (PAY-12) or issue (PAY-I-7) key. */
 export const itemKey = z
   .string()
+  .max(100, "Keys look like PAY-12 or PAY-I-7")
   .trim()
   .regex(/^[A-Z]{2,10}-(I-)?[1-9]\d{0,8}$/, "Keys look like PAY-12 or PAY-I-7");
 
@@ -77,6 +78,9 @@ export type SubscriptionStatusInput = z.infer<typeof subscriptionStatusInput>;
 export const outboxRetryInput = z.object({ id: z.uuid("Event ids are UUIDs") });
 
 /** Files in the embedded mail folder: `<timestamp>-<uuid>.eml`, nothing else. */
-export const mailFileName = z.string().regex(/^[0-9TZ-]+-[0-9a-f-]{36}\.eml$/, "Not a mail file name");
+export const mailFileName = z
+  .string()
+  .max(100, "Not a mail file name")
+  .regex(/^[0-9TZ-]+-[0-9a-f-]{36}\.eml$/, "Not a mail file name");
 export const mailListInput = z.object({ limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50) });
 export const mailReadInput = z.object({ name: mailFileName });

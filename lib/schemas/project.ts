@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { displayName, email, id, longText, pagination, projectKey } from "./common";
+import { displayName, email, expectedVersion, id, longText, pagination, projectKey } from "./common";
 
 export const projectRole = z.enum(["REPORTER", "MAINTAINER", "ADMIN"]);
 
@@ -9,7 +9,10 @@ export const ATTRIBUTE_TYPES = ["text", "number", "enum", "date", "boolean"] as 
 /** A custom requirement attribute defined by the project. */
 export const attributeDefinition = z
   .object({
-    key: z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, "Attribute keys start with a lower-case letter (a–z, 0–9, _)"),
+    key: z
+      .string()
+      .max(40, "Attribute keys are at most 40 characters")
+      .regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, "Attribute keys start with a lower-case letter (a–z, 0–9, _)"),
     label: z.string().trim().min(1).max(60),
     type: z.enum(ATTRIBUTE_TYPES),
     required: z.boolean().default(false),
@@ -50,7 +53,7 @@ export const projectByKeyInput = z.object({ projectKey });
 
 export const projectUpdateInput = z.object({
   projectKey,
-  expectedVersion: z.number().int().min(1),
+  expectedVersion,
   name: displayName.optional(),
   description: longText(5000).optional(),
   settings: projectSettings.optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { longText, pagination, projectKey } from "./common";
+import { expectedVersion, longText, pagination, projectKey, version } from "./common";
 
 export const REQUIREMENT_TYPES = ["FUNCTIONAL", "NON_FUNCTIONAL", "CONSTRAINT", "INTERFACE"] as const;
 export const REQUIREMENT_PRIORITIES = ["MUST", "SHOULD", "COULD", "WONT"] as const;
@@ -32,12 +32,14 @@ export const STATEMENT_MAX_BYTES = 100 * 1024;
 
 export const requirementKey = z
   .string()
+  .max(100, "Requirement key looks like PAY-12")
   .trim()
   .regex(/^[A-Z]{2,10}-[1-9]\d{0,8}$/, "Requirement key looks like PAY-12");
 
 export const requirementTitle = z.string().trim().min(1, "Title is required").max(200);
 export const requirementStatement = z
   .string()
+  .max(STATEMENT_MAX_BYTES, { error: "Statement must be at most 100 KB", abort: true })
   .refine((s) => new TextEncoder().encode(s).length <= STATEMENT_MAX_BYTES, "Statement must be at most 100 KB");
 export const requirementRationale = longText(20_000);
 export const tag = z
@@ -69,8 +71,6 @@ export const requirementCreateInput = z.object({
   changeNote: changeNote.optional(),
 });
 export type RequirementCreateInput = z.infer<typeof requirementCreateInput>;
-
-const expectedVersion = z.number().int().min(1);
 
 export const requirementUpdateInput = z.object({
   key: requirementKey,
@@ -109,7 +109,7 @@ export type RequirementMoveInput = z.infer<typeof requirementMoveInput>;
 export const requirementRestoreInput = z.object({
   key: requirementKey,
   expectedVersion,
-  version: z.number().int().min(1),
+  version,
   changeNote: changeNote.optional(),
 });
 export type RequirementRestoreInput = z.infer<typeof requirementRestoreInput>;
@@ -121,8 +121,8 @@ export type RequirementHistoryInput = z.infer<typeof requirementHistoryInput>;
 
 export const requirementDiffInput = z.object({
   key: requirementKey,
-  from: z.number().int().min(1),
-  to: z.number().int().min(1),
+  from: version,
+  to: version,
 });
 export type RequirementDiffInput = z.infer<typeof requirementDiffInput>;
 

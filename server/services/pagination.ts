@@ -1,5 +1,12 @@
-/** Keyset pagination helpers: fetch limit + 1 rows, hand back the cursor of the last one kept. */
-import type { Page } from "@/lib/schemas/common";
+/**
+ * Keyset pagination helpers: fetch limit + 1 rows, hand back the cursor of the last one kept.
+ * A cursor is opaque to clients (base64url JSON); each list declares the zod schema of its own
+ * cursor, and one that does not decode to that shape is a client error, never a silent first page.
+ */
+import { z } from "zod";
+
+import { id as idSchema, isSupportedDate, type Page, positiveInt } from "@/lib/schemas/common";
+import { AppError } from "@/server/errors";
 
 export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
   const hasMore = rows.length > limit;
@@ -12,35 +19,47 @@ export function encodeCursor(parts: (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/**
+ * The parts of a cursor made by `encodeCursor`, checked against the list's cursor schema;
+ * null when there is no cursor (the first page). Anything else is BAD_REQUEST "Invalid cursor".
+ */
+export function decodeCursor<S extends z.ZodType>(cursor: string | undefined, schema: S): z.output<S> | null {
   if (!cursor) return null;
+  let parts: unknown;
   try {
-    const parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (
-      Array.isArray(parts) &&
-      parts.length === arity &&
-      parts.every((p) => typeof p === "string" || typeof p === "number")
-    ) {
-      return parts as (string | number)[];
-    }
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    /* fall through */
+    throw invalidCursor();
   }
-  return null;
+  const parsed = schema.safeParse(parts);
+  if (!parsed.success) throw invalidCursor();
+  return parsed.data;
 }
 
-/** The (timestamp, id) pair of a cursor made by `timeAndIdCursor`; null for none or an unreadable one. */
+function invalidCursor(): AppError {
+  return new AppError("BAD_REQUEST", "Invalid cursor");
+}
+
+/** One positive number in a cursor: a key number (PAY-12 → 12) or a version. */
+export const numberCursor = z.tuple([positiveInt]);
+
+/** A timestamp written by `timeAndIdCursor`: an ISO date-time within the supported date range. */
+const cursorTime = z.iso
+  .datetime()
+  .transform((s) => new Date(s))
+  .refine(isSupportedDate);
+
+/** The (timestamp, id) cursor of lists ordered by a timestamp with the id as tie-breaker. */
+export const timeAndIdCursorSchema = z.tuple([cursorTime, idSchema]).transform(([at, rowId]) => ({ at, id: rowId }));
+
+/** The (timestamp, id) pair of a cursor made by `timeAndIdCursor`; null for none, BAD_REQUEST for a bad one. */
 export function decodeTimeAndId(cursor: string | undefined): { at: Date; id: string } | null {
-  const c = decodeCursor(cursor, 2);
-  if (!c) return null;
-  const at = new Date(String(c[0]));
-  return Number.isNaN(at.getTime()) ? null : { at, id: String(c[1]) };
+  return decodeCursor(cursor, timeAndIdCursorSchema);
 }
 
 /**
  * The keyset condition "after this (timestamp, id) cursor" for lists ordered
- * by a timestamp with the id as tie-breaker; undefined for the first page or
- * an unreadable cursor.
+ * by a timestamp with the id as tie-breaker; undefined for the first page.
  */
 export function afterTimeAndId<F extends string>(
   cursor: string | undefined,

@@ -1,8 +1,31 @@
 import { describe, expect, it } from "vitest";
 
+import { z } from "zod";
+
+import { auditListInput } from "@/lib/schemas/audit";
 import { password, registerInput } from "@/lib/schemas/auth";
-import { projectKey } from "@/lib/schemas/common";
-import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+import {
+  DATE_RANGE_MESSAGE,
+  day,
+  expectedVersion,
+  PG_INT_MAX,
+  pgInt,
+  positiveInt,
+  projectKey,
+  timestamp,
+} from "@/lib/schemas/common";
+import { issueKey } from "@/lib/schemas/issue";
+import { requirementDiffInput, requirementKey } from "@/lib/schemas/requirement";
+import { statsDailyInput } from "@/lib/schemas/stats";
+import { AppError } from "@/server/errors";
+import {
+  afterTimeAndId,
+  decodeCursor,
+  decodeTimeAndId,
+  encodeCursor,
+  timeAndIdCursor,
+  toPage,
+} from "@/server/services/pagination";
 
 describe("projectKey", () => {
   it.each(["PAY", "AB", "ABCDEFGHIJ"])("accepts %s", (k) => expect(projectKey.parse(k)).toBe(k));
@@ -37,11 +60,83 @@ describe("keyset pagination helpers", () => {
     expect(toPage([], 2, String)).toEqual({ items: [], nextCursor: null });
   });
 
-  it("round-trips compound cursors and rejects tampered ones", () => {
-    const c = encodeCursor(["2026-01-01", 42]);
-    expect(decodeCursor(c, 2)).toEqual(["2026-01-01", 42]);
-    expect(decodeCursor(c, 3)).toBeNull();
-    expect(decodeCursor("not base64 json", 2)).toBeNull();
-    expect(decodeCursor(undefined, 2)).toBeNull();
+  it("round-trips compound cursors through the list's schema", () => {
+    const schema = z.tuple([z.enum(["LOW", "HIGH"]), positiveInt]);
+    expect(decodeCursor(encodeCursor(["HIGH", 42]), schema)).toEqual(["HIGH", 42]);
+    expect(decodeCursor(undefined, schema)).toBeNull();
+    expect(decodeCursor("", schema)).toBeNull();
+  });
+
+  it.each([
+    ["unknown enum value", encodeCursor(["NOPE", 3])],
+    ["wrong arity", encodeCursor(["HIGH", 3, 4])],
+    ["wrong types", encodeCursor([3, "HIGH"])],
+    ["a number beyond PostgreSQL's integer", encodeCursor(["HIGH", 2 ** 31])],
+    ["a fraction", encodeCursor(["HIGH", 1.5])],
+    ["not JSON", "not base64 json"],
+    ["random base64", Buffer.from("\u0001\u00ff garbage").toString("base64url")],
+    ["JSON that is not an array", Buffer.from('{"a":1}').toString("base64url")],
+  ])("refuses a cursor with %s as BAD_REQUEST", (_, cursor) => {
+    const schema = z.tuple([z.enum(["LOW", "HIGH"]), positiveInt]);
+    expect(() => decodeCursor(cursor, schema)).toThrow(
+      expect.objectContaining({ code: "BAD_REQUEST", message: "Invalid cursor" }),
+    );
+  });
+
+  it("reads (time, id) cursors only with a real time between 1900 and 9999", () => {
+    const at = new Date("2026-03-04T05:06:07.089Z");
+    expect(decodeTimeAndId(timeAndIdCursor(at, "row-1"))).toEqual({ at, id: "row-1" });
+    expect(afterTimeAndId(undefined, "createdAt", "asc")).toBeUndefined();
+    for (const time of [
+      "-100000-01-01T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "1899-12-31T23:59:59.999Z",
+      "tomorrow",
+      5,
+    ]) {
+      expect(() => decodeTimeAndId(encodeCursor([time, "row-1"]))).toThrow(AppError);
+    }
+    expect(() => decodeTimeAndId(encodeCursor([at.toISOString(), "x".repeat(65)]))).toThrow(AppError);
+    expect(() => afterTimeAndId(encodeCursor([at.toISOString()]), "createdAt", "desc")).toThrow(AppError);
+  });
+});
+
+describe("shared number and date schemas", () => {
+  it("bounds version numbers and integers to PostgreSQL's integer range", () => {
+    expect(expectedVersion.parse(1)).toBe(1);
+    expect(expectedVersion.parse(PG_INT_MAX)).toBe(PG_INT_MAX);
+    for (const v of [0, -1, 1.5, 2 ** 31, Number.MAX_SAFE_INTEGER, Number.POSITIVE_INFINITY, Number.NaN]) {
+      expect(expectedVersion.safeParse(v).success).toBe(false);
+    }
+    expect(pgInt.parse(-(2 ** 31))).toBe(-(2 ** 31));
+    expect(pgInt.safeParse(-(2 ** 31) - 1).success).toBe(false);
+    expect(requirementDiffInput.safeParse({ key: "PAY-1", from: 3_000_000_000, to: 1 }).success).toBe(false);
+  });
+
+  it("accepts real calendar days between 1900-01-01 and 9999-12-31", () => {
+    for (const d of ["1900-01-01", "2024-02-29", "9999-12-31"]) expect(day.parse(d)).toBe(d);
+    const messages = (v: unknown) => day.safeParse(v).error?.issues.map((i) => i.message);
+    expect(messages("0000-01-01")).toEqual([DATE_RANGE_MESSAGE]);
+    expect(messages("1899-12-31")).toEqual([DATE_RANGE_MESSAGE]);
+    expect(messages("2026-02-30")).toEqual(["Not a calendar day"]);
+    expect(messages("-100000-01-01")).toEqual(["Days look like 2026-11-22"]);
+    expect(DATE_RANGE_MESSAGE).toBe("Dates must be between 1900-01-01 and 9999-12-31");
+    expect(statsDailyInput.safeParse({ projectKey: "PAY", from: "0000-01-01", to: "0000-01-02" }).success).toBe(false);
+  });
+
+  it("accepts Dates and ISO strings in range as timestamps", () => {
+    expect(timestamp.parse("2026-01-02")).toEqual(new Date("2026-01-02T00:00:00Z"));
+    expect(timestamp.parse(new Date("2026-01-02T03:04:05Z"))).toEqual(new Date("2026-01-02T03:04:05Z"));
+    for (const v of ["-100000-01-01", "0000-01-01", "+275760-09-13", "garbage", "9".repeat(41), new Date(Number.NaN)]) {
+      expect(timestamp.safeParse(v).success).toBe(false);
+    }
+    expect(timestamp.safeParse("-100000-01-01").error?.issues[0]?.message).toBe(DATE_RANGE_MESSAGE);
+    expect(auditListInput.safeParse({ from: "-100000-01-01" }).success).toBe(false);
+  });
+
+  it("bounds key strings before matching them", () => {
+    expect(projectKey.safeParse("A".repeat(300)).success).toBe(false);
+    expect(requirementKey.safeParse(`PAY-${"1".repeat(300)}`).success).toBe(false);
+    expect(issueKey.safeParse("P".repeat(300)).success).toBe(false);
   });
 });

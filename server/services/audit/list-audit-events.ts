@@ -1,8 +1,18 @@
 import type { Prisma } from "@prisma/client";
+import { z } from "zod";
 
 import type { AuditListInput } from "@/lib/schemas/audit";
 import { db } from "@/server/db";
-import { toPage } from "@/server/services/pagination";
+import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
+
+/** The id of the last event of a page: a positive PostgreSQL bigint, as a decimal string. */
+const auditCursor = z.tuple([
+  z
+    .string()
+    .regex(/^[1-9]\d{0,18}$/)
+    .transform(BigInt)
+    .refine((n) => n <= 9_223_372_036_854_775_807n),
+]);
 
 /**
  * Audit events newest first. `projectId` scopes the query (project admins);
@@ -10,8 +20,7 @@ import { toPage } from "@/server/services/pagination";
  */
 export async function listAuditEvents(opts: { input: AuditListInput; projectId?: string }) {
   const { cursor, limit, actorId, action, from, to } = opts.input;
-  let before: bigint | undefined;
-  if (cursor && /^\d{1,19}$/.test(cursor)) before = BigInt(cursor);
+  const before = decodeCursor(cursor, auditCursor)?.[0];
   const where: Prisma.AuditEventWhereInput = {
     ...(opts.projectId ? { projectId: opts.projectId } : {}),
     ...(actorId ? { actorId } : {}),
@@ -37,5 +46,5 @@ export async function listAuditEvents(opts: { input: AuditListInput; projectId?:
     },
   });
   const items = rows.map((r) => ({ ...r, id: r.id.toString() }));
-  return toPage(items, limit, (r) => r.id);
+  return toPage(items, limit, (r) => encodeCursor([r.id]));
 }

@@ -16,7 +16,14 @@ import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
-import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import {
+  afterTimeAndId,
+  decodeCursor,
+  encodeCursor,
+  numberCursor,
+  timeAndIdCursor,
+  toPage,
+} from "@/server/services/pagination";
 
 const baselineSelect = {
   id: true,
@@ -118,7 +125,7 @@ export async function frozenRequirements(projectId: string, ref: string): Promis
 export async function getBaselineOrThrow({ scope, input }: { scope: ProjectScope; input: BaselineByIdInput }) {
   const { id, cursor, limit } = input;
   const baseline = await findBaselineOrThrow(scope.projectId, id);
-  const after = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
+  const after = decodeCursor(cursor, numberCursor)?.[0] ?? 0;
   const rows = await db.baselineItem.findMany({
     where: { baselineId: id, requirement: { number: { gt: after } } },
     orderBy: { requirement: { number: "asc" } },
@@ -142,7 +149,7 @@ export async function getBaselineOrThrow({ scope, input }: { scope: ProjectScope
     },
   });
   const items = rows.map((r) => ({ key: r.requirement.key, number: r.requirement.number, ...r.version }));
-  return { baseline, ...toPage(items, limit, (i) => String(i.number)) };
+  return { baseline, ...toPage(items, limit, (i) => encodeCursor([i.number])) };
 }
 
 async function describeRef(projectId: string, ref: string) {

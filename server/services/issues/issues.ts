@@ -1,15 +1,17 @@
 /** Issues: create, read with object-level visibility, update, triage workflow and assignment. */
 import type { Prisma } from "@prisma/client";
+import { z } from "zod";
 
+import { positiveInt } from "@/lib/schemas/common";
 import {
   ISSUE_SEVERITIES,
   ISSUE_TRANSITIONS,
   type IssueAssignInput,
   type IssueCreateInput,
   type IssueListInput,
-  type IssueSeverityValue,
   type IssueTransitionInput,
   type IssueUpdateInput,
+  issueSeverity,
 } from "@/lib/schemas/issue";
 import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -18,9 +20,19 @@ import { db } from "@/server/db";
 import { AppError, forbidden } from "@/server/errors";
 import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
 import { assertVersion, compareAndSet } from "@/server/services/compare-and-set";
-import { afterTimeAndId, decodeCursor, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import {
+  afterTimeAndId,
+  decodeCursor,
+  encodeCursor,
+  numberCursor,
+  timeAndIdCursor,
+  toPage,
+} from "@/server/services/pagination";
 
 import { findVisibleIssueOrThrow, type IssueRow, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
+
+/** The (severity, key number) of the last issue of a page sorted by severity. */
+const severityCursor = z.tuple([issueSeverity, positiveInt]);
 
 export async function createIssue({ scope, input }: { scope: ProjectScope; input: IssueCreateInput }) {
   return applyChange(scope.actor, async (tx, record) => {
@@ -79,18 +91,18 @@ export async function listIssues({ scope, input }: { scope: ProjectScope; input:
   let cursorOf: (i: IssueRow) => string;
   if (input.sort === "key") {
     orderBy = [{ number: dir }];
-    const c = decodeCursor(input.cursor, 1);
-    if (c) and.push({ number: { [cmp]: Number(c[0]) } });
+    const c = decodeCursor(input.cursor, numberCursor);
+    if (c) and.push({ number: { [cmp]: c[0] } });
     cursorOf = (i) => encodeCursor([i.number]);
   } else if (input.sort === "severity") {
     // Enum order is LOW < MEDIUM < HIGH < CRITICAL, so the database sorts by rank.
     orderBy = [{ severity: dir }, { number: dir }];
-    const c = decodeCursor(input.cursor, 2);
+    const c = decodeCursor(input.cursor, severityCursor);
     if (c) {
-      const sev = String(c[0]) as IssueSeverityValue;
+      const [sev, number] = c;
       const rank = ISSUE_SEVERITIES.indexOf(sev);
       const beyond = ISSUE_SEVERITIES.filter((_, i) => (dir === "asc" ? i > rank : i < rank));
-      and.push({ OR: [{ severity: { in: beyond } }, { severity: sev, number: { [cmp]: Number(c[1]) } }] });
+      and.push({ OR: [{ severity: { in: beyond } }, { severity: sev, number: { [cmp]: number } }] });
     }
     cursorOf = (i) => encodeCursor([i.severity, i.number]);
   } else {

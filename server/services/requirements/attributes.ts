@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "@prisma/client";
 
+import { day } from "@/lib/schemas/common";
 import { type AttributeDefinition, projectSettings } from "@/lib/schemas/project";
 import { AppError } from "@/server/errors";
 
@@ -37,17 +38,12 @@ export function validateAttributes(
       case "boolean":
         if (typeof value !== "boolean") invalid(key, "must be true or false");
         break;
-      case "date":
-        if (
-          typeof value !== "string" ||
-          !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-          Number.isNaN(Date.parse(`${value}T00:00:00Z`))
-        ) {
-          invalid(key, "must be a date (YYYY-MM-DD)");
-        }
-        if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
-          invalid(key, "must be a real calendar date");
+      case "date": {
+        if (typeof value !== "string") invalid(key, "must be a date (YYYY-MM-DD)");
+        const parsed = day.safeParse(value);
+        if (!parsed.success) invalid(key, `must be a date (YYYY-MM-DD): ${parsed.error.issues[0]?.message}`);
         break;
+      }
       case "enum":
         if (typeof value !== "string" || !def.options?.includes(value)) {
           invalid(key, `must be one of ${def.options?.join(", ")}`);

@@ -6,7 +6,14 @@ import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInpu
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { decodeCursor, decodeTimeAndId, encodeCursor, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import {
+  decodeCursor,
+  decodeTimeAndId,
+  encodeCursor,
+  numberCursor,
+  timeAndIdCursor,
+  toPage,
+} from "@/server/services/pagination";
 
 import { presentRequirement, requirementSelect } from "./requirement-select";
 
@@ -67,8 +74,8 @@ export async function listRequirements({ scope, input }: { scope: ProjectScope; 
   let orderBy: Prisma.Sql;
   if (input.sort === "key") {
     orderBy = desc ? Prisma.sql`r.number DESC` : Prisma.sql`r.number ASC`;
-    const c = decodeCursor(input.cursor, 1);
-    if (c) conds.push(desc ? Prisma.sql`r.number < ${Number(c[0])}` : Prisma.sql`r.number > ${Number(c[0])}`);
+    const c = decodeCursor(input.cursor, numberCursor);
+    if (c) conds.push(desc ? Prisma.sql`r.number < ${c[0]}` : Prisma.sql`r.number > ${c[0]}`);
   } else {
     orderBy = desc ? Prisma.sql`r."updatedAt" DESC, r.id DESC` : Prisma.sql`r."updatedAt" ASC, r.id ASC`;
     const c = decodeTimeAndId(input.cursor);
@@ -153,7 +160,7 @@ async function findIdOrThrow(projectId: string, key: string) {
 export async function requirementHistory({ scope, input }: { scope: ProjectScope; input: RequirementHistoryInput }) {
   const { key, cursor, limit } = input;
   const req = await findIdOrThrow(scope.projectId, key);
-  const before = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : undefined;
+  const before = decodeCursor(cursor, numberCursor)?.[0];
   const rows = await db.requirementVersion.findMany({
     where: { requirementId: req.id, ...(before ? { version: { lt: before } } : {}) },
     orderBy: { version: "desc" },
@@ -171,7 +178,7 @@ export async function requirementHistory({ scope, input }: { scope: ProjectScope
       author: { select: { id: true, name: true } },
     },
   });
-  return toPage(rows, limit, (r) => String(r.version));
+  return toPage(rows, limit, (r) => encodeCursor([r.version]));
 }
 
 /** Keys for the parent ids referenced by some versions. */

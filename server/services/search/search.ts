@@ -18,10 +18,15 @@
  */
 import type { InstanceRole } from "@prisma/client";
 import { Prisma } from "@prisma/client";
+import { z } from "zod";
 
+import { id } from "@/lib/schemas/common";
 import { type SearchQueryInput, toExactQuery, toPrefixQuery } from "@/lib/schemas/search";
 import { queryRows } from "@/server/db";
 import { decodeCursor, encodeCursor } from "@/server/services/pagination";
+
+/** A page boundary: the (rank, id) of the last hit shown. */
+const searchCursor = z.tuple([z.number().finite().min(0).max(1_000_000), id]);
 
 // Control characters cannot occur in stored text (they would not survive the editor), so they mark highlights.
 const START = "\u0002";
@@ -111,7 +116,7 @@ export async function searchItems(opts: {
   const isAdmin = opts.user.role === "ADMIN";
   const userId = opts.user.id;
   const kinds = new Set(opts.input.kinds);
-  const cursor = decodeCursor(opts.input.cursor, 2);
+  const cursor = decodeCursor(opts.input.cursor, searchCursor);
   // Typing a key finds exactly that item first.
   const exactKey = opts.input.q.trim().toUpperCase().slice(0, 30);
 
@@ -189,7 +194,7 @@ export async function searchItems(opts: {
     ...(kinds.has("issue") ? [kindSql("issue")] : []),
   ];
   const after = cursor
-    ? Prisma.sql`WHERE hits.rank < ${Number(cursor[0])} OR (hits.rank = ${Number(cursor[0])} AND hits.id > ${String(cursor[1])})`
+    ? Prisma.sql`WHERE hits.rank < ${cursor[0]} OR (hits.rank = ${cursor[0]} AND hits.id > ${cursor[1]})`
     : Prisma.empty;
 
   // A fixed shape per combination of kinds, scope and cursor: prepared once, planned generically. Every
