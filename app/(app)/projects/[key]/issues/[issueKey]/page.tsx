@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { ArrowLeftIcon } from "@/components/icons";
 import { IssueDetailView } from "@/components/issues/issue-detail-view";
 import { focusRing } from "@/components/ui/cn";
+import { decodeRouteParam, routeParamOrNotFound } from "@/lib/route-param";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
@@ -14,13 +15,13 @@ export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ issueKey: string }> }): Promise<Metadata> {
   const { issueKey } = await params;
-  return { title: decodeURIComponent(issueKey).toUpperCase() };
+  return { title: decodeRouteParam(issueKey)?.toUpperCase() ?? "Issue" };
 }
 
 export default async function IssuePage({ params }: { params: Promise<{ key: string; issueKey: string }> }) {
   const { key, issueKey: rawIssueKey } = await params;
   const project = await getProjectForRoute(key);
-  const issueKey = decodeURIComponent(rawIssueKey).toUpperCase();
+  const issueKey = routeParamOrNotFound(rawIssueKey).toUpperCase();
   if (!/^[A-Z]{2,10}-I-[1-9]\d{0,8}$/.test(issueKey) || !issueKey.startsWith(`${project.key}-`)) notFound();
   const api = await getApi();
   const issue = await api.issue.byKey({ key: issueKey }).catch((err: unknown) => {

@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { RequirementDetail } from "@/components/requirements/requirement-detail";
 import { ItemLinks } from "@/components/traceability/item-links";
+import { decodeRouteParam, routeParamOrNotFound } from "@/lib/route-param";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
@@ -15,13 +16,13 @@ type Params = Promise<{ key: string; reqKey: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { reqKey } = await params;
-  return { title: decodeURIComponent(reqKey).toUpperCase() };
+  return { title: decodeRouteParam(reqKey)?.toUpperCase() ?? "Requirement" };
 }
 
 export default async function RequirementPage({ params }: { params: Params }) {
   const { key, reqKey: rawReqKey } = await params;
   const project = await getProjectForRoute(key);
-  const reqKey = decodeURIComponent(rawReqKey);
+  const reqKey = routeParamOrNotFound(rawReqKey);
   if (reqKey !== reqKey.toUpperCase() && /^[a-zA-Z]{2,10}-[1-9]\d{0,8}$/.test(reqKey)) {
     redirect(`/projects/${project.key}/requirements/${reqKey.toUpperCase()}`);
   }
