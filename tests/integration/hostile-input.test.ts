@@ -1,0 +1,225 @@
+/**
+ * Hostile input answers BAD_REQUEST with a readable message — never a 500:
+ * forged cursors on every paged list, numbers beyond PostgreSQL's integer,
+ * dates outside 1900–9999 and over-long strings.
+ */
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { db } from "@/server/db";
+import { encodeCursor } from "@/server/services/pagination";
+
+import { callerFor, createProjectWithCast, expectTRPCError } from "../helpers/factories";
+
+type Cast = Awaited<ReturnType<typeof createProjectWithCast>>;
+
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+
+/** Cursors no list ever hands out. */
+const FORGED: [string, string][] = [
+  ["random base64", b64("\u0001\u00ff\u0010 not json at all")],
+  ["plain text", "not a cursor"],
+  ["JSON object", b64('{"after":1}')],
+  ["empty array", encodeCursor([])],
+  ["wrong arity", encodeCursor(["2026-01-01T00:00:00.000Z", "id", 3])],
+  ["wrong types", encodeCursor([true as unknown as string, null as unknown as string])],
+  ["year −100000", encodeCursor(["-100000-01-01T00:00:00.000Z", "id"])],
+  ["unknown enum value", encodeCursor(["NOPE", 3])],
+  ["a number beyond integer", encodeCursor([3_000_000_000])],
+  ["a negative number", encodeCursor([-5])],
+];
+
+async function expectBadRequest(promise: Promise<unknown>, message?: string | RegExp): Promise<TRPCError> {
+  const err = await expectTRPCError(promise, "BAD_REQUEST");
+  if (message) expect(err.message).toMatch(message);
+  return err;
+}
+
+/** A zod input error: BAD_REQUEST whose cause carries the issues, with a message naming the rule. */
+async function expectZodError(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
+  const err = await expectBadRequest(promise);
+  const issues = (err.cause as { issues?: { message: string }[] } | undefined)?.issues;
+  expect(issues?.length).toBeGreaterThan(0);
+  expect(issues?.map((i) => i.message).join("\n")).toMatch(message);
+}
+
+let cast: Cast;
+let requirementKey: string;
+let issueKey: string;
+let baselineId: string;
+let webhookId: string;
+
+beforeAll(async () => {
+  cast = await createProjectWithCast();
+  const admin = callerFor(cast.admin.id);
+  const req = await admin.requirement.create({ projectKey: cast.key, title: "Hostile input target" });
+  await admin.requirement.update({ key: req.key, expectedVersion: 1, title: "Hostile input target, v2" });
+  requirementKey = req.key;
+  issueKey = (await admin.issue.create({ projectKey: cast.key, title: "Hostile input issue" })).key;
+  baselineId = (await admin.baseline.create({ projectKey: cast.key, name: "Hostile baseline" })).id;
+  webhookId = (
+    await db.webhook.create({
+      data: {
+        projectId: cast.project.id,
+        url: "https://hooks.example.test/in",
+        secret: "s",
+        createdById: cast.admin.id,
+      },
+    })
+  ).id;
+});
+
+describe("the calls that once answered 500", () => {
+  it("issue.list sorted by severity with a cursor holding an unknown severity", async () => {
+    await expectBadRequest(
+      callerFor(cast.admin.id).issue.list({
+        projectKey: cast.key,
+        sort: "severity",
+        cursor: encodeCursor(["NOPE", 3]),
+      }),
+      "Invalid cursor",
+    );
+  });
+
+  it("requirement.list sorted by update time with a cursor in year −100000", async () => {
+    await expectBadRequest(
+      callerFor(cast.admin.id).requirement.list({
+        projectKey: cast.key,
+        sort: "updated",
+        cursor: encodeCursor(["-100000-01-01T00:00:00.000Z", "x"]),
+      }),
+      "Invalid cursor",
+    );
+  });
+
+  it("stats.daily from 0000-01-01", async () => {
+    await expectZodError(
+      callerFor(cast.admin.id).stats.daily({ projectKey: cast.key, from: "0000-01-01", to: "0000-01-02" }),
+      "must be between 1900-01-01 and 9999-12-31",
+    );
+  });
+
+  it("audit.list from -100000-01-01", async () => {
+    await expectZodError(
+      callerFor(cast.instanceAdmin.id).audit.list({ from: "-100000-01-01" as unknown as Date }),
+      "must be between 1900-01-01 and 9999-12-31",
+    );
+    await expectZodError(
+      callerFor(cast.admin.id).audit.list({ projectKey: cast.key, to: "+275760-01-01" as unknown as Date }),
+      "must be between 1900-01-01 and 9999-12-31",
+    );
+  });
+
+  it("requirement.diff from version 3000000000", async () => {
+    await expectZodError(
+      callerFor(cast.admin.id).requirement.diff({ key: requirementKey, from: 3_000_000_000, to: 1 }),
+      "at most 2147483647",
+    );
+  });
+});
+
+describe("forged cursors are BAD_REQUEST on every paged list", () => {
+  const lists: [string, (cursor: string) => Promise<unknown>][] = [
+    [
+      "issue.list by key",
+      (cursor) => callerFor(cast.admin.id).issue.list({ projectKey: cast.key, sort: "key", cursor }),
+    ],
+    [
+      "issue.list by severity",
+      (cursor) => callerFor(cast.admin.id).issue.list({ projectKey: cast.key, sort: "severity", cursor }),
+    ],
+    ["issue.list by update", (cursor) => callerFor(cast.admin.id).issue.list({ projectKey: cast.key, cursor })],
+    ["issue.comments.list", (cursor) => callerFor(cast.admin.id).issue.comments.list({ key: issueKey, cursor })],
+    [
+      "requirement.list by key",
+      (cursor) => callerFor(cast.admin.id).requirement.list({ projectKey: cast.key, cursor }),
+    ],
+    [
+      "requirement.list by update",
+      (cursor) => callerFor(cast.admin.id).requirement.list({ projectKey: cast.key, sort: "updated", cursor }),
+    ],
+    ["requirement.history", (cursor) => callerFor(cast.admin.id).requirement.history({ key: requirementKey, cursor })],
+    ["baseline.list", (cursor) => callerFor(cast.admin.id).baseline.list({ projectKey: cast.key, cursor })],
+    [
+      "baseline.byId",
+      (cursor) => callerFor(cast.admin.id).baseline.byId({ projectKey: cast.key, id: baselineId, cursor }),
+    ],
+    ["search.query", (cursor) => callerFor(cast.admin.id).search.query({ q: "hostile", cursor })],
+    ["audit.list", (cursor) => callerFor(cast.admin.id).audit.list({ projectKey: cast.key, cursor })],
+    ["notification.list", (cursor) => callerFor(cast.admin.id).notification.list({ cursor })],
+    ["webhook.list", (cursor) => callerFor(cast.admin.id).webhook.list({ projectKey: cast.key, cursor })],
+    [
+      "webhook.deliveries",
+      (cursor) => callerFor(cast.admin.id).webhook.deliveries({ projectKey: cast.key, webhookId, cursor }),
+    ],
+  ];
+
+  for (const [name, list] of lists) {
+    it(name, async () => {
+      for (const [kind, cursor] of FORGED) {
+        const err = await list(cursor).then(
+          () => new Error(`${name} accepted a cursor with ${kind}`),
+          (e: unknown) => e,
+        );
+        expect(err, `${name} with ${kind}`).toBeInstanceOf(TRPCError);
+        expect((err as TRPCError).code, `${name} with ${kind}`).toBe("BAD_REQUEST");
+        expect((err as TRPCError).message).toBe("Invalid cursor");
+      }
+    });
+  }
+
+  it("a real cursor still pages", async () => {
+    const admin = callerFor(cast.admin.id);
+    const first = await admin.requirement.history({ key: requirementKey, limit: 1 });
+    expect(first.items.map((v) => v.version)).toEqual([2]);
+    const second = await admin.requirement.history({ key: requirementKey, limit: 1, cursor: first.nextCursor! });
+    expect(second.items.map((v) => v.version)).toEqual([1]);
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
+describe("numbers and strings are bounded", () => {
+  it("expectedVersion 2**31 is BAD_REQUEST everywhere it is taken", async () => {
+    const admin = callerFor(cast.admin.id);
+    const tooBig = 2 ** 31;
+    await expectZodError(
+      admin.requirement.update({ key: requirementKey, expectedVersion: tooBig, title: "x" }),
+      "at most 2147483647",
+    );
+    await expectZodError(
+      admin.requirement.transition({ key: requirementKey, expectedVersion: tooBig, to: "IN_REVIEW" }),
+      "at most",
+    );
+    await expectZodError(
+      admin.requirement.restore({ key: requirementKey, expectedVersion: 2, version: tooBig }),
+      "at most",
+    );
+    await expectZodError(admin.issue.update({ key: issueKey, expectedVersion: tooBig, title: "x" }), "at most");
+    await expectZodError(admin.project.update({ projectKey: cast.key, expectedVersion: tooBig, name: "x" }), "at most");
+  });
+
+  it("a 300-character string where a short one is expected is BAD_REQUEST", async () => {
+    const admin = callerFor(cast.admin.id);
+    const long = "A".repeat(300);
+    await expectBadRequest(admin.project.byKey({ projectKey: long }));
+    await expectBadRequest(admin.requirement.byKey({ key: `${cast.key}-${"1".repeat(296)}` }));
+    await expectBadRequest(admin.issue.create({ projectKey: cast.key, title: long }));
+    await expectBadRequest(admin.baseline.create({ projectKey: cast.key, name: long }));
+    await expectBadRequest(admin.issue.list({ projectKey: cast.key, cursor: long }));
+    await expectBadRequest(admin.audit.list({ projectKey: cast.key, action: long }));
+  });
+
+  it("a date attribute outside 1900–9999 is BAD_REQUEST", async () => {
+    const admin = callerFor(cast.admin.id);
+    const project = await admin.project.byKey({ projectKey: cast.key });
+    await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: project.version,
+      settings: { requirementAttributes: [{ key: "due", label: "Due", type: "date", required: false }] },
+    });
+    await expectBadRequest(
+      admin.requirement.create({ projectKey: cast.key, title: "Dated", attributes: { due: "0000-01-01" } }),
+      /between 1900-01-01 and 9999-12-31/,
+    );
+  });
+});
