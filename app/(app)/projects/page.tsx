@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 
 import { FolderIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
@@ -8,6 +9,7 @@ import { ProjectCard } from "@/components/projects/project-card";
 import { buttonStyles } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
+import { projectListInput } from "@/lib/schemas/project";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getApi } from "@/lib/trpc/server";
 
@@ -22,6 +24,8 @@ export default async function ProjectsPage({
   const params = await searchParams;
   const showArchived = params.archived === "1";
   const cursor = typeof params.cursor === "string" ? params.cursor : undefined;
+  // A cursor typed into the URL that the list would refuse is a page that does not exist, not an error.
+  if (!projectListInput.shape.cursor.safeParse(cursor).success) notFound();
   const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
   const page = await api.project.list({ includeArchived: showArchived, cursor, limit: 60 });
   const isInstanceAdmin = me?.role === "ADMIN";
