@@ -464,6 +464,12 @@ function ImpactPanel({ projectKey }: { projectKey: string }) {
         <Alert>{errorMessage(impact.error)}</Alert>
       ) : impact.data ? (
         <div className="grid gap-3 md:grid-cols-2">
+          {impact.data.limited ? (
+            <p role="status" className="text-[13px] text-amber-700 md:col-span-2 dark:text-amber-300">
+              This requirement reaches more than one analysis shows: the nearest items are listed, the rest are left
+              out.
+            </p>
+          ) : null}
           <div className={panel}>
             <h3 className="border-b border-zinc-200 px-4 py-2.5 text-[13px] font-medium text-zinc-800 dark:border-zinc-800 dark:text-zinc-200">
               Downstream requirements of {impact.data.root.key}

@@ -4,7 +4,7 @@ import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
 import type { ProjectScope } from "@/server/auth/project-scope";
-import { db } from "@/server/db";
+import { db, queryRows } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { visibleIssuesWhere } from "@/server/services/issues/issue-access";
 
@@ -74,30 +74,49 @@ export async function coverage({ scope }: { scope: ProjectScope }) {
   };
 }
 
+/** Bounds of one impact analysis: nodes visited, levels walked, issue links read. */
+export const IMPACT_LIMITS = { requirements: 2_000, depth: 100, issueLinks: 10_000 };
+
 /**
  * Everything downstream of a requirement, transitively: requirements linked
  * to it (and to those, and so on), and the issues linked to any of them.
- * Diamonds appear once, at their shortest distance; cycles stop.
+ * A breadth-first walk, one indexed statement per level, visits each
+ * requirement once at its shortest distance (diamonds once, cycles stop), so
+ * the cost grows with the nodes reached, not with the paths between them.
+ * It stops at IMPACT_LIMITS and then says `limited`; on the embedded
+ * database, which runs one statement at a time, the server gets a turn
+ * between levels.
  */
-export async function impact({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
+export async function impact({
+  scope,
+  input,
+  limits = IMPACT_LIMITS,
+}: {
+  scope: ProjectScope;
+  input: { key: string };
+  limits?: typeof IMPACT_LIMITS;
+}) {
   const root = await db.requirement.findFirst({
     where: { projectId: scope.projectId, key: input.key },
     select: { id: true, key: true, title: true },
   });
   if (!root) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
-  const reached = await db.$queryRaw<{ id: string; depth: number }[]>`
-    WITH RECURSIVE down(id, depth, path) AS (
-      SELECT ${root.id}::text, 0, ARRAY[${root.id}::text]
-      UNION ALL
-      SELECT l."sourceRequirementId", d.depth + 1, d.path || l."sourceRequirementId"
-      FROM down d
-      JOIN "TraceLink" l ON l."targetRequirementId" = d.id
-      WHERE l."sourceRequirementId" IS NOT NULL
-        AND NOT (l."sourceRequirementId" = ANY(d.path))
-        AND d.depth < 100
-    )
-    SELECT id, min(depth)::int AS depth FROM down GROUP BY id`;
-  const depthOf = new Map(reached.map((r) => [r.id, r.depth]));
+  const depthOf = new Map<string, number>([[root.id, 0]]);
+  let frontier = [root.id];
+  let limited = false;
+  for (let depth = 1; frontier.length > 0; depth++) {
+    // One indexed statement per level (TraceLink by target), prepared once per connection.
+    const links = await queryRows<{ id: string }>(Prisma.sql`
+      SELECT DISTINCT "sourceRequirementId" AS id FROM "TraceLink"
+      WHERE "targetRequirementId" = ANY(${frontier}::text[]) AND "projectId" = ${scope.projectId}
+        AND "sourceRequirementId" IS NOT NULL
+      ORDER BY 1`);
+    const next = links.flatMap((l) => (depthOf.has(l.id) ? [] : [l.id]));
+    const room = depth > limits.depth ? 0 : limits.requirements - (depthOf.size - 1);
+    if (next.length > room) limited = true;
+    frontier = next.slice(0, Math.max(room, 0));
+    for (const id of frontier) depthOf.set(id, depth);
+  }
   const ids = [...depthOf.keys()];
   const [requirements, issueLinks] = await Promise.all([
     db.requirement.findMany({
@@ -111,8 +130,14 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
         targetRequirementId: true,
         sourceIssue: { select: { id: true, key: true, title: true, status: true } },
       },
+      orderBy: { id: "asc" },
+      take: limits.issueLinks + 1,
     }),
   ]);
+  if (issueLinks.length > limits.issueLinks) {
+    limited = true;
+    issueLinks.length = limits.issueLinks;
+  }
   const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
   for (const { sourceIssue: issue, ...l } of issueLinks) {
     // The filter on sourceIssue keeps only issue links.
@@ -135,6 +160,7 @@ export async function impact({ scope, input }: { scope: ProjectScope; input: { k
     issues: [...issues.values()].sort(
       (a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true }),
     ),
+    limited,
   };
 }
 
