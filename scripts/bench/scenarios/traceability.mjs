@@ -642,7 +642,10 @@ const COVERAGE_ORPHAN_SQL = {
   issues: `SELECT i.key, i.title, i.status::text AS status FROM "Issue" i WHERE ${ORPHAN_ISSUES_WHERE} ORDER BY i.number LIMIT $2`,
 };
 
-/** impact (analysis.ts) for a maintainer in one statement: the same walk, then the requirements and issues reached. */
+/**
+ * impact (analysis.ts) for a maintainer in one statement: the former recursive walk over paths, then the
+ * requirements and issues reached. Same answer on this chain (no cap is reached); the app walks level by level.
+ */
 const IMPACT_SQL = `
   WITH RECURSIVE root AS (
     SELECT id, key, title FROM "Requirement" WHERE "projectId" = $1 AND key = $2

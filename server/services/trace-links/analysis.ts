@@ -1,5 +1,5 @@
 /** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
-import { Prisma } from "@prisma/client";
+import { Prisma, type RequirementStatus } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
@@ -74,18 +74,138 @@ export async function coverage({ scope }: { scope: ProjectScope }) {
   };
 }
 
-/** Bounds of one impact analysis: nodes visited, levels walked, issue links read. */
-export const IMPACT_LIMITS = { requirements: 2_000, depth: 100, issueLinks: 10_000 };
+/** Most requirements an impact answer lists (the root aside); the walk stops there and says `limited`. */
+export const IMPACT_MAX_REQUIREMENTS = 2_000;
+/** Deepest level the walk reaches (the root is depth 0). */
+export const IMPACT_MAX_DEPTH = 100;
+/** Most issues an impact answer lists, nearest first. */
+export const IMPACT_MAX_ISSUES = 500;
+/**
+ * Most links one impact request reads, over all its statements: each level's
+ * statement asks for no more than what is left, so a hub with thousands of
+ * links into the frontier cannot make one statement long.
+ */
+export const IMPACT_MAX_LINKS = 20_000;
+/** Requirement ids per issue-link statement. */
+const ISSUE_BATCH = 1_000;
+
+export type ImpactLimits = {
+  requirements: number;
+  depth: number;
+  issues: number;
+  links: number;
+};
+
+const IMPACT_LIMITS: ImpactLimits = {
+  requirements: IMPACT_MAX_REQUIREMENTS,
+  depth: IMPACT_MAX_DEPTH,
+  issues: IMPACT_MAX_ISSUES,
+  links: IMPACT_MAX_LINKS,
+};
+
+/**
+ * Requirements downstream of the root, breadth first: level by level, one
+ * indexed statement per level (links whose target is in the frontier and
+ * whose source is a requirement), each requirement visited once at its
+ * shortest distance. Statements stay small and the event loop gets a turn
+ * between levels, which matters on the embedded database, where a running
+ * statement blocks the process and `statement_timeout` is not enforced.
+ */
+async function walkDownstream(rootId: string, limits: ImpactLimits) {
+  const depthOf = new Map<string, number>([[rootId, 0]]);
+  const levels: string[][] = [[rootId]];
+  let frontier = [rootId];
+  let linksLeft = limits.links;
+  let limited = false;
+  for (let depth = 1; frontier.length > 0; depth++) {
+    const rows = await queryRows<{ id: string }>(Prisma.sql`
+      SELECT "sourceRequirementId" AS id
+      FROM "TraceLink"
+      WHERE "targetRequirementId" = ANY(${frontier}::text[]) AND "sourceRequirementId" IS NOT NULL
+      LIMIT ${linksLeft + 1}`);
+    if (rows.length > linksLeft) {
+      // Links were left unread: what was read still counts, but the answer may be incomplete.
+      limited = true;
+      rows.length = linksLeft;
+    }
+    linksLeft -= rows.length;
+    const next: string[] = [];
+    for (const { id } of rows) {
+      if (depthOf.has(id)) continue;
+      if (depth > limits.depth || depthOf.size - 1 >= limits.requirements) {
+        limited = true;
+        break;
+      }
+      depthOf.set(id, depth);
+      next.push(id);
+    }
+    if (next.length > 0) levels.push(next);
+    if (limited) break;
+    frontier = next;
+  }
+  return { depthOf, levels, limited };
+}
+
+/**
+ * Issues linked to the requirements reached, in batches of requirements
+ * nearest level first: the issue links of a batch in one indexed statement,
+ * then the issues among them the caller may see (`visibleIssuesWhere`). An
+ * issue's depth is one more than its nearest requirement's, and `via` lists
+ * the types of its links read.
+ */
+async function issuesDownstream(
+  scope: ProjectScope,
+  walk: { depthOf: Map<string, number>; levels: string[][] },
+  limits: ImpactLimits,
+) {
+  const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
+  const ids = walk.levels.flat();
+  let linksLeft = limits.links;
+  let limited = false;
+  for (let from = 0; from < ids.length && !limited; from += ISSUE_BATCH) {
+    const links = await queryRows<{ type: string; targetRequirementId: string; sourceIssueId: string }>(Prisma.sql`
+      SELECT type::text AS type, "targetRequirementId", "sourceIssueId"
+      FROM "TraceLink"
+      WHERE "targetRequirementId" = ANY(${ids.slice(from, from + ISSUE_BATCH)}::text[]) AND "sourceIssueId" IS NOT NULL
+      LIMIT ${linksLeft + 1}`);
+    if (links.length > linksLeft) {
+      limited = true;
+      links.length = linksLeft;
+    }
+    linksLeft -= links.length;
+    if (links.length === 0) continue;
+    const visible = await db.issue.findMany({
+      where: { AND: [{ id: { in: [...new Set(links.map((l) => l.sourceIssueId))] } }, visibleIssuesWhere(scope)] },
+      select: { id: true, key: true, title: true, status: true },
+    });
+    const byId = new Map(visible.map((i) => [i.id, i]));
+    for (const l of links) {
+      const issue = byId.get(l.sourceIssueId);
+      if (!issue) continue;
+      const depth = (walk.depthOf.get(l.targetRequirementId) ?? 0) + 1;
+      const existing = issues.get(issue.id);
+      if (!existing)
+        issues.set(issue.id, { key: issue.key, title: issue.title, status: issue.status, depth, via: [l.type] });
+      else {
+        existing.depth = Math.min(existing.depth, depth);
+        if (!existing.via.includes(l.type)) existing.via.push(l.type);
+      }
+    }
+    // Batches go nearest level first, so once the list is full, later batches only hold farther issues.
+    if (issues.size > limits.issues) limited = true;
+  }
+  const sorted = [...issues.values()].sort(
+    (a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true }),
+  );
+  return { issues: sorted.slice(0, limits.issues), limited };
+}
 
 /**
  * Everything downstream of a requirement, transitively: requirements linked
  * to it (and to those, and so on), and the issues linked to any of them.
- * A breadth-first walk, one indexed statement per level, visits each
- * requirement once at its shortest distance (diamonds once, cycles stop), so
- * the cost grows with the nodes reached, not with the paths between them.
- * It stops at IMPACT_LIMITS and then says `limited`; on the embedded
- * database, which runs one statement at a time, the server gets a turn
- * between levels.
+ * Diamonds appear once, at their shortest distance; cycles stop. The walk is
+ * bounded (see the IMPACT_MAX_* caps); `limited` says a cap cut the answer.
+ * `limits` is for tests.
  */
 export async function impact({
   scope,
@@ -94,73 +214,28 @@ export async function impact({
 }: {
   scope: ProjectScope;
   input: { key: string };
-  limits?: typeof IMPACT_LIMITS;
+  limits?: ImpactLimits;
 }) {
   const root = await db.requirement.findFirst({
     where: { projectId: scope.projectId, key: input.key },
     select: { id: true, key: true, title: true },
   });
   if (!root) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
-  const depthOf = new Map<string, number>([[root.id, 0]]);
-  let frontier = [root.id];
-  let limited = false;
-  for (let depth = 1; frontier.length > 0; depth++) {
-    // One indexed statement per level (TraceLink by target), prepared once per connection.
-    const links = await queryRows<{ id: string }>(Prisma.sql`
-      SELECT DISTINCT "sourceRequirementId" AS id FROM "TraceLink"
-      WHERE "targetRequirementId" = ANY(${frontier}::text[]) AND "projectId" = ${scope.projectId}
-        AND "sourceRequirementId" IS NOT NULL
-      ORDER BY 1`);
-    const next = links.flatMap((l) => (depthOf.has(l.id) ? [] : [l.id]));
-    const room = depth > limits.depth ? 0 : limits.requirements - (depthOf.size - 1);
-    if (next.length > room) limited = true;
-    frontier = next.slice(0, Math.max(room, 0));
-    for (const id of frontier) depthOf.set(id, depth);
-  }
-  const ids = [...depthOf.keys()];
-  const [requirements, issueLinks] = await Promise.all([
-    db.requirement.findMany({
-      where: { id: { in: ids.filter((i) => i !== root.id) } },
-      select: { id: true, key: true, title: true, status: true },
-    }),
-    db.traceLink.findMany({
-      where: { targetRequirementId: { in: ids }, sourceIssue: visibleIssuesWhere(scope) },
-      select: {
-        type: true,
-        targetRequirementId: true,
-        sourceIssue: { select: { id: true, key: true, title: true, status: true } },
-      },
-      orderBy: { id: "asc" },
-      take: limits.issueLinks + 1,
-    }),
+  const walk = await walkDownstream(root.id, limits);
+  const [requirements, found] = await Promise.all([
+    // Up to IMPACT_MAX_REQUIREMENTS ids: one array parameter rather than one parameter per id.
+    queryRows<{ id: string; key: string; title: string; status: RequirementStatus }>(Prisma.sql`
+      SELECT id, key, title, status::text AS status FROM "Requirement"
+      WHERE id = ANY(${walk.levels.slice(1).flat()}::text[])`),
+    issuesDownstream(scope, walk, limits),
   ]);
-  if (issueLinks.length > limits.issueLinks) {
-    limited = true;
-    issueLinks.length = limits.issueLinks;
-  }
-  const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
-  for (const { sourceIssue: issue, ...l } of issueLinks) {
-    // The filter on sourceIssue keeps only issue links.
-    if (!issue) continue;
-    const depth = (depthOf.get(l.targetRequirementId) ?? 0) + 1;
-    const existing = issues.get(issue.id);
-    const via = `${l.type}`;
-    if (!existing)
-      issues.set(issue.id, { key: issue.key, title: issue.title, status: issue.status, depth, via: [via] });
-    else {
-      existing.depth = Math.min(existing.depth, depth);
-      if (!existing.via.includes(via)) existing.via.push(via);
-    }
-  }
   return {
     root: { key: root.key, title: root.title },
     requirements: requirements
-      .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: depthOf.get(r.id) ?? 0 }))
+      .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: walk.depthOf.get(r.id) ?? 0 }))
       .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
-    issues: [...issues.values()].sort(
-      (a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true }),
-    ),
-    limited,
+    issues: found.issues,
+    limited: walk.limited || found.limited,
   };
 }
 
