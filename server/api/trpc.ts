@@ -14,12 +14,11 @@ import { ZodError, z } from "zod";
 
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
-import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
-import { projectScope } from "@/server/auth/project-scope";
+import type { ProjectPermission } from "@/server/auth/permissions";
+import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
-import { AppError, isBusy, isUniqueViolation, isWriteConflict, notFound } from "@/server/errors";
+import { AppError, isBusy, isUniqueViolation, isWriteConflict } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
-import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 export type { ProjectScope } from "@/server/auth/project-scope";
 
@@ -157,19 +156,13 @@ export function projectProcedure(permission: ProjectPermission) {
         cause: parsed.error,
       });
     }
-    // The caller, the project and the caller's membership in one statement.
-    const access = await resolveCallerInProject({ userId: ctx.userId, projectKey: parsed.data.projectKey });
-    if (!access) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-    if (!access.project || !access.role) throw notFound("Project");
-    if (!roleHas(access.role, permission)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this project does not allow this" });
-    }
-    if (access.project.archivedAt && !permission.endsWith(":read") && permission !== "project:archive") {
-      throw new TRPCError({ code: "FORBIDDEN", message: "This project is archived; restore it to make changes" });
-    }
-    const { user, project, role } = access;
-    // Everything a project service needs; routers pass `ctx.scope` and nothing else about the project.
-    const scope = projectScope({ user, project, role, requestId: ctx.requestId });
+    // Routers pass `ctx.scope` and nothing else about the project.
+    const { user, scope } = await authorizeProjectOrThrow({
+      userId: ctx.userId,
+      projectKey: parsed.data.projectKey,
+      permission,
+      requestId: ctx.requestId,
+    });
     return next({ ctx: { ...ctx, user, scope } });
   });
 }

@@ -8,7 +8,10 @@
  */
 import type { ProjectRole } from "@prisma/client";
 
+import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
+import { AppError, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
+import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 export interface ProjectScope {
   projectId: string;
@@ -34,4 +37,28 @@ export function projectScope(opts: {
     role: opts.role,
     actor: { userId: opts.user.id, requestId: opts.requestId },
   };
+}
+
+/**
+ * The one authorization of a project call, for procedures and route handlers
+ * alike: the caller, the project and their role in one statement; a caller
+ * who is not a member (or a project that does not exist) gets NOT_FOUND, a
+ * member without `permission` FORBIDDEN, and an archived project takes only
+ * reads (and being restored). Returns the signed-in user and the scope.
+ */
+export async function authorizeProjectOrThrow(opts: {
+  userId: string;
+  projectKey: string;
+  permission: ProjectPermission;
+  requestId: string;
+}) {
+  const access = await resolveCallerInProject({ userId: opts.userId, projectKey: opts.projectKey });
+  if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  const { user, project, role } = access;
+  if (!project || !role) throw notFound("Project");
+  if (!roleHas(role, opts.permission)) throw new AppError("FORBIDDEN", "Your role in this project does not allow this");
+  if (project.archivedAt && !opts.permission.endsWith(":read") && opts.permission !== "project:archive") {
+    throw new AppError("FORBIDDEN", "This project is archived; restore it to make changes");
+  }
+  return { user, scope: projectScope({ user, project, role, requestId: opts.requestId }) };
 }

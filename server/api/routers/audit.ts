@@ -2,9 +2,8 @@ import { TRPCError } from "@trpc/server";
 
 import { auditListInput } from "@/lib/schemas/audit";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { roleHas } from "@/server/auth/permissions";
+import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
 import { listAuditEvents } from "@/server/services/audit/list-audit-events";
-import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
 export const auditRouter = createTRPCRouter({
   /**
@@ -13,18 +12,21 @@ export const auditRouter = createTRPCRouter({
    * project they cannot see.
    */
   list: protectedProcedure.input(auditListInput).query(async ({ ctx, input }) => {
-    if (ctx.user.role === "ADMIN") {
-      if (!input.projectKey) return listAuditEvents({ input });
-      const { project } = await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: input.projectKey });
-      return listAuditEvents({ input, projectId: project.id });
-    }
     if (!input.projectKey) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "Only instance administrators can read the whole audit log" });
+      if (ctx.user.role !== "ADMIN") {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: "Only instance administrators can read the whole audit log",
+        });
+      }
+      return listAuditEvents({ input });
     }
-    const { project, role } = await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: input.projectKey });
-    if (!roleHas(role, "audit:read")) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "Only project admins can read the project's audit log" });
-    }
-    return listAuditEvents({ input, projectId: project.id });
+    const { scope } = await authorizeProjectOrThrow({
+      userId: ctx.user.id,
+      projectKey: input.projectKey,
+      permission: "audit:read",
+      requestId: ctx.requestId,
+    });
+    return listAuditEvents({ input, projectId: scope.projectId });
   }),
 });

@@ -4,7 +4,7 @@
  * Every issue query goes through `visibleIssuesWhere`, so an issue a caller
  * may not see is indistinguishable from one that does not exist.
  */
-import type { Prisma } from "@prisma/client";
+import type { Prisma, ProjectRole } from "@prisma/client";
 
 import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -16,6 +16,17 @@ export function visibleIssuesWhere(scope: Pick<ProjectScope, "projectId" | "user
   const base: Prisma.IssueWhereInput = { projectId: scope.projectId };
   if (roleHas(scope.role, "issue:readAll")) return base;
   return { ...base, OR: [{ reporterId: scope.userId }, { assigneeId: scope.userId }] };
+}
+
+/** The same rule for an issue already in hand (who to notify about it). */
+export function canSeeIssue(
+  viewer: { userId: string; role: ProjectRole },
+  issue: { reporterId: string | null; assigneeId: string | null },
+): boolean {
+  if (roleHas(viewer.role, "issue:readAll")) return true;
+  return (
+    roleHas(viewer.role, "issue:readOwn") && (issue.reporterId === viewer.userId || issue.assigneeId === viewer.userId)
+  );
 }
 
 export const issueSelect = {

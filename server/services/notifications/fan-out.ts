@@ -21,6 +21,7 @@ import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
 import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events";
+import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { sendMail } from "@/server/services/mail/mailer";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
 
@@ -160,11 +161,7 @@ async function findSubject(event: DomainEvent): Promise<Subject | null> {
 
 function canSee(subject: Subject, member: { userId: string; role: Parameters<typeof roleHas>[0] }): boolean {
   if (subject.entityType === "requirement") return roleHas(member.role, "requirement:read");
-  if (roleHas(member.role, "issue:readAll")) return true;
-  return (
-    roleHas(member.role, "issue:readOwn") &&
-    (subject.reporterId === member.userId || subject.assigneeId === member.userId)
-  );
+  return canSeeIssue(member, subject);
 }
 
 /** Users who start watching because of this event (creator, assignee, mentioned). */

@@ -1,12 +1,10 @@
 /** Upload an attachment to an issue: multipart/form-data with a `file` field. */
 import { getEnv } from "@/lib/env.mjs";
 import { issueKey } from "@/lib/schemas/issue";
-import { roleHas } from "@/server/auth/permissions";
-import { projectScope } from "@/server/auth/project-scope";
+import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { assertSameOrigin, currentUserOrThrow, handleErrors, requestIdOf } from "@/server/http/route-helpers";
 import { addAttachment } from "@/server/services/attachments/attachments";
-import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
 export const dynamic = "force-dynamic";
 
@@ -28,9 +26,12 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     if (declared > max + ENVELOPE_BYTES) {
       throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
     }
-    const { project, role } = await resolveProjectAccessOrThrow({ user, projectKey: key.slice(0, key.indexOf("-")) });
-    if (!roleHas(role, "comment:create")) throw new AppError("FORBIDDEN", "Your role does not allow attaching files");
-    const scope = projectScope({ user, project, role, requestId: requestIdOf(req) });
+    const { scope } = await authorizeProjectOrThrow({
+      userId: user.id,
+      projectKey: key.slice(0, key.indexOf("-")),
+      permission: "comment:create",
+      requestId: requestIdOf(req),
+    });
 
     let form: FormData;
     try {
