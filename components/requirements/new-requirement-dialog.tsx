@@ -28,9 +28,9 @@ function emptyDraft(defs: AttributeDefinition[]): DraftValues {
   };
 }
 
-/** Indents an option label by tree depth (native options cannot be styled). */
+/** Indents an option label by tree depth (native options cannot be styled), like the tree: at most 12 steps. */
 export function indentLabel(depth: number, text: string): string {
-  return `${"\u00a0\u00a0\u00a0".repeat(depth)}${text}`;
+  return `${"\u00a0\u00a0\u00a0".repeat(Math.min(depth, 12))}${text}`;
 }
 
 export function NewRequirementDialog({

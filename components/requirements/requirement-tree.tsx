@@ -77,7 +77,9 @@ export function useVisibleTree(nodes: TreeNode[], state: ListState, projectKey: 
         stack.length = n.depth;
         if (match[i]) {
           include[i] = true;
-          for (const a of stack) include[a] = true;
+          // Walk up only until an ancestor that is already shown (its own ancestors are then shown too).
+          for (let s = stack.length - 1; s >= 0 && !include[stack[s] as number]; s--)
+            include[stack[s] as number] = true;
         }
         stack.push(i);
       });

@@ -6,36 +6,17 @@
 import { stringify } from "csv-stringify/sync";
 
 import type { BaselineExportInput } from "@/lib/schemas/baseline";
+import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { attributeDefinitions } from "@/server/services/requirements/attributes";
 
-import { type FrozenRequirement, frozenRequirements } from "./baselines";
+import { frozenRequirements } from "./baselines";
 
 /** Cells starting with these are formulas to spreadsheet programs; prefix them so they stay text. */
 function csvSafe(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** Parents before children, siblings by position; requirements whose parent is absent become top-level. */
-function inTreeOrder(rows: FrozenRequirement[]): { row: FrozenRequirement; depth: number }[] {
-  const present = new Set(rows.map((r) => r.requirementId));
-  const byParent = new Map<string | null, FrozenRequirement[]>();
-  for (const r of rows) {
-    const parent = r.parentId && present.has(r.parentId) ? r.parentId : null;
-    byParent.set(parent, [...(byParent.get(parent) ?? []), r]);
-  }
-  for (const list of byParent.values()) list.sort((a, b) => a.position - b.position || a.number - b.number);
-  const out: { row: FrozenRequirement; depth: number }[] = [];
-  const walk = (parent: string | null, depth: number) => {
-    for (const r of byParent.get(parent) ?? []) {
-      out.push({ row: r, depth });
-      walk(r.requirementId, depth + 1);
-    }
-  };
-  walk(null, 0);
-  return out;
 }
 
 function humanize(value: string): string {
@@ -128,7 +109,11 @@ export async function exportBaseline({ scope, input }: { scope: ProjectScope; in
     `- Requirements: ${rows.length}`,
   ];
   if (meta.note) lines.push("", meta.note);
-  for (const { row: r, depth } of inTreeOrder(rows)) {
+  for (const { node: r, depth } of inTreeOrder(rows, {
+    id: (row) => row.requirementId,
+    parentId: (row) => row.parentId,
+    compare: siblingOrder,
+  })) {
     const level = "#".repeat(Math.min(2 + depth, 6));
     lines.push("", `${level} ${r.key} ${r.title}`, "");
     const facts = [

@@ -111,10 +111,11 @@ export async function moveRequirement({ scope, input }: { scope: ProjectScope; i
     let parentId: string | null = null;
     if (input.parentKey) {
       const parent = await findRequirementOrThrow(tx, scope.projectId, input.parentKey);
+      // UNION (not UNION ALL) visits each ancestor once, so even a cycle in stored data ends the walk.
       const cycle = await tx.$queryRaw<{ id: string }[]>`
         WITH RECURSIVE ancestors AS (
           SELECT id, "parentId" FROM "Requirement" WHERE id = ${parent.id}
-          UNION ALL
+          UNION
           SELECT r.id, r."parentId" FROM "Requirement" r JOIN ancestors a ON r.id = a."parentId"
         )
         SELECT id FROM ancestors WHERE id = ${current.id} LIMIT 1`;

@@ -3,6 +3,7 @@ import { Prisma, type RequirementPriority, type RequirementStatus, type Requirem
 
 import { diffSnapshots, toSnapshot } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
+import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -130,25 +131,20 @@ export async function requirementTree({ scope }: { scope: ProjectScope }) {
       type: true,
       priority: true,
       parentId: true,
+      position: true,
       version: true,
     },
   });
-  const byParent = new Map<string | null, typeof rows>();
-  for (const r of rows) {
-    const list = byParent.get(r.parentId) ?? [];
-    list.push(r);
-    byParent.set(r.parentId, list);
-  }
-  const out: (Omit<(typeof rows)[number], "id" | "parentId"> & { depth: number; parentKey: string | null })[] = [];
-  const walk = (parentId: string | null, parentKey: string | null, depth: number) => {
-    for (const r of byParent.get(parentId) ?? []) {
-      const { id, parentId: _p, ...node } = r;
-      out.push({ ...node, depth, parentKey });
-      walk(id, r.key, depth + 1);
-    }
-  };
-  walk(null, null, 0);
-  return { nodes: out };
+  const nodes = inTreeOrder(rows, {
+    id: (r) => r.id,
+    parentId: (r) => r.parentId,
+    compare: siblingOrder,
+  }).map(({ node: { id: _id, parentId: _parentId, position: _position, ...node }, depth, parent }) => ({
+    ...node,
+    depth,
+    parentKey: parent?.key ?? null,
+  }));
+  return { nodes };
 }
 
 async function findIdOrThrow(projectId: string, key: string) {
