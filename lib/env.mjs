@@ -93,6 +93,12 @@ export const envSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1")
     .describe("Development only: allow webhook targets on private, loopback and link-local addresses"),
+  /** Time budget of a read statement on PostgreSQL (the session default). */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Time budget of each statement in a change's transaction. */
+  WRITE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Time budget of each statement of an export or an aggregation run. */
+  LONG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
 });

@@ -7,6 +7,19 @@
  * project procedure, search) as named prepared statements on the same pg
  * pool the adapter uses: PostgreSQL plans each once per connection instead
  * of on every call, and the rows skip Prisma's result mapping.
+ *
+ * Time budgets (PostgreSQL; the embedded database cannot time out, so there
+ * the bounds built into each query are the only protection):
+ *   - every session starts with `statement_timeout` = STATEMENT_TIMEOUT_MS
+ *     (reads);
+ *   - a change's transaction (applyChange) raises it to
+ *     WRITE_STATEMENT_TIMEOUT_MS;
+ *   - exports and aggregation run in `withLongStatements`
+ *     (LONG_STATEMENT_TIMEOUT_MS);
+ *   - `queryRows(…, { signal })` cancels its statement on the server when
+ *     the signal aborts (the request went away).
+ * A statement past its budget fails with SQLSTATE 57014, which toAppError
+ * maps to SERVICE_UNAVAILABLE.
  */
 import { createHash } from "node:crypto";
 
@@ -18,16 +31,26 @@ import { allowsPreparedStatements, poolConfig } from "@/lib/database-url.mjs";
 import { getEnv } from "@/lib/env.mjs";
 
 function createClient() {
-  const url = getEnv().DATABASE_URL;
+  const env = getEnv();
+  const url = env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (the start script sets it in embedded mode)");
-  const pool = new pg.Pool(poolConfig(url));
+  const config = { ...poolConfig(url), statement_timeout: env.STATEMENT_TIMEOUT_MS };
+  const pool = new pg.Pool(config);
   // An idle connection dropped by the server (a restart, a failover) must not take the process down;
   // the pool replaces it on the next query.
   pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   // $disconnect ends the pool too.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
-  return { client, pool, prepared: allowsPreparedStatements(url) };
+  return {
+    client,
+    pool,
+    config,
+    prepared: allowsPreparedStatements(url),
+    // A second connection (to cancel a statement) only where the pool may open more than one: the
+    // embedded database asks for one (its socket server interleaves connections) and cannot cancel.
+    cancellable: config.max > 1,
+  };
 }
 
 export type Db = ReturnType<typeof createClient>["client"];
@@ -76,11 +99,92 @@ const types = {
  * database, see poolConfig). Numeric columns arrive as
  * strings, timestamps as UTC dates. Not for writes: those belong in a
  * transaction with their audit and outbox rows.
+ *
+ * With `signal` (the request's), the statement runs on a connection of its
+ * own and is cancelled with `pg_cancel_backend` when the signal aborts, so a
+ * client that gives up on an expensive read does not leave a backend busy;
+ * the promise then rejects with SQLSTATE 57014 like a timed-out statement.
+ * `timeoutMs` gives the statement a budget other than the session's (exports
+ * take LONG_STATEMENT_TIMEOUT_MS), in a read-only transaction of its own.
  */
-export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
-  const { pool, prepared } = instance();
+export async function queryRows<T>(
+  query: Prisma.Sql,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<T[]> {
+  const { pool, prepared, cancellable, config } = instance();
   const text = query.text;
   const name = prepared ? `q_${createHash("sha1").update(text).digest("base64url").slice(0, 24)}` : undefined;
-  const result = await pool.query({ name, text, values: query.values, types });
-  return result.rows as T[];
+  const statement = { name, text, values: query.values, types };
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) throw cancelledError();
+  if (!timeoutMs && (!signal || !cancellable)) return (await pool.query(statement)).rows as T[];
+
+  const client = await pool.connect();
+  // The backend's pid, from the server's BackendKeyData at connect (set by pg, missing from its types).
+  const pid = (client as unknown as { processID?: number | null }).processID;
+  const onAbort = () => void cancelBackend(config, pid);
+  if (cancellable) signal?.addEventListener("abort", onAbort, { once: true });
+  let broken: Error | undefined;
+  try {
+    if (!timeoutMs) return (await client.query(statement)).rows as T[];
+    await client.query("BEGIN READ ONLY");
+    try {
+      await client.query("SELECT set_config('statement_timeout', $1, true)", [String(timeoutMs)]);
+      const { rows } = await client.query(statement);
+      await client.query("COMMIT");
+      return rows as T[];
+    } catch (err) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw err;
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    // A connection whose transaction could not be ended is closed rather than reused.
+    client.release(broken);
+  }
+}
+
+/** What a statement cancelled before it was sent fails with: the same SQLSTATE as one cancelled while running. */
+function cancelledError() {
+  return Object.assign(new Error("canceling statement due to user request"), { code: "57014" });
+}
+
+/**
+ * Cancels the statement running on backend `pid`, over a connection outside
+ * the pool (a pool full of slow statements must not delay the cancel).
+ */
+async function cancelBackend(config: pg.ClientConfig, pid: number | null | undefined) {
+  if (!pid) return;
+  const canceller = new pg.Client({ ...config, statement_timeout: 5_000 });
+  try {
+    await canceller.connect();
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } catch (err) {
+    console.error("[db] could not cancel an abandoned statement:", (err as Error).message);
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `work` in one transaction whose statements may take up to
+ * LONG_STATEMENT_TIMEOUT_MS (exports, aggregation); the transaction also
+ * gives the work one consistent snapshot.
+ */
+export async function withLongStatements<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  const ms = getEnv().LONG_STATEMENT_TIMEOUT_MS;
+  return db.$transaction(
+    async (tx) => {
+      await setLocalStatementTimeout(tx, ms);
+      return work(tx);
+    },
+    { maxWait: 10_000, timeout: ms + 5_000 },
+  );
+}
+
+/** Sets `statement_timeout` for the rest of the transaction `tx`. */
+export async function setLocalStatementTimeout(tx: Tx, ms: number) {
+  await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(ms)}, true)`;
 }

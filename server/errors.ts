@@ -100,3 +100,49 @@ export function isBusy(err: unknown): boolean {
 export function isWriteConflict(err: unknown): boolean {
   return prismaCode(err) === "P2034";
 }
+
+/**
+ * The PostgreSQL SQLSTATE of a failed statement: on the pg error itself
+ * (raw reads through `queryRows`), or inside Prisma's error from the driver
+ * adapter (`meta.driverAdapterError.cause.originalCode`).
+ */
+export function sqlState(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const adapter = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } }).meta
+    ?.driverAdapterError?.cause?.originalCode;
+  if (typeof adapter === "string") return adapter;
+  const code = (err as { code?: unknown }).code;
+  // pg's DatabaseError carries the SQLSTATE (five characters) as `code`; Prisma's own codes are P + four digits.
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !/^P\d{4}$/.test(code) ? code : undefined;
+}
+
+/**
+ * The statement ran past its time budget (`statement_timeout`) or was
+ * cancelled because its request went away: SQLSTATE 57014 either way.
+ */
+export function isStatementCancelled(err: unknown): boolean {
+  return sqlState(err) === "57014";
+}
+
+/** Seconds a client should wait before retrying a SERVICE_UNAVAILABLE answer (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The domain error an exception means, or null for a bug (a 500). The one
+ * mapping for tRPC procedures (server/api/trpc.ts) and the route handlers
+ * outside tRPC (server/http/route-helpers.ts).
+ */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (isUniqueViolation(err)) return conflict("This already exists");
+  if (isWriteConflict(err)) return conflict("A concurrent change got in the way; try again");
+  if (isBusy(err)) return new AppError("SERVICE_UNAVAILABLE", "The server is busy; try again shortly");
+  if (isStatementCancelled(err)) {
+    return new AppError(
+      "SERVICE_UNAVAILABLE",
+      "This request took longer than the server allows and was stopped; narrow it or try again later",
+      { reason: "time_budget" },
+    );
+  }
+  return null;
+}

@@ -261,6 +261,12 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
           </Button>
         </div>
       </div>
+      {matrix.data?.limited ? (
+        <p role="status" className="text-[13px] text-amber-700 dark:text-amber-300">
+          The matrix is larger than one view shows: the lowest-numbered {matrix.data.requirements.length} requirements
+          and {matrix.data.issues.length} issues are listed. Filter by link type or suspect links to narrow it.
+        </p>
+      ) : null}
       <div className={cn(panel, "overflow-hidden")}>
         {matrix.isPending ? (
           <p className="flex items-center justify-center gap-2 py-12 text-sm text-zinc-500">

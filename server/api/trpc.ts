@@ -17,7 +17,7 @@ import { serverTransformer } from "@/lib/transformer";
 import type { ProjectPermission } from "@/server/auth/permissions";
 import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
-import { AppError, isBusy, isUniqueViolation, isWriteConflict } from "@/server/errors";
+import { type AppError, toAppError } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 
 export type { ProjectScope } from "@/server/auth/project-scope";
@@ -30,6 +30,12 @@ export interface ContextOptions {
   requestId?: string;
   /** Client address used as the rate-limit key for anonymous calls. */
   ip?: string | null;
+  /**
+   * Aborted when the client goes away. The expensive raw statements (impact,
+   * matrix, coverage, search, exports) take it and are cancelled on the
+   * database server, so an abandoned request does not keep a backend busy.
+   */
+  signal?: AbortSignal;
 }
 
 /** Context without req/res, used by the HTTP handler, server components and tests. */
@@ -38,6 +44,7 @@ export function createContextInner(opts: ContextOptions) {
     userId: opts.userId,
     requestId: opts.requestId ?? randomUUID(),
     ip: opts.ip ?? null,
+    signal: opts.signal,
   };
 }
 
@@ -75,27 +82,18 @@ const t = initTRPC.context<Context>().create({
 /** A TRPCError carrying the AppError's safe details (e.g. the current version on CONFLICT). */
 class AppTRPCError extends TRPCError {
   readonly details?: Record<string, unknown>;
-  constructor(err: AppError) {
-    super({ code: err.code, message: err.message, cause: err });
+  constructor(err: AppError, cause: unknown = err) {
+    super({ code: err.code, message: err.message, cause });
     this.details = err.details;
   }
 }
 
-/** Maps domain errors thrown by services onto tRPC codes; everything else stays a 500. */
+/** Maps domain errors thrown by services (see toAppError) onto tRPC codes; everything else stays a 500. */
 const errorMapping = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof AppError) throw new AppTRPCError(cause);
-    if (isUniqueViolation(cause)) {
-      throw new TRPCError({ code: "CONFLICT", message: "This already exists", cause });
-    }
-    if (isWriteConflict(cause)) {
-      throw new TRPCError({ code: "CONFLICT", message: "A concurrent change got in the way; try again", cause });
-    }
-    if (isBusy(cause)) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is busy; try again shortly", cause });
-    }
+    const mapped = toAppError(result.error.cause);
+    if (mapped) throw new AppTRPCError(mapped, result.error.cause);
   }
   return result;
 });

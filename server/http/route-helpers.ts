@@ -1,13 +1,13 @@
 /**
  * Shared plumbing for the few route handlers outside tRPC (file upload and
  * download): the signed-in user, the same-origin rule for writes, and
- * AppError → HTTP status with generic messages for anything unexpected.
+ * domain errors (toAppError) → HTTP status, with generic messages for anything unexpected.
  */
 import { randomUUID } from "node:crypto";
 
 import { getSessionUserId } from "@/server/auth/session";
 import { db } from "@/server/db";
-import { AppError, HTTP_STATUS } from "@/server/errors";
+import { AppError, HTTP_STATUS, RETRY_AFTER_SECONDS, toAppError } from "@/server/errors";
 
 export function jsonError(status: number, message: string, code: string) {
   return Response.json({ error: { message, code } }, { status, headers: { "cache-control": "no-store" } });
@@ -44,7 +44,12 @@ export async function handleErrors(work: () => Promise<Response>): Promise<Respo
   try {
     return await work();
   } catch (err) {
-    if (err instanceof AppError) return jsonError(HTTP_STATUS[err.code], err.message, err.code);
+    const mapped = toAppError(err);
+    if (mapped) {
+      const response = jsonError(HTTP_STATUS[mapped.code], mapped.message, mapped.code);
+      if (mapped.code === "SERVICE_UNAVAILABLE") response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      return response;
+    }
     console.error("[route] internal error", err);
     return jsonError(500, "Internal server error", "INTERNAL_SERVER_ERROR");
   }

@@ -7,7 +7,8 @@
  */
 import { Prisma } from "@prisma/client";
 
-import { db, type Tx } from "@/server/db";
+import { getEnv } from "@/lib/env.mjs";
+import { db, setLocalStatementTimeout, type Tx } from "@/server/db";
 
 export interface Actor {
   /** null for system actions (seed, jobs). */
@@ -43,6 +44,7 @@ export async function applyChange<T>(
 ): Promise<T> {
   return db.$transaction(
     async (tx) => {
+      await setLocalStatementTimeout(tx, getEnv().WRITE_STATEMENT_TIMEOUT_MS);
       const changes: ChangeRecord[] = [];
       const result = await work(tx, (c) => changes.push(c));
       for (const c of changes) {

@@ -203,3 +203,49 @@ test("attachments: upload checks size and type by content, download is private a
   const anonymous = await playwright.request.newContext({ baseURL });
   expect((await anonymous.get(`/api/attachments/${attachment.id}`)).status()).toBe(401);
 });
+
+test("a client that gives up on an expensive read leaves no database backend busy", async ({ playwright, baseURL }) => {
+  const databaseUrl = process.env.E2E_DATABASE_URL;
+  test.skip(!databaseUrl, "PostgreSQL only: the embedded database runs one statement at a time and cannot cancel");
+  const { default: pg } = await import("pg");
+  const ctx = await playwright.request.newContext({ baseURL });
+  const email = `abort-${uniq()}@example.test`;
+  expect((await trpcPost(ctx, "auth.register", { email, name: "Abort", password: strongPassword })).status()).toBe(200);
+  await signIn(ctx, email, strongPassword, `10.5.${Math.floor(Math.random() * 250)}.9`);
+  const key = `B${uniq()
+    .replace(/[^a-z]/g, "")
+    .toUpperCase()
+    .slice(0, 8)
+    .padEnd(5, "X")}`;
+  expect((await trpcPost(ctx, "project.create", { key, name: "Abort" })).status()).toBe(200);
+  const created = await trpcPost(ctx, "requirement.create", { projectKey: key, title: "Root", statement: "Root." });
+  const requirementKey = (await created.json()).result.data.json.key as string;
+
+  // A lock on the link table makes impact's walk wait on the server, as a slow statement would.
+  const locker = new pg.Client({ connectionString: databaseUrl });
+  const observer = new pg.Client({ connectionString: databaseUrl });
+  await Promise.all([locker.connect(), observer.connect()]);
+  const waiting = async () =>
+    (
+      await observer.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      )
+    ).rows[0]?.n ?? 0;
+  try {
+    await locker.query('BEGIN; LOCK TABLE "TraceLink" IN ACCESS EXCLUSIVE MODE');
+    const input = encodeURIComponent(JSON.stringify({ json: { key: requirementKey } }));
+    // The client gives up after a second and closes its connection.
+    const gaveUp = ctx.get(`/api/trpc/traceLink.impact?input=${input}`, { timeout: 1_000 }).then(
+      () => "answered",
+      () => "gave up",
+    );
+    await expect.poll(waiting, { timeout: 5_000 }).toBe(1);
+    expect(await gaveUp).toBe("gave up");
+    // The server cancels the statement when the request goes away, long before its time budget.
+    await expect.poll(waiting, { timeout: 2_000 }).toBe(0);
+  } finally {
+    await locker.query("ROLLBACK").catch(() => undefined);
+    await Promise.all([locker.end(), observer.end()]);
+    await ctx.dispose();
+  }
+});

@@ -36,8 +36,11 @@ export async function createUser(opts: { role?: InstanceRole; name?: string; ema
   });
 }
 
-export function callerFor(userId: string | null) {
-  return createCaller(createContextInner({ userId, requestId: randomUUID(), ip: `test-${uniqueSuffix()}` }));
+/** The procedures as `userId` calls them; `signal` stands for the request's (aborted when the client goes away). */
+export function callerFor(userId: string | null, opts: { signal?: AbortSignal } = {}) {
+  return createCaller(
+    createContextInner({ userId, requestId: randomUUID(), ip: `test-${uniqueSuffix()}`, signal: opts.signal }),
+  );
 }
 
 /** A project with one user per role, plus a non-member and an instance admin. */

@@ -26,8 +26,8 @@ export const baselineRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => createBaseline({ scope: ctx.scope, input })),
   compare: projectProcedure("baseline:read")
     .input(baselineCompareInput)
-    .query(({ ctx, input }) => compareBaselines({ scope: ctx.scope, input })),
+    .query(({ ctx, input }) => compareBaselines({ scope: ctx.scope, input, signal: ctx.signal })),
   export: projectProcedure("baseline:read")
     .input(baselineExportInput)
-    .query(({ ctx, input }) => exportBaseline({ scope: ctx.scope, input })),
+    .query(({ ctx, input }) => exportBaseline({ scope: ctx.scope, input, signal: ctx.signal })),
 });

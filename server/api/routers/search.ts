@@ -9,6 +9,6 @@ export const searchRouter = createTRPCRouter({
     const projectId = input.projectKey
       ? (await resolveProjectAccessOrThrow({ user: ctx.user, projectKey: input.projectKey })).project.id
       : undefined;
-    return searchItems({ user: ctx.user, projectId, input });
+    return searchItems({ user: ctx.user, projectId, input, signal: ctx.signal });
   }),
 });

@@ -31,11 +31,11 @@ export const traceLinkRouter = createTRPCRouter({
     .query(({ ctx, input }) => listLinksFor({ scope: ctx.scope, input })),
   matrix: projectProcedure("requirement:read")
     .input(traceLinkMatrixInput)
-    .query(({ ctx, input }) => traceMatrix({ scope: ctx.scope, input })),
+    .query(({ ctx, input }) => traceMatrix({ scope: ctx.scope, input, signal: ctx.signal })),
   coverage: projectProcedure("requirement:read")
     .input(traceLinkCoverageInput)
-    .query(({ ctx }) => coverage({ scope: ctx.scope })),
+    .query(({ ctx }) => coverage({ scope: ctx.scope, signal: ctx.signal })),
   impact: projectProcedure("requirement:read")
     .input(traceLinkImpactInput)
-    .query(({ ctx, input }) => impact({ scope: ctx.scope, input })),
+    .query(({ ctx, input }) => impact({ scope: ctx.scope, input, signal: ctx.signal })),
 });

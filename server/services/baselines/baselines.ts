@@ -13,7 +13,7 @@ import type {
   BaselineListInput,
 } from "@/lib/schemas/baseline";
 import type { ProjectScope } from "@/server/auth/project-scope";
-import { db } from "@/server/db";
+import { db, queryRows } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import {
@@ -116,9 +116,16 @@ type Row = Omit<FrozenRequirement, "parentKey" | "attributes"> & {
 };
 
 /** The requirement versions frozen in a baseline, or current (HEAD), ordered by key number. */
-export async function frozenRequirements(projectId: string, ref: string): Promise<FrozenRequirement[]> {
-  const side = await sideVersions(projectId, ref);
-  const full = await versionsById(side.map((r) => r.versionId));
+export async function frozenRequirements(
+  projectId: string,
+  ref: string,
+  options: ReadOptions = {},
+): Promise<FrozenRequirement[]> {
+  const side = await sideVersions(projectId, ref, options);
+  const full = await versionsById(
+    side.map((r) => r.versionId),
+    options,
+  );
   return [...full.values()].sort((a, b) => a.number - b.number);
 }
 
@@ -165,29 +172,38 @@ export interface CompareEntry {
   version: number;
 }
 
+/** The request's abort signal and an export's time budget, passed on to queryRows. */
+type ReadOptions = Parameters<typeof queryRows>[1];
+
 /** Which version of which requirement a side holds: ids only, cheap even for large projects. */
-async function sideVersions(projectId: string, ref: string) {
-  return ref === "HEAD"
-    ? db.$queryRaw<{ requirementId: string; versionId: string }[]>`
+async function sideVersions(projectId: string, ref: string, options: ReadOptions = {}) {
+  return queryRows<{ requirementId: string; versionId: string }>(
+    ref === "HEAD"
+      ? Prisma.sql`
         SELECT r.id AS "requirementId", v.id AS "versionId"
         FROM "Requirement" r
         JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
         WHERE r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'`
-    : db.$queryRaw<{ requirementId: string; versionId: string }[]>`
-        SELECT i."requirementId", i."versionId" FROM "BaselineItem" i WHERE i."baselineId" = ${ref}`;
+      : Prisma.sql`
+        SELECT i."requirementId", i."versionId" FROM "BaselineItem" i WHERE i."baselineId" = ${ref}`,
+    options,
+  );
 }
 
 /** Full snapshots of the given versions (with the parent's key), by version id. */
-async function versionsById(ids: string[]): Promise<Map<string, FrozenRequirement>> {
+async function versionsById(ids: string[], options: ReadOptions = {}): Promise<Map<string, FrozenRequirement>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await queryRows<Row>(
+    Prisma.sql`
     SELECT r.id AS "requirementId", r.key, r.number, v.version, v.id AS "versionId",
            v.title, v.statement, v.rationale, v.type::text AS type, v.priority::text AS priority,
            v.status::text AS status, v.tags, v.attributes, v."parentId", v.position, p.key AS "parentKey"
     FROM "RequirementVersion" v
     JOIN "Requirement" r ON r.id = v."requirementId"
     LEFT JOIN "Requirement" p ON p.id = v."parentId"
-    WHERE v.id = ANY(${ids})`;
+    WHERE v.id = ANY(${ids}::text[])`,
+    options,
+  );
   return new Map(rows.map((r) => [r.versionId, { ...r, attributes: (r.attributes ?? {}) as Record<string, unknown> }]));
 }
 
@@ -196,10 +212,21 @@ async function versionsById(ids: string[]): Promise<Map<string, FrozenRequiremen
  * another. Sides are compared by version id first; full rows are loaded only
  * for the requirements that differ.
  */
-export async function compareBaselines({ scope, input }: { scope: ProjectScope; input: BaselineCompareInput }) {
+export async function compareBaselines({
+  scope,
+  input,
+  signal,
+}: {
+  scope: ProjectScope;
+  input: BaselineCompareInput;
+  signal?: AbortSignal;
+}) {
   const { from, to } = input;
   const [fromRef, toRef] = await Promise.all([describeRef(scope.projectId, from), describeRef(scope.projectId, to)]);
-  const [left, right] = await Promise.all([sideVersions(scope.projectId, from), sideVersions(scope.projectId, to)]);
+  const [left, right] = await Promise.all([
+    sideVersions(scope.projectId, from, { signal }),
+    sideVersions(scope.projectId, to, { signal }),
+  ]);
   const leftByReq = new Map(left.map((r) => [r.requirementId, r.versionId]));
   const rightReqs = new Set(right.map((r) => r.requirementId));
 
@@ -211,7 +238,7 @@ export async function compareBaselines({ scope, input }: { scope: ProjectScope; 
     else if (l !== r.versionId) changedPairs.push([l, r.versionId]);
   }
   const removedIds = left.filter((l) => !rightReqs.has(l.requirementId)).map((l) => l.versionId);
-  const full = await versionsById([...addedIds, ...removedIds, ...changedPairs.flat()]);
+  const full = await versionsById([...addedIds, ...removedIds, ...changedPairs.flat()], { signal });
 
   const entry = (r: FrozenRequirement): CompareEntry => ({
     key: r.key,

@@ -4,7 +4,7 @@
  * shows its key, title, statement and attributes.
  */
 import { stringify } from "csv-stringify/sync";
-
+import { getEnv } from "@/lib/env.mjs";
 import type { BaselineExportInput } from "@/lib/schemas/baseline";
 import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -23,7 +23,15 @@ function humanize(value: string): string {
   return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
 }
 
-export async function exportBaseline({ scope, input }: { scope: ProjectScope; input: BaselineExportInput }) {
+export async function exportBaseline({
+  scope,
+  input,
+  signal,
+}: {
+  scope: ProjectScope;
+  input: BaselineExportInput;
+  signal?: AbortSignal;
+}) {
   const { id, format } = input;
   const project = await db.project.findUniqueOrThrow({
     where: { id: scope.projectId },
@@ -40,7 +48,10 @@ export async function exportBaseline({ scope, input }: { scope: ProjectScope; in
     if (!b || b.projectId !== scope.projectId) throw new AppError("NOT_FOUND", "Baseline not found in this project");
     meta = { name: b.name, note: b.note, createdAt: b.createdAt, author: b.author?.name ?? null };
   }
-  const rows = await frozenRequirements(scope.projectId, id);
+  const rows = await frozenRequirements(scope.projectId, id, {
+    signal,
+    timeoutMs: getEnv().LONG_STATEMENT_TIMEOUT_MS,
+  });
   const defs = attributeDefinitions(project.settings);
   const slug = `${project.key}-${meta.name}`.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/-+/g, "-");
 

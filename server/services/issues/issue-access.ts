@@ -4,7 +4,7 @@
  * Every issue query goes through `visibleIssuesWhere`, so an issue a caller
  * may not see is indistinguishable from one that does not exist.
  */
-import type { Prisma, ProjectRole } from "@prisma/client";
+import { Prisma, type ProjectRole } from "@prisma/client";
 
 import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -14,8 +14,29 @@ import { AppError } from "@/server/errors";
 
 export function visibleIssuesWhere(scope: Pick<ProjectScope, "projectId" | "userId" | "role">): Prisma.IssueWhereInput {
   const base: Prisma.IssueWhereInput = { projectId: scope.projectId };
-  if (roleHas(scope.role, "issue:readAll")) return base;
+  if (seesAllIssues(scope)) return base;
   return { ...base, OR: [{ reporterId: scope.userId }, { assigneeId: scope.userId }] };
+}
+
+/**
+ * The same rule as a SQL condition on the issue table aliased `alias`, for
+ * the raw statements that must be cancellable (coverage, matrix). Both forms
+ * branch on `seesAllIssues`; tests/integration/time-budget.test.ts checks
+ * they select the same issues for every role.
+ */
+export function visibleIssuesSql(
+  scope: Pick<ProjectScope, "projectId" | "userId" | "role">,
+  alias: string,
+): Prisma.Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`Not a table alias: ${alias}`);
+  const column = (name: string) => Prisma.raw(`"${alias}"."${name}"`);
+  const base = Prisma.sql`${column("projectId")} = ${scope.projectId}`;
+  if (seesAllIssues(scope)) return base;
+  return Prisma.sql`${base} AND (${column("reporterId")} = ${scope.userId} OR ${column("assigneeId")} = ${scope.userId})`;
+}
+
+function seesAllIssues(scope: Pick<ProjectScope, "role">): boolean {
+  return roleHas(scope.role, "issue:readAll");
 }
 
 /** The same rule for an issue already in hand (who to notify about it). */

@@ -75,6 +75,7 @@ export async function estimateBroad(opts: {
   scope: Prisma.Sql;
   exactQuery: string;
   kinds: ReadonlySet<"requirement" | "issue">;
+  signal?: AbortSignal;
 }) {
   const count = (table: string) => Prisma.sql`
     (SELECT count(*) FROM ${Prisma.raw(`"${table}"`)} t WHERE t."projectId" IN (SELECT id FROM scope)
@@ -83,9 +84,12 @@ export async function estimateBroad(opts: {
     ...(opts.kinds.has("requirement") ? ["Requirement"] : []),
     ...(opts.kinds.has("issue") ? ["Issue"] : []),
   ];
-  const [row] = await queryRows<{ "QUERY PLAN": ExplainNode[] }>(Prisma.sql`
+  const [row] = await queryRows<{ "QUERY PLAN": ExplainNode[] }>(
+    Prisma.sql`
     EXPLAIN (FORMAT JSON) WITH scope AS (${opts.scope})
-    SELECT ${Prisma.join(tables.map(count))}`);
+    SELECT ${Prisma.join(tables.map(count))}`,
+    { signal: opts.signal },
+  );
   const rows = { requirement: 0, issue: 0 };
   const visit = (node: ExplainNode) => {
     if (node["Relation Name"] === "Requirement") rows.requirement = Math.max(rows.requirement, node["Plan Rows"] ?? 0);
@@ -108,6 +112,8 @@ export async function searchItems(opts: {
   user: { id: string; role: InstanceRole };
   projectId?: string;
   input: SearchQueryInput;
+  /** The request's: cancels the search statement on the server when it aborts. */
+  signal?: AbortSignal;
 }): Promise<{ items: SearchHit[]; nextCursor: string | null; limited: boolean }> {
   const prefixQuery = toPrefixQuery(opts.input.q);
   const exactQuery = toExactQuery(opts.input.q);
@@ -125,7 +131,7 @@ export async function searchItems(opts: {
   const scope = isAdmin
     ? Prisma.sql`SELECT p.id, p.key, 'ADMIN'::text AS role FROM "Project" p WHERE true ${projectFilter}`
     : Prisma.sql`SELECT p.id, p.key, m.role::text AS role FROM "Project" p JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${userId} WHERE true ${projectFilter}`;
-  const broad = await estimateBroad({ scope, exactQuery, kinds });
+  const broad = await estimateBroad({ scope, exactQuery, kinds, signal: opts.signal });
   // Stemmed once per statement (an InitPlan), never per row.
   const q = Prisma.sql`(SELECT prefix FROM words)`;
   const words = Prisma.sql`(SELECT exact FROM words)`;
@@ -209,7 +215,8 @@ export async function searchItems(opts: {
     rank: string;
     headline: string;
     limited: boolean;
-  }>(Prisma.sql`
+  }>(
+    Prisma.sql`
     WITH scope AS (${scope}),
          words AS (SELECT to_tsquery('english', ${prefixQuery}) AS prefix, to_tsquery('english', ${exactQuery}) AS exact),
          ${Prisma.join(
@@ -237,7 +244,9 @@ export async function searchItems(opts: {
     JOIN "Project" p ON p.id = page."projectId"
     LEFT JOIN "Requirement" r ON page.kind = 'requirement' AND r.id = page.id
     LEFT JOIN "Issue" i ON page.kind = 'issue' AND i.id = page.id
-    ORDER BY page.rank DESC, page.id ASC`);
+    ORDER BY page.rank DESC, page.id ASC`,
+    { signal: opts.signal },
+  );
 
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -27,7 +27,7 @@
  *     (links cleared since then are not known).
  */
 import { addDays, daysBetween, MAX_STATS_RANGE_DAYS, utcToday } from "@/lib/schemas/stats";
-import { db } from "@/server/db";
+import { db, withLongStatements } from "@/server/db";
 import { AppError } from "@/server/errors";
 
 export interface DailyStatRow {
@@ -62,7 +62,8 @@ export async function aggregateDailyStats(opts: { projectId: string; day: string
   if (day > today) throw new AppError("BAD_REQUEST", "Days in the future have no statistics yet", { day, today });
   await projectExistsOrThrow(projectId);
   const isToday = day === today;
-  const rows = await db.$queryRaw<RawRow[]>`
+  const rows = await withLongStatements(
+    (tx) => tx.$queryRaw<RawRow[]>`
     WITH bounds AS (
       SELECT ${day}::date::timestamp AS day_start, ${day}::date::timestamp + interval '1 day' AS day_end
     ),
@@ -162,7 +163,8 @@ export async function aggregateDailyStats(opts: { projectId: string; day: string
       "coveragePct" = EXCLUDED."coveragePct",
       "computedAt" = EXCLUDED."computedAt"
     RETURNING s."projectId", s.day, s."openBySeverity", s."issuesByStatus", s."issuesCreated", s."issuesClosed",
-              s."requirementsByStatus", s."versionsWritten", s."suspectLinks", s."coveragePct", s."computedAt"`;
+              s."requirementsByStatus", s."versionsWritten", s."suspectLinks", s."coveragePct", s."computedAt"`,
+  );
   const [row] = rows;
   if (!row) throw new Error(`The daily statistics upsert returned no row for ${day}`);
   return { ...row, day: toDayString(row.day) };

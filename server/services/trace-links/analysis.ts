@@ -1,12 +1,12 @@
 /** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
-import { Prisma, type RequirementStatus } from "@prisma/client";
+import { Prisma, type RequirementStatus, type TraceLinkType } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db, queryRows } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { visibleIssuesWhere } from "@/server/services/issues/issue-access";
+import { visibleIssuesSql, visibleIssuesWhere } from "@/server/services/issues/issue-access";
 
 const APPROVED_OR_LATER = ["APPROVED", "IMPLEMENTED", "VERIFIED"] as const;
 const ORPHAN_LIST_LIMIT = 50;
@@ -16,51 +16,64 @@ const ORPHAN_LIST_LIMIT = 50;
  * have a done IMPLEMENTS issue and a done VERIFIES issue; suspect links;
  * requirements and issues without any link.
  */
-export async function coverage({ scope }: { scope: ProjectScope }) {
+export async function coverage({ scope, signal }: { scope: ProjectScope; signal?: AbortSignal }) {
   const projectId = scope.projectId;
-  const orphanRequirementWhere = {
-    projectId,
-    status: { not: "DEPRECATED" as const },
-    linksIn: { none: {} },
-    linksOut: { none: {} },
-  };
-  const orphanIssueWhere = { AND: [visibleIssuesWhere(scope), { links: { none: {} } }] };
-  const [[counts], suspectLinks, orphanRequirements, orphanRequirementCount, orphanIssues, orphanIssueCount] =
-    await Promise.all([
-      // One pass from the project's links to done issues (both ends of a link belong to its project),
-      // grouped per requirement; the issue ids and statuses come from the (projectId, status, id) index.
-      db.$queryRaw<{ approved: number; implemented: number; verified: number }[]>`
-        SELECT count(*)::int AS approved,
-               count(*) FILTER (WHERE d.implemented)::int AS implemented,
-               count(*) FILTER (WHERE d.verified)::int AS verified
-        FROM "Requirement" r
-        LEFT JOIN (
-          SELECT l."targetRequirementId" AS id,
-                 bool_or(l.type = 'IMPLEMENTS') AS implemented,
-                 bool_or(l.type = 'VERIFIES') AS verified
-          FROM "TraceLink" l
-          JOIN "Issue" i ON i.id = l."sourceIssueId"
-          WHERE l."projectId" = ${projectId} AND i."projectId" = ${projectId}
-            AND l.type IN ('IMPLEMENTS', 'VERIFIES') AND i.status = 'DONE'
-          GROUP BY l."targetRequirementId"
-        ) d ON d.id = r.id
-        WHERE r."projectId" = ${projectId} AND r.status::text IN (${Prisma.join([...APPROVED_OR_LATER])})`,
-      db.traceLink.count({ where: { projectId, suspect: true } }),
-      db.requirement.findMany({
-        where: orphanRequirementWhere,
-        select: { key: true, title: true, status: true },
-        orderBy: { number: "asc" },
-        take: ORPHAN_LIST_LIMIT,
-      }),
-      db.requirement.count({ where: orphanRequirementWhere }),
-      db.issue.findMany({
-        where: orphanIssueWhere,
-        select: { key: true, title: true, status: true },
-        orderBy: { number: "asc" },
-        take: ORPHAN_LIST_LIMIT,
-      }),
-      db.issue.count({ where: orphanIssueWhere }),
-    ]);
+  const orphanRequirement = Prisma.sql`r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'
+    AND NOT EXISTS (SELECT 1 FROM "TraceLink" l WHERE l."targetRequirementId" = r.id)
+    AND NOT EXISTS (SELECT 1 FROM "TraceLink" l WHERE l."sourceRequirementId" = r.id)`;
+  const orphanIssue = Prisma.sql`${visibleIssuesSql(scope, "i")}
+    AND NOT EXISTS (SELECT 1 FROM "TraceLink" l WHERE l."sourceIssueId" = i.id)`;
+  type Item = { key: string; title: string; status: string };
+  // Two statements, both cancellable: the coverage counts, and the suspect and orphan numbers with the
+  // first ORPHAN_LIST_LIMIT orphans of each kind.
+  const [[counts], [orphans]] = await Promise.all([
+    // One pass from the project's links to done issues (both ends of a link belong to its project),
+    // grouped per requirement; the issue ids and statuses come from the (projectId, status, id) index.
+    queryRows<{ approved: number; implemented: number; verified: number }>(
+      Prisma.sql`
+      SELECT count(*)::int AS approved,
+             count(*) FILTER (WHERE d.implemented)::int AS implemented,
+             count(*) FILTER (WHERE d.verified)::int AS verified
+      FROM "Requirement" r
+      LEFT JOIN (
+        SELECT l."targetRequirementId" AS id,
+               bool_or(l.type = 'IMPLEMENTS') AS implemented,
+               bool_or(l.type = 'VERIFIES') AS verified
+        FROM "TraceLink" l
+        JOIN "Issue" i ON i.id = l."sourceIssueId"
+        WHERE l."projectId" = ${projectId} AND i."projectId" = ${projectId}
+          AND l.type IN ('IMPLEMENTS', 'VERIFIES') AND i.status = 'DONE'
+        GROUP BY l."targetRequirementId"
+      ) d ON d.id = r.id
+      WHERE r."projectId" = ${projectId} AND r.status::text IN (${Prisma.join([...APPROVED_OR_LATER])})`,
+      { signal },
+    ),
+    queryRows<{
+      suspectLinks: number;
+      orphanRequirementCount: number;
+      orphanRequirements: Item[];
+      orphanIssueCount: number;
+      orphanIssues: Item[];
+    }>(
+      Prisma.sql`
+      SELECT
+        (SELECT count(*)::int FROM "TraceLink" WHERE "projectId" = ${projectId} AND suspect) AS "suspectLinks",
+        (SELECT count(*)::int FROM "Requirement" r WHERE ${orphanRequirement}) AS "orphanRequirementCount",
+        (SELECT coalesce(json_agg(json_build_object('key', o.key, 'title', o.title, 'status', o.status) ORDER BY o.number), '[]')
+           FROM (SELECT r.key, r.title, r.status, r.number FROM "Requirement" r WHERE ${orphanRequirement}
+                 ORDER BY r.number LIMIT ${ORPHAN_LIST_LIMIT}) o) AS "orphanRequirements",
+        (SELECT count(*)::int FROM "Issue" i WHERE ${orphanIssue}) AS "orphanIssueCount",
+        (SELECT coalesce(json_agg(json_build_object('key', o.key, 'title', o.title, 'status', o.status) ORDER BY o.number), '[]')
+           FROM (SELECT i.key, i.title, i.status, i.number FROM "Issue" i WHERE ${orphanIssue}
+                 ORDER BY i.number LIMIT ${ORPHAN_LIST_LIMIT}) o) AS "orphanIssues"`,
+      { signal },
+    ),
+  ]);
+  const suspectLinks = orphans?.suspectLinks ?? 0;
+  const orphanRequirements = orphans?.orphanRequirements ?? [];
+  const orphanRequirementCount = orphans?.orphanRequirementCount ?? 0;
+  const orphanIssues = orphans?.orphanIssues ?? [];
+  const orphanIssueCount = orphans?.orphanIssueCount ?? 0;
   // An aggregate without GROUP BY always returns one row.
   const { approved: approvedCount, implemented, verified } = counts ?? { approved: 0, implemented: 0, verified: 0 };
   const pct = (n: number) => (approvedCount === 0 ? null : Math.round((n / approvedCount) * 1000) / 10);
@@ -111,18 +124,21 @@ const IMPACT_LIMITS: ImpactLimits = {
  * between levels, which matters on the embedded database, where a running
  * statement blocks the process and `statement_timeout` is not enforced.
  */
-async function walkDownstream(rootId: string, limits: ImpactLimits) {
+async function walkDownstream(rootId: string, limits: ImpactLimits, signal?: AbortSignal) {
   const depthOf = new Map<string, number>([[rootId, 0]]);
   const levels: string[][] = [[rootId]];
   let frontier = [rootId];
   let linksLeft = limits.links;
   let limited = false;
   for (let depth = 1; frontier.length > 0; depth++) {
-    const rows = await queryRows<{ id: string }>(Prisma.sql`
+    const rows = await queryRows<{ id: string }>(
+      Prisma.sql`
       SELECT "sourceRequirementId" AS id
       FROM "TraceLink"
       WHERE "targetRequirementId" = ANY(${frontier}::text[]) AND "sourceRequirementId" IS NOT NULL
-      LIMIT ${linksLeft + 1}`);
+      LIMIT ${linksLeft + 1}`,
+      { signal },
+    );
     if (rows.length > linksLeft) {
       // Links were left unread: what was read still counts, but the answer may be incomplete.
       limited = true;
@@ -157,17 +173,21 @@ async function issuesDownstream(
   scope: ProjectScope,
   walk: { depthOf: Map<string, number>; levels: string[][] },
   limits: ImpactLimits,
+  signal?: AbortSignal,
 ) {
   const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
   const ids = walk.levels.flat();
   let linksLeft = limits.links;
   let limited = false;
   for (let from = 0; from < ids.length && !limited; from += ISSUE_BATCH) {
-    const links = await queryRows<{ type: string; targetRequirementId: string; sourceIssueId: string }>(Prisma.sql`
+    const links = await queryRows<{ type: string; targetRequirementId: string; sourceIssueId: string }>(
+      Prisma.sql`
       SELECT type::text AS type, "targetRequirementId", "sourceIssueId"
       FROM "TraceLink"
       WHERE "targetRequirementId" = ANY(${ids.slice(from, from + ISSUE_BATCH)}::text[]) AND "sourceIssueId" IS NOT NULL
-      LIMIT ${linksLeft + 1}`);
+      LIMIT ${linksLeft + 1}`,
+      { signal },
+    );
     if (links.length > linksLeft) {
       limited = true;
       links.length = linksLeft;
@@ -205,29 +225,34 @@ async function issuesDownstream(
  * to it (and to those, and so on), and the issues linked to any of them.
  * Diamonds appear once, at their shortest distance; cycles stop. The walk is
  * bounded (see the IMPACT_MAX_* caps); `limited` says a cap cut the answer.
- * `limits` is for tests.
+ * `limits` is for tests; `signal` (the request's) cancels the statement running when it aborts.
  */
 export async function impact({
   scope,
   input,
   limits = IMPACT_LIMITS,
+  signal,
 }: {
   scope: ProjectScope;
   input: { key: string };
   limits?: ImpactLimits;
+  signal?: AbortSignal;
 }) {
   const root = await db.requirement.findFirst({
     where: { projectId: scope.projectId, key: input.key },
     select: { id: true, key: true, title: true },
   });
   if (!root) throw new AppError("NOT_FOUND", `Requirement ${input.key} not found`);
-  const walk = await walkDownstream(root.id, limits);
+  const walk = await walkDownstream(root.id, limits, signal);
   const [requirements, found] = await Promise.all([
     // Up to IMPACT_MAX_REQUIREMENTS ids: one array parameter rather than one parameter per id.
-    queryRows<{ id: string; key: string; title: string; status: RequirementStatus }>(Prisma.sql`
+    queryRows<{ id: string; key: string; title: string; status: RequirementStatus }>(
+      Prisma.sql`
       SELECT id, key, title, status::text AS status FROM "Requirement"
-      WHERE id = ANY(${walk.levels.slice(1).flat()}::text[])`),
-    issuesDownstream(scope, walk, limits),
+      WHERE id = ANY(${walk.levels.slice(1).flat()}::text[])`,
+      { signal },
+    ),
+    issuesDownstream(scope, walk, limits, signal),
   ]);
   return {
     root: { key: root.key, title: root.title },
@@ -239,33 +264,93 @@ export async function impact({
   };
 }
 
-/** Requirements × issues with the link types between them (issues the caller cannot see are left out). */
-export async function traceMatrix({ scope, input }: { scope: ProjectScope; input: TraceLinkMatrixInput }) {
-  const links = await db.traceLink.findMany({
-    where: {
-      projectId: scope.projectId,
-      sourceIssue: visibleIssuesWhere(scope),
-      ...(input.type?.length ? { type: { in: input.type } } : {}),
-      ...(input.suspectOnly ? { suspect: true } : {}),
-    },
-    select: {
-      type: true,
-      suspect: true,
-      target: { select: { key: true, number: true, title: true, status: true } },
-      sourceIssue: { select: { key: true, number: true, title: true, status: true } },
-    },
-  });
+/** Most links the matrix reads, in requirement then issue order; the rest is left out and the answer says `limited`. */
+export const MATRIX_MAX_LINKS = 10_000;
+/** Most rows (requirements) and columns (issues) of the matrix on screen and in its CSV export. */
+export const MATRIX_MAX_CELLS = {
+  json: { requirements: 300, issues: 200 },
+  csv: { requirements: 2_000, issues: 500 },
+} as const;
+
+/**
+ * Requirements × issues with the link types between them (issues the caller
+ * cannot see are left out). Bounded: at most MATRIX_MAX_LINKS links are read
+ * and the grid holds at most MATRIX_MAX_CELLS rows and columns, the lowest
+ * keys first; `limited` says something was left out. One statement, cancelled
+ * when `signal` (the request's) aborts.
+ */
+export async function traceMatrix({
+  scope,
+  input,
+  signal,
+}: {
+  scope: ProjectScope;
+  input: TraceLinkMatrixInput;
+  signal?: AbortSignal;
+}) {
+  const filters = [
+    ...(input.type?.length ? [Prisma.sql`l.type::text IN (${Prisma.join(input.type)})`] : []),
+    ...(input.suspectOnly ? [Prisma.sql`l.suspect`] : []),
+  ];
+  const found = await queryRows<{
+    type: TraceLinkType;
+    suspect: boolean;
+    rKey: string;
+    rNumber: number;
+    rTitle: string;
+    rStatus: string;
+    iKey: string;
+    iNumber: number;
+    iTitle: string;
+    iStatus: string;
+  }>(
+    Prisma.sql`
+    SELECT l.type::text AS type, l.suspect,
+           r.key AS "rKey", r.number AS "rNumber", r.title AS "rTitle", r.status::text AS "rStatus",
+           i.key AS "iKey", i.number AS "iNumber", i.title AS "iTitle", i.status::text AS "iStatus"
+    FROM "TraceLink" l
+    JOIN "Requirement" r ON r.id = l."targetRequirementId"
+    JOIN "Issue" i ON i.id = l."sourceIssueId"
+    WHERE l."projectId" = ${scope.projectId} AND ${visibleIssuesSql(scope, "i")}
+      ${filters.length ? Prisma.sql`AND ${Prisma.join(filters, " AND ")}` : Prisma.empty}
+    ORDER BY r.number, i.number, l.type
+    LIMIT ${MATRIX_MAX_LINKS + 1}`,
+    { signal },
+  );
+  const links = found.map((l) => ({
+    type: l.type,
+    suspect: l.suspect,
+    target: { key: l.rKey, number: l.rNumber, title: l.rTitle, status: l.rStatus },
+    sourceIssue: { key: l.iKey, number: l.iNumber, title: l.iTitle, status: l.iStatus },
+  }));
+  let limited = links.length > MATRIX_MAX_LINKS;
+  if (limited) links.length = MATRIX_MAX_LINKS;
+  const cap = MATRIX_MAX_CELLS[input.format];
+  // Links come in requirement order, so the first rows are kept.
   const requirements = new Map<string, { key: string; number: number; title: string; status: string }>();
-  const issues = new Map<string, { key: string; number: number; title: string; status: string }>();
-  // The filter on sourceIssue keeps only issue links.
-  const issueLinks = links.flatMap(({ sourceIssue, ...l }) => (sourceIssue ? [{ ...l, sourceIssue }] : []));
-  for (const l of issueLinks) {
-    requirements.set(l.target.key, l.target);
-    issues.set(l.sourceIssue.key, l.sourceIssue);
+  const linked: typeof links = [];
+  for (const l of links) {
+    if (!requirements.has(l.target.key)) {
+      if (requirements.size >= cap.requirements) {
+        limited = true;
+        break;
+      }
+      requirements.set(l.target.key, l.target);
+    }
+    linked.push(l);
   }
+  const allIssues = new Map<string, { key: string; number: number; title: string; status: string }>();
+  for (const l of linked) allIssues.set(l.sourceIssue.key, l.sourceIssue);
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
+  const kept = [...allIssues.values()].sort(byNumber);
+  if (kept.length > cap.issues) {
+    limited = true;
+    kept.length = cap.issues;
+  }
+  const keptIssues = new Set(kept.map((i) => i.key));
+  const issueLinks = linked.filter((l) => keptIssues.has(l.sourceIssue.key));
   const rows = [...requirements.values()].sort(byNumber).map(({ number: _n, ...r }) => r);
-  const columns = [...issues.values()].sort(byNumber).map(({ number: _n, ...i }) => i);
+  const columns = kept.map(({ number: _n, ...i }) => i);
   const cells = issueLinks.map((l) => ({
     requirementKey: l.target.key,
     issueKey: l.sourceIssue.key,
@@ -287,7 +372,7 @@ export async function traceMatrix({ scope, input }: { scope: ProjectScope; input
       ["Requirement", "Title", ...columns.map((c) => c.key)],
       ...rows.map((r) => [r.key, r.title.replace(/^[=+\-@]/, "'$&"), ...columns.map((c) => cell(r.key, c.key))]),
     ]);
-    return { requirements: rows, issues: columns, cells, csv: content };
+    return { requirements: rows, issues: columns, cells, csv: content, limited };
   }
-  return { requirements: rows, issues: columns, cells, csv: null };
+  return { requirements: rows, issues: columns, cells, csv: null, limited };
 }

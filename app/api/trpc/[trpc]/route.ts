@@ -11,6 +11,7 @@ import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
 import { getSessionUserId } from "@/server/auth/session";
+import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { isSameOrigin } from "@/server/http/route-helpers";
 
 export const dynamic = "force-dynamic";
@@ -34,9 +35,13 @@ async function handler(req: Request) {
     router: appRouter,
     createContext: async () => {
       const userId = await getSessionUserId();
-      return createContextInner({ userId, requestId, ip: clientIp(req.headers) });
+      return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: req.signal });
     },
-    responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId }) }),
+    responseMeta: ({ errors }) => {
+      const headers = new Headers({ "x-request-id": requestId });
+      if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      return { headers };
+    },
   });
 }
 
