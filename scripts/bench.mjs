@@ -23,8 +23,10 @@
  *      stops every process it started and drops its database.
  * Exits 1 when any request failed (non-2xx, error or timeout).
  *
- * Without arguments it then runs the outbox dispatcher benchmark
- * (scripts/bench/dispatcher.mjs, also `npm run bench:dispatcher`).
+ * Without arguments it then runs two in-process benchmarks with their own
+ * databases: the outbox dispatcher (scripts/bench/dispatcher.mjs, also
+ * `npm run bench:dispatcher`) and the bounded walks on PostgreSQL and the
+ * embedded PGlite (scripts/bench/bounds.mjs, also `npm run bench:bounds`).
  *
  * Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…] | --list
  * Env:   BENCH_CONNECTIONS (8), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
@@ -95,10 +97,28 @@ const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENC
 
 /* --------------------------------------------------------------- arguments */
 
+// In-process benchmarks (no HTTP server; each creates its own databases) that a full run ends with.
+const followUps = [
+  {
+    name: "dispatcher",
+    title: "outbox dispatcher throughput",
+    script: "bench:dispatcher",
+    file: "scripts/bench/dispatcher.mjs",
+  },
+  {
+    name: "bounds",
+    title: "impact on the dense chain and the lattice, the 10,000-level tree read; PostgreSQL and PGlite",
+    script: "bench:bounds",
+    file: "scripts/bench/bounds.mjs",
+  },
+];
+
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h") || args.includes("--list")) {
   console.log("Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…]   (default: all)\n\nScenarios:");
   for (const s of allScenarios) console.log(`  ${s.name.padEnd(14)} ${s.title}`);
+  console.log("\nThen, without arguments (each also on its own):");
+  for (const b of followUps) console.log(`  ${b.name.padEnd(14)} ${b.title} (npm run ${b.script})`);
   process.exit(0);
 }
 // "foundation" runs every endpoint of the scenario, "foundation/user.me" only that one.
@@ -557,18 +577,20 @@ clearTimeout(watchdog);
 if (ok)
   log(`done: machine ${os.cpus().length} cores, ${settings.connections} connections, ${settings.duration}s per target`);
 else console.error("[bench] FAILED (see above)");
-// A full run (no scenario named) ends with the outbox dispatcher benchmark (no HTTP server; its own database).
+// A full run (no scenario named) ends with the in-process benchmarks.
 if (args.length === 0) {
-  log("dispatcher throughput: node --import tsx scripts/bench/dispatcher.mjs");
-  const dispatcher = await runProcess(process.execPath, ["--import", "tsx", "scripts/bench/dispatcher.mjs"], {
-    cwd: root,
-    env: process.env,
-    name: "dispatcher",
-    verbose: true,
-  });
-  if (dispatcher.code !== 0) {
-    console.error("[bench] dispatcher benchmark FAILED (see above)");
-    ok = false;
+  for (const b of followUps) {
+    log(`${b.title}: node --import tsx ${b.file}`);
+    const run = await runProcess(process.execPath, ["--import", "tsx", b.file], {
+      cwd: root,
+      env: process.env,
+      name: b.name,
+      verbose: true,
+    });
+    if (run.code !== 0) {
+      console.error(`[bench] ${b.name} benchmark FAILED (see above)`);
+      ok = false;
+    }
   }
 }
 process.exit(ok ? 0 : 1);
