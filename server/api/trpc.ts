@@ -15,7 +15,7 @@ import { ZodError, z } from "zod";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import type { ProjectPermission } from "@/server/auth/permissions";
-import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
+import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
 import { type AppError, toAppError } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
@@ -141,8 +141,8 @@ const projectAddress = z.union([
 /**
  * A procedure inside one project, needing `permission`. The caller's role is
  * resolved from the project key on every call (so a role change or removal
- * applies to the very next request). Non-members get NOT_FOUND, members
- * without the permission FORBIDDEN.
+ * applies to the very next request) by `authorizeOrThrow`, the one access
+ * check. Non-members get NOT_FOUND, members without the permission FORBIDDEN.
  */
 export function projectProcedure(permission: ProjectPermission) {
   return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
@@ -155,12 +155,41 @@ export function projectProcedure(permission: ProjectPermission) {
       });
     }
     // Routers pass `ctx.scope` and nothing else about the project.
-    const { user, scope } = await authorizeProjectOrThrow({
+    const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
       projectKey: parsed.data.projectKey,
       permission,
       requestId: ctx.requestId,
     });
-    return next({ ctx: { ...ctx, user, scope } });
+    return next({ ctx: { ...ctx, user, actor: scope.actor, scope } });
+  });
+}
+
+const optionalProjectAddress = z.object({ projectKey: projectKeySchema.optional() });
+
+/**
+ * A procedure over one project (`projectKey` given) or, without one, over
+ * what the permission's `withoutProject` rule allows: the caller's own
+ * projects (search) or the whole instance for its administrators (the audit
+ * log). Same check as projectProcedure; `ctx.scope` is null without a project.
+ */
+export function projectOrInstanceProcedure(permission: ProjectPermission) {
+  return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
+    const parsed = optionalProjectAddress.safeParse((await getRawInput()) ?? {});
+    if (!parsed.success) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "projectKey is not a valid project key",
+        cause: parsed.error,
+      });
+    }
+    const { user, scope } = await authorizeOrThrow({
+      userId: ctx.userId,
+      projectKey: parsed.data.projectKey ?? null,
+      permission,
+      requestId: ctx.requestId,
+    });
+    const actor: Actor = { userId: user.id, requestId: ctx.requestId };
+    return next({ ctx: { ...ctx, user, actor, scope } });
   });
 }

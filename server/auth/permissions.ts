@@ -5,37 +5,68 @@
  */
 import type { ProjectRole } from "@prisma/client";
 
-export const PROJECT_PERMISSIONS = [
-  "project:read",
-  "project:update",
-  "project:archive",
-  "members:read",
-  "members:manage",
-  "audit:read",
-  "requirement:read",
-  "requirement:propose",
-  "requirement:edit",
-  "baseline:read",
-  "baseline:create",
-  "issue:create",
-  /** Read issues one reported or is assigned to. */
-  "issue:readOwn",
-  /** Read every issue of the project. */
-  "issue:readAll",
-  "issue:triage",
-  "comment:create",
-  "traceLink:manage",
-  /** Dashboard numbers: aggregate counts only, so every member may read them. */
-  "stats:read",
-  /** Recompute a day's statistics on demand. */
-  "stats:refresh",
-  /** See webhooks, their delivery log and the Slack settings. */
-  "integrations:read",
-  /** Create, change, test and delete webhooks; set the Slack URL. */
-  "integrations:manage",
-] as const;
+/**
+ * What a permission does, which decides what an archived project allows:
+ * `read` is allowed there, `write` is not, and `lifecycle` (archiving and
+ * restoring) is the one change an archived project takes.
+ */
+export type PermissionKind = "read" | "write" | "lifecycle";
 
-export type ProjectPermission = (typeof PROJECT_PERMISSIONS)[number];
+/**
+ * Who may use a permission without naming a project: `member` — any
+ * signed-in user, over the projects they belong to (search); `instanceAdmin`
+ * — instance administrators, over the whole instance (the audit log).
+ * Permissions without it need a project.
+ */
+export type WithoutProject = "member" | "instanceAdmin";
+
+export const PERMISSIONS = {
+  "project:read": { kind: "read", withoutProject: "member" },
+  "project:update": { kind: "write" },
+  "project:archive": { kind: "lifecycle" },
+  "members:read": { kind: "read" },
+  "members:manage": { kind: "write" },
+  "audit:read": { kind: "read", withoutProject: "instanceAdmin" },
+  "requirement:read": { kind: "read" },
+  "requirement:propose": { kind: "write" },
+  "requirement:edit": { kind: "write" },
+  "baseline:read": { kind: "read" },
+  "baseline:create": { kind: "write" },
+  "issue:create": { kind: "write" },
+  /** Read issues one reported or is assigned to. */
+  "issue:readOwn": { kind: "read" },
+  /** Read every issue of the project. */
+  "issue:readAll": { kind: "read" },
+  "issue:triage": { kind: "write" },
+  "comment:create": { kind: "write" },
+  "traceLink:manage": { kind: "write" },
+  /** Dashboard numbers: aggregate counts only, so every member may read them. */
+  "stats:read": { kind: "read" },
+  /** Recompute a day's statistics on demand. */
+  "stats:refresh": { kind: "write" },
+  /** See webhooks, their delivery log and the Slack settings. */
+  "integrations:read": { kind: "read" },
+  /** Create, change, test and delete webhooks; set the Slack URL. */
+  "integrations:manage": { kind: "write" },
+} as const satisfies Record<string, { kind: PermissionKind; withoutProject?: WithoutProject }>;
+
+export type ProjectPermission = keyof typeof PERMISSIONS;
+
+export const PROJECT_PERMISSIONS = Object.keys(PERMISSIONS) as ProjectPermission[];
+
+export function permissionKind(permission: ProjectPermission): PermissionKind {
+  return PERMISSIONS[permission].kind;
+}
+
+/** Whether an archived project allows acting under `permission`. */
+export function allowedOnArchived(permission: ProjectPermission): boolean {
+  return permissionKind(permission) !== "write";
+}
+
+export function withoutProject(permission: ProjectPermission): WithoutProject | undefined {
+  const rule = PERMISSIONS[permission];
+  return "withoutProject" in rule ? rule.withoutProject : undefined;
+}
 
 export const PROJECT_ROLES = ["REPORTER", "MAINTAINER", "ADMIN"] as const satisfies readonly ProjectRole[];
 

@@ -8,7 +8,7 @@
  */
 import type { ProjectRole } from "@prisma/client";
 
-import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
+import { allowedOnArchived, type ProjectPermission, roleHas, withoutProject } from "@/server/auth/permissions";
 import { AppError, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
@@ -39,26 +39,52 @@ export function projectScope(opts: {
   };
 }
 
-/**
- * The one authorization of a project call, for procedures and route handlers
- * alike: the caller, the project and their role in one statement; a caller
- * who is not a member (or a project that does not exist) gets NOT_FOUND, a
- * member without `permission` FORBIDDEN, and an archived project takes only
- * reads (and being restored). Returns the signed-in user and the scope.
- */
-export async function authorizeProjectOrThrow(opts: {
+interface AuthorizeOptions {
   userId: string;
-  projectKey: string;
   permission: ProjectPermission;
   requestId: string;
-}) {
+}
+
+/**
+ * The one authorization of a call, for procedures and route handlers alike:
+ * the caller, the project and their role in one statement.
+ *
+ * With a project key: a caller who is not a member (or a project that does
+ * not exist) gets NOT_FOUND, a member without `permission` FORBIDDEN, and an
+ * archived project allows only what `allowedOnArchived` says (reads, and
+ * being restored). Returns the signed-in user and the project scope.
+ *
+ * Without one (`projectKey` null): the permission's `withoutProject` rule
+ * decides — any signed-in user over their own projects (scope null; the
+ * service scopes to their memberships), instance administrators only, or a
+ * BAD_REQUEST when the permission needs a project.
+ */
+export async function authorizeOrThrow(
+  opts: AuthorizeOptions & { projectKey: string },
+): Promise<{ user: CallerUser; scope: ProjectScope }>;
+export async function authorizeOrThrow(
+  opts: AuthorizeOptions & { projectKey: string | null },
+): Promise<{ user: CallerUser; scope: ProjectScope | null }>;
+export async function authorizeOrThrow(
+  opts: AuthorizeOptions & { projectKey: string | null },
+): Promise<{ user: CallerUser; scope: ProjectScope | null }> {
   const access = await resolveCallerInProject({ userId: opts.userId, projectKey: opts.projectKey });
   if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   const { user, project, role } = access;
+  if (opts.projectKey === null) {
+    const rule = withoutProject(opts.permission);
+    if (!rule) throw new AppError("BAD_REQUEST", "A projectKey is required");
+    if (rule === "instanceAdmin" && user.role !== "ADMIN") {
+      throw new AppError("FORBIDDEN", "Only instance administrators can do this across all projects");
+    }
+    return { user, scope: null };
+  }
   if (!project || !role) throw notFound("Project");
   if (!roleHas(role, opts.permission)) throw new AppError("FORBIDDEN", "Your role in this project does not allow this");
-  if (project.archivedAt && !opts.permission.endsWith(":read") && opts.permission !== "project:archive") {
+  if (project.archivedAt && !allowedOnArchived(opts.permission)) {
     throw new AppError("FORBIDDEN", "This project is archived; restore it to make changes");
   }
   return { user, scope: projectScope({ user, project, role, requestId: opts.requestId }) };
 }
+
+export type CallerUser = NonNullable<Awaited<ReturnType<typeof resolveCallerInProject>>>["user"];

@@ -32,8 +32,31 @@ export function sessionTokenFrom(jar: CookieJar): string | null {
   return null;
 }
 
-export async function getSessionUserId(): Promise<string | null> {
-  const token = sessionTokenFrom(await cookies());
+/** The cookies of `req`'s Cookie header as a jar (route handlers read the request they were given). */
+function cookieJarOf(req: Request): CookieJar {
+  const all: { name: string; value: string }[] = [];
+  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // Not percent-encoded after all: keep the raw value.
+    }
+    all.push({ name, value });
+  }
+  return { get: (name) => all.find((c) => c.name === name), getAll: () => all };
+}
+
+/**
+ * The signed-in user's id: from `req`'s cookies when a route handler passes
+ * its request, otherwise from the current request's (server components).
+ */
+export async function getSessionUserId(req?: Request): Promise<string | null> {
+  const token = sessionTokenFrom(req ? cookieJarOf(req) : await cookies());
   if (!token) return null;
   const secret = authOptions().secret;
   if (!secret) return null;

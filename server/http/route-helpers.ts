@@ -1,23 +1,25 @@
 /**
  * Shared plumbing for the few route handlers outside tRPC (file upload and
- * download): the signed-in user, the same-origin rule for writes, and
+ * download): the session's user id, the same-origin rule for writes, and
  * domain errors (toAppError) → HTTP status, with generic messages for anything unexpected.
  */
 import { randomUUID } from "node:crypto";
 
 import { getSessionUserId } from "@/server/auth/session";
-import { db } from "@/server/db";
 import { AppError, HTTP_STATUS, RETRY_AFTER_SECONDS, toAppError } from "@/server/errors";
 
 export function jsonError(status: number, message: string, code: string) {
   return Response.json({ error: { message, code } }, { status, headers: { "cache-control": "no-store" } });
 }
 
-export async function currentUserOrThrow() {
-  const userId = await getSessionUserId();
-  const user = userId ? await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } }) : null;
-  if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
-  return user;
+/**
+ * The id in the request's session cookie, or UNAUTHORIZED. Whether that user
+ * still exists, and what they may do, is `authorizeOrThrow`'s to decide.
+ */
+export async function sessionUserIdOrThrow(req: Request): Promise<string> {
+  const userId = await getSessionUserId(req);
+  if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  return userId;
 }
 
 /** True when the request carries no Origin (same-site navigation, server calls) or one matching the host. */

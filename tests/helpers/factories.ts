@@ -11,9 +11,8 @@ import { expect } from "vitest";
 
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
-import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
+import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
-import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
 export function uniqueSuffix(): string {
   return randomBytes(5).toString("hex");
@@ -61,8 +60,8 @@ export async function createProjectWithCast() {
 
 /** The scope a project procedure builds for this user, for tests that call services directly (NOT_FOUND for outsiders). */
 export async function projectScopeFor(userId: string, projectKey: string): Promise<ProjectScope> {
-  const { project, role } = await resolveProjectAccessOrThrow({ user: { id: userId }, projectKey });
-  return projectScope({ user: { id: userId }, project, role, requestId: randomUUID() });
+  const { scope } = await authorizeOrThrow({ userId, projectKey, permission: "project:read", requestId: randomUUID() });
+  return scope;
 }
 
 export async function addMembership(projectId: string, userId: string, role: ProjectRole) {

@@ -13,19 +13,14 @@ import path from "node:path";
 
 import { AwsClient } from "aws4fetch";
 import { encode } from "next-auth/jwt";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { createProjectWithCast as CreateProjectWithCast } from "../helpers/factories";
 
-const session = vi.hoisted(() => ({ token: undefined as string | undefined }));
-
-// Route handlers read the session cookie through next/headers, which only works inside Next's request scope.
-vi.mock("next/headers", () => ({
-  cookies: async () => {
-    const all = session.token ? [{ name: "next-auth.session-token", value: session.token }] : [];
-    return { get: (name: string) => all.find((c) => c.name === name), getAll: () => all };
-  },
-}));
+/** The signed-in user's session cookie, sent with every request below (route handlers read it from the request). */
+const session = { token: undefined as string | undefined };
+const cookieHeader = (): Record<string, string> =>
+  session.token ? { cookie: `next-auth.session-token=${session.token}` } : {};
 
 interface S3rverInstance {
   run(): Promise<unknown>;
@@ -128,12 +123,18 @@ async function signIn(userId: string | null) {
 function uploadRequest(key: string, name: string, bytes: Uint8Array, type = "application/octet-stream") {
   const form = new FormData();
   form.set("file", new File([Buffer.from(bytes)], name, { type }));
-  const req = new Request(`http://localhost/api/issues/${key}/attachments`, { method: "POST", body: form });
+  const req = new Request(`http://localhost/api/issues/${key}/attachments`, {
+    method: "POST",
+    body: form,
+    headers: cookieHeader(),
+  });
   return upload.POST(req, { params: Promise.resolve({ key }) });
 }
 
 function downloadRequest(id: string) {
-  return download.GET(new Request(`http://localhost/api/attachments/${id}`), { params: Promise.resolve({ id }) });
+  return download.GET(new Request(`http://localhost/api/attachments/${id}`, { headers: cookieHeader() }), {
+    params: Promise.resolve({ id }),
+  });
 }
 
 const PNG = Uint8Array.from([
@@ -208,7 +209,7 @@ describe("attachments in S3-compatible storage", () => {
     for await (const chunk of res.body!) chunks.push(chunk);
     expect(Buffer.concat(chunks).equals(Buffer.from(LOG))).toBe(true);
 
-    const file = await readAttachment({ user: { id: cast.maintainer.id }, id: saved.id, requestId: "test" });
+    const file = await readAttachment({ userId: cast.maintainer.id, id: saved.id, requestId: "test" });
     expect(Buffer.from(file.bytes).equals(Buffer.from(LOG))).toBe(true);
   });
 
@@ -221,7 +222,7 @@ describe("attachments in S3-compatible storage", () => {
       const res = await downloadRequest(saved.id);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
-      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({
+      await expect(readAttachment({ userId: userId, id: saved.id, requestId: "test" })).rejects.toMatchObject({
         code: "NOT_FOUND",
       });
     }

@@ -61,7 +61,7 @@ describe("attachments", () => {
     const listed = await callerFor(cast.maintainer.id).issue.attachments.list({ key: issueKey });
     expect(listed.items.map((a) => a.id)).toEqual([saved.id]);
 
-    const file = await readAttachment({ user: { id: cast.maintainer.id }, id: saved.id, requestId: "test" });
+    const file = await readAttachment({ userId: cast.maintainer.id, id: saved.id, requestId: "test" });
     expect(Buffer.from(file.bytes).equals(Buffer.from(PNG))).toBe(true);
     expect(await db.auditEvent.count({ where: { entityId: saved.id, action: "issue.attachment_added" } })).toBe(1);
   });
@@ -71,13 +71,13 @@ describe("attachments", () => {
     const other = await createUser();
     await addMembership(cast.project.id, other.id, "REPORTER");
     for (const userId of [other.id, cast.nonMember.id]) {
-      await expect(readAttachment({ user: { id: userId }, id: saved.id, requestId: "test" })).rejects.toMatchObject({
+      await expect(readAttachment({ userId: userId, id: saved.id, requestId: "test" })).rejects.toMatchObject({
         code: "NOT_FOUND",
       });
     }
-    await expect(
-      readAttachment({ user: { id: cast.maintainer.id }, id: "nope", requestId: "test" }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readAttachment({ userId: cast.maintainer.id, id: "nope", requestId: "test" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(upload("x.png", PNG, other.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 

@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ProjectPermission } from "@/server/auth/permissions";
-import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
+import { PROJECT_PERMISSIONS, type ProjectPermission, permissionKind } from "@/server/auth/permissions";
+import { authorizeOrThrow } from "@/server/auth/project-scope";
 
-import { callerFor, createProjectWithCast } from "../helpers/factories";
+import { callerFor, createProjectWithCast, expectTRPCError } from "../helpers/factories";
 
 let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
 
@@ -18,9 +18,9 @@ beforeEach(async () => {
 });
 
 const authorize = (userId: string, permission: ProjectPermission) =>
-  authorizeProjectOrThrow({ userId, projectKey: cast.key, permission, requestId: randomUUID() });
+  authorizeOrThrow({ userId, projectKey: cast.key, permission, requestId: randomUUID() });
 
-describe("authorizeProjectOrThrow", () => {
+describe("authorizeOrThrow", () => {
   it("gives members the scope their role allows", async () => {
     const { scope } = await authorize(cast.reporter.id, "comment:create");
     expect(scope).toMatchObject({
@@ -41,5 +41,35 @@ describe("authorizeProjectOrThrow", () => {
     await callerFor(cast.admin.id).project.archive({ projectKey: cast.key, archived: true });
     await expect(authorize(cast.maintainer.id, "comment:create")).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await authorize(cast.maintainer.id, "requirement:read")).scope.role).toBe("MAINTAINER");
+  });
+
+  it("decides reads by the permission's declared kind: every issue read works on an archived project", async () => {
+    const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Before archiving" });
+    await callerFor(cast.admin.id).project.archive({ projectKey: cast.key, archived: true });
+    for (const permission of PROJECT_PERMISSIONS) {
+      const outcome = authorize(cast.admin.id, permission);
+      if (permissionKind(permission) === "write")
+        await expect(outcome, permission).rejects.toMatchObject({ code: "FORBIDDEN" });
+      else await expect(outcome, permission).resolves.toBeDefined();
+    }
+    const reporter = callerFor(cast.reporter.id);
+    expect((await reporter.issue.byKey({ key: issue.key })).title).toBe("Before archiving");
+    expect((await reporter.issue.list({ projectKey: cast.key })).items.map((i) => i.key)).toContain(issue.key);
+    expect(await reporter.issue.comments.list({ key: issue.key })).toBeDefined();
+    // Restoring is the one change an archived project takes.
+    await callerFor(cast.admin.id).project.archive({ projectKey: cast.key, archived: false });
+  });
+
+  it("without a project, follows the permission's rule: own projects, instance admins, or a project required", async () => {
+    const none = (userId: string, permission: ProjectPermission) =>
+      authorizeOrThrow({ userId, projectKey: null, permission, requestId: randomUUID() });
+    expect((await none(cast.nonMember.id, "project:read")).scope).toBeNull();
+    await expect(none(cast.admin.id, "audit:read")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await none(cast.instanceAdmin.id, "audit:read")).scope).toBeNull();
+    await expect(none(cast.instanceAdmin.id, "requirement:read")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // The procedures built on it: search in a project one cannot see, the audit log across projects.
+    await expectTRPCError(callerFor(cast.nonMember.id).search.query({ q: "x", projectKey: cast.key }), "NOT_FOUND");
+    await expectTRPCError(callerFor(cast.admin.id).audit.list({}), "FORBIDDEN");
+    expect(await callerFor(cast.admin.id).audit.list({ projectKey: cast.key })).toBeDefined();
   });
 });

@@ -9,12 +9,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 
 import { getEnv } from "@/lib/env.mjs";
-import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
+import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
-import { resolveProjectAccessOrThrow } from "@/server/services/projects/resolve-project-access";
 
 import { attachmentStorage } from "./storage";
 
@@ -159,7 +158,7 @@ export async function listAttachments({ scope, input }: { scope: ProjectScope; i
  * NOT_FOUND otherwise. The download names an attachment, not a project, so
  * the caller's scope is resolved here from the attachment's project.
  */
-export async function openAttachment(opts: { user: { id: string }; id: string; requestId: string }) {
+export async function openAttachment(opts: { userId: string; id: string; requestId: string }) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
     select: {
@@ -174,15 +173,19 @@ export async function openAttachment(opts: { user: { id: string }; id: string; r
     throw err instanceof AppError && err.code === "NOT_FOUND" ? new AppError("NOT_FOUND", "Attachment not found") : err;
   };
   const projectKey = attachment.issue.project.key;
-  const { project, role } = await resolveProjectAccessOrThrow({ user: opts.user, projectKey }).catch(hidden);
-  const scope = projectScope({ user: opts.user, project, role, requestId: opts.requestId });
+  const { scope } = await authorizeOrThrow({
+    userId: opts.userId,
+    projectKey,
+    permission: "issue:readOwn",
+    requestId: opts.requestId,
+  }).catch(hidden);
   await findVisibleIssueOrThrow(scope, attachment.issue.key).catch(hidden);
   const body = await attachmentStorage().open(attachment.storageKey);
   return { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, body };
 }
 
 /** The attachment's bytes in memory (small files, tests); same checks as openAttachment. */
-export async function readAttachment(opts: { user: { id: string }; id: string; requestId: string }) {
+export async function readAttachment(opts: { userId: string; id: string; requestId: string }) {
   const { body, ...file } = await openAttachment(opts);
   return { ...file, bytes: new Uint8Array(await new Response(body).arrayBuffer()) };
 }

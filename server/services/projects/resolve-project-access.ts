@@ -1,19 +1,6 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
 import { queryRows } from "@/server/db";
-import { notFound } from "@/server/errors";
-
-/**
- * The caller's effective role in a project, read from the database (the
- * same statement as every project procedure's). Instance admins act as
- * project ADMIN everywhere; anyone else without a membership gets the same
- * NOT_FOUND as for a project that does not exist.
- */
-export async function resolveProjectAccessOrThrow(opts: { user: { id: string }; projectKey: string }) {
-  const access = await resolveCallerInProject({ userId: opts.user.id, projectKey: opts.projectKey });
-  if (!access?.project || !access.role) throw notFound("Project");
-  return { project: access.project, role: access.role };
-}
 
 /**
  * The caller and their effective role in a project, in one prepared
@@ -21,7 +8,7 @@ export async function resolveProjectAccessOrThrow(opts: { user: { id: string }; 
  * exists; `project`/`role` null when the project does not exist or the
  * caller is not a member (both mean NOT_FOUND to the caller).
  */
-export async function resolveCallerInProject(opts: { userId: string; projectKey: string }) {
+export async function resolveCallerInProject(opts: { userId: string; projectKey: string | null }) {
   const rows = await queryRows<{
     userId: string;
     email: string;

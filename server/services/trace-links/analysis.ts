@@ -99,6 +99,9 @@ export const IMPACT_MAX_ISSUES = 500;
  * links into the frontier cannot make one statement long.
  */
 export const IMPACT_MAX_LINKS = 20_000;
+/** Keys in natural order (PAY-2 before PAY-10); one collator, since `localeCompare` with options builds one per call. */
+const byKey = new Intl.Collator("en", { numeric: true }).compare;
+
 /** Requirement ids per issue-link statement. */
 const ISSUE_BATCH = 1_000;
 
@@ -214,9 +217,7 @@ async function issuesDownstream(
     // Batches go nearest level first, so once the list is full, later batches only hold farther issues.
     if (issues.size > limits.issues) limited = true;
   }
-  const sorted = [...issues.values()].sort(
-    (a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true }),
-  );
+  const sorted = [...issues.values()].sort((a, b) => a.depth - b.depth || byKey(a.key, b.key));
   return { issues: sorted.slice(0, limits.issues), limited };
 }
 
@@ -258,7 +259,7 @@ export async function impact({
     root: { key: root.key, title: root.title },
     requirements: requirements
       .map((r) => ({ key: r.key, title: r.title, status: r.status, depth: walk.depthOf.get(r.id) ?? 0 }))
-      .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key, "en", { numeric: true })),
+      .sort((a, b) => a.depth - b.depth || byKey(a.key, b.key)),
     issues: found.issues,
     limited: walk.limited || found.limited,
   };

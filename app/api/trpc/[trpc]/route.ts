@@ -34,7 +34,7 @@ async function handler(req: Request) {
     req,
     router: appRouter,
     createContext: async () => {
-      const userId = await getSessionUserId();
+      const userId = await getSessionUserId(req);
       return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: req.signal });
     },
     responseMeta: ({ errors }) => {

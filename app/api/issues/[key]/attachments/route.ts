@@ -1,9 +1,9 @@
 /** Upload an attachment to an issue: multipart/form-data with a `file` field. */
 import { getEnv } from "@/lib/env.mjs";
 import { issueKey } from "@/lib/schemas/issue";
-import { authorizeProjectOrThrow } from "@/server/auth/project-scope";
+import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
-import { assertSameOrigin, currentUserOrThrow, handleErrors, requestIdOf } from "@/server/http/route-helpers";
+import { assertSameOrigin, handleErrors, requestIdOf, sessionUserIdOrThrow } from "@/server/http/route-helpers";
 import { addAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ const ENVELOPE_BYTES = 64 * 1024;
 export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
   return handleErrors(async () => {
     assertSameOrigin(req);
-    const user = await currentUserOrThrow();
+    const userId = await sessionUserIdOrThrow(req);
     const parsedKey = issueKey.safeParse((await ctx.params).key);
     if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
     const key = parsedKey.data;
@@ -26,8 +26,8 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     if (declared > max + ENVELOPE_BYTES) {
       throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
     }
-    const { scope } = await authorizeProjectOrThrow({
-      userId: user.id,
+    const { scope } = await authorizeOrThrow({
+      userId,
       projectKey: key.slice(0, key.indexOf("-")),
       permission: "comment:create",
       requestId: requestIdOf(req),
