@@ -18,9 +18,18 @@ const serverEnv: Record<string, string> = externalDb
       AUTH_SECRET: "e2e-only-auth-secret-not-for-production-use-0123456789",
       // The throttling spec counts on this limit.
       LOGIN_MAX_ATTEMPTS: "5",
+      // Every spec signs up its own people, all from this machine's address.
+      RATE_LIMIT_REGISTER_PER_HOUR: "1000",
     }
   : // Embedded mode keeps rate limits in memory, fresh for every run.
-    { PORT: String(port), DATA_DIR: ".data-e2e", DATABASE_URL: "", REDIS_URL: "", LOGIN_MAX_ATTEMPTS: "5" };
+    {
+      PORT: String(port),
+      DATA_DIR: ".data-e2e",
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      LOGIN_MAX_ATTEMPTS: "5",
+      RATE_LIMIT_REGISTER_PER_HOUR: "1000",
+    };
 
 export default defineConfig({
   testDir: "tests/e2e",

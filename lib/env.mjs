@@ -93,6 +93,18 @@ export const envSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1")
     .describe("Development only: allow webhook targets on private, loopback and link-local addresses"),
+  /** "off" disables the API's request budgets (sign-in throttling stays on). */
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  /** Procedure calls per minute per user (anonymous callers: per client address). */
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Searches, impact analyses, matrices and exports per minute per user. */
+  RATE_LIMIT_EXPENSIVE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Projects created, test webhook deliveries and mention emails per hour per user. */
+  RATE_LIMIT_CREATE_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** How long a rate-limit call to Redis may take before the process limits in memory instead. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Sign-ups per hour per client address. */
+  RATE_LIMIT_REGISTER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Time budget of a read statement on PostgreSQL (the session default). */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** Time budget of each statement in a change's transaction. */

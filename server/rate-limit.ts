@@ -1,13 +1,19 @@
 /**
  * Rate limits. With Redis: @upstash/ratelimit's sliding window, run on our
- * ioredis connection through a small adapter. Without: the same window kept
+ * ioredis connection through a small adapter, falling back to process
+ * memory while Redis fails or is slow. Without Redis: the same window kept
  * in process memory (the embedded default serves a single process).
+ *
+ * The API's budgets are buckets (`rateLimitBuckets`), checked by one tRPC
+ * middleware per procedure call and by `checkRateLimit` in route handlers.
  */
 import { createHash } from "node:crypto";
 
 import { Ratelimit } from "@upstash/ratelimit";
 import type Redis from "ioredis";
 
+import { getEnv } from "@/lib/env.mjs";
+import { AppError } from "@/server/errors";
 import { getRedis } from "@/server/redis";
 
 export interface LimitResult {
@@ -73,6 +79,87 @@ class MemoryLimiter implements Limiter {
   }
 }
 
+/** How long a call to Redis may take before the limiter answers from process memory instead (default 50 ms). */
+export function redisLimitTimeoutMs(): number {
+  return getEnv().RATE_LIMIT_REDIS_TIMEOUT_MS;
+}
+/** How long the first calls may wait while the process is still opening its Redis connection. */
+const REDIS_CONNECT_GRACE_MS = 1_000;
+/** After Redis failed or was slow, how long the limiters stay in process memory before trying it again. */
+const REDIS_RETRY_AFTER_MS = 5_000;
+
+/** When the limiters last fell back from Redis to process memory (epoch ms), for readiness. */
+let redisFailedAt = 0;
+
+/** Whether the shared limiters run on Redis, in process memory by design (no REDIS_URL), or degraded. */
+export function rateLimitBackend(): "redis" | "memory" | "degraded" {
+  if (!getRedis()) return "memory";
+  return Date.now() - redisFailedAt < REDIS_RETRY_AFTER_MS * 6 ? "degraded" : "redis";
+}
+
+function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis took longer than ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * A limiter shared through Redis that keeps limiting when Redis does not
+ * answer: a call that errors or takes longer than RATE_LIMIT_REDIS_TIMEOUT_MS is
+ * counted in process memory instead (per process, so looser across several
+ * instances, but never unlimited and never an error), and Redis is tried
+ * again after REDIS_RETRY_AFTER_MS. While the process is still opening its
+ * first connection, calls wait up to REDIS_CONNECT_GRACE_MS for it; a
+ * connection that was lost sends calls to memory at once.
+ */
+class ResilientLimiter implements Limiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly shared: Limiter,
+    private readonly local: Limiter,
+  ) {}
+
+  private async attempt<T>(onRedis: () => Promise<T>, onMemory: () => Promise<T>): Promise<T> {
+    if (Date.now() - redisFailedAt < REDIS_RETRY_AFTER_MS) return onMemory();
+    const status = this.redis.status;
+    const opening = status === "wait" || status === "connecting" || status === "connect";
+    try {
+      if (status !== "ready" && !opening) throw new Error(`the connection is ${status}`);
+      return await withinTimeout(onRedis(), opening ? REDIS_CONNECT_GRACE_MS : redisLimitTimeoutMs());
+    } catch (err) {
+      if (Date.now() - redisFailedAt >= REDIS_RETRY_AFTER_MS) {
+        console.error(`[rate-limit] Redis unavailable, limiting in process memory: ${(err as Error).message}`);
+      }
+      redisFailedAt = Date.now();
+      return onMemory();
+    }
+  }
+
+  limit(identifier: string) {
+    return this.attempt(
+      () => this.shared.limit(identifier),
+      () => this.local.limit(identifier),
+    );
+  }
+
+  getRemaining(identifier: string) {
+    return this.attempt(
+      () => this.shared.getRemaining(identifier),
+      () => this.local.getRemaining(identifier),
+    );
+  }
+}
+
 const limiters = new Map<string, Limiter>();
 
 export function getLimiter(name: string, opts: { tokens: number; windowSeconds: number }): Limiter {
@@ -80,16 +167,126 @@ export function getLimiter(name: string, opts: { tokens: number; windowSeconds: 
   let limiter = limiters.get(id);
   if (!limiter) {
     const redis = getRedis();
+    const local = new MemoryLimiter(opts.tokens, opts.windowSeconds * 1000);
     limiter = redis
-      ? new Ratelimit({
-          // The adapter implements exactly the calls the limiter makes.
-          redis: upstashCompatible(redis) as unknown as ConstructorParameters<typeof Ratelimit>[0]["redis"],
-          limiter: Ratelimit.slidingWindow(opts.tokens, `${opts.windowSeconds} s`),
-          prefix: `specline:rl:${name}`,
-          analytics: false,
-        })
-      : new MemoryLimiter(opts.tokens, opts.windowSeconds * 1000);
+      ? new ResilientLimiter(
+          redis,
+          new Ratelimit({
+            // The adapter implements exactly the calls the limiter makes.
+            redis: upstashCompatible(redis) as unknown as ConstructorParameters<typeof Ratelimit>[0]["redis"],
+            limiter: Ratelimit.slidingWindow(opts.tokens, `${opts.windowSeconds} s`),
+            prefix: `specline:rl:${name}`,
+            analytics: false,
+            // Our own timeout (redisLimitTimeoutMs) decides; Upstash's would let the call through.
+            timeout: 0,
+          }),
+          local,
+        )
+      : local;
     limiters.set(id, limiter);
   }
   return limiter;
+}
+
+/* ------------------------------------------------------------ API buckets */
+
+/**
+ * Who a bucket counts: the signed-in user (anonymous callers by client
+ * address), or always the client address.
+ */
+export type BucketKey = "caller" | "address";
+
+export interface Bucket {
+  budget: number;
+  windowSeconds: number;
+  per: BucketKey;
+}
+
+/**
+ * The request budgets, as data. Every procedure call counts against `api`;
+ * a procedure's `meta.limit` adds one more bucket. Route handlers use the
+ * same buckets through `checkRateLimit`.
+ */
+export function rateLimitBuckets(env = getEnv()) {
+  return {
+    /** Every call. */
+    api: { budget: env.RATE_LIMIT_API_PER_MINUTE, windowSeconds: 60, per: "caller" },
+    /** Search, impact, the matrix and exports. */
+    expensive: { budget: env.RATE_LIMIT_EXPENSIVE_PER_MINUTE, windowSeconds: 60, per: "caller" },
+    /** Creating projects, test webhook deliveries and mention emails. */
+    create: { budget: env.RATE_LIMIT_CREATE_PER_HOUR, windowSeconds: 3600, per: "caller" },
+    /** Sign-ups, per client address. */
+    register: { budget: env.RATE_LIMIT_REGISTER_PER_HOUR, windowSeconds: 3600, per: "address" },
+  } as const satisfies Record<string, Bucket>;
+}
+
+export type BucketName = keyof ReturnType<typeof rateLimitBuckets>;
+
+export interface RateLimitDecision {
+  bucket: BucketName;
+  allowed: boolean;
+  budget: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Seconds until the window frees a call. */
+  resetSeconds: number;
+}
+
+/**
+ * Counts one call against each of `buckets` for this caller and returns the
+ * most constraining answer (a refusal, else the fewest calls left). With
+ * RATE_LIMITS=off every call is allowed and nothing is counted.
+ */
+export async function checkRateLimit(
+  buckets: readonly BucketName[],
+  caller: { userId: string | null; ip: string | null },
+): Promise<RateLimitDecision | null> {
+  const env = getEnv();
+  if (env.RATE_LIMITS === "off") return null;
+  const defs = rateLimitBuckets(env);
+  const decisions = await Promise.all(
+    buckets.map(async (bucket): Promise<RateLimitDecision> => {
+      const def: Bucket = defs[bucket];
+      const key = def.per === "caller" && caller.userId ? `user:${caller.userId}` : `addr:${caller.ip ?? "unknown"}`;
+      const result = await getLimiter(`api-${bucket}`, { tokens: def.budget, windowSeconds: def.windowSeconds }).limit(
+        key,
+      );
+      return {
+        bucket,
+        allowed: result.success,
+        budget: def.budget,
+        windowSeconds: def.windowSeconds,
+        remaining: result.remaining,
+        resetSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)),
+      };
+    }),
+  );
+  return (
+    decisions.find((d) => !d.allowed) ??
+    decisions.reduce<RateLimitDecision | null>(
+      (worst, d) => (!worst || d.remaining < worst.remaining ? d : worst),
+      null,
+    )
+  );
+}
+
+/** The refusal for a decision that did not allow the call: TOO_MANY_REQUESTS with the wait in its details. */
+export function tooManyRequests(decision: RateLimitDecision) {
+  return new AppError("TOO_MANY_REQUESTS", `Too many requests; try again in ${decision.resetSeconds} s`, {
+    retryAfterSeconds: decision.resetSeconds,
+    bucket: decision.bucket,
+  });
+}
+
+/**
+ * The IETF draft RateLimit headers (draft-ietf-httpapi-ratelimit-headers):
+ * the policy and what is left of it, plus Retry-After on a refusal.
+ */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    "ratelimit-policy": `"${decision.bucket}";q=${decision.budget};w=${decision.windowSeconds}`,
+    ratelimit: `"${decision.bucket}";r=${decision.remaining};t=${decision.resetSeconds}`,
+  };
+  if (!decision.allowed) headers["retry-after"] = String(decision.resetSeconds);
+  return headers;
 }

@@ -11,6 +11,17 @@ const globalForRedis = globalThis as unknown as { specline_redis?: Redis | null 
 export function getRedis(): Redis | null {
   if (globalForRedis.specline_redis !== undefined) return globalForRedis.specline_redis;
   const url = getEnv().REDIS_URL;
-  globalForRedis.specline_redis = url ? new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
-  return globalForRedis.specline_redis;
+  const redis = url ? new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
+  // A lost connection is reconnected by ioredis and its users fall back (see server/rate-limit.ts); log it
+  // once per outage instead of letting it surface as an unhandled error event.
+  let reported = false;
+  redis?.on("error", (err: Error) => {
+    if (!reported) console.error(`[redis] ${err.message}; retrying`);
+    reported = true;
+  });
+  redis?.on("ready", () => {
+    reported = false;
+  });
+  globalForRedis.specline_redis = redis;
+  return redis;
 }

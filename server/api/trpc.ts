@@ -18,6 +18,7 @@ import type { ProjectPermission } from "@/server/auth/permissions";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
 import { type AppError, toAppError } from "@/server/errors";
+import { type BucketName, checkRateLimit, type RateLimitDecision, tooManyRequests } from "@/server/rate-limit";
 import type { Actor } from "@/server/services/change";
 
 export type { ProjectScope } from "@/server/auth/project-scope";
@@ -45,6 +46,8 @@ export function createContextInner(opts: ContextOptions) {
     requestId: opts.requestId ?? randomUUID(),
     ip: opts.ip ?? null,
     signal: opts.signal,
+    /** The most constraining rate-limit answer of this request's calls, for the response headers. */
+    rateLimit: { decision: null as RateLimitDecision | null },
   };
 }
 
@@ -52,32 +55,40 @@ export type Context = ReturnType<typeof createContextInner>;
 
 /* --------------------------------------------------------- 2. INITIALIZATION */
 
-const t = initTRPC.context<Context>().create({
-  transformer: serverTransformer,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const isInternal = error.code === "INTERNAL_SERVER_ERROR";
-    if (isInternal) {
-      // Details go to the log, never to the client.
-      console.error("[trpc] internal error", error.cause ?? error);
-    }
-    return {
-      ...shape,
-      message: isInternal
-        ? "Internal server error"
-        : cause instanceof ZodError
-          ? cause.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")
-          : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
-        details: error instanceof AppTRPCError ? (error.details ?? null) : null,
-      },
-    };
-  },
-});
+/** Per-procedure settings: `limit` adds a request budget beyond the `api` one every call counts against. */
+export interface Meta {
+  limit?: Exclude<BucketName, "api">;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: serverTransformer,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const isInternal = error.code === "INTERNAL_SERVER_ERROR";
+      if (isInternal) {
+        // Details go to the log, never to the client.
+        console.error("[trpc] internal error", error.cause ?? error);
+      }
+      return {
+        ...shape,
+        message: isInternal
+          ? "Internal server error"
+          : cause instanceof ZodError
+            ? cause.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")
+            : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          details: error instanceof AppTRPCError ? (error.details ?? null) : null,
+        },
+      };
+    },
+  });
 
 /** A TRPCError carrying the AppError's safe details (e.g. the current version on CONFLICT). */
 class AppTRPCError extends TRPCError {
@@ -98,13 +109,31 @@ const errorMapping = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * The request budgets: every call counts against `api` and its procedure's
+ * `meta.limit` bucket, per user (per client address when anonymous; a batch
+ * of ten calls counts ten). Over budget: TOO_MANY_REQUESTS, with Retry-After
+ * and the RateLimit headers added by the HTTP handler.
+ */
+const rateLimit = t.middleware(async ({ ctx, meta, next }) => {
+  const decision = await checkRateLimit(meta?.limit ? ["api", meta.limit] : ["api"], ctx);
+  if (decision) {
+    const held = ctx.rateLimit.decision;
+    if (!held || (held.allowed && (!decision.allowed || decision.remaining < held.remaining))) {
+      ctx.rateLimit.decision = decision;
+    }
+    if (!decision.allowed) throw tooManyRequests(decision);
+  }
+  return next();
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping);
+export const publicProcedure = t.procedure.use(errorMapping).use(rateLimit);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

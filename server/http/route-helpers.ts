@@ -5,8 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { clientIp } from "@/server/auth/client-ip";
 import { getSessionUserId } from "@/server/auth/session";
 import { AppError, HTTP_STATUS, RETRY_AFTER_SECONDS, toAppError } from "@/server/errors";
+import { type BucketName, checkRateLimit, tooManyRequests } from "@/server/rate-limit";
 
 export function jsonError(status: number, message: string, code: string) {
   return Response.json({ error: { message, code } }, { status, headers: { "cache-control": "no-store" } });
@@ -20,6 +22,16 @@ export async function sessionUserIdOrThrow(req: Request): Promise<string> {
   const userId = await getSessionUserId(req);
   if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   return userId;
+}
+
+/**
+ * Counts the request against the `api` bucket (and `extra`) for this caller,
+ * as the tRPC middleware does for a procedure call; over budget it throws
+ * TOO_MANY_REQUESTS, which `handleErrors` answers with Retry-After.
+ */
+export async function enforceRateLimit(req: Request, userId: string | null, extra: BucketName[] = []) {
+  const decision = await checkRateLimit(["api", ...extra], { userId, ip: clientIp(req.headers) });
+  if (decision && !decision.allowed) throw tooManyRequests(decision);
 }
 
 /** True when the request carries no Origin (same-site navigation, server calls) or one matching the host. */
@@ -50,6 +62,10 @@ export async function handleErrors(work: () => Promise<Response>): Promise<Respo
     if (mapped) {
       const response = jsonError(HTTP_STATUS[mapped.code], mapped.message, mapped.code);
       if (mapped.code === "SERVICE_UNAVAILABLE") response.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      const wait = mapped.details?.retryAfterSeconds;
+      if (mapped.code === "TOO_MANY_REQUESTS" && typeof wait === "number") {
+        response.headers.set("retry-after", String(wait));
+      }
       return response;
     }
     console.error("[route] internal error", err);

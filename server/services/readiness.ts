@@ -2,6 +2,8 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 
 import { db } from "@/server/db";
+import { rateLimitBackend, redisLimitTimeoutMs } from "@/server/rate-limit";
+import { getRedis } from "@/server/redis";
 
 /** Migration folders shipped with this build (prisma/migrations is copied into the image). */
 async function shippedMigrations(): Promise<string[]> {
@@ -13,8 +15,29 @@ async function shippedMigrations(): Promise<string[]> {
     .sort();
 }
 
+/**
+ * Redis as the request budgets see it: `none` without REDIS_URL (limits in
+ * process memory by design), `up`, or `degraded` when it does not answer a
+ * ping within twice the limiter's timeout or the limiters recently fell back to
+ * process memory. Degraded Redis does not make the instance unready: requests
+ * are still served and limited, per process.
+ */
+async function redisStatus(): Promise<"none" | "up" | "degraded"> {
+  const redis = getRedis();
+  if (!redis) return "none";
+  const answered = await Promise.race([
+    redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), redisLimitTimeoutMs() * 2)),
+  ]);
+  return answered && rateLimitBackend() === "redis" ? "up" : "degraded";
+}
+
 export async function checkReadiness() {
   const started = Date.now();
+  const redis = redisStatus();
   try {
     const [probe] = await db.$queryRaw<{ migrated: boolean }[]>`
       SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS migrated`;
@@ -29,6 +52,7 @@ export async function checkReadiness() {
       status: pending.length === 0 ? ("ready" as const) : ("migrations_pending" as const),
       database: "up" as const,
       pendingMigrations: pending,
+      redis: await redis,
       latencyMs: Date.now() - started,
     };
   } catch (err) {
@@ -37,6 +61,7 @@ export async function checkReadiness() {
       status: "database_unreachable" as const,
       database: "down" as const,
       pendingMigrations: [],
+      redis: await redis,
       latencyMs: Date.now() - started,
     };
   }

@@ -11,6 +11,12 @@ import { afterAll, inject } from "vitest";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.mjs";
 
 process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123456789";
+// Test files call procedures far faster than people do: budgets no test reaches, so the limiter still runs on every
+// call without refusing. tests/integration/rate-limit.test.ts sets small ones.
+process.env.RATE_LIMIT_API_PER_MINUTE ??= "1000000";
+process.env.RATE_LIMIT_EXPENSIVE_PER_MINUTE ??= "1000000";
+process.env.RATE_LIMIT_CREATE_PER_HOUR ??= "1000000";
+process.env.RATE_LIMIT_REGISTER_PER_HOUR ??= "1000000";
 
 const mode = inject("dbMode");
 let cleanup: (() => Promise<void>) | undefined;

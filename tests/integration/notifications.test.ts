@@ -185,6 +185,27 @@ describe("notifying", () => {
     expect((await notificationsOf(other.id)).map((n) => n.type)).toEqual(["mention", "issue.commented"]);
   });
 
+  it("spends the author's create budget on mention emails; over it, mentions reach the inbox only", async () => {
+    const saved = process.env.RATE_LIMIT_CREATE_PER_HOUR;
+    process.env.RATE_LIMIT_CREATE_PER_HOUR = "2";
+    resetEnvCache();
+    try {
+      const maint = callerFor(cast.maintainer.id);
+      const issue = await maint.issue.create({ projectKey: cast.key, title: "Mention storm" });
+      const mentioned = await Promise.all([1, 2, 3].map((n) => createUser({ name: `Mentioned ${n}` })));
+      for (const user of mentioned) await addMembership(cast.project.id, user.id, "MAINTAINER");
+      await maint.issue.comments.add({ key: issue.key, body: mentioned.map((u) => `@${u.email}`).join(" ") });
+      await drain();
+      for (const user of mentioned) expect(await notificationsOf(user.id)).toHaveLength(1);
+      const mails = await Promise.all(mentioned.map((u) => mailTo(u.email)));
+      expect(mails.map((m) => m.length).sort()).toEqual([0, 1, 1]);
+    } finally {
+      if (saved === undefined) delete process.env.RATE_LIMIT_CREATE_PER_HOUR;
+      else process.env.RATE_LIMIT_CREATE_PER_HOUR = saved;
+      resetEnvCache();
+    }
+  });
+
   it("honours channel preferences and muted types", async () => {
     const admin = callerFor(cast.admin.id);
     await admin.subscription.set({ projectKey: cast.key, watching: true });

@@ -28,6 +28,7 @@ export const baselineRouter = createTRPCRouter({
     .input(baselineCompareInput)
     .query(({ ctx, input }) => compareBaselines({ scope: ctx.scope, input, signal: ctx.signal })),
   export: projectProcedure("baseline:read")
+    .meta({ limit: "expensive" })
     .input(baselineExportInput)
     .query(({ ctx, input }) => exportBaseline({ scope: ctx.scope, input, signal: ctx.signal })),
 });

@@ -5,6 +5,7 @@ import { searchItems } from "@/server/services/search/search";
 export const searchRouter = createTRPCRouter({
   /** Across the caller's projects, or one project (NOT_FOUND if the caller cannot see it). */
   query: projectOrInstanceProcedure("project:read")
+    .meta({ limit: "expensive" })
     .input(searchQueryInput)
     .query(({ ctx, input }) =>
       searchItems({ user: ctx.user, projectId: ctx.scope?.projectId, input, signal: ctx.signal }),

@@ -30,12 +30,14 @@ export const traceLinkRouter = createTRPCRouter({
     .input(traceLinkListForInput)
     .query(({ ctx, input }) => listLinksFor({ scope: ctx.scope, input })),
   matrix: projectProcedure("requirement:read")
+    .meta({ limit: "expensive" })
     .input(traceLinkMatrixInput)
     .query(({ ctx, input }) => traceMatrix({ scope: ctx.scope, input, signal: ctx.signal })),
   coverage: projectProcedure("requirement:read")
     .input(traceLinkCoverageInput)
     .query(({ ctx }) => coverage({ scope: ctx.scope, signal: ctx.signal })),
   impact: projectProcedure("requirement:read")
+    .meta({ limit: "expensive" })
     .input(traceLinkImpactInput)
     .query(({ ctx, input }) => impact({ scope: ctx.scope, input, signal: ctx.signal })),
 });

@@ -48,6 +48,7 @@ export const webhookRouter = createTRPCRouter({
     .input(webhookDeliveriesInput)
     .query(({ ctx, input }) => listWebhookDeliveries({ scope: ctx.scope, input })),
   sendTest: projectProcedure("integrations:manage")
+    .meta({ limit: "create" })
     .input(webhookByIdInput)
     .mutation(({ ctx, input }) => sendTestWebhook({ scope: ctx.scope, input })),
   redeliver: projectProcedure("integrations:manage")

@@ -21,6 +21,7 @@ import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
 import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events";
+import { checkRateLimit } from "@/server/rate-limit";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { sendMail } from "@/server/services/mail/mailer";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
@@ -392,7 +393,14 @@ async function deliverOnce(
 async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<number> {
   let sent = 0;
   const errors: unknown[] = [];
+  const actorId = typeof event.payload.actorId === "string" ? event.payload.actorId : null;
   for (const r of plan.recipients.filter((x) => x.byEmail)) {
+    // Mentions are the one email a person can make the app send to others at will: they spend the author's
+    // `create` budget, and over it the mention stays in the inbox without an email.
+    if (r.kind === "mention" && actorId) {
+      const decision = await checkRateLimit(["create"], { userId: actorId, ip: null });
+      if (decision && !decision.allowed) continue;
+    }
     const title = titleFor(plan, r);
     const text = [
       title,

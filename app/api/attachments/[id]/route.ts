@@ -4,7 +4,7 @@
  * run as a page of this site.
  */
 import { AppError } from "@/server/errors";
-import { handleErrors, requestIdOf, sessionUserIdOrThrow } from "@/server/http/route-helpers";
+import { enforceRateLimit, handleErrors, requestIdOf, sessionUserIdOrThrow } from "@/server/http/route-helpers";
 import { openAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +12,7 @@ export const dynamic = "force-dynamic";
 export function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   return handleErrors(async () => {
     const userId = await sessionUserIdOrThrow(req);
+    await enforceRateLimit(req, userId);
     const { id } = await ctx.params;
     if (!/^[a-z0-9]{10,40}$/.test(id)) throw new AppError("NOT_FOUND", "Attachment not found");
     const file = await openAttachment({ userId, id, requestId: requestIdOf(req) });

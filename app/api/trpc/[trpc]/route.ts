@@ -13,6 +13,7 @@ import { clientIp } from "@/server/auth/client-ip";
 import { getSessionUserId } from "@/server/auth/session";
 import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { isSameOrigin } from "@/server/http/route-helpers";
+import { rateLimitHeaders } from "@/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -37,8 +38,10 @@ async function handler(req: Request) {
       const userId = await getSessionUserId(req);
       return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: req.signal });
     },
-    responseMeta: ({ errors }) => {
+    responseMeta: ({ ctx, errors }) => {
       const headers = new Headers({ "x-request-id": requestId });
+      const decision = ctx?.rateLimit.decision;
+      if (decision) for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
       if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
       return { headers };
     },

@@ -3,7 +3,13 @@ import { getEnv } from "@/lib/env.mjs";
 import { issueKey } from "@/lib/schemas/issue";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
-import { assertSameOrigin, handleErrors, requestIdOf, sessionUserIdOrThrow } from "@/server/http/route-helpers";
+import {
+  assertSameOrigin,
+  enforceRateLimit,
+  handleErrors,
+  requestIdOf,
+  sessionUserIdOrThrow,
+} from "@/server/http/route-helpers";
 import { addAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +21,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
   return handleErrors(async () => {
     assertSameOrigin(req);
     const userId = await sessionUserIdOrThrow(req);
+    await enforceRateLimit(req, userId);
     const parsedKey = issueKey.safeParse((await ctx.params).key);
     if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
     const key = parsedKey.data;
