@@ -110,6 +110,15 @@ describe("the calls that once answered 500", () => {
     );
   });
 
+  it("lists of UUID rows with a well-formed cursor whose id is not a UUID", async () => {
+    // The shape of every (time, id) cursor, with the kind of id other lists hand out.
+    const cursor = encodeCursor([new Date().toISOString(), "cmxa3yfxz000bjq7d34gthjcz"]);
+    const admin = callerFor(cast.admin.id);
+    await expectBadRequest(admin.notification.list({ cursor }), "Invalid cursor");
+    await expectBadRequest(admin.webhook.list({ projectKey: cast.key, cursor }), "Invalid cursor");
+    await expectBadRequest(admin.webhook.deliveries({ projectKey: cast.key, webhookId, cursor }), "Invalid cursor");
+  });
+
   it("requirement.diff from version 3000000000", async () => {
     await expectZodError(
       callerFor(cast.admin.id).requirement.diff({ key: requirementKey, from: 3_000_000_000, to: 1 }),
