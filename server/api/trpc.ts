@@ -1,7 +1,8 @@
 /**
  * tRPC setup, in three parts:
  *   1. CONTEXT — who is calling (user id from the session cookie), the request id and the client address.
- *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping.
+ *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping,
+ *      the refusal of NUL characters that no PostgreSQL text can hold.
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
  * `t` stays private; only the builders below are exported.
@@ -100,13 +101,55 @@ const errorMapping = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Where in `value` a string or object key holds U+0000 ("" for the value itself), or null if nowhere. */
+function nulCharacterPath(value: unknown): string | null {
+  // Iterative, so deeply nested input cannot exhaust the stack; `seen` stops at shared or cyclic parts.
+  const stack: [unknown, string][] = [[value, ""]];
+  const seen = new Set<object>();
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, path] = item;
+    if (typeof node === "string") {
+      if (node.includes("\u0000")) return path;
+      continue;
+    }
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    const entries: [unknown, unknown][] =
+      node instanceof Map ? [...node] : node instanceof Set ? [...node].map((v, i) => [i, v]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      // A Map's keys may be any value (superjson sends them); only strings and numbers name a path.
+      const segment = typeof key === "string" || typeof key === "number" ? String(key) : "(key)";
+      const at = path ? `${path}.${segment}` : segment;
+      if (typeof key === "string") {
+        if (key.includes("\u0000")) return at;
+      } else stack.push([key, at]);
+      stack.push([child, at]);
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000: a NUL anywhere in the input
+ * (a value or an object key, at any depth) is a bad request, refused before
+ * any query instead of failing in the database as a 500.
+ */
+const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const path = nulCharacterPath(await getRawInput());
+  if (path !== null) {
+    const where = path ? `${path.replaceAll("\u0000", "\\u0000")}: ` : "";
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${where}Text must not contain the NUL character (U+0000)` });
+  }
+  return next();
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping);
+export const publicProcedure = t.procedure.use(errorMapping).use(refuseNulCharacters);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
