@@ -2,7 +2,7 @@
  * tRPC setup, in three parts:
  *   1. CONTEXT — who is calling (user id from the session cookie), the request id and the client address.
  *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping,
- *      the refusal of NUL characters that no PostgreSQL text can hold.
+ *      the refusal of text the database cannot store (NUL characters, unpaired surrogates).
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
  * `t` stays private; only the builders below are exported.
@@ -101,15 +101,33 @@ const errorMapping = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Where in `value` a string or object key holds U+0000 ("" for the value itself), or null if nowhere. */
-function nulCharacterPath(value: unknown): string | null {
+/** An unpaired UTF-16 surrogate: not Unicode text, and the query engine refuses to serialize it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const TEXT_PROBLEMS = {
+  nul: "Text must not contain the NUL character (U+0000)",
+  surrogate: "Text must be valid Unicode (an unpaired surrogate was found)",
+} as const;
+
+function textProblem(text: string): keyof typeof TEXT_PROBLEMS | null {
+  if (text.includes("\u0000")) return "nul";
+  if (LONE_SURROGATE.test(text)) return "surrogate";
+  return null;
+}
+
+/**
+ * The first string or object key in `value` that the database cannot store,
+ * with where it is ("" for the value itself), or null if there is none.
+ */
+function unstorableText(value: unknown): { path: string; problem: keyof typeof TEXT_PROBLEMS } | null {
   // Iterative, so deeply nested input cannot exhaust the stack; `seen` stops at shared or cyclic parts.
   const stack: [unknown, string][] = [[value, ""]];
   const seen = new Set<object>();
   for (let item = stack.pop(); item; item = stack.pop()) {
     const [node, path] = item;
     if (typeof node === "string") {
-      if (node.includes("\u0000")) return path;
+      const problem = textProblem(node);
+      if (problem) return { path, problem };
       continue;
     }
     if (typeof node !== "object" || node === null || seen.has(node)) continue;
@@ -121,7 +139,8 @@ function nulCharacterPath(value: unknown): string | null {
       const segment = typeof key === "string" || typeof key === "number" ? String(key) : "(key)";
       const at = path ? `${path}.${segment}` : segment;
       if (typeof key === "string") {
-        if (key.includes("\u0000")) return at;
+        const problem = textProblem(key);
+        if (problem) return { path: at, problem };
       } else stack.push([key, at]);
       stack.push([child, at]);
     }
@@ -130,15 +149,20 @@ function nulCharacterPath(value: unknown): string | null {
 }
 
 /**
- * PostgreSQL's text and jsonb cannot hold U+0000: a NUL anywhere in the input
+ * PostgreSQL's text and jsonb cannot hold U+0000, and Prisma's query engine
+ * cannot serialize an unpaired surrogate: such a string anywhere in the input
  * (a value or an object key, at any depth) is a bad request, refused before
- * any query instead of failing in the database as a 500.
+ * any query instead of failing in the database or the engine as a 500.
  */
-const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
-  const path = nulCharacterPath(await getRawInput());
-  if (path !== null) {
-    const where = path ? `${path.replaceAll("\u0000", "\\u0000")}: ` : "";
-    throw new TRPCError({ code: "BAD_REQUEST", message: `${where}Text must not contain the NUL character (U+0000)` });
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = unstorableText(await getRawInput());
+  if (found) {
+    // JSON escapes NUL and lone surrogates, so the message itself is storable, loggable text.
+    const printable = JSON.stringify(found.path).slice(1, -1);
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${printable ? `${printable}: ` : ""}${TEXT_PROBLEMS[found.problem]}`,
+    });
   }
   return next();
 });
@@ -149,7 +173,7 @@ export const createCallerFactory = t.createCallerFactory;
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping).use(refuseNulCharacters);
+export const publicProcedure = t.procedure.use(errorMapping).use(refuseUnstorableText);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

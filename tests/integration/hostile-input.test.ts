@@ -121,6 +121,7 @@ describe("the calls that once answered 500", () => {
 
   it("a NUL character in a string, an id, a search or a settings key", async () => {
     const admin = callerFor(cast.admin.id);
+    const issuesBefore = (await admin.issue.list({ projectKey: cast.key })).items.length;
     await expectBadRequest(
       admin.requirement.create({ projectKey: cast.key, title: "Fine", statement: "a\u0000b" }),
       /^statement: Text must not contain the NUL character/,
@@ -148,7 +149,27 @@ describe("the calls that once answered 500", () => {
     await expectTRPCError(callerFor(null).user.me(new Map([[{}, 1]]) as never), "UNAUTHORIZED");
     // The same answer whoever asks, and nothing was written.
     await expectBadRequest(callerFor(cast.nonMember.id).issue.create({ projectKey: cast.key, title: "\u0000" }));
-    expect((await admin.issue.list({ projectKey: cast.key })).items).toHaveLength(1);
+    expect((await admin.issue.list({ projectKey: cast.key })).items).toHaveLength(issuesBefore);
+  });
+
+  it("an unpaired surrogate in a string, an id or a settings key", async () => {
+    const admin = callerFor(cast.admin.id);
+    await expectBadRequest(
+      admin.requirement.create({ projectKey: cast.key, title: "Fine", statement: "half an emoji \uD83D" }),
+      /^statement: Text must be valid Unicode/,
+    );
+    await expectBadRequest(admin.issue.create({ projectKey: cast.key, title: "\uDE00 low half first" }));
+    await expectBadRequest(admin.issue.list({ projectKey: cast.key, q: "\uD800" }));
+    await expectBadRequest(admin.issue.comments.delete({ key: issueKey, commentId: "\uD800" }));
+    await expectBadRequest(callerFor(cast.instanceAdmin.id).audit.list({ action: "\uD800" }));
+    const project = await admin.project.byKey({ projectKey: cast.key });
+    await expectBadRequest(
+      admin.project.update({ projectKey: cast.key, expectedVersion: project.version, settings: { "\uDFFF": 1 } }),
+      /^settings\.\\udfff: Text must be valid Unicode/,
+    );
+    // A whole pair is ordinary text.
+    const ok = await admin.issue.create({ projectKey: cast.key, title: "Emoji \uD83D\uDE00 are fine" });
+    expect(ok.title).toBe("Emoji 😀 are fine");
   });
 
   it("requirement.diff from version 3000000000", async () => {
