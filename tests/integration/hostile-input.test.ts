@@ -172,6 +172,29 @@ describe("the calls that once answered 500", () => {
     expect(ok.title).toBe("Emoji 😀 are fine");
   });
 
+  it("project settings nested hundreds of levels deep", async () => {
+    const admin = callerFor(cast.admin.id);
+    const nested = (depth: number) => {
+      let value: unknown = {};
+      for (let i = 0; i < depth; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    for (const depth of [200, 1_000, 20_000]) {
+      const { version } = await admin.project.byKey({ projectKey: cast.key });
+      await expectZodError(
+        admin.project.update({ projectKey: cast.key, expectedVersion: version, settings: { deep: nested(depth) } }),
+        "Settings nest at most 32 levels",
+      );
+    }
+    const { version } = await admin.project.byKey({ projectKey: cast.key });
+    const updated = await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: version,
+      settings: { deep: nested(20) },
+    });
+    expect(updated.settings).toMatchObject({ deep: nested(20) });
+  });
+
   it("requirement.diff from version 3000000000", async () => {
     await expectZodError(
       callerFor(cast.admin.id).requirement.diff({ key: requirementKey, from: 3_000_000_000, to: 1 }),
