@@ -302,6 +302,10 @@ const HOSTILE_STRINGS = [
   "99999-12-31",
   "1899-12-31",
   "9999-12-31T23:59:59.999Z",
+  "NOPE",
+  "draft",
+  "DRAFT ",
+  "HEAD",
   "AB-0",
   "AB-I-0",
   "AB-2147483648",
@@ -511,8 +515,13 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
     return fc.oneof(pickOr(pool.ids[field ?? ""] ?? [], stringArbitrary(schema, pool)), pickOr(known, fc.string()));
   }
   if (schema === email) return pickOr(pool.emails, fc.emailAddress());
-  if (schema === expectedVersion)
-    return fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 4 }, walkNumber());
+  if (schema === expectedVersion) {
+    const small = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 4 }, walkNumber());
+    // Compare-and-set inputs mostly carry the item's current version, so the write goes through.
+    return field === "expectedVersion"
+      ? fc.oneof({ arbitrary: fc.constant(CURRENT_VERSION), weight: 3 }, small)
+      : small;
+  }
   if (schema === day) return dayArbitrary;
   if (schema === webhookUrl) {
     return fc.oneof(
@@ -536,7 +545,12 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
       const entries = Object.entries(def.shape ?? {});
       const model = Object.fromEntries(entries.map(([k, s]) => [k, walk(s, k)]));
       const requiredKeys = entries.filter(([, s]) => !omittable(s)).map(([k]) => k);
-      return fc.record(model, { requiredKeys });
+      const record = fc.record(model, { requiredKeys });
+      if (!def.catchall || defOf(def.catchall).type === "never") return record;
+      // Keys beyond the shape, as an object that keeps other keys (project settings) receives them.
+      return fc
+        .tuple(record, fc.dictionary(fc.string({ maxLength: 12 }), walk(def.catchall), { maxKeys: 3 }))
+        .map(([known, extra]) => ({ ...extra, ...known }));
     }
     case "string":
       return stringArbitrary(schema, pool, field);
@@ -590,7 +604,15 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
       return walk(def.getter!(), field);
     case "unknown":
     case "any":
-      return fc.jsonValue();
+      return fc.oneof(
+        { arbitrary: fc.jsonValue(), weight: 4 },
+        {
+          arbitrary: fc
+            .tuple(fc.constantFrom(50, 200, 1_000, 5_000), fc.constantFrom<"object" | "array">("object", "array"))
+            .map(([depth, kind]) => nested(depth, kind)),
+          weight: 1,
+        },
+      );
     default:
       // Transforms, custom types and anything new: no shape to follow.
       return fc.anything();
@@ -665,6 +687,26 @@ function seedFor(path: string): number {
   return hash;
 }
 
+/** Stands for "the addressed item's version right now", filled in just before the call. */
+const CURRENT_VERSION = described({ currentVersion: true }, "<current version>");
+
+/** The input with CURRENT_VERSION replaced by the version of the requirement, issue or project it names. */
+async function withCurrentVersion(input: unknown): Promise<unknown> {
+  if (!isPlainObject(input) || input.expectedVersion !== CURRENT_VERSION) return input;
+  const { key, projectKey: project } = input;
+  const select = { version: true } as const;
+  // A key the database cannot even look up (NUL, a lone surrogate) is the procedure's to refuse.
+  const row = await (typeof key === "string"
+    ? key.includes("-I-")
+      ? db.issue.findUnique({ where: { key }, select })
+      : db.requirement.findUnique({ where: { key }, select })
+    : typeof project === "string"
+      ? db.project.findUnique({ where: { key: project }, select })
+      : Promise.resolve(null)
+  ).catch(() => null);
+  return { ...input, expectedVersion: row?.version ?? 1 };
+}
+
 /** Mutations that can take the callers' standing away; after one succeeds, it is restored before the next call. */
 const TAKES_STANDING = /^(project\.(archive|members\.(add|setRole|remove))|user\.setRole)$/;
 let standingChanged = false;
@@ -686,8 +728,9 @@ async function callOnce(path: string, actor: ActorName, input: unknown): Promise
     await restoreStanding(world);
     standingChanged = false;
   }
+  const resolved = await withCurrentVersion(input);
   try {
-    await procedureAt(callerFor(world.actors[actor]), path)(input);
+    await procedureAt(callerFor(world.actors[actor]), path)(resolved);
     count(path, actor, "ok");
     if (TAKES_STANDING.test(path)) standingChanged = true;
   } catch (err) {
