@@ -24,7 +24,26 @@ export const attributeDefinition = z
   });
 export type AttributeDefinition = z.infer<typeof attributeDefinition>;
 
-/** Project settings: typed keys Specline understands, other keys kept as given; bounded in size. */
+/**
+ * How deeply settings may nest: far more than any real setting needs, and well
+ * inside the nesting the query engine accepts for a JSON value (it refused a few
+ * hundred levels with a 500).
+ */
+export const SETTINGS_MAX_DEPTH = 32;
+
+/** Whether objects and arrays in `value` nest at most `max` levels (checked without recursion). */
+function nestsAtMost(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, depth] = item;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+/** Project settings: typed keys Specline understands, other keys kept as given; bounded in size and depth. */
 export const projectSettings = z
   .object({
     requirementAttributes: z
@@ -34,6 +53,10 @@ export const projectSettings = z
       .optional(),
   })
   .catchall(z.unknown())
+  .refine((v) => nestsAtMost(v, SETTINGS_MAX_DEPTH), {
+    error: `Settings nest at most ${SETTINGS_MAX_DEPTH} levels`,
+    abort: true,
+  })
   .refine((v) => JSON.stringify(v).length <= 64_000, "Settings must be at most 64 KB");
 
 export const projectCreateInput = z.object({

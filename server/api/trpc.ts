@@ -1,7 +1,8 @@
 /**
  * tRPC setup, in three parts:
  *   1. CONTEXT — who is calling (user id from the session cookie), the request id and the client address.
- *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping.
+ *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping,
+ *      the refusal of text the database cannot store (NUL characters, unpaired surrogates).
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
  * `t` stays private; only the builders below are exported.
@@ -109,6 +110,72 @@ const errorMapping = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** An unpaired UTF-16 surrogate: not Unicode text, and the query engine refuses to serialize it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const TEXT_PROBLEMS = {
+  nul: "Text must not contain the NUL character (U+0000)",
+  surrogate: "Text must be valid Unicode (an unpaired surrogate was found)",
+} as const;
+
+function textProblem(text: string): keyof typeof TEXT_PROBLEMS | null {
+  if (text.includes("\u0000")) return "nul";
+  if (LONE_SURROGATE.test(text)) return "surrogate";
+  return null;
+}
+
+/**
+ * The first string or object key in `value` that the database cannot store,
+ * with where it is ("" for the value itself), or null if there is none.
+ */
+function unstorableText(value: unknown): { path: string; problem: keyof typeof TEXT_PROBLEMS } | null {
+  // Iterative, so deeply nested input cannot exhaust the stack; `seen` stops at shared or cyclic parts.
+  const stack: [unknown, string][] = [[value, ""]];
+  const seen = new Set<object>();
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, path] = item;
+    if (typeof node === "string") {
+      const problem = textProblem(node);
+      if (problem) return { path, problem };
+      continue;
+    }
+    if (typeof node !== "object" || node === null || seen.has(node)) continue;
+    seen.add(node);
+    const entries: [unknown, unknown][] =
+      node instanceof Map ? [...node] : node instanceof Set ? [...node].map((v, i) => [i, v]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      // A Map's keys may be any value (superjson sends them); only strings and numbers name a path.
+      const segment = typeof key === "string" || typeof key === "number" ? String(key) : "(key)";
+      const at = path ? `${path}.${segment}` : segment;
+      if (typeof key === "string") {
+        const problem = textProblem(key);
+        if (problem) return { path: at, problem };
+      } else stack.push([key, at]);
+      stack.push([child, at]);
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, and Prisma's query engine
+ * cannot serialize an unpaired surrogate: such a string anywhere in the input
+ * (a value or an object key, at any depth) is a bad request, refused before
+ * any query instead of failing in the database or the engine as a 500.
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = unstorableText(await getRawInput());
+  if (found) {
+    // JSON escapes NUL and lone surrogates, so the message itself is storable, loggable text.
+    const printable = JSON.stringify(found.path).slice(1, -1);
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${printable ? `${printable}: ` : ""}${TEXT_PROBLEMS[found.problem]}`,
+    });
+  }
+  return next();
+});
+
 /**
  * The request budgets: every call counts against `api` and its procedure's
  * `meta.limit` bucket, per user (per client address when anonymous; a batch
@@ -133,7 +200,7 @@ export const createCallerFactory = t.createCallerFactory;
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping).use(rateLimit);
+export const publicProcedure = t.procedure.use(errorMapping).use(rateLimit).use(refuseUnstorableText);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

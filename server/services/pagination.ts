@@ -52,19 +52,32 @@ const cursorTime = z.iso
 /** The (timestamp, id) cursor of lists ordered by a timestamp with the id as tie-breaker. */
 export const timeAndIdCursorSchema = z.tuple([cursorTime, idSchema]).transform(([at, rowId]) => ({ at, id: rowId }));
 
+/**
+ * The same for tables whose id is a PostgreSQL `uuid` (notifications, webhooks, deliveries): any
+ * other id would fail in the database's comparison instead of here.
+ */
+export const timeAndUuidCursorSchema = z.tuple([cursorTime, z.uuid()]).transform(([at, rowId]) => ({ at, id: rowId }));
+
+type TimeAndIdCursorSchema = typeof timeAndIdCursorSchema | typeof timeAndUuidCursorSchema;
+
 /** The (timestamp, id) pair of a cursor made by `timeAndIdCursor`; null for none, BAD_REQUEST for a bad one. */
-export function decodeTimeAndId(cursor: string | undefined): { at: Date; id: string } | null {
-  return decodeCursor(cursor, timeAndIdCursorSchema);
+export function decodeTimeAndId(
+  cursor: string | undefined,
+  schema: TimeAndIdCursorSchema = timeAndIdCursorSchema,
+): { at: Date; id: string } | null {
+  return decodeCursor(cursor, schema);
 }
 
 /**
  * The keyset condition "after this (timestamp, id) cursor" for lists ordered
  * by a timestamp with the id as tie-breaker; undefined for the first page.
+ * Tables with `uuid` ids pass `timeAndUuidCursorSchema`.
  */
 export function afterTimeAndId<F extends string>(
   cursor: string | undefined,
   field: F,
   order: "asc" | "desc",
+  schema: TimeAndIdCursorSchema = timeAndIdCursorSchema,
 ):
   | {
       OR: (
@@ -73,7 +86,7 @@ export function afterTimeAndId<F extends string>(
       )[];
     }
   | undefined {
-  const c = decodeTimeAndId(cursor);
+  const c = decodeTimeAndId(cursor, schema);
   if (!c) return undefined;
   const cmp = order === "asc" ? "gt" : "lt";
   return {

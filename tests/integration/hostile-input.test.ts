@@ -110,6 +110,91 @@ describe("the calls that once answered 500", () => {
     );
   });
 
+  it("lists of UUID rows with a well-formed cursor whose id is not a UUID", async () => {
+    // The shape of every (time, id) cursor, with the kind of id other lists hand out.
+    const cursor = encodeCursor([new Date().toISOString(), "cmxa3yfxz000bjq7d34gthjcz"]);
+    const admin = callerFor(cast.admin.id);
+    await expectBadRequest(admin.notification.list({ cursor }), "Invalid cursor");
+    await expectBadRequest(admin.webhook.list({ projectKey: cast.key, cursor }), "Invalid cursor");
+    await expectBadRequest(admin.webhook.deliveries({ projectKey: cast.key, webhookId, cursor }), "Invalid cursor");
+  });
+
+  it("a NUL character in a string, an id, a search or a settings key", async () => {
+    const admin = callerFor(cast.admin.id);
+    const issuesBefore = (await admin.issue.list({ projectKey: cast.key })).items.length;
+    await expectBadRequest(
+      admin.requirement.create({ projectKey: cast.key, title: "Fine", statement: "a\u0000b" }),
+      /^statement: Text must not contain the NUL character/,
+    );
+    await expectBadRequest(admin.requirement.update({ key: requirementKey, expectedVersion: 2, changeNote: "\u0000" }));
+    await expectBadRequest(admin.issue.create({ projectKey: cast.key, title: "\u0000" }));
+    await expectBadRequest(admin.issue.list({ projectKey: cast.key, q: "\u0000" }));
+    await expectBadRequest(admin.issue.comments.edit({ key: issueKey, commentId: "\u0000", body: "x" }));
+    await expectBadRequest(admin.search.query({ q: "word\u0000" }));
+    await expectBadRequest(admin.baseline.compare({ projectKey: cast.key, from: "\u0000", to: "HEAD" }));
+    await expectBadRequest(admin.project.members.remove({ projectKey: cast.key, userId: "\u0000" }));
+    await expectBadRequest(callerFor(cast.instanceAdmin.id).audit.list({ action: "\u0000" }));
+    const project = await admin.project.byKey({ projectKey: cast.key });
+    await expectBadRequest(
+      admin.project.update({
+        projectKey: cast.key,
+        expectedVersion: project.version,
+        settings: { theme: { "dark\u0000": [1, "x"] } },
+      }),
+      /^settings\.theme\.dark\\u0000: /,
+    );
+    // Input the wire format can carry but no schema takes: still a clear answer.
+    const mapWithObjectKey = new Map<unknown, unknown>([[Object.create(null), ["\u0000"]]]) as never;
+    await expectBadRequest(admin.issue.byKey(mapWithObjectKey), /^\(key\)\.0: Text must not contain/);
+    await expectTRPCError(callerFor(null).user.me(new Map([[{}, 1]]) as never), "UNAUTHORIZED");
+    // The same answer whoever asks, and nothing was written.
+    await expectBadRequest(callerFor(cast.nonMember.id).issue.create({ projectKey: cast.key, title: "\u0000" }));
+    expect((await admin.issue.list({ projectKey: cast.key })).items).toHaveLength(issuesBefore);
+  });
+
+  it("an unpaired surrogate in a string, an id or a settings key", async () => {
+    const admin = callerFor(cast.admin.id);
+    await expectBadRequest(
+      admin.requirement.create({ projectKey: cast.key, title: "Fine", statement: "half an emoji \uD83D" }),
+      /^statement: Text must be valid Unicode/,
+    );
+    await expectBadRequest(admin.issue.create({ projectKey: cast.key, title: "\uDE00 low half first" }));
+    await expectBadRequest(admin.issue.list({ projectKey: cast.key, q: "\uD800" }));
+    await expectBadRequest(admin.issue.comments.delete({ key: issueKey, commentId: "\uD800" }));
+    await expectBadRequest(callerFor(cast.instanceAdmin.id).audit.list({ action: "\uD800" }));
+    const project = await admin.project.byKey({ projectKey: cast.key });
+    await expectBadRequest(
+      admin.project.update({ projectKey: cast.key, expectedVersion: project.version, settings: { "\uDFFF": 1 } }),
+      /^settings\.\\udfff: Text must be valid Unicode/,
+    );
+    // A whole pair is ordinary text.
+    const ok = await admin.issue.create({ projectKey: cast.key, title: "Emoji \uD83D\uDE00 are fine" });
+    expect(ok.title).toBe("Emoji 😀 are fine");
+  });
+
+  it("project settings nested hundreds of levels deep", async () => {
+    const admin = callerFor(cast.admin.id);
+    const nested = (depth: number) => {
+      let value: unknown = {};
+      for (let i = 0; i < depth; i++) value = i % 2 ? { a: value } : [value];
+      return value;
+    };
+    for (const depth of [200, 1_000, 20_000]) {
+      const { version } = await admin.project.byKey({ projectKey: cast.key });
+      await expectZodError(
+        admin.project.update({ projectKey: cast.key, expectedVersion: version, settings: { deep: nested(depth) } }),
+        "Settings nest at most 32 levels",
+      );
+    }
+    const { version } = await admin.project.byKey({ projectKey: cast.key });
+    const updated = await admin.project.update({
+      projectKey: cast.key,
+      expectedVersion: version,
+      settings: { deep: nested(20) },
+    });
+    expect(updated.settings).toMatchObject({ deep: nested(20) });
+  });
+
   it("requirement.diff from version 3000000000", async () => {
     await expectZodError(
       callerFor(cast.admin.id).requirement.diff({ key: requirementKey, from: 3_000_000_000, to: 1 }),

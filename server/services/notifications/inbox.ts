@@ -12,7 +12,7 @@ import type {
 } from "@/lib/schemas/notifications";
 import { db } from "@/server/db";
 import { type Actor, applyChange } from "@/server/services/change";
-import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
 const notificationSelect = {
   id: true,
@@ -34,7 +34,7 @@ export async function listNotifications(opts: { userId: string; input: Notificat
     where: {
       userId: opts.userId,
       ...(input.unreadOnly ? { readAt: null } : {}),
-      ...afterTimeAndId(input.cursor, "createdAt", "desc"),
+      ...afterTimeAndId(input.cursor, "createdAt", "desc", timeAndUuidCursorSchema),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: input.limit + 1,

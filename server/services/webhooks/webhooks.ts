@@ -16,7 +16,7 @@ import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
-import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
+import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
 import { attemptWebhookDelivery, webhookBody } from "./deliveries";
 import { assertSafeWebhookUrl, assertSlackWebhookUrl } from "./url-safety";
@@ -71,7 +71,7 @@ export async function listWebhooks({
   input: { cursor?: string; limit: number };
 }) {
   const rows = await db.webhook.findMany({
-    where: { projectId: scope.projectId, ...afterTimeAndId(input.cursor, "createdAt", "asc") },
+    where: { projectId: scope.projectId, ...afterTimeAndId(input.cursor, "createdAt", "asc", timeAndUuidCursorSchema) },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: input.limit + 1,
     select: webhookSelect,
@@ -163,7 +163,11 @@ export async function listWebhookDeliveries({ scope, input }: { scope: ProjectSc
   const { webhookId, status, cursor, limit } = input;
   await findWebhookOrThrow(scope.projectId, webhookId);
   const rows = await db.webhookDelivery.findMany({
-    where: { webhookId, ...(status ? { status } : {}), ...afterTimeAndId(cursor, "createdAt", "desc") },
+    where: {
+      webhookId,
+      ...(status ? { status } : {}),
+      ...afterTimeAndId(cursor, "createdAt", "desc", timeAndUuidCursorSchema),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select: deliverySelect,
