@@ -13,6 +13,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#4f46e5" };
 
+// Every page renders per request, the not-found page included, so its scripts carry the nonce of proxy.ts's policy.
+export const dynamic = "force-dynamic";
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">

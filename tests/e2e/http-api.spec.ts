@@ -59,6 +59,9 @@ test("pages carry the security headers", async ({ request }) => {
   const h = res.headers();
   expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(h["content-security-policy"]).toContain("object-src 'none'");
+  expect(h["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+  expect(h["cross-origin-opener-policy"]).toBe("same-origin");
+  expect(h["x-frame-options"]).toBe("DENY");
   expect(h["x-content-type-options"]).toBe("nosniff");
   expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   expect(h["strict-transport-security"]).toContain("max-age=");
@@ -189,6 +192,8 @@ test("attachments: upload checks size and type by content, download is private a
   expect(download.status()).toBe(200);
   expect(download.headers()["content-disposition"]).toMatch(/^attachment;/);
   expect(download.headers()["x-content-type-options"]).toBe("nosniff");
+  // The download's own sandboxing policy, not the one for other API responses.
+  expect(download.headers()["content-security-policy"]).toBe("default-src 'none'; sandbox");
   expect(Buffer.compare(await download.body(), png)).toBe(0);
 
   const exe = Buffer.concat([Buffer.from("4d5a9000", "hex"), Buffer.alloc(60)]);

@@ -130,10 +130,19 @@ describe("baselines", () => {
     await callerFor(cast.admin.id).project.update({
       projectKey: cast.key,
       expectedVersion: 1,
-      settings: { requirementAttributes: [{ key: "risk", label: "Risk", type: "enum", options: ["low", "high"] }] },
+      settings: {
+        requirementAttributes: [
+          { key: "risk", label: "Risk", type: "enum", options: ["low", "high"] },
+          { key: "cost", label: "@cost", type: "text" },
+        ],
+      },
     });
     const top = await create("Payments", { statement: "The system **shall** take payments." });
-    const child = await create('=HYPERLINK("x")', { parentKey: top.key, attributes: { risk: "high" }, tags: ["pci"] });
+    const child = await create('=HYPERLINK("http://x")', {
+      parentKey: top.key,
+      attributes: { risk: "high", cost: "+1" },
+      tags: ["pci"],
+    });
     const b = await maint.baseline.create({ projectKey: cast.key, name: "Release 1.0" });
 
     const json = await maint.baseline.export({ projectKey: cast.key, id: b.id, format: "json" });
@@ -144,8 +153,10 @@ describe("baselines", () => {
 
     const csv = await maint.baseline.export({ projectKey: cast.key, id: b.id, format: "csv" });
     const lines = csv.content.trim().split("\n");
-    expect(lines[0]).toBe("Key,Version,Parent,Title,Type,Priority,Status,Tags,Statement,Rationale,Risk");
-    expect(csv.content).toContain(`'=HYPERLINK`);
+    // Every cell a spreadsheet would run as a formula stays text, header cells included.
+    expect(lines[0]).toBe("Key,Version,Parent,Title,Type,Priority,Status,Tags,Statement,Rationale,Risk,'@cost");
+    expect(csv.content).toContain(`,"'=HYPERLINK(""http://x"")",`);
+    expect(lines.at(-1)).toMatch(/,high,'\+1$/);
     expect(csv.filename).toMatch(/\.csv$/);
 
     const md = await maint.baseline.export({ projectKey: cast.key, id: b.id, format: "markdown" });

@@ -143,8 +143,8 @@ describe("coverage", () => {
       orphanRequirements: { count: 1, items: [{ key: orphan!.key }] },
       orphanIssues: { count: 1, items: [{ key: lonely!.key }] },
     });
-    // Editing r1 makes its two links suspect.
-    await maint.requirement.update({ key: r1!.key, expectedVersion: 3, title: "R1 changed" });
+    // Editing r1 makes its two links suspect; its new title would be a formula in a spreadsheet.
+    await maint.requirement.update({ key: r1!.key, expectedVersion: 3, title: '=HYPERLINK("http://x")' });
     expect((await maint.traceLink.coverage({ projectKey: cast.key })).suspectLinks).toBe(2);
 
     const matrix = await maint.traceLink.matrix({ projectKey: cast.key, format: "csv" });
@@ -155,6 +155,7 @@ describe("coverage", () => {
       .sort((a, b) => Number(a.split("-I-")[1]) - Number(b.split("-I-")[1]));
     expect(matrix.csv?.split("\n")[0]).toBe(`Requirement,Title,${byNumber.join(",")}`);
     expect(matrix.csv).toContain("IMPLEMENTS (suspect)");
+    expect(matrix.csv).toContain(`${r1!.key},"'=HYPERLINK(""http://x"")"`);
     expect((await maint.traceLink.matrix({ projectKey: cast.key, type: ["VERIFIES"] })).cells).toHaveLength(1);
   });
 });

@@ -3,21 +3,16 @@
  * Markdown specification: sections follow the hierarchy, each requirement
  * shows its key, title, statement and attributes.
  */
-import { stringify } from "csv-stringify/sync";
 import { getEnv } from "@/lib/env.mjs";
 import type { BaselineExportInput } from "@/lib/schemas/baseline";
 import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { toCsv } from "@/server/services/csv";
 import { attributeDefinitions } from "@/server/services/requirements/attributes";
 
 import { frozenRequirements } from "./baselines";
-
-/** Cells starting with these are formulas to spreadsheet programs; prefix them so they stay text. */
-function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 function humanize(value: string): string {
   return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
@@ -94,22 +89,20 @@ export async function exportBaseline({
       "Rationale",
       ...defs.map((d) => d.label),
     ];
-    const records = rows.map((r) =>
-      [
-        r.key,
-        String(r.version),
-        r.parentKey ?? "",
-        r.title,
-        r.type,
-        r.priority,
-        r.status,
-        r.tags.join(", "),
-        r.statement,
-        r.rationale,
-        ...defs.map((d) => (r.attributes[d.key] === undefined ? "" : String(r.attributes[d.key]))),
-      ].map(csvSafe),
-    );
-    return { filename: `${slug}.csv`, contentType: "text/csv", content: stringify([header, ...records]) };
+    const records = rows.map((r) => [
+      r.key,
+      String(r.version),
+      r.parentKey ?? "",
+      r.title,
+      r.type,
+      r.priority,
+      r.status,
+      r.tags.join(", "),
+      r.statement,
+      r.rationale,
+      ...defs.map((d) => (r.attributes[d.key] === undefined ? "" : String(r.attributes[d.key]))),
+    ]);
+    return { filename: `${slug}.csv`, contentType: "text/csv", content: toCsv([header, ...records]) };
   }
 
   const lines: string[] = [

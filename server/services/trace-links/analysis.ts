@@ -1,11 +1,11 @@
 /** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
 import { Prisma, type RequirementStatus, type TraceLinkType } from "@prisma/client";
-import { stringify } from "csv-stringify/sync";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db, queryRows } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { toCsv } from "@/server/services/csv";
 import { visibleIssuesSql, visibleIssuesWhere } from "@/server/services/issues/issue-access";
 
 const APPROVED_OR_LATER = ["APPROVED", "IMPLEMENTED", "VERIFIED"] as const;
@@ -369,9 +369,9 @@ export async function traceMatrix({
       else byPair.set(pair, [text]);
     }
     const cell = (r: string, i: string) => byPair.get(`${r} ${i}`)?.join("; ") ?? "";
-    const content = stringify([
+    const content = toCsv([
       ["Requirement", "Title", ...columns.map((c) => c.key)],
-      ...rows.map((r) => [r.key, r.title.replace(/^[=+\-@]/, "'$&"), ...columns.map((c) => cell(r.key, c.key))]),
+      ...rows.map((r) => [r.key, r.title, ...columns.map((c) => cell(r.key, c.key))]),
     ]);
     return { requirements: rows, issues: columns, cells, csv: content, limited };
   }
