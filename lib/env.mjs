@@ -70,6 +70,13 @@ export const envSchema = z.object({
    * socket address (server/auth/client-ip.ts).
    */
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Largest body of an API call (tRPC) or a sign-in form; uploads have ATTACHMENT_MAX_BYTES. */
+  REQUEST_BODY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
