@@ -14,7 +14,8 @@
 #   runtime   node:20-bookworm-slim with only the standalone server, its static
 #             assets, public/ and the migrator. Runs as the unprivileged `node`
 #             user; the entrypoint applies pending migrations and then starts
-#             `node server.js`.
+#             `node serve.mjs` (scripts/serve.mjs: stamps each request's client
+#             address, then runs the standalone server.js).
 #
 # Build:  docker build -t specline .
 # Run:    see deploy/docker-compose.yml and docs/deploy.md. DATABASE_URL and
@@ -82,6 +83,8 @@ COPY --from=build /app/public ./public
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=migrator /migrator ./migrator
 COPY deploy/docker-entrypoint.sh deploy/healthcheck.mjs ./
+# The server entry: stamps each request's socket address, then runs server.js.
+COPY scripts/serve.mjs ./serve.mjs
 RUN chmod 0755 docker-entrypoint.sh \
  && mkdir -p .next/cache \
  && chown node:node .next/cache
@@ -93,4 +96,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "/app/healthcheck.mjs"]
 
 ENTRYPOINT ["/app/docker-entrypoint.sh"]
-CMD ["node", "server.js"]
+CMD ["node", "serve.mjs"]

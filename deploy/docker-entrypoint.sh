@@ -1,6 +1,6 @@
 #!/bin/sh
 # Container entrypoint: check the required settings, apply pending database
-# migrations, then exec the given command (by default `node server.js`).
+# migrations, then exec the given command (by default `node serve.mjs`).
 #
 # Lives next to server.js (the image's /app); every path is relative to this
 # file, so scripts/check-standalone.mjs can run the very same script against

@@ -64,6 +64,19 @@ export const envSchema = z.object({
     .refine((v) => !v.split("/").some((part) => part === "." || part === ".."), "may not contain '.' or '..' segments")
     .transform((v) => v.replace(/^\/+|\/+$/g, ""))
     .optional(),
+  /**
+   * How many reverse proxies of ours stand in front of the server: the client
+   * address is then the Nth entry from the right of X-Forwarded-For. 0 = the
+   * socket address (server/auth/client-ip.ts).
+   */
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Largest body of an API call (tRPC) or a sign-in form; uploads have ATTACHMENT_MAX_BYTES. */
+  REQUEST_BODY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),

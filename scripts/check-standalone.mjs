@@ -6,13 +6,13 @@
  *    source is newer than it (the same rule as scripts/start.mjs).
  * 2. Assembles in a temporary folder exactly what the Dockerfile's runtime
  *    stage copies into /app: .next/standalone, .next/static, public/,
- *    prisma/migrations, the migrator folder and deploy/docker-entrypoint.sh +
- *    deploy/healthcheck.mjs. Symlinks are copied as they are (as Docker
+ *    prisma/migrations, the migrator folder, deploy/docker-entrypoint.sh +
+ *    deploy/healthcheck.mjs and the server entry scripts/serve.mjs. Symlinks are copied as they are (as Docker
  *    does), and every one must point inside the folder.
  * 3. Creates two fresh PostgreSQL databases. Against the empty one, starts
- *    `node server.js` directly (no migrations): /api/health must answer 200
+ *    `node serve.mjs` directly (no migrations): /api/health must answer 200
  *    and /api/ready 503.
- * 4. Runs the image's entrypoint (`sh docker-entrypoint.sh node server.js`)
+ * 4. Runs the image's entrypoint (`sh docker-entrypoint.sh node serve.mjs`)
  *    against the other one, with a minimal environment (the image's ENV plus
  *    DATABASE_URL and a random AUTH_SECRET): it must apply the migrations and
  *    start the server; /api/health and /api/ready must answer 200 with
@@ -308,6 +308,7 @@ async function assemble(dir, pins) {
 
   copy(path.join(root, "deploy/docker-entrypoint.sh"), path.join(dir, "docker-entrypoint.sh"));
   copy(path.join(root, "deploy/healthcheck.mjs"), path.join(dir, "healthcheck.mjs"));
+  copy(path.join(root, "scripts/serve.mjs"), path.join(dir, "serve.mjs"));
 
   // Like the image: application files stay as they are (root's when run as root), only .next/cache is writable.
   chmodSync(dir, 0o755);
@@ -422,7 +423,7 @@ async function main() {
     // 1. Unmigrated database: live but not ready.
     {
       const port = await freePort();
-      const server = start(process.execPath, ["server.js"], {
+      const server = start(process.execPath, ["serve.mjs"], {
         cwd: dir,
         env: imageEnv({
           PORT: String(port),
@@ -461,7 +462,7 @@ async function main() {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const started = Date.now();
-      const server = start("sh", ["docker-entrypoint.sh", "node", "server.js"], {
+      const server = start("sh", ["docker-entrypoint.sh", "node", "serve.mjs"], {
         cwd: dir,
         env: imageEnv({
           PORT: String(port),

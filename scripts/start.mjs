@@ -11,8 +11,10 @@ import { spawn } from "node:child_process";
  *
  * Then: validate the environment, apply pending migrations and, for
  * `npm start`, build if the build is missing or stale and run the standalone
- * Next.js server; for `npm run dev` (`--dev`), run `next dev` with hot reload
- * against the same database.
+ * Next.js server through scripts/serve.mjs (which stamps each request's
+ * client address); for `npm run dev` (`--dev`), run `next dev` with hot
+ * reload against the same database (no stamping there: every client is
+ * "local" to the rate limits unless TRUSTED_PROXIES is set).
  */
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -97,7 +99,9 @@ if (dev) {
   // The standalone server serves static assets from its own folder.
   cpSync(".next/static", ".next/standalone/.next/static", { recursive: true });
   if (existsSync("public")) cpSync("public", ".next/standalone/public", { recursive: true });
-  server = spawn(process.execPath, [".next/standalone/server.js"], {
+  // The server entry that stamps each request's socket address (scripts/serve.mjs), as in the image.
+  cpSync("scripts/serve.mjs", ".next/standalone/serve.mjs");
+  server = spawn(process.execPath, [".next/standalone/serve.mjs"], {
     stdio: "inherit",
     env: { ...process.env, PORT: String(env.PORT), HOSTNAME: hostname },
   });

@@ -1,10 +1,14 @@
 /**
  * The HTTP surface of the production build: health and readiness, security
- * headers, and how the tRPC endpoint refuses bad requests (never a 500).
+ * headers, how the tRPC endpoint refuses bad requests (never a 500), body
+ * limits on chunked uploads, and which client address the throttling sees.
  */
+import http from "node:http";
+
 import { type APIRequestContext, expect, test } from "@playwright/test";
 
 const strongPassword = "violet-otter-harbor-42";
+const port = Number(process.env.E2E_PORT ?? 3100);
 const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 
 async function trpcPost(request: APIRequestContext, path: string, json: unknown, headers: Record<string, string> = {}) {
@@ -14,11 +18,10 @@ async function trpcPost(request: APIRequestContext, path: string, json: unknown,
   });
 }
 
-async function signIn(request: APIRequestContext, email: string, password: string, ip: string) {
+async function signIn(request: APIRequestContext, email: string, password: string) {
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
   return request.post("/api/auth/callback/credentials", {
     form: { csrfToken, email, password, json: "true" },
-    headers: { "x-forwarded-for": ip },
     maxRedirects: 0,
   });
 }
@@ -107,7 +110,7 @@ test("sign-in issues an HttpOnly SameSite session cookie, and a project round-tr
   const email = `http-${uniq()}@example.test`;
   const registered = await trpcPost(request, "auth.register", { email, name: "Http User", password: strongPassword });
   expect(registered.status()).toBe(200);
-  const res = await signIn(request, email, strongPassword, `10.9.${Math.floor(Math.random() * 250)}.1`);
+  const res = await signIn(request, email, strongPassword);
   expect(res.status()).toBeLessThan(400);
   const setCookie = res
     .headersArray()
@@ -139,18 +142,17 @@ test("sign-in issues an HttpOnly SameSite session cookie, and a project round-tr
 test("repeated failed sign-ins for one account are throttled", async ({ request }) => {
   const email = `throttle-${uniq()}@example.test`;
   await trpcPost(request, "auth.register", { email, name: "Throttled", password: strongPassword });
-  const ip = `10.8.${Math.floor(Math.random() * 250)}.2`;
   const errors: string[] = [];
   // The server under test runs with LOGIN_MAX_ATTEMPTS=5.
   for (let i = 0; i < 6; i++) {
-    const res = await signIn(request, email, "wrong-password-xyz", ip);
+    const res = await signIn(request, email, "wrong-password-xyz");
     const url = ((await res.json()) as { url?: string }).url ?? "";
     errors.push(new URL(url, "http://x").searchParams.get("error") ?? "none");
   }
   expect(errors.slice(0, 5)).toEqual(Array(5).fill("CredentialsSignin"));
   expect(errors[5]).toBe("TooManyAttempts");
   // Even the right password is refused while throttled.
-  const right = await signIn(request, email, strongPassword, ip);
+  const right = await signIn(request, email, strongPassword);
   expect(new URL(((await right.json()) as { url: string }).url, "http://x").searchParams.get("error")).toBe(
     "TooManyAttempts",
   );
@@ -160,16 +162,16 @@ test("attachments: upload checks size and type by content, download is private a
   playwright,
   baseURL,
 }) => {
-  const newUser = async (ip: string) => {
+  const newUser = async () => {
     const ctx = await playwright.request.newContext({ baseURL });
     const email = `att-${uniq()}@example.test`;
     expect((await trpcPost(ctx, "auth.register", { email, name: "Attacher", password: strongPassword })).status()).toBe(
       200,
     );
-    await signIn(ctx, email, strongPassword, ip);
+    await signIn(ctx, email, strongPassword);
     return { ctx, email };
   };
-  const owner = await newUser(`10.7.${Math.floor(Math.random() * 250)}.3`);
+  const owner = await newUser();
   const key = `A${uniq()
     .replace(/[^a-z]/g, "")
     .toUpperCase()
@@ -202,7 +204,7 @@ test("attachments: upload checks size and type by content, download is private a
   const notMultipart = await owner.ctx.post(`/api/issues/${issueKey}/attachments`, { data: { file: "x" } });
   expect(notMultipart.status()).toBe(415);
 
-  const stranger = await newUser(`10.6.${Math.floor(Math.random() * 250)}.4`);
+  const stranger = await newUser();
   expect((await stranger.ctx.get(`/api/attachments/${attachment.id}`)).status()).toBe(404);
   expect((await upload("x.png", png, stranger.ctx)).status()).toBe(404);
   const anonymous = await playwright.request.newContext({ baseURL });
@@ -216,7 +218,7 @@ test("a client that gives up on an expensive read leaves no database backend bus
   const ctx = await playwright.request.newContext({ baseURL });
   const email = `abort-${uniq()}@example.test`;
   expect((await trpcPost(ctx, "auth.register", { email, name: "Abort", password: strongPassword })).status()).toBe(200);
-  await signIn(ctx, email, strongPassword, `10.5.${Math.floor(Math.random() * 250)}.9`);
+  await signIn(ctx, email, strongPassword);
   const key = `B${uniq()
     .replace(/[^a-z]/g, "")
     .toUpperCase()
@@ -253,4 +255,188 @@ test("a client that gives up on an expensive read leaves no database backend bus
     await Promise.all([locker.end(), observer.end()]);
     await ctx.dispose();
   }
+});
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** One request over its own connection, optionally from a given loopback address (127.0.0.0/8 is all loopback). */
+function send(opts: {
+  method?: string;
+  path: string;
+  headers?: http.OutgoingHttpHeaders;
+  body?: string;
+  localAddress?: string;
+}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: opts.method ?? "GET",
+        path: opts.path,
+        headers: opts.headers,
+        localAddress: opts.localAddress,
+        agent: false,
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += String(d);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+/**
+ * A chunked POST (no Content-Length) that keeps sending `first` and then
+ * filler up to `total` bytes until the server answers; returns the answer and
+ * how much had been sent by then.
+ */
+function chunkedPost(path: string, headers: http.OutgoingHttpHeaders, first: Buffer, total: number) {
+  return new Promise<RawResponse & { sent: number }>((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(
+      { host: "127.0.0.1", port, method: "POST", path, headers: { ...headers, "transfer-encoding": "chunked" } },
+      (res) => {
+        answered = true;
+        let text = "";
+        res.on("data", (d) => {
+          text += String(d);
+        });
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, sent });
+          req.destroy();
+        });
+      },
+    );
+    // The server may close the connection once it has answered; that is the point.
+    req.on("error", (err) => {
+      if (!answered) reject(err);
+    });
+    const filler = Buffer.alloc(64 * 1024, 0x61);
+    const write = () => {
+      while (!answered && sent < total) {
+        const chunk = sent === 0 ? first : filler;
+        sent += chunk.byteLength;
+        if (!req.write(chunk)) {
+          req.once("drain", write);
+          return;
+        }
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+}
+
+test("oversized bodies are refused with 413 without the server reading them, chunked or not", async ({
+  request,
+  playwright,
+  baseURL,
+}) => {
+  const FORTY_MB = 40 * 1024 * 1024;
+  // Declared: refused from the header (the server runs with the default 1 MB limit).
+  const declared = await trpcPost(request, "auth.register", {
+    email: `big-${uniq()}@example.test`,
+    name: "x".repeat(2 * 1024 * 1024),
+    password: strongPassword,
+  });
+  expect(declared.status()).toBe(413);
+  expect((await declared.json()).error.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+
+  // Chunked: 40 MB offered, answered long before it is all sent.
+  const trpc = await chunkedPost(
+    "/api/trpc/auth.register",
+    { "content-type": "application/json" },
+    Buffer.from(`{"json":{"email":"chunked-${uniq()}@example.test","name":"`),
+    FORTY_MB,
+  );
+  expect(trpc.status).toBe(413);
+  expect(JSON.parse(trpc.text).error.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+  expect(trpc.sent).toBeLessThan(FORTY_MB);
+
+  // An upload: signed in, a 40 MB chunked multipart file.
+  const ctx = await playwright.request.newContext({ baseURL });
+  const email = `bigfile-${uniq()}@example.test`;
+  expect((await trpcPost(ctx, "auth.register", { email, name: "Big File", password: strongPassword })).status()).toBe(
+    200,
+  );
+  await signIn(ctx, email, strongPassword);
+  const key = `C${uniq()
+    .replace(/[^a-z]/g, "")
+    .toUpperCase()
+    .slice(0, 8)
+    .padEnd(5, "Y")}`;
+  expect((await trpcPost(ctx, "project.create", { key, name: "Big files" })).status()).toBe(200);
+  const created = await trpcPost(ctx, "issue.create", { projectKey: key, title: "Huge log" });
+  const issueKey = (await created.json()).result.data.json.key as string;
+  const cookie = (await ctx.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  const boundary = "----speclineE2eBoundary";
+  const upload = await chunkedPost(
+    `/api/issues/${issueKey}/attachments`,
+    { "content-type": `multipart/form-data; boundary=${boundary}`, cookie },
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.log"\r\nContent-Type: text/plain\r\n\r\n`,
+    ),
+    FORTY_MB,
+  );
+  expect(upload.status).toBe(413);
+  expect(JSON.parse(upload.text)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+  expect(upload.sent).toBeLessThan(FORTY_MB);
+  const listed = await ctx.get(
+    `/api/trpc/issue.attachments.list?input=${encodeURIComponent(JSON.stringify({ json: { key: issueKey } }))}`,
+  );
+  expect((await listed.json()).result.data.json.items).toEqual([]);
+  await ctx.dispose();
+});
+
+test("sign-in throttling counts per connection address, whatever X-Forwarded-For claims", async () => {
+  test.setTimeout(180_000);
+  // A loopback address of its own, so no other test shares its per-address window.
+  const octet = () => 2 + Math.floor(Math.random() * 250);
+  const address = `127.${octet()}.${octet()}.${octet()}`;
+  const csrf = await send({ path: "/api/auth/csrf", localAddress: address });
+  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
+  const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+
+  const attempt = async (from: string, forged: string) => {
+    const res = await send({
+      method: "POST",
+      path: "/api/auth/callback/credentials",
+      localAddress: from,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie,
+        "x-forwarded-for": forged,
+        "x-real-ip": forged,
+      },
+      // A different unknown account each time, so only the per-address limit can apply.
+      body: new URLSearchParams({
+        csrfToken,
+        email: `nobody-${uniq()}@example.test`,
+        password: "wrong-password-xyz",
+        json: "true",
+      }).toString(),
+    });
+    const url = (JSON.parse(res.text) as { url?: string }).url ?? "";
+    return new URL(url, "http://x").searchParams.get("error") ?? "none";
+  };
+
+  // The server runs with LOGIN_MAX_ATTEMPTS=5: 50 failures per address and window.
+  const errors: string[] = [];
+  for (let i = 0; i < 50; i++) errors.push(await attempt(address, `198.51.100.${i + 1}, 10.0.0.${i + 1}`));
+  expect(errors).toEqual(Array(50).fill("CredentialsSignin"));
+  // A fresh forged address does not buy a fresh window …
+  expect(await attempt(address, "203.0.113.77")).toBe("TooManyAttempts");
+  // … while another connection address still has its own.
+  expect(await attempt(`127.${octet()}.${octet()}.1`, "203.0.113.77")).toBe("CredentialsSignin");
 });

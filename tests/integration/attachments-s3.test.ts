@@ -170,7 +170,7 @@ beforeEach(async () => {
 
 /** Stores a file as the reporter (or `userId`) through the service, with the scope the procedures would build. */
 const store = async (filename: string, bytes: Uint8Array, userId = cast.reporter.id) =>
-  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, bytes } });
+  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, content: bytes } });
 
 describe("attachments in S3-compatible storage", () => {
   it("uploads through the route into the bucket under a random key, nothing on local disk", async () => {
@@ -242,7 +242,7 @@ describe("attachments in S3-compatible storage", () => {
       requestId: "t",
     });
     await expect(
-      addAttachment({ scope: ghost, input: { key: issueKey, filename: "shot.png", bytes: PNG } }),
+      addAttachment({ scope: ghost, input: { key: issueKey, filename: "shot.png", content: PNG } }),
     ).rejects.toThrow();
     expect(await keysInBucket()).toEqual(before);
     expect(await db.attachment.count({ where: { projectId: cast.project.id } })).toBe(0);

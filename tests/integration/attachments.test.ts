@@ -34,7 +34,7 @@ beforeEach(async () => {
 
 /** Uploads as the reporter (or `userId`) through the service, with the scope the procedures would build. */
 const upload = async (filename: string, bytes: Uint8Array, userId = cast.reporter.id) =>
-  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, bytes } });
+  addAttachment({ scope: await projectScopeFor(userId, cast.key), input: { key: issueKey, filename, content: bytes } });
 
 describe("attachment type detection", () => {
   it("trusts the bytes, not the name", async () => {

@@ -3,6 +3,11 @@
  * not by its name or the browser's claim, and must be on the allow-list; a
  * renamed executable is refused. Readers need the same visibility as for the
  * issue itself.
+ *
+ * An upload is streamed: its first 64 KB decide the type, then the bytes go
+ * to storage as they arrive, counted (ATTACHMENT_MAX_BYTES), hashed and, for
+ * text, checked as they pass. A file that turns out too large or not text
+ * part-way is removed from storage again.
  */
 import { createHash, randomUUID } from "node:crypto";
 
@@ -15,7 +20,7 @@ import { AppError } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
 
-import { attachmentStorage } from "./storage";
+import { type AttachmentContent, attachmentStorage } from "./storage";
 
 /** Binary formats recognised by their signature. */
 const BINARY_TYPES = new Set([
@@ -46,32 +51,88 @@ const TEXT_TYPES: Record<string, string> = {
 
 export const MAX_FILENAME = 200;
 
-function isPlainText(bytes: Uint8Array): boolean {
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    // Tabs, newlines and carriage returns are fine; other control characters mean binary.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-    return !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
-  } catch {
-    return false;
+/**
+ * The start of a file that decides its type. file-type needs about 4 KB for
+ * most formats; Office documents are recognised from the zip entries that
+ * follow, so a little more is kept.
+ */
+export const SNIFF_BYTES = 64 * 1024;
+
+// Tabs, newlines and carriage returns are fine; other control characters mean binary.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Checks bytes chunk by chunk for valid UTF-8 without control characters. */
+class PlainTextCheck {
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private ok = true;
+
+  push(chunk: Uint8Array): boolean {
+    return this.check(() => this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** After the last chunk: a sequence cut off at the end is not text either. */
+  end(): boolean {
+    return this.check(() => this.decoder.decode());
+  }
+
+  private check(decode: () => string): boolean {
+    if (!this.ok) return false;
+    try {
+      this.ok = !CONTROL_CHARACTERS.test(decode());
+    } catch {
+      this.ok = false;
+    }
+    return this.ok;
   }
 }
 
-export async function detectType(filename: string, bytes: Uint8Array): Promise<string> {
-  const sniffed = await fileTypeFromBuffer(bytes);
+const notAllowed = () =>
+  new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    "This kind of file cannot be attached (allowed: images, PDF, Office documents, archives and plain text)",
+  );
+
+/** The type decided by the file's first bytes; `text` types still need every byte checked. */
+async function sniffType(filename: string, head: Uint8Array): Promise<{ contentType: string; text: boolean }> {
+  const sniffed = await fileTypeFromBuffer(head);
   if (sniffed) {
-    if (BINARY_TYPES.has(sniffed.mime)) return sniffed.mime;
+    if (BINARY_TYPES.has(sniffed.mime)) return { contentType: sniffed.mime, text: false };
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Files of type ${sniffed.mime} cannot be attached`, {
       detected: sniffed.mime,
     });
   }
   const ext = filename.toLowerCase().match(/\.[a-z0-9]+$/)?.[0] ?? "";
   const textType = TEXT_TYPES[ext];
-  if (textType && isPlainText(bytes)) return textType;
-  throw new AppError(
-    "UNSUPPORTED_MEDIA_TYPE",
-    "This kind of file cannot be attached (allowed: images, PDF, Office documents, archives and plain text)",
-  );
+  if (textType) return { contentType: textType, text: true };
+  throw notAllowed();
+}
+
+export async function detectType(filename: string, bytes: Uint8Array): Promise<string> {
+  const { contentType, text } = await sniffType(filename, bytes.subarray(0, SNIFF_BYTES));
+  if (text) {
+    const check = new PlainTextCheck();
+    if (!check.push(bytes) || !check.end()) throw notAllowed();
+  }
+  return contentType;
+}
+
+const tooLarge = (max: number) =>
+  new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
+
+/** The upload's chunks, failing with PAYLOAD_TOO_LARGE as soon as their total passes `max`. */
+async function* withinLimit(content: AttachmentContent, max: number): AsyncGenerator<Uint8Array> {
+  if (content instanceof Uint8Array) {
+    if (content.byteLength > max) throw tooLarge(max);
+    yield content;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of content) {
+    total += chunk.byteLength;
+    if (total > max) throw tooLarge(max);
+    yield chunk;
+  }
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what file names must not carry
@@ -93,25 +154,72 @@ export const attachmentSelect = {
   uploader: { select: { id: true, name: true } },
 } as const;
 
+/**
+ * Stores an upload on an issue the caller can see. `content` is the whole
+ * file or its bytes as they arrive (an upload's stream); nothing beyond the
+ * first SNIFF_BYTES is held in memory on local disk.
+ */
 export async function addAttachment({
   scope,
   input,
 }: {
   scope: ProjectScope;
-  input: { key: string; filename: string; bytes: Uint8Array };
+  input: { key: string; filename: string; content: AttachmentContent };
 }) {
   const max = getEnv().ATTACHMENT_MAX_BYTES;
-  if (input.bytes.byteLength === 0) throw new AppError("BAD_REQUEST", "The file is empty");
-  if (input.bytes.byteLength > max) {
-    throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
-  }
   const issue = await findVisibleIssueOrThrow(scope, input.key);
   const filename = cleanFilename(input.filename);
-  const contentType = await detectType(filename, input.bytes);
-  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
+
+  const chunks = withinLimit(input.content, max);
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let ended = false;
+  try {
+    while (headBytes < SNIFF_BYTES) {
+      const next = await chunks.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      headBytes += next.value.byteLength;
+    }
+  } catch (err) {
+    await chunks.return(undefined);
+    throw err;
+  }
+  if (headBytes === 0) throw new AppError("BAD_REQUEST", "The file is empty");
+  const { contentType, text } = await sniffType(filename, Buffer.concat(head)).catch(async (err: unknown) => {
+    await chunks.return(undefined);
+    throw err;
+  });
+
+  const hash = createHash("sha256");
+  const textCheck = text ? new PlainTextCheck() : null;
+  let size = 0;
+  async function* checked(): AsyncGenerator<Uint8Array> {
+    const rest = ended ? [] : { [Symbol.asyncIterator]: () => chunks };
+    for (const part of [head, rest]) {
+      for await (const chunk of part) {
+        size += chunk.byteLength;
+        hash.update(chunk);
+        if (textCheck && !textCheck.push(chunk)) throw notAllowed();
+        yield chunk;
+      }
+    }
+    if (textCheck && !textCheck.end()) throw notAllowed();
+  }
+
   const storageKey = `${scope.projectId.toLowerCase().replace(/[^a-z0-9]/g, "")}/${randomUUID()}`;
   const storage = attachmentStorage();
-  await storage.put(storageKey, input.bytes);
+  try {
+    await storage.put(storageKey, checked());
+  } catch (err) {
+    // The store removes what it wrote of a failed upload; this covers a store that could not.
+    await storage.remove(storageKey).catch(() => {});
+    throw err;
+  }
+  const sha256 = hash.digest("hex");
   try {
     return await applyChange(scope.actor, async (tx, record) => {
       const attachment = await tx.attachment.create({
@@ -120,7 +228,7 @@ export async function addAttachment({
           projectId: scope.projectId,
           filename,
           contentType,
-          size: input.bytes.byteLength,
+          size,
           sha256,
           storageKey,
           uploaderId: scope.userId,

@@ -3,6 +3,10 @@
  * Ceph RGW …), used when S3_BUCKET is set. Requests are signed with SigV4 by
  * aws4fetch and carry the payload's SHA-256, so the store refuses a body that
  * changed on the way. Downloads are handed on as a stream, never buffered.
+ * Uploads are collected before the PUT (at most ATTACHMENT_MAX_BYTES, which
+ * the caller enforces while reading): the signature covers the payload's
+ * SHA-256 and S3 needs its length up front, and a streamed upload would take
+ * aws-chunked signing or a multipart upload, which aws4fetch does not do.
  *
  * The store's failures become AppErrors the routes already know how to
  * answer: SERVICE_UNAVAILABLE when it is unreachable, slow or answering 5xx
@@ -16,7 +20,7 @@ import { AwsClient } from "aws4fetch";
 
 import { AppError } from "@/server/errors";
 
-import type { AttachmentStorage } from "./storage";
+import type { AttachmentContent, AttachmentStorage } from "./storage";
 
 export interface S3Config {
   bucket: string;
@@ -37,6 +41,13 @@ const RESPONSE_TIMEOUT_MS = 30_000;
 const UPLOAD_MS_PER_MB = 2_000;
 
 const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+async function collect(content: AttachmentContent): Promise<Uint8Array> {
+  if (content instanceof Uint8Array) return content;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of content) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
 const EMPTY_SHA256 = sha256Hex(new Uint8Array());
 
 const unavailable = () => new AppError("SERVICE_UNAVAILABLE", "File storage is unavailable; try again shortly");
@@ -116,7 +127,8 @@ export function s3Storage(config: S3Config): AttachmentStorage {
   }
 
   return {
-    async put(key, bytes) {
+    async put(key, content) {
+      const bytes = await collect(content);
       const timeoutMs = RESPONSE_TIMEOUT_MS + Math.ceil((bytes.byteLength / 1024 / 1024) * UPLOAD_MS_PER_MB);
       const res = await send("PUT", key, { body: bytes, timeoutMs });
       if (!res.ok) throw await failure("PUT", res);

@@ -4,17 +4,23 @@
  * Keys are random, never derived from user file names, so a name can never
  * escape the directory or be guessed from outside.
  */
-import { mkdir, open as openFile, readFile, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, open as openFile, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 import { type Env, getEnv } from "@/lib/env.mjs";
 import { AppError } from "@/server/errors";
 
 import { s3Storage } from "./s3-storage";
 
+/** An upload's bytes: whole, or as they arrive (the caller bounds their number). */
+export type AttachmentContent = Uint8Array | AsyncIterable<Uint8Array>;
+
 export interface AttachmentStorage {
-  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** Stores the bytes under a new key; a failure part-way leaves nothing behind. */
+  put(key: string, content: AttachmentContent): Promise<void>;
   get(key: string): Promise<Uint8Array>;
   /** The bytes as a stream, for downloads; NOT_FOUND when the object is missing. */
   open(key: string): Promise<ReadableStream<Uint8Array>>;
@@ -27,10 +33,18 @@ function localDisk(root: string): AttachmentStorage {
     return path.join(root, key);
   };
   return {
-    async put(key, bytes) {
+    async put(key, content) {
       const target = file(key);
       await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      await writeFile(target, bytes, { mode: 0o600, flag: "wx" });
+      const chunks = content instanceof Uint8Array ? [content] : content;
+      try {
+        // Written as the bytes arrive: an upload is never held in memory whole.
+        await pipeline(Readable.from(chunks), createWriteStream(target, { mode: 0o600, flags: "wx" }));
+      } catch (err) {
+        // "wx" refused an existing file: it is not ours to remove.
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") await rm(target, { force: true });
+        throw err;
+      }
     },
     async get(key) {
       return new Uint8Array(await readFile(file(key)));

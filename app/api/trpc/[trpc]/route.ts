@@ -1,33 +1,48 @@
 /**
  * The tRPC HTTP endpoint. Queries over GET, mutations only as JSON POST (a
  * form-encoded or multipart POST is refused before tRPC sees it, so a
- * cross-site form cannot ride the session cookie).
+ * cross-site form cannot ride the session cookie). A POST body is read with
+ * a ceiling (REQUEST_BODY_MAX_BYTES, chunked or not) before anything parses
+ * it: larger is 413 PAYLOAD_TOO_LARGE.
  */
 import { randomUUID } from "node:crypto";
 
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+
+import { getEnv } from "@/lib/env.mjs";
 
 import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
 import { getSessionUserId } from "@/server/auth/session";
 import { RETRY_AFTER_SECONDS } from "@/server/errors";
+import { readBodyWithin, requestInit } from "@/server/http/body-limit";
 import { isSameOrigin } from "@/server/http/route-helpers";
 import { rateLimitHeaders } from "@/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
-function refuse(status: number, code: string, message: string) {
-  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, { status });
+type RefusalCode = "UNSUPPORTED_MEDIA_TYPE" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE";
+
+/** The error tRPC itself would send (superjson-wrapped), so the typed client reads it like any other. */
+function refuse(status: number, code: RefusalCode, message: string) {
+  const error = { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status } };
+  return Response.json({ error: { json: error } }, { status });
 }
 
-async function handler(req: Request) {
+async function handler(incoming: Request) {
+  let req = incoming;
   if (req.method === "POST") {
     const type = req.headers.get("content-type") ?? "";
     if (!type.toLowerCase().startsWith("application/json")) {
       return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Mutations must be sent as application/json");
     }
     if (!isSameOrigin(req)) return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
+    const max = getEnv().REQUEST_BODY_MAX_BYTES;
+    const body = await readBodyWithin(req, max);
+    if (!body.ok) return refuse(413, "PAYLOAD_TOO_LARGE", `Request bodies can be at most ${max} bytes`);
+    req = new Request(req.url, requestInit(req, body.bytes));
   }
   const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
   return fetchRequestHandler({

@@ -1,8 +1,15 @@
-/** Upload an attachment to an issue: multipart/form-data with a `file` field. */
+/**
+ * Upload an attachment to an issue: multipart/form-data with a `file` field.
+ * The body is parsed as it arrives (server/http/multipart.ts) and the file
+ * streamed to storage; a declared length over the limit is refused before
+ * reading, and a chunked body is cut off once it passes it.
+ */
 import { getEnv } from "@/lib/env.mjs";
 import { issueKey } from "@/lib/schemas/issue";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
+import { declaredLength } from "@/server/http/body-limit";
+import { withSingleFile } from "@/server/http/multipart";
 import {
   assertSameOrigin,
   enforceRateLimit,
@@ -29,10 +36,9 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Upload files as multipart/form-data");
     }
     const max = getEnv().ATTACHMENT_MAX_BYTES;
-    const declared = Number(req.headers.get("content-length") ?? "0");
-    if (declared > max + ENVELOPE_BYTES) {
-      throw new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
-    }
+    const tooLarge = () =>
+      new AppError("PAYLOAD_TOO_LARGE", `Attachments can be at most ${Math.floor(max / 1024 / 1024)} MB`);
+    if ((declaredLength(req.headers) ?? 0) > max + ENVELOPE_BYTES) throw tooLarge();
     const { scope } = await authorizeOrThrow({
       userId,
       projectKey: key.slice(0, key.indexOf("-")),
@@ -40,18 +46,11 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       requestId: requestIdOf(req),
     });
 
-    let form: FormData;
-    try {
-      form = await req.formData();
-    } catch {
-      throw new AppError("BAD_REQUEST", "The upload is not a valid multipart form");
-    }
-    const file = form.get("file");
-    if (!(file instanceof File)) throw new AppError("BAD_REQUEST", 'Attach the file in a field named "file"');
-    const attachment = await addAttachment({
-      scope,
-      input: { key, filename: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
-    });
+    const attachment = await withSingleFile(
+      req,
+      { field: "file", maxFileBytes: max, maxBodyBytes: max + ENVELOPE_BYTES, tooLarge },
+      (file) => addAttachment({ scope, input: { key, filename: file.filename, content: file.content } }),
+    );
     return Response.json(attachment, { status: 201 });
   });
 }
