@@ -179,6 +179,8 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
       vi.resetModules();
       (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
       process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
+      // A loaded machine must not send a slow call to memory before Redis dies; after, the lost connection does.
+      process.env.RATE_LIMIT_REDIS_TIMEOUT_MS = "1000";
       resetEnvCache();
       try {
         const { checkRateLimit, rateLimitBackend } = await import("@/server/rate-limit");
@@ -206,6 +208,7 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
       } finally {
         (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
         delete process.env.REDIS_URL;
+        delete process.env.RATE_LIMIT_REDIS_TIMEOUT_MS;
         resetEnvCache();
       }
     });

@@ -11,17 +11,10 @@ import os from "node:os";
 import path from "node:path";
 
 import { encode } from "next-auth/jwt";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 
-const session = vi.hoisted(() => ({ token: undefined as string | undefined }));
-
-// Route handlers read the session cookie through next/headers, which only works inside Next's request scope.
-vi.mock("next/headers", () => ({
-  cookies: async () => {
-    const all = session.token ? [{ name: "next-auth.session-token", value: session.token }] : [];
-    return { get: (name: string) => all.find((c) => c.name === name), getAll: () => all };
-  },
-}));
+/** The uploader's session cookie, sent with every request (route handlers read it from the request). */
+const session = { token: undefined as string | undefined };
 
 const MAX = 256 * 1024;
 const CHUNK = 16 * 1024;
@@ -122,7 +115,11 @@ function lazyUpload(opts: {
 function post(key: string, body: BodyInit, headers: Record<string, string> = {}) {
   const req = new Request(`http://localhost/api/issues/${key}/attachments`, {
     method: "POST",
-    headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
+    headers: {
+      "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
+      ...(session.token ? { cookie: `next-auth.session-token=${session.token}` } : {}),
+      ...headers,
+    },
     body,
     duplex: "half",
   } as RequestInit);

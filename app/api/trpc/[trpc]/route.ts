@@ -51,7 +51,7 @@ async function handler(incoming: Request) {
     router: appRouter,
     createContext: async () => {
       const userId = await getSessionUserId(req);
-      return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: req.signal });
+      return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: incoming.signal });
     },
     responseMeta: ({ ctx, errors }) => {
       const headers = new Headers({ "x-request-id": requestId });
