@@ -74,6 +74,28 @@ export const email = z.string().trim().toLowerCase().max(254).email("Enter a val
 
 export const displayName = z.string().trim().min(1, "Name is required").max(100);
 
+/**
+ * Object keys the wire format refuses to send back (superjson's guard against
+ * prototype pollution): stored under a user-chosen key, any of them would make
+ * every response that carries it a 500.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+export const RESERVED_KEYS_MESSAGE = 'Keys cannot be "__proto__", "constructor" or "prototype"';
+
+/** Whether any object in `value`, at any depth, has a reserved key (checked without recursion). */
+export function hasReservedKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    for (const [key, child] of Object.entries(node)) {
+      if (RESERVED_KEYS.has(key)) return true;
+      stack.push(child);
+    }
+  }
+  return false;
+}
+
 export const longText = (max: number) => z.string().max(max, `Must be at most ${max} characters`);
 
 export interface Page<T> {

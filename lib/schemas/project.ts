@@ -1,6 +1,17 @@
 import { z } from "zod";
 
-import { displayName, email, expectedVersion, id, longText, pagination, projectKey } from "./common";
+import {
+  displayName,
+  email,
+  expectedVersion,
+  hasReservedKey,
+  id,
+  longText,
+  pagination,
+  projectKey,
+  RESERVED_KEYS,
+  RESERVED_KEYS_MESSAGE,
+} from "./common";
 
 export const projectRole = z.enum(["REPORTER", "MAINTAINER", "ADMIN"]);
 
@@ -12,7 +23,8 @@ export const attributeDefinition = z
     key: z
       .string()
       .max(40, "Attribute keys are at most 40 characters")
-      .regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, "Attribute keys start with a lower-case letter (a–z, 0–9, _)"),
+      .regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, "Attribute keys start with a lower-case letter (a–z, 0–9, _)")
+      .refine((k) => !RESERVED_KEYS.has(k), "Attribute keys cannot be constructor or prototype"),
     label: z.string().trim().min(1).max(60),
     type: z.enum(ATTRIBUTE_TYPES),
     required: z.boolean().default(false),
@@ -43,7 +55,10 @@ function nestsAtMost(value: unknown, max: number): boolean {
   return true;
 }
 
-/** Project settings: typed keys Specline understands, other keys kept as given; bounded in size and depth. */
+/**
+ * Project settings: typed keys Specline understands, other keys kept as given;
+ * bounded in size and depth, and without keys the wire format cannot send back.
+ */
 export const projectSettings = z
   .object({
     requirementAttributes: z
@@ -57,6 +72,7 @@ export const projectSettings = z
     error: `Settings nest at most ${SETTINGS_MAX_DEPTH} levels`,
     abort: true,
   })
+  .refine((v) => !hasReservedKey(v), { error: `Settings: ${RESERVED_KEYS_MESSAGE}`, abort: true })
   .refine((v) => JSON.stringify(v).length <= 64_000, "Settings must be at most 64 KB");
 
 export const projectCreateInput = z.object({

@@ -195,6 +195,22 @@ describe("the calls that once answered 500", () => {
     expect(updated.settings).toMatchObject({ deep: nested(20) });
   });
 
+  it("keys the wire format refuses, in settings or as an attribute key", async () => {
+    // Stored, they made every later read of the project or its requirements a 500.
+    const admin = callerFor(cast.admin.id);
+    const settingsWith = async (settings: Record<string, unknown>) => {
+      const { version } = await admin.project.byKey({ projectKey: cast.key });
+      return admin.project.update({ projectKey: cast.key, expectedVersion: version, settings });
+    };
+    await expectZodError(
+      settingsWith({ requirementAttributes: [{ key: "constructor", label: "C", type: "text" }] }),
+      "Attribute keys cannot be constructor or prototype",
+    );
+    await expectZodError(settingsWith({ theme: { prototype: 1 } }), 'Keys cannot be "__proto__"');
+    await expectZodError(settingsWith(JSON.parse('{"constructor":{"a":1}}')), 'Keys cannot be "__proto__"');
+    await expectZodError(settingsWith(JSON.parse('{"list":[{"__proto__":{"a":1}}]}')), 'Keys cannot be "__proto__"');
+  });
+
   it("requirement.diff from version 3000000000", async () => {
     await expectZodError(
       callerFor(cast.admin.id).requirement.diff({ key: requirementKey, from: 3_000_000_000, to: 1 }),

@@ -22,6 +22,7 @@ import { issueKey } from "@/lib/schemas/issue";
 import type { AttributeDefinition } from "@/lib/schemas/project";
 import { requirementKey } from "@/lib/schemas/requirement";
 import { webhookUrl } from "@/lib/schemas/webhooks";
+import { serverTransformer } from "@/lib/transformer";
 import { appRouter } from "@/server/api/root";
 import { db } from "@/server/db";
 import { encodeCursor } from "@/server/services/pagination";
@@ -50,6 +51,8 @@ vi.mock("@/server/services/webhooks/post-guarded", async (importOriginal) => {
 
 const RUNS = positiveIntegerFromEnv("FUZZ_RUNS", 100);
 const SEED = integerFromEnv("FUZZ_SEED", 20_261_204);
+/** FUZZ_REPORT=1 prints how each procedure answered each caller, to see which calls reached the services. */
+const REPORT = process.env.FUZZ_REPORT === "1";
 
 function integerFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -549,7 +552,14 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
       if (!def.catchall || defOf(def.catchall).type === "never") return record;
       // Keys beyond the shape, as an object that keeps other keys (project settings) receives them.
       return fc
-        .tuple(record, fc.dictionary(fc.string({ maxLength: 12 }), walk(def.catchall), { maxKeys: 3 }))
+        .tuple(
+          record,
+          fc.dictionary(
+            fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("__proto__", "constructor", "prototype")),
+            walk(def.catchall),
+            { maxKeys: 3 },
+          ),
+        )
         .map(([known, extra]) => ({ ...extra, ...known }));
     }
     case "string":
@@ -615,6 +625,7 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
       );
     default:
       // Transforms, custom types and anything new: no shape to follow.
+      unknownSchemaTypes.add(def.type);
       return fc.anything();
   }
 }
@@ -713,8 +724,10 @@ let standingChanged = false;
 
 class ServerError extends Error {}
 
-/** How each procedure answered each caller, printed at the end to show which calls reached the services. */
+/** How each procedure answered each caller (ok or the tRPC code), summed up at the end. */
 const outcomes = new Map<string, Record<string, number>>();
+/** Zod schema types the walker has no generator for, reported with the summary. */
+const unknownSchemaTypes = new Set<string>();
 
 function count(path: string, actor: ActorName, outcome: string) {
   const key = `${path} as ${actor}`;
@@ -723,16 +736,15 @@ function count(path: string, actor: ActorName, outcome: string) {
   outcomes.set(key, tally);
 }
 
+/** One call; throws (failing the property) on a 500, on anything but a TRPCError, or on an unsendable result. */
 async function callOnce(path: string, actor: ActorName, input: unknown): Promise<void> {
   if (standingChanged) {
     await restoreStanding(world);
     standingChanged = false;
   }
-  const resolved = await withCurrentVersion(input);
+  let result: unknown;
   try {
-    await procedureAt(callerFor(world.actors[actor]), path)(resolved);
-    count(path, actor, "ok");
-    if (TAKES_STANDING.test(path)) standingChanged = true;
+    result = await procedureAt(callerFor(world.actors[actor]), path)(await withCurrentVersion(input));
   } catch (err) {
     count(path, actor, err instanceof TRPCError ? err.code : "thrown");
     if (!(err instanceof TRPCError)) {
@@ -741,6 +753,15 @@ async function callOnce(path: string, actor: ActorName, input: unknown): Promise
     if (err.code === "INTERNAL_SERVER_ERROR") {
       throw new ServerError(`${path} as ${actor} answered INTERNAL_SERVER_ERROR: ${describeError(err.cause ?? err)}`);
     }
+    return;
+  }
+  count(path, actor, "ok");
+  if (TAKES_STANDING.test(path)) standingChanged = true;
+  try {
+    // What the HTTP handler does with a result; the server-side caller skips it.
+    JSON.stringify(serverTransformer.output.serialize(result));
+  } catch (err) {
+    throw new ServerError(`${path} as ${actor} returned a result the wire format refuses: ${describeError(err)}`);
   }
 }
 
@@ -782,6 +803,17 @@ describe.skipIf(inject("dbMode") !== "postgres")("procedure fuzz", () => {
   }
 
   afterAll(() => {
+    const totals: Record<string, number> = {};
+    for (const tally of outcomes.values()) {
+      for (const [code, n] of Object.entries(tally)) totals[code] = (totals[code] ?? 0) + n;
+    }
+    const summary = Object.entries(totals)
+      .sort(([, a], [, b]) => b - a)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(", ");
+    const unknown = unknownSchemaTypes.size ? `; schema types filled with anything: ${[...unknownSchemaTypes]}` : "";
+    console.info(`procedure fuzz answers: ${summary}${unknown}`);
+    if (!REPORT) return;
     const lines = [...outcomes].map(
       ([key, tally]) =>
         `${key.padEnd(48)} ${Object.entries(tally)
@@ -789,7 +821,7 @@ describe.skipIf(inject("dbMode") !== "postgres")("procedure fuzz", () => {
           .map(([code, n]) => `${code} ${n}`)
           .join(", ")}`,
     );
-    console.info(`procedure fuzz outcomes:\n${lines.join("\n")}`);
+    console.info(`procedure fuzz answers by procedure and caller:\n${lines.join("\n")}`);
   });
 
   it("left no prototype polluted", () => {
