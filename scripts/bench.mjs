@@ -6,8 +6,11 @@
  *   1. Creates a throwaway database specline_bench_<timestamp> (or uses
  *      BENCH_DATABASE_URL and removes only the rows it added).
  *   2. Starts `node scripts/start.mjs` (migrations, build if missing,
- *      standalone server) on a free loopback port with a random AUTH_SECRET,
- *      and waits for /api/ready.
+ *      standalone server) on a free loopback port with a random AUTH_SECRET
+ *      and request budgets of 1,000,000 per window (the most the app accepts),
+ *      so the rate limiter runs on every call, as in production, but never
+ *      answers 429 — the default 600 calls a minute per user would be spent
+ *      in the first second — and waits for /api/ready.
  *   3. Registers two users through the real `auth.register` mutation (an
  *      owner — the first user of an empty instance becomes its admin — and
  *      the bench user), signs the bench user in through next-auth's
@@ -26,7 +29,10 @@
  * Without arguments it then runs two in-process benchmarks with their own
  * databases: the outbox dispatcher (scripts/bench/dispatcher.mjs, also
  * `npm run bench:dispatcher`) and the bounded walks on PostgreSQL and the
- * embedded PGlite (scripts/bench/bounds.mjs, also `npm run bench:bounds`).
+ * embedded PGlite (scripts/bench/bounds.mjs, also `npm run bench:bounds`);
+ * and ends with the rate limiter's cost (scripts/bench/limiter.mjs, also
+ * `npm run bench:limiter`): throughput with the limiter on and off, and
+ * its cost per call in-process and over Redis.
  *
  * Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…] | --list
  * Env:   BENCH_CONNECTIONS (8), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
@@ -38,13 +44,13 @@
  *        summarise with scripts/bench/profile-summary.mjs).
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readdirSync, renameSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import pg from "pg";
-
+import { findServerPid, UNREACHED_BUDGETS, waitFor } from "./bench/lib/app.mjs";
 import {
   backendCpu,
   backendCpuDelta,
@@ -58,7 +64,6 @@ import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { measure } from "./bench/lib/load.mjs";
 import { appCaller, appRequest, baselineRequest, timedRequest, timeOperation } from "./bench/lib/oneshot.mjs";
 import {
-  childPids,
   cpuTimeMs,
   freePort,
   isRunning,
@@ -110,6 +115,12 @@ const followUps = [
     title: "impact on the dense chain and the lattice, the 10,000-level tree read; PostgreSQL and PGlite",
     script: "bench:bounds",
     file: "scripts/bench/bounds.mjs",
+  },
+  {
+    name: "limiter",
+    title: "user.me and search.query with the rate limiter on and off; its cost per call, in memory and on Redis",
+    script: "bench:limiter",
+    file: "scripts/bench/limiter.mjs",
   },
 ];
 
@@ -185,39 +196,6 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
 }
 
 /* ----------------------------------------------------------------- helpers */
-
-async function waitFor(url, { child, timeoutMs, what }) {
-  const deadline = Date.now() + timeoutMs;
-  let last = "no answer";
-  while (Date.now() < deadline) {
-    if (child && !isRunning(child))
-      throw new Error(`${child.label} exited while waiting for ${what}:\n${child.output.slice(-4000)}`);
-    try {
-      const res = await request(url, { timeoutMs: 3000 });
-      if (res.status === 200) return res;
-      last = `HTTP ${res.status} ${res.text.slice(0, 200)}`;
-    } catch (err) {
-      last = err.cause?.code ?? err.message;
-    }
-    await sleep(300);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${last})`);
-}
-
-/**
- * The node process running server.js under start.mjs (for CPU accounting),
- * or null. Next renames its process ("next-server (vX)"), so match either.
- */
-function findServerPid(startPid) {
-  for (const pid of childPids(startPid)) {
-    try {
-      if (/server\.js|next-server/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))) return pid;
-    } catch {
-      /* gone, or not Linux */
-    }
-  }
-  return null;
-}
 
 /**
  * Start/stop hooks for measure(): SIGUSR2 toggles the profiler preloaded
@@ -326,6 +304,9 @@ async function main() {
     HOSTNAME_BIND: "127.0.0.1",
     APP_URL: base,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The limiter runs on every call but never refuses one (see lib/app.mjs).
+    RATE_LIMITS: "on",
+    ...UNREACHED_BUDGETS,
     ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
   });
   if (profileDir) {

@@ -122,7 +122,11 @@ export async function queryRows<T>(
   const client = await pool.connect();
   // The backend's pid, from the server's BackendKeyData at connect (set by pg, missing from its types).
   const pid = (client as unknown as { processID?: number | null }).processID;
-  const onAbort = () => void cancelBackend(config, pid);
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    void cancelBackend(config, pid);
+  };
   if (cancellable) signal?.addEventListener("abort", onAbort, { once: true });
   let broken: Error | undefined;
   try {
@@ -141,8 +145,9 @@ export async function queryRows<T>(
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    // A connection whose transaction could not be ended is closed rather than reused.
-    client.release(broken);
+    // A connection whose transaction could not be ended is closed rather than reused, and so is one a cancel
+    // was sent for: the cancel can land after the statement finished, on the next request's statement.
+    client.release(broken ?? (aborted ? new Error("its statement was cancelled") : undefined));
   }
 }
 

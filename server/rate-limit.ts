@@ -51,31 +51,65 @@ function upstashCompatible(redis: Redis) {
   };
 }
 
+/** One identifier's calls in the window, oldest first; those before `start` have left it. */
+interface CallLog {
+  times: number[];
+  start: number;
+}
+
 class MemoryLimiter implements Limiter {
-  private hits = new Map<string, number[]>();
+  private logs = new Map<string, CallLog>();
   constructor(
     private readonly tokens: number,
     private readonly windowMs: number,
   ) {}
 
+  /**
+   * Calls are appended in time order, so the expired ones are a prefix: skipping
+   * it costs O(1) per call on average, where filtering the whole log cost
+   * O(calls in the window), milliseconds per call for a budget in the tens of thousands.
+   */
+  private prune(log: CallLog, now: number): number {
+    const { times } = log;
+    const expiredUpTo = now - this.windowMs;
+    while ((times[log.start] ?? Number.POSITIVE_INFINITY) <= expiredUpTo) log.start++;
+    if (log.start > 1024 && log.start * 2 > times.length) {
+      times.splice(0, log.start);
+      log.start = 0;
+    }
+    return times.length - log.start;
+  }
+
   async limit(identifier: string): Promise<LimitResult> {
     const now = Date.now();
-    const recent = (this.hits.get(identifier) ?? []).filter((t) => t > now - this.windowMs);
-    const success = recent.length < this.tokens;
-    if (success) recent.push(now);
-    this.hits.set(identifier, recent);
-    if (this.hits.size > 50_000) this.sweep(now);
-    return { success, remaining: Math.max(0, this.tokens - recent.length), reset: (recent[0] ?? now) + this.windowMs };
+    let log = this.logs.get(identifier);
+    if (!log) {
+      log = { times: [], start: 0 };
+      this.logs.set(identifier, log);
+    }
+    let count = this.prune(log, now);
+    const success = count < this.tokens;
+    if (success) {
+      log.times.push(now);
+      count++;
+    }
+    if (this.logs.size > 50_000) this.sweep(now);
+    return {
+      success,
+      remaining: Math.max(0, this.tokens - count),
+      reset: (log.times[log.start] ?? now) + this.windowMs,
+    };
   }
 
   async getRemaining(identifier: string): Promise<{ remaining: number }> {
-    const now = Date.now();
-    const recent = (this.hits.get(identifier) ?? []).filter((t) => t > now - this.windowMs);
-    return { remaining: Math.max(0, this.tokens - recent.length) };
+    const log = this.logs.get(identifier);
+    const count = log ? this.prune(log, Date.now()) : 0;
+    return { remaining: Math.max(0, this.tokens - count) };
   }
 
   private sweep(now: number) {
-    for (const [k, v] of this.hits) if (!v.some((t) => t > now - this.windowMs)) this.hits.delete(k);
+    for (const [k, log] of this.logs)
+      if ((log.times[log.times.length - 1] ?? 0) <= now - this.windowMs) this.logs.delete(k);
   }
 }
 

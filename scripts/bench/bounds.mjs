@@ -50,6 +50,7 @@ import pg from "pg";
 
 import { poolConfig } from "../../lib/database-url.mjs";
 import { migrate } from "../run.mjs";
+import { UNREACHED_BUDGETS } from "./lib/app.mjs";
 import {
   backendCpu,
   backendCpuDelta,
@@ -544,6 +545,9 @@ async function main() {
     DATA_DIR: dataDir,
     APP_URL: "https://specline.example.com",
     AUTH_SECRET: randomBytes(32).toString("base64url"),
+    // traceLink.impact counts against the `expensive` budget (60 a minute); the runs would spend it.
+    RATE_LIMITS: "on",
+    ...UNREACHED_BUDGETS,
   });
   const [rootRouter, trpc, scopeModule, dbModule, envModule, analysis] = await Promise.all([
     import("../../server/api/root.ts"),

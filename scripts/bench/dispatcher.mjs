@@ -42,6 +42,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 import { migrate } from "../run.mjs";
+import { UNREACHED_BUDGETS } from "./lib/app.mjs";
 import {
   backendCpu,
   backendCpuDelta,
@@ -537,6 +538,9 @@ async function main() {
       DATA_DIR: dataDir,
       APP_URL: "https://specline.example.com",
       NODE_ENV: "production",
+      // Mention emails spend their author's hourly `create` budget; the bench's few authors would spend it at once.
+      RATE_LIMITS: "on",
+      ...UNREACHED_BUDGETS,
     });
     const { dispatchOnce } = await import("../../server/jobs/dispatcher.ts");
     const { db } = await import("../../server/db.ts");

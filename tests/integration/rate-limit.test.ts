@@ -53,4 +53,33 @@ describe("in-process limiter (embedded mode)", () => {
     expect((await limiter.limit("y")).success).toBe(true);
     if (saved) process.env.REDIS_URL = saved;
   });
+
+  it("frees calls as they leave the window, however many the window holds", async () => {
+    const saved = process.env.REDIS_URL;
+    delete process.env.REDIS_URL;
+    const { vi } = await import("vitest");
+    vi.resetModules();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const { getLimiter } = await import("@/server/rate-limit");
+      const limiter = getLimiter(`mem-${randomUUID()}`, { tokens: 5000, windowSeconds: 1 });
+      const spend = async (n: number) => {
+        let allowed = 0;
+        for (let i = 0; i < n; i++) if ((await limiter.limit("x")).success) allowed++;
+        return allowed;
+      };
+      expect(await spend(3000)).toBe(3000);
+      vi.advanceTimersByTime(500);
+      expect(await spend(3000)).toBe(2000);
+      // The first 3,000 leave the window (and the log is compacted); the later 2,000 still count.
+      vi.advanceTimersByTime(600);
+      expect(await limiter.getRemaining("x")).toEqual({ remaining: 3000 });
+      expect(await spend(4000)).toBe(3000);
+      vi.advanceTimersByTime(1001);
+      expect(await limiter.getRemaining("x")).toEqual({ remaining: 5000 });
+    } finally {
+      vi.useRealTimers();
+      if (saved) process.env.REDIS_URL = saved;
+    }
+  });
 });

@@ -131,6 +131,21 @@ describe.skipIf(!onPostgres)("time budgets (PostgreSQL)", () => {
     expect(await eventually(async () => (await activeStatements("%pg_sleep(30)%")) === 0)).toBe(true);
   });
 
+  it("closes the connection a cancel was sent for, so a late cancel cannot stop the next statement on it", async () => {
+    const controller = new AbortController();
+    const sleeping = queryRows(Prisma.sql`SELECT pg_sleep(31)`, { signal: controller.signal }).catch(() => null);
+    expect(await eventually(async () => (await activeStatements("%pg_sleep(31)%")) === 1)).toBe(true);
+    const [held] = await queryRows<{ pid: number }>(Prisma.sql`
+      SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE '%pg_sleep(31)%'
+        AND pid <> pg_backend_pid()`);
+    controller.abort();
+    await sleeping;
+    const next = await Promise.all(
+      Array.from({ length: 4 }, () => queryRows<{ pid: number }>(Prisma.sql`SELECT pg_backend_pid() AS pid`)),
+    );
+    expect(next.map(([row]) => row?.pid)).not.toContain(held?.pid);
+  });
+
   // Each expensive procedure, blocked behind a lock on a table it reads, then abandoned by its client.
   const expensive: { name: string; table: string; call: (signal: AbortSignal) => Promise<unknown> }[] = [
     {

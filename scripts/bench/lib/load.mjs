@@ -56,6 +56,8 @@ export async function measure({
       max: result.latency.max,
     },
     non2xx: result.non2xx,
+    // Status code → { count }, to tell what the non-2xx answers were.
+    statusCodes: result.statusCodeStats ?? null,
     errors: result.errors,
     timeouts: result.timeouts,
     serverCpuMsPerRequest:

@@ -18,7 +18,7 @@ export function withRatios(row) {
   };
 }
 
-function table(header, rows) {
+export function table(header, rows) {
   const cells = [header, ...rows].map((r) => r.map((c) => (c === null || c === undefined ? "–" : String(c))));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
