@@ -60,6 +60,7 @@ import {
   dropDatabase,
   serverVersion,
 } from "./bench/lib/db.mjs";
+import { intEnv } from "./bench/lib/env.mjs";
 import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { measure } from "./bench/lib/load.mjs";
 import { appCaller, appRequest, baselineRequest, timedRequest, timeOperation } from "./bench/lib/oneshot.mjs";
@@ -78,17 +79,6 @@ import { scenarios as allScenarios } from "./bench/scenarios/index.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (msg) => console.log(`[bench] ${msg}`);
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`[bench] ${name} must be an integer between ${min} and ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const settings = {
   connections: intEnv("BENCH_CONNECTIONS", 8, 1, 1000),

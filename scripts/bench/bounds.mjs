@@ -59,23 +59,13 @@ import {
   databaseUrl,
   dropDatabase,
 } from "./lib/db.mjs";
+import { intEnv } from "./lib/env.mjs";
 import { round } from "./lib/load.mjs";
 import { cpuTimeMs, isRunning, killAll, runProcess, sleep, startProcess, stopProcess } from "./lib/process.mjs";
 import { operationGoal, writeResult } from "./lib/report.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const log = (msg) => console.log(`[bench:bounds] ${msg}`);
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`[bench:bounds] ${name} must be an integer between ${min} and ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const RUNS = intEnv("BENCH_BOUNDS_RUNS", 15, 1, 1000);
 const WARMUP = intEnv("BENCH_BOUNDS_WARMUP", 2, 0, 100);

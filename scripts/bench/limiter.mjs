@@ -48,6 +48,7 @@ import pg from "pg";
 
 import { findServerPid, UNREACHED_BUDGETS, waitFor } from "./lib/app.mjs";
 import { createDatabase, DEFAULT_ADMIN_URL, databaseUrl, dropDatabase, serverVersion } from "./lib/db.mjs";
+import { intEnv } from "./lib/env.mjs";
 import { registerUser, request, signIn, trpcQueryPath } from "./lib/http.mjs";
 import { measure, round } from "./lib/load.mjs";
 import { freePort, isRunning, killAll, runProcess, sleep, startProcess, stopProcess } from "./lib/process.mjs";
@@ -55,17 +56,6 @@ import { table, writeResult } from "./lib/report.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const log = (msg) => console.log(`[bench:limiter] ${msg}`);
-
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`[bench:limiter] ${name} must be an integer between ${min} and ${max}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const settings = {
   connections: intEnv("BENCH_CONNECTIONS", 8, 1, 1000),

@@ -242,23 +242,27 @@ const projectAddress = z.union([
  */
 export function projectProcedure(permission: ProjectPermission) {
   return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
-    const parsed = projectAddress.safeParse(await getRawInput());
-    if (!parsed.success) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: "A valid projectKey or item key is required",
-        cause: parsed.error,
-      });
-    }
+    const { projectKey } = addressOrThrow(
+      projectAddress,
+      await getRawInput(),
+      "A valid projectKey or item key is required",
+    );
     // Routers pass `ctx.scope` and nothing else about the project.
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
-      projectKey: parsed.data.projectKey,
+      projectKey,
       permission,
       requestId: ctx.requestId,
     });
     return next({ ctx: { ...ctx, user, actor: scope.actor, scope } });
   });
+}
+
+/** The project address of a call's raw input, or BAD_REQUEST (checked before the input schema runs). */
+function addressOrThrow<T>(schema: z.ZodType<T>, raw: unknown, message: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", message, cause: parsed.error });
+  return parsed.data;
 }
 
 const optionalProjectAddress = z.object({ projectKey: projectKeySchema.optional() });
@@ -271,17 +275,10 @@ const optionalProjectAddress = z.object({ projectKey: projectKeySchema.optional(
  */
 export function projectOrInstanceProcedure(permission: ProjectPermission) {
   return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
-    const parsed = optionalProjectAddress.safeParse((await getRawInput()) ?? {});
-    if (!parsed.success) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: "projectKey is not a valid project key",
-        cause: parsed.error,
-      });
-    }
+    const address = addressOrThrow(optionalProjectAddress, (await getRawInput()) ?? {}, "projectKey is not valid");
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
-      projectKey: parsed.data.projectKey ?? null,
+      projectKey: address.projectKey ?? null,
       permission,
       requestId: ctx.requestId,
     });

@@ -106,6 +106,11 @@ export const ROLE_PERMISSIONS: Record<ProjectRole, ReadonlySet<ProjectPermission
   ADMIN: new Set(ADMIN),
 };
 
+/** The roles holding `permission`, for SQL that decides per row (search across projects). */
+export function rolesWith(permission: ProjectPermission): ProjectRole[] {
+  return PROJECT_ROLES.filter((role) => roleHas(role, permission));
+}
+
 export function roleHas(role: ProjectRole, permission: ProjectPermission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
 }

@@ -22,6 +22,7 @@ import { z } from "zod";
 
 import { id } from "@/lib/schemas/common";
 import { type SearchQueryInput, toExactQuery, toPrefixQuery } from "@/lib/schemas/search";
+import { rolesWith } from "@/server/auth/permissions";
 import { queryRows } from "@/server/db";
 import { decodeCursor, encodeCursor } from "@/server/services/pagination";
 
@@ -148,13 +149,16 @@ export async function searchItems(opts: {
     // m and k test the scope as arrays, not as a join: joined, the planner may repeat the index scan once
     // per project in scope (hundreds, for an instance admin).
     const inScope = Prisma.sql`t."projectId" = ANY(ARRAY(SELECT id FROM scope))`;
+    // The issue visibility rule (issue-access.ts): roles holding issue:readAll see every issue of the
+    // project, everyone else the ones they reported or are assigned to.
+    const seeAll = Prisma.join(rolesWith("issue:readAll"));
     const visibleInScope =
       kind === "issue"
-        ? Prisma.sql`AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN ('MAINTAINER', 'ADMIN'))) OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
+        ? Prisma.sql`AND (t."projectId" = ANY(ARRAY(SELECT id FROM scope WHERE role IN (${seeAll}))) OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
         : Prisma.empty;
     const visibleInProject =
       kind === "issue"
-        ? Prisma.sql`AND (s.role IN ('MAINTAINER', 'ADMIN') OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
+        ? Prisma.sql`AND (s.role IN (${seeAll}) OR t."reporterId" = ${userId} OR t."assigneeId" = ${userId})`
         : Prisma.empty;
     // Narrow rows: thousands of candidates are carried to the sort, the page's text is read at the end.
     const columns = Prisma.sql`${Prisma.raw(`'${kind}'`)} AS kind, t.id, t."projectId",

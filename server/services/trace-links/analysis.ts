@@ -69,21 +69,23 @@ export async function coverage({ scope, signal }: { scope: ProjectScope; signal?
       { signal },
     ),
   ]);
-  const suspectLinks = orphans?.suspectLinks ?? 0;
-  const orphanRequirements = orphans?.orphanRequirements ?? [];
-  const orphanRequirementCount = orphans?.orphanRequirementCount ?? 0;
-  const orphanIssues = orphans?.orphanIssues ?? [];
-  const orphanIssueCount = orphans?.orphanIssueCount ?? 0;
-  // An aggregate without GROUP BY always returns one row.
+  // An aggregate without GROUP BY and a select of scalar subqueries each return exactly one row.
   const { approved: approvedCount, implemented, verified } = counts ?? { approved: 0, implemented: 0, verified: 0 };
+  const o = orphans ?? {
+    suspectLinks: 0,
+    orphanRequirementCount: 0,
+    orphanRequirements: [],
+    orphanIssueCount: 0,
+    orphanIssues: [],
+  };
   const pct = (n: number) => (approvedCount === 0 ? null : Math.round((n / approvedCount) * 1000) / 10);
   return {
     approvedRequirements: approvedCount,
     implemented: { count: implemented, percent: pct(implemented) },
     verified: { count: verified, percent: pct(verified) },
-    suspectLinks,
-    orphanRequirements: { count: orphanRequirementCount, items: orphanRequirements },
-    orphanIssues: { count: orphanIssueCount, items: orphanIssues },
+    suspectLinks: o.suspectLinks,
+    orphanRequirements: { count: o.orphanRequirementCount, items: o.orphanRequirements },
+    orphanIssues: { count: o.orphanIssueCount, items: o.orphanIssues },
   };
 }
 
