@@ -124,6 +124,14 @@ export const envSchema = z.object({
   WRITE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** Time budget of each statement of an export or an aggregation run. */
   LONG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /**
+   * The request budget: an API call that has not answered by then gets
+   * SERVICE_UNAVAILABLE. Every query's client-side timeout
+   * (WRITE_STATEMENT_TIMEOUT_MS + 1 s) and every transaction's must fit inside it.
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
+  /** How long a request waits for a database connection (a pooled one, or a new one to be opened). */
+  DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
 });
@@ -156,6 +164,17 @@ export function parseEnv(source) {
   }
   if (env.S3_BUCKET && !env.S3_ACCESS_KEY_ID) {
     throw new Error("Invalid environment configuration:\n  S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
+  }
+  if (env.WRITE_STATEMENT_TIMEOUT_MS + 2_000 > env.REQUEST_TIMEOUT_MS) {
+    // A statement's client-side timeout (its budget + 1 s) and its transaction's must end before the request's.
+    throw new Error(
+      "Invalid environment configuration:\n  REQUEST_TIMEOUT_MS must be at least WRITE_STATEMENT_TIMEOUT_MS + 2000",
+    );
+  }
+  if (env.STATEMENT_TIMEOUT_MS > env.WRITE_STATEMENT_TIMEOUT_MS) {
+    throw new Error(
+      "Invalid environment configuration:\n  STATEMENT_TIMEOUT_MS must not be larger than WRITE_STATEMENT_TIMEOUT_MS",
+    );
   }
   if (!env.S3_BUCKET && (env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID || env.S3_PREFIX)) {
     // Otherwise a forgotten bucket name would silently keep files on local disk.

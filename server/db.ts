@@ -20,7 +20,23 @@
  *     the signal aborts (the request went away).
  * A statement past its budget fails with SQLSTATE 57014, which toAppError
  * maps to SERVICE_UNAVAILABLE.
+ *
+ * The pool guards the app against a database that goes away (a restart, a
+ * failover, a network partition) — server/errors.ts maps each of these
+ * failures to SERVICE_UNAVAILABLE:
+ *   - waiting for a connection, pooled or new, is bounded
+ *     (DATABASE_POOL_TIMEOUT_MS), so requests fail fast while the server is
+ *     unreachable instead of queueing;
+ *   - every query has a client-side timeout one second past its statement
+ *     budget (`query_timeout`), for the case where the server cannot even
+ *     cancel it (a partition); Prisma transactions end before the request
+ *     budget (REQUEST_TIMEOUT_MS);
+ *   - a connection that failed at the connection level or timed out on the
+ *     client side is closed on release, never handed out again (pg-pool
+ *     already drops connections whose socket closed while idle);
+ *   - TCP keep-alive finds dead peers on idle connections.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -29,13 +45,109 @@ import pg from "pg";
 
 import { allowsPreparedStatements, poolConfig } from "@/lib/database-url.mjs";
 import { getEnv } from "@/lib/env.mjs";
+import { isDatabaseUnavailable } from "@/server/errors";
+
+/** How much longer than a statement's server-side budget the client waits for its answer. */
+export const CLIENT_TIMEOUT_GRACE_MS = 1_000;
+
+/** The statement budget of the long work running in this async context (withLongStatements, exports). */
+const longWork = new AsyncLocalStorage<number>();
+
+type Release = (err?: Error | boolean) => void;
+type QueryFn = (...args: unknown[]) => unknown;
+
+/**
+ * A pg pool whose checked-out connections are closed and given up the
+ * moment one of their queries fails at the connection level or times out on
+ * the client side: never handed out again, and never left holding a place in
+ * the pool by a holder that does not release it. Release becomes idempotent.
+ * Inside long work, the queries of a checkout get that work's client-side
+ * timeout instead of the pool's.
+ */
+type ConnectCallback = Parameters<pg.Pool["connect"]>[0] & {};
+
+class GuardedPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | undefined {
+    // The callback style is pg-pool's own (pool.query), which already closes a connection whose query failed.
+    if (callback) {
+      super.connect(callback);
+      return undefined;
+    }
+    const longMs = longWork.getStore();
+    return super.connect().then((client) => guardCheckout(client, longMs));
+  }
+}
+
+const ROLLED_BACK = { command: "ROLLBACK", rowCount: null, rows: [], fields: [] };
+
+function isRollback(config: unknown): boolean {
+  const text = typeof config === "string" ? config : (config as { text?: unknown } | null)?.text;
+  return typeof text === "string" && /^\s*ROLLBACK\s*;?\s*$/i.test(text);
+}
+
+function guardCheckout(client: pg.PoolClient, longMs: number | undefined): pg.PoolClient {
+  const release = client.release as Release;
+  const query = client.query as unknown as QueryFn;
+  let released = false;
+  const releaseOnce = (err?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    delete (client as unknown as { query?: QueryFn }).query;
+    release(err);
+  };
+  const note = (err: unknown) => {
+    // A broken connection goes at once: its holder may never release it (Prisma does not when the
+    // transaction's ROLLBACK fails on a dead socket), and it would hold a place in the pool forever.
+    // Later queries on it fail as "not queryable", which maps to SERVICE_UNAVAILABLE too.
+    if (isDatabaseUnavailable(err)) releaseOnce(err instanceof Error ? err : new Error(String(err)));
+  };
+  (client as unknown as { query: QueryFn }).query = function guardedQuery(this: unknown, ...args: unknown[]) {
+    const [config] = args;
+    // A config object (not a prepared Query instance) can carry its own client-side timeout.
+    if (
+      longMs &&
+      config &&
+      typeof config === "object" &&
+      typeof (config as { submit?: unknown }).submit !== "function"
+    ) {
+      args[0] = { query_timeout: longMs + CLIENT_TIMEOUT_GRACE_MS, ...config };
+    }
+    const result = query.apply(this, args);
+    if (!(result instanceof Promise)) return result;
+    return result.catch((err: unknown) => {
+      note(err);
+      // The server ends a transaction whose connection is gone: a ROLLBACK that cannot be sent has
+      // nothing left to do. Answering it keeps Prisma's transaction bookkeeping on its normal path
+      // (otherwise the failed ROLLBACK surfaces as an unhandled rejection).
+      if (isRollback(config) && isDatabaseUnavailable(err)) return ROLLED_BACK;
+      throw err;
+    });
+  };
+  client.release = releaseOnce as typeof client.release;
+  return client;
+}
 
 function createClient() {
   const env = getEnv();
   const url = env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (the start script sets it in embedded mode)");
-  const config = { ...poolConfig(url), statement_timeout: env.STATEMENT_TIMEOUT_MS };
-  const pool = new pg.Pool(config);
+  const base = poolConfig(url);
+  // One connection (the embedded database) queues every query of the process behind the one running, and
+  // cannot time out or be cancelled: there the wait is bounded by the request budget, and a client-side
+  // timeout would only close the socket while the engine goes on.
+  const single = base.max === 1;
+  const config = {
+    ...base,
+    statement_timeout: env.STATEMENT_TIMEOUT_MS,
+    // Client side: no query waits longer than the largest statement budget of a request, plus a grace.
+    query_timeout: single ? undefined : env.WRITE_STATEMENT_TIMEOUT_MS + CLIENT_TIMEOUT_GRACE_MS,
+    connectionTimeoutMillis: single ? env.REQUEST_TIMEOUT_MS - 1_000 : env.DATABASE_POOL_TIMEOUT_MS,
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
+  };
+  const pool = new GuardedPool(config);
   // An idle connection dropped by the server (a restart, a failover) must not take the process down;
   // the pool replaces it on the next query.
   pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
@@ -49,7 +161,7 @@ function createClient() {
     prepared: allowsPreparedStatements(url),
     // A second connection (to cancel a statement) only where the pool may open more than one: the
     // embedded database asks for one (its socket server interleaves connections) and cannot cancel.
-    cancellable: config.max > 1,
+    cancellable: !single,
   };
 }
 
@@ -119,7 +231,8 @@ export async function queryRows<T>(
   if (signal?.aborted) throw cancelledError();
   if (!timeoutMs && (!signal || !cancellable)) return (await pool.query(statement)).rows as T[];
 
-  const client = await pool.connect();
+  // Long work's queries get its client-side timeout (see GuardedPool).
+  const client = await (timeoutMs ? longWork.run(timeoutMs, () => pool.connect()) : pool.connect());
   // The backend's pid, from the server's BackendKeyData at connect (set by pg, missing from its types).
   const pid = (client as unknown as { processID?: number | null }).processID;
   let aborted = false;
@@ -180,13 +293,27 @@ async function cancelBackend(config: pg.ClientConfig, pid: number | null | undef
  */
 export async function withLongStatements<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   const ms = getEnv().LONG_STATEMENT_TIMEOUT_MS;
-  return db.$transaction(
-    async (tx) => {
-      await setLocalStatementTimeout(tx, ms);
-      return work(tx);
-    },
-    { maxWait: 10_000, timeout: ms + 5_000 },
+  return longWork.run(ms, () =>
+    db.$transaction(
+      async (tx) => {
+        await setLocalStatementTimeout(tx, ms);
+        return work(tx);
+      },
+      { maxWait: transactionLimits().maxWait, timeout: ms + 5_000 },
+    ),
   );
+}
+
+/**
+ * Prisma's limits for an interactive transaction of a request: how long to
+ * wait for its connection (the pool's bound, plus a margin so the pool's own
+ * clearer error comes first) and how long it may stay open in all — ended
+ * (rolled back) a second before the request budget, so a request never
+ * outlives its transaction's hold on a connection.
+ */
+export function transactionLimits(): { maxWait: number; timeout: number } {
+  const env = getEnv();
+  return { maxWait: instance().config.connectionTimeoutMillis + 500, timeout: env.REQUEST_TIMEOUT_MS - 1_000 };
 }
 
 /** Sets `statement_timeout` for the rest of the transaction `tx`. */

@@ -124,6 +124,66 @@ export function isStatementCancelled(err: unknown): boolean {
   return sqlState(err) === "57014";
 }
 
+/** Prisma's own codes for "cannot reach / lost the database" and "no connection from the pool in time". */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+/** The driver adapter's kinds for the same. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+]);
+/** Socket errors of a connection to the database. */
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+/**
+ * What the pg driver and pool say when a connection is gone, cannot be made
+ * in time or timed out on the client side (server/db.ts sets both limits),
+ * and what PostgreSQL says while it shuts down, restarts or recovers.
+ */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|is not queryable|Client was closed|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|terminating connection due to administrator command/i;
+
+/**
+ * The database cannot be reached, dropped the connection, is restarting or
+ * has no connection for us in time: SQLSTATE class 08 (connection
+ * exception), 57P01-57P03 (shutdown, crash, cannot connect now) and 53300
+ * (too many connections), the driver adapter's and Prisma's codes for the
+ * same, socket errors and the pg driver's own messages. It follows `cause`
+ * and the adapter's wrapped error, where Prisma keeps the original.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const stack: unknown[] = [err];
+  for (let seen = 0; stack.length > 0 && seen < 10; seen++) {
+    const current = stack.pop();
+    if (typeof current !== "object" || current === null) continue;
+    const e = current as {
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    const state = sqlState(e);
+    if (state && (state.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(state))) return true;
+    if (typeof e.code === "string" && (UNAVAILABLE_PRISMA_CODES.has(e.code) || UNAVAILABLE_SOCKET_CODES.has(e.code)))
+      return true;
+    if (typeof e.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(e.kind)) return true;
+    if (typeof e.message === "string" && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    stack.push(e.cause, e.meta?.driverAdapterError);
+  }
+  return false;
+}
+
 /** Seconds a client should wait before retrying a SERVICE_UNAVAILABLE answer (the Retry-After header). */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -137,6 +197,11 @@ export function toAppError(err: unknown): AppError | null {
   if (isUniqueViolation(err)) return conflict("This already exists");
   if (isWriteConflict(err)) return conflict("A concurrent change got in the way; try again");
   if (isBusy(err)) return new AppError("SERVICE_UNAVAILABLE", "The server is busy; try again shortly");
+  if (isDatabaseUnavailable(err)) {
+    return new AppError("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly", {
+      reason: "database_unavailable",
+    });
+  }
   if (isStatementCancelled(err)) {
     return new AppError(
       "SERVICE_UNAVAILABLE",

@@ -13,12 +13,13 @@ import { type InstanceRole, Prisma } from "@prisma/client";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 
+import { getEnv } from "@/lib/env.mjs";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import type { ProjectPermission } from "@/server/auth/permissions";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
-import { type AppError, toAppError } from "@/server/errors";
+import { AppError, toAppError } from "@/server/errors";
 import { type BucketName, checkRateLimit, type RateLimitDecision, tooManyRequests } from "@/server/rate-limit";
 import type { Actor } from "@/server/services/change";
 
@@ -194,13 +195,47 @@ const rateLimit = t.middleware(async ({ ctx, meta, next }) => {
   return next();
 });
 
+/**
+ * The request budget (REQUEST_TIMEOUT_MS): a call that has not answered by
+ * then gets SERVICE_UNAVAILABLE, and its signal aborts, so the raw reads
+ * that take it (impact, matrix, search, exports) are cancelled on the
+ * database server. Every query and transaction already ends sooner (their
+ * client-side timeouts, server/db.ts); this is the bound for everything
+ * else a call may wait on. A mutation cut off here may still commit: the
+ * Idempotency-Key header lets its client retry safely.
+ */
+const requestBudget = t.middleware(async ({ ctx, next }) => {
+  const budget = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, budget.signal]) : budget.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      budget.abort();
+      reject(
+        new AppError("SERVICE_UNAVAILABLE", "This request took longer than the server allows; try again shortly", {
+          reason: "request_budget",
+        }),
+      );
+    }, getEnv().REQUEST_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([next({ ctx: { ...ctx, signal } }), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(errorMapping).use(rateLimit).use(refuseUnstorableText);
+export const publicProcedure = t.procedure
+  .use(errorMapping)
+  .use(requestBudget)
+  .use(rateLimit)
+  .use(refuseUnstorableText);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

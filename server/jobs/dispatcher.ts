@@ -16,10 +16,16 @@
  * In embedded mode each tick also sends due webhook deliveries, and every
  * 30 minutes the daily statistics are recomputed (with Inngest configured
  * the `deliver-webhook` and `aggregate-daily-stats` functions do that).
+ *
+ * When the database goes away the loop backs off (doubling its pause up to
+ * MAX_OUTAGE_PAUSE_MS, logging once per outage) and resumes by itself. An
+ * event whose delivery or bookkeeping the outage interrupted is not an
+ * attempt that failed: it and the rest of its batch are handed back as soon
+ * as the database answers again, instead of waiting out their lease.
  */
 import { getEnv } from "@/lib/env.mjs";
 import { db } from "@/server/db";
-import { isPermanentFailure } from "@/server/errors";
+import { isDatabaseUnavailable, isPermanentFailure } from "@/server/errors";
 import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
@@ -143,6 +149,20 @@ async function release(ids: string[]) {
   await db.outboxEvent.updateMany({ where: { id: { in: ids }, dispatchedAt: null }, data: { leaseUntil: null } });
 }
 
+/**
+ * The database went away in the middle of a batch: `unfinished` are the
+ * claimed rows not known to be done, to be released once it is back.
+ */
+export class DispatchInterrupted extends Error {
+  constructor(
+    readonly unfinished: string[],
+    cause: unknown,
+  ) {
+    super("the database became unavailable during a batch", { cause });
+    this.name = "DispatchInterrupted";
+  }
+}
+
 export interface TickResult {
   claimed: number;
   dispatched: number;
@@ -173,6 +193,12 @@ export async function dispatchOnce(
       await markDispatched(row.id);
       result.dispatched++;
     } catch (err) {
+      // Not the event's fault: keep its attempts, and hand it back with the rest when the database returns.
+      if (isDatabaseUnavailable(err))
+        throw new DispatchInterrupted(
+          rows.slice(i).map((r) => r.id),
+          err,
+        );
       result.failed++;
       await markAttemptFailed(row, err, opts).catch((e: unknown) =>
         console.error("[outbox] could not record a failure", e),
@@ -183,22 +209,41 @@ export async function dispatchOnce(
 }
 
 const AGGREGATION_EVERY_MS = 30 * 60 * 1000;
+/** After a failed aggregation run the next comes sooner: 1 min, doubling up to the regular 30. */
+const AGGREGATION_RETRY_MS = 60 * 1000;
+/** The longest pause between ticks while the database is unreachable. */
+export const MAX_OUTAGE_PAUSE_MS = 10_000;
 
-async function runSideWork(state: { lastAggregation: number }) {
+export interface SideWorkState {
+  nextAggregationAt: number;
+  aggregationFailures: number;
+}
+
+/** When the next aggregation runs after one that ended `ok` (or failed) at `now`. */
+export function nextAggregationAt(state: SideWorkState, ok: boolean, now = Date.now()): number {
+  state.aggregationFailures = ok ? 0 : state.aggregationFailures + 1;
+  if (ok) return now + AGGREGATION_EVERY_MS;
+  return now + Math.min(AGGREGATION_EVERY_MS, AGGREGATION_RETRY_MS * 2 ** (state.aggregationFailures - 1));
+}
+
+async function runSideWork(state: SideWorkState) {
   try {
     const { runDueWebhookDeliveries } = await import("@/server/services/webhooks/deliveries");
     await runDueWebhookDeliveries();
   } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
     console.error("[outbox] webhook deliveries failed:", errorText(err));
   }
-  if (Date.now() - state.lastAggregation >= AGGREGATION_EVERY_MS) {
-    state.lastAggregation = Date.now();
+  if (Date.now() >= state.nextAggregationAt) {
+    let ok = false;
     try {
       const { runScheduledAggregation } = await import("@/server/services/stats/aggregate-daily-stats");
       await runScheduledAggregation();
+      ok = true;
     } catch (err) {
-      console.error("[outbox] daily statistics failed:", errorText(err));
+      console.error("[outbox] daily statistics failed; retrying sooner:", errorText(err));
     }
+    state.nextAggregationAt = nextAggregationAt(state, ok);
   }
 }
 
@@ -221,22 +266,38 @@ export function dispatcherRunning(): boolean {
 export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): void {
   if (globalForDispatcher.specline_dispatcher) return;
   const opts = { ...defaultOptions(), ...overrides };
-  const side = { lastAggregation: 0 };
+  const side: SideWorkState = { nextAggregationAt: 0, aggregationFailures: 0 };
   let wake: () => void = () => {};
   const running: Running = { stopping: false, wake: () => wake(), loop: Promise.resolve() };
+  /** Rows an outage interrupted, handed back once the database answers again. */
+  let unfinished: string[] = [];
+  let outageTicks = 0;
   running.loop = (async () => {
     while (!running.stopping) {
       let busy = false;
       try {
+        if (unfinished.length > 0) {
+          await release(unfinished);
+          unfinished = [];
+        }
         const tick = await dispatchOnce(opts, () => running.stopping);
         busy = tick.claimed === opts.batchSize;
         if (opts.mode === "embedded" && !running.stopping) await runSideWork(side);
+        if (outageTicks > 0) console.log("[outbox] the database is back; dispatching again");
+        outageTicks = 0;
       } catch (err) {
-        console.error("[outbox] dispatcher tick failed:", errorText(err));
+        if (err instanceof DispatchInterrupted) unfinished = [...new Set([...unfinished, ...err.unfinished])];
+        if (isDatabaseUnavailable(err instanceof DispatchInterrupted ? err.cause : err)) {
+          if (outageTicks === 0) console.error("[outbox] the database is unavailable; retrying with back-off");
+          outageTicks++;
+        } else {
+          console.error("[outbox] dispatcher tick failed:", errorText(err));
+        }
       }
       if (busy || running.stopping) continue;
+      const pause = outageTicks > 0 ? Math.min(MAX_OUTAGE_PAUSE_MS, opts.pollMs * 2 ** (outageTicks - 1)) : opts.pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.pollMs);
+        const timer = setTimeout(resolve, pause);
         wake = () => {
           clearTimeout(timer);
           resolve();

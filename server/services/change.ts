@@ -8,7 +8,7 @@
 import { Prisma } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
-import { db, setLocalStatementTimeout, type Tx } from "@/server/db";
+import { db, setLocalStatementTimeout, type Tx, transactionLimits } from "@/server/db";
 
 export interface Actor {
   /** null for system actions (seed, jobs). */
@@ -81,6 +81,6 @@ export async function applyChange<T>(
       }
       return result;
     },
-    { maxWait: 10_000, timeout: 20_000, ...options },
+    { ...transactionLimits(), ...options },
   );
 }

@@ -56,7 +56,7 @@ export async function checkReadiness() {
       latencyMs: Date.now() - started,
     };
   } catch (err) {
-    console.error("[ready] database check failed", err);
+    console.error("[ready] database check failed:", err instanceof Error ? err.message : String(err));
     return {
       status: "database_unreachable" as const,
       database: "down" as const,

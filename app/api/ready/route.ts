@@ -1,12 +1,16 @@
 /** Readiness: the database answers and every committed migration is applied. */
+import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { checkReadiness } from "@/server/services/readiness";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   const result = await checkReadiness();
+  const ready = result.status === "ready";
   return Response.json(result, {
-    status: result.status === "ready" ? 200 : 503,
-    headers: { "cache-control": "no-store" },
+    status: ready ? 200 : 503,
+    headers: ready
+      ? { "cache-control": "no-store" }
+      : { "cache-control": "no-store", "retry-after": String(RETRY_AFTER_SECONDS) },
   });
 }
