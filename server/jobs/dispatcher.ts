@@ -143,6 +143,14 @@ async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: Dispatcher
   );
 }
 
+/** Whether the database answers a trivial query now. */
+async function databaseAnswers(): Promise<boolean> {
+  return db.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Hands claimed but unprocessed rows back, so the next tick (here or elsewhere) takes them at once. */
 async function release(ids: string[]) {
   if (ids.length === 0) return;
@@ -193,12 +201,15 @@ export async function dispatchOnce(
       await markDispatched(row.id);
       result.dispatched++;
     } catch (err) {
-      // Not the event's fault: keep its attempts, and hand it back with the rest when the database returns.
-      if (isDatabaseUnavailable(err))
+      // Not the event's fault when the database went away: keep its attempts, and hand it back with the
+      // rest when the database returns. A connection refused by Inngest, a mail server or a webhook
+      // receiver looks the same, so the database is asked before the event is blamed.
+      if (isDatabaseUnavailable(err) && !(await databaseAnswers())) {
         throw new DispatchInterrupted(
           rows.slice(i).map((r) => r.id),
           err,
         );
+      }
       result.failed++;
       await markAttemptFailed(row, err, opts).catch((e: unknown) =>
         console.error("[outbox] could not record a failure", e),
@@ -231,7 +242,7 @@ async function runSideWork(state: SideWorkState) {
     const { runDueWebhookDeliveries } = await import("@/server/services/webhooks/deliveries");
     await runDueWebhookDeliveries();
   } catch (err) {
-    if (isDatabaseUnavailable(err)) throw err;
+    if (isDatabaseUnavailable(err) && !(await databaseAnswers())) throw err;
     console.error("[outbox] webhook deliveries failed:", errorText(err));
   }
   if (Date.now() >= state.nextAggregationAt) {

@@ -54,9 +54,6 @@ async function restoreEnv() {
   await disconnectDb();
 }
 
-const backendPid = async () =>
-  (await queryRows<{ pid: number }>(Prisma.sql`SELECT pg_backend_pid() AS pid`))[0]?.pid ?? 0;
-
 /** The pids of `n` connections checked out of the pool at the same time. */
 async function pooledPids(n: number): Promise<number[]> {
   return Promise.all(

@@ -6,6 +6,7 @@
  */
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import http from "node:http";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -19,7 +20,7 @@ vi.hoisted(() => {
 });
 
 import { resetEnvCache } from "@/lib/env.mjs";
-import { db } from "@/server/db";
+import { db, disconnectDb } from "@/server/db";
 import { PermanentFailure } from "@/server/errors";
 import { toDomainEvent } from "@/server/events/domain-events";
 import {
@@ -139,6 +140,50 @@ describe("outbox dispatcher", () => {
     const tick = await dispatchOnce({ mode: "embedded" });
     expect(tick).toMatchObject({ claimed: 4, dispatched: 4, failed: 0 });
     // The event handled twice still produced one notification and one email.
+    await expectEachNotifiedOnce(eventIds, mailBefore);
+  });
+
+  it("hands back events an outage interrupted, without counting an attempt, as soon as the database answers", async () => {
+    const { eventIds, mailBefore } = await statusChanges(6);
+    const realUrl = process.env.DATABASE_URL ?? "";
+    const unreachable = new URL(realUrl);
+    unreachable.port = String(await closedPort());
+    /** Points the app at `url`: the next query opens a new pool there. */
+    const switchTo = async (url: string) => {
+      process.env.DATABASE_URL = url;
+      resetEnvCache();
+      await disconnectDb();
+    };
+    let handled = 0;
+    let interrupted = false;
+    startDispatcher({
+      mode: "embedded",
+      batchSize: 10,
+      // A lease far longer than the test: only the hand-back can make the events come back in time.
+      leaseMs: 600_000,
+      pollMs: 20,
+      handle: async (event) => {
+        // The third event meets the database gone, as a restart or a failover would leave it.
+        if (++handled === 3 && !interrupted) {
+          interrupted = true;
+          await switchTo(unreachable.toString());
+          await db.user.count();
+        }
+        return handleInProcess(event);
+      },
+    });
+    try {
+      await waitFor(async () => interrupted);
+      // Down for a few of the dispatcher's back-off pauses.
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await switchTo(realUrl);
+    }
+    await waitFor(async () => (await db.outboxEvent.count({ where: { dispatchedAt: null } })) === 0);
+    await stopDispatcher();
+    const rows = await db.outboxEvent.findMany({ where: { id: { in: eventIds } } });
+    // The interrupted event was not a failed attempt: no error kept, no back-off, delivered once.
+    expect(rows.map((r) => [r.lastError, r.failedAt, r.attempts])).toEqual(eventIds.map(() => [null, null, 1]));
     await expectEachNotifiedOnce(eventIds, mailBefore);
   });
 
@@ -304,3 +349,12 @@ describe("relaying to Inngest", () => {
     for (const r of rows) expect(r).toMatchObject({ attempts: 1, failedAt: null, lastError: expect.any(String) });
   });
 });
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address ? address.port : 1;
+}
