@@ -122,13 +122,19 @@ const REDIS_CONNECT_GRACE_MS = 1_000;
 /** After Redis failed or was slow, how long the limiters stay in process memory before trying it again. */
 const REDIS_RETRY_AFTER_MS = 5_000;
 
-/** When the limiters last fell back from Redis to process memory (epoch ms), for readiness. */
+/** When the limiters last fell back from Redis to process memory (epoch ms). */
 let redisFailedAt = 0;
+/** Whether the last call the limiters sent to Redis was answered in time (for readiness). */
+let redisAnswered = true;
 
-/** Whether the shared limiters run on Redis, in process memory by design (no REDIS_URL), or degraded. */
+/**
+ * Whether the shared limiters run on Redis, in process memory by design (no
+ * REDIS_URL), or degraded: the last call to Redis failed, until one
+ * succeeds again (tried every REDIS_RETRY_AFTER_MS).
+ */
 export function rateLimitBackend(): "redis" | "memory" | "degraded" {
   if (!getRedis()) return "memory";
-  return Date.now() - redisFailedAt < REDIS_RETRY_AFTER_MS * 6 ? "degraded" : "redis";
+  return redisAnswered ? "redis" : "degraded";
 }
 
 function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -169,8 +175,12 @@ class ResilientLimiter implements Limiter {
     const opening = status === "wait" || status === "connecting" || status === "connect";
     try {
       if (status !== "ready" && !opening) throw new Error(`the connection is ${status}`);
-      return await withinTimeout(onRedis(), opening ? REDIS_CONNECT_GRACE_MS : redisLimitTimeoutMs());
+      const answer = await withinTimeout(onRedis(), opening ? REDIS_CONNECT_GRACE_MS : redisLimitTimeoutMs());
+      if (!redisAnswered) console.log("[rate-limit] Redis answers again; limits are shared again");
+      redisAnswered = true;
+      return answer;
     } catch (err) {
+      redisAnswered = false;
       if (Date.now() - redisFailedAt >= REDIS_RETRY_AFTER_MS) {
         console.error(`[rate-limit] Redis unavailable, limiting in process memory: ${(err as Error).message}`);
       }

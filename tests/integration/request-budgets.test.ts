@@ -147,8 +147,7 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
     let server: ChildProcess | undefined;
     let port: number;
 
-    beforeAll(async () => {
-      port = await freePort();
+    const startRedis = async () => {
       server = spawn(
         "redis-server",
         ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -169,13 +168,18 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
         if (Date.now() > deadline) throw new Error("redis-server did not start");
         await new Promise((r) => setTimeout(r, 50));
       }
+    };
+
+    beforeAll(async () => {
+      port = await freePort();
+      await startRedis();
     });
 
     afterAll(() => {
       server?.kill("SIGKILL");
     });
 
-    it("keeps serving and limiting in process memory, and readiness says Redis is degraded", async () => {
+    it("keeps serving and limiting in process memory while Redis is away, says so in readiness, and shares limits again once it is back", async () => {
       vi.resetModules();
       (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
       process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
@@ -204,6 +208,17 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
         expect(rateLimitBackend()).toBe("degraded");
         const readiness = await checkReadiness();
         expect(readiness).toMatchObject({ status: "ready", redis: "degraded" });
+
+        // Redis returns (empty): the client reconnects by itself and, after the retry pause, limits are shared again.
+        await startRedis();
+        const until = Date.now() + 15_000;
+        while (rateLimitBackend() !== "redis" && Date.now() < until) {
+          await allowed(1);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(rateLimitBackend()).toBe("redis");
+        expect((await getRedis()?.keys("specline:rl:api-api*"))?.length).toBeGreaterThan(0);
+        expect(await checkReadiness()).toMatchObject({ status: "ready", redis: "up" });
         getRedis()?.disconnect();
       } finally {
         (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
