@@ -14,8 +14,9 @@
  * instance admin to inspect and retry.
  *
  * In embedded mode each tick also sends due webhook deliveries, and every
- * 30 minutes the daily statistics are recomputed (with Inngest configured
- * the `deliver-webhook` and `aggregate-daily-stats` functions do that).
+ * 30 minutes the daily statistics are recomputed and expired idempotency
+ * keys deleted (with Inngest configured the `deliver-webhook` and
+ * `aggregate-daily-stats` functions do that).
  */
 import { getEnv } from "@/lib/env.mjs";
 import { db } from "@/server/db";
@@ -182,22 +183,28 @@ export async function dispatchOnce(
   return result;
 }
 
-const AGGREGATION_EVERY_MS = 30 * 60 * 1000;
+const HOUSEKEEPING_EVERY_MS = 30 * 60 * 1000;
 
-async function runSideWork(state: { lastAggregation: number }) {
+async function runSideWork(state: { lastHousekeeping: number }) {
   try {
     const { runDueWebhookDeliveries } = await import("@/server/services/webhooks/deliveries");
     await runDueWebhookDeliveries();
   } catch (err) {
     console.error("[outbox] webhook deliveries failed:", errorText(err));
   }
-  if (Date.now() - state.lastAggregation >= AGGREGATION_EVERY_MS) {
-    state.lastAggregation = Date.now();
+  if (Date.now() - state.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
+    state.lastHousekeeping = Date.now();
     try {
       const { runScheduledAggregation } = await import("@/server/services/stats/aggregate-daily-stats");
       await runScheduledAggregation();
     } catch (err) {
       console.error("[outbox] daily statistics failed:", errorText(err));
+    }
+    try {
+      const { pruneExpiredIdempotencyKeys } = await import("@/server/services/idempotency");
+      await pruneExpiredIdempotencyKeys();
+    } catch (err) {
+      console.error("[outbox] pruning expired idempotency keys failed:", errorText(err));
     }
   }
 }
@@ -216,12 +223,13 @@ export function dispatcherRunning(): boolean {
 
 /**
  * Starts the loop in this process (once; later calls are no-ops). In
- * embedded mode it also runs webhook deliveries and the periodic statistics.
+ * embedded mode it also runs webhook deliveries and the periodic housekeeping
+ * (statistics, expired idempotency keys).
  */
 export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): void {
   if (globalForDispatcher.specline_dispatcher) return;
   const opts = { ...defaultOptions(), ...overrides };
-  const side = { lastAggregation: 0 };
+  const side = { lastHousekeeping: 0 };
   let wake: () => void = () => {};
   const running: Running = { stopping: false, wake: () => wake(), loop: Promise.resolve() };
   running.loop = (async () => {
