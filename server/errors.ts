@@ -96,9 +96,14 @@ export function isBusy(err: unknown): boolean {
   return prismaCode(err) === "P2028";
 }
 
-/** A write conflict or deadlock the database resolved by aborting us (P2034): safe to retry. */
+/**
+ * A write conflict or deadlock the database resolved by aborting us: safe to retry. Prisma's own queries report
+ * it as P2034; a raw statement fails with its SQLSTATE (40001 serialization failure, 40P01 deadlock).
+ */
 export function isWriteConflict(err: unknown): boolean {
-  return prismaCode(err) === "P2034";
+  if (prismaCode(err) === "P2034") return true;
+  const state = sqlState(err);
+  return state === "40001" || state === "40P01";
 }
 
 /**

@@ -1,11 +1,14 @@
 "use client";
-/** tRPC + TanStack Query for client components: `useTRPC()` gives typed query/mutation options. */
+/**
+ * tRPC + TanStack Query for client components: `useTRPC()` gives typed query/mutation options. Queries are batched;
+ * mutations go one per request, the creates with an Idempotency-Key and a bounded retry (lib/trpc/links.ts).
+ */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, loggerLink } from "@trpc/client";
+import { createTRPCClient, loggerLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
-import superjson from "superjson";
 
+import { apiLinks } from "@/lib/trpc/links";
 import type { AppRouter } from "@/server/api/root";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -25,7 +28,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
           enabled: (op) =>
             process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error,
         }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        ...apiLinks({ url: "/api/trpc" }),
       ],
     }),
   );

@@ -1,8 +1,9 @@
 /**
  * tRPC setup, in three parts:
- *   1. CONTEXT — who is calling (user id from the session cookie), the request id and the client address.
+ *   1. CONTEXT — who is calling (user id from the session cookie), the request id, the client address and the
+ *      request's Idempotency-Key.
  *   2. INITIALIZATION — superjson on the wire (fast path for responses), one error formatter, the AppError → tRPC code mapping,
- *      the refusal of text the database cannot store (NUL characters, unpaired surrogates).
+ *      the refusal of text the database cannot store (NUL characters, unpaired surrogates), idempotent creates.
  *   3. PROCEDURES — public, protected (signed in), instance-admin and the
  *      project procedure factory that resolves the caller's role per request.
  * `t` stays private; only the builders below are exported.
@@ -22,6 +23,12 @@ import { queryRows } from "@/server/db";
 import { AppError, toAppError } from "@/server/errors";
 import { type BucketName, checkRateLimit, type RateLimitDecision, tooManyRequests } from "@/server/rate-limit";
 import type { Actor } from "@/server/services/change";
+import {
+  type IdempotencyClaim,
+  IdempotentReplay,
+  parseIdempotencyKey,
+  requestHash,
+} from "@/server/services/idempotency";
 
 export type { ProjectScope } from "@/server/auth/project-scope";
 
@@ -39,6 +46,11 @@ export interface ContextOptions {
    * database server, so an abandoned request does not keep a backend busy.
    */
   signal?: AbortSignal;
+  /**
+   * The request's `Idempotency-Key` header as sent (null or absent: none).
+   * Only procedures with `meta({ idempotent: true })` read it.
+   */
+  idempotencyKey?: string | null;
 }
 
 /** Context without req/res, used by the HTTP handler, server components and tests. */
@@ -48,6 +60,9 @@ export function createContextInner(opts: ContextOptions) {
     requestId: opts.requestId ?? randomUUID(),
     ip: opts.ip ?? null,
     signal: opts.signal,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    /** This call's claim on the key: set by the idempotency middleware for a keyed create, carried by its Actor. */
+    idempotency: null as IdempotencyClaim | null,
     /** The most constraining rate-limit answer of this request's calls, for the response headers. */
     rateLimit: { decision: null as RateLimitDecision | null },
   };
@@ -57,9 +72,16 @@ export type Context = ReturnType<typeof createContextInner>;
 
 /* --------------------------------------------------------- 2. INITIALIZATION */
 
-/** Per-procedure settings: `limit` adds a request budget beyond the `api` one every call counts against. */
+/** Per-procedure settings. */
 export interface Meta {
+  /** A request budget beyond the `api` one every call counts against. */
   limit?: Exclude<BucketName, "api">;
+  /**
+   * A create that honours `Idempotency-Key` (listed in IDEMPOTENT_MUTATIONS,
+   * lib/idempotency.ts). Its service must make exactly one `applyChange` and
+   * return its result unchanged: a retry is answered with that stored result.
+   */
+  idempotent?: boolean;
 }
 
 const t = initTRPC
@@ -225,6 +247,25 @@ const requestBudget = t.middleware(async ({ ctx, next }) => {
   }
 });
 
+/**
+ * Idempotent creates: for a procedure with `meta.idempotent` called with an
+ * Idempotency-Key, the call's claim (the key, the procedure path, the hash
+ * of the raw input) goes on the context, where the procedure builders put
+ * it on the Actor for `applyChange`. A retry that the claim finds already
+ * answered comes back as IdempotentReplay, which becomes this call's result.
+ */
+const idempotency = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  if (!meta?.idempotent) return next();
+  const key = parseIdempotencyKey(ctx.idempotencyKey);
+  if (key === null) return next();
+  const claim: IdempotencyClaim = { key, scope: path, requestHash: requestHash(await getRawInput()) };
+  const result = await next({ ctx: { idempotency: claim } });
+  if (!result.ok && result.error.cause instanceof IdempotentReplay) {
+    return { ok: true as const, data: result.error.cause.result, marker: result.marker };
+  }
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -235,7 +276,8 @@ export const publicProcedure = t.procedure
   .use(errorMapping)
   .use(requestBudget)
   .use(rateLimit)
-  .use(refuseUnstorableText);
+  .use(refuseUnstorableText)
+  .use(idempotency);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -249,9 +291,15 @@ export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) =>
     Prisma.sql`SELECT id, email, name, role FROM "User" WHERE id = ${ctx.userId}`,
   );
   if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  const actor: Actor = { userId: user.id, requestId: ctx.requestId };
-  return next({ ctx: { ...ctx, user, actor } });
+  return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx) } });
 });
+
+/** The audit actor of a signed-in call, with the call's idempotency claim if it has one. */
+function actorOf(userId: string, ctx: Pick<Context, "requestId" | "idempotency">): Actor {
+  const actor: Actor = { userId, requestId: ctx.requestId };
+  if (ctx.idempotency) actor.idempotency = ctx.idempotency;
+  return actor;
+}
 
 /** An instance administrator. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
@@ -288,6 +336,7 @@ export function projectProcedure(permission: ProjectPermission) {
       projectKey,
       permission,
       requestId: ctx.requestId,
+      idempotency: ctx.idempotency,
     });
     return next({ ctx: { ...ctx, user, actor: scope.actor, scope } });
   });
@@ -316,8 +365,8 @@ export function projectOrInstanceProcedure(permission: ProjectPermission) {
       projectKey: address.projectKey ?? null,
       permission,
       requestId: ctx.requestId,
+      idempotency: ctx.idempotency,
     });
-    const actor: Actor = { userId: user.id, requestId: ctx.requestId };
-    return next({ ctx: { ...ctx, user, actor, scope } });
+    return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx), scope } });
   });
 }

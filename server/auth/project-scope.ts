@@ -11,6 +11,7 @@ import type { ProjectRole } from "@prisma/client";
 import { allowedOnArchived, type ProjectPermission, roleHas, withoutProject } from "@/server/auth/permissions";
 import { AppError, notFound } from "@/server/errors";
 import type { Actor } from "@/server/services/change";
+import type { IdempotencyClaim } from "@/server/services/idempotency";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 export interface ProjectScope {
@@ -29,13 +30,16 @@ export function projectScope(opts: {
   project: { id: string; key: string };
   role: ProjectRole;
   requestId: string;
+  idempotency?: IdempotencyClaim | null;
 }): ProjectScope {
+  const actor: Actor = { userId: opts.user.id, requestId: opts.requestId };
+  if (opts.idempotency) actor.idempotency = opts.idempotency;
   return {
     projectId: opts.project.id,
     projectKey: opts.project.key,
     userId: opts.user.id,
     role: opts.role,
-    actor: { userId: opts.user.id, requestId: opts.requestId },
+    actor,
   };
 }
 
@@ -43,6 +47,8 @@ interface AuthorizeOptions {
   userId: string;
   permission: ProjectPermission;
   requestId: string;
+  /** A keyed create's claim (see server/services/idempotency.ts), carried by the scope's actor. */
+  idempotency?: IdempotencyClaim | null;
 }
 
 /**
@@ -84,7 +90,10 @@ export async function authorizeOrThrow(
   if (project.archivedAt && !allowedOnArchived(opts.permission)) {
     throw new AppError("FORBIDDEN", "This project is archived; restore it to make changes");
   }
-  return { user, scope: projectScope({ user, project, role, requestId: opts.requestId }) };
+  return {
+    user,
+    scope: projectScope({ user, project, role, requestId: opts.requestId, idempotency: opts.idempotency }),
+  };
 }
 
 export type CallerUser = NonNullable<Awaited<ReturnType<typeof resolveCallerInProject>>>["user"];

@@ -14,8 +14,9 @@
  * instance admin to inspect and retry.
  *
  * In embedded mode each tick also sends due webhook deliveries, and every
- * 30 minutes the daily statistics are recomputed (with Inngest configured
- * the `deliver-webhook` and `aggregate-daily-stats` functions do that).
+ * 30 minutes the daily statistics are recomputed and expired idempotency
+ * keys deleted (with Inngest configured the `deliver-webhook` and
+ * `aggregate-daily-stats` functions do that).
  *
  * When the database goes away the loop backs off (doubling its pause up to
  * MAX_OUTAGE_PAUSE_MS, logging once per outage) and resumes by itself. An
@@ -254,6 +255,12 @@ async function runSideWork(state: SideWorkState) {
     } catch (err) {
       console.error("[outbox] daily statistics failed; retrying sooner:", errorText(err));
     }
+    try {
+      const { pruneExpiredIdempotencyKeys } = await import("@/server/services/idempotency");
+      await pruneExpiredIdempotencyKeys();
+    } catch (err) {
+      console.error("[outbox] pruning expired idempotency keys failed:", errorText(err));
+    }
     state.nextAggregationAt = nextAggregationAt(state, ok);
   }
 }
@@ -272,7 +279,8 @@ export function dispatcherRunning(): boolean {
 
 /**
  * Starts the loop in this process (once; later calls are no-ops). In
- * embedded mode it also runs webhook deliveries and the periodic statistics.
+ * embedded mode it also runs webhook deliveries and the periodic housekeeping
+ * (statistics, expired idempotency keys).
  */
 export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): void {
   if (globalForDispatcher.specline_dispatcher) return;

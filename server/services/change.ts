@@ -4,16 +4,31 @@
  * AuditEvent and OutboxEvent rows in the same transaction: either all of it
  * happened or none of it did. A callback that records nothing wrote nothing
  * worth auditing (e.g. an update that changed no field).
+ *
+ * A create sent with an Idempotency-Key carries the claim on its Actor: the
+ * transaction claims the key first and stores the result on it last
+ * (server/services/idempotency.ts), so a retry gets the same answer instead
+ * of a second create. The procedures that opt in return exactly what
+ * `applyChange` returned, which is what a replay answers with.
  */
 import { Prisma } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
 import { db, setLocalStatementTimeout, type Tx, transactionLimits } from "@/server/db";
+import { isWriteConflict } from "@/server/errors";
+import {
+  claimIdempotencyKey,
+  type IdempotencyClaim,
+  replayIfCommitted,
+  storeIdempotentResult,
+} from "@/server/services/idempotency";
 
 export interface Actor {
   /** null for system actions (seed, jobs). */
   userId: string | null;
   requestId: string;
+  /** Set only for a create that opted in and was sent with an Idempotency-Key. */
+  idempotency?: IdempotencyClaim;
 }
 
 export interface ChangeRecord {
@@ -42,45 +57,60 @@ export async function applyChange<T>(
   work: (tx: Tx, record: RecordChange) => Promise<T>,
   options: { isolationLevel?: Prisma.TransactionIsolationLevel; maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
-  return db.$transaction(
-    async (tx) => {
-      await setLocalStatementTimeout(tx, getEnv().WRITE_STATEMENT_TIMEOUT_MS);
-      const changes: ChangeRecord[] = [];
-      const result = await work(tx, (c) => changes.push(c));
-      for (const c of changes) {
-        await tx.auditEvent.create({
-          data: {
-            actorId: actor.userId,
-            action: c.action,
-            entityType: c.entityType,
-            entityId: c.entityId,
-            projectId: c.projectId ?? null,
-            before: toJson(c.before),
-            after: toJson(c.after),
-            requestId: actor.requestId,
-          },
-        });
-      }
-      if (changes.length > 0) {
-        await tx.outboxEvent.createMany({
-          data: changes.map((c) => ({
-            type: c.action,
-            projectId: c.projectId ?? null,
-            payload: toJson({
+  const keyed = keyedBy(actor);
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await setLocalStatementTimeout(tx, getEnv().WRITE_STATEMENT_TIMEOUT_MS);
+        if (keyed) await claimIdempotencyKey(tx, keyed.userId, keyed.claim);
+        const changes: ChangeRecord[] = [];
+        const result = await work(tx, (c) => changes.push(c));
+        for (const c of changes) {
+          await tx.auditEvent.create({
+            data: {
               actorId: actor.userId,
-              requestId: actor.requestId,
+              action: c.action,
               entityType: c.entityType,
               entityId: c.entityId,
               projectId: c.projectId ?? null,
-              before: c.before ?? null,
-              after: c.after ?? null,
-              ...c.data,
-            }) as Prisma.InputJsonValue,
-          })),
-        });
-      }
-      return result;
-    },
-    { ...transactionLimits(), ...options },
-  );
+              before: toJson(c.before),
+              after: toJson(c.after),
+              requestId: actor.requestId,
+            },
+          });
+        }
+        if (changes.length > 0) {
+          await tx.outboxEvent.createMany({
+            data: changes.map((c) => ({
+              type: c.action,
+              projectId: c.projectId ?? null,
+              payload: toJson({
+                actorId: actor.userId,
+                requestId: actor.requestId,
+                entityType: c.entityType,
+                entityId: c.entityId,
+                projectId: c.projectId ?? null,
+                before: c.before ?? null,
+                after: c.after ?? null,
+                ...c.data,
+              }) as Prisma.InputJsonValue,
+            })),
+          });
+        }
+        if (keyed) await storeIdempotentResult(tx, keyed.userId, keyed.claim, result);
+        return result;
+      },
+      { ...transactionLimits(), ...options },
+    );
+  } catch (err) {
+    // Under repeatable read a duplicate that waited on the key is aborted rather than shown the first request's row.
+    if (keyed && isWriteConflict(err)) await replayIfCommitted(keyed.userId, keyed.claim);
+    throw err;
+  }
+}
+
+function keyedBy(actor: Actor): { userId: string; claim: IdempotencyClaim } | null {
+  if (!actor.idempotency) return null;
+  if (!actor.userId) throw new Error("An idempotency key belongs to a signed-in caller");
+  return { userId: actor.userId, claim: actor.idempotency };
 }

@@ -35,10 +35,19 @@ export async function createUser(opts: { role?: InstanceRole; name?: string; ema
   });
 }
 
-/** The procedures as `userId` calls them; `signal` stands for the request's (aborted when the client goes away). */
-export function callerFor(userId: string | null, opts: { signal?: AbortSignal } = {}) {
+/**
+ * The procedures as `userId` calls them; `signal` stands for the request's (aborted when the client goes away),
+ * `idempotencyKey` for the request's Idempotency-Key header.
+ */
+export function callerFor(userId: string | null, opts: { signal?: AbortSignal; idempotencyKey?: string | null } = {}) {
   return createCaller(
-    createContextInner({ userId, requestId: randomUUID(), ip: `test-${uniqueSuffix()}`, signal: opts.signal }),
+    createContextInner({
+      userId,
+      requestId: randomUUID(),
+      ip: `test-${uniqueSuffix()}`,
+      signal: opts.signal,
+      idempotencyKey: opts.idempotencyKey,
+    }),
   );
 }
 

@@ -6,7 +6,8 @@
  * services and the database), mixed with malformed ones: arbitrary values,
  * one field swapped for a hostile value, prototype-pollution keys, deep
  * nesting, forged cursors. Each procedure is called as anonymous, an
- * outsider, the project admin and an instance admin.
+ * outsider, the project admin and an instance admin, sometimes with an
+ * Idempotency-Key (fresh, shared by every call, or any string).
  *
  * Runs on PostgreSQL only (the embedded database takes the same queries
  * through the same code, far slower). FUZZ_RUNS inputs per procedure and
@@ -736,15 +737,29 @@ function count(path: string, actor: ActorName, outcome: string) {
   outcomes.set(key, tally);
 }
 
+/**
+ * The Idempotency-Key a call carries: mostly none, else a fresh one, one shared by every call (replays and
+ * CONFLICTs), or any string at all (BAD_REQUEST on the creates that read it, ignored elsewhere).
+ */
+const idempotencyKeyArbitrary = fc.oneof(
+  { arbitrary: fc.constant(null), weight: 4 },
+  { arbitrary: fc.uuid(), weight: 2 },
+  { arbitrary: fc.constant("fuzz-shared-key"), weight: 1 },
+  { arbitrary: fc.string({ unit: "binary", maxLength: 260 }), weight: 1 },
+);
+
 /** One call; throws (failing the property) on a 500, on anything but a TRPCError, or on an unsendable result. */
-async function callOnce(path: string, actor: ActorName, input: unknown): Promise<void> {
+async function callOnce(path: string, actor: ActorName, input: unknown, idempotencyKey: string | null): Promise<void> {
   if (standingChanged) {
     await restoreStanding(world);
     standingChanged = false;
   }
   let result: unknown;
   try {
-    result = await procedureAt(callerFor(world.actors[actor]), path)(await withCurrentVersion(input));
+    result = await procedureAt(
+      callerFor(world.actors[actor], { idempotencyKey }),
+      path,
+    )(await withCurrentVersion(input));
   } catch (err) {
     count(path, actor, err instanceof TRPCError ? err.code : "thrown");
     if (!(err instanceof TRPCError)) {
@@ -793,7 +808,7 @@ describe.skipIf(inject("dbMode") !== "postgres")("procedure fuzz", () => {
         const arbitrary = inputArbitrary(procedures[path]!._def.inputs[0], pool);
         for (const actor of ACTORS) {
           await fc.assert(
-            fc.asyncProperty(arbitrary, (input) => callOnce(path, actor, input)),
+            fc.asyncProperty(arbitrary, idempotencyKeyArbitrary, (input, key) => callOnce(path, actor, input, key)),
             { numRuns: RUNS, seed: seedFor(path), timeout: 20_000 },
           );
         }

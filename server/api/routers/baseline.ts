@@ -22,6 +22,7 @@ export const baselineRouter = createTRPCRouter({
     .input(baselineByIdInput)
     .query(({ ctx, input }) => getBaselineOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("baseline:create")
+    .meta({ idempotent: true })
     .input(baselineCreateInput)
     .mutation(({ ctx, input }) => createBaseline({ scope: ctx.scope, input })),
   compare: projectProcedure("baseline:read")

@@ -27,6 +27,7 @@ const commentsRouter = createTRPCRouter({
     .input(commentListInput)
     .query(({ ctx, input }) => listComments({ scope: ctx.scope, input })),
   add: projectProcedure("comment:create")
+    .meta({ idempotent: true })
     .input(commentAddInput)
     .mutation(({ ctx, input }) => addComment({ scope: ctx.scope, input })),
   edit: projectProcedure("comment:create")
@@ -46,6 +47,7 @@ export const issueRouter = createTRPCRouter({
     .input(issueByKeyInput)
     .query(({ ctx, input }) => getIssueOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("issue:create")
+    .meta({ idempotent: true })
     .input(issueCreateInput)
     .mutation(({ ctx, input }) => createIssue({ scope: ctx.scope, input })),
   /** Reporters may edit their own open issues; the service enforces it. */

@@ -38,7 +38,7 @@ export const projectRouter = createTRPCRouter({
     .input(projectByKeyInput)
     .query(({ ctx }) => getProjectOrThrow({ scope: ctx.scope })),
   create: protectedProcedure
-    .meta({ limit: "create" })
+    .meta({ limit: "create", idempotent: true })
     .input(projectCreateInput)
     .mutation(({ ctx, input }) => createProject({ actor: ctx.actor, user: ctx.user, input })),
   update: projectProcedure("project:update")

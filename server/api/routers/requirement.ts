@@ -37,6 +37,7 @@ export const requirementRouter = createTRPCRouter({
     .input(requirementByKeyInput)
     .query(({ ctx, input }) => getRequirementOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("requirement:propose")
+    .meta({ idempotent: true })
     .input(requirementCreateInput)
     .mutation(({ ctx, input }) => createRequirement({ scope: ctx.scope, input })),
   update: projectProcedure("requirement:edit")

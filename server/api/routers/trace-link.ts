@@ -18,6 +18,7 @@ import {
 
 export const traceLinkRouter = createTRPCRouter({
   create: projectProcedure("traceLink:manage")
+    .meta({ idempotent: true })
     .input(traceLinkCreateInput)
     .mutation(({ ctx, input }) => createTraceLink({ scope: ctx.scope, input })),
   delete: projectProcedure("traceLink:manage")

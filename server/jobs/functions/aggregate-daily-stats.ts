@@ -6,7 +6,8 @@
  * days, the clock — is the first step, so a retry after midnight still
  * recomputes the days the run started with. One step per project: a
  * failure retries that project only, and the upsert makes a repeated step
- * harmless.
+ * harmless. The cron run is also the periodic housekeeping: its last step
+ * deletes idempotency keys older than 24 hours, in bounded batches.
  */
 import { cron, NonRetriableError } from "inngest";
 import { z } from "zod";
@@ -16,6 +17,7 @@ import { statsDay, utcToday } from "@/lib/schemas/stats";
 import { AppError } from "@/server/errors";
 import { inngest } from "@/server/jobs/client";
 import { statsAggregateRequested } from "@/server/jobs/events";
+import { pruneExpiredIdempotencyKeys } from "@/server/services/idempotency";
 import {
   aggregateDailyStats,
   listActiveProjectIds,
@@ -70,6 +72,9 @@ export const aggregateDailyStatsFunction = inngest.createFunction(
         }
       });
       if (outcome === "aggregated") aggregated += 1;
+    }
+    if (event.name !== statsAggregateRequested.name) {
+      await step.run("prune-expired-idempotency-keys", () => pruneExpiredIdempotencyKeys());
     }
     return { projects: aggregated, days: plan.days };
   },

@@ -8,6 +8,11 @@
  * to storage as they arrive, counted (ATTACHMENT_MAX_BYTES), hashed and, for
  * text, checked as they pass. A file that turns out too large or not text
  * part-way is removed from storage again.
+ *
+ * An upload sent with an Idempotency-Key is identified by the issue, the file
+ * name as sent and the bytes' sha256 (`uploadRequestHash`); the key is
+ * claimed in the transaction that records the attachment, like any keyed
+ * create, and a duplicate that lost the race removes its stored copy.
  */
 import { createHash, randomUUID } from "node:crypto";
 
@@ -17,7 +22,8 @@ import { getEnv } from "@/lib/env.mjs";
 import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { applyChange } from "@/server/services/change";
+import { type Actor, applyChange } from "@/server/services/change";
+import { requestHash } from "@/server/services/idempotency";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
 
 import { type AttachmentContent, attachmentStorage } from "./storage";
@@ -154,17 +160,37 @@ export const attachmentSelect = {
   uploader: { select: { id: true, name: true } },
 } as const;
 
+/** What an upload's Idempotency-Key is compared on: the issue, the file name as sent, the bytes. */
+export function uploadRequestHash(input: { key: string; filename: string; sha256: string }): string {
+  return requestHash({ key: input.key, filename: input.filename, sha256: input.sha256 });
+}
+
+/**
+ * The request hash of an upload whose key was already answered: the bytes
+ * are read and hashed to compare them with the first upload's, and stored
+ * nowhere. Held to the same size limit as an upload.
+ */
+export async function hashUpload(input: { key: string; filename: string; content: AttachmentContent }) {
+  const hash = createHash("sha256");
+  for await (const chunk of withinLimit(input.content, getEnv().ATTACHMENT_MAX_BYTES)) hash.update(chunk);
+  return uploadRequestHash({ key: input.key, filename: input.filename, sha256: hash.digest("hex") });
+}
+
 /**
  * Stores an upload on an issue the caller can see. `content` is the whole
  * file or its bytes as they arrive (an upload's stream); nothing beyond the
- * first SNIFF_BYTES is held in memory on local disk.
+ * first SNIFF_BYTES is held in memory on local disk. With `idempotency` (the
+ * request's key and route), the upload is a keyed create: a duplicate of an
+ * answered one ends in IdempotentReplay, its stored copy removed.
  */
 export async function addAttachment({
   scope,
   input,
+  idempotency,
 }: {
   scope: ProjectScope;
   input: { key: string; filename: string; content: AttachmentContent };
+  idempotency?: { key: string; scope: string };
 }) {
   const max = getEnv().ATTACHMENT_MAX_BYTES;
   const issue = await findVisibleIssueOrThrow(scope, input.key);
@@ -220,8 +246,17 @@ export async function addAttachment({
     throw err;
   }
   const sha256 = hash.digest("hex");
+  const actor: Actor = idempotency
+    ? {
+        ...scope.actor,
+        idempotency: {
+          ...idempotency,
+          requestHash: uploadRequestHash({ key: input.key, filename: input.filename, sha256 }),
+        },
+      }
+    : scope.actor;
   try {
-    return await applyChange(scope.actor, async (tx, record) => {
+    return await applyChange(actor, async (tx, record) => {
       const attachment = await tx.attachment.create({
         data: {
           issueId: issue.id,

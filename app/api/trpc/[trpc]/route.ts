@@ -4,13 +4,19 @@
  * cross-site form cannot ride the session cookie). A POST body is read with
  * a ceiling (REQUEST_BODY_MAX_BYTES, chunked or not) before anything parses
  * it: larger is 413 PAYLOAD_TOO_LARGE.
+ *
+ * An `Idempotency-Key` header names one call, so a batch of several calls
+ * carrying one is refused (BAD_REQUEST) rather than guessed at: the browser
+ * client sends each mutation in a request of its own.
  */
 import { randomUUID } from "node:crypto";
 
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 
 import { getEnv } from "@/lib/env.mjs";
+import { IDEMPOTENCY_KEY_HEADER } from "@/lib/idempotency";
 
 import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
@@ -49,9 +55,22 @@ async function handler(incoming: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => {
+    createContext: async ({ info }) => {
+      const idempotencyKey = req.headers.get(IDEMPOTENCY_KEY_HEADER);
+      if (idempotencyKey !== null && info.calls.length > 1) {
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: `An ${IDEMPOTENCY_KEY_HEADER} names one call; send each call that carries one in a request of its own`,
+        });
+      }
       const userId = await getSessionUserId(req);
-      return createContextInner({ userId, requestId, ip: clientIp(req.headers), signal: incoming.signal });
+      return createContextInner({
+        userId,
+        requestId,
+        ip: clientIp(req.headers),
+        signal: incoming.signal,
+        idempotencyKey,
+      });
     },
     responseMeta: ({ ctx, errors }) => {
       const headers = new Headers({ "x-request-id": requestId });

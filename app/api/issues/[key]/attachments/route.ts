@@ -3,8 +3,16 @@
  * The body is parsed as it arrives (server/http/multipart.ts) and the file
  * streamed to storage; a declared length over the limit is refused before
  * reading, and a chunked body is cut off once it passes it.
+ *
+ * With an `Idempotency-Key` the upload happens once per caller and key: a
+ * key already answered is looked up before the body is read, and the body of
+ * such a retry is only hashed (to tell a true retry from a different file,
+ * which is a CONFLICT), never stored again; the first upload's answer is
+ * returned. Two retries racing each other are settled by the key's claim in
+ * the transaction, the loser's stored copy removed.
  */
 import { getEnv } from "@/lib/env.mjs";
+import { IDEMPOTENCY_KEY_HEADER } from "@/lib/idempotency";
 import { issueKey } from "@/lib/schemas/issue";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
@@ -17,7 +25,13 @@ import {
   requestIdOf,
   sessionUserIdOrThrow,
 } from "@/server/http/route-helpers";
-import { addAttachment } from "@/server/services/attachments/attachments";
+import { addAttachment, hashUpload } from "@/server/services/attachments/attachments";
+import {
+  findIdempotencyKey,
+  parseIdempotencyKey,
+  storedAnswerOrConflict,
+  withIdempotentReplay,
+} from "@/server/services/idempotency";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +46,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     const parsedKey = issueKey.safeParse((await ctx.params).key);
     if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
     const key = parsedKey.data;
+    const idempotencyKey = parseIdempotencyKey(req.headers.get(IDEMPOTENCY_KEY_HEADER));
     if (!(req.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Upload files as multipart/form-data");
     }
@@ -46,10 +61,22 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       requestId: requestIdOf(req),
     });
 
-    const attachment = await withSingleFile(
-      req,
-      { field: "file", maxFileBytes: max, maxBodyBytes: max + ENVELOPE_BYTES, tooLarge },
-      (file) => addAttachment({ scope, input: { key, filename: file.filename, content: file.content } }),
+    const form = { field: "file", maxFileBytes: max, maxBodyBytes: max + ENVELOPE_BYTES, tooLarge };
+    const idempotency = idempotencyKey
+      ? { key: idempotencyKey, scope: `POST /api/issues/${key}/attachments` }
+      : undefined;
+    const held = idempotency ? await findIdempotencyKey(userId, idempotency.key) : null;
+    if (held && idempotency) {
+      const requestHash = await withSingleFile(req, form, (file) =>
+        hashUpload({ key, filename: file.filename, content: file.content }),
+      );
+      return Response.json(storedAnswerOrConflict(held, { ...idempotency, requestHash }), { status: 201 });
+    }
+
+    const attachment = await withSingleFile(req, form, (file) =>
+      withIdempotentReplay(() =>
+        addAttachment({ scope, input: { key, filename: file.filename, content: file.content }, idempotency }),
+      ),
     );
     return Response.json(attachment, { status: 201 });
   });
