@@ -34,7 +34,7 @@
  * Exit code 0 when every check passes, 1 otherwise.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -139,13 +139,17 @@ async function throwawayRedis() {
 /* ------------------------------------------------------------- The load */
 
 /** One tRPC mutation over HTTP, as the typed client sends it (unbatched). */
-async function mutate(base, cookie, procedure, input) {
+async function mutate(base, cookie, procedure, input, idempotencyKey) {
   const started = Date.now();
   const entry = { procedure, started, ms: 0, status: 0, code: null, retryAfter: null, key: null, title: input.title };
   try {
     const res = await request(`${base}/api/trpc/${procedure}`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie },
+      headers: {
+        "content-type": "application/json",
+        cookie,
+        ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
+      },
       body: JSON.stringify({ json: input }),
       timeoutMs: REQUEST_BUDGET_MS + 10_000,
     });
@@ -246,6 +250,8 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "specline-faults-data-"));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const env = {
       ...process.env,
       ...UNREACHED_BUDGETS,
@@ -254,10 +260,13 @@ async function main() {
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       PORT: String(port),
       APP_URL: base,
-      DATA_DIR: path.join(os.tmpdir(), `specline-faults-data-${process.pid}`),
+      DATA_DIR: dataDir,
     };
     const app = startProcess(process.execPath, ["scripts/start.mjs"], { cwd: root, env, name: "app", verbose });
-    cleanups.push(() => stopProcess(app));
+    cleanups.push(async () => {
+      await stopProcess(app);
+      if (failures.length && !verbose) log(`the server's last output:\n${app.output.slice(-6000)}`);
+    });
     await waitFor(`${base}/api/ready`, { child: app, timeoutMs: 900_000, what: "/api/ready" });
     log(`app ready at ${base}`);
 
