@@ -134,6 +134,12 @@ export const envSchema = z.object({
   DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  /** Live streams one user may hold open on one instance (a browser opens one per tab). */
+  LIVE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Live streams one instance holds open in all; past it new streams get SERVICE_UNAVAILABLE. */
+  LIVE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /** A live stream ends after this long and the browser reconnects (resuming where it was), re-checking its session. */
+  LIVE_MAX_DURATION_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
 });
 
 /** @typedef {z.infer<typeof envSchema>} Env */

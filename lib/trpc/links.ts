@@ -11,7 +11,15 @@
  * first answer back. Other mutations are not retried: without a key, a
  * retry after a lost answer could apply them twice.
  */
-import { httpBatchLink, httpLink, retryLink, splitLink, type TRPCClientError, type TRPCLink } from "@trpc/client";
+import {
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  retryLink,
+  splitLink,
+  type TRPCClientError,
+  type TRPCLink,
+} from "@trpc/client";
 import superjson from "superjson";
 
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_MUTATIONS, newIdempotencyKey } from "@/lib/idempotency";
@@ -40,32 +48,60 @@ function unanswered(error: TRPCClientError<AppRouter>): boolean {
   return !error.shape || error.data?.httpStatus === 503;
 }
 
-export function apiLinks(opts: { url: string; fetch?: typeof fetch }): TRPCLink<AppRouter>[] {
+/** A live stream that failed without an answer, or with 503, is opened again after 1, 2, 4 … 30 s. */
+export const subscriptionRetryDelayMs = (attempt: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt - 1));
+
+type EventSourceConstructor = typeof EventSource;
+
+export function apiLinks(opts: {
+  url: string;
+  fetch?: typeof fetch;
+  /** Where the platform has none (Node): an EventSource implementation, with its options (cookies, …). */
+  EventSource?: EventSourceConstructor;
+  eventSourceOptions?: EventSourceInit & Record<string, unknown>;
+}): TRPCLink<AppRouter>[] {
   const { url, fetch } = opts;
   return [
+    // Subscriptions (`live.events`) are server-sent event streams, one per tab; the server sends each
+    // change with its number as the event id, and a stream opened again (by EventSource itself after a
+    // dropped connection, or by the retry below) names the last one and gets exactly what it missed.
     splitLink({
-      condition: (op) => op.type === "mutation",
+      condition: (op) => op.type === "subscription",
       true: [
-        idempotencyKeyLink(),
         retryLink({
-          retry: ({ op, error, attempts }) =>
-            IDEMPOTENT_MUTATIONS.has(op.path) &&
-            attempts < MUTATION_ATTEMPTS &&
-            !op.signal?.aborted &&
-            unanswered(error),
-          retryDelayMs,
+          retry: ({ op, error, attempts }) => op.type === "subscription" && attempts < 1_000 && unanswered(error),
+          retryDelayMs: subscriptionRetryDelayMs,
         }),
-        httpLink({
+        httpSubscriptionLink({
           url,
-          fetch,
           transformer: superjson,
-          headers: ({ op }): Record<string, string> =>
-            typeof op.context.idempotencyKey === "string"
-              ? { [IDEMPOTENCY_KEY_HEADER]: op.context.idempotencyKey }
-              : {},
+          ...(opts.EventSource ? { EventSource: opts.EventSource } : {}),
+          ...(opts.eventSourceOptions ? { eventSourceOptions: opts.eventSourceOptions } : {}),
         }),
       ],
-      false: httpBatchLink({ url, fetch, transformer: superjson }),
+      false: queriesAndMutations(url, fetch),
     }),
   ];
+}
+
+function queriesAndMutations(url: string, fetch: typeof globalThis.fetch | undefined): TRPCLink<AppRouter> {
+  return splitLink({
+    condition: (op) => op.type === "mutation",
+    true: [
+      idempotencyKeyLink(),
+      retryLink({
+        retry: ({ op, error, attempts }) =>
+          IDEMPOTENT_MUTATIONS.has(op.path) && attempts < MUTATION_ATTEMPTS && !op.signal?.aborted && unanswered(error),
+        retryDelayMs,
+      }),
+      httpLink({
+        url,
+        fetch,
+        transformer: superjson,
+        headers: ({ op }): Record<string, string> =>
+          typeof op.context.idempotencyKey === "string" ? { [IDEMPOTENCY_KEY_HEADER]: op.context.idempotencyKey } : {},
+      }),
+    ],
+    false: httpBatchLink({ url, fetch, transformer: superjson }),
+  });
 }

@@ -4,6 +4,7 @@ import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
 import { issueRouter } from "@/server/api/routers/issue";
+import { liveRouter } from "@/server/api/routers/live";
 import { notificationRouter } from "@/server/api/routers/notification";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   subscription: subscriptionRouter,
   jobs: adminJobsRouter,
   webhook: webhookRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

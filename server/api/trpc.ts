@@ -89,6 +89,19 @@ const t = initTRPC
   .meta<Meta>()
   .create({
     transformer: serverTransformer,
+    /**
+     * Subscriptions (`live.events`) over server-sent events: a ping every 15 s keeps proxies from closing a
+     * quiet stream, the client reconnects when it heard nothing for 40 s, and a stream ends after
+     * LIVE_MAX_DURATION_MS (read per stream: tRPC copies these options for each one) so the browser
+     * reconnects, resumes from its last event id and has its session checked again.
+     */
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 40_000 },
+      get maxDurationMs() {
+        return getEnv().LIVE_MAX_DURATION_MS;
+      },
+    },
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       const isInternal = error.code === "INTERNAL_SERVER_ERROR";
@@ -121,6 +134,13 @@ class AppTRPCError extends TRPCError {
     super({ code: err.code, message: err.message, cause });
     this.details = err.details;
   }
+}
+
+/** A domain error (see toAppError) as the tRPC error the client receives; anything else as it is. */
+export function toTRPCError(err: unknown): unknown {
+  if (err instanceof TRPCError) return err;
+  const mapped = toAppError(err);
+  return mapped ? new AppTRPCError(mapped, err) : err;
 }
 
 /** Maps domain errors thrown by services (see toAppError) onto tRPC codes; everything else stays a 500. */

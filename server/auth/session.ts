@@ -12,7 +12,7 @@
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
 
-import { authOptions } from "./options";
+import { getEnv } from "@/lib/env.mjs";
 
 const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
 
@@ -58,7 +58,8 @@ function cookieJarOf(req: Request): CookieJar {
 export async function getSessionUserId(req?: Request): Promise<string | null> {
   const token = sessionTokenFrom(req ? cookieJarOf(req) : await cookies());
   if (!token) return null;
-  const secret = authOptions().secret;
+  // The secret next-auth signs with (authOptions' `secret`), read without building the sign-in providers.
+  const secret = getEnv().AUTH_SECRET;
   if (!secret) return null;
   try {
     const payload = await decode({ token, secret });

@@ -25,11 +25,13 @@
  * as the database answers again, instead of waiting out their lease.
  */
 import { getEnv } from "@/lib/env.mjs";
-import { db } from "@/server/db";
+import { db, transactionLimits } from "@/server/db";
 import { isDatabaseUnavailable, isPermanentFailure } from "@/server/errors";
 import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
+import { publishDispatched } from "@/server/live/bus";
+import type { DispatchedRow } from "@/server/live/changes";
 import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 export interface DispatcherOptions {
@@ -116,11 +118,29 @@ async function deliver(row: ClaimedRow, opts: DispatcherOptions): Promise<void> 
   }
 }
 
-async function markDispatched(id: string) {
-  await db.outboxEvent.updateMany({
-    where: { id, dispatchedAt: null },
-    data: { dispatchedAt: new Date(), leaseUntil: null, lastError: null, attempts: { increment: 1 } },
-  });
+/** Serialises numbering (see markDispatched); any constant key would do, this one is Specline's. */
+export const OUTBOX_SEQUENCE_LOCK = 0x5eed_0001;
+
+/**
+ * Marks the event dispatched and gives it the next number of the live
+ * streams' sequence. The number is taken and committed under one
+ * transaction-scoped advisory lock, so numbers commit in increasing order
+ * across every instance: once n is visible, every lower number is visible
+ * too or was never used (server/live/hub.ts relies on it). The transaction
+ * is two short statements, so the lock is held for a round trip or two.
+ */
+async function markDispatched(id: string): Promise<DispatchedRow | null> {
+  const dispatchedAt = new Date();
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${OUTBOX_SEQUENCE_LOCK}::bigint)`;
+    const rows = await tx.$queryRaw<DispatchedRow[]>`
+      UPDATE "OutboxEvent"
+      SET "dispatchedAt" = ${dispatchedAt}, seq = nextval('"OutboxEvent_seq_seq"'),
+          "leaseUntil" = NULL, "lastError" = NULL, attempts = attempts + 1
+      WHERE id = ${id}::uuid AND "dispatchedAt" IS NULL
+      RETURNING id, type, "projectId", payload, seq, "dispatchedAt"`;
+    return rows[0] ?? null;
+  }, transactionLimits());
 }
 
 async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: DispatcherOptions) {
@@ -199,8 +219,10 @@ export async function dispatchOnce(
     }
     try {
       await deliver(row, opts);
-      await markDispatched(row.id);
+      const dispatched = await markDispatched(row.id);
       result.dispatched++;
+      // After the commit, once: live streams on every instance (never fails or delays dispatching).
+      if (dispatched) void publishDispatched([dispatched]);
     } catch (err) {
       // Not the event's fault when the database went away: keep its attempts, and hand it back with the
       // rest when the database returns. A connection refused by Inngest, a mail server or a webhook

@@ -24,6 +24,7 @@ import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events
 import { checkRateLimit } from "@/server/rate-limit";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { sendMail } from "@/server/services/mail/mailer";
+import { publishUnreadCounts } from "@/server/services/notifications/inbox";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
 
 import { postToSlack } from "./slack";
@@ -349,6 +350,8 @@ async function inAppStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
     }));
   if (rows.length === 0) return 0;
   const { count } = await db.notification.createMany({ data: rows, skipDuplicates: true });
+  // A replay wrote nothing new: the counts the recipients' streams have are still right.
+  if (count > 0) await publishUnreadCounts(rows.map((r) => r.userId));
   return count;
 }
 

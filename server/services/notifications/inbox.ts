@@ -11,6 +11,7 @@ import type {
   NotificationPreferencesInput,
 } from "@/lib/schemas/notifications";
 import { db } from "@/server/db";
+import { publishUserMessage } from "@/server/live/bus";
 import { type Actor, applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
@@ -26,6 +27,28 @@ const notificationSelect = {
 
 export async function countUnread(userId: string): Promise<number> {
   return db.notification.count({ where: { userId, readAt: null } });
+}
+
+/**
+ * Tells these users' live streams (every tab, every instance) their unread
+ * count, in one statement for all of them. Never fails the caller: the
+ * notifications are stored, and a stream that missed the count gets it
+ * again when it reconnects.
+ */
+export async function publishUnreadCounts(userIds: string[]): Promise<void> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return;
+  try {
+    const counts = await db.notification.groupBy({
+      by: ["userId"],
+      where: { userId: { in: ids }, readAt: null },
+      _count: { _all: true },
+    });
+    const unread = new Map(counts.map((c) => [c.userId, c._count._all]));
+    for (const userId of ids) publishUserMessage({ kind: "notifications", userId, unread: unread.get(userId) ?? 0 });
+  } catch (err) {
+    console.error("[live] could not publish unread counts:", err instanceof Error ? err.message : err);
+  }
 }
 
 export async function listNotifications(opts: { userId: string; input: NotificationListInput }) {
@@ -47,7 +70,10 @@ export async function listNotifications(opts: { userId: string; input: Notificat
 export async function markNotificationsRead(opts: { userId: string; input: NotificationMarkReadInput }) {
   const where = { userId: opts.userId, readAt: null, ...("ids" in opts.input ? { id: { in: opts.input.ids } } : {}) };
   const { count } = await db.notification.updateMany({ where, data: { readAt: new Date() } });
-  return { marked: count, unreadCount: await countUnread(opts.userId) };
+  const unreadCount = await countUnread(opts.userId);
+  // The user's other tabs update their bell.
+  if (count > 0) publishUserMessage({ kind: "notifications", userId: opts.userId, unread: unreadCount });
+  return { marked: count, unreadCount };
 }
 
 const DEFAULT_PREFERENCES = { inApp: true, email: true, mutedTypes: [] as string[] };

@@ -1,0 +1,190 @@
+/**
+ * Fan-out between instances. A published change or user message goes to
+ * this process's hub at once and, with `REDIS_URL`, to every other
+ * instance through one Redis pub/sub channel (one subscriber connection per
+ * process, opened when the first stream starts). Without Redis there is
+ * only this process.
+ *
+ * Publishing never blocks and never fails the caller: the change is already
+ * committed, and a publish lost on the way is read from the database by the
+ * hubs (see hub.ts). While the subscriber connection is down the hub reads
+ * the database every second instead of every five.
+ */
+import { randomUUID } from "node:crypto";
+
+import type Redis from "ioredis";
+
+import { type DispatchedRow, describeChanges, type LiveChange, latestSeq, readDispatched } from "@/server/live/changes";
+import { LiveHub, type UserMessage } from "@/server/live/hub";
+import { getRedis } from "@/server/redis";
+
+export const LIVE_CHANNEL = "specline:live";
+
+/** Tells this process's own messages apart when Redis echoes them back. */
+const INSTANCE_ID = randomUUID();
+
+interface Envelope {
+  origin: string;
+  changes?: LiveChange[];
+  user?: UserMessage;
+}
+
+const POLL_MS = 5_000;
+const POLL_MS_WITHOUT_CHANNEL = 1_000;
+
+interface LiveState {
+  hub: LiveHub;
+  subscriber: Redis | null;
+  /** Whether the subscriber connection is subscribed right now (null without Redis). */
+  channelUp: boolean | null;
+}
+
+const globalForLive = globalThis as unknown as { specline_live?: LiveState };
+
+let reportedPublishFailure = false;
+
+function reportPublishFailure(err: unknown) {
+  if (reportedPublishFailure) return;
+  reportedPublishFailure = true;
+  console.error(
+    `[live] publishing to Redis failed (${err instanceof Error ? err.message : String(err)}); other instances catch up from the database`,
+  );
+}
+
+/** The hub's database reads: the same description the dispatcher publishes. */
+export const databaseSource = {
+  async read(after: number, upTo: number | undefined, limit: number): Promise<LiveChange[]> {
+    return describeChanges(await readDispatched({ after, upTo, limit }));
+  },
+  latest: latestSeq,
+};
+
+function connectSubscriber(state: LiveState, redis: Redis) {
+  const subscriber = redis.duplicate({ commandTimeout: undefined, maxRetriesPerRequest: null });
+  state.subscriber = subscriber;
+  state.channelUp = false;
+  let reported = false;
+  subscriber.on("error", (err: Error) => {
+    if (!reported) console.error(`[live] Redis subscriber: ${err.message}; reading the database until it is back`);
+    reported = true;
+  });
+  subscriber.on("close", () => {
+    state.channelUp = false;
+    state.hub.setPollMs(POLL_MS_WITHOUT_CHANNEL);
+  });
+  subscriber.on("ready", () => {
+    reported = false;
+    // Subscriptions are restored by ioredis on reconnect; anything published meanwhile is in the database.
+    subscriber.subscribe(LIVE_CHANNEL).then(
+      () => {
+        state.channelUp = true;
+        state.hub.setPollMs(POLL_MS);
+        void state.hub.catchUp();
+      },
+      () => {},
+    );
+  });
+  subscriber.on("message", (_channel: string, raw: string) => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(raw) as Envelope;
+    } catch {
+      return;
+    }
+    if (envelope.origin === INSTANCE_ID) return;
+    if (envelope.changes) state.hub.offerChanges(envelope.changes);
+    if (envelope.user) state.hub.offerUser(envelope.user);
+  });
+}
+
+/** This process's hub, with its Redis subscriber when REDIS_URL is set (created on first use). */
+export function getLive(): LiveState {
+  const existing = globalForLive.specline_live;
+  if (existing) return existing;
+  const redis = getRedis();
+  const hub = new LiveHub(databaseSource, { pollMs: redis ? POLL_MS_WITHOUT_CHANNEL : POLL_MS });
+  let reported = false;
+  hub.onReadError = (err) => {
+    if (!reported)
+      console.error(`[live] reading dispatched events failed: ${err instanceof Error ? err.message : String(err)}`);
+    reported = true;
+    setTimeout(() => {
+      reported = false;
+    }, 60_000).unref?.();
+  };
+  const state: LiveState = { hub, subscriber: null, channelUp: null };
+  globalForLive.specline_live = state;
+  if (redis) connectSubscriber(state, redis);
+  return state;
+}
+
+export function getHub(): LiveHub {
+  return getLive().hub;
+}
+
+function send(envelope: Omit<Envelope, "origin">) {
+  const redis = getRedis();
+  if (!redis) return;
+  redis.publish(LIVE_CHANNEL, JSON.stringify({ origin: INSTANCE_ID, ...envelope })).then(() => {
+    reportedPublishFailure = false;
+  }, reportPublishFailure);
+}
+
+/** Hands committed, numbered changes to every instance's streams. Never throws, never waits. */
+export function publishChanges(changes: LiveChange[]): void {
+  if (changes.length === 0) return;
+  globalForLive.specline_live?.hub.offerChanges(changes);
+  send({ changes });
+}
+
+/** Publishes go out in the order they were asked for, so a hub rarely has to wait for a number. */
+let publishing: Promise<void> = Promise.resolve();
+
+/**
+ * Describes dispatched rows and publishes them, after any publish asked for
+ * earlier; a failure only delays them (the hubs read them later).
+ */
+export function publishDispatched(rows: DispatchedRow[]): Promise<void> {
+  const described = describeChanges(rows);
+  described.catch(() => {});
+  publishing = publishing.then(async () => {
+    try {
+      publishChanges(await described);
+    } catch (err) {
+      reportPublishFailure(err);
+    }
+  });
+  return publishing;
+}
+
+/** A message for one user's streams on every instance (unread count, access re-check). Never throws. */
+export function publishUserMessage(message: UserMessage): void {
+  globalForLive.specline_live?.hub.offerUser(message);
+  send({ user: message });
+}
+
+/**
+ * The one hook for taking access away: every stream of `userId`, on every
+ * instance, re-checks who its user is and what they may see, and ends if
+ * the answer is nothing. Membership and role changes arrive as changes and
+ * trigger the same re-check.
+ */
+export function revokeLiveAccess(userId: string): void {
+  publishUserMessage({ kind: "access", userId });
+}
+
+/** Readiness: "up", "degraded" while the subscriber connection is down, null without Redis or before use. */
+export function liveChannelStatus(): "up" | "degraded" | null {
+  const state = globalForLive.specline_live;
+  if (!state || state.channelUp === null) return null;
+  return state.channelUp ? "up" : "degraded";
+}
+
+/** Closes the subscriber connection and stops the hub (tests, shutdown). */
+export async function stopLive(): Promise<void> {
+  const state = globalForLive.specline_live;
+  if (!state) return;
+  globalForLive.specline_live = undefined;
+  state.hub.stop();
+  if (state.subscriber) await state.subscriber.quit().catch(() => state.subscriber?.disconnect());
+}

@@ -1,0 +1,261 @@
+/**
+ * One hub per process: receives dispatched changes (published by this
+ * instance's dispatcher, or by another's through Redis) and hands each to
+ * the streams that listen to its project, strictly in `seq` order and each
+ * once.
+ *
+ * Numbers are assigned and committed under one lock (server/jobs/dispatcher.ts,
+ * `markDispatched`), so once a change numbered n is committed every lower
+ * number is final: committed, or never used (a rolled-back assignment
+ * leaves a hole). That makes the database the authority the hub falls back
+ * on:
+ *   - a change that arrives ahead of a missing number is held for
+ *     `gapWaitMs` (publishes from two instances can cross), then the missing
+ *     numbers are read from the database; whatever is not there is a hole;
+ *   - while any stream listens, the hub also reads what is newer than its
+ *     head every `pollMs`, so a publish lost on the way (Redis down, an
+ *     instance killed between commit and publish) arrives anyway, only later.
+ * Streams can therefore use the last number they sent as a resume point.
+ */
+import type { LiveChange } from "@/server/live/changes";
+
+/** Messages for one user's streams, whatever the project. */
+export type UserMessage =
+  /** The user's unread count changed (a notification arrived, or some were read). */
+  | { kind: "notifications"; userId: string; unread: number }
+  /** Re-check what this user may receive: role, membership, sign-in. The hook for revoking access. */
+  | { kind: "access"; userId: string };
+
+export interface LiveListener {
+  /** null: only the user's own messages. */
+  projectId: string | null;
+  userId: string;
+  onChange(change: LiveChange): void;
+  onUser(message: UserMessage): void;
+}
+
+export interface HubSource {
+  /** Changes numbered after `after` (up to `upTo` if given), oldest first, at most `limit`. */
+  read(after: number, upTo: number | undefined, limit: number): Promise<LiveChange[]>;
+  /** The highest number committed so far. */
+  latest(): Promise<number>;
+}
+
+export interface HubOptions {
+  gapWaitMs: number;
+  pollMs: number;
+  /** How many changes one read takes. */
+  readBatch: number;
+}
+
+const DEFAULTS: HubOptions = { gapWaitMs: 150, pollMs: 5_000, readBatch: 500 };
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+export class LiveHub {
+  /** Every number up to this one has been handed out (or was a hole); null until started. */
+  private head: number | null = null;
+  private readonly pending = new Map<number, LiveChange>();
+  private readonly byProject = new Map<string, Set<LiveListener>>();
+  private readonly byUser = new Map<string, Set<LiveListener>>();
+  private listeners = 0;
+  private starting: Promise<void> | null = null;
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private reading: Promise<void> | null = null;
+  private readonly opts: HubOptions;
+  /** Called when a read from the database failed (the next poll tries again). */
+  onReadError: (err: unknown) => void = () => {};
+
+  constructor(
+    private readonly source: HubSource,
+    opts: Partial<HubOptions> = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  /** Resolves with the current head once the hub knows where the sequence stands. */
+  start(): Promise<number> {
+    if (this.starting === null) {
+      this.starting = this.source.latest().then(
+        (latest) => {
+          // Changes offered before the start are kept if they are newer.
+          this.head = Math.max(this.head ?? 0, latest);
+          this.drain();
+        },
+        (err: unknown) => {
+          this.starting = null;
+          throw err;
+        },
+      );
+    }
+    return this.starting.then(() => this.head ?? 0);
+  }
+
+  /** The number every stream has been handed up to (the replay's upper bound). */
+  headSeq(): number {
+    if (this.head === null) throw new Error("The live hub has not started");
+    return this.head;
+  }
+
+  size(): number {
+    return this.listeners;
+  }
+
+  countFor(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Registers a stream; the returned function removes it. */
+  add(listener: LiveListener): () => void {
+    if (listener.projectId) addTo(this.byProject, listener.projectId, listener);
+    addTo(this.byUser, listener.userId, listener);
+    this.listeners++;
+    this.ensurePolling();
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      if (listener.projectId) removeFrom(this.byProject, listener.projectId, listener);
+      removeFrom(this.byUser, listener.userId, listener);
+      this.listeners--;
+      if (this.listeners === 0) this.stopPolling();
+    };
+  }
+
+  /** Dispatched changes, from this instance or another; duplicates and old numbers are dropped. */
+  offerChanges(changes: LiveChange[]): void {
+    for (const change of changes) {
+      if (this.head !== null && change.seq <= this.head) continue;
+      this.pending.set(change.seq, change);
+    }
+    this.drain();
+  }
+
+  offerUser(message: UserMessage): void {
+    for (const listener of [...(this.byUser.get(message.userId) ?? [])]) listener.onUser(message);
+  }
+
+  /** Reads what is newer than the head from the database (after a reconnect to Redis, and periodically). */
+  catchUp(): Promise<void> {
+    if (this.head === null) return this.start().then(() => this.catchUp());
+    if (this.reading !== null) return this.reading;
+    this.reading = (async () => {
+      try {
+        for (;;) {
+          const after = this.head ?? 0;
+          const rows = await this.source.read(after, undefined, this.opts.readBatch);
+          // Every row read is committed, so every lower number is final: each row moves the head.
+          for (const change of rows) this.advanceTo(change);
+          this.drain();
+          if (rows.length < this.opts.readBatch) break;
+        }
+      } catch (err) {
+        this.onReadError(err);
+      } finally {
+        this.reading = null;
+      }
+    })();
+    return this.reading;
+  }
+
+  stop(): void {
+    this.stopPolling();
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+  }
+
+  private advanceTo(change: LiveChange) {
+    if (this.head === null || change.seq <= this.head) return;
+    this.pending.delete(change.seq);
+    this.head = change.seq;
+    this.deliver(change);
+  }
+
+  /** Hands out every pending change that follows the head without a gap; schedules a gap read otherwise. */
+  private drain() {
+    if (this.head === null) return;
+    for (let next = this.pending.get(this.head + 1); next; next = this.pending.get(this.head + 1)) {
+      this.pending.delete(next.seq);
+      this.head = next.seq;
+      this.deliver(next);
+    }
+    for (const seq of this.pending.keys()) if (seq <= this.head) this.pending.delete(seq);
+    if (this.pending.size > 0) this.scheduleGapRead();
+    else if (this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  private scheduleGapRead() {
+    if (this.gapTimer) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      void this.fillGap();
+    }, this.opts.gapWaitMs);
+    this.gapTimer.unref?.();
+  }
+
+  /** The changes between the head and the lowest pending one are committed or never will be: read them. */
+  private async fillGap() {
+    if (this.head === null || this.pending.size === 0) return;
+    const lowest = Math.min(...this.pending.keys());
+    if (lowest <= this.head + 1) return this.drain();
+    try {
+      let after = this.head;
+      for (;;) {
+        const rows = await this.source.read(after, lowest - 1, this.opts.readBatch);
+        for (const change of rows) this.advanceTo(change);
+        if (rows.length < this.opts.readBatch) break;
+        after = rows[rows.length - 1]?.seq ?? lowest - 1;
+      }
+      // What is still missing below `lowest` is a hole.
+      if (this.head < lowest - 1) this.head = lowest - 1;
+      this.drain();
+    } catch (err) {
+      this.onReadError(err);
+      this.scheduleGapRead();
+    }
+  }
+
+  private deliver(change: LiveChange) {
+    if (change.projectId) {
+      for (const listener of [...(this.byProject.get(change.projectId) ?? [])]) listener.onChange(change);
+    }
+    // A change to a user (their instance role) may change what their streams may receive.
+    if (change.userId) this.offerUser({ kind: "access", userId: change.userId });
+  }
+
+  private ensurePolling() {
+    if (this.pollTimer || this.opts.pollMs <= 0) return;
+    this.pollTimer = setInterval(() => void this.catchUp(), this.opts.pollMs);
+    this.pollTimer.unref?.();
+  }
+
+  private stopPolling() {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /** Polls more often while the cross-instance channel is down. */
+  setPollMs(ms: number) {
+    if (ms === this.opts.pollMs) return;
+    this.opts.pollMs = ms;
+    if (this.pollTimer) {
+      this.stopPolling();
+      this.ensurePolling();
+    }
+  }
+}
