@@ -102,9 +102,14 @@ export interface LiveStreamOptions {
   signal?: AbortSignal;
 }
 
-export async function* liveStream(opts: LiveStreamOptions) {
+/**
+ * Checks access and the stream limits, then returns the stream (which starts
+ * listening when first read). A caller without access gets the error here,
+ * as the call's answer, rather than as the stream's first event.
+ */
+export async function openLiveStream(opts: LiveStreamOptions) {
   const env = getEnv();
-  let viewer = await resolveViewer(opts.userId, opts.projectKey ?? null, opts.requestId);
+  const viewer = await resolveViewer(opts.userId, opts.projectKey ?? null, opts.requestId);
   const { hub } = getLive();
   if (hub.size() >= env.LIVE_MAX_STREAMS) {
     throw new AppError(
@@ -118,7 +123,12 @@ export async function* liveStream(opts: LiveStreamOptions) {
       `At most ${env.LIVE_MAX_STREAMS_PER_USER} live streams per user; close another tab or window`,
     );
   }
+  return liveStream(viewer, opts);
+}
 
+async function* liveStream(initial: Awaited<ReturnType<typeof resolveViewer>>, opts: LiveStreamOptions) {
+  let viewer = initial;
+  const { hub } = getLive();
   const queue: Item[] = [];
   let wake: (() => void) | null = null;
   const push = (item: Item) => {

@@ -109,6 +109,8 @@ const MATRIX: Record<string, Row> = {
   "audit.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
   "notification.list": { input: () => ({}), expect: signedIn },
   "notification.unreadCount": { input: () => undefined, expect: signedIn },
+  /** A project's live stream: access is checked when it opens, before the first event. */
+  "live.events": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "notification.markRead": { input: () => ({ all: true }), expect: signedIn },
   "notification.preferences.get": { input: () => undefined, expect: signedIn },
   "notification.preferences.set": { input: () => ({ inApp: true, email: true, mutedTypes: [] }), expect: signedIn },
