@@ -22,8 +22,9 @@ import { apiLinks } from "@/lib/trpc/links";
 import type { AppRouter } from "@/server/api/root";
 import { db } from "@/server/db";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
-import { stopLive } from "@/server/live/bus";
+import { revokeLiveAccess, stopLive } from "@/server/live/bus";
 import type { LiveMessage } from "@/server/live/stream";
+import { getRedis } from "@/server/redis";
 import { addMembership, createProjectWithCast, createUser } from "../helpers/factories";
 import { createInstanceServer } from "../helpers/instance-server";
 
@@ -77,6 +78,9 @@ async function startChild(): Promise<string> {
 beforeAll(async () => {
   if (multi) {
     [urlA, urlB] = await Promise.all([startChild(), startChild()]);
+    // This process publishes too (revokeLiveAccess below), through the same Redis.
+    process.env.REDIS_URL = redisUrl;
+    resetEnvCache();
   } else {
     process.env.RATE_LIMIT_EXPENSIVE_PER_MINUTE = String(EXPENSIVE_PER_MINUTE);
     resetEnvCache();
@@ -89,6 +93,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await stopLive();
+  await getRedis()?.quit();
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
   if (local) {
@@ -226,6 +232,35 @@ describe(
       const error = (outcome as { error: unknown }).error;
       expect(error).toBeInstanceOf(TRPCClientError);
       expect((error as TRPCClientError<AppRouter>).data?.code).toBe("NOT_FOUND");
+    });
+
+    it("a role change narrows an open stream at once", async () => {
+      const member = await createUser({ name: "Demoted" });
+      await addMembership(cast.project.id, member.id, "MAINTAINER");
+      const stream = await openStream(member.id, urlB, { projectKey: cast.key });
+      const admin = await clientFor(cast.admin.id, urlA);
+      const seenAsMaintainer = await admin.issue.create.mutate({ projectKey: cast.key, title: "Before" });
+      await until(() => keysOf(stream.received).includes(seenAsMaintainer.key));
+      await admin.project.members.setRole.mutate({ projectKey: cast.key, userId: member.id, role: "REPORTER" });
+      const hidden = await admin.issue.create.mutate({ projectKey: cast.key, title: "After" });
+      // Still open: a requirement change (every member's) arrives, the admin's issue does not.
+      const requirement = await admin.requirement.create.mutate({ projectKey: cast.key, title: "After too" });
+      await until(() => keysOf(stream.received).includes(requirement.key));
+      expect(keysOf(stream.received)).not.toContain(hidden.key);
+      stream.close();
+    });
+
+    it("access taken away without a change (the revocation hook) ends the stream on every instance", async () => {
+      const member = await createUser({ name: "Revoked" });
+      const membership = await addMembership(cast.project.id, member.id, "REPORTER");
+      const stream = await openStream(member.id, urlB, { projectKey: cast.key });
+      await db.membership.delete({ where: { id: membership.id } });
+      revokeLiveAccess(member.id);
+      const outcome = await Promise.race([
+        stream.ended,
+        new Promise<{ timeout: true }>((r) => setTimeout(() => r({ timeout: true }), 5_000)),
+      ]);
+      expect((outcome as { error?: TRPCClientError<AppRouter> }).error?.data?.code).toBe("NOT_FOUND");
     });
 
     it("a reconnect with the last event id replays exactly the missed changes, none twice", async () => {
