@@ -173,10 +173,16 @@ export function revokeLiveAccess(userId: string): void {
   publishUserMessage({ kind: "access", userId });
 }
 
-/** Readiness: "up", "degraded" while the subscriber connection is down, null without Redis or before use. */
-export function liveChannelStatus(): "up" | "degraded" | null {
+/**
+ * Live fan-out for readiness: `in-process` without Redis (one instance by
+ * design), `idle` with Redis before the first stream opened here, then `up`,
+ * or `degraded` while the subscriber connection is down (streams still get
+ * every change, from the database, up to a second later).
+ */
+export function liveStatus(): "in-process" | "idle" | "up" | "degraded" {
+  if (!getRedis()) return "in-process";
   const state = globalForLive.specline_live;
-  if (!state || state.channelUp === null) return null;
+  if (!state || state.channelUp === null) return "idle";
   return state.channelUp ? "up" : "degraded";
 }
 

@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 
 import { db } from "@/server/db";
+import { liveStatus } from "@/server/live/bus";
 import { rateLimitBackend, redisLimitTimeoutMs } from "@/server/rate-limit";
 import { getRedis } from "@/server/redis";
 
@@ -53,6 +54,7 @@ export async function checkReadiness() {
       database: "up" as const,
       pendingMigrations: pending,
       redis: await redis,
+      live: liveStatus(),
       latencyMs: Date.now() - started,
     };
   } catch (err) {
@@ -62,6 +64,7 @@ export async function checkReadiness() {
       database: "down" as const,
       pendingMigrations: [],
       redis: await redis,
+      live: liveStatus(),
       latencyMs: Date.now() - started,
     };
   }

@@ -188,7 +188,7 @@ describe(
         version: 1,
         actorId: cast.reporter.id,
       });
-      expect(arrived?.id).toBe(String((arrived?.message as { seq: number }).seq));
+      expect(arrived?.id).toBe(String((arrived?.message as { seq?: number } | undefined)?.seq));
       expect((arrived?.at ?? Number.POSITIVE_INFINITY) - committed).toBeLessThan(1_000);
       stream.close();
     });

@@ -26,6 +26,11 @@ const { createCaller } = await import("@/server/api/root");
 const { createContextInner } = await import("@/server/api/trpc");
 
 const root = path.resolve(import.meta.dirname, "../..");
+
+/** Readiness as the module registry of the moment sees it (tests here reset modules to swap Redis). */
+async function checkReadinessFresh() {
+  return (await import("@/server/services/readiness")).checkReadiness();
+}
 const redisUrl = process.env.TEST_REDIS_URL;
 
 async function cookieFor(userId: string): Promise<string> {
@@ -224,6 +229,64 @@ describe.runIf(redisUrl)("request budgets (Redis)", () => {
         (globalThis as { specline_redis?: unknown }).specline_redis = undefined;
         delete process.env.REDIS_URL;
         delete process.env.RATE_LIMIT_REDIS_TIMEOUT_MS;
+        resetEnvCache();
+      }
+    });
+
+    it("keeps live streams fed from the database while Redis is away and resubscribes when it is back", async () => {
+      vi.resetModules();
+      const globals = globalThis as { specline_redis?: unknown; specline_live?: unknown };
+      globals.specline_redis = undefined;
+      globals.specline_live = undefined;
+      process.env.REDIS_URL = `redis://127.0.0.1:${port}`;
+      resetEnvCache();
+      const { getLive, liveStatus, stopLive } = await import("@/server/live/bus");
+      const { getRedis } = await import("@/server/redis");
+      const { db } = await import("@/server/db");
+      const { createProjectWithCast, callerFor } = await import("../helpers/factories");
+      const waitFor = async (check: () => boolean, ms = 15_000) => {
+        const deadline = Date.now() + ms;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error("timed out");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      try {
+        const cast = await createProjectWithCast();
+        const { hub } = getLive();
+        const seen: (string | null)[] = [];
+        const remove = hub.add({
+          projectId: cast.project.id,
+          userId: cast.admin.id,
+          onChange: (c) => seen.push(c.key),
+          onUser: () => {},
+        });
+        await hub.start();
+        await waitFor(() => liveStatus() === "up");
+        /** A change another instance committed and numbered: it reaches this hub by Redis or from the database. */
+        const elsewhere = async (title: string) => {
+          const created = await callerFor(cast.admin.id).requirement.create({ projectKey: cast.key, title });
+          await db.$executeRaw`
+            UPDATE "OutboxEvent" SET "dispatchedAt" = now(), seq = nextval('"OutboxEvent_seq_seq"')
+            WHERE "dispatchedAt" IS NULL`;
+          return created.key;
+        };
+
+        server?.kill("SIGKILL");
+        await waitFor(() => liveStatus() === "degraded");
+        const whileAway = await elsewhere("While Redis is away");
+        // Nobody published it; the hub reads the database every second while its channel is down.
+        await waitFor(() => seen.includes(whileAway), 5_000);
+
+        await startRedis();
+        await waitFor(() => liveStatus() === "up");
+        expect((await checkReadinessFresh()).live).toBe("up");
+        remove();
+      } finally {
+        await stopLive();
+        getRedis()?.disconnect();
+        globals.specline_redis = undefined;
+        delete process.env.REDIS_URL;
         resetEnvCache();
       }
     });
