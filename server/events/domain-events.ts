@@ -45,3 +45,25 @@ export function toDomainEvent(row: OutboxRowLike): DomainEvent {
     row.payload && typeof row.payload === "object" && !Array.isArray(row.payload) ? (row.payload as OutboxPayload) : {};
   return { id: row.id, type: row.type, projectId: row.projectId, payload, createdAt: row.createdAt };
 }
+
+type OutboxListener = () => void;
+
+/** On globalThis: the server's bundles (route handlers, instrumentation) each load this module. */
+const globalForOutbox = globalThis as { specline_outbox_listeners?: Set<OutboxListener> };
+globalForOutbox.specline_outbox_listeners ??= new Set();
+const outboxListeners = globalForOutbox.specline_outbox_listeners;
+
+/**
+ * Runs `listener` whenever a change committed outbox events in this process
+ * (the dispatcher wakes instead of waiting for its next poll). Returns the
+ * function that stops it.
+ */
+export function onOutboxWritten(listener: OutboxListener): () => void {
+  outboxListeners.add(listener);
+  return () => outboxListeners.delete(listener);
+}
+
+/** Called by applyChange after a commit that wrote outbox events. */
+export function outboxWritten(): void {
+  for (const listener of outboxListeners) listener();
+}

@@ -27,7 +27,7 @@
 import { getEnv } from "@/lib/env.mjs";
 import { db, transactionLimits } from "@/server/db";
 import { isDatabaseUnavailable, isPermanentFailure } from "@/server/errors";
-import { type DomainEvent, toDomainEvent } from "@/server/events/domain-events";
+import { type DomainEvent, onOutboxWritten, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
 import { publishDispatched } from "@/server/live/bus";
@@ -309,13 +309,23 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   const opts = { ...defaultOptions(), ...overrides };
   const side: SideWorkState = { nextAggregationAt: 0, aggregationFailures: 0 };
   let wake: () => void = () => {};
-  const running: Running = { stopping: false, wake: () => wake(), loop: Promise.resolve() };
+  /** Set by a wake-up that came while a tick ran: the next tick follows at once. */
+  let woken = false;
+  const running: Running = {
+    stopping: false,
+    wake: () => {
+      woken = true;
+      wake();
+    },
+    loop: Promise.resolve(),
+  };
   /** Rows an outage interrupted, handed back once the database answers again. */
   let unfinished: string[] = [];
   let outageTicks = 0;
   running.loop = (async () => {
     while (!running.stopping) {
       let busy = false;
+      woken = false;
       try {
         if (unfinished.length > 0) {
           await release(unfinished);
@@ -335,7 +345,7 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
           console.error("[outbox] dispatcher tick failed:", errorText(err));
         }
       }
-      if (busy || running.stopping) continue;
+      if (busy || running.stopping || (woken && outageTicks === 0)) continue;
       const pause = outageTicks > 0 ? Math.min(MAX_OUTAGE_PAUSE_MS, opts.pollMs * 2 ** (outageTicks - 1)) : opts.pollMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pause);
@@ -347,6 +357,9 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
     }
   })();
   globalForDispatcher.specline_dispatcher = running;
+  // A change committed in this process: dispatch it now (live streams see it within milliseconds).
+  const stopListening = onOutboxWritten(() => running.wake());
+  void running.loop.finally(stopListening);
   console.log(
     `[outbox] dispatcher started (${opts.mode === "inngest" ? "relaying to Inngest" : "in-process handlers"})`,
   );

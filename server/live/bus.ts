@@ -20,8 +20,14 @@ import { getRedis } from "@/server/redis";
 
 export const LIVE_CHANNEL = "specline:live";
 
-/** Tells this process's own messages apart when Redis echoes them back. */
-const INSTANCE_ID = randomUUID();
+/**
+ * Tells this process's own messages apart when Redis echoes them back. On
+ * globalThis, like the hub: the server's bundles (route handlers, the
+ * instrumentation that runs the dispatcher) each load this module.
+ */
+const globalForInstance = globalThis as { specline_instance_id?: string };
+globalForInstance.specline_instance_id ??= randomUUID();
+const INSTANCE_ID = globalForInstance.specline_instance_id;
 
 interface Envelope {
   origin: string;

@@ -16,6 +16,7 @@ import { Prisma } from "@prisma/client";
 import { getEnv } from "@/lib/env.mjs";
 import { db, setLocalStatementTimeout, type Tx, transactionLimits } from "@/server/db";
 import { isWriteConflict } from "@/server/errors";
+import { outboxWritten } from "@/server/events/domain-events";
 import {
   claimIdempotencyKey,
   type IdempotencyClaim,
@@ -58,8 +59,9 @@ export async function applyChange<T>(
   options: { isolationLevel?: Prisma.TransactionIsolationLevel; maxWait?: number; timeout?: number } = {},
 ): Promise<T> {
   const keyed = keyedBy(actor);
+  let wroteEvents = false;
   try {
-    return await db.$transaction(
+    const result = await db.$transaction(
       async (tx) => {
         await setLocalStatementTimeout(tx, getEnv().WRITE_STATEMENT_TIMEOUT_MS);
         if (keyed) await claimIdempotencyKey(tx, keyed.userId, keyed.claim);
@@ -80,6 +82,7 @@ export async function applyChange<T>(
           });
         }
         if (changes.length > 0) {
+          wroteEvents = true;
           await tx.outboxEvent.createMany({
             data: changes.map((c) => ({
               type: c.action,
@@ -102,6 +105,9 @@ export async function applyChange<T>(
       },
       { ...transactionLimits(), ...options },
     );
+    // Committed: the dispatcher (if it runs in this process) picks the events up now rather than at its next poll.
+    if (wroteEvents) outboxWritten();
+    return result;
   } catch (err) {
     // Under repeatable read a duplicate that waited on the key is aborted rather than shown the first request's row.
     if (keyed && isWriteConflict(err)) await replayIfCommitted(keyed.userId, keyed.claim);
