@@ -34,6 +34,8 @@ const multi = Boolean(redisUrl && process.env.TEST_DATABASE_URL);
 
 // The shared budget checked below: a small one for searches, the same in every instance.
 const EXPENSIVE_PER_MINUTE = 20;
+/** The shortest a stream may last: the browser then reconnects by itself and resumes. */
+const MAX_DURATION_MS = 10_000;
 
 const children: ChildProcess[] = [];
 let local: http.Server | null = null;
@@ -51,6 +53,7 @@ async function startChild(): Promise<string> {
         ...process.env,
         REDIS_URL: redisUrl,
         RATE_LIMIT_EXPENSIVE_PER_MINUTE: String(EXPENSIVE_PER_MINUTE),
+        LIVE_MAX_DURATION_MS: String(MAX_DURATION_MS),
         BACKGROUND_JOBS: "on",
         NODE_ENV: "test",
       },
@@ -83,6 +86,7 @@ beforeAll(async () => {
     resetEnvCache();
   } else {
     process.env.RATE_LIMIT_EXPENSIVE_PER_MINUTE = String(EXPENSIVE_PER_MINUTE);
+    process.env.LIVE_MAX_DURATION_MS = String(MAX_DURATION_MS);
     resetEnvCache();
     local = createInstanceServer();
     await new Promise<void>((resolve) => local?.listen(0, "127.0.0.1", resolve));
@@ -131,6 +135,7 @@ interface Received {
 async function openStream(userId: string, url: string, input: { projectKey?: string; lastEventId?: string }) {
   const client = await clientFor(userId, url);
   const received: Received[] = [];
+  const states: string[] = [];
   let settle!: (value: { error?: unknown }) => void;
   const ended = new Promise<{ error?: unknown }>((resolve) => {
     settle = resolve;
@@ -148,10 +153,12 @@ async function openStream(userId: string, url: string, input: { projectKey?: str
     },
     onError: (error) => settle({ error }),
     onComplete: () => settle({}),
+    onConnectionStateChange: (state) => states.push(state.state),
   });
   await ready;
   return {
     received,
+    states,
     ended,
     changes: () => received.filter((r) => r.message.kind === "change"),
     close: () => subscription.unsubscribe(),
@@ -291,6 +298,32 @@ describe(
       expect(seqs[0]).toBeGreaterThan(Number(lastId));
       again.close();
     });
+
+    it(
+      "a stream past its longest duration reconnects by itself and resumes without a gap or a repeat",
+      async () => {
+        const opened = Date.now();
+        const stream = await openStream(cast.maintainer.id, urlB, { projectKey: cast.key });
+        const a = await clientFor(cast.admin.id, urlA);
+        // Issues keep coming across the moment the server ends the stream (after MAX_DURATION_MS) and EventSource
+        // reconnects naming the last event id: those sent while it was away must come in the replay.
+        await new Promise((r) => setTimeout(r, Math.max(0, opened + MAX_DURATION_MS - 1_500 - Date.now())));
+        const created: string[] = [];
+        while (stream.states.filter((s) => s === "connecting").length < 2 || created.length < 40) {
+          created.push((await a.issue.create.mutate({ projectKey: cast.key, title: `Across ${created.length}` })).key);
+          await new Promise((r) => setTimeout(r, 25));
+          if (Date.now() > opened + MAX_DURATION_MS + 15_000) throw new Error("the stream did not reconnect");
+        }
+        const last = created.at(-1) as string;
+        await until(() => keysOf(stream.received).includes(last));
+        const received = keysOf(stream.received).filter((k) => created.includes(k));
+        expect(received).toHaveLength(created.length);
+        expect(new Set(received).size).toBe(created.length);
+        expect(stream.states).toEqual(["connecting", "pending", "connecting", "pending"]);
+        stream.close();
+      },
+      MAX_DURATION_MS + 40_000,
+    );
 
     it("an event id this server never gave out gets a resync, not a replay", async () => {
       const stream = await openStream(cast.maintainer.id, urlB, { projectKey: cast.key, lastEventId: "999999999999" });
