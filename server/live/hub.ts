@@ -19,10 +19,20 @@
  */
 import type { LiveChange } from "@/server/live/changes";
 
+/** A notification as a stream announces it (its id is the pair of user and `eventId`). */
+export interface LiveNotification {
+  eventId: string;
+  type: string;
+  title: string;
+  body: string;
+  url: string | null;
+  createdAt: string;
+}
+
 /** Messages for one user's streams, whatever the project. */
 export type UserMessage =
-  /** The user's unread count changed (a notification arrived, or some were read). */
-  | { kind: "notifications"; userId: string; unread: number }
+  /** The user's unread count changed: a notification arrived (`notification`), or some were read. */
+  | { kind: "notifications"; userId: string; unread: number; notification?: LiveNotification }
   /** Re-check what this user may receive: role, membership, sign-in. The hook for revoking access. */
   | { kind: "access"; userId: string };
 

@@ -30,13 +30,15 @@ import {
   readDispatched,
   toMessage,
 } from "@/server/live/changes";
-import type { UserMessage } from "@/server/live/hub";
+import type { LiveNotification, UserMessage } from "@/server/live/hub";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { countUnread } from "@/server/services/notifications/inbox";
 
+/** The unread count, sent first and whenever it changes; with the new notification when one arrived. */
 export interface NotificationsMessage {
   kind: "notifications";
   unread: number;
+  notification?: LiveNotification;
 }
 
 /** The page should refetch what it shows: changes were missed that cannot be replayed. */
@@ -182,9 +184,10 @@ async function* liveStream(initial: Awaited<ReturnType<typeof resolveViewer>>, o
         continue;
       }
       if ("user" in item) {
-        if (item.user.kind === "notifications")
-          yield { kind: "notifications", unread: item.user.unread } as LiveMessage;
-        else viewer = await recheck(viewer, opts);
+        if (item.user.kind === "notifications") {
+          const { userId: _userId, ...message } = item.user;
+          yield message as LiveMessage;
+        } else viewer = await recheck(viewer, opts);
         continue;
       }
       const { change } = item;

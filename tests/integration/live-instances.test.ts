@@ -358,6 +358,24 @@ describe(
       await until(() =>
         stream.received.some((r) => r.message.kind === "notifications" && r.message.unread > initial.unread),
       );
+      const arrived = stream.received.find((r) => r.message.kind === "notifications" && r.message.notification);
+      expect(arrived?.message).toMatchObject({
+        kind: "notifications",
+        unread: initial.unread + 1,
+        notification: {
+          type: "issue.assigned",
+          title: expect.stringContaining(issue.key),
+          eventId: expect.any(String),
+        },
+      });
+      // Read in one tab: every tab's count drops.
+      const maintainer = await clientFor(cast.maintainer.id, urlA);
+      await maintainer.notification.markRead.mutate({ all: true });
+      await until(
+        () =>
+          stream.received.at(-1)?.message.kind === "notifications" &&
+          (stream.received.at(-1)?.message as { unread: number }).unread === 0,
+      );
       stream.close();
     });
 

@@ -351,7 +351,19 @@ async function inAppStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
   if (rows.length === 0) return 0;
   const { count } = await db.notification.createMany({ data: rows, skipDuplicates: true });
   // A replay wrote nothing new: the counts the recipients' streams have are still right.
-  if (count > 0) await publishUnreadCounts(rows.map((r) => r.userId));
+  if (count > 0) {
+    const createdAt = new Date().toISOString();
+    const arrived = new Map(
+      rows.map((r) => [
+        r.userId,
+        { eventId: r.eventId, type: r.type, title: r.title, body: r.body, url: r.url, createdAt },
+      ]),
+    );
+    await publishUnreadCounts(
+      rows.map((r) => r.userId),
+      arrived,
+    );
+  }
   return count;
 }
 

@@ -12,6 +12,7 @@ import type {
 } from "@/lib/schemas/notifications";
 import { db } from "@/server/db";
 import { publishUserMessage } from "@/server/live/bus";
+import type { LiveNotification } from "@/server/live/hub";
 import { type Actor, applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
@@ -31,11 +32,15 @@ export async function countUnread(userId: string): Promise<number> {
 
 /**
  * Tells these users' live streams (every tab, every instance) their unread
- * count, in one statement for all of them. Never fails the caller: the
- * notifications are stored, and a stream that missed the count gets it
- * again when it reconnects.
+ * count — with the notification that just arrived for them, if given — in
+ * one statement for all of them. Never fails the caller: the notifications
+ * are stored, and a stream that missed the count gets it again when it
+ * reconnects.
  */
-export async function publishUnreadCounts(userIds: string[]): Promise<void> {
+export async function publishUnreadCounts(
+  userIds: string[],
+  arrived: ReadonlyMap<string, LiveNotification> = new Map(),
+): Promise<void> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return;
   try {
@@ -45,7 +50,15 @@ export async function publishUnreadCounts(userIds: string[]): Promise<void> {
       _count: { _all: true },
     });
     const unread = new Map(counts.map((c) => [c.userId, c._count._all]));
-    for (const userId of ids) publishUserMessage({ kind: "notifications", userId, unread: unread.get(userId) ?? 0 });
+    for (const userId of ids) {
+      const notification = arrived.get(userId);
+      publishUserMessage({
+        kind: "notifications",
+        userId,
+        unread: unread.get(userId) ?? 0,
+        ...(notification ? { notification } : {}),
+      });
+    }
   } catch (err) {
     console.error("[live] could not publish unread counts:", err instanceof Error ? err.message : err);
   }
