@@ -371,11 +371,10 @@ describe(
       // Read in one tab: every tab's count drops.
       const maintainer = await clientFor(cast.maintainer.id, urlA);
       await maintainer.notification.markRead.mutate({ all: true });
-      await until(
-        () =>
-          stream.received.at(-1)?.message.kind === "notifications" &&
-          (stream.received.at(-1)?.message as { unread: number }).unread === 0,
-      );
+      await until(() => {
+        const latest = stream.received.at(-1)?.message;
+        return latest?.kind === "notifications" && latest.unread === 0;
+      });
       stream.close();
     });
 
