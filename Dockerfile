@@ -75,7 +75,10 @@ ENV NODE_ENV=production \
     PRISMA_HIDE_UPDATE_MESSAGE=1
 
 # Application files belong to root and are read-only for the `node` user;
-# only Next's cache folder is writable.
+# only Next's cache folder and DATA_DIR (.data: attachments without S3, mail
+# files without SMTP) are writable. Mount a volume at /app/.data to keep them
+# (with several replicas, one volume they share); a new named volume takes
+# the folder's owner.
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public
@@ -86,8 +89,9 @@ COPY deploy/docker-entrypoint.sh deploy/healthcheck.mjs ./
 # The server entry: stamps each request's socket address, then runs server.js.
 COPY scripts/serve.mjs ./serve.mjs
 RUN chmod 0755 docker-entrypoint.sh \
- && mkdir -p .next/cache \
- && chown node:node .next/cache
+ && mkdir -p .next/cache .data \
+ && chown node:node .next/cache .data \
+ && chmod 0700 .data
 
 USER node
 EXPOSE 3000

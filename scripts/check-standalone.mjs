@@ -29,8 +29,8 @@
  *   `npm install --omit=dev --no-save --ignore-scripts` (needs the registry).
  * - Node and the OS libraries are this machine's, not node:20-bookworm-slim's.
  *   When run as root, the servers run as `nobody` (uid/gid 65534) over
- *   root-owned files with only .next/cache writable, like the image's `node`
- *   user; otherwise as the current user.
+ *   root-owned files with only .next/cache and .data writable, like the
+ *   image's `node` user; otherwise as the current user.
  * - The build is the one in this checkout (.next), built here if missing or
  *   stale, from the working tree as it is (tests included in the type check,
  *   untracked files too); the image builds from a clean `npm ci` and the
@@ -310,13 +310,16 @@ async function assemble(dir, pins) {
   copy(path.join(root, "deploy/healthcheck.mjs"), path.join(dir, "healthcheck.mjs"));
   copy(path.join(root, "scripts/serve.mjs"), path.join(dir, "serve.mjs"));
 
-  // Like the image: application files stay as they are (root's when run as root), only .next/cache is writable.
+  // Like the image: application files stay as they are (root's when run as root), only .next/cache and DATA_DIR
+  // (.data) are writable.
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, ".next/cache"), { recursive: true });
+  mkdirSync(path.join(dir, ".data"), { mode: 0o700 });
   imageHome = path.join(dir, ".home");
   mkdirSync(imageHome);
   if (runAs.uid !== undefined) {
     chownSync(path.join(dir, ".next/cache"), runAs.uid, runAs.gid);
+    chownSync(path.join(dir, ".data"), runAs.uid, runAs.gid);
     chownSync(imageHome, runAs.uid, runAs.gid);
   }
 

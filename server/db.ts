@@ -8,6 +8,10 @@
  * pool the adapter uses: PostgreSQL plans each once per connection instead
  * of on every call, and the rows skip Prisma's result mapping.
  *
+ * `withSessionLockOrSkip` keeps periodic work that every instance schedules
+ * (the statistics run) to one instance at a time, with a session-level
+ * advisory lock on a connection of the same pool.
+ *
  * Time budgets (PostgreSQL; the embedded database cannot time out, so there
  * the bounds built into each query are the only protection):
  *   - every session starts with `statement_timeout` = STATEMENT_TIMEOUT_MS
@@ -314,6 +318,52 @@ export async function withLongStatements<T>(work: (tx: Tx) => Promise<T>): Promi
 export function transactionLimits(): { maxWait: number; timeout: number } {
   const env = getEnv();
   return { maxWait: instance().config.connectionTimeoutMillis + 500, timeout: env.REQUEST_TIMEOUT_MS - 1_000 };
+}
+
+/**
+ * Runs `work` only if this process can take the session-level advisory lock
+ * `key`, so that of several instances doing the same periodic work at most
+ * one does it at a time; the others get `{ ran: false }` at once instead of
+ * waiting. The lock lives on one connection checked out of the pool for the
+ * whole run (the work's own queries use other pooled connections) and is
+ * released afterwards. If the process dies, its session ends and PostgreSQL
+ * releases the lock with it.
+ *
+ * On a pool of one connection — the embedded database, where only one
+ * instance can exist — the work runs without the lock: holding the only
+ * connection would leave none for the work itself.
+ */
+export async function withSessionLockOrSkip<T>(
+  key: number,
+  work: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
+  const { pool, config } = instance();
+  if (config.max === 1) return { ran: true, value: await work() };
+
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const ask = async (text: string): Promise<boolean> => {
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(text, [key]);
+      return rows[0]?.ok === true;
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  };
+  try {
+    if (!(await ask("SELECT pg_try_advisory_lock($1::bigint) AS ok"))) return { ran: false };
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      // A lock that could not be released must not stay with a pooled session (no instance would run the work
+      // again): the connection is closed instead, which ends the session and releases the lock.
+      const unlocked = await ask("SELECT pg_advisory_unlock($1::bigint) AS ok").catch(() => false);
+      if (!unlocked) broken ??= new Error("its advisory lock could not be released");
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Sets `statement_timeout` for the rest of the transaction `tx`. */

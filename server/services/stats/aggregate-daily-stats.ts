@@ -27,7 +27,7 @@
  *     (links cleared since then are not known).
  */
 import { addDays, daysBetween, MAX_STATS_RANGE_DAYS, utcToday } from "@/lib/schemas/stats";
-import { db, withLongStatements } from "@/server/db";
+import { db, withLongStatements, withSessionLockOrSkip } from "@/server/db";
 import { AppError } from "@/server/errors";
 
 export interface DailyStatRow {
@@ -208,16 +208,34 @@ export function scheduledDays(now: Date = new Date()): string[] {
 }
 
 /**
+ * The session-level advisory lock key of the scheduled run. Other keys in
+ * use: 7_020_101 (the first registration, register-user.ts), 72707369
+ * (`prisma migrate deploy`), and per-project keys from `hashtextextended`
+ * (requirement moves).
+ */
+export const SCHEDULED_AGGREGATION_LOCK = 7_020_102;
+
+export type ScheduledAggregationResult = { skipped: true } | { skipped: false; projects: number; days: string[] };
+
+/**
  * Recomputes yesterday and today for every non-archived project. The cron
  * function does the same per project in separate steps; this is the plain
  * form for scripts, tests and the embedded mode.
+ *
+ * Every instance's dispatcher calls this every 30 minutes; one run at a time
+ * does the work (SCHEDULED_AGGREGATION_LOCK), and a run that finds another
+ * one under way is skipped (`{ skipped: true }`): that one covers the same
+ * days.
  */
-export async function runScheduledAggregation(opts: { now?: Date } = {}) {
-  const now = opts.now ?? new Date();
-  const projectIds = await listActiveProjectIds();
-  const days = scheduledDays(now);
-  for (const projectId of projectIds) {
-    for (const day of days) await aggregateDailyStats({ projectId, day, now });
-  }
-  return { projects: projectIds.length, days };
+export async function runScheduledAggregation(opts: { now?: Date } = {}): Promise<ScheduledAggregationResult> {
+  const run = await withSessionLockOrSkip(SCHEDULED_AGGREGATION_LOCK, async () => {
+    const now = opts.now ?? new Date();
+    const projectIds = await listActiveProjectIds();
+    const days = scheduledDays(now);
+    for (const projectId of projectIds) {
+      for (const day of days) await aggregateDailyStats({ projectId, day, now });
+    }
+    return { projects: projectIds.length, days };
+  });
+  return run.ran ? { skipped: false, ...run.value } : { skipped: true };
 }
