@@ -429,7 +429,19 @@ async function main() {
         if (pending === 0) break;
         await sleep(500);
       }
-      check(pending === 0, `the dispatcher delivered every event of the run (${pending} left 20 s after the end)`);
+      let why = "";
+      if (pending > 0) {
+        const { rows: stuck } = await client.query(
+          `SELECT attempts, "lastError", "availableAt" > now() AS "backingOff", "leaseUntil" > now() AS leased, count(*)::int AS n
+           FROM "OutboxEvent" WHERE "dispatchedAt" IS NULL AND "failedAt" IS NULL
+           GROUP BY 1, 2, 3, 4 ORDER BY n DESC LIMIT 5`,
+        );
+        why = `: ${JSON.stringify(stuck)}`;
+      }
+      check(
+        pending === 0,
+        `the dispatcher delivered every event of the run (${pending} left 20 s after the end${why})`,
+      );
     } finally {
       await client.end();
     }

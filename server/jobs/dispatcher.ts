@@ -122,24 +122,30 @@ async function deliver(row: ClaimedRow, opts: DispatcherOptions): Promise<void> 
 export const OUTBOX_SEQUENCE_LOCK = 0x5eed_0001;
 
 /**
- * Marks the event dispatched and gives it the next number of the live
- * streams' sequence. The number is taken and committed under one
- * transaction-scoped advisory lock, so numbers commit in increasing order
- * across every instance: once n is visible, every lower number is visible
- * too or was never used (server/live/hub.ts relies on it). The transaction
- * is two short statements, so the lock is held for a round trip or two.
+ * Marks delivered events dispatched and gives each the next number of the
+ * live streams' sequence, in the order given. The numbers are taken and
+ * committed under one transaction-scoped advisory lock, so numbers commit in
+ * increasing order across every instance: once n is visible, every lower
+ * number is visible too or was never used (server/live/hub.ts relies on
+ * it). One transaction for the events delivered in a batch keeps the lock
+ * and the round trips to one per batch.
  */
-async function markDispatched(id: string): Promise<DispatchedRow | null> {
+async function markDispatched(ids: string[]): Promise<DispatchedRow[]> {
+  if (ids.length === 0) return [];
   const dispatchedAt = new Date();
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${OUTBOX_SEQUENCE_LOCK}::bigint)`;
-    const rows = await tx.$queryRaw<DispatchedRow[]>`
-      UPDATE "OutboxEvent"
-      SET "dispatchedAt" = ${dispatchedAt}, seq = nextval('"OutboxEvent_seq_seq"'),
-          "leaseUntil" = NULL, "lastError" = NULL, attempts = attempts + 1
-      WHERE id = ${id}::uuid AND "dispatchedAt" IS NULL
-      RETURNING id, type, "projectId", payload, seq, "dispatchedAt"`;
-    return rows[0] ?? null;
+    const marked: DispatchedRow[] = [];
+    for (const id of ids) {
+      const rows = await tx.$queryRaw<DispatchedRow[]>`
+        UPDATE "OutboxEvent"
+        SET "dispatchedAt" = ${dispatchedAt}, seq = nextval('"OutboxEvent_seq_seq"'),
+            "leaseUntil" = NULL, "lastError" = NULL, attempts = attempts + 1
+        WHERE id = ${id}::uuid AND "dispatchedAt" IS NULL
+        RETURNING id, type, "projectId", payload, seq, "dispatchedAt"`;
+      marked.push(...rows);
+    }
+    return marked;
   }, transactionLimits());
 }
 
@@ -210,6 +216,18 @@ export async function dispatchOnce(
   const opts = { ...defaultOptions(), ...overrides };
   const rows = await claimBatch(opts.batchSize, opts.leaseMs);
   const result: TickResult = { claimed: rows.length, dispatched: 0, failed: 0, released: 0 };
+  /** Delivered, not yet marked: marked together at the end of the batch (or before a failure is recorded). */
+  let delivered: string[] = [];
+  const markDelivered = async () => {
+    if (delivered.length === 0) return;
+    const marked = await markDispatched(delivered);
+    result.dispatched += delivered.length;
+    delivered = [];
+    // After the commit, once: live streams on every instance (never fails or delays dispatching).
+    if (marked.length > 0) void publishDispatched(marked);
+  };
+  /** The database went away: what is delivered but unmarked, and what is left, is handed back later. */
+  const interrupted = (rest: string[], err: unknown) => new DispatchInterrupted([...delivered, ...rest], err);
   for (const [i, row] of rows.entries()) {
     if (shouldStop()) {
       const rest = rows.slice(i).map((r) => r.id);
@@ -219,16 +237,13 @@ export async function dispatchOnce(
     }
     try {
       await deliver(row, opts);
-      const dispatched = await markDispatched(row.id);
-      result.dispatched++;
-      // After the commit, once: live streams on every instance (never fails or delays dispatching).
-      if (dispatched) void publishDispatched([dispatched]);
+      delivered.push(row.id);
     } catch (err) {
       // Not the event's fault when the database went away: keep its attempts, and hand it back with the
       // rest when the database returns. A connection refused by Inngest, a mail server or a webhook
       // receiver looks the same, so the database is asked before the event is blamed.
       if (isDatabaseUnavailable(err) && !(await databaseAnswers())) {
-        throw new DispatchInterrupted(
+        throw interrupted(
           rows.slice(i).map((r) => r.id),
           err,
         );
@@ -238,6 +253,12 @@ export async function dispatchOnce(
         console.error("[outbox] could not record a failure", e),
       );
     }
+  }
+  try {
+    await markDelivered();
+  } catch (err) {
+    if (isDatabaseUnavailable(err) && !(await databaseAnswers())) throw interrupted([], err);
+    throw err;
   }
   return result;
 }
@@ -322,6 +343,7 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   /** Rows an outage interrupted, handed back once the database answers again. */
   let unfinished: string[] = [];
   let outageTicks = 0;
+  let sideWorkAt = 0;
   running.loop = (async () => {
     while (!running.stopping) {
       let busy = false;
@@ -333,7 +355,12 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
         }
         const tick = await dispatchOnce(opts, () => running.stopping);
         busy = tick.claimed === opts.batchSize;
-        if (opts.mode === "embedded" && !running.stopping) await runSideWork(side);
+        // Webhook deliveries and housekeeping keep their own pace: at most once a poll interval, however often
+        // commits wake the loop.
+        if (opts.mode === "embedded" && !running.stopping && Date.now() - sideWorkAt >= opts.pollMs) {
+          sideWorkAt = Date.now();
+          await runSideWork(side);
+        }
         if (outageTicks > 0) console.log("[outbox] the database is back; dispatching again");
         outageTicks = 0;
       } catch (err) {
