@@ -24,6 +24,8 @@
  * attempt that failed: it and the rest of its batch are handed back as soon
  * as the database answers again, instead of waiting out their lease.
  */
+import { randomUUID } from "node:crypto";
+
 import { getEnv } from "@/lib/env.mjs";
 import { db, transactionLimits } from "@/server/db";
 import { isDatabaseUnavailable, isPermanentFailure } from "@/server/errors";
@@ -80,12 +82,17 @@ interface ClaimedRow {
   attempts: number;
 }
 
+/** This process's dispatcher, as lease holder (on globalThis: the server's bundles each load this module). */
+const globalForOwner = globalThis as { specline_dispatcher_id?: string };
+globalForOwner.specline_dispatcher_id ??= randomUUID();
+const DISPATCHER_ID = globalForOwner.specline_dispatcher_id;
+
 /** Reserves up to `limit` due events for `leaseMs`; rows another process holds are skipped. */
-export async function claimBatch(limit: number, leaseMs: number): Promise<ClaimedRow[]> {
+export async function claimBatch(limit: number, leaseMs: number, owner = DISPATCHER_ID): Promise<ClaimedRow[]> {
   const now = new Date();
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const rows = await db.$queryRaw<ClaimedRow[]>`
-    UPDATE "OutboxEvent" SET "leaseUntil" = ${leaseUntil}
+    UPDATE "OutboxEvent" SET "leaseUntil" = ${leaseUntil}, "leasedBy" = ${owner}
     WHERE id IN (
       SELECT id FROM "OutboxEvent"
       WHERE "dispatchedAt" IS NULL AND "failedAt" IS NULL AND "availableAt" <= ${now}
@@ -176,6 +183,18 @@ async function databaseAnswers(): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Hands back every row this dispatcher holds. Called between ticks after one
+ * failed, when it holds nothing on purpose: a claim whose answer was lost
+ * with the connection committed leases nobody would otherwise release
+ * before they end.
+ */
+export async function releaseHeldBy(owner = DISPATCHER_ID): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "OutboxEvent" SET "leaseUntil" = NULL, "leasedBy" = NULL
+    WHERE "leasedBy" = ${owner} AND "dispatchedAt" IS NULL`;
 }
 
 /** Hands claimed but unprocessed rows back, so the next tick (here or elsewhere) takes them at once. */
@@ -342,6 +361,8 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   };
   /** Rows an outage interrupted, handed back once the database answers again. */
   let unfinished: string[] = [];
+  /** A tick failed after it may have claimed rows: hand back whatever this dispatcher holds first. */
+  let mayHold = false;
   let outageTicks = 0;
   let sideWorkAt = 0;
   running.loop = (async () => {
@@ -352,6 +373,10 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
         if (unfinished.length > 0) {
           await release(unfinished);
           unfinished = [];
+        }
+        if (mayHold) {
+          await releaseHeldBy();
+          mayHold = false;
         }
         const tick = await dispatchOnce(opts, () => running.stopping);
         busy = tick.claimed === opts.batchSize;
@@ -364,6 +389,7 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
         if (outageTicks > 0) console.log("[outbox] the database is back; dispatching again");
         outageTicks = 0;
       } catch (err) {
+        mayHold = true;
         if (err instanceof DispatchInterrupted) unfinished = [...new Set([...unfinished, ...err.unfinished])];
         if (isDatabaseUnavailable(err instanceof DispatchInterrupted ? err.cause : err)) {
           if (outageTicks === 0) console.error("[outbox] the database is unavailable; retrying with back-off");

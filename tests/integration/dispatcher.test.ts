@@ -28,6 +28,7 @@ import {
   dispatcherRunning,
   dispatchOnce,
   handleInProcess,
+  releaseHeldBy,
   startDispatcher,
   stopDispatcher,
 } from "@/server/jobs/dispatcher";
@@ -141,6 +142,24 @@ describe("outbox dispatcher", () => {
     expect(tick).toMatchObject({ claimed: 4, dispatched: 4, failed: 0 });
     // The event handled twice still produced one notification and one email.
     await expectEachNotifiedOnce(eventIds, mailBefore);
+  });
+
+  it("hands back what this process holds after a claim whose answer was lost, leaving other processes' leases", async () => {
+    const { eventIds } = await statusChanges(4);
+    // Two claims committed: one by another process, one by this one whose connection died before the answer came.
+    const theirs = await claimBatch(2, 60_000, "another-process");
+    const mine = await claimBatch(10, 60_000);
+    expect(mine).toHaveLength(2);
+    expect((await dispatchOnce({ mode: "embedded" })).claimed).toBe(0);
+    expect(await releaseHeldBy()).toBe(2);
+    const tick = await dispatchOnce({ mode: "embedded" });
+    expect(tick).toMatchObject({ claimed: 2, dispatched: 2 });
+    expect(
+      await db.outboxEvent.count({
+        where: { id: { in: theirs.map((r) => r.id) }, dispatchedAt: null, leasedBy: "another-process" },
+      }),
+    ).toBe(2);
+    expect(eventIds).toHaveLength(4);
   });
 
   it("hands back events an outage interrupted, without counting an attempt, as soon as the database answers", async () => {
