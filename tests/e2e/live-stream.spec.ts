@@ -6,7 +6,9 @@
  * buffering it. A reporter's stream in the same project never carries
  * another member's issue.
  */
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
+
+import { trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -17,32 +19,6 @@ const projectKey = `L${letters(stamp).slice(-7)}`;
 const admin = { name: "Lena Lead", email: `lena.${uniq()}@example.test` };
 const maintainer = { name: "Max Maintainer", email: `max.${uniq()}@example.test` };
 const reporter = { name: "Rita Reporter", email: `rita.${uniq()}@example.test` };
-
-async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, {
-    data: JSON.stringify({ json }),
-    headers: { "content-type": "application/json" },
-  });
-  const body = await res.json();
-  expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
-  return body.result.data.json as T;
-}
-
-async function userContext(
-  browser: Browser,
-  user: { name: string; email: string },
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const request = context.request;
-  await trpc(request, "auth.register", { email: user.email, name: user.name, password });
-  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const res = await request.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email: user.email, password, json: "true" },
-    maxRedirects: 0,
-  });
-  expect(res.status()).toBeLessThan(400);
-  return { context, page: await context.newPage() };
-}
 
 /** Opens the stream in the page; what arrives collects in `window.liveMessages`. */
 async function openStream(page: Page, key: string) {
@@ -71,9 +47,9 @@ function changesIn(page: Page) {
 test("another user's change arrives on an open page's stream; a reporter's stream leaves out others' issues", async ({
   browser,
 }) => {
-  const a = await userContext(browser, admin);
-  const m = await userContext(browser, maintainer);
-  const r = await userContext(browser, reporter);
+  const a = await userContext(browser, admin, password);
+  const m = await userContext(browser, maintainer, password);
+  const r = await userContext(browser, reporter, password);
   await trpc(a.context.request, "project.create", { key: projectKey, name: `Live ${stamp}` });
   await trpc(a.context.request, "project.members.add", { projectKey, email: maintainer.email, role: "MAINTAINER" });
   await trpc(a.context.request, "project.members.add", { projectKey, email: reporter.email, role: "REPORTER" });

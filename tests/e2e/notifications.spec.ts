@@ -4,7 +4,9 @@
  * counts it without a reload (the server's in-process dispatcher delivers
  * the event). They read it and the count goes away.
  */
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+
+import { trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -15,35 +17,9 @@ const projectKey = `N${letters(stamp).slice(-7)}`;
 const author = { name: "Ada Author", email: `ada.${uniq()}@example.test` };
 const mentioned = { name: "Ben Mentioned", email: `ben.${uniq()}@example.test` };
 
-async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
-  const res = await request.post(`/api/trpc/${path}`, {
-    data: JSON.stringify({ json }),
-    headers: { "content-type": "application/json" },
-  });
-  const body = await res.json();
-  expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
-  return body.result.data.json as T;
-}
-
-async function userContext(
-  browser: Browser,
-  user: { name: string; email: string },
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const request = context.request;
-  await trpc(request, "auth.register", { email: user.email, name: user.name, password });
-  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const res = await request.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email: user.email, password, json: "true" },
-    maxRedirects: 0,
-  });
-  expect(res.status()).toBeLessThan(400);
-  return { context, page: await context.newPage() };
-}
-
 test("a mention makes the bell count go up for the mentioned user", async ({ browser }) => {
-  const a = await userContext(browser, author);
-  const b = await userContext(browser, mentioned);
+  const a = await userContext(browser, author, password);
+  const b = await userContext(browser, mentioned, password);
   const issue = await test.step("the author sets up a project with the other member and an issue", async () => {
     await trpc(a.context.request, "project.create", { key: projectKey, name: `Bells ${stamp}` });
     await trpc(a.context.request, "project.members.add", { projectKey, email: mentioned.email, role: "MAINTAINER" });

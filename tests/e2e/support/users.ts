@@ -1,0 +1,34 @@
+/**
+ * Signing people up and calling the API from a browser context, for specs
+ * that need several users each in their own session.
+ */
+import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+
+/** Calls a procedure as the context's signed-in user; fails the test unless it answers 200. */
+export async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
+  const res = await request.post(`/api/trpc/${path}`, {
+    data: JSON.stringify({ json }),
+    headers: { "content-type": "application/json" },
+  });
+  const body = await res.json();
+  expect(res.status(), `${path}: ${JSON.stringify(body)}`).toBe(200);
+  return body.result.data.json as T;
+}
+
+/** A new browser context in which `user` signed up and signed in with `password`. */
+export async function userContext(
+  browser: Browser,
+  user: { name: string; email: string },
+  password: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const request = context.request;
+  await trpc(request, "auth.register", { email: user.email, name: user.name, password });
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const res = await request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email: user.email, password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBeLessThan(400);
+  return { context, page: await context.newPage() };
+}
