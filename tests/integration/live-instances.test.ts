@@ -334,6 +334,24 @@ describe(
       forged.close();
     });
 
+    it("one user holds at most LIVE_MAX_STREAMS_PER_USER streams on an instance; closing one makes room", async () => {
+      const user = await createUser({ name: "Many Tabs" });
+      await addMembership(cast.project.id, user.id, "REPORTER");
+      const open = [];
+      for (let i = 0; i < 20; i++) open.push(await openStream(user.id, urlB, { projectKey: cast.key }));
+      const client = await clientFor(user.id, urlB);
+      const refused = await new Promise<unknown>((resolve) => {
+        client.live.events.subscribe({ projectKey: cast.key }, { onError: resolve, onData: () => resolve(null) });
+      });
+      expect((refused as TRPCClientError<AppRouter>).data?.code).toBe("TOO_MANY_REQUESTS");
+      open.pop()?.close();
+      // The server notices the closed connection a moment later.
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await openStream(user.id, urlB, { projectKey: cast.key });
+      again.close();
+      for (const stream of open) stream.close();
+    });
+
     it("an outsider cannot open a project's stream", async () => {
       const client = await clientFor(cast.nonMember.id, urlB);
       const error = await new Promise<unknown>((resolve) => {
