@@ -309,20 +309,21 @@ describe(
         // reconnects naming the last event id: those sent while it was away must come in the replay.
         await new Promise((r) => setTimeout(r, Math.max(0, opened + MAX_DURATION_MS - 1_500 - Date.now())));
         const created: string[] = [];
-        while (stream.states.filter((s) => s === "connecting").length < 2 || created.length < 40) {
+        while (stream.states.filter((s) => s === "pending").length < 2 || created.length < 40) {
           created.push((await a.issue.create.mutate({ projectKey: cast.key, title: `Across ${created.length}` })).key);
           await new Promise((r) => setTimeout(r, 25));
-          if (Date.now() > opened + MAX_DURATION_MS + 15_000) throw new Error("the stream did not reconnect");
+          if (Date.now() > opened + MAX_DURATION_MS + 30_000) throw new Error("the stream did not reconnect");
         }
         const last = created.at(-1) as string;
-        await until(() => keysOf(stream.received).includes(last));
+        // Generous: on a loaded machine (the whole suite runs in parallel) dispatching lags, not what arrives.
+        await until(() => keysOf(stream.received).includes(last), 30_000);
         const received = keysOf(stream.received).filter((k) => created.includes(k));
         expect(received).toHaveLength(created.length);
         expect(new Set(received).size).toBe(created.length);
         expect(stream.states).toEqual(["connecting", "pending", "connecting", "pending"]);
         stream.close();
       },
-      MAX_DURATION_MS + 40_000,
+      MAX_DURATION_MS + 70_000,
     );
 
     it("an event id this server never gave out gets a resync, not a replay", async () => {
