@@ -30,9 +30,12 @@
  * databases: the outbox dispatcher (scripts/bench/dispatcher.mjs, also
  * `npm run bench:dispatcher`) and the bounded walks on PostgreSQL and the
  * embedded PGlite (scripts/bench/bounds.mjs, also `npm run bench:bounds`);
- * and ends with the rate limiter's cost (scripts/bench/limiter.mjs, also
+ * then the rate limiter's cost (scripts/bench/limiter.mjs, also
  * `npm run bench:limiter`): throughput with the limiter on and off, and
- * its cost per call in-process and over Redis.
+ * its cost per call in-process and over Redis; and ends with live updates
+ * (scripts/bench/live.mjs, also `npm run bench:live`): 10,000 `live.events`
+ * streams on one instance against a bare node:http SSE server, and the
+ * cross-instance hop through Redis.
  *
  * Usage: node scripts/bench.mjs [scenario[/endpoint-or-operation]…] | --list
  * Env:   BENCH_CONNECTIONS (8), BENCH_DURATION seconds (10), BENCH_WARMUP seconds (3),
@@ -111,6 +114,13 @@ const followUps = [
     title: "user.me and search.query with the rate limiter on and off; its cost per call, in memory and on Redis",
     script: "bench:limiter",
     file: "scripts/bench/limiter.mjs",
+  },
+  {
+    name: "live",
+    title:
+      "10,000 live.events streams: delivery latency, memory and CPU against a bare SSE server; the hop through Redis",
+    script: "bench:live",
+    file: "scripts/bench/live.mjs",
   },
 ];
 
