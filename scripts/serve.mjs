@@ -9,6 +9,11 @@
  * carries the mark set below, so running `node server.js` directly makes
  * every client "local" rather than letting clients pick their address.
  *
+ * It also serves `GET /api/trpc/live.events` (live updates) on the socket
+ * directly, through the app's own handler (server/api/live-sse.ts), which
+ * the tRPC route registers on globalThis when it first loads; until then,
+ * and for everything else, Next answers.
+ *
  * `npm start` copies this file next to .next/standalone/server.js and runs
  * it; the container image runs it as /app/serve.mjs.
  */
@@ -33,8 +38,21 @@ function stamp(req) {
   req.rawHeaders = kept;
 }
 
+const LIVE_EVENTS = Symbol.for("specline.liveEventsNodeHandler");
+
+/** Next's request listener, with live streams taken off it once the app has registered their handler. */
+function withLiveEvents(listener) {
+  return function serve(req, res) {
+    const live = globalThis[LIVE_EVENTS];
+    if (live?.matches(req.method, req.url)) return live.handle(req, res);
+    return listener.call(this, req, res);
+  };
+}
+
 const createServer = http.createServer;
 http.createServer = function createStampingServer(...args) {
+  const at = args.findIndex((arg) => typeof arg === "function");
+  if (at !== -1) args[at] = withLiveEvents(args[at]);
   const server = createServer.apply(this, args);
   // Ahead of every other listener, however Next attaches its own.
   server.prependListener("request", stamp);

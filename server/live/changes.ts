@@ -68,7 +68,15 @@ export interface LiveChangeMessage {
   occurredAt: Date;
 }
 
+const messages = new WeakMap<LiveChange, LiveChangeMessage>();
+
+/**
+ * The message for a change: one object per change, shared by every stream
+ * that sends it, so its encoding can be shared too (server/live/sse.ts).
+ */
 export function toMessage(change: LiveChange): LiveChangeMessage {
+  const known = messages.get(change);
+  if (known) return known;
   const message: LiveChangeMessage = {
     kind: "change",
     seq: change.seq,
@@ -81,6 +89,7 @@ export function toMessage(change: LiveChange): LiveChangeMessage {
     occurredAt: new Date(change.occurredAt),
   };
   if (change.version !== undefined) message.version = change.version;
+  messages.set(change, message);
   return message;
 }
 

@@ -16,6 +16,14 @@
  *     head every `pollMs`, so a publish lost on the way (Redis down, an
  *     instance killed between commit and publish) arrives anyway, only later.
  * Streams can therefore use the last number they sent as a resume point.
+ *
+ * Fan-out is paced: after handing changes to every stream took d ms, the
+ * next hand-out waits until d ms have passed (only once a hand-out takes
+ * more than `paceAboveMs`). With thousands of streams, changes that arrive
+ * meanwhile go out together — each stream writes them in one go, so a
+ * burst costs a socket write per stream per batch rather than per change —
+ * and at least half of the process's time stays with requests. A lone
+ * change goes out at once.
  */
 import type { LiveChange } from "@/server/live/changes";
 
@@ -56,9 +64,11 @@ export interface HubOptions {
   pollMs: number;
   /** How many changes one read takes. */
   readBatch: number;
+  /** A hand-out that took longer than this paces the next one (see above); 0 never paces. */
+  paceAboveMs: number;
 }
 
-const DEFAULTS: HubOptions = { gapWaitMs: 150, pollMs: 5_000, readBatch: 500 };
+const DEFAULTS: HubOptions = { gapWaitMs: 150, pollMs: 5_000, readBatch: 500, paceAboveMs: 5 };
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
   const set = map.get(key);
@@ -84,6 +94,11 @@ export class LiveHub {
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private reading: Promise<void> | null = null;
+  /** Changes past the head not yet handed to the streams (the hand-out is paced), oldest first. */
+  private outgoing: LiveChange[] = [];
+  private handOutTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the next hand-out may start (performance.now()). */
+  private nextHandOutAt = 0;
   private readonly opts: HubOptions;
   /** Called when a read from the database failed (the next poll tries again). */
   onReadError: (err: unknown) => void = () => {};
@@ -103,6 +118,7 @@ export class LiveHub {
           // Changes offered before the start are kept if they are newer.
           this.head = Math.max(this.head ?? 0, latest);
           this.drain();
+          this.handOut();
         },
         (err: unknown) => {
           this.starting = null;
@@ -110,13 +126,14 @@ export class LiveHub {
         },
       );
     }
-    return this.starting.then(() => this.head ?? 0);
+    return this.starting.then(() => this.headSeq());
   }
 
-  /** The number every stream has been handed up to (the replay's upper bound). */
+  /** The number every stream has been handed up to (the replay's upper bound, a new stream's start). */
   headSeq(): number {
     if (this.head === null) throw new Error("The live hub has not started");
-    return this.head;
+    const [first] = this.outgoing;
+    return first ? first.seq - 1 : this.head;
   }
 
   size(): number {
@@ -151,6 +168,7 @@ export class LiveHub {
       this.pending.set(change.seq, change);
     }
     this.drain();
+    this.handOut();
   }
 
   offerUser(message: UserMessage): void {
@@ -169,6 +187,7 @@ export class LiveHub {
           // Every row read is committed, so every lower number is final: each row moves the head.
           for (const change of rows) this.advanceTo(change);
           this.drain();
+          this.handOut();
           if (rows.length < this.opts.readBatch) break;
         }
       } catch (err) {
@@ -184,6 +203,8 @@ export class LiveHub {
     this.stopPolling();
     if (this.gapTimer) clearTimeout(this.gapTimer);
     this.gapTimer = null;
+    if (this.handOutTimer) clearTimeout(this.handOutTimer);
+    this.handOutTimer = null;
   }
 
   private advanceTo(change: LiveChange) {
@@ -234,6 +255,7 @@ export class LiveHub {
       // What is still missing below `lowest` is a hole.
       if (this.head < lowest - 1) this.head = lowest - 1;
       this.drain();
+      this.handOut();
     } catch (err) {
       this.onReadError(err);
       this.scheduleGapRead();
@@ -241,11 +263,47 @@ export class LiveHub {
   }
 
   private deliver(change: LiveChange) {
-    if (change.projectId) {
-      for (const listener of [...(this.byProject.get(change.projectId) ?? [])]) listener.onChange(change);
+    this.outgoing.push(change);
+  }
+
+  /** Hands the outgoing changes to the streams now, or when the pace allows. */
+  private handOut() {
+    if (this.outgoing.length === 0 || this.handOutTimer) return;
+    const wait = this.nextHandOutAt - performance.now();
+    if (wait <= 0) {
+      this.handOutNow();
+      return;
+    }
+    this.handOutTimer = setTimeout(() => {
+      this.handOutTimer = null;
+      this.handOutNow();
+    }, wait);
+    this.handOutTimer.unref?.();
+  }
+
+  private handOutNow() {
+    const batch = this.outgoing;
+    this.outgoing = [];
+    const started = performance.now();
+    // Each stream takes the batch's changes for its project in one go, in order.
+    const byProject = new Map<string, LiveChange[]>();
+    for (const change of batch) {
+      if (!change.projectId) continue;
+      const changes = byProject.get(change.projectId);
+      if (changes) changes.push(change);
+      else byProject.set(change.projectId, [change]);
+    }
+    for (const [projectId, changes] of byProject) {
+      for (const listener of [...(this.byProject.get(projectId) ?? [])]) {
+        for (const change of changes) listener.onChange(change);
+      }
     }
     // A change to a user (their instance role) may change what their streams may receive.
-    if (change.userId) this.offerUser({ kind: "access", userId: change.userId });
+    for (const change of batch) if (change.userId) this.offerUser({ kind: "access", userId: change.userId });
+    const took = performance.now() - started;
+    this.nextHandOutAt = took > this.opts.paceAboveMs ? performance.now() + took : 0;
+    // Whatever arrived during the hand-out (a listener may cause arrivals) follows at the pace.
+    this.handOut();
   }
 
   private ensurePolling() {

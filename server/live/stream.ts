@@ -16,7 +16,7 @@
  * with that error.
  */
 import type { ProjectRole } from "@prisma/client";
-import { tracked } from "@trpc/server";
+import { type TrackedEnvelope, tracked } from "@trpc/server";
 
 import { getEnv } from "@/lib/env.mjs";
 import { type ProjectPermission, roleHas } from "@/server/auth/permissions";
@@ -93,7 +93,21 @@ function parseEventId(id: string | null | undefined): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-type Item = { change: LiveChange } | { user: UserMessage } | { overflow: true };
+type Item = { change: LiveChange } | { user: UserMessage };
+
+/**
+ * Where a stream's messages go: the SSE response (server/api/live-sse.ts)
+ * or an async iterator (below). A change's message is one object shared by
+ * every stream, so a sink can encode it once for all of them.
+ */
+export interface LiveSink {
+  /** Writes one message; `id` (a change's `seq`) is its event id. False when the reader's buffer is full. */
+  send(message: LiveMessage, id?: string): boolean;
+  /** Calls `fn` once, when a full buffer has room again. */
+  onDrain(fn: () => void): void;
+  /** The stream ended with an error (already mapped to the API's error). */
+  fail(error: unknown): void;
+}
 
 export interface LiveStreamOptions {
   userId: string;
@@ -102,14 +116,17 @@ export interface LiveStreamOptions {
   lastEventId?: string | null;
   requestId: string;
   signal?: AbortSignal;
+  /** How an error that ends the stream reaches the sink (the API maps domain errors to its codes). */
+  mapError?: (err: unknown) => unknown;
 }
 
 /**
  * Checks access and the stream limits, then returns the stream (which starts
- * listening when first read). A caller without access gets the error here,
- * as the call's answer, rather than as the stream's first event.
+ * listening when a sink attaches, or when it is first iterated). A caller
+ * without access gets the error here, as the call's answer, rather than as
+ * the stream's first event.
  */
-export async function openLiveStream(opts: LiveStreamOptions) {
+export async function openLiveStream(opts: LiveStreamOptions): Promise<LiveStream> {
   const env = getEnv();
   const viewer = await resolveViewer(opts.userId, opts.projectKey ?? null, opts.requestId);
   const { hub } = getLive();
@@ -125,87 +142,243 @@ export async function openLiveStream(opts: LiveStreamOptions) {
       `At most ${env.LIVE_MAX_STREAMS_PER_USER} live streams per user; close another tab or window`,
     );
   }
-  return liveStream(viewer, opts);
+  return new LiveStream(viewer, opts);
 }
 
-async function* liveStream(initial: Awaited<ReturnType<typeof resolveViewer>>, opts: LiveStreamOptions) {
-  let viewer = initial;
-  const { hub } = getLive();
-  const queue: Item[] = [];
-  let wake: (() => void) | null = null;
-  const push = (item: Item) => {
-    if (queue.length >= STREAM_QUEUE_MAX) {
-      queue.length = 0;
-      queue.push({ overflow: true });
-    } else queue.push(item);
-    wake?.();
-  };
-  // Listening starts before the replay is read, so nothing falls between the two; numbers dedupe.
-  const remove = hub.add({
-    projectId: viewer.projectId,
-    userId: opts.userId,
-    onChange: (change) => push({ change }),
-    onUser: (user) => push({ user }),
-  });
-  const onAbort = () => wake?.();
-  opts.signal?.addEventListener("abort", onAbort);
+/** A viewer as resolved when the stream opened: who, their role, and the project. */
+type ResolvedViewer = Awaited<ReturnType<typeof resolveViewer>>;
 
-  try {
-    const head = await hub.start();
-    let sent = 0;
-    const send = (change: LiveChange) => {
-      sent = change.seq;
-      return tracked(String(change.seq), toMessage(change) as LiveMessage);
+/**
+ * A stream that has passed its checks. `attach` connects it to a sink and
+ * returns the function that detaches it (the connection closed). Iterating
+ * it instead yields the messages (changes `tracked` by their number), for
+ * tRPC's own transport and in-process callers.
+ */
+export class LiveStream implements AsyncIterable<LiveMessage | TrackedEnvelope<LiveMessage>> {
+  private used = false;
+
+  constructor(
+    private readonly viewer: ResolvedViewer,
+    private readonly opts: LiveStreamOptions,
+  ) {}
+
+  attach(sink: LiveSink): () => void {
+    if (this.used) throw new Error("A live stream is attached once");
+    this.used = true;
+    const subscription = new Subscription(this.viewer, this.opts, sink);
+    return () => subscription.close();
+  }
+
+  [Symbol.asyncIterator]() {
+    const buffered: { message: LiveMessage; id?: string }[] = [];
+    let failure: { error: unknown } | null = null;
+    let wake: (() => void) | null = null;
+    let drained: (() => void) | null = null;
+    const detach = this.attach({
+      send(message, id) {
+        buffered.push({ message, id });
+        wake?.();
+        return buffered.length < STREAM_QUEUE_MAX;
+      },
+      onDrain(fn) {
+        drained = fn;
+      },
+      fail(error) {
+        failure = { error };
+        wake?.();
+      },
+    });
+    const signal = this.opts.signal;
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    const finish = () => {
+      detach();
+      signal?.removeEventListener("abort", onAbort);
     };
-    const resync = (reason: ResyncMessage["reason"]) =>
-      tracked(String(hub.headSeq()), { kind: "resync", reason } as LiveMessage);
-
-    if (viewer.projectId && opts.lastEventId != null) {
-      const replay = await readReplay(viewer.projectId, parseEventId(opts.lastEventId), head);
-      if ("resync" in replay) yield resync(replay.resync);
-      else for (const change of replay.changes) if (mayReceive(viewer, change)) yield send(change);
-      sent = Math.max(sent, head);
-    } else sent = head;
-
-    yield { kind: "notifications", unread: await countUnread(opts.userId) } as LiveMessage;
-
-    while (!opts.signal?.aborted) {
-      const item = queue.shift();
-      if (!item) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-        continue;
-      }
-      if ("overflow" in item) {
-        yield resync("fell_behind");
-        sent = hub.headSeq();
-        continue;
-      }
-      if ("user" in item) {
-        if (item.user.kind === "notifications") {
-          const { userId: _userId, ...message } = item.user;
-          yield message as LiveMessage;
-        } else viewer = await recheck(viewer, opts);
-        continue;
-      }
-      const { change } = item;
-      if (change.seq <= sent) continue;
-      if (change.memberUserId === opts.userId) viewer = await recheck(viewer, opts);
-      if (mayReceive(viewer, change)) yield send(change);
-      else sent = change.seq;
-    }
-  } finally {
-    remove();
-    opts.signal?.removeEventListener("abort", onAbort);
+    return {
+      async next(): Promise<IteratorResult<LiveMessage | TrackedEnvelope<LiveMessage>>> {
+        for (;;) {
+          if (signal?.aborted) {
+            finish();
+            return { done: true, value: undefined };
+          }
+          const item = buffered.shift();
+          if (item) {
+            if (buffered.length === 0 && drained) {
+              const fn = drained;
+              drained = null;
+              fn();
+            }
+            return { done: false, value: item.id === undefined ? item.message : tracked(item.id, item.message) };
+          }
+          if (failure) {
+            finish();
+            throw failure.error;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = null;
+        }
+      },
+      async return() {
+        finish();
+        return { done: true as const, value: undefined };
+      },
+    };
   }
 }
 
-/** Access may have changed: resolve it again (throws — ending the stream — when it is gone). */
-async function recheck(viewer: Awaited<ReturnType<typeof resolveViewer>>, opts: LiveStreamOptions) {
-  const next = await resolveViewer(opts.userId, opts.projectKey ?? null, opts.requestId);
-  return { ...viewer, role: next.role };
+/**
+ * One attached stream. Changes and user messages are handled as the hub
+ * hands them over, synchronously, so a fan-out costs one call per stream;
+ * while something asynchronous runs (the start, or re-checking access),
+ * what arrives waits in order behind it.
+ */
+class Subscription {
+  private readonly remove: () => void;
+  private readonly waiting: Item[] = [];
+  /** Something asynchronous is running: arrivals wait. */
+  private busy = true;
+  private closed = false;
+  /** The reader's buffer is full: changes are skipped until it drains, then the page is told to resync. */
+  private behind = false;
+  /** More arrived while busy than a stream holds: the page is told to resync when the work is done. */
+  private missed = false;
+  /** The number of the last change this stream has handled (sent, or not for this viewer). */
+  private sent = 0;
+
+  constructor(
+    private viewer: ResolvedViewer,
+    private readonly opts: LiveStreamOptions,
+    private readonly sink: LiveSink,
+  ) {
+    // Listening starts before the replay is read, so nothing falls between the two; numbers dedupe.
+    this.remove = getLive().hub.add({
+      projectId: viewer.projectId,
+      userId: opts.userId,
+      onChange: (change) => this.arrive({ change }),
+      onUser: (user) => this.arrive({ user }),
+    });
+    void this.run(this.start());
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiting.length = 0;
+    this.remove();
+  }
+
+  private async start() {
+    const { hub } = getLive();
+    const head = await hub.start();
+    if (this.viewer.projectId && this.opts.lastEventId != null) {
+      const replay = await readReplay(this.viewer.projectId, parseEventId(this.opts.lastEventId), head);
+      if (this.closed) return;
+      if ("resync" in replay) this.resync(replay.resync);
+      else for (const change of replay.changes) if (mayReceive(this.viewer, change)) this.emitChange(change);
+    }
+    this.sent = Math.max(this.sent, head);
+    const unread = await countUnread(this.opts.userId);
+    if (!this.closed) this.emit({ kind: "notifications", unread });
+  }
+
+  private arrive(item: Item) {
+    if (this.closed) return;
+    if (this.busy) {
+      // A reader this far behind gets a resync instead of everything it missed.
+      if (this.waiting.length >= STREAM_QUEUE_MAX) {
+        this.waiting.length = 0;
+        this.missed = true;
+        this.sent = getLive().hub.headSeq();
+      } else this.waiting.push(item);
+      return;
+    }
+    const pending = this.handle(item);
+    if (pending !== undefined) void this.run(pending);
+  }
+
+  /** Runs `work` with arrivals waiting, then handles what waited, in order. */
+  private async run(work: Promise<void>) {
+    this.busy = true;
+    try {
+      await work;
+      for (let item = this.waiting.shift(); item && !this.closed; item = this.waiting.shift()) {
+        const pending = this.handle(item);
+        if (pending !== undefined) await pending;
+      }
+      if (this.missed && !this.closed) {
+        this.missed = false;
+        this.resync("fell_behind");
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Handles one arrival; returns a promise when it needs to re-check access first. */
+  private handle(item: Item): Promise<void> | undefined {
+    if ("user" in item) {
+      if (item.user.kind === "notifications") {
+        const { userId: _userId, ...message } = item.user;
+        this.emit(message);
+        return;
+      }
+      return this.recheck();
+    }
+    const { change } = item;
+    if (change.seq <= this.sent) return;
+    if (change.memberUserId === this.opts.userId) {
+      return this.recheck().then(() => this.deliver(change));
+    }
+    this.deliver(change);
+  }
+
+  private deliver(change: LiveChange) {
+    if (this.closed || change.seq <= this.sent) return;
+    if (mayReceive(this.viewer, change)) this.emitChange(change);
+    else this.sent = change.seq;
+  }
+
+  private emitChange(change: LiveChange) {
+    this.sent = change.seq;
+    this.emit(toMessage(change), String(change.seq));
+  }
+
+  private emit(message: LiveMessage, id?: string) {
+    if (this.closed || this.behind) return;
+    if (this.sink.send(message, id)) return;
+    this.behind = true;
+    this.sink.onDrain(() => this.catchUpAfterOverflow());
+  }
+
+  /** The reader missed changes while its buffer was full: tell the page to refetch, and go on from the head. */
+  private catchUpAfterOverflow() {
+    if (this.closed || !this.behind) return;
+    this.behind = false;
+    this.resync("fell_behind");
+  }
+
+  private resync(reason: ResyncMessage["reason"]) {
+    const head = getLive().hub.headSeq();
+    this.sent = Math.max(this.sent, head);
+    this.emit({ kind: "resync", reason }, String(head));
+  }
+
+  /** Access may have changed: resolve it again (failing — ending the stream — when it is gone). */
+  private async recheck() {
+    const next = await resolveViewer(this.opts.userId, this.opts.projectKey ?? null, this.opts.requestId);
+    this.viewer = { ...this.viewer, role: next.role };
+  }
+
+  private fail(err: unknown) {
+    if (this.closed) return;
+    this.close();
+    this.sink.fail(this.opts.mapError ? this.opts.mapError(err) : err);
+  }
 }
 
 /** The project's changes after `after` up to `head`, or why they cannot be replayed. */

@@ -1,6 +1,7 @@
 /**
  * The real tRPC endpoint (app/api/trpc/[trpc]/route.ts: the same handler,
- * session cookie, checks and limits as the app) served on node:http, for
+ * session cookie, checks and limits as the app; live streams as the
+ * production server entry serves them) served on node:http, for
  * tests that talk to Specline over HTTP — in the test's own process, or as
  * a separate instance (app-instance.ts).
  */
@@ -9,6 +10,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { handleLiveEventsNode, isLiveEventsRequest } from "@/server/api/live-sse";
 
 function toRequest(req: http.IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
@@ -26,8 +28,17 @@ function toRequest(req: http.IncomingMessage, signal: AbortSignal): Request {
   } as RequestInit);
 }
 
-export function createInstanceServer(): http.Server {
+/**
+ * `carrier`: how `live.events` streams are carried — on the socket as the
+ * production server entry does (`node`, the default), or as the route
+ * handler's fetch Response (`fetch`, as under `next dev`).
+ */
+export function createInstanceServer({ carrier = "node" }: { carrier?: "node" | "fetch" } = {}): http.Server {
   const server = http.createServer(async (req, res) => {
+    if (carrier === "node" && isLiveEventsRequest(req.method, req.url)) {
+      handleLiveEventsNode(req, res);
+      return;
+    }
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     try {

@@ -88,7 +88,9 @@ beforeAll(async () => {
     process.env.RATE_LIMIT_EXPENSIVE_PER_MINUTE = String(EXPENSIVE_PER_MINUTE);
     process.env.LIVE_MAX_DURATION_MS = String(MAX_DURATION_MS);
     resetEnvCache();
-    local = createInstanceServer();
+    // Streams carried as the route handler's Response here (as under `next dev`); the two processes
+    // above carry them on the socket, as the production server does.
+    local = createInstanceServer({ carrier: "fetch" });
     await new Promise<void>((resolve) => local?.listen(0, "127.0.0.1", resolve));
     urlA = urlB = `http://127.0.0.1:${(local.address() as AddressInfo).port}/api/trpc`;
     startDispatcher({ pollMs: 50 });

@@ -152,4 +152,44 @@ describe("live hub", () => {
     expect(hub.countFor("u1")).toBe(0);
     expect(hub.size()).toBe(1);
   });
+
+  it("paces a slow hand-out: what arrives meanwhile goes out together, after as long again; a lone change at once", async () => {
+    const hub = new LiveHub(database().source, { pollMs: 0 });
+    await hub.start();
+    // Each hand-out is one synchronous call per stream and change: changes seen in one task went out together.
+    const batches: number[][] = [];
+    let open: number[] | null = null;
+    hub.add({
+      projectId: "p1",
+      userId: "u1",
+      onChange: (c) => {
+        if (!open) {
+          const batch: number[] = [];
+          open = batch;
+          batches.push(batch);
+          queueMicrotask(() => {
+            open = null;
+          });
+        }
+        open.push(c.seq);
+        // The first hand-out is slow, as a fan-out to thousands of streams is.
+        if (c.seq === 1) for (const until = performance.now() + 30; performance.now() < until; );
+      },
+      onUser: () => {},
+    });
+    hub.offerChanges([change(1)]);
+    expect(batches).toEqual([[1]]);
+    hub.offerChanges([change(2)]);
+    await new Promise((r) => setTimeout(r, 5));
+    hub.offerChanges([change(3)]);
+    expect(batches).toEqual([[1]]);
+    // A stream starting now starts after what it has not been handed yet, so it receives 2 and 3.
+    expect(hub.headSeq()).toBe(1);
+    await vi.waitFor(() => expect(batches).toEqual([[1], [2, 3]]), { timeout: 1_000, interval: 5 });
+    expect(hub.headSeq()).toBe(3);
+    // That hand-out was quick: the next change goes out at once.
+    hub.offerChanges([change(4)]);
+    expect(batches).toEqual([[1], [2, 3], [4]]);
+    hub.stop();
+  });
 });

@@ -8,6 +8,9 @@
  * An `Idempotency-Key` header names one call, so a batch of several calls
  * carrying one is refused (BAD_REQUEST) rather than guessed at: the browser
  * client sends each mutation in a request of its own.
+ *
+ * `live.events`, the one subscription, is served by server/api/live-sse.ts
+ * (the same call, carried for fan-out to many streams).
  */
 import { randomUUID } from "node:crypto";
 
@@ -18,6 +21,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { getEnv } from "@/lib/env.mjs";
 import { IDEMPOTENCY_KEY_HEADER } from "@/lib/idempotency";
 
+import { isLiveEventsRequest, liveEventsResponse, registerNodeLiveEvents } from "@/server/api/live-sse";
 import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
@@ -29,6 +33,9 @@ import { rateLimitHeaders } from "@/server/rate-limit";
 
 export const dynamic = "force-dynamic";
 
+// From now on the production server entry serves `live.events` itself (see server/api/live-sse.ts).
+registerNodeLiveEvents();
+
 type RefusalCode = "UNSUPPORTED_MEDIA_TYPE" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE";
 
 /** The error tRPC itself would send (superjson-wrapped), so the typed client reads it like any other. */
@@ -39,6 +46,8 @@ function refuse(status: number, code: RefusalCode, message: string) {
 
 async function handler(incoming: Request) {
   let req = incoming;
+  const url = new URL(req.url);
+  if (isLiveEventsRequest(req.method, url.pathname + url.search)) return liveEventsResponse(req);
   if (req.method === "POST") {
     const type = req.headers.get("content-type") ?? "";
     if (!type.toLowerCase().startsWith("application/json")) {
