@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 
+import { LiveUpdatesProvider } from "@/components/live/live-updates";
 import { TopBar } from "@/components/shell/top-bar";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 
@@ -16,10 +17,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       >
         Skip to content
       </a>
-      <TopBar user={user} />
-      <main id="main" className="flex-1">
-        {children}
-      </main>
+      <LiveUpdatesProvider userId={user.id}>
+        <TopBar user={user} />
+        <main id="main" className="flex-1">
+          {children}
+        </main>
+      </LiveUpdatesProvider>
     </div>
   );
 }

@@ -43,7 +43,8 @@ export function OutboxHealth() {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const health = useQuery(trpc.jobs.outbox.queryOptions(undefined, { refetchInterval: 5_000, staleTime: 0 }));
+  // Refetched when the tab's live stream says the jobs changed (components/live/live-updates.tsx).
+  const health = useQuery(trpc.jobs.outbox.queryOptions(undefined, { staleTime: 0 }));
   const retry = useMutation(
     trpc.jobs.retry.mutationOptions({
       onMutate: () => {
@@ -143,7 +144,7 @@ export function OutboxHealth() {
 export function MailFolder() {
   const trpc = useTRPC();
   const [open, setOpen] = useState<string | null>(null);
-  const mail = useQuery(trpc.jobs.mail.list.queryOptions({ limit: 50 }, { refetchInterval: 10_000, staleTime: 0 }));
+  const mail = useQuery(trpc.jobs.mail.list.queryOptions({ limit: 50 }, { staleTime: 0 }));
   const message = useQuery(trpc.jobs.mail.read.queryOptions({ name: open ?? "" }, { enabled: open !== null }));
   return (
     <Card>

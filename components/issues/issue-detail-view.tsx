@@ -1,10 +1,12 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-
 import { Avatar } from "@/components/avatar";
+import { useRemoteEdit } from "@/components/live/live-updates";
+import { RemoteEditNotice } from "@/components/live/remote-edit-notice";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
+import { TextDiff } from "@/components/requirements/diff-view";
 import { ItemLinks } from "@/components/traceability/item-links";
 import { errorMessage, serverFieldErrors, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -14,6 +16,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { WatchButton } from "@/components/watch-button";
+import { diffText } from "@/lib/diff";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
 
@@ -293,7 +296,13 @@ function EditIssueForm({
   onConflict: (err: unknown) => void;
 }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const titleRef = useRef<HTMLInputElement>(null);
+  // The version the edits apply to. The issue shown around the form follows live changes; this does not,
+  // so a save after someone else's is refused (CONFLICT) rather than silently undoing theirs.
+  const [base] = useState(issue);
+  const remote = useRemoteEdit(base.key, base.version);
+  const [theirs, setTheirs] = useState<Issue | null>(null);
   const [title, setTitle] = useState(issue.title);
   const [description, setDescription] = useState(issue.description);
   const [labels, setLabels] = useState(issue.labels.join(", "));
@@ -320,14 +329,28 @@ function EditIssueForm({
           return;
         }
         update.mutate({
-          key: issue.key,
-          expectedVersion: issue.version,
+          key: base.key,
+          expectedVersion: base.version,
           title,
           description,
           ...(canEditLabels ? { labels: parseLabels(labels) } : {}),
         });
       }}
     >
+      {remote ? (
+        <RemoteEditNotice
+          edit={remote}
+          onShowChanges={async () => {
+            const latest = await queryClient.fetchQuery({
+              ...trpc.issue.byKey.queryOptions({ key: base.key }),
+              staleTime: 0,
+            });
+            setTheirs(latest as Issue);
+          }}
+          onReload={onCancel}
+        />
+      ) : null}
+      {theirs ? <TheirChanges base={base} theirs={theirs} /> : null}
       <Field id="edit-issue-title" label="Title" error={errors.title}>
         <Input ref={titleRef} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} autoFocus />
       </Field>
@@ -355,5 +378,32 @@ function EditIssueForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** What someone else changed in the issue since the version being edited: title, description and labels. */
+function TheirChanges({ base, theirs }: { base: Issue; theirs: Issue }) {
+  const fields: { label: string; before: string; after: string }[] = [
+    { label: "Title", before: base.title, after: theirs.title },
+    { label: "Description", before: base.description, after: theirs.description },
+    { label: "Labels", before: base.labels.join(", "), after: theirs.labels.join(", ") },
+  ].filter((f) => f.before !== f.after);
+  return (
+    <section
+      aria-label={`Changes in version ${theirs.version}`}
+      data-testid="their-changes"
+      className="space-y-3 rounded-lg border border-zinc-200 bg-white px-3.5 py-3 dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">
+        Version {base.version} → {theirs.version}
+        {fields.length === 0 ? ": no change to the title, description or labels" : ""}
+      </p>
+      {fields.map((f) => (
+        <div key={f.label} className="space-y-1">
+          <p className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">{f.label}</p>
+          <TextDiff segments={diffText(f.before, f.after)} mode="inline" />
+        </div>
+      ))}
+    </section>
   );
 }

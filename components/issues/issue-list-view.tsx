@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useEffectEvent, useMemo, useState } from "react";
 import { Avatar } from "@/components/avatar";
 import { SearchIcon } from "@/components/icons";
+import { useFreshKeys } from "@/components/live/live-updates";
 import { LocalTime } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -45,6 +46,9 @@ const SORTS: { value: string; label: string }[] = [
 const checkbox =
   "size-4 rounded border-zinc-300 text-indigo-600 accent-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 dark:border-zinc-600 dark:focus-visible:ring-offset-zinc-950";
 
+/** Changes that bring a new row into the list. */
+const NEW_ISSUE = ["issue.created"] as const;
+
 export function IssueListView({
   projectKey,
   canTriage,
@@ -58,6 +62,7 @@ export function IssueListView({
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
+  const fresh = useFreshKeys(NEW_ISSUE);
 
   const status = params.get("status") ?? "";
   const severity = params.get("severity") ?? "";
@@ -255,6 +260,7 @@ export function IssueListView({
                   projectKey={projectKey}
                   selectable={canTriage}
                   selected={selected.has(issue.key)}
+                  fresh={fresh.has(issue.key)}
                   onToggle={() => toggle(issue.key)}
                 />
               ))}
@@ -302,17 +308,22 @@ function IssueRow({
   projectKey,
   selectable,
   selected,
+  fresh,
   onToggle,
 }: {
   issue: IssueListItem;
   projectKey: string;
   selectable: boolean;
   selected: boolean;
+  /** Just arrived through live updates: marked briefly. */
+  fresh: boolean;
   onToggle: () => void;
 }) {
   return (
     <li
+      data-fresh={fresh || undefined}
       className={cn(
+        fresh && "live-fresh",
         "group relative flex items-center gap-3 px-4 py-2.5 transition-colors hover:bg-zinc-50 dark:hover:bg-zinc-800/40",
         selected && "bg-indigo-50/60 hover:bg-indigo-50 dark:bg-indigo-500/10 dark:hover:bg-indigo-500/15",
       )}

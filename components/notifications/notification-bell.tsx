@@ -6,9 +6,6 @@ import { usePathname } from "next/navigation";
 import { cn, focusRing } from "@/components/ui/cn";
 import { useTRPC } from "@/lib/trpc/react";
 
-/** How often the unread count is refreshed while a page is open. */
-const POLL_MS = 5_000;
-
 function BellIcon() {
   return (
     <svg
@@ -31,12 +28,9 @@ function BellIcon() {
 export function NotificationBell() {
   const trpc = useTRPC();
   const pathname = usePathname();
+  // Kept current by the tab's live stream (components/live/live-updates.tsx), which writes every new count here.
   const unread = useQuery(
-    trpc.notification.unreadCount.queryOptions(undefined, {
-      refetchInterval: POLL_MS,
-      refetchIntervalInBackground: false,
-      staleTime: 0,
-    }),
+    trpc.notification.unreadCount.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
   );
   const count = unread.data?.unreadCount ?? 0;
   const label = count > 0 ? `Notifications, ${count} unread` : "Notifications";

@@ -29,7 +29,8 @@ export function NotificationsView() {
   const list = useInfiniteQuery(
     trpc.notification.list.infiniteQueryOptions(
       { limit: PAGE_SIZE, unreadOnly },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined, staleTime: 0, refetchInterval: 15_000 },
+      // Refetched when the tab's live stream brings a notification (components/live/live-updates.tsx).
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, staleTime: 0 },
     ),
   );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];

@@ -1,7 +1,9 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 
+import { useRemoteEdit } from "@/components/live/live-updates";
+import { RemoteEditNotice } from "@/components/live/remote-edit-notice";
 import { LocalTime } from "@/components/local-time";
 import { errorDetails, errorMessage, serverFieldErrors, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -85,10 +87,36 @@ export function RequirementEditor({
   const [errors, setErrors] = useState<DraftErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  const queryClient = useQueryClient();
+  // Someone else's save, known at once from the live stream.
+  const remote = useRemoteEdit(base.key, conflict?.version ?? base.version);
+  const [loadingLatest, setLoadingLatest] = useState(false);
 
   useEffect(() => {
     titleRef.current?.focus();
   }, []);
+
+  /** The requirement as it is now, for "show changes" and "reload". */
+  async function readLatest(): Promise<Conflict | null> {
+    setLoadingLatest(true);
+    try {
+      const latest = await queryClient.fetchQuery({
+        ...trpc.requirement.byKey.queryOptions({ key: base.key }),
+        staleTime: 0,
+      });
+      return {
+        version: latest.version,
+        current: asEditable(latest, base, latest.version),
+        updatedBy: remote ? { name: remote.by } : null,
+        updatedAt: latest.updatedAt,
+      };
+    } catch (err) {
+      setFormError(errorMessage(err));
+      return null;
+    } finally {
+      setLoadingLatest(false);
+    }
+  }
 
   const changes = changedFields(base, draft, defs);
   const dirty = Object.keys(changes).length > 0;
@@ -161,6 +189,22 @@ export function RequirementEditor({
           <span className="text-xs text-zinc-500 dark:text-zinc-400">Editing version {base.version}</span>
         </div>
         <CardBody className="space-y-4 py-5">
+          {remote && !conflict ? (
+            <RemoteEditNotice
+              edit={remote}
+              busy={loadingLatest}
+              onShowChanges={async () => {
+                const latest = await readLatest();
+                if (!latest) return;
+                setConflict(latest);
+                requestAnimationFrame(() => conflictRef.current?.focus());
+              }}
+              onReload={async () => {
+                const latest = await readLatest();
+                if (latest) onDiscarded(latest.current);
+              }}
+            />
+          ) : null}
           {conflict ? (
             <ConflictPanel
               ref={conflictRef}

@@ -3,8 +3,8 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-qu
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
-
 import { ListIcon, PlusIcon, SearchIcon } from "@/components/icons";
+import { useFreshKeys } from "@/components/live/live-updates";
 import { LocalTime } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
@@ -556,6 +556,9 @@ const rowBase = "group cursor-pointer border-l-2 transition-colors";
 export const rowSelected = "border-l-indigo-500 bg-indigo-50/70 dark:border-l-indigo-400 dark:bg-indigo-500/10";
 export const rowIdle = "border-l-transparent hover:bg-zinc-50 dark:hover:bg-zinc-800/40";
 
+/** Changes that bring a new row into the list. */
+const NEW_REQUIREMENT = ["requirement.created"] as const;
+
 function RequirementTable({
   projectKey,
   rows,
@@ -577,6 +580,7 @@ function RequirementTable({
   onSort: (f: ListState["sort"]) => void;
   onTag: (tag: string) => void;
 }) {
+  const fresh = useFreshKeys(NEW_REQUIREMENT);
   return (
     <div className="w-full overflow-x-auto">
       <table className="w-full border-collapse text-left text-sm" aria-label="Requirements">
@@ -620,11 +624,12 @@ function RequirementTable({
               data-row
               data-key={r.key}
               data-selected={selected === i || undefined}
+              data-fresh={fresh.has(r.key) || undefined}
               onClick={(e) => {
                 if ((e.target as HTMLElement).closest("a, button")) return;
                 onOpen(i);
               }}
-              className={cn(rowBase, selected === i ? rowSelected : rowIdle)}
+              className={cn(rowBase, selected === i ? rowSelected : rowIdle, fresh.has(r.key) && "live-fresh")}
             >
               <td className="py-2 pr-2 pl-3.5 align-top sm:align-middle">
                 <RequirementKey value={r.key} className="leading-5" />

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
+import { LiveIndicator } from "@/components/live/live-indicator";
 import { Logo } from "@/components/logo";
 import { NotificationBell } from "@/components/notifications/notification-bell";
 import { SearchPalette } from "@/components/search/search-palette";
@@ -43,6 +44,7 @@ export function TopBar({ user }: { user: UserMenuUser }) {
           })}
         </nav>
         <div className="ml-auto flex items-center gap-2 sm:gap-3">
+          <LiveIndicator />
           <SearchPalette />
           <NotificationBell />
           <UserMenu user={user} />

@@ -32,7 +32,7 @@ import { isDatabaseUnavailable, isPermanentFailure } from "@/server/errors";
 import { type DomainEvent, onOutboxWritten, toDomainEvent } from "@/server/events/domain-events";
 import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
-import { publishDispatched } from "@/server/live/bus";
+import { publishDispatched, publishSignal } from "@/server/live/bus";
 import type { DispatchedRow } from "@/server/live/changes";
 import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
@@ -279,6 +279,8 @@ export async function dispatchOnce(
     if (isDatabaseUnavailable(err) && !(await databaseAnswers())) throw interrupted([], err);
     throw err;
   }
+  // The backlog and the failures changed: instance admins' /admin/jobs refetches (at most once a second).
+  if (result.claimed > 0) publishSignal({ kind: "jobs" });
   return result;
 }
 

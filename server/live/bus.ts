@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 
 import { type DispatchedRow, describeChanges, type LiveChange, latestSeq, readDispatched } from "@/server/live/changes";
-import { LiveHub, type UserMessage } from "@/server/live/hub";
+import { LiveHub, type LiveSignal, type UserMessage } from "@/server/live/hub";
 import { getRedis } from "@/server/redis";
 
 export const LIVE_CHANNEL = "specline:live";
@@ -33,6 +33,7 @@ interface Envelope {
   origin: string;
   changes?: LiveChange[];
   user?: UserMessage;
+  signal?: LiveSignal;
 }
 
 const POLL_MS = 5_000;
@@ -100,6 +101,7 @@ function connectSubscriber(state: LiveState, redis: Redis) {
     if (envelope.origin === INSTANCE_ID) return;
     if (envelope.changes) state.hub.offerChanges(envelope.changes);
     if (envelope.user) state.hub.offerUser(envelope.user);
+    if (envelope.signal) state.hub.offerSignal(envelope.signal);
   });
 }
 
@@ -167,6 +169,33 @@ export function publishDispatched(rows: DispatchedRow[]): Promise<void> {
 export function publishUserMessage(message: UserMessage): void {
   globalForLive.specline_live?.hub.offerUser(message);
   send({ user: message });
+}
+
+/** At most one `jobs` signal a second from each process: the page refetches, a burst of ticks needs one. */
+const JOBS_SIGNAL_MS = 1_000;
+let lastJobsSignal = 0;
+let jobsSignalTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * A signal for every instance's streams (see LiveSignal). `jobs` signals
+ * are thinned to one a second per process, the last one always sent. Never
+ * throws.
+ */
+export function publishSignal(signal: LiveSignal): void {
+  if (signal.kind === "jobs") {
+    const wait = lastJobsSignal + JOBS_SIGNAL_MS - Date.now();
+    if (wait > 0) {
+      jobsSignalTimer ??= setTimeout(() => {
+        jobsSignalTimer = null;
+        publishSignal(signal);
+      }, wait);
+      jobsSignalTimer.unref?.();
+      return;
+    }
+    lastJobsSignal = Date.now();
+  }
+  globalForLive.specline_live?.hub.offerSignal(signal);
+  send({ signal });
 }
 
 /**

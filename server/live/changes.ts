@@ -45,6 +45,8 @@ export interface LiveChange {
   /** Every item key the change touches (both ends of a trace link, the issue of a comment). */
   refs: string[];
   actorId: string | null;
+  /** The actor's display name, for "edited by …" (null for a system change or a deleted user). */
+  actorName: string | null;
   /** When the change was committed (ISO 8601). */
   occurredAt: string;
   audience: LiveAudience;
@@ -65,6 +67,7 @@ export interface LiveChangeMessage {
   version?: number;
   refs: string[];
   actorId: string | null;
+  actorName: string | null;
   occurredAt: Date;
 }
 
@@ -86,6 +89,7 @@ export function toMessage(change: LiveChange): LiveChangeMessage {
     key: change.key,
     refs: change.refs,
     actorId: change.actorId,
+    actorName: change.actorName,
     occurredAt: new Date(change.occurredAt),
   };
   if (change.version !== undefined) message.version = change.version;
@@ -219,9 +223,10 @@ interface IssueAudience {
 }
 
 /**
- * Describes dispatched rows as live changes: two statements at most for the
+ * Describes dispatched rows as live changes: three statements at most for the
  * whole batch (the projects' keys once per process, the issues' reporter
- * and assignee as they are now), whatever the number of rows.
+ * and assignee as they are now, the actors' names), whatever the number of
+ * rows.
  */
 export async function describeChanges(rows: DispatchedRow[]): Promise<LiveChange[]> {
   if (rows.length === 0) return [];
@@ -253,6 +258,15 @@ export async function describeChanges(rows: DispatchedRow[]): Promise<LiveChange
     }
   }
 
+  const actorIds = [...new Set(rows.flatMap((r) => str(asObject(r.payload)?.actorId) ?? []))];
+  const names = new Map<string, string>();
+  if (actorIds.length > 0) {
+    const users = await queryRows<{ id: string; name: string }>(
+      Prisma.sql`SELECT id, name FROM "User" WHERE id IN (${Prisma.join(actorIds)})`,
+    );
+    for (const u of users) names.set(u.id, u.name);
+  }
+
   return rows.map((row, i) => {
     const subject = subjects[i] as Subject;
     const payload = (asObject(row.payload) ?? {}) as OutboxPayload;
@@ -280,6 +294,7 @@ export async function describeChanges(rows: DispatchedRow[]): Promise<LiveChange
       key: subject.key ?? projectKey,
       refs,
       actorId: str(payload.actorId),
+      actorName: names.get(str(payload.actorId) ?? "") ?? null,
       occurredAt: row.dispatchedAt.toISOString(),
       audience,
     };

@@ -44,12 +44,23 @@ export type UserMessage =
   /** Re-check what this user may receive: role, membership, sign-in. The hook for revoking access. */
   | { kind: "access"; userId: string };
 
+/**
+ * Something worth refetching that is not a numbered change: statistics
+ * recomputed for a project (the dashboard), the background jobs' state
+ * (instance admins' `/admin/jobs`). Not kept or replayed: a tab that misses
+ * one shows the newer state at its next signal or load.
+ */
+export type LiveSignal = { kind: "stats"; projectId: string } | { kind: "jobs" };
+
 export interface LiveListener {
   /** null: only the user's own messages. */
   projectId: string | null;
   userId: string;
+  /** An instance admin's stream: it receives the `jobs` signal. */
+  instanceAdmin?: boolean;
   onChange(change: LiveChange): void;
   onUser(message: UserMessage): void;
+  onSignal?(signal: LiveSignal): void;
 }
 
 export interface HubSource {
@@ -89,6 +100,7 @@ export class LiveHub {
   private readonly pending = new Map<number, LiveChange>();
   private readonly byProject = new Map<string, Set<LiveListener>>();
   private readonly byUser = new Map<string, Set<LiveListener>>();
+  private readonly admins = new Set<LiveListener>();
   private listeners = 0;
   private starting: Promise<void> | null = null;
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -148,6 +160,7 @@ export class LiveHub {
   add(listener: LiveListener): () => void {
     if (listener.projectId) addTo(this.byProject, listener.projectId, listener);
     addTo(this.byUser, listener.userId, listener);
+    if (listener.instanceAdmin) this.admins.add(listener);
     this.listeners++;
     this.ensurePolling();
     let removed = false;
@@ -156,6 +169,7 @@ export class LiveHub {
       removed = true;
       if (listener.projectId) removeFrom(this.byProject, listener.projectId, listener);
       removeFrom(this.byUser, listener.userId, listener);
+      this.admins.delete(listener);
       this.listeners--;
       if (this.listeners === 0) this.stopPolling();
     };
@@ -173,6 +187,11 @@ export class LiveHub {
 
   offerUser(message: UserMessage): void {
     for (const listener of [...(this.byUser.get(message.userId) ?? [])]) listener.onUser(message);
+  }
+
+  offerSignal(signal: LiveSignal): void {
+    const to = signal.kind === "stats" ? this.byProject.get(signal.projectId) : this.admins;
+    for (const listener of [...(to ?? [])]) listener.onSignal?.(signal);
   }
 
   /** Reads what is newer than the head from the database (after a reconnect to Redis, and periodically). */

@@ -30,7 +30,7 @@ import {
   readDispatched,
   toMessage,
 } from "@/server/live/changes";
-import type { LiveNotification, UserMessage } from "@/server/live/hub";
+import type { LiveNotification, LiveSignal, UserMessage } from "@/server/live/hub";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { countUnread } from "@/server/services/notifications/inbox";
 
@@ -47,7 +47,12 @@ export interface ResyncMessage {
   reason: "gap_too_old" | "unknown_event_id" | "fell_behind";
 }
 
-export type LiveMessage = LiveChangeMessage | NotificationsMessage | ResyncMessage;
+/** Refetch the dashboard (`stats`: this project's statistics were recomputed) or `/admin/jobs` (`jobs`). */
+export interface SignalMessage {
+  kind: "stats" | "jobs";
+}
+
+export type LiveMessage = LiveChangeMessage | NotificationsMessage | ResyncMessage | SignalMessage;
 
 /** A reconnect replays at most this many of the project's changes… */
 export const REPLAY_MAX_CHANGES = 1_000;
@@ -111,6 +116,8 @@ export interface LiveSink {
 
 export interface LiveStreamOptions {
   userId: string;
+  /** The caller is an instance admin: the stream carries the background jobs' signal. */
+  instanceAdmin?: boolean;
   projectKey?: string | null;
   /** The last event id the browser saw (a reconnect), as sent. */
   lastEventId?: string | null;
@@ -257,8 +264,10 @@ class Subscription {
     this.remove = getLive().hub.add({
       projectId: viewer.projectId,
       userId: opts.userId,
+      instanceAdmin: opts.instanceAdmin ?? false,
       onChange: (change) => this.arrive({ change }),
       onUser: (user) => this.arrive({ user }),
+      onSignal: (signal) => this.signal(signal),
     });
     void this.run(this.start());
   }
@@ -335,6 +344,12 @@ class Subscription {
       return this.recheck().then(() => this.deliver(change));
     }
     this.deliver(change);
+  }
+
+  /** Signals are not numbered or ordered with changes: sent as they come, once the stream has started. */
+  private signal(signal: LiveSignal) {
+    if (this.closed || this.busy) return;
+    this.emit({ kind: signal.kind });
   }
 
   private deliver(change: LiveChange) {

@@ -196,6 +196,7 @@ describe(
         key: issue.key,
         version: 1,
         actorId: cast.reporter.id,
+        actorName: cast.reporter.name,
       });
       expect(arrived?.id).toBe(String((arrived?.message as { seq?: number } | undefined)?.seq));
       expect((arrived?.at ?? Number.POSITIVE_INFINITY) - committed).toBeLessThan(1_000);

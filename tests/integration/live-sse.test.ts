@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { GET } from "@/app/api/trpc/[trpc]/route";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
-import { getLive, stopLive } from "@/server/live/bus";
+import { getLive, publishSignal, stopLive } from "@/server/live/bus";
 import { type LiveMessage, openLiveStream } from "@/server/live/stream";
 
 import { addMembership, callerFor, createProjectWithCast, createUser } from "../helpers/factories";
@@ -269,6 +269,36 @@ describe("a reader that falls behind", () => {
       expect(changes()).toHaveLength(2);
     } finally {
       detach();
+    }
+  });
+});
+
+describe("signals", () => {
+  it("a statistics recompute reaches the project's streams; the jobs signal only instance admins' streams", async () => {
+    const instanceAdmin = await createUser({ role: "ADMIN" });
+    const open = async (userId: string, input: unknown) => {
+      const res = await fetch(eventsUrl(input), { headers: { cookie: await cookieOf(userId) } });
+      const stream = framesOf(res.body as ReadableStream<Uint8Array>);
+      await until(() => stream.messages().length > 0);
+      return stream;
+    };
+    const project = await open(cast.maintainer.id, { projectKey: cast.key });
+    const admins = await open(instanceAdmin.id, {});
+    const others = await open(cast.maintainer.id, {});
+    const kinds = (s: ReturnType<typeof framesOf>) => s.messages().map((m) => m.message.kind);
+    try {
+      await callerFor(cast.admin.id).stats.refresh({ projectKey: cast.key });
+      await until(() => kinds(project).includes("stats"));
+
+      publishSignal({ kind: "jobs" });
+      await until(() => kinds(admins).includes("jobs"), 5_000);
+      // The same signal went everywhere at once: the others' streams had their chance.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(kinds(others)).not.toContain("jobs");
+      expect(kinds(others)).not.toContain("stats");
+      expect(kinds(admins)).not.toContain("stats");
+    } finally {
+      await Promise.all([project.cancel(), admins.cancel(), others.cancel()]);
     }
   });
 });

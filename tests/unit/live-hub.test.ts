@@ -19,6 +19,7 @@ function change(seq: number, projectId = "p1", extra: Partial<LiveChange> = {}):
     key: `K-${seq}`,
     refs: [],
     actorId: null,
+    actorName: null,
     occurredAt: new Date(0).toISOString(),
     audience: { level: "member" },
     ...extra,

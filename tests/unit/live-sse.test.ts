@@ -21,6 +21,7 @@ const change: LiveChange = {
   version: 2,
   refs: ["PAY-3"],
   actorId: "u1",
+  actorName: "Ada Lovelace",
   occurredAt: "2026-12-05T10:00:00.000Z",
   audience: { level: "member" },
 };
@@ -45,6 +46,7 @@ describe("live stream frames", () => {
       version: 2,
       refs: ["PAY-3"],
       actorId: "u1",
+      actorName: "Ada Lovelace",
       occurredAt: new Date("2026-12-05T10:00:00.000Z"),
     });
     // The audience and the project's internal id stay on the server.

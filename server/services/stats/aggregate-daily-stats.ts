@@ -29,6 +29,7 @@
 import { addDays, daysBetween, MAX_STATS_RANGE_DAYS, utcToday } from "@/lib/schemas/stats";
 import { db, withLongStatements, withSessionLockOrSkip } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { publishSignal } from "@/server/live/bus";
 
 export interface DailyStatRow {
   projectId: string;
@@ -234,6 +235,7 @@ export async function runScheduledAggregation(opts: { now?: Date } = {}): Promis
     const days = scheduledDays(now);
     for (const projectId of projectIds) {
       for (const day of days) await aggregateDailyStats({ projectId, day, now });
+      publishSignal({ kind: "stats", projectId });
     }
     return { projects: projectIds.length, days };
   });

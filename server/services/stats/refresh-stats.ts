@@ -6,6 +6,7 @@
  */
 import { utcToday } from "@/lib/schemas/stats";
 import type { ProjectScope } from "@/server/auth/project-scope";
+import { publishSignal } from "@/server/live/bus";
 
 import { aggregateDailyStats } from "./aggregate-daily-stats";
 import { presentDailyStat, readDailyRows } from "./read-stats";
@@ -21,6 +22,8 @@ export async function refreshProjectStats({
 }) {
   const day = input.day ?? utcToday(now);
   await aggregateDailyStats({ projectId: scope.projectId, day, now });
+  // Everyone else with the dashboard open sees the new numbers too.
+  publishSignal({ kind: "stats", projectId: scope.projectId });
   const [row] = await readDailyRows({ projectId: scope.projectId, from: day, to: day });
   if (!row) throw new Error(`No stored statistics for ${day} right after computing them`);
   return { ...presentDailyStat(row), computedAt: row.computedAt };

@@ -1,0 +1,58 @@
+/**
+ * What a live change makes stale in a tab: the API routers whose cached
+ * answers may show the changed item. The tab's live stream
+ * (components/live/live-updates.tsx) invalidates them, and React Query
+ * refetches only what is on screen.
+ */
+
+/** Routers of the API whose queries a change can affect. */
+export type LiveRouter =
+  | "issue"
+  | "requirement"
+  | "traceLink"
+  | "baseline"
+  | "project"
+  | "webhook"
+  | "subscription"
+  | "jobs"
+  | "stats";
+
+/**
+ * The routers a change of `type` (`<entity>.<action>`, e.g. `issue.created`,
+ * `traceLink.suspected`) may have made stale. Lists, pages and the trace
+ * views show titles, statuses and suspect flags of items on both ends of a
+ * link, so requirement and issue changes reach the trace views and link
+ * changes reach both lists.
+ */
+export function routersTouchedBy(type: string): LiveRouter[] {
+  const entity = type.slice(0, type.indexOf(".") === -1 ? type.length : type.indexOf("."));
+  switch (entity) {
+    case "issue":
+      return ["issue", "traceLink"];
+    case "requirement":
+      return ["requirement", "traceLink"];
+    case "traceLink":
+      return ["traceLink", "requirement", "issue"];
+    case "baseline":
+      return ["baseline"];
+    case "project":
+      return type === "project.slack_updated" ? ["webhook", "project"] : ["project"];
+    case "webhook":
+      return ["webhook"];
+    case "subscription":
+      return ["subscription"];
+    case "outbox":
+      return ["jobs"];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether a change may alter what the server rendered into the page: the
+ * project's name, or someone's role (it may be the reader's — the page's
+ * actions depend on it). The route is then rendered again.
+ */
+export function needsRouteRefresh(type: string): boolean {
+  return type === "project.updated" || type === "project.member_role_changed" || type === "project.member_removed";
+}
