@@ -12,13 +12,43 @@
  */
 import { randomUUID } from "node:crypto";
 
+import { Prisma } from "@prisma/client";
 import type Redis from "ioredis";
-
+import { queryRows } from "@/server/db";
 import { type DispatchedRow, describeChanges, type LiveChange, latestSeq, readDispatched } from "@/server/live/changes";
 import { LiveHub, type LiveSignal, type UserMessage } from "@/server/live/hub";
 import { getRedis } from "@/server/redis";
 
-export const LIVE_CHANNEL = "specline:live";
+export const LIVE_CHANNEL_PREFIX = "specline:live:";
+
+/**
+ * The channel of this database: every instance sharing the database shares
+ * it, and deployments (or test runs) sharing one Redis with other databases
+ * do not hear each other — a change numbered in another database would
+ * otherwise look like a gap here and make the hub skip real changes. Named
+ * by the database's name and its cluster's system identifier where the
+ * role may read it.
+ */
+let channel: Promise<string> | null = null;
+export function liveChannel(): Promise<string> {
+  channel ??= (async () => {
+    const [named] = await queryRows<{ name: string }>(Prisma.sql`SELECT current_database() AS name`);
+    let cluster = "";
+    try {
+      const [row] = await queryRows<{ id: string }>(
+        Prisma.sql`SELECT system_identifier::text AS id FROM pg_control_system()`,
+      );
+      cluster = row?.id ?? "";
+    } catch {
+      // Not readable by this role: the database's name alone.
+    }
+    return `${LIVE_CHANNEL_PREFIX}${cluster ? `${cluster}:` : ""}${named?.name ?? "default"}`;
+  })();
+  channel.catch(() => {
+    channel = null;
+  });
+  return channel;
+}
 
 /**
  * Tells this process's own messages apart when Redis echoes them back. On
@@ -82,14 +112,16 @@ function connectSubscriber(state: LiveState, redis: Redis) {
   subscriber.on("ready", () => {
     reported = false;
     // Subscriptions are restored by ioredis on reconnect; anything published meanwhile is in the database.
-    subscriber.subscribe(LIVE_CHANNEL).then(
-      () => {
-        state.channelUp = true;
-        state.hub.setPollMs(POLL_MS);
-        void state.hub.catchUp();
-      },
-      () => {},
-    );
+    liveChannel()
+      .then((name) => subscriber.subscribe(name))
+      .then(
+        () => {
+          state.channelUp = true;
+          state.hub.setPollMs(POLL_MS);
+          void state.hub.catchUp();
+        },
+        () => {},
+      );
   });
   subscriber.on("message", (_channel: string, raw: string) => {
     let envelope: Envelope;
@@ -133,9 +165,11 @@ export function getHub(): LiveHub {
 function send(envelope: Omit<Envelope, "origin">) {
   const redis = getRedis();
   if (!redis) return;
-  redis.publish(LIVE_CHANNEL, JSON.stringify({ origin: INSTANCE_ID, ...envelope })).then(() => {
-    reportedPublishFailure = false;
-  }, reportPublishFailure);
+  liveChannel()
+    .then((name) => redis.publish(name, JSON.stringify({ origin: INSTANCE_ID, ...envelope })))
+    .then(() => {
+      reportedPublishFailure = false;
+    }, reportPublishFailure);
 }
 
 /** Hands committed, numbered changes to every instance's streams. Never throws, never waits. */

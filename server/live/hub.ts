@@ -262,7 +262,11 @@ export class LiveHub {
   private async fillGap() {
     if (this.head === null || this.pending.size === 0) return;
     const lowest = Math.min(...this.pending.keys());
-    if (lowest <= this.head + 1) return this.drain();
+    if (lowest <= this.head + 1) {
+      this.drain();
+      this.handOut();
+      return;
+    }
     try {
       let after = this.head;
       for (;;) {

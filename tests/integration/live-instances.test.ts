@@ -22,7 +22,7 @@ import { apiLinks } from "@/lib/trpc/links";
 import type { AppRouter } from "@/server/api/root";
 import { db } from "@/server/db";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
-import { revokeLiveAccess, stopLive } from "@/server/live/bus";
+import { LIVE_CHANNEL_PREFIX, revokeLiveAccess, stopLive } from "@/server/live/bus";
 import type { LiveMessage } from "@/server/live/stream";
 import { getRedis } from "@/server/redis";
 import { addMembership, createProjectWithCast, createUser } from "../helpers/factories";
@@ -397,6 +397,41 @@ describe(
         const latest = stream.received.at(-1)?.message;
         return latest?.kind === "notifications" && latest.unread === 0;
       });
+      stream.close();
+    });
+
+    it.runIf(multi)("ignores what deployments on other databases publish through the same Redis", async () => {
+      const stream = await openStream(cast.maintainer.id, urlB, { projectKey: cast.key });
+      const redis = getRedis();
+      if (!redis) throw new Error("this test needs Redis");
+      // Another database's change, numbered far ahead in its own sequence: were B to take it, it would
+      // look like a gap here, and the changes below that number would be skipped as holes.
+      const foreign = {
+        origin: "another-deployment",
+        changes: [
+          {
+            seq: 1_000_000_000,
+            id: "00000000-0000-0000-0000-000000000000",
+            type: "issue.created",
+            projectId: cast.project.id,
+            projectKey: cast.key,
+            key: `${cast.key}-I-999999`,
+            refs: [],
+            actorId: null,
+            actorName: null,
+            occurredAt: new Date().toISOString(),
+            audience: { level: "member" },
+          },
+        ],
+      };
+      for (const channel of ["specline:live", `${LIVE_CHANNEL_PREFIX}another-database`]) {
+        await redis.publish(channel, JSON.stringify(foreign));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const a = await clientFor(cast.reporter.id, urlA);
+      const issue = await a.issue.create.mutate({ projectKey: cast.key, title: "After the foreign publish" });
+      await until(() => keysOf(stream.received).includes(issue.key), 5_000);
+      expect(keysOf(stream.received)).not.toContain(`${cast.key}-I-999999`);
       stream.close();
     });
 
