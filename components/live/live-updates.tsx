@@ -157,6 +157,10 @@ export function LiveUpdatesProvider({ userId, children }: { userId: string; chil
       listeners.current.delete(listener);
     };
   }, []);
+  // On the page for anyone looking (and for the end-to-end tests): whether live updates flow.
+  useEffect(() => {
+    document.documentElement.dataset.live = status;
+  }, [status]);
   const value = useMemo(() => ({ status, userId, subscribe }), [status, userId, subscribe]);
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

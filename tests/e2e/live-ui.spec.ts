@@ -1,0 +1,128 @@
+/**
+ * Pages that update themselves, in Chromium against the production server:
+ * two people in their own browser contexts, one acting through the API,
+ * the other watching pages that are never reloaded. Each page keeps one
+ * live stream (`html[data-live="live"]` once it flows).
+ */
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+
+import { trpc, userContext } from "./support/users";
+
+const stamp = Date.now();
+const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+const letters = (n: number) => [...String(n)].map((d) => String.fromCharCode(65 + Number(d))).join("");
+const password = "Window-Ferry-Quartz-71";
+
+const projectKey = `U${letters(stamp).slice(-7)}`;
+const alice = { name: "Alice Author", email: `alice.${uniq()}@example.test` };
+const bruno = { name: "Bruno Browser", email: `bruno.${uniq()}@example.test` };
+
+/** Live changes must show within this long of the write's answer. */
+const LIVE_MS = 2_000;
+
+let a: { context: BrowserContext; page: Page };
+let b: { context: BrowserContext; page: Page };
+let brunoId: string;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ browser }) => {
+  a = await userContext(browser, alice, password);
+  b = await userContext(browser, bruno, password);
+  await trpc(a.context.request, "project.create", { key: projectKey, name: `Live UI ${stamp}` });
+  await trpc(a.context.request, "project.members.add", { projectKey, email: bruno.email, role: "MAINTAINER" });
+  const me = await (await b.context.request.get("/api/trpc/user.me")).json();
+  brunoId = me.result.data.json.id;
+});
+
+test.afterAll(async () => {
+  await a?.context.close();
+  await b?.context.close();
+});
+
+async function openLive(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("html")).toHaveAttribute("data-live", "live");
+}
+
+test("an open issue page shows another's triage and a suspect link without a reload", async () => {
+  const requirement = await trpc<{ key: string; version: number }>(a.context.request, "requirement.create", {
+    projectKey,
+    title: "Doors unlock after a crash",
+  });
+  const issue = await trpc<{ key: string; version: number }>(a.context.request, "issue.create", {
+    projectKey,
+    title: "Doors stay locked",
+  });
+  await trpc(a.context.request, "traceLink.create", {
+    projectKey,
+    from: issue.key,
+    to: requirement.key,
+    type: "IMPLEMENTS",
+  });
+  await openLive(b.page, `/projects/${projectKey}/issues/${issue.key}`);
+  await expect(b.page.getByText("In progress")).toHaveCount(0);
+  await expect(b.page.getByText("Suspect", { exact: true })).toHaveCount(0);
+
+  await trpc(a.context.request, "issue.transition", {
+    key: issue.key,
+    expectedVersion: issue.version,
+    to: "IN_PROGRESS",
+  });
+  await trpc(a.context.request, "requirement.update", {
+    key: requirement.key,
+    expectedVersion: requirement.version,
+    statement: "All doors unlock within 5 s of a detected crash.",
+  });
+  await expect(b.page.getByText("In progress").first()).toBeVisible({ timeout: LIVE_MS });
+  await expect(b.page.getByText("Suspect", { exact: true }).first()).toBeVisible({ timeout: LIVE_MS });
+  await b.page.screenshot({ path: "test-results/live-issue-page.png", fullPage: true });
+});
+
+test("the issue list gains a new row live, marked as new; the bell count rises live", async () => {
+  await openLive(b.page, `/projects/${projectKey}/issues`);
+  const count = b.page.getByTestId("notification-count");
+  const before = (await count.count()) > 0 ? Number(await count.textContent()) : 0;
+  const issue = await trpc<{ key: string; version: number }>(a.context.request, "issue.create", {
+    projectKey,
+    title: "Seat belt chime is silent",
+  });
+  const row = b.page.locator("li", { hasText: "Seat belt chime is silent" });
+  await expect(row).toBeVisible({ timeout: LIVE_MS });
+  await expect(row).toHaveAttribute("data-fresh", "true");
+
+  await trpc(a.context.request, "issue.assign", {
+    key: issue.key,
+    expectedVersion: issue.version,
+    assigneeId: brunoId,
+  });
+  await expect(b.page.getByTestId("notification-count")).toHaveText(String(before + 1), { timeout: LIVE_MS });
+  await b.page.screenshot({ path: "test-results/live-issue-list.png" });
+});
+
+test("an open editor says at once that someone else saved, and shows their changes", async () => {
+  const requirement = await trpc<{ key: string; version: number }>(a.context.request, "requirement.create", {
+    projectKey,
+    title: "Wipers start in rain",
+  });
+  await openLive(b.page, `/projects/${projectKey}/requirements/${requirement.key}`);
+  await b.page.getByRole("button", { name: "Edit" }).click();
+  const title = b.page.getByLabel("Title");
+  await title.fill("Wipers start in rain and snow");
+
+  await trpc(a.context.request, "requirement.update", {
+    key: requirement.key,
+    expectedVersion: requirement.version,
+    title: "Wipers start automatically in rain",
+  });
+  const notice = b.page.getByTestId("remote-edit");
+  await expect(notice).toContainText(`Edited by ${alice.name}`, { timeout: LIVE_MS });
+  // The half-typed draft is untouched and keeps the focus.
+  await expect(title).toHaveValue("Wipers start in rain and snow");
+  await expect(title).toBeFocused();
+  await b.page.screenshot({ path: "test-results/live-editor-notice.png" });
+
+  await notice.getByRole("button", { name: "Show changes" }).click();
+  await expect(b.page.getByTestId("conflict-panel")).toBeVisible();
+  await expect(b.page.getByTestId("conflict-panel")).toContainText("automatically");
+});
