@@ -67,9 +67,17 @@ export function isLiveEventsRequest(method: string | undefined, url: string | un
 
 const config = appRouter._def._config;
 const encoder = new SseEncoder((value) => config.transformer.output.serialize(value));
+/** The first event of every stream: the client's reconnect settings. */
+const CONNECTED = connectedFrame(config.sse?.client ?? {});
 
 /** Every open stream, pinged together. */
 const pinger = new Pinger(config.sse?.ping?.enabled ? (config.sse.ping.intervalMs ?? 0) : 0);
+
+/** The response headers with the call's rate-limit answer, as every API response carries it. */
+function withRateLimit(headers: Record<string, string>, ctx: Context | undefined): Record<string, string> {
+  const decision = ctx?.rateLimit.decision;
+  return decision ? { ...headers, ...rateLimitHeaders(decision) } : headers;
+}
 
 /** The last event id the browser sent: the header EventSource sends, or the query tRPC's client adds. */
 function lastEventIdOf(url: URL, headers: Headers): string | null {
@@ -103,7 +111,6 @@ function inputOf(url: URL, lastEventId: string | null): unknown {
 export async function serveLiveEvents(req: LiveRequest, respond: (headers: Record<string, string>) => SseOutlet) {
   const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
   const headers: Record<string, string> = { ...SSE_HEADERS, "x-request-id": requestId };
-  const connected = connectedFrame(config.sse?.client ?? {});
   let ctx: Context | undefined;
   let input: unknown;
   const shapeOf = (err: unknown) =>
@@ -132,18 +139,14 @@ export async function serveLiveEvents(req: LiveRequest, respond: (headers: Recor
     if (!(result instanceof LiveStream)) throw new Error("live.events answered something other than a live stream");
     stream = result;
   } catch (err) {
-    const decision = ctx?.rateLimit.decision;
-    if (decision) Object.assign(headers, rateLimitHeaders(decision));
-    const out = respond(headers);
-    out.write(connected);
+    const out = respond(withRateLimit(headers, ctx));
+    out.write(CONNECTED);
     out.write(encoder.error(shapeOf(err)));
     out.end();
     return;
   }
-  const decision = ctx.rateLimit.decision;
-  if (decision) Object.assign(headers, rateLimitHeaders(decision));
-  const out = respond(headers);
-  out.write(connected);
+  const out = respond(withRateLimit(headers, ctx));
+  out.write(CONNECTED);
 
   let lastId = usableEventId(lastEventId);
   let finished = false;

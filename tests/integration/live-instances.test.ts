@@ -14,7 +14,6 @@ import path from "node:path";
 
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
 import { EventSource } from "eventsource";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { resetEnvCache } from "@/lib/env.mjs";
@@ -27,6 +26,7 @@ import type { LiveMessage } from "@/server/live/stream";
 import { getRedis } from "@/server/redis";
 import { addMembership, createProjectWithCast, createUser } from "../helpers/factories";
 import { createInstanceServer } from "../helpers/instance-server";
+import { sessionCookieFor, until } from "../helpers/session";
 
 const redisUrl = process.env.TEST_REDIS_URL;
 /** Two processes sharing PostgreSQL and Redis; without Redis (embedded default) one instance in this process. */
@@ -111,14 +111,9 @@ afterAll(async () => {
   }
 });
 
-async function cookieOf(userId: string) {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET as string });
-  return `next-auth.session-token=${token}`;
-}
-
 /** The typed client as another TypeScript program would use it, signed in as `userId`, against `url`. */
 async function clientFor(userId: string, url: string) {
-  const cookie = await cookieOf(userId);
+  const cookie = await sessionCookieFor(userId);
   const origin = new URL(url).origin;
   const withCookie: typeof fetch = (input, init) =>
     fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie, origin } });
@@ -165,14 +160,6 @@ async function openStream(userId: string, url: string, input: { projectKey?: str
     changes: () => received.filter((r) => r.message.kind === "change"),
     close: () => subscription.unsubscribe(),
   };
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function keysOf(received: Received[]): string[] {

@@ -9,7 +9,6 @@
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { encode } from "next-auth/jwt";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -20,6 +19,7 @@ import { type LiveMessage, openLiveStream } from "@/server/live/stream";
 
 import { addMembership, callerFor, createProjectWithCast, createUser } from "../helpers/factories";
 import { createInstanceServer } from "../helpers/instance-server";
+import { sessionCookieFor, until } from "../helpers/session";
 
 let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
 let server: http.Server;
@@ -39,11 +39,6 @@ afterAll(async () => {
   await stopDispatcher();
   await stopLive();
 });
-
-async function cookieOf(userId: string) {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET as string });
-  return `next-auth.session-token=${token}`;
-}
 
 function eventsUrl(input: unknown, origin = base) {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
@@ -98,14 +93,6 @@ function framesOf(body: ReadableStream<Uint8Array>) {
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function errorOf(frames: Frame[]) {
   const frame = frames.find((f) => f.event === "serialized-error");
   if (!frame?.data) return null;
@@ -118,7 +105,7 @@ function errorOf(frames: Frame[]) {
 describe("live streams on the wire", () => {
   it("answers as tRPC does: SSE headers, `connected`, the unread count, then each change with its number as id", async () => {
     const res = await fetch(eventsUrl({ projectKey: cast.key }), {
-      headers: { cookie: await cookieOf(cast.maintainer.id), "x-request-id": "req-live-1" },
+      headers: { cookie: await sessionCookieFor(cast.maintainer.id), "x-request-id": "req-live-1" },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream");
@@ -147,10 +134,14 @@ describe("live streams on the wire", () => {
     const outsider = await createUser();
     const cases: { cookie: string | null; url: string; code: string }[] = [
       { cookie: null, url: eventsUrl({ projectKey: cast.key }), code: "UNAUTHORIZED" },
-      { cookie: await cookieOf(outsider.id), url: eventsUrl({ projectKey: cast.key }), code: "NOT_FOUND" },
-      { cookie: await cookieOf(cast.reporter.id), url: eventsUrl({ projectKey: "lower case!" }), code: "BAD_REQUEST" },
+      { cookie: await sessionCookieFor(outsider.id), url: eventsUrl({ projectKey: cast.key }), code: "NOT_FOUND" },
       {
-        cookie: await cookieOf(cast.reporter.id),
+        cookie: await sessionCookieFor(cast.reporter.id),
+        url: eventsUrl({ projectKey: "lower case!" }),
+        code: "BAD_REQUEST",
+      },
+      {
+        cookie: await sessionCookieFor(cast.reporter.id),
         url: `${base}/api/trpc/live.events?input=%7Bnot-json`,
         code: "PARSE_ERROR",
       },
@@ -169,7 +160,7 @@ describe("live streams on the wire", () => {
   it("takes the last event id from the Last-Event-ID header as well as from the input", async () => {
     const requirement = await callerFor(cast.admin.id).requirement.create({ projectKey: cast.key, title: "Missed" });
     const watcher = await fetch(eventsUrl({ projectKey: cast.key }), {
-      headers: { cookie: await cookieOf(cast.maintainer.id) },
+      headers: { cookie: await sessionCookieFor(cast.maintainer.id) },
     });
     const seen = framesOf(watcher.body as ReadableStream<Uint8Array>);
     await until(() => seen.messages().length > 0);
@@ -187,7 +178,7 @@ describe("live streams on the wire", () => {
 
     // A browser that saw everything before the first of those reconnects with that id in the header only.
     const res = await fetch(eventsUrl({ projectKey: cast.key }), {
-      headers: { cookie: await cookieOf(cast.maintainer.id), "last-event-id": String(first - 1) },
+      headers: { cookie: await sessionCookieFor(cast.maintainer.id), "last-event-id": String(first - 1) },
     });
     const stream = framesOf(res.body as ReadableStream<Uint8Array>);
     await until(() => stream.messages().some((m) => m.message.kind === "notifications"));
@@ -203,7 +194,7 @@ describe("live streams on the wire", () => {
     const { hub } = getLive();
     const member = await createUser();
     await addMembership(cast.project.id, member.id, "REPORTER");
-    const cookie = await cookieOf(member.id);
+    const cookie = await sessionCookieFor(member.id);
     const res = await fetch(eventsUrl({ projectKey: cast.key }), { headers: { cookie } });
     const socketStream = framesOf(res.body as ReadableStream<Uint8Array>);
     await until(() => socketStream.messages().length > 0);
@@ -277,7 +268,7 @@ describe("signals", () => {
   it("a statistics recompute reaches the project's streams; the jobs signal only instance admins' streams", async () => {
     const instanceAdmin = await createUser({ role: "ADMIN" });
     const open = async (userId: string, input: unknown) => {
-      const res = await fetch(eventsUrl(input), { headers: { cookie: await cookieOf(userId) } });
+      const res = await fetch(eventsUrl(input), { headers: { cookie: await sessionCookieFor(userId) } });
       const stream = framesOf(res.body as ReadableStream<Uint8Array>);
       await until(() => stream.messages().length > 0);
       return stream;
