@@ -21,7 +21,7 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useParams, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 
-import { type LiveRouter, needsRouteRefresh, routersTouchedBy } from "@/lib/live/invalidation";
+import { type LiveRouter, needsRouteRefresh, newChangeFilter, routersTouchedBy } from "@/lib/live/invalidation";
 import { useTRPC } from "@/lib/trpc/react";
 import type { LiveChangeMessage } from "@/server/live/changes";
 import type { LiveMessage } from "@/server/live/stream";
@@ -71,6 +71,7 @@ export function LiveUpdatesProvider({ userId, children }: { userId: string; chil
   const listeners = useRef(new Set<(change: LiveChange) => void>());
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const connectedOnce = useRef(false);
+  const isNew = useRef(newChangeFilter()).current;
 
   // Invalidations gathered for GATHER_MS, then applied together.
   const gathered = useRef(new Set<LiveRouter | "notifications">());
@@ -123,6 +124,7 @@ export function LiveUpdatesProvider({ userId, children }: { userId: string; chil
           router.refresh();
           return;
         case "change": {
+          if (!isNew(message.seq)) return;
           gather(routersTouchedBy(message.type));
           if (needsRouteRefresh(message.type)) {
             refreshRoute.current = true;
@@ -133,7 +135,7 @@ export function LiveUpdatesProvider({ userId, children }: { userId: string; chil
         }
       }
     },
-    [gather, queryClient, router, trpc],
+    [gather, isNew, queryClient, router, trpc],
   );
 
   useSubscription(

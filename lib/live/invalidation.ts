@@ -56,3 +56,17 @@ export function routersTouchedBy(type: string): LiveRouter[] {
 export function needsRouteRefresh(type: string): boolean {
   return type === "project.updated" || type === "project.member_role_changed" || type === "project.member_removed";
 }
+
+/**
+ * Whether a change is new to this tab: numbers only grow, so one already
+ * seen (a replay overlapping what arrived before a reconnect) is dropped.
+ * One filter per tab, for as long as it lives.
+ */
+export function newChangeFilter(): (seq: number) => boolean {
+  let last = 0;
+  return (seq) => {
+    if (seq <= last) return false;
+    last = seq;
+    return true;
+  };
+}

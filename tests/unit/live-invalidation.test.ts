@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { needsRouteRefresh, routersTouchedBy } from "@/lib/live/invalidation";
+import { needsRouteRefresh, newChangeFilter, routersTouchedBy } from "@/lib/live/invalidation";
 
 describe("routersTouchedBy", () => {
   it("refetches the issue views and the trace views for issue changes", () => {
@@ -41,5 +41,12 @@ describe("needsRouteRefresh", () => {
     expect(needsRouteRefresh("project.member_removed")).toBe(true);
     expect(needsRouteRefresh("project.member_added")).toBe(false);
     expect(needsRouteRefresh("issue.updated")).toBe(false);
+  });
+});
+
+describe("newChangeFilter", () => {
+  it("drops a number the tab has already seen, or an older one, and keeps every newer one", () => {
+    const isNew = newChangeFilter();
+    expect([5, 6, 6, 4, 9, 9, 10].map(isNew)).toEqual([true, true, false, false, true, false, true]);
   });
 });
