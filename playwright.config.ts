@@ -5,31 +5,10 @@
  */
 import { defineConfig, devices } from "@playwright/test";
 
-const port = Number(process.env.E2E_PORT ?? 3100);
-const externalDb = process.env.E2E_DATABASE_URL;
+import { e2eDatabaseUrl, e2eServerEnv, e2ePort as port } from "./tests/e2e/support/server-env";
 
 // The webServer starts before globalSetup, so the data directory is wiped by the command itself.
-const command = externalDb ? "node scripts/start.mjs" : "sh -c 'rm -rf .data-e2e && exec node scripts/start.mjs'";
-
-const serverEnv: Record<string, string> = externalDb
-  ? {
-      PORT: String(port),
-      DATABASE_URL: externalDb,
-      AUTH_SECRET: "e2e-only-auth-secret-not-for-production-use-0123456789",
-      // The throttling spec counts on this limit.
-      LOGIN_MAX_ATTEMPTS: "5",
-      // Every spec signs up its own people, all from this machine's address.
-      RATE_LIMIT_REGISTER_PER_HOUR: "1000",
-    }
-  : // Embedded mode keeps rate limits in memory, fresh for every run.
-    {
-      PORT: String(port),
-      DATA_DIR: ".data-e2e",
-      DATABASE_URL: "",
-      REDIS_URL: "",
-      LOGIN_MAX_ATTEMPTS: "5",
-      RATE_LIMIT_REGISTER_PER_HOUR: "1000",
-    };
+const command = e2eDatabaseUrl ? "node scripts/start.mjs" : "sh -c 'rm -rf .data-e2e && exec node scripts/start.mjs'";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -71,6 +50,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: serverEnv,
+    env: e2eServerEnv(port),
   },
 });

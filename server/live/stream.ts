@@ -290,7 +290,9 @@ class Subscription {
     }
     this.sent = Math.max(this.sent, head);
     const unread = await countUnread(this.opts.userId);
-    if (!this.closed) this.emit({ kind: "notifications", unread });
+    // Numbered with the position the stream starts from, so a tab that saw no change before its
+    // connection dropped still resumes from here and is replayed what happened while it was away.
+    if (!this.closed) this.emit({ kind: "notifications", unread }, String(this.sent));
   }
 
   private arrive(item: Item) {

@@ -6,6 +6,8 @@
  */
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
+import { canStartSecondServer, secondServer } from "./support/server";
+import { e2ePort } from "./support/server-env";
 import { trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
@@ -125,4 +127,48 @@ test("an open editor says at once that someone else saved, and shows their chang
   await notice.getByRole("button", { name: "Show changes" }).click();
   await expect(b.page.getByTestId("conflict-panel")).toBeVisible();
   await expect(b.page.getByTestId("conflict-panel")).toContainText("automatically");
+});
+
+test("the stream reconnects after its server restarts, and the page catches up on what it missed", async () => {
+  test.skip(!canStartSecondServer(), "needs a database a second server can share (E2E_DATABASE_URL)");
+  const server = secondServer(e2ePort + 1);
+  await server.start();
+  const page = await b.context.newPage();
+  try {
+    const issue = await trpc<{ key: string; version: number }>(a.context.request, "issue.create", {
+      projectKey,
+      title: "Hazard lights blink too fast",
+    });
+    await page.goto(`${server.url}/projects/${projectKey}/issues/${issue.key}`);
+    await expect(page.locator("html")).toHaveAttribute("data-live", "live");
+    await expect(page.getByText("In progress")).toHaveCount(0);
+    // Gone if the page were reloaded.
+    await page.evaluate(() => {
+      document.documentElement.dataset.sameDocument = "yes";
+    });
+
+    // A deploy: the server this page streams from stops. The page says so.
+    await server.stop("SIGTERM");
+    const indicator = page.getByTestId("live-indicator");
+    await expect(indicator).toHaveAttribute("data-state", "reconnecting");
+    await expect(indicator).toHaveText(/Reconnecting/);
+    await page.screenshot({ path: "test-results/live-reconnecting.png" });
+
+    // Meanwhile Alice triages it on the other server.
+    await trpc(a.context.request, "issue.transition", {
+      key: issue.key,
+      expectedVersion: issue.version,
+      to: "IN_PROGRESS",
+    });
+
+    await server.start();
+    // Back up: the stream opens again by itself and replays what it missed; nothing was reloaded.
+    await expect(page.locator("html")).toHaveAttribute("data-live", "live", { timeout: 30_000 });
+    await expect(page.getByText("In progress").first()).toBeVisible({ timeout: LIVE_MS });
+    await expect(indicator).toHaveCount(0);
+    await expect(page.locator("html")).toHaveAttribute("data-same-document", "yes");
+  } finally {
+    await page.close();
+    await server.stop();
+  }
 });

@@ -1,0 +1,26 @@
+/**
+ * The environment of the production server the end-to-end tests run
+ * against, shared by the Playwright config and by specs that start a
+ * second server beside it.
+ */
+export const e2ePort = Number(process.env.E2E_PORT ?? 3100);
+export const e2eDatabaseUrl = process.env.E2E_DATABASE_URL;
+
+const limits = {
+  // The throttling spec counts on this limit.
+  LOGIN_MAX_ATTEMPTS: "5",
+  // Every spec signs up its own people, all from this machine's address.
+  RATE_LIMIT_REGISTER_PER_HOUR: "1000",
+};
+
+export function e2eServerEnv(port: number): Record<string, string> {
+  return e2eDatabaseUrl
+    ? {
+        PORT: String(port),
+        DATABASE_URL: e2eDatabaseUrl,
+        AUTH_SECRET: "e2e-only-auth-secret-not-for-production-use-0123456789",
+        ...limits,
+      }
+    : // Embedded mode keeps rate limits in memory, fresh for every run.
+      { PORT: String(port), DATA_DIR: ".data-e2e", DATABASE_URL: "", REDIS_URL: "", ...limits };
+}
