@@ -122,6 +122,11 @@ test("an open editor says at once that someone else saved, and shows their chang
   // The half-typed draft is untouched and keeps the focus.
   await expect(title).toHaveValue("Wipers start in rain and snow");
   await expect(title).toBeFocused();
+  // Around the editor the page shows the new version; the editor stays on the one it started from.
+  await expect(b.page.getByTitle("Current version")).toHaveText("v2", { timeout: LIVE_MS });
+  await expect(b.page.getByRole("heading", { name: "Wipers start automatically in rain" })).toBeVisible();
+  await expect(b.page.getByText("Editing version 1")).toBeVisible();
+  await expect(title).toBeFocused();
   await b.page.screenshot({ path: "test-results/live-editor-notice.png" });
 
   await notice.getByRole("button", { name: "Show changes" }).click();
@@ -170,5 +175,50 @@ test("the stream reconnects after its server restarts, and the page catches up o
   } finally {
     await page.close();
     await server.stop();
+  }
+});
+
+test("on a phone, the dashboard and the trace view follow a recompute and a new link without moving the reader", async () => {
+  await b.page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await trpc(a.context.request, "stats.refresh", { projectKey });
+    await openLive(b.page, `/projects/${projectKey}/dashboard`);
+    const open = b.page.getByText("Open issues", { exact: true }).locator("..");
+    const before = Number((await open.locator("p").nth(1).textContent())?.trim());
+    expect(before).toBeGreaterThan(0);
+    const range = b.page.getByRole("link", { name: "Last 90 days" });
+    await range.focus();
+    await trpc(a.context.request, "issue.create", { projectKey, title: "Dome light flickers" });
+    await trpc(a.context.request, "stats.refresh", { projectKey });
+    await expect(open.locator("p").nth(1)).toHaveText(String(before + 1), { timeout: LIVE_MS });
+    await expect(range).toBeFocused();
+
+    await openLive(b.page, `/projects/${projectKey}/traceability`);
+    const suspectOnly = b.page.getByRole("checkbox", { name: "Suspect only" });
+    await suspectOnly.scrollIntoViewIfNeeded();
+    await suspectOnly.focus();
+    const scrolled = await b.page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(200);
+
+    const requirement = await trpc<{ key: string }>(a.context.request, "requirement.create", {
+      projectKey,
+      title: "Horn sounds on a locked door",
+    });
+    const issue = await trpc<{ key: string }>(a.context.request, "issue.create", {
+      projectKey,
+      title: "Horn silent when locked",
+    });
+    await trpc(a.context.request, "traceLink.create", {
+      projectKey,
+      from: issue.key,
+      to: requirement.key,
+      type: "VERIFIES",
+    });
+    await expect(b.page.getByRole("table").getByText(requirement.key)).toBeVisible({ timeout: LIVE_MS });
+    await expect(suspectOnly).toBeFocused();
+    expect(Math.abs((await b.page.evaluate(() => window.scrollY)) - scrolled)).toBeLessThan(200);
+    await b.page.screenshot({ path: "test-results/live-trace-phone.png" });
+  } finally {
+    await b.page.setViewportSize({ width: 1280, height: 720 });
   }
 });
