@@ -140,6 +140,8 @@ export const envSchema = z.object({
   LIVE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /** A live stream ends after this long and the browser reconnects (resuming where it was), re-checking its session. */
   LIVE_MAX_DURATION_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
+  /** A reconnecting tab is replayed at most this many of its project's changes; after a longer gap it refetches what it shows. */
+  LIVE_REPLAY_MAX_CHANGES: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 /** @typedef {z.infer<typeof envSchema>} Env */

@@ -54,9 +54,7 @@ export interface SignalMessage {
 
 export type LiveMessage = LiveChangeMessage | NotificationsMessage | ResyncMessage | SignalMessage;
 
-/** A reconnect replays at most this many of the project's changes… */
-export const REPLAY_MAX_CHANGES = 1_000;
-/** …and looks at most this far back in the whole instance's sequence. */
+/** A reconnect replays at most LIVE_REPLAY_MAX_CHANGES of the project's changes, and looks at most this far back in the whole instance's sequence. */
 export const REPLAY_MAX_SPAN = 50_000;
 /** Messages a stream holds for a browser that does not read; past it the stream says resync and starts over. */
 export const STREAM_QUEUE_MAX = 1_000;
@@ -410,7 +408,8 @@ async function readReplay(
   // The event the browser saw must still be kept: everything after a kept event is kept too (pruning goes oldest first).
   const [seen] = await readDispatched({ after: after - 1, upTo: after, limit: 1 });
   if (!seen) return { resync: "gap_too_old" };
-  const rows = await readDispatched({ after, upTo: head, projectId, limit: REPLAY_MAX_CHANGES + 1 });
-  if (rows.length > REPLAY_MAX_CHANGES) return { resync: "gap_too_old" };
+  const most = getEnv().LIVE_REPLAY_MAX_CHANGES;
+  const rows = await readDispatched({ after, upTo: head, projectId, limit: most + 1 });
+  if (rows.length > most) return { resync: "gap_too_old" };
   return { changes: await describeChanges(rows) };
 }

@@ -178,6 +178,56 @@ test("the stream reconnects after its server restarts, and the page catches up o
   }
 });
 
+test("after a gap too long to replay, the page fetches again what it shows", async () => {
+  test.skip(!canStartSecondServer(), "needs a database a second server can share (E2E_DATABASE_URL)");
+  // This server replays at most two changes of a project to a reconnecting tab.
+  const server = secondServer(e2ePort + 1, { LIVE_REPLAY_MAX_CHANGES: "2" });
+  await server.start();
+  const page = await b.context.newPage();
+  try {
+    const issue = await trpc<{ key: string; version: number }>(a.context.request, "issue.create", {
+      projectKey,
+      title: "Fuel gauge reads empty",
+    });
+    await page.goto(`${server.url}/projects/${projectKey}/issues/${issue.key}`);
+    await expect(page.locator("html")).toHaveAttribute("data-live", "live");
+    await page.evaluate(() => {
+      document.documentElement.dataset.sameDocument = "yes";
+    });
+    await server.stop("SIGKILL");
+    await expect(page.getByTestId("live-indicator")).toBeVisible();
+
+    // Three changes while the tab is away: one more than its server replays.
+    const started = await trpc<{ version: number }>(a.context.request, "issue.transition", {
+      key: issue.key,
+      expectedVersion: issue.version,
+      to: "IN_PROGRESS",
+    });
+    const renamed = await trpc<{ version: number }>(a.context.request, "issue.update", {
+      key: issue.key,
+      expectedVersion: started.version,
+      title: "Fuel gauge reads empty after refuelling",
+    });
+    await trpc(a.context.request, "issue.update", {
+      key: issue.key,
+      expectedVersion: renamed.version,
+      severity: "CRITICAL",
+    });
+
+    await server.start();
+    await expect(page.locator("html")).toHaveAttribute("data-live", "live", { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: "Fuel gauge reads empty after refuelling" })).toBeVisible({
+      timeout: LIVE_MS,
+    });
+    await expect(page.getByText("In progress").first()).toBeVisible();
+    await expect(page.getByRole("combobox", { name: "Severity" })).toHaveValue("CRITICAL");
+    await expect(page.locator("html")).toHaveAttribute("data-same-document", "yes");
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+});
+
 test("on a phone, the dashboard and the trace view follow a recompute and a new link without moving the reader", async () => {
   await b.page.setViewportSize({ width: 390, height: 844 });
   try {

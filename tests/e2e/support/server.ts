@@ -24,7 +24,8 @@ export type SecondServer = {
 /** Only with a database server: the embedded database belongs to the first server's process. */
 export const canStartSecondServer = () => Boolean(e2eDatabaseUrl) && existsSync(ENTRY);
 
-export function secondServer(port: number): SecondServer {
+/** `env`: settings of this server only, over those of the first. */
+export function secondServer(port: number, env: Record<string, string> = {}): SecondServer {
   const url = `http://localhost:${port}`;
   let child: ChildProcess | null = null;
   let output = "";
@@ -35,6 +36,7 @@ export function secondServer(port: number): SecondServer {
       env: {
         ...process.env,
         ...e2eServerEnv(port),
+        ...env,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         PORT: String(port),
