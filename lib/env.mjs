@@ -92,6 +92,35 @@ export const envSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Specline <specline@localhost>"),
+  /** A session ends after this many days without a request (the idle timeout)… */
+  SESSION_IDLE_DAYS: z.coerce.number().min(0.001).max(365).default(7),
+  /** …and this many days after sign-in, whatever the activity (the absolute lifetime). */
+  SESSION_MAX_AGE_DAYS: z.coerce.number().min(0.001).max(365).default(30),
+  /**
+   * Whether a new account must confirm its address (a link by email) before it can do anything but sign in
+   * and verify. Unset: on when SMTP_URL is set (see emailVerificationRequired).
+   */
+  REQUIRE_EMAIL_VERIFICATION: z
+    .enum(["true", "false", "1", "0"])
+    .transform((v) => v === "true" || v === "1")
+    .optional(),
+  /** Who may create an account: anyone, people with an address in SIGNUP_DOMAINS, or invited people only. */
+  SIGNUP_MODE: z.enum(["open", "domains", "invite"]).default("open"),
+  /** The email domains sign-up accepts with SIGNUP_MODE=domains, comma-separated (`example.com,corp.example`). */
+  SIGNUP_DOMAINS: z
+    .string()
+    .max(2000)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)),
+      "must be domain names separated by commas",
+    )
+    .optional(),
   /** How often the outbox dispatcher looks for new events when idle. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** "off" keeps the server from running the outbox dispatcher (e.g. a separate worker runs it). */
@@ -188,7 +217,24 @@ export function parseEnv(source) {
     // Otherwise a forgotten bucket name would silently keep files on local disk.
     throw new Error("Invalid environment configuration:\n  S3_BUCKET is required when other S3_ variables are set");
   }
+  if (env.SESSION_IDLE_DAYS > env.SESSION_MAX_AGE_DAYS) {
+    throw new Error(
+      "Invalid environment configuration:\n  SESSION_IDLE_DAYS must not be larger than SESSION_MAX_AGE_DAYS",
+    );
+  }
+  if (env.SIGNUP_MODE === "domains" && !env.SIGNUP_DOMAINS?.length) {
+    throw new Error("Invalid environment configuration:\n  SIGNUP_DOMAINS is required when SIGNUP_MODE=domains");
+  }
   return env;
+}
+
+/**
+ * Whether new accounts must verify their address: REQUIRE_EMAIL_VERIFICATION,
+ * or, unset, whether email really leaves the server (SMTP_URL).
+ * @param {Env} env
+ */
+export function emailVerificationRequired(env) {
+  return env.REQUIRE_EMAIL_VERIFICATION ?? Boolean(env.SMTP_URL);
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 
+import { appUrl, getEnv } from "@/lib/env.mjs";
+
 import { type ProjectScope, projectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { createBaseline } from "@/server/services/baselines/baselines";
@@ -110,9 +112,10 @@ async function seedDemoContent(scope: ProjectScope) {
 export async function seed(log: (line: string) => void = console.log): Promise<string | null> {
   if ((await db.user.count()) > 0) return null;
   const password = randomBytes(15).toString("base64url");
-  const admin = await registerUser({
-    input: { email: SEED_ADMIN_EMAIL, name: "Specline Admin", password },
-    requestId: "seed",
+  await registerUser({ input: { email: SEED_ADMIN_EMAIL, name: "Specline Admin", password }, requestId: "seed" });
+  const admin = await db.user.findUniqueOrThrow({
+    where: { email: SEED_ADMIN_EMAIL },
+    select: { id: true, role: true },
   });
   const actor = { userId: admin.id, requestId: "seed" };
   const existing = await db.project.findUnique({ where: { key: "DEMO" }, select: { id: true } });
@@ -137,7 +140,8 @@ export async function seed(log: (line: string) => void = console.log): Promise<s
       "  Specline is ready. Sign in as the instance administrator:",
       `    email:    ${SEED_ADMIN_EMAIL}`,
       `    password: ${password}`,
-      "  This password is shown only once — change it or keep it safe.",
+      "  This password is shown only once. Change it after signing in,",
+      `  under your name → Security (${appUrl(getEnv())}/settings/security).`,
       `└${line}┘`,
       "",
     ].join("\n"),

@@ -23,6 +23,7 @@ const schema = z.object({
 const NEXT_AUTH_ERRORS: Record<string, string> = {
   CredentialsSignin: "Incorrect email or password.",
   TooManyAttempts: "Too many sign-in attempts. Wait a few minutes, then try again.",
+  AccountDeactivated: "This account has been deactivated. Ask an administrator of this Specline to reactivate it.",
   OAuthAccountNotLinked:
     "This email is already registered with another sign-in method. Sign in with that method instead.",
   AccessDenied: "Access was denied by the sign-in provider.",

@@ -44,3 +44,12 @@ export const signInInput = z.object({
   email,
   password: z.string().min(1).max(PASSWORD_MAX),
 });
+
+/** A link's token, as emailed: 43 base64url characters. */
+const accountToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid; copy the whole link from the email");
+
+export const passwordResetRequestInput = z.object({ email });
+export const passwordResetInput = z.object({ token: accountToken, password });
+export const verifyEmailInput = z.object({ token: accountToken });

@@ -3,7 +3,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 
 import { getApi } from "@/lib/trpc/server";
-import { getSessionUserId } from "@/server/auth/session";
+import { getRequestSession } from "@/server/auth/session";
 
 export type CurrentUser = { id: string; email: string; name: string; role: "ADMIN" | "USER" };
 
@@ -13,7 +13,7 @@ export type CurrentUser = { id: string; email: string; name: string; role: "ADMI
  * between each other.
  */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
-  if (!(await getSessionUserId())) return null;
+  if (!(await getRequestSession())) return null;
   try {
     const api = await getApi();
     return await api.user.me();

@@ -10,14 +10,15 @@ import { cache } from "react";
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
-import { getSessionUserId } from "@/server/auth/session";
+import { getRequestSession } from "@/server/auth/session";
 
 export const getApi = cache(async () => {
   const h = await headers();
-  const userId = await getSessionUserId();
+  const session = await getRequestSession();
   return createCaller(
     createContextInner({
-      userId,
+      userId: session?.userId ?? null,
+      sessionId: session?.sessionId,
       requestId: h.get("x-request-id") ?? undefined,
       ip: clientIp(h),
     }),

@@ -137,8 +137,8 @@ async function seed(pool) {
   try {
     await client.query("BEGIN");
     await client.query(
-      `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt")
-       VALUES ($1, 'bounds-maintainer@example.com', 'Bounds Maintainer', 'USER', now(), now())`,
+      `INSERT INTO "User" (id, email, name, role, "emailVerifiedAt", "createdAt", "updatedAt")
+       VALUES ($1, 'bounds-maintainer@example.com', 'Bounds Maintainer', 'USER', now(), now(), now())`,
       [userId],
     );
     for (const [name, key] of Object.entries(PROJECTS)) {

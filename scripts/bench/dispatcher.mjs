@@ -114,7 +114,7 @@ async function seedUsers(client, runId) {
   }));
   for (const u of users) {
     await client.query(
-      `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt") VALUES ($1, $2, $3, 'USER', now(), now())`,
+      `INSERT INTO "User" (id, email, name, role, "emailVerifiedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, 'USER', now(), now(), now())`,
       [u.id, u.email, u.name],
     );
     if (u.pref) {

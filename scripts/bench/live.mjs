@@ -339,8 +339,8 @@ async function seed(pool, { runId, streamUsers, writers }) {
   for (let i = 0; i < streamUsers; i++) users.push({ id: `blu${runId}s${i}`, role: "REPORTER" });
   for (let i = 0; i < writers; i++) users.push({ id: `blu${runId}w${i}`, role: "MAINTAINER" });
   await pool.query(
-    `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt")
-     SELECT u.id, u.id || '@example.com', 'Live ' || u.id, 'USER', now(), now() FROM unnest($1::text[]) AS u(id)`,
+    `INSERT INTO "User" (id, email, name, role, "emailVerifiedAt", "createdAt", "updatedAt")
+     SELECT u.id, u.id || '@example.com', 'Live ' || u.id, 'USER', now(), now(), now() FROM unnest($1::text[]) AS u(id)`,
     [users.map((u) => u.id)],
   );
   await pool.query(
@@ -360,8 +360,14 @@ async function seed(pool, { runId, streamUsers, writers }) {
   };
 }
 
-async function cookieOf(userId, secret) {
-  return `next-auth.session-token=${await encode({ token: { sub: userId }, secret })}`;
+/** A signed-in browser's cookie: a session row (as sign-in starts one) named by next-auth's encrypted token. */
+async function cookieOf(pool, userId, secret) {
+  const sid = randomBytes(32).toString("base64url");
+  await pool.query(
+    `INSERT INTO "Session" (id, "userId", "idleExpiresAt", "expiresAt") VALUES ($1, $2, now() + interval '1 day', now() + interval '1 day')`,
+    [sid, userId],
+  );
+  return `next-auth.session-token=${await encode({ token: { sub: userId, sid }, secret })}`;
 }
 
 /**
@@ -1091,8 +1097,8 @@ async function main() {
   cleanups.push(() => pool.end());
   const streamUsers = Math.ceil(settings.streams / settings.streamsPerUser);
   const seeded = await seed(pool, { runId, streamUsers, writers: settings.writers });
-  const cookies = await Promise.all(seeded.streamUsers.map((id) => cookieOf(id, secret)));
-  const writerCookies = await Promise.all(seeded.writers.map((id) => cookieOf(id, secret)));
+  const cookies = await Promise.all(seeded.streamUsers.map((id) => cookieOf(pool, id, secret)));
+  const writerCookies = await Promise.all(seeded.writers.map((id) => cookieOf(pool, id, secret)));
   log(`seeded project ${PROJECT_KEY}: ${streamUsers} members holding streams, ${settings.writers} writers`);
   const machine = await machineInfo(dbUrl);
 

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { type InstanceRole, Prisma } from "@prisma/client";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 
@@ -18,8 +17,7 @@ import { getEnv } from "@/lib/env.mjs";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
 import type { ProjectPermission } from "@/server/auth/permissions";
-import { authorizeOrThrow } from "@/server/auth/project-scope";
-import { queryRows } from "@/server/db";
+import { authenticateOrThrow, authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError, toAppError } from "@/server/errors";
 import { type BucketName, checkRateLimit, type RateLimitDecision, tooManyRequests } from "@/server/rate-limit";
 import type { Actor } from "@/server/services/change";
@@ -37,6 +35,11 @@ export type { ProjectScope } from "@/server/auth/project-scope";
 export interface ContextOptions {
   /** The signed-in user's id, or null. Roles are always read from the database. */
   userId: string | null;
+  /**
+   * The session the request's cookie names, checked against the database with the caller on every call.
+   * Every HTTP carrier sets it with userId; only in-process callers (the seed, tests) leave it out.
+   */
+  sessionId?: string;
   requestId?: string;
   /** Client address used as the rate-limit key for anonymous calls. */
   ip?: string | null;
@@ -57,6 +60,7 @@ export interface ContextOptions {
 export function createContextInner(opts: ContextOptions) {
   return {
     userId: opts.userId,
+    sessionId: opts.sessionId,
     requestId: opts.requestId ?? randomUUID(),
     ip: opts.ip ?? null,
     signal: opts.signal,
@@ -82,6 +86,8 @@ export interface Meta {
    * return its result unchanged: a retry is answered with that stored result.
    */
   idempotent?: boolean;
+  /** One of the few calls an account whose address is not yet verified may make (who am I, verify, sign out). */
+  allowUnverified?: boolean;
 }
 
 const t = initTRPC
@@ -305,12 +311,13 @@ const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
 
-/** A signed-in user; `ctx.user` is loaded from the database on every request. */
-export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
-  const [user] = await queryRows<{ id: string; email: string; name: string; role: InstanceRole }>(
-    Prisma.sql`SELECT id, email, name, role FROM "User" WHERE id = ${ctx.userId}`,
-  );
-  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+/** A signed-in user with a live session; `ctx.user` is loaded from the database on every request. */
+export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, next }) => {
+  const user = await authenticateOrThrow({
+    userId: ctx.userId,
+    sessionId: ctx.sessionId,
+    allowUnverified: meta?.allowUnverified,
+  });
   return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx) } });
 });
 
@@ -353,6 +360,7 @@ export function projectProcedure(permission: ProjectPermission) {
     // Routers pass `ctx.scope` and nothing else about the project.
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
+      sessionId: ctx.sessionId,
       projectKey,
       permission,
       requestId: ctx.requestId,
@@ -382,6 +390,7 @@ export function projectOrInstanceProcedure(permission: ProjectPermission) {
     const address = addressOrThrow(optionalProjectAddress, (await getRawInput()) ?? {}, "projectKey is not valid");
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
+      sessionId: ctx.sessionId,
       projectKey: address.projectKey ?? null,
       permission,
       requestId: ctx.requestId,

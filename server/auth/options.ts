@@ -1,7 +1,9 @@
 /**
  * Sign-in with next-auth: email + password (argon2id), plus GitHub and Google
- * when their credentials are configured. Sessions are signed JWT cookies
- * holding only the user id; roles and memberships are read from the database
+ * when their credentials are configured. The cookie is next-auth's encrypted
+ * JWT holding the user id and the id of a `Session` row started at sign-in
+ * (server/auth/sessions.ts) and ended at sign-out; every request checks that
+ * row with the caller, and roles and memberships are read from the database
  * on every request, so a role change applies to the very next call.
  */
 import type { NextAuthOptions } from "next-auth";
@@ -14,13 +16,21 @@ import { signInInput } from "@/lib/schemas/auth";
 import { dummyHash, verifyPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
 import { getLimiter } from "@/server/rate-limit";
-import { linkOAuthAccount } from "@/server/services/users/link-oauth-account";
+import { gitHubVerifiedEmail, linkOAuthAccount } from "@/server/services/users/link-oauth-account";
 
 import { clientIp } from "./client-ip";
+import { endSession, type SessionOrigin, startSession } from "./sessions";
 
 export class LoginThrottledError extends Error {
   constructor() {
     super("TooManyAttempts");
+  }
+}
+
+/** The right password for an account an administrator deactivated. */
+export class AccountDeactivatedError extends Error {
+  constructor() {
+    super("AccountDeactivated");
   }
 }
 
@@ -40,7 +50,7 @@ async function authorizeCredentials(raw: unknown, ip: string) {
 
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: { id: true, email: true, name: true, passwordHash: true, deactivatedAt: true },
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
@@ -48,11 +58,47 @@ async function authorizeCredentials(raw: unknown, ip: string) {
     await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
     return null;
   }
+  // Said only to someone who knows the password.
+  if (user.deactivatedAt) throw new AccountDeactivatedError();
   return { id: user.id, email: user.email, name: user.name };
 }
 
-export function buildAuthOptions(): NextAuthOptions {
+/** What one request to next-auth's endpoints brings: the browser a sign-in starts a session for, and who is signed in there. */
+export interface AuthRequestContext extends SessionOrigin {
+  /** The user whose live session made this request: an OAuth sign-in then connects the provider to them. */
+  signedInUserId?: string | null;
+}
+
+/** GitHub, with the address GitHub vouches for (primary and verified) in place of the profile's public one. */
+function gitHub(clientId: string, clientSecret: string) {
+  return GitHubProvider({
+    clientId,
+    clientSecret,
+    userinfo: {
+      url: "https://api.github.com/user",
+      async request({ client, tokens }) {
+        const profile = await client.userinfo(tokens.access_token as string);
+        const res = await fetch("https://api.github.com/user/emails", {
+          headers: { Authorization: `token ${tokens.access_token}`, "User-Agent": "Specline" },
+          signal: AbortSignal.timeout(10_000),
+        });
+        const email = res.ok ? gitHubVerifiedEmail(await res.json()) : null;
+        return { ...profile, email, email_verified: email !== null } as typeof profile;
+      },
+    },
+  });
+}
+
+/** Whether the provider vouches for the profile's address: Google says so itself; for GitHub it is chosen that way above. */
+function providerVouches(provider: string, profile: unknown): boolean {
+  const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
+  return (provider === "google" || provider === "github") && verified === true;
+}
+
+/** next-auth's options for one request to its endpoints (see AuthRequestContext). */
+export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOptions {
   const env = getEnv();
+  const origin: SessionOrigin = { userAgent: request.userAgent, ip: request.ip };
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       id: "credentials",
@@ -61,30 +107,43 @@ export function buildAuthOptions(): NextAuthOptions {
       authorize: (credentials, req) => authorizeCredentials(credentials, clientIp(req.headers ?? {})),
     }),
   ];
-  if (env.GITHUB_ID && env.GITHUB_SECRET) {
-    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
-  }
+  if (env.GITHUB_ID && env.GITHUB_SECRET) providers.push(gitHub(env.GITHUB_ID, env.GITHUB_SECRET));
   if (env.GOOGLE_ID && env.GOOGLE_SECRET) {
     providers.push(GoogleProvider({ clientId: env.GOOGLE_ID, clientSecret: env.GOOGLE_SECRET }));
   }
 
   return {
     secret: env.AUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: Math.ceil(env.SESSION_MAX_AGE_DAYS * 24 * 60 * 60) },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers,
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(token.sid);
+      },
+    },
     callbacks: {
-      async jwt({ token, user, account, profile }) {
-        if (account && account.provider !== "credentials") {
-          const email = (profile?.email ?? user?.email ?? "").toLowerCase();
-          token.sub = await linkOAuthAccount({
-            provider: account.provider,
-            providerAccountId: account.providerAccountId,
-            email,
-            name: profile?.name ?? user?.name ?? email,
-          });
-        } else if (user) {
+      /** OAuth: which Specline user this identity is (server/services/users/link-oauth-account.ts), or why not. */
+      async signIn({ user, account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        const email = (profile?.email ?? "").toLowerCase();
+        const outcome = await linkOAuthAccount({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email,
+          emailVerified: providerVouches(account.provider, profile),
+          name: profile?.name ?? user?.name ?? email,
+          linkTo: request.signedInUserId ?? null,
+        });
+        if ("refused" in outcome) return `/sign-in?error=${outcome.refused}`;
+        // next-auth hands this same object to the jwt callback below.
+        user.id = outcome.userId;
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user) {
           token.sub = user.id;
+          token.sid = await startSession(user.id, origin);
         }
         return token;
       },
@@ -93,12 +152,6 @@ export function buildAuthOptions(): NextAuthOptions {
       },
     },
   };
-}
-
-let cached: NextAuthOptions | undefined;
-export function authOptions(): NextAuthOptions {
-  cached ??= buildAuthOptions();
-  return cached;
 }
 
 export function enabledOAuthProviders(): { id: string; name: string }[] {

@@ -43,8 +43,15 @@ export function projectScope(opts: {
   };
 }
 
-interface AuthorizeOptions {
+interface CallerOptions {
   userId: string;
+  /** The session the request's cookie names; undefined only for in-process callers (see resolveCallerInProject). */
+  sessionId?: string;
+  /** The few calls an account with an unverified address may make (who am I, verify, sign out). */
+  allowUnverified?: boolean;
+}
+
+interface AuthorizeOptions extends CallerOptions {
   permission: ProjectPermission;
   requestId: string;
   /** A keyed create's claim (see server/services/idempotency.ts), carried by the scope's actor. */
@@ -74,9 +81,12 @@ export async function authorizeOrThrow(
 export async function authorizeOrThrow(
   opts: AuthorizeOptions & { projectKey: string | null },
 ): Promise<{ user: CallerUser; scope: ProjectScope | null }> {
-  const access = await resolveCallerInProject({ userId: opts.userId, projectKey: opts.projectKey });
-  if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
-  const { user, project, role } = access;
+  const access = await resolveCallerInProject({
+    userId: opts.userId,
+    sessionId: opts.sessionId,
+    projectKey: opts.projectKey,
+  });
+  const { user, project, role } = callerOrThrow(access, opts);
   if (opts.projectKey === null) {
     const rule = withoutProject(opts.permission);
     if (!rule) throw new AppError("BAD_REQUEST", "A projectKey is required");
@@ -97,3 +107,26 @@ export async function authorizeOrThrow(
 }
 
 export type CallerUser = NonNullable<Awaited<ReturnType<typeof resolveCallerInProject>>>["user"];
+
+/**
+ * The signed-in caller with no project involved (account procedures,
+ * notifications): the same statement and the same checks as authorizeOrThrow.
+ */
+export async function authenticateOrThrow(opts: CallerOptions): Promise<CallerUser> {
+  const access = await resolveCallerInProject({ userId: opts.userId, sessionId: opts.sessionId, projectKey: null });
+  return callerOrThrow(access, opts).user;
+}
+
+/** Signed out (no such user, deactivated, session ended) or, for most calls, not yet verified. */
+function callerOrThrow<T extends { user: { emailVerified: boolean } }>(
+  access: T | null,
+  opts: Pick<CallerOptions, "allowUnverified">,
+): T {
+  if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  if (!access.user.emailVerified && !opts.allowUnverified) {
+    throw new AppError("FORBIDDEN", "Confirm your email address first: follow the link in the message we sent", {
+      reason: "email_unverified",
+    });
+  }
+  return access;
+}

@@ -1,26 +1,38 @@
 /**
- * The signed-in user's id for the current request (server components, route
- * handlers, the tRPC endpoint).
+ * The session of the current request (server components, route handlers,
+ * the tRPC endpoint, live streams): the user id and the session id inside
+ * next-auth's cookie.
  *
- * Reads the session cookie and decrypts it with next-auth's own `decode`
- * (which checks the expiry). `getServerSession` would do the same and then
+ * Reads the cookie and decrypts it with next-auth's own `decode` (which
+ * checks the expiry). `getServerSession` would do the same and then
  * re-encrypt a refreshed token on every call, which costs more than the rest
- * of a small query; the session is refreshed by next-auth's own
- * `/api/auth/session` endpoint instead. Roles are never taken from the token:
- * procedures read them from the database.
+ * of a small query; the cookie is refreshed by next-auth's own
+ * `/api/auth/session` endpoint instead. Whether the session is still live
+ * (not signed out, not idle too long, its user active) is checked against
+ * the database with the caller, by resolveCallerInProject; roles are never
+ * taken from the token.
  */
 import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
 
-import { getEnv } from "@/lib/env.mjs";
+import { appUrl, getEnv } from "@/lib/env.mjs";
 
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
+/**
+ * The cookie names a session is read from: behind an https app URL only the
+ * `__Secure-` one (which browsers accept only over https and which next-auth
+ * writes there), so a cookie planted over plain http cannot stand in for it.
+ */
+export function sessionCookieNames(): readonly string[] {
+  return appUrl(getEnv()).startsWith("https:")
+    ? ["__Secure-next-auth.session-token"]
+    : ["__Secure-next-auth.session-token", "next-auth.session-token"];
+}
 
 type CookieJar = { get(name: string): { value: string } | undefined; getAll(): { name: string; value: string }[] };
 
 /** The session token, joined from next-auth's chunks (`name.0`, `name.1`, …) when it was split. */
 export function sessionTokenFrom(jar: CookieJar): string | null {
-  for (const name of COOKIE_NAMES) {
+  for (const name of sessionCookieNames()) {
     const whole = jar.get(name)?.value;
     if (whole) return whole;
     const chunks = jar
@@ -51,11 +63,19 @@ function cookieJarOf(req: Request): CookieJar {
   return { get: (name) => all.find((c) => c.name === name), getAll: () => all };
 }
 
+export interface RequestSession {
+  userId: string;
+  /** The `Session` row the cookie names (checked against the database with the caller). */
+  sessionId: string;
+}
+
 /**
- * The signed-in user's id: from `req`'s cookies when a route handler passes
- * its request, otherwise from the current request's (server components).
+ * The session the request's cookie carries: from `req`'s cookies when a
+ * route handler passes its request, otherwise from the current request's
+ * (server components). null without a readable cookie, or for a cookie
+ * issued before sessions had ids.
  */
-export async function getSessionUserId(req?: Request): Promise<string | null> {
+export async function getRequestSession(req?: Request): Promise<RequestSession | null> {
   const token = sessionTokenFrom(req ? cookieJarOf(req) : await cookies());
   if (!token) return null;
   // The secret next-auth signs with (authOptions' `secret`), read without building the sign-in providers.
@@ -63,7 +83,10 @@ export async function getSessionUserId(req?: Request): Promise<string | null> {
   if (!secret) return null;
   try {
     const payload = await decode({ token, secret });
-    return typeof payload?.sub === "string" && payload.sub ? payload.sub : null;
+    const userId = payload?.sub;
+    const sessionId = payload?.sid;
+    if (typeof userId !== "string" || !userId || typeof sessionId !== "string" || !sessionId) return null;
+    return { userId, sessionId };
   } catch {
     // Tampered, expired or encrypted with another secret: not signed in.
     return null;

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import { clientIp } from "@/server/auth/client-ip";
-import { getSessionUserId } from "@/server/auth/session";
+import { getRequestSession, type RequestSession } from "@/server/auth/session";
 import { AppError, HTTP_STATUS, RETRY_AFTER_SECONDS, toAppError } from "@/server/errors";
 import { type BucketName, checkRateLimit, tooManyRequests } from "@/server/rate-limit";
 
@@ -15,13 +15,13 @@ export function jsonError(status: number, message: string, code: string) {
 }
 
 /**
- * The id in the request's session cookie, or UNAUTHORIZED. Whether that user
- * still exists, and what they may do, is `authorizeOrThrow`'s to decide.
+ * The session the request's cookie names, or UNAUTHORIZED. Whether it is
+ * still live, and what its user may do, is `authorizeOrThrow`'s to decide.
  */
-export async function sessionUserIdOrThrow(req: Request): Promise<string> {
-  const userId = await getSessionUserId(req);
-  if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue");
-  return userId;
+export async function sessionOrThrow(req: Request): Promise<RequestSession> {
+  const session = await getRequestSession(req);
+  if (!session) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  return session;
 }
 
 /**

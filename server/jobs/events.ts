@@ -51,6 +51,9 @@ export const traceLinkEvents = eventType(`${EVENT_PREFIX}traceLink.*`, { schema:
 export const baselineEvents = eventType(`${EVENT_PREFIX}baseline.*`, { schema: domainSchema });
 export const projectEvents = eventType(`${EVENT_PREFIX}project.*`, { schema: domainSchema });
 
+/** The account's own email (reset and verification links, the sign-up notice): `send-account-mail`. */
+export const accountEvents = eventType(`${EVENT_PREFIX}account.*`, { schema: domainSchema });
+
 /** Asks `deliver-webhook` to (re)try one WebhookDelivery row; the delivery id is the Inngest event id. */
 export const webhookDeliveryRequested = eventType("specline/webhook.delivery.requested", {
   schema: staticSchema<{ deliveryId: string }>(),

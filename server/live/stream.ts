@@ -84,8 +84,10 @@ export function mayReceive(viewer: Viewer, change: LiveChange): boolean {
   }
 }
 
-async function resolveViewer(userId: string, projectKey: string | null, requestId: string) {
-  const { scope } = await authorizeOrThrow({ userId, projectKey, permission: STREAM_PERMISSION, requestId });
+async function resolveViewer(opts: Pick<LiveStreamOptions, "userId" | "sessionId" | "projectKey" | "requestId">) {
+  const { userId, sessionId, requestId } = opts;
+  const projectKey = opts.projectKey ?? null;
+  const { scope } = await authorizeOrThrow({ userId, sessionId, projectKey, permission: STREAM_PERMISSION, requestId });
   return { userId, role: scope?.role ?? null, projectId: scope?.projectId ?? null };
 }
 
@@ -114,6 +116,8 @@ export interface LiveSink {
 
 export interface LiveStreamOptions {
   userId: string;
+  /** The session the stream was opened with: ending it (sign-out, revocation) ends the stream at the next re-check. */
+  sessionId?: string;
   /** The caller is an instance admin: the stream carries the background jobs' signal. */
   instanceAdmin?: boolean;
   projectKey?: string | null;
@@ -133,7 +137,7 @@ export interface LiveStreamOptions {
  */
 export async function openLiveStream(opts: LiveStreamOptions): Promise<LiveStream> {
   const env = getEnv();
-  const viewer = await resolveViewer(opts.userId, opts.projectKey ?? null, opts.requestId);
+  const viewer = await resolveViewer(opts);
   const { hub } = getLive();
   if (hub.size() >= env.LIVE_MAX_STREAMS) {
     throw new AppError(
@@ -385,7 +389,7 @@ class Subscription {
 
   /** Access may have changed: resolve it again (failing — ending the stream — when it is gone). */
   private async recheck() {
-    const next = await resolveViewer(this.opts.userId, this.opts.projectKey ?? null, this.opts.requestId);
+    const next = await resolveViewer(this.opts);
     this.viewer = { ...this.viewer, role: next.role };
   }
 

@@ -28,9 +28,17 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${uniqueSuffix()}@example.test`;
 }
 
-export async function createUser(opts: { role?: InstanceRole; name?: string; email?: string } = {}) {
+/** A user with a verified address (`verified: false` for one that has not confirmed it yet). */
+export async function createUser(
+  opts: { role?: InstanceRole; name?: string; email?: string; verified?: boolean } = {},
+) {
   return db.user.create({
-    data: { email: opts.email ?? uniqueEmail(), name: opts.name ?? "Test User", role: opts.role ?? "USER" },
+    data: {
+      email: opts.email ?? uniqueEmail(),
+      name: opts.name ?? "Test User",
+      role: opts.role ?? "USER",
+      emailVerifiedAt: opts.verified === false ? null : new Date(),
+    },
     select: { id: true, email: true, name: true, role: true },
   });
 }

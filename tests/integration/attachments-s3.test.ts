@@ -12,10 +12,9 @@ import os from "node:os";
 import path from "node:path";
 
 import { AwsClient } from "aws4fetch";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-
 import type { createProjectWithCast as CreateProjectWithCast } from "../helpers/factories";
+import { sessionTokenFor } from "../helpers/session";
 
 /** The signed-in user's session cookie, sent with every request below (route handlers read it from the request). */
 const session = { token: undefined as string | undefined };
@@ -117,7 +116,7 @@ async function keysInBucket(): Promise<string[]> {
 }
 
 async function signIn(userId: string | null) {
-  session.token = userId ? await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET! }) : undefined;
+  session.token = userId ? (await sessionTokenFor(userId)).token : undefined;
 }
 
 function uploadRequest(key: string, name: string, bytes: Uint8Array, type = "application/octet-stream") {

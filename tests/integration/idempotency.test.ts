@@ -12,8 +12,8 @@ import path from "node:path";
 
 import { InngestTestEngine } from "@inngest/test";
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
-import { encode } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { sessionCookieFor } from "../helpers/session";
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "specline-idempotency-"));
 
@@ -279,15 +279,10 @@ describe("Idempotency-Key rules", () => {
 
 /* ------------------------------------------------------------------ HTTP */
 
-async function cookieFor(userId: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET as string });
-  return `next-auth.session-token=${token}`;
-}
-
 async function post(userId: string, pathAndQuery: string, body: unknown, headers: Record<string, string> = {}) {
   const req = new Request(`http://localhost/api/trpc/${pathAndQuery}`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie: await cookieFor(userId), ...headers },
+    headers: { "content-type": "application/json", cookie: await sessionCookieFor(userId), ...headers },
     body: JSON.stringify(body),
   });
   return trpcRoute.POST(req);
@@ -357,7 +352,7 @@ describe("the browser client's links", () => {
     const seen: Request[] = [];
     const fetchThroughHandler = async (url: RequestInfo | URL, init?: RequestInit) => {
       const headers = new Headers(init?.headers);
-      headers.set("cookie", await cookieFor(cast.maintainer.id));
+      headers.set("cookie", await sessionCookieFor(cast.maintainer.id));
       const req = new Request(url, { ...init, headers });
       seen.push(req.clone());
       const handle = () => (req.method === "GET" ? trpcRoute.GET(req) : trpcRoute.POST(req));
@@ -448,7 +443,7 @@ describe("attachment upload with an Idempotency-Key", () => {
   async function upload(key: string | null, bytes: Uint8Array = PNG, name = "pixel.png") {
     const form = new FormData();
     form.set("file", new File([Buffer.from(bytes)], name, { type: "image/png" }));
-    const headers: Record<string, string> = { cookie: await cookieFor(cast.maintainer.id) };
+    const headers: Record<string, string> = { cookie: await sessionCookieFor(cast.maintainer.id) };
     if (key !== null) headers[IDEMPOTENCY_KEY_HEADER] = key;
     const req = new Request(`http://localhost/api/issues/${issueKey}/attachments`, {
       method: "POST",

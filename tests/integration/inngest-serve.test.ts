@@ -62,7 +62,7 @@ describe("serve endpoint against a dev server", () => {
     const route = await loadRoute({ INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}` });
     const get = await route.GET(new Request(APP_URL), undefined);
     expect(get.status).toBe(200);
-    expect(await get.json()).toMatchObject({ mode: "dev", function_count: 3, has_signing_key: false });
+    expect(await get.json()).toMatchObject({ mode: "dev", function_count: 4, has_signing_key: false });
 
     received.length = 0;
     const put = await route.PUT(new Request(APP_URL, { method: "PUT" }), undefined);
@@ -80,6 +80,7 @@ describe("serve endpoint against a dev server", () => {
       "specline-aggregate-daily-stats",
       "specline-deliver-webhook",
       "specline-notify-on-event",
+      "specline-send-account-mail",
     ]);
 
     expect(byId["specline-notify-on-event"]!.triggers).toEqual([
@@ -90,6 +91,7 @@ describe("serve endpoint against a dev server", () => {
       { event: "specline/project.*" },
     ]);
     expect(byId["specline-deliver-webhook"]!.triggers).toEqual([{ event: "specline/webhook.delivery.requested" }]);
+    expect(byId["specline-send-account-mail"]!.triggers).toEqual([{ event: "specline/account.*" }]);
     expect(byId["specline-aggregate-daily-stats"]!.triggers).toContainEqual({
       cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/),
     });

@@ -199,11 +199,15 @@ describe("live streams on the wire", () => {
     expect(opened?.id).toMatch(/^\d+$/);
     await first.cancel();
 
-    // While the tab is away (its server restarting), a change happens.
+    // While the tab is away (its server restarting), a change happens; another tab sees it go out.
+    const watcher = framesOf((await fetch(eventsUrl({ projectKey: cast.key }), { headers: { cookie } })).body!);
+    await until(() => watcher.messages().length > 0);
     const requirement = await callerFor(cast.admin.id).requirement.create({
       projectKey: cast.key,
       title: "Made while the tab was away",
     });
+    await until(() => watcher.messages().some((m) => m.message.kind === "change" && m.message.key === requirement.key));
+    await watcher.cancel();
     const again = framesOf(
       (await fetch(eventsUrl({ projectKey: cast.key }), { headers: { cookie, "last-event-id": opened!.id! } })).body!,
     );

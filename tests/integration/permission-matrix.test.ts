@@ -6,6 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
+import { deriveAccountToken, hashAccountToken } from "@/server/auth/account-tokens";
+import { hashPassword } from "@/server/auth/password";
+import { sessionHandle, startSession } from "@/server/auth/sessions";
+import { db } from "@/server/db";
 
 import {
   addMembership,
@@ -77,9 +81,32 @@ const MATRIX: Record<string, Row> = {
     input: () => ({ email: uniqueEmail("reg"), name: "New Person", password: "correct horse battery" }),
     expect: anyone,
   },
+  "auth.requestPasswordReset": { input: () => ({ email: uniqueEmail("reset") }), expect: anyone },
+  /** The link is the proof: whoever holds a valid one may use it. */
+  "auth.resetPassword": {
+    input: async () => ({ token: await accountLink("PASSWORD_RESET"), password: "a fresh passphrase 42" }),
+    expect: anyone,
+  },
+  "auth.verifyEmail": { input: async () => ({ token: await accountLink("EMAIL_VERIFICATION") }), expect: anyone },
+  "auth.requestVerification": { input: () => undefined, expect: signedIn },
   "user.me": { input: () => undefined, expect: signedIn },
   "user.list": { input: () => ({}), expect: instanceAdminOnly },
   "user.setRole": { input: (f) => ({ userId: f.target.id, role: "USER" }), expect: instanceAdminOnly },
+  "user.setActive": { input: (f) => ({ userId: f.target.id, active: true }), expect: instanceAdminOnly },
+  "user.changePassword": {
+    input: async (_f, actorId) => {
+      if (actorId) await db.user.update({ where: { id: actorId }, data: { passwordHash: await hashPassword(OLD) } });
+      return { currentPassword: OLD, newPassword: "another long passphrase 7" };
+    },
+    expect: signedIn,
+  },
+  "user.signOutEverywhere": { input: () => undefined, expect: signedIn },
+  "user.sessions.list": { input: () => undefined, expect: signedIn },
+  /** Your own session only (another's is NOT_FOUND: tests/integration/accounts.test.ts). */
+  "user.sessions.revoke": {
+    input: async (_f, actorId) => ({ id: actorId ? sessionHandle(await startSession(actorId)) : "x".repeat(22) }),
+    expect: signedIn,
+  },
   "project.list": { input: () => ({}), expect: signedIn },
   "project.byKey": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "project.create": { input: () => ({ key: uniqueProjectKey(), name: "Created" }), expect: signedIn },
@@ -293,6 +320,26 @@ async function failedDelivery(f: Fixture): Promise<string> {
 }
 
 /** An outbox event that ran out of attempts, for jobs.retry. */
+const OLD = "the old passphrase 1";
+
+/** A valid emailed link (token) of `purpose` for a new account. */
+async function accountLink(purpose: "PASSWORD_RESET" | "EMAIL_VERIFICATION"): Promise<string> {
+  const user = await createUser({ verified: purpose === "PASSWORD_RESET" });
+  const eventId = `matrix-${uniqueEmail()}`;
+  const token = deriveAccountToken(eventId);
+  await db.accountToken.create({
+    data: {
+      userId: user.id,
+      purpose,
+      tokenHash: hashAccountToken(token),
+      eventId,
+      email: user.email,
+      expiresAt: new Date(Date.now() + 60_000),
+    },
+  });
+  return token;
+}
+
 async function failedOutboxEvent(): Promise<string> {
   const { db } = await import("@/server/db");
   const event = await db.outboxEvent.create({

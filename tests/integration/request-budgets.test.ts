@@ -11,8 +11,8 @@ import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sessionCookieFor } from "../helpers/session";
 
 // Small budgets for this file only (the test setup gives every other file budgets no test reaches).
 process.env.RATE_LIMIT_API_PER_MINUTE = "5";
@@ -33,11 +33,6 @@ async function checkReadinessFresh() {
 }
 const redisUrl = process.env.TEST_REDIS_URL;
 
-async function cookieFor(userId: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET as string });
-  return `next-auth.session-token=${token}`;
-}
-
 async function get(procedures: string, cookie: string, input = "") {
   const res = await trpcRoute.GET(
     new Request(`http://localhost/api/trpc/${procedures}${input}`, { headers: { cookie } }),
@@ -47,7 +42,7 @@ async function get(procedures: string, cookie: string, input = "") {
 
 describe("request budgets (process memory)", () => {
   it("answers 429 with Retry-After and the RateLimit headers once a user's budget is spent", async () => {
-    const cookie = await cookieFor((await createUser()).id);
+    const cookie = await sessionCookieFor((await createUser()).id);
     for (let i = 1; i <= 5; i++) {
       const ok = await get("user.me", cookie);
       expect(ok.status).toBe(200);
@@ -61,11 +56,11 @@ describe("request budgets (process memory)", () => {
     expect(refused.headers.get("ratelimit")).toMatch(/^"api";r=0;t=\d+$/);
     expect(refused.body).toMatchObject({ error: { json: { data: { code: "TOO_MANY_REQUESTS" } } } });
     // Another user is not affected.
-    expect((await get("user.me", await cookieFor((await createUser()).id))).status).toBe(200);
+    expect((await get("user.me", await sessionCookieFor((await createUser()).id))).status).toBe(200);
   });
 
   it("counts every call of a batch", async () => {
-    const cookie = await cookieFor((await createUser()).id);
+    const cookie = await sessionCookieFor((await createUser()).id);
     const batch = await get(Array(10).fill("user.me").join(","), cookie, "?batch=1");
     const codes = (batch.body as { result?: unknown; error?: { json: { data: { code: string } } } }[]).map(
       (r) => r.error?.json.data.code ?? "ok",
@@ -75,7 +70,7 @@ describe("request budgets (process memory)", () => {
   });
 
   it("gives search its own smaller budget inside the api one", async () => {
-    const cookie = await cookieFor((await createUser()).id);
+    const cookie = await sessionCookieFor((await createUser()).id);
     const input = `?input=${encodeURIComponent(JSON.stringify({ json: { q: "anything" } }))}`;
     expect((await get("search.query", cookie, input)).status).toBe(200);
     expect((await get("search.query", cookie, input)).status).toBe(200);

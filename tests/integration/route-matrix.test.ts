@@ -10,8 +10,8 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sessionCookieFor } from "../helpers/session";
 
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "specline-route-matrix-"));
 
@@ -48,8 +48,7 @@ const PNG = Uint8Array.from([
 
 async function cookieFor(userId: string | null): Promise<Record<string, string>> {
   if (!userId) return {};
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET as string });
-  return { cookie: `next-auth.session-token=${token}` };
+  return { cookie: await sessionCookieFor(userId) };
 }
 
 async function uploadAs(userId: string | null, issueKey: string): Promise<Response> {

@@ -10,8 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { sessionTokenFor } from "../helpers/session";
 
 /** The uploader's session cookie, sent with every request (route handlers read it from the request). */
 const session = { token: undefined as string | undefined };
@@ -135,7 +135,7 @@ beforeEach(async () => {
   filesBefore = storedFiles();
   const cast = await createProjectWithCast();
   issueKey = (await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Logs attached" })).key;
-  session.token = await encode({ token: { sub: cast.reporter.id }, secret: process.env.AUTH_SECRET! });
+  session.token = (await sessionTokenFor(cast.reporter.id)).token;
 });
 
 async function expectStatus(res: Response, status: number, code: string) {

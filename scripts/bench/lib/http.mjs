@@ -51,10 +51,15 @@ export async function registerUser(baseUrl, { email, name, password }) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ json: { email, name, password } }),
   });
-  const user = res.json?.result?.data?.json;
-  if (res.status !== 200 || !user?.id) {
+  if (res.status !== 200 || res.json?.result?.data?.json?.ok !== true) {
     throw new Error(`auth.register for ${email} answered ${res.status}: ${res.text.slice(0, 500)}`);
   }
+  // Registration answers the same for every address; who was registered is read back signed in.
+  const cookie = await signIn(baseUrl, { email, password });
+  const me = await request(`${baseUrl}/api/trpc/user.me`, { headers: { cookie } });
+  const user = me.json?.result?.data?.json;
+  if (me.status !== 200 || !user?.id)
+    throw new Error(`user.me for ${email} answered ${me.status}: ${me.text.slice(0, 300)}`);
   return user;
 }
 

@@ -52,8 +52,8 @@ export default {
     const now = new Date();
     const extraUserIds = Array.from({ length: EXTRA_USERS }, (_, i) => `bench_${runId}_u${i}`);
     await pool.query(
-      `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt")
-       SELECT id, 'bench-' || id || '@example.com', 'Bench member ' || ord, 'USER', $2, $2
+      `INSERT INTO "User" (id, email, name, role, "emailVerifiedAt", "createdAt", "updatedAt")
+       SELECT id, 'bench-' || id || '@example.com', 'Bench member ' || ord, 'USER', $2, $2, $2
        FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
       [extraUserIds, now],
     );

@@ -799,8 +799,8 @@ export default {
       await client.query("BEGIN");
       await step(
         "users",
-        `INSERT INTO "User" (id, email, name, role, "createdAt", "updatedAt")
-         SELECT id, 'bench-' || id || '@example.com', 'Team member ' || ord, 'USER', ${utc("$2")}, ${utc("$2")}
+        `INSERT INTO "User" (id, email, name, role, "emailVerifiedAt", "createdAt", "updatedAt")
+         SELECT id, 'bench-' || id || '@example.com', 'Team member ' || ord, 'USER', ${utc("$2")}, ${utc("$2")}, ${utc("$2")}
          FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
         [seededUsers, base],
       );

@@ -13,6 +13,7 @@ export const liveRouter = createTRPCRouter({
   events: protectedProcedure.input(liveEventsInput).subscription(({ ctx, input, signal }) =>
     openLiveStream({
       userId: ctx.user.id,
+      sessionId: ctx.sessionId,
       instanceAdmin: ctx.user.role === "ADMIN",
       projectKey: input.projectKey ?? null,
       lastEventId: input.lastEventId,

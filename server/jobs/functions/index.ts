@@ -2,5 +2,6 @@
 import { aggregateDailyStatsFunction } from "./aggregate-daily-stats";
 import { deliverWebhook } from "./deliver-webhook";
 import { notifyOnEvent } from "./notify-on-event";
+import { sendAccountMailFunction } from "./send-account-mail";
 
-export const functions = [notifyOnEvent, aggregateDailyStatsFunction, deliverWebhook];
+export const functions = [notifyOnEvent, aggregateDailyStatsFunction, deliverWebhook, sendAccountMailFunction];

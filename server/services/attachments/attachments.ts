@@ -301,7 +301,7 @@ export async function listAttachments({ scope, input }: { scope: ProjectScope; i
  * NOT_FOUND otherwise. The download names an attachment, not a project, so
  * the caller's scope is resolved here from the attachment's project.
  */
-export async function openAttachment(opts: { userId: string; id: string; requestId: string }) {
+export async function openAttachment(opts: { userId: string; sessionId?: string; id: string; requestId: string }) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
     select: {
@@ -318,6 +318,7 @@ export async function openAttachment(opts: { userId: string; id: string; request
   const projectKey = attachment.issue.project.key;
   const { scope } = await authorizeOrThrow({
     userId: opts.userId,
+    sessionId: opts.sessionId,
     projectKey,
     permission: "issue:readOwn",
     requestId: opts.requestId,

@@ -305,8 +305,9 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   const candidates = [...new Set([...watchers, ...mentioned])].filter((id) => id !== actorId);
   if (candidates.length === 0) return { projectKey: project.key, title: "", body: "", url: "", recipients: [] };
 
+  // Deactivated accounts get nothing (in the app or by email) while they stay deactivated.
   const members = await db.membership.findMany({
-    where: { projectId, userId: { in: candidates } },
+    where: { projectId, userId: { in: candidates }, user: { deactivatedAt: null } },
     select: { userId: true, role: true, user: { select: { email: true, notificationPreference: true } } },
   });
   const text = await describe(event, subject, project.key);

@@ -1,35 +1,59 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
+import { dueForTouch, touchSession } from "@/server/auth/sessions";
 import { queryRows } from "@/server/db";
 
 /**
- * The caller and their effective role in a project, in one prepared
- * statement (the per-request path of every project procedure). null when the user no longer
- * exists; `project`/`role` null when the project does not exist or the
- * caller is not a member (both mean NOT_FOUND to the caller).
+ * The caller, their session and their effective role in a project, in one
+ * prepared statement (the per-request path of every procedure and route).
+ *
+ * null — the caller counts as signed out — when the user no longer exists,
+ * is deactivated, or `sessionId` names no live session of theirs (ended,
+ * idle too long, past its lifetime). `sessionId` undefined is an in-process
+ * caller acting for a user without a browser (the seed, tests); every HTTP
+ * carrier passes the session its cookie names. `project`/`role` null when
+ * the project does not exist or the caller is not a member (both mean
+ * NOT_FOUND to the caller). A session last seen over a minute ago is
+ * touched (one more statement, at most once a minute per session).
  */
-export async function resolveCallerInProject(opts: { userId: string; projectKey: string | null }) {
+export async function resolveCallerInProject(opts: { userId: string; sessionId?: string; projectKey: string | null }) {
+  const checkSession = opts.sessionId !== undefined;
   const rows = await queryRows<{
     userId: string;
     email: string;
     userName: string;
     userRole: InstanceRole;
+    emailVerifiedAt: Date | null;
+    sessionSeenAt: Date | null;
     projectId: string | null;
     projectKey: string | null;
     projectName: string | null;
     archivedAt: Date | null;
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
-    SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole",
+    SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt",
+           s."lastSeenAt" AS "sessionSeenAt",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
            m.role AS "memberRole"
     FROM "User" u
+    LEFT JOIN "Session" s ON s.id = ${opts.sessionId ?? null} AND s."userId" = u.id
+                         AND s."idleExpiresAt" > now() AND s."expiresAt" > now()
     LEFT JOIN "Project" p ON p.key = ${opts.projectKey}
     LEFT JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = u.id
-    WHERE u.id = ${opts.userId}`);
+    WHERE u.id = ${opts.userId} AND u."deactivatedAt" IS NULL`);
   const row = rows[0];
   if (!row) return null;
-  const user = { id: row.userId, email: row.email, name: row.userName, role: row.userRole };
+  if (checkSession) {
+    if (!row.sessionSeenAt) return null;
+    if (dueForTouch(row.sessionSeenAt) && opts.sessionId) await touchSession(opts.sessionId);
+  }
+  const user = {
+    id: row.userId,
+    email: row.email,
+    name: row.userName,
+    role: row.userRole,
+    emailVerified: row.emailVerifiedAt !== null,
+  };
   const project =
     row.projectId && row.projectKey && row.projectName !== null
       ? { id: row.projectId, key: row.projectKey, name: row.projectName, archivedAt: row.archivedAt }

@@ -13,9 +13,9 @@ export async function setUserRole(opts: { actor: Actor; input: UserSetRoleInput 
     const before = await tx.user.findUnique({ where: { id: userId }, select: publicUserSelect });
     if (!before) throw notFound("User");
     if (before.role === role) return before;
-    if (before.role === "ADMIN" && role !== "ADMIN") {
-      const admins = await tx.user.count({ where: { role: "ADMIN" } });
-      if (admins <= 1) throw conflict("At least one instance administrator must remain");
+    if (before.role === "ADMIN" && role !== "ADMIN" && before.deactivatedAt === null) {
+      const admins = await tx.user.count({ where: { role: "ADMIN", deactivatedAt: null } });
+      if (admins <= 1) throw conflict("At least one active instance administrator must remain");
     }
     const after = await tx.user.update({ where: { id: userId }, data: { role }, select: publicUserSelect });
     record({ action: "user.role_changed", entityType: "User", entityId: userId, before, after });

@@ -6,5 +6,7 @@ export const publicUserSelect = {
   email: true,
   name: true,
   role: true,
+  /** Deactivated accounts stay visible (their work keeps their name), marked. */
+  deactivatedAt: true,
   createdAt: true,
 } satisfies Prisma.UserSelect;

@@ -4,18 +4,18 @@
  * run as a page of this site.
  */
 import { AppError } from "@/server/errors";
-import { enforceRateLimit, handleErrors, requestIdOf, sessionUserIdOrThrow } from "@/server/http/route-helpers";
+import { enforceRateLimit, handleErrors, requestIdOf, sessionOrThrow } from "@/server/http/route-helpers";
 import { openAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
 
 export function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   return handleErrors(async () => {
-    const userId = await sessionUserIdOrThrow(req);
+    const { userId, sessionId } = await sessionOrThrow(req);
     await enforceRateLimit(req, userId);
     const { id } = await ctx.params;
     if (!/^[a-z0-9]{10,40}$/.test(id)) throw new AppError("NOT_FOUND", "Attachment not found");
-    const file = await openAttachment({ userId, id, requestId: requestIdOf(req) });
+    const file = await openAttachment({ userId, sessionId, id, requestId: requestIdOf(req) });
     const ascii = file.filename.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
     return new Response(file.body, {
       status: 200,

@@ -7,13 +7,24 @@ import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 
 import { getEnv } from "@/lib/env.mjs";
-import { authOptions } from "@/server/auth/options";
+import { clientIp } from "@/server/auth/client-ip";
+import { buildAuthOptions } from "@/server/auth/options";
+import { getRequestSession } from "@/server/auth/session";
 import { readBodyWithin, requestInit } from "@/server/http/body-limit";
 import { jsonError } from "@/server/http/route-helpers";
+import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 export const dynamic = "force-dynamic";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
+
+/** The user of the request's session if it is live (not ended, not idle too long, the account active). */
+async function liveSessionUserId(req: Request): Promise<string | null> {
+  const session = await getRequestSession(req);
+  if (!session) return null;
+  const caller = await resolveCallerInProject({ ...session, projectKey: null });
+  return caller?.user.id ?? null;
+}
 
 async function handler(incoming: Request, ctx: RouteContext) {
   let req = incoming;
@@ -24,7 +35,14 @@ async function handler(incoming: Request, ctx: RouteContext) {
     // next-auth reads `nextUrl`, so it needs a NextRequest.
     req = new NextRequest(req.url, requestInit(req, body.bytes) as ConstructorParameters<typeof NextRequest>[1]);
   }
-  return (NextAuth(authOptions()) as (req: Request, ctx: unknown) => Promise<Response>)(req, ctx);
+  // A sign-in here starts a session for this browser (its user agent and address show in the sessions list);
+  // an OAuth sign-in from a browser already signed in connects the provider to that account.
+  const options = buildAuthOptions({
+    userAgent: req.headers.get("user-agent"),
+    ip: clientIp(req.headers),
+    signedInUserId: await liveSessionUserId(req),
+  });
+  return (NextAuth(options) as (req: Request, ctx: unknown) => Promise<Response>)(req, ctx);
 }
 
 export { handler as GET, handler as POST };

@@ -25,7 +25,7 @@ import { isLiveEventsRequest, liveEventsResponse, registerNodeLiveEvents } from 
 import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
-import { getSessionUserId } from "@/server/auth/session";
+import { getRequestSession } from "@/server/auth/session";
 import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { readBodyWithin, requestInit } from "@/server/http/body-limit";
 import { isSameOrigin } from "@/server/http/route-helpers";
@@ -72,9 +72,10 @@ async function handler(incoming: Request) {
           message: `An ${IDEMPOTENCY_KEY_HEADER} names one call; send each call that carries one in a request of its own`,
         });
       }
-      const userId = await getSessionUserId(req);
+      const session = await getRequestSession(req);
       return createContextInner({
-        userId,
+        userId: session?.userId ?? null,
+        sessionId: session?.sessionId,
         requestId,
         ip: clientIp(req.headers),
         signal: incoming.signal,

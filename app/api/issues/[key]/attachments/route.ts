@@ -23,7 +23,7 @@ import {
   enforceRateLimit,
   handleErrors,
   requestIdOf,
-  sessionUserIdOrThrow,
+  sessionOrThrow,
 } from "@/server/http/route-helpers";
 import { addAttachment, hashUpload } from "@/server/services/attachments/attachments";
 import {
@@ -41,7 +41,7 @@ const ENVELOPE_BYTES = 64 * 1024;
 export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
   return handleErrors(async () => {
     assertSameOrigin(req);
-    const userId = await sessionUserIdOrThrow(req);
+    const { userId, sessionId } = await sessionOrThrow(req);
     await enforceRateLimit(req, userId);
     const parsedKey = issueKey.safeParse((await ctx.params).key);
     if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
@@ -56,6 +56,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     if ((declaredLength(req.headers) ?? 0) > max + ENVELOPE_BYTES) throw tooLarge();
     const { scope } = await authorizeOrThrow({
       userId,
+      sessionId,
       projectKey: key.slice(0, key.indexOf("-")),
       permission: "comment:create",
       requestId: requestIdOf(req),
