@@ -6,6 +6,7 @@ import {
   userSetRoleInput,
 } from "@/lib/schemas/user";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import { accountSecurity } from "@/server/services/users/account-security";
 import { listUsers } from "@/server/services/users/list-users";
 import { changePassword } from "@/server/services/users/passwords";
 import { mySessions, revokeSession, signOutEverywhere } from "@/server/services/users/sessions";
@@ -33,6 +34,8 @@ export const userRouter = createTRPCRouter({
   signOutEverywhere: protectedProcedure
     .meta({ allowUnverified: true })
     .mutation(({ ctx }) => signOutEverywhere({ actor: { ...ctx.actor, userId: ctx.user.id } })),
+  /** What the security settings show: whether the account has a password, and the sign-in providers connected and available. */
+  security: protectedProcedure.query(({ ctx }) => accountSecurity(ctx.user.id)),
   sessions: createTRPCRouter({
     /** The caller's live sessions (browser, address, last seen), the current one marked. */
     list: protectedProcedure.query(({ ctx }) =>
