@@ -5,6 +5,8 @@
  */
 export const e2ePort = Number(process.env.E2E_PORT ?? 3100);
 export const e2eDatabaseUrl = process.env.E2E_DATABASE_URL;
+/** Where the server keeps attachments and, without SMTP, writes each email as an .eml file (`mail/`). */
+export const e2eDataDir = ".data-e2e";
 
 const limits = {
   // The throttling spec counts on this limit.
@@ -17,10 +19,11 @@ export function e2eServerEnv(port: number): Record<string, string> {
   return e2eDatabaseUrl
     ? {
         PORT: String(port),
+        DATA_DIR: e2eDataDir,
         DATABASE_URL: e2eDatabaseUrl,
         AUTH_SECRET: "e2e-only-auth-secret-not-for-production-use-0123456789",
         ...limits,
       }
     : // Embedded mode keeps rate limits in memory, fresh for every run.
-      { PORT: String(port), DATA_DIR: ".data-e2e", DATABASE_URL: "", REDIS_URL: "", ...limits };
+      { PORT: String(port), DATA_DIR: e2eDataDir, DATABASE_URL: "", REDIS_URL: "", ...limits };
 }
