@@ -9,9 +9,9 @@ import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
+import { PersonName } from "@/components/ui/person-name";
 import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
-
 import type { Member } from "./issue-meta";
 import { MarkdownEditor } from "./markdown-editor";
 
@@ -224,9 +224,7 @@ export function CommentsSection({
                 className="min-w-0 flex-1 rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
               >
                 <header className="flex items-center gap-2 border-b border-zinc-100 px-3 py-1.5 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-                  <span className="font-medium text-zinc-800 dark:text-zinc-200">
-                    {c.author?.name ?? "Former member"}
-                  </span>
+                  <PersonName person={c.author} className="font-medium text-zinc-800 dark:text-zinc-200" />
                   <LocalTime date={c.createdAt} mode="relative" />
                   {c.editedAt && !c.deletedAt ? <span>(edited)</span> : null}
                   {c.author?.id === currentUserId && !c.deletedAt && editing !== c.id && canComment ? (

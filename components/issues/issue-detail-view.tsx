@@ -14,12 +14,12 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { PersonName } from "@/components/ui/person-name";
 import { Select } from "@/components/ui/select";
 import { WatchButton } from "@/components/watch-button";
 import { diffText } from "@/lib/diff";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
-
 import { AttachmentsSection } from "./attachments";
 import { CommentsSection } from "./comments";
 import {
@@ -273,11 +273,11 @@ function SidebarItem({ label, htmlFor, children }: { label: string; htmlFor?: st
   );
 }
 
-function Person({ person }: { person: { id: string; name: string; email: string } }) {
+function Person({ person }: { person: { id: string; name: string; email: string; deactivatedAt?: Date | null } }) {
   return (
     <span className="inline-flex min-w-0 items-center gap-2">
       <Avatar name={person.name} email={person.email} seed={person.id} size="sm" />
-      <span className="truncate">{person.name}</span>
+      <PersonName person={person} className="truncate" />
     </span>
   );
 }

@@ -7,8 +7,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
+import { PersonName } from "@/components/ui/person-name";
 import { Spinner } from "@/components/ui/spinner";
-
 import { StatusBadge } from "./badges";
 import { isStatus, STATUS_LABELS } from "./labels";
 import type { HistoryEntry } from "./types";
@@ -100,9 +100,7 @@ export function HistoryTimeline({
                 <div className="min-w-0 flex-1">
                   <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
                     <p className="min-w-0 text-[13px] text-zinc-700 dark:text-zinc-300">
-                      <span className="font-medium text-zinc-900 dark:text-zinc-100">
-                        {e.author?.name ?? "Someone"}
-                      </span>{" "}
+                      <PersonName person={e.author} className="font-medium text-zinc-900 dark:text-zinc-100" />{" "}
                       {describe(e)}
                     </p>
                     <span className="inline-flex h-5 items-center rounded bg-zinc-100 px-1.5 font-mono text-[11px] font-medium text-zinc-600 tabular-nums dark:bg-zinc-800 dark:text-zinc-300">

@@ -11,9 +11,9 @@ import type { ProjectRole } from "@/components/role-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
+import { PersonName } from "@/components/ui/person-name";
 import { WatchButton } from "@/components/watch-button";
 import { useTRPC } from "@/lib/trpc/react";
-
 import { type AttributeDefinition, attributeLabels, formatAttributeValue } from "./attributes";
 import { PriorityBadge, RequirementKey, StatusBadge, TagChip } from "./badges";
 import { allowedTransitions, MoveDialog, RestoreDialog, StatusActions } from "./change-dialogs";
@@ -232,7 +232,7 @@ export function RequirementDetail({
           ) : null}
         </div>
         <p className="mt-1.5 text-[13px] text-zinc-500 dark:text-zinc-400">
-          Created by {req.createdBy?.name ?? "a former member"} <LocalTime date={req.createdAt} mode="relative" />
+          Created by <PersonName person={req.createdBy} /> <LocalTime date={req.createdAt} mode="relative" />
           <span aria-hidden="true"> · </span>
           updated <LocalTime date={req.updatedAt} mode="relative" />
         </p>

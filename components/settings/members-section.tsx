@@ -16,6 +16,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { PersonName } from "@/components/ui/person-name";
 import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
@@ -28,7 +29,7 @@ interface Member {
   id: string;
   role: ProjectRole;
   createdAt: Date;
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; deactivatedAt: Date | null };
 }
 
 export function MembersSection({
@@ -167,7 +168,7 @@ export function MembersSection({
                       </span>
                       <div className="min-w-0">
                         <p className="flex items-center gap-1.5 truncate font-medium text-zinc-900 dark:text-zinc-100">
-                          <span className="truncate">{m.user.name}</span>
+                          <PersonName person={m.user} className="truncate" />
                           {isMe ? <Badge>You</Badge> : null}
                         </p>
                         <p className="truncate text-[13px] text-zinc-500 dark:text-zinc-400">{m.user.email}</p>

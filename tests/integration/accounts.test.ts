@@ -416,6 +416,24 @@ describe("deactivation", () => {
     expect(await db.notification.count({ where: { userId: cast.maintainer.id } })).toBe(before.maintainer);
   });
 
+  it("keeps a deactivated member's name on their work, marked, and refuses to assign them anything", async () => {
+    const cast = await createProjectWithCast();
+    const issue = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Horn too quiet" });
+    await callerFor(cast.instanceAdmin.id).user.setActive({ userId: cast.maintainer.id, active: false });
+    const shown = await callerFor(cast.admin.id).issue.byKey({ key: issue.key });
+    expect(shown.reporter).toMatchObject({ id: cast.maintainer.id, deactivatedAt: expect.any(Date) });
+    const members = await callerFor(cast.admin.id).project.members.list({ projectKey: cast.key });
+    expect(members.items.find((m) => m.user.id === cast.maintainer.id)?.user.deactivatedAt).toBeInstanceOf(Date);
+    await expectTRPCError(
+      callerFor(cast.admin.id).issue.assign({
+        key: issue.key,
+        expectedVersion: shown.version,
+        assigneeId: cast.maintainer.id,
+      }),
+      "BAD_REQUEST",
+    );
+  });
+
   it("never deactivates the last active instance admin, even when two admins deactivate each other at once", async () => {
     await db.user.updateMany({ where: { role: "ADMIN" }, data: { deactivatedAt: new Date() } });
     const [one, two] = [await createUser({ role: "ADMIN" }), await createUser({ role: "ADMIN" })];

@@ -25,7 +25,7 @@ import { AppError } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
 import { requestHash } from "@/server/services/idempotency";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
-
+import { personSelect } from "@/server/services/users/user-select";
 import { type AttachmentContent, attachmentStorage } from "./storage";
 
 /** Binary formats recognised by their signature. */
@@ -157,7 +157,7 @@ export const attachmentSelect = {
   size: true,
   sha256: true,
   createdAt: true,
-  uploader: { select: { id: true, name: true } },
+  uploader: { select: personSelect },
 } as const;
 
 /** What an upload's Idempotency-Key is compared on: the issue, the file name as sent, the bytes. */

@@ -24,6 +24,7 @@ import {
   timeAndIdCursor,
   toPage,
 } from "@/server/services/pagination";
+import { personSelect } from "@/server/services/users/user-select";
 
 const baselineSelect = {
   id: true,
@@ -31,7 +32,7 @@ const baselineSelect = {
   note: true,
   requirementCount: true,
   createdAt: true,
-  author: { select: { id: true, name: true } },
+  author: { select: personSelect },
 } satisfies Prisma.BaselineSelect;
 
 export async function createBaseline({ scope, input }: { scope: ProjectScope; input: BaselineCreateInput }) {

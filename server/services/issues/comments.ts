@@ -11,7 +11,7 @@ import { db } from "@/server/db";
 import { AppError, forbidden } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
-
+import { personWithEmailSelect } from "@/server/services/users/user-select";
 import { findVisibleIssueOrThrow } from "./issue-access";
 
 const commentSelect = {
@@ -21,7 +21,7 @@ const commentSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
-  author: { select: { id: true, name: true, email: true } },
+  author: { select: personWithEmailSelect },
 } as const;
 
 async function resolveMentions(tx: Tx, projectId: string, body: string): Promise<string[]> {

@@ -11,6 +11,7 @@ import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { personWithEmailSelect } from "@/server/services/users/user-select";
 
 export function visibleIssuesWhere(scope: Pick<ProjectScope, "projectId" | "userId" | "role">): Prisma.IssueWhereInput {
   const base: Prisma.IssueWhereInput = { projectId: scope.projectId };
@@ -65,8 +66,8 @@ export const issueSelect = {
   createdAt: true,
   updatedAt: true,
   updatedById: true,
-  reporter: { select: { id: true, name: true, email: true } },
-  assignee: { select: { id: true, name: true, email: true } },
+  reporter: { select: personWithEmailSelect },
+  assignee: { select: personWithEmailSelect },
 } satisfies Prisma.IssueSelect;
 
 export type IssueRow = Prisma.IssueGetPayload<{ select: typeof issueSelect }>;

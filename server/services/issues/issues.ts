@@ -229,10 +229,14 @@ export async function assignIssue({ scope, input }: { scope: ProjectScope; input
     if (input.assigneeId) {
       const member = await tx.membership.findUnique({
         where: { projectId_userId: { projectId: scope.projectId, userId: input.assigneeId } },
-        select: { id: true },
+        select: { id: true, user: { select: { deactivatedAt: true } } },
       });
       if (!member)
         throw new AppError("BAD_REQUEST", "The assignee must be a member of this project", {
+          assigneeId: input.assigneeId,
+        });
+      if (member.user.deactivatedAt)
+        throw new AppError("BAD_REQUEST", "This person's account is deactivated; assign someone else", {
           assigneeId: input.assigneeId,
         });
     }

@@ -10,12 +10,13 @@ import { db } from "@/server/db";
 import { AppError, conflict, notFound } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { toPage } from "@/server/services/pagination";
+import { personWithEmailSelect } from "@/server/services/users/user-select";
 
 const memberSelect = {
   id: true,
   role: true,
   createdAt: true,
-  user: { select: { id: true, email: true, name: true } },
+  user: { select: personWithEmailSelect },
 } as const;
 
 export async function listMembers({

@@ -15,7 +15,7 @@ import {
   timeAndIdCursor,
   toPage,
 } from "@/server/services/pagination";
-
+import { personSelect } from "@/server/services/users/user-select";
 import { presentRequirement, requirementSelect } from "./requirement-select";
 
 interface ListRow {
@@ -108,7 +108,7 @@ export async function getRequirementOrThrow({ scope, input }: { scope: ProjectSc
     where: { key: input.key },
     select: {
       ...requirementSelect,
-      createdBy: { select: { id: true, name: true } },
+      createdBy: { select: personSelect },
       children: { select: { key: true, title: true, status: true }, orderBy: { position: "asc" } },
     },
   });
@@ -171,7 +171,7 @@ export async function requirementHistory({ scope, input }: { scope: ProjectScope
       changeKind: true,
       changeNote: true,
       createdAt: true,
-      author: { select: { id: true, name: true } },
+      author: { select: personSelect },
     },
   });
   return toPage(rows, limit, (r) => encodeCursor([r.version]));
@@ -190,7 +190,7 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
   const req = await findIdOrThrow(scope.projectId, key);
   const versions = await db.requirementVersion.findMany({
     where: { requirementId: req.id, version: { in: [from, to] } },
-    include: { author: { select: { id: true, name: true } } },
+    include: { author: { select: personSelect } },
   });
   const a = versions.find((v) => v.version === from);
   const b = versions.find((v) => v.version === to);

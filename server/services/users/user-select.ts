@@ -10,3 +10,8 @@ export const publicUserSelect = {
   deactivatedAt: true,
   createdAt: true,
 } satisfies Prisma.UserSelect;
+
+/** A person as shown beside their work (author, reporter, assignee, member): deactivated ones are shown greyed. */
+export const personSelect = { id: true, name: true, deactivatedAt: true } satisfies Prisma.UserSelect;
+/** The same with the address, where the page shows it (members, mentions). */
+export const personWithEmailSelect = { ...personSelect, email: true } satisfies Prisma.UserSelect;

@@ -32,7 +32,11 @@ export default async function IssuesPage({ params }: { params: Promise<{ key: st
         actions={<NewIssueButton projectKey={project.key} disabled={Boolean(project.archivedAt)} />}
       />
       <Suspense>
-        <IssueListView projectKey={project.key} canTriage={canTriage} members={members.items} />
+        <IssueListView
+          projectKey={project.key}
+          canTriage={canTriage}
+          members={members.items.filter((m) => !m.user.deactivatedAt)}
+        />
       </Suspense>
     </div>
   );

@@ -51,7 +51,7 @@ export default async function IssuePage({ params }: { params: Promise<{ key: str
         initialIssue={issue}
         role={project.myRole}
         currentUserId={me?.id ?? ""}
-        members={members.items}
+        members={members.items.filter((m) => !m.user.deactivatedAt)}
         archived={Boolean(project.archivedAt)}
       />
     </div>
