@@ -52,9 +52,22 @@ export function errorMessage(err: unknown, fallback = "Something went wrong. Ple
 export type FieldErrors = Record<string, string | undefined>;
 
 /** The first message for each field, from a server validation error. */
+/**
+ * Per-field messages from the server: the input schema's (`zodError`) and a
+ * service's own (`details.fieldErrors`, e.g. a wrong current password).
+ */
 export function serverFieldErrors(err: unknown): FieldErrors {
   const fieldErrors = dataOf(err)?.zodError?.fieldErrors ?? {};
-  return Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v?.[0]]));
+  const fromSchema: FieldErrors = Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v?.[0]]));
+  const fromService = dataOf(err)?.details?.fieldErrors;
+  if (!fromService || typeof fromService !== "object") return fromSchema;
+  const service: FieldErrors = Object.fromEntries(
+    Object.entries(fromService).map(([field, messages]) => [
+      field,
+      Array.isArray(messages) && typeof messages[0] === "string" ? messages[0] : undefined,
+    ]),
+  );
+  return { ...fromSchema, ...service };
 }
 
 /** Validates with the same schema the server uses, so errors appear before a round trip. */

@@ -9,6 +9,8 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await getCurrentUser();
   if (!user) redirect("/sign-in");
+  // Until the address is verified the API answers almost nothing, so the app would only show errors.
+  if (!user.emailVerified) redirect("/verify-email");
   return (
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
       <a

@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { signOut } from "next-auth/react";
 import { useState } from "react";
 
 import { Avatar } from "@/components/avatar";
@@ -12,6 +13,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -19,8 +21,11 @@ import { Spinner } from "@/components/ui/spinner";
 import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { useDebounced } from "@/components/use-debounced";
 import { useTRPC } from "@/lib/trpc/react";
+import type { RouterOutputs } from "@/lib/trpc/types";
 
 const PAGE_SIZE = 50;
+
+type User = RouterOutputs["user"]["list"]["items"][number];
 
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
@@ -33,6 +38,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const [pendingId, setPendingId] = useState<string | null>(null);
   // The chosen role shows at once; the server's answer (or an error) settles it.
   const [optimistic, setOptimistic] = useState<Record<string, "ADMIN" | "USER">>({});
+  const [deactivating, setDeactivating] = useState<User | null>(null);
 
   const users = useInfiniteQuery(
     trpc.user.list.infiniteQueryOptions(
@@ -65,6 +71,35 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
       onSettled: () => setPendingId(null),
     }),
   );
+
+  const setActive = useMutation(
+    trpc.user.setActive.mutationOptions({
+      onMutate: () => {
+        setError(null);
+        setNotice(null);
+      },
+      onSuccess: async (u) => {
+        // Deactivating yourself ended this session on the server; clear its cookie and leave.
+        if (u.id === currentUserId && u.deactivatedAt) {
+          void signOut({ callbackUrl: "/sign-in" });
+          return;
+        }
+        setDeactivating(null);
+        setNotice(
+          u.deactivatedAt
+            ? `${u.name} was deactivated and signed out everywhere.`
+            : `${u.name} was reactivated and can sign in again.`,
+        );
+        await queryClient.invalidateQueries({ queryKey: trpc.user.list.pathKey() });
+      },
+      // Deactivating shows its error in the confirmation dialog; reactivating, above the table.
+      onError: (err, vars) => {
+        if (vars.active) setError(errorMessage(err));
+      },
+    }),
+  );
+  const deactivatingMe = deactivating?.id === currentUserId;
+  const leaving = setActive.isSuccess && setActive.data.id === currentUserId && Boolean(setActive.data.deactivatedAt);
 
   return (
     <Card>
@@ -137,24 +172,46 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
               <Th>Instance role</Th>
               <Th className="hidden text-right sm:table-cell">Projects</Th>
               <Th className="hidden md:table-cell">Joined</Th>
+              <Th className="text-right">
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
           </THead>
           <TBody>
             {items.map((u) => {
               const isMe = u.id === currentUserId;
+              const deactivated = u.deactivatedAt !== null;
               return (
-                <Tr key={u.id}>
+                <Tr key={u.id} className={cn(deactivated && "bg-zinc-50/70 dark:bg-zinc-900/40")}>
                   <Td className="w-full max-w-0">
                     <div className="flex items-center gap-3">
                       <span className="hidden sm:contents">
-                        <Avatar name={u.name} email={u.email} seed={u.id} />
+                        <Avatar
+                          name={u.name}
+                          email={u.email}
+                          seed={u.id}
+                          className={cn(deactivated && "opacity-50 grayscale")}
+                        />
                       </span>
                       <div className="min-w-0">
-                        <p className="flex items-center gap-1.5 font-medium text-zinc-900 dark:text-zinc-100">
+                        <p
+                          className={cn(
+                            "flex items-center gap-1.5 font-medium",
+                            deactivated ? "text-zinc-500 dark:text-zinc-400" : "text-zinc-900 dark:text-zinc-100",
+                          )}
+                        >
                           <span className="truncate">{u.name}</span>
                           {isMe ? <Badge>You</Badge> : null}
+                          {deactivated ? <Badge>Deactivated</Badge> : null}
                         </p>
-                        <p className="truncate text-[13px] text-zinc-500 dark:text-zinc-400">{u.email}</p>
+                        <p
+                          className={cn(
+                            "truncate text-[13px]",
+                            deactivated ? "text-zinc-400 dark:text-zinc-500" : "text-zinc-500 dark:text-zinc-400",
+                          )}
+                        >
+                          {u.email}
+                        </p>
                       </div>
                     </div>
                   </Td>
@@ -181,6 +238,32 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   <Td className="hidden text-[13px] whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
                     <LocalTime date={u.createdAt} />
                   </Td>
+                  <Td className="text-right">
+                    {deactivated ? (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        loading={setActive.isPending && setActive.variables?.userId === u.id}
+                        aria-label={`Reactivate ${u.name}`}
+                        onClick={() => setActive.mutate({ userId: u.id, active: true })}
+                      >
+                        Reactivate
+                      </Button>
+                    ) : (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-zinc-600 hover:text-red-700 dark:text-zinc-400 dark:hover:text-red-400"
+                        aria-label={`Deactivate ${u.name}`}
+                        onClick={() => {
+                          setActive.reset();
+                          setDeactivating(u);
+                        }}
+                      >
+                        Deactivate
+                      </Button>
+                    )}
+                  </Td>
                 </Tr>
               );
             })}
@@ -194,6 +277,47 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           </Button>
         </div>
       ) : null}
+      <Dialog
+        open={deactivating !== null}
+        onClose={() => !setActive.isPending && !leaving && setDeactivating(null)}
+        title={deactivatingMe ? "Deactivate your own account?" : `Deactivate ${deactivating?.name}?`}
+        description={
+          deactivatingMe ? "Only another instance admin can reactivate you." : "You can reactivate them at any time."
+        }
+        footer={
+          <>
+            <Button onClick={() => setDeactivating(null)} disabled={setActive.isPending || leaving}>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              loading={setActive.isPending || leaving}
+              onClick={() => deactivating && setActive.mutate({ userId: deactivating.id, active: false })}
+            >
+              {deactivatingMe ? "Deactivate my account" : "Deactivate"}
+            </Button>
+          </>
+        }
+      >
+        <div className="space-y-3 text-sm text-zinc-700 dark:text-zinc-300">
+          {deactivatingMe ? (
+            <ul className="list-disc space-y-1 pl-5 marker:text-zinc-400">
+              <li>You are signed out everywhere at once, this browser included.</li>
+              <li>You cannot sign in, with a password or a sign-in provider.</li>
+              <li>You get no notifications.</li>
+              <li>Your name stays on everything you wrote.</li>
+            </ul>
+          ) : (
+            <ul className="list-disc space-y-1 pl-5 marker:text-zinc-400">
+              <li>They are signed out everywhere at once.</li>
+              <li>They cannot sign in, with a password or a sign-in provider.</li>
+              <li>They get no notifications.</li>
+              <li>Their name stays on everything they wrote.</li>
+            </ul>
+          )}
+          {setActive.error ? <Alert>{errorMessage(setActive.error)}</Alert> : null}
+        </div>
+      </Dialog>
     </Card>
   );
 }

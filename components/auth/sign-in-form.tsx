@@ -7,6 +7,7 @@ import { z } from "zod";
 import { type FieldErrors, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Field } from "@/components/ui/field";
 import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
 import { Input } from "@/components/ui/input";
@@ -25,7 +26,10 @@ const NEXT_AUTH_ERRORS: Record<string, string> = {
   TooManyAttempts: "Too many sign-in attempts. Wait a few minutes, then try again.",
   AccountDeactivated: "This account has been deactivated. Ask an administrator of this Specline to reactivate it.",
   OAuthAccountNotLinked:
-    "This email is already registered with another sign-in method. Sign in with that method instead.",
+    "An account with this address exists. Sign in with its password (or reset it), then connect this provider under your name → Security.",
+  SignupClosed: "Sign-up is closed for this address. Ask an administrator of this Specline to invite you.",
+  OAuthEmailMissing:
+    "The sign-in provider did not share an email address. Add a verified address to your account there, or sign in with your password.",
   AccessDenied: "Access was denied by the sign-in provider.",
   SessionRequired: "Sign in to continue.",
 };
@@ -100,14 +104,21 @@ export function SignInForm({
             placeholder="you@company.com"
           />
         </Field>
-        <Field id="password" label="Password" error={errors.password}>
-          <PasswordInput
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        {/* The link sits on the label's row but after the field, so tabbing goes from the password to it, and
+            it stays out of the field's name. */}
+        <div className="relative">
+          <Field id="password" label="Password" error={errors.password}>
+            <PasswordInput
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+          <Link href="/forgot-password" className={cn(authLinkClass, "absolute top-0 right-0 text-[13px] leading-5")}>
+            Forgot password?
+          </Link>
+        </div>
         <Button type="submit" variant="primary" className="w-full" loading={pending}>
           Sign in
         </Button>

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useRef, useState } from "react";
-import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
+import { errorCode, errorDetails, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -13,10 +13,9 @@ import { Input } from "@/components/ui/input";
 import { PASSWORD_MIN, registerInput } from "@/lib/schemas/auth";
 import { useTRPC } from "@/lib/trpc/react";
 
-import { authLinkClass } from "./auth-card";
+import { authErrorMessage, authLinkClass } from "./auth-card";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import { PasswordInput } from "./password-input";
-import { signInErrorMessage } from "./sign-in-form";
 
 export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvider[]; callbackUrl: string }) {
   const trpc = useTRPC();
@@ -25,33 +24,34 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [signingIn, setSigningIn] = useState(false);
+  /** The address whose sign-in failed after registering: new, or one that had an account already. */
+  const [unsure, setUnsure] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
   const register = useMutation(
     trpc.auth.register.mutationOptions({
       onError(err) {
-        if (errorCode(err) === "CONFLICT") {
-          setErrors({ email: err.message });
-          focusFirstInvalid(formRef.current);
+        if (errorCode(err) === "FORBIDDEN" && errorDetails(err)?.reason === "signup_closed") {
+          setFormError(err.message);
           return;
         }
         const fields = serverFieldErrors(err);
         if (Object.values(fields).some(Boolean)) {
           setErrors(fields);
           focusFirstInvalid(formRef.current);
-        } else setFormError(errorMessage(err));
+        } else setFormError(authErrorMessage(err));
       },
-      async onSuccess() {
+      async onSuccess(_data, input) {
         setSigningIn(true);
         const res = await signIn("credentials", {
-          email: values.email.trim(),
-          password: values.password,
+          email: input.email,
+          password: input.password,
           redirect: false,
-        });
+        }).catch(() => undefined);
         if (!res || res.error) {
-          // The account exists; send them to sign in rather than leave them stuck here.
+          // The answer is the same for a new address and a known one, so this cannot say which it was.
           setSigningIn(false);
-          setFormError(`Your account was created, but signing in failed: ${signInErrorMessage(res?.error ?? "")}`);
+          setUnsure(input.email);
           return;
         }
         router.replace(callbackUrl);
@@ -68,6 +68,7 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
   function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setFormError(null);
+    setUnsure(null);
     const checked = validate(registerInput, values);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -82,6 +83,7 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
     <>
       <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
         {formError ? <Alert>{formError}</Alert> : null}
+        {unsure ? <AccountMaybeCreated email={unsure} callbackUrl={callbackUrl} /> : null}
         <Field id="name" label="Full name" error={errors.name}>
           <Input
             name="name"
@@ -124,8 +126,29 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
   );
 }
 
+/** After registering, signing in failed: either the account is new and something else went wrong, or it existed. */
+function AccountMaybeCreated({ email, callbackUrl }: { email: string; callbackUrl: string }) {
+  return (
+    <Alert tone="info">
+      If <span className="font-medium break-all">{email}</span> is new, your account was created —{" "}
+      <Link href={signInHref(callbackUrl)} className={authLinkClass}>
+        sign in
+      </Link>{" "}
+      to continue. If it already had an account, we emailed its owner; sign in or{" "}
+      <Link href="/forgot-password" className={authLinkClass}>
+        reset the password
+      </Link>
+      .
+    </Alert>
+  );
+}
+
+function signInHref(callbackUrl: string) {
+  return callbackUrl === "/projects" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+}
+
 export function SignInLink({ callbackUrl }: { callbackUrl: string }) {
-  const href = callbackUrl === "/projects" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+  const href = signInHref(callbackUrl);
   return (
     <>
       Already have an account?{" "}

@@ -1,9 +1,10 @@
 "use client";
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { useId } from "react";
 
 import { Avatar } from "@/components/avatar";
-import { ChevronDownIcon, LogOutIcon } from "@/components/icons";
+import { ChevronDownIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
 import { InstanceRoleBadge } from "@/components/role-badge";
 import { cn, focusRing } from "@/components/ui/cn";
 import { usePopover } from "@/components/ui/use-popover";
@@ -14,6 +15,10 @@ export interface UserMenuUser {
   email: string;
   role: "ADMIN" | "USER";
 }
+
+const itemStyles =
+  "flex w-full items-center gap-2 rounded-md px-3 py-2 text-left text-sm text-zinc-700 outline-none hover:bg-zinc-100 focus:bg-zinc-100 focus:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:focus:bg-zinc-800 dark:focus:text-zinc-50";
+const itemIconStyles = "size-4 text-zinc-500 dark:text-zinc-400";
 
 /**
  * The account menu, following the WAI-ARIA menu button pattern: Enter, Space
@@ -65,6 +70,17 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
             </div>
           </div>
           <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
+          <Link
+            href="/settings/security"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => setOpen(false)}
+            className={itemStyles}
+          >
+            <ShieldIcon className={itemIconStyles} />
+            Security
+          </Link>
+          <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
           <button
             type="button"
             role="menuitem"
@@ -73,9 +89,9 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
               setOpen(false);
               void signOut({ callbackUrl: "/sign-in" });
             }}
-            className="flex w-full items-center gap-2 rounded-md px-3 py-2 text-left text-sm text-zinc-700 outline-none hover:bg-zinc-100 focus:bg-zinc-100 focus:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:focus:bg-zinc-800 dark:focus:text-zinc-50"
+            className={itemStyles}
           >
-            <LogOutIcon className="size-4 text-zinc-500 dark:text-zinc-400" />
+            <LogOutIcon className={itemIconStyles} />
             Sign out
           </button>
         </div>

@@ -5,7 +5,13 @@ import { TRPCError } from "@trpc/server";
 import { getApi } from "@/lib/trpc/server";
 import { getRequestSession } from "@/server/auth/session";
 
-export type CurrentUser = { id: string; email: string; name: string; role: "ADMIN" | "USER" };
+export type CurrentUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: "ADMIN" | "USER";
+  emailVerified: boolean;
+};
 
 /**
  * The signed-in user, or null. A session whose user no longer exists counts

@@ -65,8 +65,10 @@ async function authorizeCredentials(raw: unknown, ip: string) {
 
 /** What one request to next-auth's endpoints brings: the browser a sign-in starts a session for, and who is signed in there. */
 export interface AuthRequestContext extends SessionOrigin {
-  /** The user whose live session made this request: an OAuth sign-in then connects the provider to them. */
+  /** The user whose live session made this request: an OAuth sign-in then connects the provider to them… */
   signedInUserId?: string | null;
+  /** …and the session it replaces (the browser gets a new cookie; the old session ends). */
+  signedInSessionId?: string | null;
 }
 
 /** GitHub, with the address GitHub vouches for (primary and verified) in place of the profile's public one. */
@@ -135,7 +137,10 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
           name: profile?.name ?? user?.name ?? email,
           linkTo: request.signedInUserId ?? null,
         });
-        if ("refused" in outcome) return `/sign-in?error=${outcome.refused}`;
+        if ("refused" in outcome) {
+          // Connecting from the settings goes back there with the reason; a sign-in goes to the sign-in page.
+          return `${request.signedInUserId ? "/settings/security" : "/sign-in"}?error=${outcome.refused}`;
+        }
         // next-auth hands this same object to the jwt callback below.
         user.id = outcome.userId;
         return true;
@@ -144,6 +149,8 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
         if (user) {
           token.sub = user.id;
           token.sid = await startSession(user.id, origin);
+          // This browser signed in again (connecting a provider): its previous session is replaced, not kept beside.
+          if (request.signedInSessionId) await endSession(request.signedInSessionId);
         }
         return token;
       },

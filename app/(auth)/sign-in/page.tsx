@@ -3,7 +3,9 @@ import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth/auth-card";
 import { safeCallbackUrl } from "@/components/auth/safe-callback";
 import { SignInForm, SignUpLink } from "@/components/auth/sign-in-form";
+import { getEnv } from "@/lib/env.mjs";
 import { enabledOAuthProviders } from "@/server/auth/options";
+import { instanceIsEmpty } from "@/server/services/users/register-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
@@ -20,7 +22,13 @@ export default async function SignInPage({
     <AuthCard
       title="Sign in to Specline"
       description="Welcome back. Enter your details to continue."
-      footer={<SignUpLink callbackUrl={callbackUrl} />}
+      footer={
+        getEnv().SIGNUP_MODE === "invite" && !(await instanceIsEmpty()) ? (
+          "Accounts here are created by invitation."
+        ) : (
+          <SignUpLink callbackUrl={callbackUrl} />
+        )
+      }
     >
       <SignInForm providers={enabledOAuthProviders()} callbackUrl={callbackUrl} initialError={error} />
     </AuthCard>

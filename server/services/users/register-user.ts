@@ -32,6 +32,11 @@ export function signupAllowed(email: string, env = getEnv()): boolean {
   return (env.SIGNUP_DOMAINS ?? []).includes(domain);
 }
 
+/** No account exists yet: the next one becomes the instance's admin, whatever SIGNUP_MODE says. */
+export async function instanceIsEmpty(): Promise<boolean> {
+  return (await db.user.count({ take: 1 })) === 0;
+}
+
 /**
  * Creates an account. The first account of an instance becomes its admin
  * (and counts as verified: there is nobody to approve it otherwise).
@@ -53,7 +58,7 @@ export async function registerUser(opts: { input: RegisterInput; requestId: stri
       { reason: "signup_closed" },
     );
   // Refused before any work when the instance already has people; its first account is always allowed.
-  if (!signupAllowed(email, env) && (await db.user.count({ take: 1 })) > 0) throw closed();
+  if (!signupAllowed(email, env) && !(await instanceIsEmpty())) throw closed();
   const verificationRequired = emailVerificationRequired(env);
   const passwordHash = await hashPassword(password);
   try {

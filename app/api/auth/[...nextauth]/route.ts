@@ -18,12 +18,12 @@ export const dynamic = "force-dynamic";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
-/** The user of the request's session if it is live (not ended, not idle too long, the account active). */
-async function liveSessionUserId(req: Request): Promise<string | null> {
+/** The request's session if it is live (not ended, not idle too long, the account active). */
+async function liveSession(req: Request): Promise<{ userId: string; sessionId: string } | null> {
   const session = await getRequestSession(req);
   if (!session) return null;
   const caller = await resolveCallerInProject({ ...session, projectKey: null });
-  return caller?.user.id ?? null;
+  return caller ? session : null;
 }
 
 async function handler(incoming: Request, ctx: RouteContext) {
@@ -37,10 +37,12 @@ async function handler(incoming: Request, ctx: RouteContext) {
   }
   // A sign-in here starts a session for this browser (its user agent and address show in the sessions list);
   // an OAuth sign-in from a browser already signed in connects the provider to that account.
+  const signedIn = await liveSession(req);
   const options = buildAuthOptions({
     userAgent: req.headers.get("user-agent"),
     ip: clientIp(req.headers),
-    signedInUserId: await liveSessionUserId(req),
+    signedInUserId: signedIn?.userId ?? null,
+    signedInSessionId: signedIn?.sessionId ?? null,
   });
   return (NextAuth(options) as (req: Request, ctx: unknown) => Promise<Response>)(req, ctx);
 }
