@@ -18,15 +18,23 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   const error = typeof params.error === "string" ? params.error : undefined;
+  const env = getEnv();
   return (
     <AuthCard
       title="Sign in to Specline"
       description="Welcome back. Enter your details to continue."
       footer={
-        getEnv().SIGNUP_MODE === "invite" && !(await instanceIsEmpty()) ? (
+        env.SIGNUP_MODE === "invite" && !(await instanceIsEmpty()) ? (
           "Accounts here are created by invitation."
         ) : (
-          <SignUpLink callbackUrl={callbackUrl} />
+          <>
+            <SignUpLink callbackUrl={callbackUrl} />
+            {env.SIGNUP_MODE === "domains" ? (
+              <span className="mt-1 block text-xs">
+                Sign-up is open to addresses at {env.SIGNUP_DOMAINS?.join(", ")}.
+              </span>
+            ) : null}
+          </>
         )
       }
     >
