@@ -12,6 +12,7 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 
 import { getEnv } from "@/lib/env.mjs";
+import { safeRedirect } from "@/lib/safe-redirect";
 import { signInInput } from "@/lib/schemas/auth";
 import { dummyHash, verifyPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
@@ -125,6 +126,10 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
       },
     },
     callbacks: {
+      /** After sign-in or sign-out: only this app's own pages (lib/safe-redirect.ts). */
+      redirect({ url, baseUrl }) {
+        return safeRedirect(url, baseUrl);
+      },
       /** OAuth: which Specline user this identity is (server/services/users/link-oauth-account.ts), or why not. */
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true;

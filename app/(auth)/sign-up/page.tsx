@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 
 import { AuthCard } from "@/components/auth/auth-card";
-import { safeCallbackUrl } from "@/components/auth/safe-callback";
+import { safeCallbackUrl } from "@/lib/safe-redirect";
 import { SignInLink, SignUpForm } from "@/components/auth/sign-up-form";
 import { getEnv } from "@/lib/env.mjs";
 import { enabledOAuthProviders } from "@/server/auth/options";
