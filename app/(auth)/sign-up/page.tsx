@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 
 import { AuthCard } from "@/components/auth/auth-card";
-import { safeCallbackUrl } from "@/lib/safe-redirect";
 import { SignInLink, SignUpForm } from "@/components/auth/sign-up-form";
 import { getEnv } from "@/lib/env.mjs";
+import { safeCallbackUrl } from "@/lib/safe-redirect";
 import { enabledOAuthProviders } from "@/server/auth/options";
 import { instanceIsEmpty } from "@/server/services/users/register-user";
 
