@@ -79,6 +79,10 @@ export const envSchema = z.object({
     .default(1024 * 1024),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  /** After LOGIN_MAX_ATTEMPTS sign-ins on one account in the window, each further one waits this long, doubling… */
+  LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(1).max(30_000).default(500),
+  /** …up to this long (at most 30 s). */
+  LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(30_000).default(30_000),
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   /** "1"/"true" (or a dev-server URL) = talk to an Inngest dev server at INNGEST_BASE_URL. */

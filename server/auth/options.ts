@@ -35,19 +35,39 @@ export class AccountDeactivatedError extends Error {
   }
 }
 
+/** Attempts on one account are counted up to this many per window (past it every attempt waits the longest). */
+export const ACCOUNT_ATTEMPTS_COUNTED = 10_000;
+
+/**
+ * How long the `attempt`-th sign-in on one account in the window waits
+ * before its password is even looked at: nothing for the first
+ * LOGIN_MAX_ATTEMPTS, then LOGIN_DELAY_BASE_MS doubling with each further
+ * attempt, at most LOGIN_DELAY_MAX_MS (30 s). Every attempt waits alike,
+ * right password or wrong, so the wait tells nothing; the owner is slowed
+ * while someone guesses, never locked out.
+ */
+export function loginDelayMs(attempt: number, env = getEnv()): number {
+  const over = attempt - env.LOGIN_MAX_ATTEMPTS;
+  if (over <= 0) return 0;
+  return Math.min(env.LOGIN_DELAY_MAX_MS, env.LOGIN_DELAY_BASE_MS * 2 ** Math.min(over - 1, 30));
+}
+
 async function authorizeCredentials(raw: unknown, ip: string) {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const env = getEnv();
-  // Failed attempts are counted per account (stops guessing one password) and,
-  // more loosely, per client address (stops spraying many accounts); successful
-  // sign-ins cost nothing.
+  // Every attempt is counted before anything else, in one atomic call per key — never checked first and
+  // counted later, which would let a burst of parallel guesses all pass the check. Per account, the count
+  // sets the attempt's delay; per client address (spraying many accounts) there is a hard limit.
   const window = env.LOGIN_WINDOW_SECONDS;
-  const byAccount = getLimiter("login-account", { tokens: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window });
+  const byAccount = getLimiter("login-account", { tokens: ACCOUNT_ATTEMPTS_COUNTED, windowSeconds: window });
   const byIp = getLimiter("login-ip", { tokens: env.LOGIN_MAX_ATTEMPTS * 10, windowSeconds: window });
-  const [accountLeft, ipLeft] = await Promise.all([byAccount.getRemaining(email), byIp.getRemaining(ip)]);
-  if (accountLeft.remaining <= 0 || ipLeft.remaining <= 0) throw new LoginThrottledError();
+  const [account, address] = await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
+  if (!address.success) throw new LoginThrottledError();
+  const attempt = account.success ? ACCOUNT_ATTEMPTS_COUNTED - account.remaining : ACCOUNT_ATTEMPTS_COUNTED + 1;
+  const delay = loginDelayMs(attempt, env);
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
   const user = await db.user.findUnique({
     where: { email },
@@ -55,10 +75,7 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
-  if (!user?.passwordHash || !ok) {
-    await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
-    return null;
-  }
+  if (!user?.passwordHash || !ok) return null;
   // Said only to someone who knows the password.
   if (user.deactivatedAt) throw new AccountDeactivatedError();
   return { id: user.id, email: user.email, name: user.name };
