@@ -28,7 +28,18 @@ export const password = z
   .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "This password is too common")
   .refine((p) => new Set(p).size >= 4, "Password is too repetitive");
 
-export const registerInput = z.object({ email, name: displayName, password }).refine(
+export const registerInput = z
+  .object({
+    email,
+    name: displayName,
+    password,
+    /** The token of an invitation link to this address: sign-up is then open whatever SIGNUP_MODE says. */
+    invitation: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid")
+      .optional(),
+  })
+  .refine(
   (v) => {
     const [local = ""] = v.email.split("@");
     return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;

@@ -66,6 +66,8 @@ export const projectSettings = z
       .max(50)
       .refine((defs) => new Set(defs.map((d) => d.key)).size === defs.length, "Attribute keys must be unique")
       .optional(),
+    /** Anyone signed in (with a verified address) may report issues here, as an implicit REPORTER. */
+    openReporting: z.boolean().optional(),
   })
   .catchall(z.unknown())
   .refine((v) => nestsAtMost(v, SETTINGS_MAX_DEPTH), {
@@ -107,3 +109,5 @@ export const membersListInput = z.object({ projectKey, ...pagination });
 export const membersAddInput = z.object({ projectKey, email, role: projectRole });
 export const membersSetRoleInput = z.object({ projectKey, userId: id, role: projectRole });
 export const membersRemoveInput = z.object({ projectKey, userId: id });
+export const invitationsListInput = z.object({ projectKey });
+export const invitationsRevokeInput = z.object({ projectKey, id: z.string().uuid("Not an invitation") });

@@ -3,6 +3,7 @@ import { adminJobsRouter } from "@/server/api/routers/admin-jobs";
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
+import { invitationRouter } from "@/server/api/routers/invitation";
 import { issueRouter } from "@/server/api/routers/issue";
 import { liveRouter } from "@/server/api/routers/live";
 import { notificationRouter } from "@/server/api/routers/notification";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
   project: projectRouter,
+  invitation: invitationRouter,
   requirement: requirementRouter,
   baseline: baselineRouter,
   issue: issueRouter,

@@ -17,10 +17,15 @@ import { getEnv } from "@/lib/env.mjs";
 /** What a link looks like: 43 base64url characters (256 bits). */
 export const ACCOUNT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export function deriveAccountToken(eventId: string): string {
+/** The token of an emailed link of `kind` for `id` (an event, an invitation): the same every time it is made. */
+export function deriveLinkToken(kind: "account-token" | "invitation", id: string): string {
   const secret = getEnv().AUTH_SECRET;
-  if (!secret) throw new Error("AUTH_SECRET is required to make account links");
-  return createHmac("sha256", secret).update(`specline-account-token:${eventId}`).digest("base64url");
+  if (!secret) throw new Error("AUTH_SECRET is required to make emailed links");
+  return createHmac("sha256", secret).update(`specline-${kind}:${id}`).digest("base64url");
+}
+
+export function deriveAccountToken(eventId: string): string {
+  return deriveLinkToken("account-token", eventId);
 }
 
 export function hashAccountToken(token: string): string {

@@ -120,3 +120,27 @@ const RANK: Record<ProjectRole, number> = { REPORTER: 0, MAINTAINER: 1, ADMIN: 2
 export function roleAtLeast(role: ProjectRole, min: ProjectRole): boolean {
   return RANK[role] >= RANK[min];
 }
+
+/**
+ * A person's role in a project — the one rule, for access checks and for
+ * what lists show: an instance admin acts as ADMIN everywhere; a member has
+ * their membership's role; anyone else signed in is a REPORTER of a project
+ * open for reporting (its `openReporting` setting), and nothing elsewhere.
+ */
+export function effectiveRole(opts: {
+  instanceRole: "ADMIN" | "USER";
+  memberRole: ProjectRole | null | undefined;
+  openReporting: boolean;
+}): ProjectRole | null {
+  if (opts.instanceRole === "ADMIN") return "ADMIN";
+  if (opts.memberRole) return opts.memberRole;
+  return opts.openReporting ? "REPORTER" : null;
+}
+
+/** Whether a project's settings open it for reporting by anyone signed in. */
+export function isOpenForReporting(settings: unknown): boolean {
+  return (
+    typeof settings === "object" && settings !== null && (settings as { openReporting?: unknown }).openReporting === true
+  );
+}
+

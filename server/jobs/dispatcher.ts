@@ -35,7 +35,7 @@ import { toInngestEvent } from "@/server/jobs/events";
 import { publishDispatched, publishSignal } from "@/server/live/bus";
 import type { DispatchedRow } from "@/server/live/changes";
 import { notifyForEvent } from "@/server/services/notifications/fan-out";
-import { ACCOUNT_EVENT_PREFIX, sendAccountMail } from "@/server/services/users/account-mail";
+import { ACCOUNT_EVENT_PREFIX, sendAccountMail, sendsAccountMail } from "@/server/services/users/account-mail";
 
 export interface DispatcherOptions {
   /** Events claimed per tick. */
@@ -72,6 +72,7 @@ export function defaultOptions(): DispatcherOptions {
 /** Everything the Inngest functions would do for this event, run here. */
 export async function handleInProcess(event: DomainEvent): Promise<unknown> {
   if (event.type.startsWith(ACCOUNT_EVENT_PREFIX)) return sendAccountMail(event);
+  if (sendsAccountMail(event.type)) await sendAccountMail(event);
   return notifyForEvent(event);
 }
 

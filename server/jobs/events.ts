@@ -53,6 +53,8 @@ export const projectEvents = eventType(`${EVENT_PREFIX}project.*`, { schema: dom
 
 /** The account's own email (reset and verification links, the sign-up notice): `send-account-mail`. */
 export const accountEvents = eventType(`${EVENT_PREFIX}account.*`, { schema: domainSchema });
+/** A new or renewed invitation: its email, sent by `send-account-mail`. */
+export const invitationCreated = eventType(`${EVENT_PREFIX}invitation.created`, { schema: domainSchema });
 
 /** Asks `deliver-webhook` to (re)try one WebhookDelivery row; the delivery id is the Inngest event id. */
 export const webhookDeliveryRequested = eventType("specline/webhook.delivery.requested", {

@@ -142,8 +142,13 @@ test("every page loads under the nonce policy with no console error or violation
     visited.push(new URL(page.url()).pathname, absolute.pathname);
   }
 
-  await test.step("signed out: sign-in and sign-up", async () => {
+  await test.step("signed out: sign-in, sign-up and the pages emailed links open", async () => {
     await visit("/sign-up", { heading: "Create your account" });
+    await visit("/forgot-password");
+    await visit(`/reset-password?token=${"A".repeat(43)}`, { heading: /not valid/i });
+    await visit(`/invitations/${"A".repeat(43)}`, { heading: /not valid/i });
+    // Signed out, the verification page sends people to sign in first.
+    await visit("/verify-email", { heading: "Sign in to Specline" });
     await visit("/sign-in", { heading: "Sign in to Specline" });
   });
 
@@ -222,6 +227,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`${p}/settings`);
     await visit(`${p}/settings/integrations`);
     await visit("/notifications", { heading: "Notifications" });
+    await visit("/settings/security", { heading: "Security" });
     const admin = Boolean(process.env.E2E_DATABASE_URL);
     await visit("/admin", { heading: admin ? "Administration" : /admins only/i });
     await visit("/admin?tab=audit");

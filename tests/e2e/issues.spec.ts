@@ -6,6 +6,8 @@
  */
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 
+import { addMember } from "./support/users";
+
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
 /** Project keys are letters only, so the run's timestamp is spelled with A–J. */
@@ -62,8 +64,8 @@ test("file, triage, link, suspect and clear; other reporters cannot see the issu
 
   await test.step("the owner sets up the project, the reporters and a requirement", async () => {
     await trpc(own.context.request, "project.create", { key: projectKey, name: `Checkout ${stamp}` });
-    await trpc(own.context.request, "project.members.add", { projectKey, email: reporter.email, role: "REPORTER" });
-    await trpc(own.context.request, "project.members.add", { projectKey, email: outsider.email, role: "REPORTER" });
+    await addMember(own.context.request, rep.context.request, { projectKey, email: reporter.email, role: "REPORTER" });
+    await addMember(own.context.request, out.context.request, { projectKey, email: outsider.email, role: "REPORTER" });
     const req = await trpc<{ key: string }>(own.context.request, "requirement.create", {
       projectKey,
       title: "Payments are submitted once",

@@ -8,7 +8,7 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 
-import { trpc, userContext } from "./support/users";
+import { addMember, trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -51,8 +51,8 @@ test("another user's change arrives on an open page's stream; a reporter's strea
   const m = await userContext(browser, maintainer, password);
   const r = await userContext(browser, reporter, password);
   await trpc(a.context.request, "project.create", { key: projectKey, name: `Live ${stamp}` });
-  await trpc(a.context.request, "project.members.add", { projectKey, email: maintainer.email, role: "MAINTAINER" });
-  await trpc(a.context.request, "project.members.add", { projectKey, email: reporter.email, role: "REPORTER" });
+  await addMember(a.context.request, m.context.request, { projectKey, email: maintainer.email, role: "MAINTAINER" });
+  await addMember(a.context.request, r.context.request, { projectKey, email: reporter.email, role: "REPORTER" });
 
   await openStream(m.page, projectKey);
   await openStream(r.page, projectKey);

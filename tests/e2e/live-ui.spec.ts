@@ -8,7 +8,7 @@ import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
 import { canStartSecondServer, secondServer } from "./support/server";
 import { e2ePort } from "./support/server-env";
-import { trpc, userContext } from "./support/users";
+import { addMember, trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -32,7 +32,7 @@ test.beforeAll(async ({ browser }) => {
   a = await userContext(browser, alice, password);
   b = await userContext(browser, bruno, password);
   await trpc(a.context.request, "project.create", { key: projectKey, name: `Live UI ${stamp}` });
-  await trpc(a.context.request, "project.members.add", { projectKey, email: bruno.email, role: "MAINTAINER" });
+  await addMember(a.context.request, b.context.request, { projectKey, email: bruno.email, role: "MAINTAINER" });
   const me = await (await b.context.request.get("/api/trpc/user.me")).json();
   brunoId = me.result.data.json.id;
 });

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 
-import { trpc, userContext } from "./support/users";
+import { addMember, trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
 const uniq = () => `${stamp.toString(36)}${Math.random().toString(36).slice(2, 7)}`;
@@ -22,7 +22,7 @@ test("a mention makes the bell count go up for the mentioned user", async ({ bro
   const b = await userContext(browser, mentioned, password);
   const issue = await test.step("the author sets up a project with the other member and an issue", async () => {
     await trpc(a.context.request, "project.create", { key: projectKey, name: `Bells ${stamp}` });
-    await trpc(a.context.request, "project.members.add", { projectKey, email: mentioned.email, role: "MAINTAINER" });
+    await addMember(a.context.request, b.context.request, { projectKey, email: mentioned.email, role: "MAINTAINER" });
     return trpc<{ key: string }>(a.context.request, "issue.create", { projectKey, title: "Totals are off by a cent" });
   });
 

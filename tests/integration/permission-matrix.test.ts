@@ -10,6 +10,7 @@ import { deriveAccountToken, hashAccountToken } from "@/server/auth/account-toke
 import { hashPassword } from "@/server/auth/password";
 import { sessionHandle, startSession } from "@/server/auth/sessions";
 import { db } from "@/server/db";
+import { invitationToken } from "@/server/services/projects/invitations";
 
 import {
   addMembership,
@@ -21,10 +22,30 @@ import {
   uniqueProjectKey,
 } from "../helpers/factories";
 
-type ActorName = "anonymous" | "nonMember" | "reporter" | "maintainer" | "projectAdmin" | "instanceAdmin";
+type ActorName =
+  | "anonymous"
+  | "nonMember"
+  | "reporter"
+  | "maintainer"
+  | "projectAdmin"
+  | "instanceAdmin"
+  | "openReporter";
 type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
 
-const ACTORS: ActorName[] = ["anonymous", "nonMember", "reporter", "maintainer", "projectAdmin", "instanceAdmin"];
+/**
+ * The seventh, `openReporter`, is a signed-in non-member of a project open for reporting: every row runs
+ * for them against a second fixture whose project is open, and they may do exactly what a reporter may
+ * (unless a row says otherwise) — their own issue there is the one they reported.
+ */
+const ACTORS: ActorName[] = [
+  "anonymous",
+  "nonMember",
+  "reporter",
+  "maintainer",
+  "projectAdmin",
+  "instanceAdmin",
+  "openReporter",
+];
 
 type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & {
   target: { id: string };
@@ -39,10 +60,12 @@ type Fixture = Awaited<ReturnType<typeof createProjectWithCast>> & {
 interface Row {
   /** Builds a valid input; called once per actor (with the actor's id) so mutations never collide. */
   input: (f: Fixture, actorId: string | null) => Promise<unknown> | unknown;
-  expect: Record<ActorName, Outcome>;
+  /** Outcomes per actor; `openReporter`, when absent, is the reporter's. */
+  expect: Omit<Record<ActorName, Outcome>, "openReporter"> & { openReporter?: Outcome };
 }
 
-const anyone: Record<ActorName, Outcome> = {
+type Outcomes = Row["expect"];
+const anyone: Outcomes = {
   anonymous: "ok",
   nonMember: "ok",
   reporter: "ok",
@@ -50,8 +73,8 @@ const anyone: Record<ActorName, Outcome> = {
   projectAdmin: "ok",
   instanceAdmin: "ok",
 };
-const signedIn: Record<ActorName, Outcome> = { ...anyone, anonymous: "UNAUTHORIZED" };
-const instanceAdminOnly: Record<ActorName, Outcome> = {
+const signedIn: Outcomes = { ...anyone, anonymous: "UNAUTHORIZED" };
+const instanceAdminOnly: Outcomes = {
   anonymous: "UNAUTHORIZED",
   nonMember: "FORBIDDEN",
   reporter: "FORBIDDEN",
@@ -59,7 +82,7 @@ const instanceAdminOnly: Record<ActorName, Outcome> = {
   projectAdmin: "FORBIDDEN",
   instanceAdmin: "ok",
 };
-const projectMembers: Record<ActorName, Outcome> = {
+const projectMembers: Outcomes = {
   anonymous: "UNAUTHORIZED",
   nonMember: "NOT_FOUND",
   reporter: "ok",
@@ -67,10 +90,10 @@ const projectMembers: Record<ActorName, Outcome> = {
   projectAdmin: "ok",
   instanceAdmin: "ok",
 };
-const projectMaintainers: Record<ActorName, Outcome> = { ...projectMembers, reporter: "FORBIDDEN" };
+const projectMaintainers: Outcomes = { ...projectMembers, reporter: "FORBIDDEN" };
 /** Members who may see an issue the reporter did not report and is not assigned to. */
-const notTheReporters: Record<ActorName, Outcome> = { ...projectMembers, reporter: "NOT_FOUND" };
-const projectAdmins: Record<ActorName, Outcome> = {
+const notTheReporters: Outcomes = { ...projectMembers, reporter: "NOT_FOUND" };
+const projectAdmins: Outcomes = {
   ...projectMembers,
   reporter: "FORBIDDEN",
   maintainer: "FORBIDDEN",
@@ -133,6 +156,23 @@ const MATRIX: Record<string, Row> = {
       return { projectKey: f.key, userId: member.id };
     },
     expect: projectAdmins,
+  },
+  "project.invitations.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
+  "project.invitations.revoke": {
+    input: async (f) => ({ projectKey: f.key, id: (await openInvitation(f)).id }),
+    expect: projectAdmins,
+  },
+  "invitation.listMine": { input: () => undefined, expect: signedIn },
+  /** The emailed link's token is the proof of having the email. */
+  "invitation.preview": { input: async (f) => ({ token: (await openInvitation(f)).token }), expect: anyone },
+  /** To a project of its own: accepting one to the fixture's project would make the caller a member there. */
+  "invitation.accept": {
+    input: async (f) => ({ token: (await openInvitation(f, { elsewhere: true })).token }),
+    expect: signedIn,
+  },
+  "invitation.decline": {
+    input: async (f) => ({ token: (await openInvitation(f, { elsewhere: true })).token }),
+    expect: signedIn,
   },
   "audit.list": { input: (f) => ({ projectKey: f.key }), expect: projectAdmins },
   "notification.list": { input: () => ({}), expect: signedIn },
@@ -323,6 +363,20 @@ async function failedDelivery(f: Fixture): Promise<string> {
 /** An outbox event that ran out of attempts, for jobs.retry. */
 const OLD = "the old passphrase 1";
 
+/** A new open invitation to the fixture's project (or a new one of its admin's), with the token its email carries. */
+async function openInvitation(f: Fixture, opts: { elsewhere?: boolean } = {}): Promise<{ id: string; token: string }> {
+  const admin = callerFor(f.admin.id);
+  const projectKey = opts.elsewhere
+    ? (await admin.project.create({ key: uniqueProjectKey(), name: "Invitations elsewhere" })).key
+    : f.key;
+  const invitation = await admin.project.members.add({
+    projectKey,
+    email: uniqueEmail("invited"),
+    role: "REPORTER",
+  });
+  return { id: invitation.id, token: invitationToken(invitation.id) };
+}
+
 /** A valid emailed link (token) of `purpose` for a new account. */
 async function accountLink(purpose: "PASSWORD_RESET" | "EMAIL_VERIFICATION"): Promise<string> {
   const user = await createUser({ verified: purpose === "PASSWORD_RESET" });
@@ -361,9 +415,42 @@ function procedureAt(caller: unknown, path: string): (input: unknown) => Promise
 }
 
 let fixture: Fixture;
+let openFixture: Fixture;
 const actorIds: Record<ActorName, string | null> = {} as Record<ActorName, string | null>;
 
+/**
+ * The shared state every row's input draws on. `reporter` stands in for the project's reporter member: on
+ * the open project it is the signed-in non-member, who reports the issue and the draft a reporter owns.
+ */
+async function buildFixture(opts: { open: boolean; reporter?: Fixture["reporter"] }): Promise<Fixture> {
+  const cast = await createProjectWithCast();
+  const admin = callerFor(cast.admin.id);
+  if (opts.open) {
+    await admin.project.update({ projectKey: cast.key, expectedVersion: 1, settings: { openReporting: true } });
+  }
+  const requirement = await admin.requirement.create({ projectKey: cast.key, title: "Shared requirement" });
+  const baseline = await admin.baseline.create({ projectKey: cast.key, name: "Matrix baseline" });
+  const adminIssue = await admin.issue.create({ projectKey: cast.key, title: "Admin issue" });
+  const reporter = opts.reporter ?? cast.reporter;
+  const reporterIssue = await callerFor(reporter.id).issue.create({
+    projectKey: cast.key,
+    title: "Reporter issue",
+  });
+  return {
+    ...cast,
+    reporter,
+    target: await createUser(),
+    requirementKey: requirement.key,
+    baselineId: baseline.id,
+    adminIssueKey: adminIssue.key,
+    reporterIssueKey: reporterIssue.key,
+  };
+}
+
 beforeAll(async () => {
+  const openReporter = await createUser({ name: "Open Reporter" });
+  actorIds.openReporter = openReporter.id;
+  openFixture = await buildFixture({ open: true, reporter: openReporter });
   const cast = await createProjectWithCast();
   const admin = callerFor(cast.admin.id);
   const requirement = await admin.requirement.create({ projectKey: cast.key, title: "Shared requirement" });
@@ -397,9 +484,10 @@ describe("permission matrix", () => {
 
   for (const [path, row] of Object.entries(MATRIX)) {
     for (const actor of ACTORS) {
-      const expected = row.expect[actor];
+      const expected = actor === "openReporter" ? (row.expect.openReporter ?? row.expect.reporter) : row.expect[actor];
       it(`${path} as ${actor} → ${expected}`, async () => {
-        const call = procedureAt(callerFor(actorIds[actor]), path)(await row.input(fixture, actorIds[actor]));
+        const f = actor === "openReporter" ? openFixture : fixture;
+        const call = procedureAt(callerFor(actorIds[actor]), path)(await row.input(f, actorIds[actor]));
         if (expected === "ok") await expect(call).resolves.toBeDefined();
         else await expectTRPCError(call, expected);
       });

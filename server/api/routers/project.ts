@@ -1,4 +1,6 @@
 import {
+  invitationsListInput,
+  invitationsRevokeInput,
   membersAddInput,
   membersListInput,
   membersRemoveInput,
@@ -14,22 +16,37 @@ import { archiveProject } from "@/server/services/projects/archive-project";
 import { createProject } from "@/server/services/projects/create-project";
 import { getProjectOrThrow } from "@/server/services/projects/get-project";
 import { listProjects } from "@/server/services/projects/list-projects";
-import { addMember, listMembers, removeMember, setMemberRole } from "@/server/services/projects/members";
+import { inviteMember, listInvitations, revokeInvitation } from "@/server/services/projects/invitations";
+import { listMembers, removeMember, setMemberRole } from "@/server/services/projects/members";
 import { updateProject } from "@/server/services/projects/update-project";
 
 const membersRouter = createTRPCRouter({
   list: projectProcedure("members:read")
     .input(membersListInput)
     .query(({ ctx, input }) => listMembers({ scope: ctx.scope, input })),
+  /**
+   * Invites an address with a role (renewing its open invitation): the same answer whether or not the
+   * address has an account. Nobody joins until the invitee accepts (`invitation.accept`).
+   */
   add: projectProcedure("members:manage")
     .input(membersAddInput)
-    .mutation(({ ctx, input }) => addMember({ scope: ctx.scope, input })),
+    .mutation(({ ctx, input }) => inviteMember({ scope: ctx.scope, input })),
   setRole: projectProcedure("members:manage")
     .input(membersSetRoleInput)
     .mutation(({ ctx, input }) => setMemberRole({ scope: ctx.scope, input })),
   remove: projectProcedure("members:manage")
     .input(membersRemoveInput)
     .mutation(({ ctx, input }) => removeMember({ scope: ctx.scope, input })),
+});
+
+const invitationsRouter = createTRPCRouter({
+  /** The project's invitations, open and answered, newest first. */
+  list: projectProcedure("members:manage")
+    .input(invitationsListInput)
+    .query(({ ctx }) => listInvitations({ scope: ctx.scope })),
+  revoke: projectProcedure("members:manage")
+    .input(invitationsRevokeInput)
+    .mutation(({ ctx, input }) => revokeInvitation({ scope: ctx.scope, input })),
 });
 
 export const projectRouter = createTRPCRouter({
@@ -48,4 +65,5 @@ export const projectRouter = createTRPCRouter({
     .input(projectArchiveInput)
     .mutation(({ ctx, input }) => archiveProject({ scope: ctx.scope, input })),
   members: membersRouter,
+  invitations: invitationsRouter,
 });

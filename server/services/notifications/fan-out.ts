@@ -25,6 +25,7 @@ import { checkRateLimit } from "@/server/rate-limit";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { sendMail } from "@/server/services/mail/mailer";
 import { publishUnreadCounts } from "@/server/services/notifications/inbox";
+import { peopleWithRoles } from "@/server/services/projects/people-with-roles";
 import { autoWatch, type WatchTarget } from "@/server/services/subscriptions/subscriptions";
 
 import { postToSlack } from "./slack";
@@ -192,10 +193,7 @@ async function watchStep(event: DomainEvent): Promise<number> {
     if (mentions.length === 0) return 0;
     const subject = await findSubject(event);
     if (!subject) return 0;
-    const members = await db.membership.findMany({
-      where: { projectId, userId: { in: mentions } },
-      select: { userId: true, role: true },
-    });
+    const members = await peopleWithRoles(projectId, mentions);
     const visible = members.filter((m) => canSee(subject, m)).map((m) => m.userId);
     return autoWatch({
       projectId,
@@ -305,11 +303,7 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   const candidates = [...new Set([...watchers, ...mentioned])].filter((id) => id !== actorId);
   if (candidates.length === 0) return { projectKey: project.key, title: "", body: "", url: "", recipients: [] };
 
-  // Deactivated accounts get nothing (in the app or by email) while they stay deactivated.
-  const members = await db.membership.findMany({
-    where: { projectId, userId: { in: candidates }, user: { deactivatedAt: null } },
-    select: { userId: true, role: true, user: { select: { email: true, notificationPreference: true } } },
-  });
+  const members = await peopleWithRoles(projectId, candidates);
   const text = await describe(event, subject, project.key);
   const recipients: Recipient[] = [];
   for (const m of members.sort((a, b) => a.userId.localeCompare(b.userId))) {

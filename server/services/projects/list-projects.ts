@@ -1,17 +1,25 @@
 import type { InstanceRole, Prisma, ProjectRole } from "@prisma/client";
 
 import type { ProjectListInput } from "@/lib/schemas/project";
+import { effectiveRole, isOpenForReporting } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { toPage } from "@/server/services/pagination";
 
 import { projectSelect } from "./project-select";
 
-/** Projects the user belongs to (instance admins see all), ordered by key. */
+/** Projects the user has a role in — a member, or anyone signed in where a project is open for reporting (instance admins see all) — ordered by key. */
 export async function listProjects(opts: { user: { id: string; role: InstanceRole }; input: ProjectListInput }) {
   const { cursor, limit, includeArchived } = opts.input;
   const isAdmin = opts.user.role === "ADMIN";
   const where: Prisma.ProjectWhereInput = {
-    ...(isAdmin ? {} : { memberships: { some: { userId: opts.user.id } } }),
+    ...(isAdmin
+      ? {}
+      : {
+          OR: [
+            { memberships: { some: { userId: opts.user.id } } },
+            { settings: { path: ["openReporting"], equals: true } },
+          ],
+        }),
     ...(includeArchived ? {} : { archivedAt: null }),
     ...(cursor ? { key: { gt: cursor } } : {}),
   };
@@ -34,7 +42,11 @@ export async function listProjects(opts: { user: { id: string; role: InstanceRol
   const items = rows.map(({ memberships, ...p }) => ({
     ...p,
     memberCount: countOf.get(p.id) ?? 0,
-    myRole: (isAdmin ? "ADMIN" : memberships[0]?.role) as ProjectRole,
+    myRole: effectiveRole({
+      instanceRole: opts.user.role,
+      memberRole: memberships[0]?.role,
+      openReporting: isOpenForReporting(p.settings),
+    }) as ProjectRole,
   }));
   return toPage(items, limit, (p) => p.key);
 }

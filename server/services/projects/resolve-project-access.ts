@@ -1,5 +1,6 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
+import { effectiveRole } from "@/server/auth/permissions";
 import { dueForTouch, touchSession } from "@/server/auth/sessions";
 import { queryRows } from "@/server/db";
 
@@ -29,11 +30,13 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     projectKey: string | null;
     projectName: string | null;
     archivedAt: Date | null;
+    openReporting: boolean | null;
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
     SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt",
            s."lastSeenAt" AS "sessionSeenAt",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
+           (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
            m.role AS "memberRole"
     FROM "User" u
     LEFT JOIN "Session" s ON s.id = ${opts.sessionId ?? null} AND s."userId" = u.id
@@ -58,6 +61,10 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     row.projectId && row.projectKey && row.projectName !== null
       ? { id: row.projectId, key: row.projectKey, name: row.projectName, archivedAt: row.archivedAt }
       : null;
-  const role: ProjectRole | null = project ? (user.role === "ADMIN" ? "ADMIN" : row.memberRole) : null;
-  return { user, project, role };
+  const role = project
+    ? effectiveRole({ instanceRole: user.role, memberRole: row.memberRole, openReporting: row.openReporting === true })
+    : null;
+  // A reporter by the project's openness, not by membership (the members list says so).
+  const implicit = role !== null && user.role !== "ADMIN" && !row.memberRole;
+  return { user, project, role, implicit };
 }

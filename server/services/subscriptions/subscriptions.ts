@@ -11,6 +11,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
+import { peopleWithRoles } from "@/server/services/projects/people-with-roles";
 
 export type WatchedEntityType = "requirement" | "issue" | "project";
 export type WatchReason = "created" | "assigned" | "mentioned" | "manual";
@@ -27,11 +28,9 @@ export async function autoWatch(
 ): Promise<number> {
   const userIds = [...new Set(opts.userIds)];
   if (userIds.length === 0) return 0;
-  // Only current members: a removed user's id may still sit in an old payload.
-  const members = await client.membership.findMany({
-    where: { projectId: opts.projectId, userId: { in: userIds } },
-    select: { userId: true },
-  });
+  // Only people with a role there now (members, or anyone where the project is open for reporting):
+  // a removed user's id may still sit in an old payload.
+  const members = await peopleWithRoles(opts.projectId, userIds, client);
   if (members.length === 0) return 0;
   const { count } = await client.subscription.createMany({
     data: members.map((m) => ({

@@ -13,8 +13,14 @@ import { deriveAccountToken, hashAccountToken } from "@/server/auth/account-toke
 import { db } from "@/server/db";
 import type { DomainEvent } from "@/server/events/domain-events";
 import { sendMail } from "@/server/services/mail/mailer";
+import { INVITATION_EVENTS, invitationToken } from "@/server/services/projects/invitations";
 
 export const ACCOUNT_EVENT_PREFIX = "account.";
+
+/** The events whose email this module sends: every `account.*` one, and a new or renewed invitation. */
+export function sendsAccountMail(type: string): boolean {
+  return type.startsWith(ACCOUNT_EVENT_PREFIX) || type === INVITATION_EVENTS.created;
+}
 
 /** A reset link is valid this long after it was asked for. */
 export const PASSWORD_RESET_TTL_MS = 30 * 60_000;
@@ -44,6 +50,8 @@ export async function sendAccountMail(event: DomainEvent): Promise<{ sent: boole
       return sendLink(event, email, "EMAIL_VERIFICATION");
     case ACCOUNT_EVENTS.signupWithExistingEmail:
       return sendSignupNotice(event, email);
+    case INVITATION_EVENTS.created:
+      return sendInvitation(event);
     default:
       return { sent: false };
   }
@@ -128,3 +136,48 @@ async function sendSignupNotice(event: DomainEvent, email: string): Promise<{ se
   });
   return { sent: true };
 }
+
+const ROLE_WORDS = { REPORTER: "a reporter", MAINTAINER: "a maintainer", ADMIN: "an admin" } as const;
+
+async function sendInvitation(event: DomainEvent): Promise<{ sent: boolean }> {
+  const id = event.payload.entityId;
+  if (!id) return { sent: false };
+  const invitation = await db.invitation.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      expiresAt: true,
+      acceptedAt: true,
+      declinedAt: true,
+      revokedAt: true,
+      invitedBy: { select: { name: true } },
+      project: { select: { key: true, name: true } },
+    },
+  });
+  // Answered or revoked before the message went out, or expired: nothing to send.
+  if (!invitation || invitation.acceptedAt || invitation.declinedAt || invitation.revokedAt) return { sent: false };
+  if (invitation.expiresAt.getTime() <= Date.now()) return { sent: false };
+  const base = appUrl(getEnv());
+  const who = invitation.invitedBy?.name ?? "A project admin";
+  await sendMail({
+    id: event.id,
+    createdAt: event.createdAt,
+    to: invitation.email,
+    subject: `${who} invited you to ${invitation.project.name} on Specline`,
+    text: [
+      "Hello,",
+      "",
+      `${who} invited you to join the project ${invitation.project.name} (${invitation.project.key}) on Specline as ${ROLE_WORDS[invitation.role]}.`,
+      "",
+      "To accept or decline, open:",
+      "",
+      `${base}/invitations/${invitationToken(invitation.id)}`,
+      "",
+      `If you have no Specline account yet, you can create one from that page. The invitation is open until ${invitation.expiresAt.toUTCString()}.`,
+    ].join("\n"),
+  });
+  return { sent: true };
+}
+

@@ -2,16 +2,33 @@ import { Prisma } from "@prisma/client";
 
 import { emailVerificationRequired, getEnv } from "@/lib/env.mjs";
 import type { RegisterInput } from "@/lib/schemas/auth";
+import { hashAccountToken } from "@/server/auth/account-tokens";
 import { hashPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
+import { acceptWithin } from "@/server/services/projects/invitations";
 
 import { ACCOUNT_EVENTS } from "./account-mail";
 import { publicUserSelect } from "./user-select";
 
 /** Serialises registrations so exactly one "first user" becomes instance ADMIN. */
 const FIRST_USER_LOCK = 7_020_101;
+
+/** Whether `token` is an open invitation to `email` (sign-up through it is allowed whatever SIGNUP_MODE says). */
+async function invitationFor(token: string, email: string): Promise<boolean> {
+  const found = await db.invitation.count({
+    where: {
+      tokenHash: hashAccountToken(token),
+      email,
+      acceptedAt: null,
+      declinedAt: null,
+      revokedAt: null,
+      expiresAt: { gt: new Date() },
+    },
+  });
+  return found > 0;
+}
 
 export type RegisterOutcome = {
   ok: true;
@@ -49,6 +66,7 @@ export async function instanceIsEmpty(): Promise<boolean> {
 export async function registerUser(opts: { input: RegisterInput; requestId: string }): Promise<RegisterOutcome> {
   const env = getEnv();
   const { email, name, password } = opts.input;
+  const invited = opts.input.invitation ? await invitationFor(opts.input.invitation, email) : false;
   const closed = () =>
     new AppError(
       "FORBIDDEN",
@@ -58,7 +76,7 @@ export async function registerUser(opts: { input: RegisterInput; requestId: stri
       { reason: "signup_closed" },
     );
   // Refused before any work when the instance already has people; its first account is always allowed.
-  if (!signupAllowed(email, env) && !(await instanceIsEmpty())) throw closed();
+  if (!invited && !signupAllowed(email, env) && !(await instanceIsEmpty())) throw closed();
   const verificationRequired = emailVerificationRequired(env);
   const passwordHash = await hashPassword(password);
   try {
@@ -67,7 +85,7 @@ export async function registerUser(opts: { input: RegisterInput; requestId: stri
       async (tx, record) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
         const isFirst = (await tx.user.count({ take: 1 })) === 0;
-        if (!isFirst && !signupAllowed(email, env)) throw closed();
+        if (!isFirst && !invited && !signupAllowed(email, env)) throw closed();
         const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
         if (existing) {
           record({
@@ -84,12 +102,15 @@ export async function registerUser(opts: { input: RegisterInput; requestId: stri
             name,
             passwordHash,
             role: isFirst ? "ADMIN" : "USER",
-            emailVerifiedAt: verificationRequired && !isFirst ? null : new Date(),
+            // An invitation link followed to this address proves it, as verification would.
+            emailVerifiedAt: verificationRequired && !isFirst && !invited ? null : new Date(),
           },
           select: publicUserSelect,
         });
         record({ action: "user.registered", entityType: "User", entityId: user.id, after: user });
-        if (verificationRequired && !isFirst) {
+        if (invited && opts.input.invitation) {
+          await acceptWithin(tx, record, user.id, email, { token: opts.input.invitation });
+        } else if (verificationRequired && !isFirst) {
           record({
             action: ACCOUNT_EVENTS.verificationRequested,
             entityType: "User",

@@ -32,3 +32,16 @@ export async function userContext(
   expect(res.status()).toBeLessThan(400);
   return { context, page: await context.newPage() };
 }
+
+/**
+ * Brings `invitee` into the project as `role` the way people join: the
+ * admin invites their address, they accept the invitation from the app.
+ */
+export async function addMember(
+  admin: APIRequestContext,
+  invitee: APIRequestContext,
+  opts: { projectKey: string; email: string; role: "REPORTER" | "MAINTAINER" | "ADMIN" },
+): Promise<void> {
+  const invitation = await trpc<{ id: string }>(admin, "project.members.add", opts);
+  await trpc(invitee, "invitation.accept", { id: invitation.id });
+}
