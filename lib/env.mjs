@@ -108,6 +108,8 @@ export const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .transform((v) => v === "true" || v === "1")
     .optional(),
+  /** How long the security log (sign-ins, account changes) keeps its entries. */
+  SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Who may create an account: anyone, people with an address in SIGNUP_DOMAINS, or invited people only. */
   SIGNUP_MODE: z.enum(["open", "domains", "invite"]).default("open"),
   /** The email domains sign-up accepts with SIGNUP_MODE=domains, comma-separated (`example.com,corp.example`). */

@@ -10,6 +10,7 @@ import { notificationRouter } from "@/server/api/routers/notification";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
 import { searchRouter } from "@/server/api/routers/search";
+import { securityLogRouter } from "@/server/api/routers/security-log";
 import { statsRouter } from "@/server/api/routers/stats";
 import { subscriptionRouter } from "@/server/api/routers/subscription";
 import { traceLinkRouter } from "@/server/api/routers/trace-link";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   stats: statsRouter,
   audit: auditRouter,
+  securityLog: securityLogRouter,
   notification: notificationRouter,
   subscription: subscriptionRouter,
   jobs: adminJobsRouter,

@@ -322,8 +322,8 @@ export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, next
 });
 
 /** The audit actor of a signed-in call, with the call's idempotency claim if it has one. */
-function actorOf(userId: string, ctx: Pick<Context, "requestId" | "idempotency">): Actor {
-  const actor: Actor = { userId, requestId: ctx.requestId };
+function actorOf(userId: string, ctx: Pick<Context, "requestId" | "idempotency" | "ip">): Actor {
+  const actor: Actor = { userId, requestId: ctx.requestId, ip: ctx.ip };
   if (ctx.idempotency) actor.idempotency = ctx.idempotency;
   return actor;
 }

@@ -20,6 +20,7 @@ import { getLimiter } from "@/server/rate-limit";
 import { gitHubVerifiedEmail, linkOAuthAccount } from "@/server/services/users/link-oauth-account";
 
 import { clientIp } from "./client-ip";
+import { recordSignInEvent } from "./security-log";
 import { endSession, type SessionOrigin, startSession } from "./sessions";
 
 export class LoginThrottledError extends Error {
@@ -33,6 +34,12 @@ export class AccountDeactivatedError extends Error {
   constructor() {
     super("AccountDeactivated");
   }
+}
+
+/** A request's User-Agent, from next-auth's plain header record. */
+function userAgentOf(headers: Record<string, unknown>): string | null {
+  const value = headers["user-agent"];
+  return typeof value === "string" ? value : null;
 }
 
 /** Attempts on one account are counted up to this many per window (past it every attempt waits the longest). */
@@ -52,7 +59,7 @@ export function loginDelayMs(attempt: number, env = getEnv()): number {
   return Math.min(env.LOGIN_DELAY_MAX_MS, env.LOGIN_DELAY_BASE_MS * 2 ** Math.min(over - 1, 30));
 }
 
-async function authorizeCredentials(raw: unknown, ip: string) {
+async function authorizeCredentials(raw: unknown, ip: string, userAgent: string | null) {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
@@ -64,7 +71,20 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   const byAccount = getLimiter("login-account", { tokens: ACCOUNT_ATTEMPTS_COUNTED, windowSeconds: window });
   const byIp = getLimiter("login-ip", { tokens: env.LOGIN_MAX_ATTEMPTS * 10, windowSeconds: window });
   const [account, address] = await Promise.all([byAccount.limit(email), byIp.limit(ip)]);
-  if (!address.success) throw new LoginThrottledError();
+  const failed = (userId: string | null, reason: string) =>
+    recordSignInEvent({
+      kind: "sign_in_failed",
+      userId,
+      // An address that matched no account is kept only as its hash (it may be a mistyped password).
+      email: userId ? null : email,
+      ip,
+      userAgent,
+      detail: { method: "password", reason },
+    });
+  if (!address.success) {
+    await failed(null, "address_throttled");
+    throw new LoginThrottledError();
+  }
   const attempt = account.success ? ACCOUNT_ATTEMPTS_COUNTED - account.remaining : ACCOUNT_ATTEMPTS_COUNTED + 1;
   const delay = loginDelayMs(attempt, env);
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -75,9 +95,15 @@ async function authorizeCredentials(raw: unknown, ip: string) {
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
-  if (!user?.passwordHash || !ok) return null;
+  if (!user?.passwordHash || !ok) {
+    await failed(user?.id ?? null, user ? "wrong_password" : "unknown_account");
+    return null;
+  }
   // Said only to someone who knows the password.
-  if (user.deactivatedAt) throw new AccountDeactivatedError();
+  if (user.deactivatedAt) {
+    await failed(user.id, "deactivated");
+    throw new AccountDeactivatedError();
+  }
   return { id: user.id, email: user.email, name: user.name };
 }
 
@@ -124,7 +150,8 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: (credentials, req) => authorizeCredentials(credentials, clientIp(req.headers ?? {})),
+      authorize: (credentials, req) =>
+        authorizeCredentials(credentials, clientIp(req.headers ?? {}), userAgentOf(req.headers ?? {})),
     }),
   ];
   if (env.GITHUB_ID && env.GITHUB_SECRET) providers.push(gitHub(env.GITHUB_ID, env.GITHUB_SECRET));
@@ -140,6 +167,14 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
     events: {
       async signOut({ token }) {
         if (typeof token?.sid === "string") await endSession(token.sid);
+        if (typeof token?.sub === "string") {
+          await recordSignInEvent({
+            kind: "sign_out",
+            userId: token.sub,
+            ip: request.ip,
+            userAgent: request.userAgent,
+          });
+        }
       },
     },
     callbacks: {
@@ -167,10 +202,17 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
         user.id = outcome.userId;
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         if (user) {
           token.sub = user.id;
           token.sid = await startSession(user.id, origin);
+          await recordSignInEvent({
+            kind: "sign_in",
+            userId: user.id,
+            ip: request.ip,
+            userAgent: request.userAgent,
+            detail: { method: account?.provider === "credentials" || !account ? "password" : account.provider },
+          });
           // This browser signed in again (connecting a provider): its previous session is replaced, not kept beside.
           if (request.signedInSessionId) await endSession(request.signedInSessionId);
         }

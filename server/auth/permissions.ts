@@ -140,7 +140,8 @@ export function effectiveRole(opts: {
 /** Whether a project's settings open it for reporting by anyone signed in. */
 export function isOpenForReporting(settings: unknown): boolean {
   return (
-    typeof settings === "object" && settings !== null && (settings as { openReporting?: unknown }).openReporting === true
+    typeof settings === "object" &&
+    settings !== null &&
+    (settings as { openReporting?: unknown }).openReporting === true
   );
 }
-

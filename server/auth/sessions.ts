@@ -128,3 +128,13 @@ export async function listSessions(userId: string, currentId: string | undefined
 export async function sessionIdByHandle(userId: string, handle: string): Promise<string | null> {
   return (await liveSessionsOf(userId)).find((r) => sessionHandle(r.id) === handle)?.id ?? null;
 }
+
+/** Removes sessions past their idle or absolute end, and emailed links that expired a day ago or more. */
+export async function pruneEndedSessions(now = new Date()): Promise<{ sessions: number; tokens: number }> {
+  const sessions = await db.session.deleteMany({
+    where: { OR: [{ expiresAt: { lte: now } }, { idleExpiresAt: { lte: now } }] },
+  });
+  const tokens = await db.accountToken.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - DAY_MS) } } });
+  return { sessions: sessions.count, tokens: tokens.count };
+}
+

@@ -328,6 +328,14 @@ async function runSideWork(state: SideWorkState) {
     } catch (err) {
       console.error("[outbox] pruning expired idempotency keys failed:", errorText(err));
     }
+    try {
+      const { pruneSecurityLog } = await import("@/server/auth/security-log");
+      const { pruneEndedSessions } = await import("@/server/auth/sessions");
+      await pruneSecurityLog();
+      await pruneEndedSessions();
+    } catch (err) {
+      console.error("[outbox] pruning the security log and ended sessions failed:", errorText(err));
+    }
     state.nextAggregationAt = nextAggregationAt(state, ok);
   }
 }

@@ -30,6 +30,8 @@ export interface Actor {
   requestId: string;
   /** Set only for a create that opted in and was sent with an Idempotency-Key. */
   idempotency?: IdempotencyClaim;
+  /** The client address of the request (the security log notes it). */
+  ip?: string | null;
 }
 
 export interface ChangeRecord {

@@ -126,6 +126,8 @@ const MATRIX: Record<string, Row> = {
   "user.signOutEverywhere": { input: () => undefined, expect: signedIn },
   "user.sessions.list": { input: () => undefined, expect: signedIn },
   "user.security": { input: () => undefined, expect: signedIn },
+  "securityLog.list": { input: () => ({}), expect: instanceAdminOnly },
+  "securityLog.mine": { input: () => undefined, expect: signedIn },
   /** Your own session only (another's is NOT_FOUND: tests/integration/accounts.test.ts). */
   "user.sessions.revoke": {
     input: async (_f, actorId) => ({ id: actorId ? sessionHandle(await startSession(actorId)) : "x".repeat(22) }),

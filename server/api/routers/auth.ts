@@ -17,17 +17,17 @@ export const authRouter = createTRPCRouter({
   requestPasswordReset: publicProcedure
     .meta({ limit: "register" })
     .input(passwordResetRequestInput)
-    .mutation(({ ctx, input }) => requestPasswordReset({ requestId: ctx.requestId, email: input.email })),
+    .mutation(({ ctx, input }) => requestPasswordReset({ requestId: ctx.requestId, ip: ctx.ip, email: input.email })),
   /** Sets a new password with a reset link (once); every session of the account ends. */
   resetPassword: publicProcedure
     .meta({ limit: "register" })
     .input(passwordResetInput)
-    .mutation(({ ctx, input }) => resetPassword({ requestId: ctx.requestId, ...input })),
+    .mutation(({ ctx, input }) => resetPassword({ requestId: ctx.requestId, ip: ctx.ip, ...input })),
   /** Confirms an address with the link from the verification email. */
   verifyEmail: publicProcedure
     .meta({ limit: "register" })
     .input(verifyEmailInput)
-    .mutation(({ ctx, input }) => verifyEmail({ requestId: ctx.requestId, token: input.token })),
+    .mutation(({ ctx, input }) => verifyEmail({ requestId: ctx.requestId, ip: ctx.ip, token: input.token })),
   /** Sends the verification email again to the signed-in, unverified caller. */
   requestVerification: protectedProcedure
     .meta({ allowUnverified: true, limit: "register" })

@@ -15,8 +15,8 @@ import { createTRPCRouter, projectProcedure, protectedProcedure } from "@/server
 import { archiveProject } from "@/server/services/projects/archive-project";
 import { createProject } from "@/server/services/projects/create-project";
 import { getProjectOrThrow } from "@/server/services/projects/get-project";
-import { listProjects } from "@/server/services/projects/list-projects";
 import { inviteMember, listInvitations, revokeInvitation } from "@/server/services/projects/invitations";
+import { listProjects } from "@/server/services/projects/list-projects";
 import { listMembers, removeMember, setMemberRole } from "@/server/services/projects/members";
 import { updateProject } from "@/server/services/projects/update-project";
 

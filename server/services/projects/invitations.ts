@@ -13,6 +13,7 @@ import type { ProjectRole } from "@prisma/client";
 
 import { ACCOUNT_TOKEN, deriveLinkToken, hashAccountToken } from "@/server/auth/account-tokens";
 import type { ProjectScope } from "@/server/auth/project-scope";
+import { recordSecurityEvent } from "@/server/auth/security-log";
 import { db, type Tx } from "@/server/db";
 import { AppError, conflict, notFound } from "@/server/errors";
 import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
@@ -49,7 +50,13 @@ export function invitationToken(id: string): string {
  * that address if there is one (new role, new expiry). A current member is
  * a CONFLICT: project admins see the members list anyway.
  */
-export async function inviteMember({ scope, input }: { scope: ProjectScope; input: { email: string; role: ProjectRole } }) {
+export async function inviteMember({
+  scope,
+  input,
+}: {
+  scope: ProjectScope;
+  input: { email: string; role: ProjectRole };
+}) {
   return applyChange(scope.actor, async (tx, record) => {
     const member = await tx.membership.findFirst({
       where: { projectId: scope.projectId, user: { email: input.email } },
@@ -80,6 +87,15 @@ export async function inviteMember({ scope, input }: { scope: ProjectScope; inpu
           },
           select: invitationSelect,
         });
+    await recordSecurityEvent(
+      {
+        kind: "invitation_sent",
+        email: input.email,
+        actorId: scope.userId,
+        detail: { projectKey: scope.projectKey, role: input.role, invitation: id },
+      },
+      tx,
+    );
     record({
       action: INVITATION_EVENTS.created,
       entityType: "Invitation",
@@ -112,6 +128,15 @@ export async function revokeInvitation({ scope, input }: { scope: ProjectScope; 
     });
     const revoked = rows[0];
     if (!revoked) throw notFound("Open invitation");
+    await recordSecurityEvent(
+      {
+        kind: "invitation_revoked",
+        email: revoked.email,
+        actorId: scope.userId,
+        detail: { projectKey: scope.projectKey, invitation: revoked.id },
+      },
+      tx,
+    );
     record({
       action: INVITATION_EVENTS.revoked,
       entityType: "Invitation",
@@ -124,7 +149,12 @@ export async function revokeInvitation({ scope, input }: { scope: ProjectScope; 
 }
 
 type Status = "open" | "accepted" | "declined" | "revoked" | "expired";
-function statusOf(r: { acceptedAt: Date | null; declinedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): Status {
+function statusOf(r: {
+  acceptedAt: Date | null;
+  declinedAt: Date | null;
+  revokedAt: Date | null;
+  expiresAt: Date;
+}): Status {
   if (r.acceptedAt) return "accepted";
   if (r.declinedAt) return "declined";
   if (r.revokedAt) return "revoked";
@@ -207,7 +237,8 @@ export async function acceptWithin(
     where: { id: invitation.id, ...OPEN },
     data: { acceptedAt: new Date(), acceptedById: userId },
   });
-  if (claimed.count !== 1) throw new AppError("NOT_FOUND", "This invitation is not open any more", { reason: "invitation_closed" });
+  if (claimed.count !== 1)
+    throw new AppError("NOT_FOUND", "This invitation is not open any more", { reason: "invitation_closed" });
   const existing = await tx.membership.findUnique({
     where: { projectId_userId: { projectId: invitation.projectId, userId } },
     select: { id: true, role: true },
@@ -227,6 +258,14 @@ export async function acceptWithin(
       after: member,
     });
   }
+  await recordSecurityEvent(
+    {
+      kind: "invitation_accepted",
+      userId,
+      detail: { projectKey: invitation.project.key, role, invitation: invitation.id },
+    },
+    tx,
+  );
   record({
     action: INVITATION_EVENTS.accepted,
     entityType: "Invitation",
@@ -244,8 +283,20 @@ export async function declineInvitation(opts: {
 }): Promise<{ ok: true }> {
   return applyChange(opts.actor, async (tx, record) => {
     const invitation = await openInvitationFor(tx, opts.answer, opts.email);
-    const declined = await tx.invitation.updateMany({ where: { id: invitation.id, ...OPEN }, data: { declinedAt: new Date() } });
-    if (declined.count !== 1) throw new AppError("NOT_FOUND", "This invitation is not open any more", { reason: "invitation_closed" });
+    const declined = await tx.invitation.updateMany({
+      where: { id: invitation.id, ...OPEN },
+      data: { declinedAt: new Date() },
+    });
+    if (declined.count !== 1)
+      throw new AppError("NOT_FOUND", "This invitation is not open any more", { reason: "invitation_closed" });
+    await recordSecurityEvent(
+      {
+        kind: "invitation_declined",
+        userId: opts.actor.userId,
+        detail: { projectKey: invitation.project.key, invitation: invitation.id },
+      },
+      tx,
+    );
     record({
       action: INVITATION_EVENTS.declined,
       entityType: "Invitation",

@@ -180,4 +180,3 @@ async function sendInvitation(event: DomainEvent): Promise<{ sent: boolean }> {
   });
   return { sent: true };
 }
-

@@ -5,11 +5,11 @@
  */
 import { redeemAccountToken } from "@/server/auth/account-tokens";
 import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { recordSecurityEvent } from "@/server/auth/security-log";
 import { endSessionsOf } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
-
 import { ACCOUNT_EVENTS } from "./account-mail";
 
 export async function changePassword(opts: {
@@ -43,6 +43,10 @@ export async function changePassword(opts: {
     const { ended, afterCommit } = await endSessionsOf(userId, { except: opts.sessionId, tx });
     notify = afterCommit;
     record({ action: "user.password_changed", entityType: "User", entityId: userId, after: { endedSessions: ended } });
+    await recordSecurityEvent(
+      { kind: "password_changed", userId, ip: opts.actor.ip, detail: { endedSessions: ended } },
+      tx,
+    );
     return ended;
   });
   notify();
@@ -54,8 +58,14 @@ export async function changePassword(opts: {
  * not the address has an account: one event is recorded, and the mail
  * handler decides whether a message goes out.
  */
-export async function requestPasswordReset(opts: { requestId: string; email: string }): Promise<{ ok: true }> {
-  await applyChange({ userId: null, requestId: opts.requestId }, async (_tx, record) => {
+export async function requestPasswordReset(opts: {
+  requestId: string;
+  ip?: string | null;
+  email: string;
+}): Promise<{ ok: true }> {
+  await applyChange({ userId: null, requestId: opts.requestId }, async (tx, record) => {
+    // The address only as its hash: it is not looked up here, so the entry is the same for any address.
+    await recordSecurityEvent({ kind: "password_reset_requested", email: opts.email, ip: opts.ip }, tx);
     record({
       action: ACCOUNT_EVENTS.passwordResetRequested,
       entityType: "User",
@@ -67,7 +77,12 @@ export async function requestPasswordReset(opts: { requestId: string; email: str
 }
 
 /** Sets a new password with a reset link; the link works once and every session of the account ends. */
-export async function resetPassword(opts: { requestId: string; token: string; password: string }): Promise<{
+export async function resetPassword(opts: {
+  requestId: string;
+  ip?: string | null;
+  token: string;
+  password: string;
+}): Promise<{
   ok: true;
 }> {
   const passwordHash = await hashPassword(opts.password);
@@ -98,6 +113,10 @@ export async function resetPassword(opts: { requestId: string; token: string; pa
     const { ended, afterCommit } = await endSessionsOf(user.id, { tx });
     notify = afterCommit;
     record({ action: "user.password_reset", entityType: "User", entityId: user.id, after: { endedSessions: ended } });
+    await recordSecurityEvent(
+      { kind: "password_reset", userId: user.id, ip: opts.ip, detail: { endedSessions: ended } },
+      tx,
+    );
   });
   notify();
   return { ok: true };

@@ -3,6 +3,8 @@
  * Each ending is one transaction with its audit row; the user's live
  * streams re-check their session once it has committed.
  */
+
+import { recordSecurityEvent } from "@/server/auth/security-log";
 import { endSessionsOf, listSessions, sessionIdByHandle } from "@/server/auth/sessions";
 import { notFound } from "@/server/errors";
 import { revokeLiveAccess } from "@/server/live/bus";
@@ -22,6 +24,7 @@ export async function revokeSession(opts: { actor: SignedIn; handle: string }): 
   await applyChange(opts.actor, async (tx, record) => {
     await tx.session.deleteMany({ where: { id, userId } });
     record({ action: "user.session_ended", entityType: "User", entityId: userId, after: { session: opts.handle } });
+    await recordSecurityEvent({ kind: "session_ended", userId, ip: opts.actor.ip }, tx);
   });
   revokeLiveAccess(userId);
   return { ok: true };
@@ -35,6 +38,7 @@ export async function signOutEverywhere(opts: { actor: SignedIn }): Promise<{ en
     const { ended, afterCommit } = await endSessionsOf(userId, { tx });
     notify = afterCommit;
     record({ action: "user.signed_out_everywhere", entityType: "User", entityId: userId, after: { ended } });
+    await recordSecurityEvent({ kind: "sessions_ended", userId, ip: opts.actor.ip, detail: { ended } }, tx);
     return ended;
   });
   notify();

@@ -1,8 +1,8 @@
 import type { UserSetActiveInput } from "@/lib/schemas/user";
+import { recordSecurityEvent } from "@/server/auth/security-log";
 import { endSessionsOf } from "@/server/auth/sessions";
 import { conflict, notFound } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
-
 import { publicUserSelect } from "./user-select";
 
 /**
@@ -31,6 +31,10 @@ export async function setUserActive(opts: { actor: Actor; input: UserSetActiveIn
     });
     const after = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: publicUserSelect });
     if (!active) notify = (await endSessionsOf(userId, { tx })).afterCommit;
+    await recordSecurityEvent(
+      { kind: active ? "user_reactivated" : "user_deactivated", userId, actorId: opts.actor.userId, ip: opts.actor.ip },
+      tx,
+    );
     record({
       action: active ? "user.reactivated" : "user.deactivated",
       entityType: "User",

@@ -4,13 +4,17 @@
  * it follows it (the caller check in server/auth/project-scope.ts).
  */
 import { redeemAccountToken } from "@/server/auth/account-tokens";
+import { recordSecurityEvent } from "@/server/auth/security-log";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
-
 import { ACCOUNT_EVENTS } from "./account-mail";
 
-export async function verifyEmail(opts: { requestId: string; token: string }): Promise<{ ok: true }> {
+export async function verifyEmail(opts: {
+  requestId: string;
+  ip?: string | null;
+  token: string;
+}): Promise<{ ok: true }> {
   await applyChange({ userId: null, requestId: opts.requestId }, async (tx, record) => {
     const redeemed = await redeemAccountToken(tx, opts.token, "EMAIL_VERIFICATION");
     const user = redeemed
@@ -34,6 +38,7 @@ export async function verifyEmail(opts: { requestId: string; token: string }): P
       entityId: redeemed.userId,
       after: { email: user.email },
     });
+    await recordSecurityEvent({ kind: "email_verified", userId: redeemed.userId, ip: opts.ip }, tx);
   });
   return { ok: true };
 }

@@ -1,0 +1,142 @@
+/**
+ * The security log: who signed in or failed to, from where, and every change
+ * to an account's ways in (passwords, sessions, verification, deactivation,
+ * two-factor sign-in, invitations). Kept apart from the audit log (which is
+ * about the work) and pruned after SECURITY_LOG_RETENTION_DAYS.
+ *
+ * It never holds a password, and never an identifier typed at a failed
+ * sign-in that matched no account (it may be a password typed into the
+ * wrong field): that keeps only its SHA-256, enough to see the same address
+ * tried again.
+ */
+import { createHash } from "node:crypto";
+
+import type { Prisma } from "@prisma/client";
+
+import { getEnv } from "@/lib/env.mjs";
+import type { SecurityEventKind } from "@/lib/schemas/security";
+import { db, type Tx } from "@/server/db";
+import { AppError } from "@/server/errors";
+
+export type { SecurityEventKind };
+
+export interface SecurityEventInput {
+  kind: SecurityEventKind;
+  userId?: string | null;
+  /** An address typed at sign-in; stored only as its SHA-256. */
+  email?: string | null;
+  actorId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** What else is worth knowing (the method, the reason of a failure, a project key); never a secret. */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export function emailHash(email: string): string {
+  return createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+}
+
+/** Records one event; inside a change's transaction pass its `tx`, so the entry commits with the change. */
+export async function recordSecurityEvent(event: SecurityEventInput, client: Tx | typeof db = db): Promise<void> {
+  await client.securityEvent.create({
+    data: {
+      kind: event.kind,
+      userId: event.userId ?? null,
+      emailHash: event.email ? emailHash(event.email) : null,
+      actorId: event.actorId ?? null,
+      ip: event.ip?.slice(0, 64) || null,
+      userAgent: event.userAgent?.slice(0, 400) || null,
+      detail: (event.detail ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
+  });
+}
+
+/**
+ * Records a sign-in event without letting the log's failure fail the
+ * sign-in itself (the database answered the sign-in a moment ago; a lost
+ * entry is logged to the server's output instead).
+ */
+export async function recordSignInEvent(event: SecurityEventInput): Promise<void> {
+  try {
+    await recordSecurityEvent(event);
+  } catch (err) {
+    console.error("[security-log] could not record", event.kind, err);
+  }
+}
+
+/** Deletes entries older than the retention, oldest first, in batches; returns how many went. */
+export async function pruneSecurityLog(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - getEnv().SECURITY_LOG_RETENTION_DAYS * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM "SecurityEvent" WHERE id IN (
+        SELECT id FROM "SecurityEvent" WHERE at < ${before} ORDER BY at LIMIT 5000
+      )`;
+    total += deleted;
+    if (deleted < 5000) return total;
+  }
+}
+
+const eventSelect = {
+  id: true,
+  at: true,
+  kind: true,
+  userId: true,
+  emailHash: true,
+  actorId: true,
+  ip: true,
+  userAgent: true,
+  detail: true,
+  user: { select: { id: true, name: true, email: true } },
+} as const;
+
+/** The whole log for instance admins, newest first, keyset-paged by (at, id). */
+export async function listSecurityEvents(input: {
+  cursor?: string;
+  limit: number;
+  kind?: SecurityEventKind;
+  userId?: string;
+}) {
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const rows = await db.securityEvent.findMany({
+    where: {
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.userId ? { userId: input.userId } : {}),
+      ...(after ? { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    select: eventSelect,
+  });
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.at, last.id) : null,
+  };
+}
+
+/** A person's own recent sign-ins and failed attempts on their account (the security settings show them). */
+export async function recentSignIns(userId: string) {
+  return db.securityEvent.findMany({
+    where: { userId, kind: { in: ["sign_in", "sign_in_failed"] } },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: 20,
+    select: { id: true, at: true, kind: true, ip: true, userAgent: true, detail: true },
+  });
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString("base64url");
+}
+
+/** A cursor this server made; anything else is a bad request, not a 500. */
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const at = new Date(iso ?? "");
+  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new AppError("BAD_REQUEST", "Not a cursor of this list");
+  }
+  return { at, id };
+}
