@@ -40,15 +40,15 @@ export const registerInput = z
       .optional(),
   })
   .refine(
-  (v) => {
-    const [local = ""] = v.email.split("@");
-    return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;
-  },
-  {
-    message: "Password must not contain your email address",
-    path: ["password"],
-  },
-);
+    (v) => {
+      const [local = ""] = v.email.split("@");
+      return !v.password.toLowerCase().includes(local.toLowerCase()) || local.length < 4;
+    },
+    {
+      message: "Password must not contain your email address",
+      path: ["password"],
+    },
+  );
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const signInInput = z.object({

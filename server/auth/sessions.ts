@@ -137,4 +137,3 @@ export async function pruneEndedSessions(now = new Date()): Promise<{ sessions: 
   const tokens = await db.accountToken.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - DAY_MS) } } });
   return { sessions: sessions.count, tokens: tokens.count };
 }
-
