@@ -18,6 +18,11 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "project.member_added", label: "Member added" },
   { value: "project.member_role_changed", label: "Member role changed" },
   { value: "project.member_removed", label: "Member removed" },
+  { value: "invitation.*", label: "All invitation events" },
+  { value: "invitation.created", label: "Invitation sent" },
+  { value: "invitation.accepted", label: "Invitation accepted" },
+  { value: "invitation.declined", label: "Invitation declined" },
+  { value: "invitation.revoked", label: "Invitation revoked" },
   { value: "user.*", label: "All user events" },
   { value: "user.registered", label: "User registered" },
   { value: "user.role_changed", label: "Instance role changed" },
@@ -47,6 +52,10 @@ export function actorName(event: AuditEventLike): string {
   return "System";
 }
 
+function settingOf(snapshot: Obj, key: string): unknown {
+  return obj(snapshot.settings)[key];
+}
+
 export function describeEvent(event: AuditEventLike): string {
   const before = obj(event.before);
   const after = obj(event.after);
@@ -63,6 +72,16 @@ export function describeEvent(event: AuditEventLike): string {
       const changed = ["name", "description", "settings"].filter(
         (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
       );
+      const opened = settingOf(after, "openReporting") === true;
+      if (
+        changed.length === 1 &&
+        changed[0] === "settings" &&
+        opened !== (settingOf(before, "openReporting") === true)
+      ) {
+        return opened
+          ? "opened the project for reporting by anyone signed in"
+          : "closed the project to reporting by non-members";
+      }
       if (changed.includes("name") && str(after.name)) {
         return `renamed the project to “${str(after.name)}”${changed.length > 1 ? ` and updated its ${changed.filter((c) => c !== "name").join(" and ")}` : ""}`;
       }
@@ -73,8 +92,12 @@ export function describeEvent(event: AuditEventLike): string {
     case "project.restored":
       return "restored the project";
     case "project.member_added": {
+      // Since invitations, people add themselves by accepting one.
+      const joined = event.actor !== null && obj(after.user).id === event.actor.id;
       const who = personOf(after);
-      return who ? `added ${who} as ${role(after.role) ?? "member"}` : `joined as ${role(after.role) ?? "member"}`;
+      return who && !joined
+        ? `added ${who} as ${role(after.role) ?? "member"}`
+        : `joined as ${role(after.role) ?? "member"}`;
     }
     case "project.member_role_changed": {
       const who = personOf(after) ?? personOf(before) ?? "a member";
@@ -82,6 +105,14 @@ export function describeEvent(event: AuditEventLike): string {
     }
     case "project.member_removed":
       return `removed ${personOf(before) ?? "a member"} from the project`;
+    case "invitation.created":
+      return `invited ${str(after.email) ?? "someone"} as ${role(after.role) ?? "member"}`;
+    case "invitation.accepted":
+      return `accepted the invitation${str(after.email) ? ` to ${str(after.email)}` : ""}`;
+    case "invitation.declined":
+      return `declined the invitation${str(after.email) ? ` to ${str(after.email)}` : ""}`;
+    case "invitation.revoked":
+      return `revoked the invitation to ${str(after.email) ?? "someone"}`;
     default:
       return event.action.replace(/[._]/g, " ");
   }

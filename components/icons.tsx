@@ -96,6 +96,16 @@ export const UserPlusIcon = (p: IconProps) => (
     <path d="M10.25 13.25v-.75A2.75 2.75 0 0 0 7.5 9.75H4.5a2.75 2.75 0 0 0-2.75 2.75v.75M6 7.25a2.25 2.25 0 1 0 0-4.5 2.25 2.25 0 0 0 0 4.5ZM12.75 5.25v4M10.75 7.25h4" />
   </Icon>
 );
+export const MailIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M2.75 4.25h10.5v7.5H2.75zM2.75 4.75 8 8.75l5.25-4" />
+  </Icon>
+);
+export const GlobeIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M14.25 8a6.25 6.25 0 1 1-12.5 0 6.25 6.25 0 0 1 12.5 0ZM1.75 8h12.5M8 1.75c1.6 1.7 2.4 3.78 2.4 6.25S9.6 12.55 8 14.25C6.4 12.55 5.6 10.47 5.6 8S6.4 3.45 8 1.75Z" />
+  </Icon>
+);
 export const LockIcon = (p: IconProps) => (
   <Icon {...p}>
     <path d="M4.25 7.25V5a3.75 3.75 0 0 1 7.5 0v2.25M3.5 7.25h9a1 1 0 0 1 1 1v5a1 1 0 0 1-1 1h-9a1 1 0 0 1-1-1v-5a1 1 0 0 1 1-1Z" />

@@ -15,6 +15,16 @@ export function projectRoleLabel(role: ProjectRole): string {
   return PROJECT_ROLE_OPTIONS.find((o) => o.value === role)?.label ?? role;
 }
 
+/** The role as it reads inside a sentence: "as a maintainer", "as an admin". */
+export function projectRoleInSentence(role: ProjectRole): string {
+  const label = projectRoleLabel(role).toLowerCase();
+  return /^[aeiou]/.test(label) ? `an ${label}` : `a ${label}`;
+}
+
+export function projectRoleDescription(role: ProjectRole): string {
+  return PROJECT_ROLE_OPTIONS.find((o) => o.value === role)?.description ?? "";
+}
+
 export function ProjectRoleBadge({ role }: { role: ProjectRole }) {
   return <Badge tone={projectRoleTone[role]}>{projectRoleLabel(role)}</Badge>;
 }

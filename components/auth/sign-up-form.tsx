@@ -17,10 +17,31 @@ import { authErrorMessage, authLinkClass } from "./auth-card";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import { PasswordInput } from "./password-input";
 
-export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvider[]; callbackUrl: string }) {
+/** The invitation a sign-up came through: its token goes with the sign-up, and its address is suggested. */
+export interface SignUpInvitation {
+  token: string;
+  /** The invited address ("" when not known). */
+  email: string;
+  /** null when the invitation could not be looked up just now. */
+  projectName: string | null;
+}
+
+export function SignUpForm({
+  providers,
+  callbackUrl,
+  signInCallbackUrl = callbackUrl,
+  invitation = null,
+}: {
+  providers: OAuthProvider[];
+  /** Where a new account goes. */
+  callbackUrl: string;
+  /** Where signing in with an existing account (or a provider) goes. */
+  signInCallbackUrl?: string;
+  invitation?: SignUpInvitation | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [values, setValues] = useState({ name: "", email: invitation?.email ?? "", password: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [signingIn, setSigningIn] = useState(false);
@@ -54,7 +75,8 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
           setUnsure(input.email);
           return;
         }
-        router.replace(callbackUrl);
+        // Only the invited address joins on sign-up; another one answers the invitation from its page.
+        router.replace(invitation && !sameAddress(input.email, invitation.email) ? signInCallbackUrl : callbackUrl);
         router.refresh();
       },
     }),
@@ -69,7 +91,7 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
     e.preventDefault();
     setFormError(null);
     setUnsure(null);
-    const checked = validate(registerInput, values);
+    const checked = validate(registerInput, invitation ? { ...values, invitation: invitation.token } : values);
     if (!checked.ok) {
       setErrors(checked.errors);
       focusFirstInvalid(e.currentTarget);
@@ -83,7 +105,7 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
     <>
       <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
         {formError ? <Alert>{formError}</Alert> : null}
-        {unsure ? <AccountMaybeCreated email={unsure} callbackUrl={callbackUrl} /> : null}
+        {unsure ? <AccountMaybeCreated email={unsure} callbackUrl={signInCallbackUrl} /> : null}
         <Field id="name" label="Full name" error={errors.name}>
           <Input
             name="name"
@@ -94,7 +116,16 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
             placeholder="Ada Lovelace"
           />
         </Field>
-        <Field id="email" label="Work email" error={errors.email}>
+        <Field
+          id="email"
+          label="Work email"
+          error={errors.email}
+          hint={
+            invitation?.email && !sameAddress(values.email, invitation.email)
+              ? `The invitation is for ${invitation.email}. With another address you do not join ${invitation.projectName ?? "the project"} straight away.`
+              : undefined
+          }
+        >
           <Input
             type="email"
             name="email"
@@ -121,9 +152,13 @@ export function SignUpForm({ providers, callbackUrl }: { providers: OAuthProvide
           Create account
         </Button>
       </form>
-      <OAuthButtons providers={providers} callbackUrl={callbackUrl} />
+      <OAuthButtons providers={providers} callbackUrl={signInCallbackUrl} />
     </>
   );
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** After registering, signing in failed: either the account is new and something else went wrong, or it existed. */

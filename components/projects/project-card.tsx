@@ -18,7 +18,14 @@ export interface ProjectSummary {
   updatedAt: Date;
 }
 
-export function ProjectCard({ project }: { project: ProjectSummary }) {
+export function ProjectCard({
+  project,
+  openReporting = false,
+}: {
+  project: ProjectSummary;
+  /** Anyone signed in may report issues in the project. */
+  openReporting?: boolean;
+}) {
   return (
     <Link
       href={`/projects/${project.key}`}
@@ -32,6 +39,11 @@ export function ProjectCard({ project }: { project: ProjectSummary }) {
         <ProjectKey value={project.key} />
         <div className="flex items-center gap-1.5">
           {project.archivedAt ? <Badge tone="amber">Archived</Badge> : null}
+          {openReporting ? (
+            <Badge tone="sky" title="Anyone signed in can report issues in this project">
+              Open<span className="sr-only"> for reporting</span>
+            </Badge>
+          ) : null}
           <ProjectRoleBadge role={project.myRole} />
         </div>
       </div>

@@ -1,10 +1,10 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 
 import { Avatar } from "@/components/avatar";
-import { TrashIcon, UserPlusIcon } from "@/components/icons";
+import { GlobeIcon, MailIcon, TrashIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
 import { PROJECT_ROLE_OPTIONS, type ProjectRole, projectRoleLabel } from "@/components/role-badge";
 import { errorCode, errorMessage, type FieldErrors, serverFieldErrors, validate } from "@/components/trpc-errors";
@@ -23,6 +23,7 @@ import { Table, TBody, Td, THead, Th, Tr } from "@/components/ui/table";
 import { membersAddInput } from "@/lib/schemas/project";
 import { useTRPC } from "@/lib/trpc/react";
 
+import { type Invitation, PendingInvitations } from "./pending-invitations";
 import { SettingsSection } from "./settings-section";
 
 interface Member {
@@ -36,12 +37,18 @@ export function MembersSection({
   projectKey,
   currentUserId,
   initialMembers,
+  initialInvitations,
   archived,
+  openReporting,
 }: {
   projectKey: string;
   currentUserId: string;
   initialMembers: { items: Member[]; nextCursor: string | null };
+  /** null for an archived project: nobody can be invited to it, and its invitations are closed. */
+  initialInvitations: Invitation[] | null;
   archived: boolean;
+  /** Anyone signed in reports issues here as a reporter, without being a member. */
+  openReporting: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -101,7 +108,7 @@ export function MembersSection({
       title="Members"
       description={
         <>
-          People who can see this project.{" "}
+          People who can see this project. They join by accepting an invitation.{" "}
           <strong className="font-medium text-zinc-800 dark:text-zinc-200">Reporters</strong> view and report,{" "}
           <strong className="font-medium text-zinc-800 dark:text-zinc-200">maintainers</strong> do the work,{" "}
           <strong className="font-medium text-zinc-800 dark:text-zinc-200">admins</strong> manage settings and members.
@@ -117,16 +124,31 @@ export function MembersSection({
             </span>
           }
         />
+        {openReporting ? (
+          <div className="flex items-start gap-2.5 border-b border-zinc-200 bg-sky-50/60 px-5 py-2.5 text-[13px] text-sky-900 dark:border-zinc-800 dark:bg-sky-500/10 dark:text-sky-200">
+            <GlobeIcon className="mt-0.5 size-3.5 shrink-0" />
+            <p className="min-w-0">
+              Anyone signed in can report issues in this project. They are reporters without being members, so they are
+              not listed here.{" "}
+              <a
+                href="#reporting"
+                className="font-medium whitespace-nowrap underline underline-offset-2 hover:no-underline focus-visible:rounded-sm focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none"
+              >
+                Change
+              </a>
+            </p>
+          </div>
+        ) : null}
         {!archived ? (
-          <AddMemberForm
+          <InviteForm
             projectKey={projectKey}
             onStart={() => {
               setRowError(null);
               setNotice(null);
             }}
-            onAdded={async (name) => {
-              setNotice(`${name} was added to the project.`);
-              await refreshMembers();
+            onInvited={async (email) => {
+              setNotice(`Invitation sent to ${email}. They join once they accept it.`);
+              await queryClient.invalidateQueries({ queryKey: trpc.project.invitations.list.pathKey() });
             }}
           />
         ) : null}
@@ -147,7 +169,7 @@ export function MembersSection({
             <tr>
               <Th>Member</Th>
               <Th>Role</Th>
-              <Th className="hidden w-32 md:table-cell">Added</Th>
+              <Th className="hidden w-32 md:table-cell">Joined</Th>
               {!archived ? (
                 <Th className="w-12">
                   <span className="sr-only">Actions</span>
@@ -226,6 +248,10 @@ export function MembersSection({
         </Table>
       </Card>
 
+      {initialInvitations ? (
+        <PendingInvitations projectKey={projectKey} initialInvitations={initialInvitations} />
+      ) : null}
+
       <Dialog
         open={removing !== null}
         onClose={() => !remove.isPending && setRemoving(null)}
@@ -233,9 +259,13 @@ export function MembersSection({
           removing?.user.id === currentUserId ? "Leave this project?" : `Remove ${removing?.user.name ?? "member"}?`
         }
         description={
-          removing?.user.id === currentUserId
-            ? "You will lose access to this project immediately."
-            : `${removing?.user.name ?? "They"} will lose access to this project immediately. You can add them again later.`
+          openReporting
+            ? removing?.user.id === currentUserId
+              ? "You will lose your role immediately. The project is open for reporting, so you can still report issues in it."
+              : `${removing?.user.name ?? "They"} will lose their role immediately. The project is open for reporting, so they can still report issues in it.`
+            : removing?.user.id === currentUserId
+              ? "You will lose access to this project immediately."
+              : `${removing?.user.name ?? "They"} will lose access to this project immediately. You can invite them again later.`
         }
         footer={
           <>
@@ -258,37 +288,42 @@ export function MembersSection({
   );
 }
 
-function AddMemberForm({
+/** Invites an address with a role; they join when they accept. */
+function InviteForm({
   projectKey,
   onStart,
-  onAdded,
+  onInvited,
 }: {
   projectKey: string;
   onStart: () => void;
-  onAdded: (name: string) => Promise<void>;
+  onInvited: (email: string) => Promise<void>;
 }) {
   const trpc = useTRPC();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<ProjectRole>("REPORTER");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
-  const add = useMutation(
+  const invite = useMutation(
     trpc.project.members.add.mutationOptions({
-      onSuccess: async (m) => {
+      onSuccess: async (invitation) => {
         setEmail("");
         setRole("REPORTER");
-        await onAdded(m.user.name);
+        await onInvited(invitation.email);
       },
       onError: (err) => {
         const code = errorCode(err);
-        if (code === "NOT_FOUND" || code === "CONFLICT") {
+        if (code === "CONFLICT") {
           setErrors({ email: err.message });
+          focusFirstInvalid(formRef.current);
           return;
         }
         const fields = serverFieldErrors(err);
-        if (Object.values(fields).some(Boolean)) setErrors(fields);
-        else setFormError(errorMessage(err));
+        if (Object.values(fields).some(Boolean)) {
+          setErrors(fields);
+          focusFirstInvalid(formRef.current);
+        } else setFormError(errorMessage(err));
       },
     }),
   );
@@ -304,51 +339,50 @@ function AddMemberForm({
       return;
     }
     setErrors({});
-    add.mutate(checked.data);
+    invite.mutate(checked.data);
   }
 
   return (
     <form
+      ref={formRef}
       onSubmit={onSubmit}
       noValidate
-      aria-label="Add member"
+      aria-labelledby="invite-heading"
       className="border-b border-zinc-200 bg-zinc-50/60 px-5 py-4 dark:border-zinc-800 dark:bg-zinc-900/40"
     >
+      <h3 id="invite-heading" className="mb-3 text-[13px] font-semibold text-zinc-900 dark:text-zinc-100">
+        Invite people
+      </h3>
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
         <div className="flex-1 space-y-1.5">
-          <Label htmlFor="add-member-email">Email address</Label>
+          <Label htmlFor="invite-email">Email address</Label>
           <Input
-            id="add-member-email"
+            id="invite-email"
             type="email"
             name="email"
             autoComplete="off"
             placeholder="teammate@company.com"
             value={email}
             invalid={Boolean(errors.email)}
-            aria-describedby={errors.email ? "add-member-email-error" : "add-member-email-hint"}
+            aria-describedby={errors.email ? "invite-email-error" : "invite-email-hint"}
             onChange={(e) => {
               setEmail(e.target.value);
               if (errors.email) setErrors({});
             }}
           />
           {errors.email ? (
-            <p id="add-member-email-error" className="text-[13px] text-red-600 dark:text-red-400">
+            <p id="invite-email-error" className="text-[13px] text-red-600 dark:text-red-400">
               {errors.email}
             </p>
           ) : (
-            <p id="add-member-email-hint" className="text-[13px] text-zinc-500 dark:text-zinc-400">
-              They need a Specline account first.
+            <p id="invite-email-hint" className="text-[13px] text-zinc-500 dark:text-zinc-400">
+              We email them a link to join. Without an account, they can create one from it.
             </p>
           )}
         </div>
         <div className="space-y-1.5 sm:w-40">
-          <Label htmlFor="add-member-role">Role</Label>
-          <Select
-            id="add-member-role"
-            name="role"
-            value={role}
-            onChange={(e) => setRole(e.target.value as ProjectRole)}
-          >
+          <Label htmlFor="invite-role">Role</Label>
+          <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
             {PROJECT_ROLE_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -357,9 +391,9 @@ function AddMemberForm({
           </Select>
         </div>
         <div className="sm:pt-[1.625rem]">
-          <Button type="submit" variant="primary" loading={add.isPending} className="w-full sm:w-auto">
-            {add.isPending ? null : <UserPlusIcon />}
-            Add member
+          <Button type="submit" variant="primary" loading={invite.isPending} className="w-full sm:w-auto">
+            {invite.isPending ? null : <MailIcon />}
+            Send invitation
           </Button>
         </div>
       </div>

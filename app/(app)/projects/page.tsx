@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { FolderIcon } from "@/components/icons";
+import { MyInvitations } from "@/components/invitations/my-invitations";
 import { PageHeader } from "@/components/page-header";
 import { NewProjectButton } from "@/components/projects/new-project-dialog";
 import { ProjectCard } from "@/components/projects/project-card";
@@ -12,6 +13,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { projectListInput } from "@/lib/schemas/project";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getApi } from "@/lib/trpc/server";
+import { isOpenForReporting } from "@/server/auth/permissions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Projects" };
@@ -27,7 +29,10 @@ export default async function ProjectsPage({
   // A cursor typed into the URL that the list would refuse is a page that does not exist, not an error.
   if (!projectListInput.shape.cursor.safeParse(cursor).success) notFound();
   const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
-  const page = await api.project.list({ includeArchived: showArchived, cursor, limit: 60 });
+  const [page, invitations] = await Promise.all([
+    api.project.list({ includeArchived: showArchived, cursor, limit: 60 }),
+    api.invitation.listMine(),
+  ]);
   const isInstanceAdmin = me?.role === "ADMIN";
 
   const filterLink = (archived: boolean, label: string) => {
@@ -56,10 +61,12 @@ export default async function ProjectsPage({
         description={
           isInstanceAdmin
             ? "Every project on this instance. As an instance admin you can open any of them."
-            : "Projects you're a member of."
+            : "Projects you're a member of, and those open for anyone to report issues."
         }
         actions={<NewProjectButton />}
       />
+
+      {invitations.length > 0 ? <MyInvitations initialInvitations={invitations} /> : null}
 
       <nav aria-label="Project filter" className="mt-6 inline-flex gap-1 rounded-lg bg-zinc-100 p-1 dark:bg-zinc-900">
         {filterLink(false, "Active")}
@@ -71,7 +78,7 @@ export default async function ProjectsPage({
           <EmptyState
             icon={<FolderIcon className="size-5" />}
             title={showArchived ? "No projects, archived or otherwise" : "No projects yet"}
-            description="Create a project to start capturing requirements, or ask a project admin to add you to theirs."
+            description="Create a project to start capturing requirements, or ask a project admin to invite you to theirs."
             action={<NewProjectButton label="Create your first project" />}
           />
         </div>
@@ -80,7 +87,7 @@ export default async function ProjectsPage({
           <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {page.items.map((p) => (
               <li key={p.id}>
-                <ProjectCard project={p} />
+                <ProjectCard project={p} openReporting={isOpenForReporting(p.settings)} />
               </li>
             ))}
           </ul>

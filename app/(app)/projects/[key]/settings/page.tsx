@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 
 import { ArchiveSection } from "@/components/settings/archive-section";
 import { MembersSection } from "@/components/settings/members-section";
+import { OpenReportingSection } from "@/components/settings/open-reporting-section";
 import { ProjectDetailsForm } from "@/components/settings/project-details-form";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { ForbiddenView } from "@/components/status-view";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
+import { isOpenForReporting } from "@/server/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -28,8 +30,13 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
     );
   }
   const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
-  const members = await api.project.members.list({ projectKey: project.key, limit: 100 });
   const archived = Boolean(project.archivedAt);
+  // An archived project takes no invitations and its open ones are closed, so there is nothing to list.
+  const [members, invitations] = await Promise.all([
+    api.project.members.list({ projectKey: project.key, limit: 100 }),
+    archived ? null : api.project.invitations.list({ projectKey: project.key }),
+  ]);
+  const openReporting = isOpenForReporting(project.settings);
 
   return (
     <div className="space-y-8">
@@ -42,6 +49,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
         projectKey={project.key}
         currentUserId={me?.id ?? ""}
         initialMembers={members}
+        initialInvitations={invitations}
+        archived={archived}
+        openReporting={openReporting}
+      />
+      <OpenReportingSection
+        project={{ key: project.key, version: project.version, settings: project.settings, openReporting }}
         archived={archived}
       />
       <ArchiveSection projectKey={project.key} projectName={project.name} archived={archived} />
