@@ -108,6 +108,11 @@ export const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .transform((v) => v === "true" || v === "1")
     .optional(),
+  /** Instance admins must turn on two-factor sign-in (TOTP) before they can do anything else. */
+  REQUIRE_ADMIN_MFA: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** How long the security log (sign-ins, account changes) keeps its entries. */
   SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Who may create an account: anyone, people with an address in SIGNUP_DOMAINS, or invited people only. */

@@ -157,7 +157,7 @@ function createClient() {
   pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   // $disconnect ends the pool too.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
+  const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true, totpSecret: true } } });
   return {
     client,
     pool,

@@ -54,6 +54,8 @@ export type RegisterInput = z.infer<typeof registerInput>;
 export const signInInput = z.object({
   email,
   password: z.string().min(1).max(PASSWORD_MAX),
+  /** The second factor, for accounts with two-factor sign-in: a 6-digit code or a recovery code. */
+  code: z.string().trim().max(20).optional(),
 });
 
 /** A link's token, as emailed: 43 base64url characters. */

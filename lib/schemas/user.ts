@@ -25,3 +25,22 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 /** A session as its user names it (a digest of its id: see server/auth/sessions.ts). */
 export const sessionRevokeInput = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/, "Not a session") });
+
+/** A code from the authenticator app (6 digits) or a recovery code (`abcde-fghjk`). */
+const secondFactorCode = z.string().trim().min(6, "Enter the code").max(20);
+export const twoFactorConfirmInput = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code"),
+});
+export const twoFactorDisableInput = z.object({
+  password: z.string().min(1, "Enter your password").max(PASSWORD_MAX),
+  code: secondFactorCode,
+});
+export const twoFactorRegenerateInput = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code"),
+});

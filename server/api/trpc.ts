@@ -86,8 +86,11 @@ export interface Meta {
    * return its result unchanged: a retry is answered with that stored result.
    */
   idempotent?: boolean;
-  /** One of the few calls an account whose address is not yet verified may make (who am I, verify, sign out). */
-  allowUnverified?: boolean;
+  /**
+   * One of the calls an account that is not set up yet may make: who am I, verify the address, sign out, and
+   * the security settings where an instance admin turns on the two-factor sign-in the instance requires.
+   */
+  accountSetup?: boolean;
 }
 
 const t = initTRPC
@@ -316,7 +319,7 @@ export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, next
   const user = await authenticateOrThrow({
     userId: ctx.userId,
     sessionId: ctx.sessionId,
-    allowUnverified: meta?.allowUnverified,
+    accountSetup: meta?.accountSetup,
   });
   return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx) } });
 });

@@ -22,10 +22,30 @@ import { gitHubVerifiedEmail, linkOAuthAccount } from "@/server/services/users/l
 import { clientIp } from "./client-ip";
 import { recordSignInEvent } from "./security-log";
 import { endSession, type SessionOrigin, startSession } from "./sessions";
+import { spendSecondFactor } from "./two-factor";
+
+async function usesTwoFactor(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { totpEnabledAt: true } });
+  return Boolean(user?.totpEnabledAt);
+}
 
 export class LoginThrottledError extends Error {
   constructor() {
     super("TooManyAttempts");
+  }
+}
+
+/** The right password for an account with two-factor sign-in, sent without a code. */
+export class SecondFactorRequiredError extends Error {
+  constructor() {
+    super("TotpRequired");
+  }
+}
+
+/** The right password with a wrong, used or expired second factor. */
+export class SecondFactorInvalidError extends Error {
+  constructor() {
+    super("TotpInvalid");
   }
 }
 
@@ -62,7 +82,7 @@ export function loginDelayMs(attempt: number, env = getEnv()): number {
 async function authorizeCredentials(raw: unknown, ip: string, userAgent: string | null) {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return null;
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
   const env = getEnv();
   // Every attempt is counted before anything else, in one atomic call per key — never checked first and
   // counted later, which would let a burst of parallel guesses all pass the check. Per account, the count
@@ -91,7 +111,7 @@ async function authorizeCredentials(raw: unknown, ip: string, userAgent: string 
 
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, deactivatedAt: true },
+    select: { id: true, email: true, name: true, passwordHash: true, deactivatedAt: true, totpEnabledAt: true },
   });
   // Verify against a dummy hash when there is no user so timing does not reveal accounts.
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
@@ -103,6 +123,13 @@ async function authorizeCredentials(raw: unknown, ip: string, userAgent: string 
   if (user.deactivatedAt) {
     await failed(user.id, "deactivated");
     throw new AccountDeactivatedError();
+  }
+  if (user.totpEnabledAt) {
+    if (!code) throw new SecondFactorRequiredError();
+    if (!(await spendSecondFactor(user.id, code, { ip, userAgent }))) {
+      await failed(user.id, "wrong_code");
+      throw new SecondFactorInvalidError();
+    }
   }
   return { id: user.id, email: user.email, name: user.name };
 }
@@ -149,7 +176,11 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
     CredentialsProvider({
       id: "credentials",
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        code: { label: "Two-factor code", type: "text" },
+      },
       authorize: (credentials, req) =>
         authorizeCredentials(credentials, clientIp(req.headers ?? {}), userAgentOf(req.headers ?? {})),
     }),
@@ -194,6 +225,10 @@ export function buildAuthOptions(request: AuthRequestContext = {}): NextAuthOpti
           name: profile?.name ?? user?.name ?? email,
           linkTo: request.signedInUserId ?? null,
         });
+        if (!("refused" in outcome) && !request.signedInUserId && (await usesTwoFactor(outcome.userId))) {
+          // The provider cannot give the second factor: such an account signs in with its password and code.
+          return "/sign-in?error=TotpPasswordRequired";
+        }
         if ("refused" in outcome) {
           // Connecting from the settings goes back there with the reason; a sign-in goes to the sign-in page.
           return `${request.signedInUserId ? "/settings/security" : "/sign-in"}?error=${outcome.refused}`;

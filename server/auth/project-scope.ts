@@ -47,8 +47,8 @@ interface CallerOptions {
   userId: string;
   /** The session the request's cookie names; undefined only for in-process callers (see resolveCallerInProject). */
   sessionId?: string;
-  /** The few calls an account with an unverified address may make (who am I, verify, sign out). */
-  allowUnverified?: boolean;
+  /** One of the calls an account not yet set up may make (unverified address, required two-factor sign-in off). */
+  accountSetup?: boolean;
 }
 
 interface AuthorizeOptions extends CallerOptions {
@@ -117,16 +117,30 @@ export async function authenticateOrThrow(opts: CallerOptions): Promise<CallerUs
   return callerOrThrow(access, opts).user;
 }
 
-/** Signed out (no such user, deactivated, session ended) or, for most calls, not yet verified. */
-function callerOrThrow<T extends { user: { emailVerified: boolean } }>(
+/**
+ * Signed out (no such user, deactivated, session ended) or, for all but the
+ * account-setup calls, not set up yet: an unverified address, or an
+ * instance admin without the two-factor sign-in REQUIRE_ADMIN_MFA asks of them.
+ */
+function callerOrThrow<T extends { user: { emailVerified: boolean; mfaRequired: boolean; mfaEnabled: boolean } }>(
   access: T | null,
-  opts: Pick<CallerOptions, "allowUnverified">,
+  opts: Pick<CallerOptions, "accountSetup">,
 ): T {
   if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
-  if (!access.user.emailVerified && !opts.allowUnverified) {
+  if (opts.accountSetup) return access;
+  if (!access.user.emailVerified) {
     throw new AppError("FORBIDDEN", "Confirm your email address first: follow the link in the message we sent", {
       reason: "email_unverified",
     });
+  }
+  if (access.user.mfaRequired && !access.user.mfaEnabled) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Turn on two-factor sign-in first (your name → Security): this instance requires it of admins",
+      {
+        reason: "mfa_required",
+      },
+    );
   }
   return access;
 }

@@ -3,12 +3,14 @@
  * caller, with the expected outcome from one table. A procedure added to the
  * router without a row here fails the first test.
  */
+import { generate } from "otplib";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
 import { deriveAccountToken, hashAccountToken } from "@/server/auth/account-tokens";
 import { hashPassword } from "@/server/auth/password";
 import { sessionHandle, startSession } from "@/server/auth/sessions";
+import { confirmTwoFactorSetup, startTwoFactorSetup } from "@/server/auth/two-factor";
 import { db } from "@/server/db";
 import { invitationToken } from "@/server/services/projects/invitations";
 
@@ -124,6 +126,32 @@ const MATRIX: Record<string, Row> = {
     expect: signedIn,
   },
   "user.signOutEverywhere": { input: () => undefined, expect: signedIn },
+  "user.twoFactor.status": { input: () => undefined, expect: signedIn },
+  "user.twoFactor.start": { input: () => undefined, expect: signedIn },
+  "user.twoFactor.confirm": {
+    input: async (_f, actorId) => ({ code: actorId ? await nextCode(actorId, { restart: true }) : "000000" }),
+    expect: signedIn,
+  },
+  "user.twoFactor.regenerateRecoveryCodes": {
+    input: async (_f, actorId) => ({ code: actorId ? await nextCode(await withTwoFactorOn(actorId)) : "000000" }),
+    expect: signedIn,
+  },
+  "user.twoFactor.disable": {
+    input: async (_f, actorId) => {
+      if (!actorId) return { password: OLD, code: "000000" };
+      // Set up afresh, keeping a recovery code (which, unlike an app code, does not depend on the clock).
+      await db.user.update({
+        where: { id: actorId },
+        data: { passwordHash: await hashPassword(OLD), totpEnabledAt: null, totpSecret: null, totpLastStep: null },
+      });
+      const { recoveryCodes } = await confirmTwoFactorSetup({
+        actor: { userId: actorId, requestId: "matrix" },
+        code: await nextCode(actorId, { restart: true }),
+      });
+      return { password: OLD, code: recoveryCodes[0] };
+    },
+    expect: signedIn,
+  },
   "user.sessions.list": { input: () => undefined, expect: signedIn },
   "user.security": { input: () => undefined, expect: signedIn },
   "securityLog.list": { input: () => ({}), expect: instanceAdminOnly },
@@ -364,6 +392,35 @@ async function failedDelivery(f: Fixture): Promise<string> {
 
 /** An outbox event that ran out of attempts, for jobs.retry. */
 const OLD = "the old passphrase 1";
+
+/** Authenticator secrets of the actors, as set up by the rows (a secret is shown only at setup). */
+const totpSecrets = new Map<string, string>();
+/** Steps already used per actor: each code must be later than the last. */
+const usedSteps = new Map<string, number>();
+
+/** A code for the actor's secret, one step later than the last one used (`restart`: a new secret first). */
+async function nextCode(actorId: string, opts: { restart?: boolean } = {}): Promise<string> {
+  if (opts.restart || !totpSecrets.has(actorId)) {
+    totpSecrets.set(actorId, (await startTwoFactorSetup(actorId)).secret);
+    usedSteps.delete(actorId);
+  }
+  // The first code is for the step before now, the next for now: both inside the accepted window.
+  const step = (usedSteps.get(actorId) ?? Math.floor(Date.now() / 30_000) - 2) + 1;
+  usedSteps.set(actorId, step);
+  return generate({ secret: totpSecrets.get(actorId) as string, epoch: step * 30 });
+}
+
+/** Turns two-factor sign-in on for the actor if it is off; returns the actor's id. */
+async function withTwoFactorOn(actorId: string): Promise<string> {
+  const on = await db.user.findUniqueOrThrow({ where: { id: actorId }, select: { totpEnabledAt: true } });
+  if (!on.totpEnabledAt) {
+    await confirmTwoFactorSetup({
+      actor: { userId: actorId, requestId: "matrix" },
+      code: await nextCode(actorId, { restart: true }),
+    });
+  }
+  return actorId;
+}
 
 /** A new open invitation to the fixture's project (or a new one of its admin's), with the token its email carries. */
 async function openInvitation(f: Fixture, opts: { elsewhere?: boolean } = {}): Promise<{ id: string; token: string }> {

@@ -30,6 +30,6 @@ export const authRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => verifyEmail({ requestId: ctx.requestId, ip: ctx.ip, token: input.token })),
   /** Sends the verification email again to the signed-in, unverified caller. */
   requestVerification: protectedProcedure
-    .meta({ allowUnverified: true, limit: "register" })
+    .meta({ accountSetup: true, limit: "register" })
     .mutation(({ ctx }) => requestVerification({ actor: { ...ctx.actor, userId: ctx.user.id } })),
 });

@@ -1,11 +1,21 @@
 import {
   changePasswordInput,
   sessionRevokeInput,
+  twoFactorConfirmInput,
+  twoFactorDisableInput,
+  twoFactorRegenerateInput,
   userListInput,
   userSetActiveInput,
   userSetRoleInput,
 } from "@/lib/schemas/user";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import {
+  confirmTwoFactorSetup,
+  disableTwoFactor,
+  regenerateRecoveryCodes,
+  startTwoFactorSetup,
+  twoFactorStatus,
+} from "@/server/auth/two-factor";
 import { accountSecurity } from "@/server/services/users/account-security";
 import { listUsers } from "@/server/services/users/list-users";
 import { changePassword } from "@/server/services/users/passwords";
@@ -15,7 +25,7 @@ import { setUserRole } from "@/server/services/users/set-user-role";
 
 export const userRouter = createTRPCRouter({
   /** Who is signed in; also answered before the address is verified (the app shell asks first). */
-  me: protectedProcedure.meta({ allowUnverified: true }).query(({ ctx }) => ctx.user),
+  me: protectedProcedure.meta({ accountSetup: true }).query(({ ctx }) => ctx.user),
   list: adminProcedure.input(userListInput).query(({ input }) => listUsers({ input })),
   setRole: adminProcedure
     .input(userSetRoleInput)
@@ -32,15 +42,36 @@ export const userRouter = createTRPCRouter({
     ),
   /** Ends every session of the caller, this one included. */
   signOutEverywhere: protectedProcedure
-    .meta({ allowUnverified: true })
+    .meta({ accountSetup: true })
     .mutation(({ ctx }) => signOutEverywhere({ actor: { ...ctx.actor, userId: ctx.user.id } })),
   /** What the security settings show: whether the account has a password, and the sign-in providers connected and available. */
-  security: protectedProcedure.query(({ ctx }) => accountSecurity(ctx.user.id)),
+  security: protectedProcedure.meta({ accountSetup: true }).query(({ ctx }) => accountSecurity(ctx.user.id)),
+  /** Two-factor sign-in (TOTP and recovery codes), set up from the security settings. */
+  twoFactor: createTRPCRouter({
+    status: protectedProcedure.meta({ accountSetup: true }).query(({ ctx }) => twoFactorStatus(ctx.user.id)),
+    /** A new secret for the authenticator app (QR code and text); nothing changes until `confirm`. */
+    start: protectedProcedure.meta({ accountSetup: true }).mutation(({ ctx }) => startTwoFactorSetup(ctx.user.id)),
+    /** The app's first code turns it on; answers the recovery codes, shown this once. */
+    confirm: protectedProcedure
+      .meta({ accountSetup: true })
+      .input(twoFactorConfirmInput)
+      .mutation(({ ctx, input }) =>
+        confirmTwoFactorSetup({ actor: { ...ctx.actor, userId: ctx.user.id }, code: input.code }),
+      ),
+    disable: protectedProcedure
+      .input(twoFactorDisableInput)
+      .mutation(({ ctx, input }) => disableTwoFactor({ actor: { ...ctx.actor, userId: ctx.user.id }, ...input })),
+    regenerateRecoveryCodes: protectedProcedure
+      .input(twoFactorRegenerateInput)
+      .mutation(({ ctx, input }) =>
+        regenerateRecoveryCodes({ actor: { ...ctx.actor, userId: ctx.user.id }, code: input.code }),
+      ),
+  }),
   sessions: createTRPCRouter({
     /** The caller's live sessions (browser, address, last seen), the current one marked. */
-    list: protectedProcedure.query(({ ctx }) =>
-      mySessions({ actor: { ...ctx.actor, userId: ctx.user.id }, sessionId: ctx.sessionId }),
-    ),
+    list: protectedProcedure
+      .meta({ accountSetup: true })
+      .query(({ ctx }) => mySessions({ actor: { ...ctx.actor, userId: ctx.user.id }, sessionId: ctx.sessionId })),
     /** Ends one of the caller's sessions. */
     revoke: protectedProcedure
       .input(sessionRevokeInput)

@@ -1,5 +1,6 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
+import { getEnv } from "@/lib/env.mjs";
 import { effectiveRole } from "@/server/auth/permissions";
 import { dueForTouch, touchSession } from "@/server/auth/sessions";
 import { queryRows } from "@/server/db";
@@ -25,6 +26,7 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     userName: string;
     userRole: InstanceRole;
     emailVerifiedAt: Date | null;
+    totpEnabledAt: Date | null;
     sessionSeenAt: Date | null;
     projectId: string | null;
     projectKey: string | null;
@@ -33,7 +35,7 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     openReporting: boolean | null;
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
-    SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt",
+    SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt", u."totpEnabledAt",
            s."lastSeenAt" AS "sessionSeenAt",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
            (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
@@ -56,6 +58,9 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     name: row.userName,
     role: row.userRole,
     emailVerified: row.emailVerifiedAt !== null,
+    mfaEnabled: row.totpEnabledAt !== null,
+    /** The instance asks this person for two-factor sign-in (REQUIRE_ADMIN_MFA, instance admins). */
+    mfaRequired: row.userRole === "ADMIN" && getEnv().REQUIRE_ADMIN_MFA,
   };
   const project =
     row.projectId && row.projectKey && row.projectName !== null
