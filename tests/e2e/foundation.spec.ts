@@ -93,21 +93,36 @@ test("sign up, create a project, manage members, and the member sees it", async 
     await expect(dialog).toBeHidden();
   });
 
-  await test.step("the owner adds the member as a reporter", async () => {
+  await test.step("the owner invites the member as a reporter", async () => {
     await page.getByRole("link", { name: new RegExp(project.name) }).click();
     await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Settings" }).click();
     await expect(page).toHaveURL(new RegExp(`/projects/${project.key}/settings$`));
 
-    const addForm = page.getByRole("form", { name: "Add member" });
-    await addForm.getByLabel("Email address").fill(member.email);
-    await addForm.getByLabel("Role").selectOption("REPORTER");
-    await addForm.getByRole("button", { name: "Add member" }).click();
+    const inviteForm = page.getByRole("form", { name: "Invite people" });
+    await inviteForm.getByLabel("Email address").fill(member.email);
+    await inviteForm.getByLabel("Role").selectOption("REPORTER");
+    await inviteForm.getByRole("button", { name: "Send invitation" }).click();
 
-    await expect(page.getByRole("status").filter({ hasText: `${member.name} was added` })).toBeVisible();
-    await expect(page.getByLabel(`Role for ${member.name}`)).toHaveValue("REPORTER");
+    await expect(page.getByRole("status").filter({ hasText: `Invitation sent to ${member.email}` })).toBeVisible();
+    // Nobody joins before accepting: the invitation waits, the member is not listed yet.
+    await expect(page.getByText(member.email).first()).toBeVisible();
+    await expect(page.getByLabel(`Role for ${member.name}`)).toHaveCount(0);
+    await signOut(page, owner);
+  });
+
+  await test.step("the member accepts the invitation from the Projects page and lands in the project", async () => {
+    await signIn(page, member);
+    await expect(page).toHaveURL(/\/projects$/);
+    await page.getByRole("button", { name: `Accept the invitation to ${project.name}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${project.key}`));
+    await expect(page.getByRole("heading", { name: project.name, level: 1 })).toBeVisible();
+    await signOut(page, member);
   });
 
   await test.step("the owner promotes the member to maintainer, and it sticks", async () => {
+    await signIn(page, owner);
+    await page.goto(`/projects/${project.key}/settings`);
+    await expect(page.getByLabel(`Role for ${member.name}`)).toHaveValue("REPORTER");
     await page.getByLabel(`Role for ${member.name}`).selectOption("MAINTAINER");
     await expect(page.getByRole("status").filter({ hasText: `${member.name} is now Maintainer` })).toBeVisible();
     await page.reload();
