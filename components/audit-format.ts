@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "user.*", label: "All user events" },
   { value: "user.registered", label: "User registered" },
   { value: "user.role_changed", label: "Instance role changed" },
+  { value: "user.mfa_enabled", label: "Two-factor sign-in turned on" },
+  { value: "user.mfa_disabled", label: "Two-factor sign-in turned off" },
+  { value: "user.recovery_codes_regenerated", label: "Recovery codes replaced" },
 ];
 
 const ROLE_LABELS: Record<string, string> = {
@@ -66,6 +69,12 @@ export function describeEvent(event: AuditEventLike): string {
       const who = personOf(after) ?? "a user";
       return `changed ${who}'s instance role from ${role(before.role) ?? "?"} to ${role(after.role) ?? "?"}`;
     }
+    case "user.mfa_enabled":
+      return "turned on two-factor sign-in";
+    case "user.mfa_disabled":
+      return "turned off two-factor sign-in";
+    case "user.recovery_codes_regenerated":
+      return "replaced their recovery codes";
     case "project.created":
       return `created the project${str(after.name) ? ` “${str(after.name)}”` : ""}`;
     case "project.updated": {

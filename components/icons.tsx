@@ -150,3 +150,13 @@ export function GoogleMark({ className = "size-4" }: { className?: string }) {
     </svg>
   );
 }
+export const PhoneIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5 1.75h6a1 1 0 0 1 1 1v10.5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V2.75a1 1 0 0 1 1-1ZM7 12h2" />
+  </Icon>
+);
+export const KeyIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M10.25 9.25a3.5 3.5 0 1 0-3.32-2.4L2 11.75v2.25h2.25v-1.5h1.5V11h1.5l1.23-1.23c.55.31 1.18.48 1.77.48ZM11 5h.01" />
+  </Icon>
+);

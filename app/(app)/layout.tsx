@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 
 import { LiveUpdatesProvider } from "@/components/live/live-updates";
 import { TopBar } from "@/components/shell/top-bar";
+import { TwoFactorRequired } from "@/components/shell/two-factor-required";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!user) redirect("/sign-in");
   // Until the address is verified the API answers almost nothing, so the app would only show errors.
   if (!user.emailVerified) redirect("/verify-email");
+  // An instance admin the instance requires two-factor sign-in of reaches nothing else until it is on (the API
+  // refuses them the rest), so every page shows its setup instead, without the live stream or search.
+  const setupOnly = user.mfaRequired && !user.mfaEnabled;
   return (
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
       <a
@@ -19,12 +23,21 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       >
         Skip to content
       </a>
-      <LiveUpdatesProvider userId={user.id}>
-        <TopBar user={user} />
-        <main id="main" className="flex-1">
-          {children}
-        </main>
-      </LiveUpdatesProvider>
+      {setupOnly ? (
+        <>
+          <TopBar user={user} setupOnly />
+          <main id="main" className="flex-1">
+            <TwoFactorRequired email={user.email} />
+          </main>
+        </>
+      ) : (
+        <LiveUpdatesProvider userId={user.id}>
+          <TopBar user={user} />
+          <main id="main" className="flex-1">
+            {children}
+          </main>
+        </LiveUpdatesProvider>
+      )}
     </div>
   );
 }

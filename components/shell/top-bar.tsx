@@ -10,7 +10,12 @@ import { cn, focusRing } from "@/components/ui/cn";
 
 import { UserMenu, type UserMenuUser } from "./user-menu";
 
-export function TopBar({ user }: { user: UserMenuUser }) {
+/**
+ * The app's top bar. `setupOnly` is for an account that can reach nothing
+ * but its setup yet (two-factor sign-in the instance requires): only the
+ * logo and the account menu, nothing that would ask the API for more.
+ */
+export function TopBar({ user, setupOnly = false }: { user: UserMenuUser; setupOnly?: boolean }) {
   const pathname = usePathname();
   const links = [
     { href: "/projects", label: "Projects" },
@@ -22,31 +27,37 @@ export function TopBar({ user }: { user: UserMenuUser }) {
         <Link href="/projects" className={cn("rounded-md", focusRing)} aria-label="Specline home">
           <Logo />
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1">
-          {links.map((l) => {
-            const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
-            return (
-              <Link
-                key={l.href}
-                href={l.href}
-                aria-current={active ? "page" : undefined}
-                className={cn(
-                  "rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
-                  focusRing,
-                  active
-                    ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
-                    : "text-zinc-600 hover:bg-zinc-100/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100",
-                )}
-              >
-                {l.label}
-              </Link>
-            );
-          })}
-        </nav>
+        {setupOnly ? null : (
+          <nav aria-label="Main" className="flex items-center gap-1">
+            {links.map((l) => {
+              const active = pathname === l.href || pathname.startsWith(`${l.href}/`);
+              return (
+                <Link
+                  key={l.href}
+                  href={l.href}
+                  aria-current={active ? "page" : undefined}
+                  className={cn(
+                    "rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
+                    focusRing,
+                    active
+                      ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                      : "text-zinc-600 hover:bg-zinc-100/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100",
+                  )}
+                >
+                  {l.label}
+                </Link>
+              );
+            })}
+          </nav>
+        )}
         <div className="ml-auto flex items-center gap-2 sm:gap-3">
-          <LiveIndicator />
-          <SearchPalette />
-          <NotificationBell />
+          {setupOnly ? null : (
+            <>
+              <LiveIndicator />
+              <SearchPalette />
+              <NotificationBell />
+            </>
+          )}
           <UserMenu user={user} />
         </div>
       </div>

@@ -11,6 +11,10 @@ export type CurrentUser = {
   name: string;
   role: "ADMIN" | "USER";
   emailVerified: boolean;
+  /** Two-factor sign-in is on for the account. */
+  mfaEnabled: boolean;
+  /** The instance requires it of this account (REQUIRE_ADMIN_MFA, for instance admins). */
+  mfaRequired: boolean;
 };
 
 /**

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { AuditLog } from "@/components/admin/audit-log";
+import { SecurityLog } from "@/components/admin/security-log";
 import { UsersTable } from "@/components/admin/users-table";
 import { PageHeader } from "@/components/page-header";
 import { ForbiddenView } from "@/components/status-view";
@@ -26,10 +27,11 @@ export default async function AdminPage({
     );
   }
   const params = await searchParams;
-  const tab = params.tab === "audit" ? "audit" : "users";
+  const tab = params.tab === "audit" || params.tab === "security" ? params.tab : "users";
   const tabs = [
     { id: "users", label: "Users", href: "/admin" },
     { id: "audit", label: "Audit log", href: "/admin?tab=audit" },
+    { id: "security", label: "Security log", href: "/admin?tab=security" },
     { id: "jobs", label: "Background jobs", href: "/admin/jobs" },
   ];
 
@@ -37,7 +39,7 @@ export default async function AdminPage({
     <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
       <PageHeader
         title="Administration"
-        description="Manage who can use this Specline instance and review every change."
+        description="Manage who can use this Specline instance, and review every change and sign-in."
       />
       <nav aria-label="Administration" className="mt-6 flex gap-5 border-b border-zinc-200 dark:border-zinc-800">
         {tabs.map((t) => (
@@ -58,7 +60,15 @@ export default async function AdminPage({
           </Link>
         ))}
       </nav>
-      <div className="mt-6">{tab === "users" ? <UsersTable currentUserId={me.id} /> : <AuditLog />}</div>
+      <div className="mt-6">
+        {tab === "users" ? (
+          <UsersTable currentUserId={me.id} />
+        ) : tab === "audit" ? (
+          <AuditLog />
+        ) : (
+          <SecurityLog currentUserId={me.id} />
+        )}
+      </div>
     </div>
   );
 }

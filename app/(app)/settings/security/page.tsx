@@ -3,8 +3,10 @@ import type { Metadata } from "next";
 import { signInErrorMessage } from "@/components/auth/sign-in-form";
 import { PageHeader } from "@/components/page-header";
 import { PasswordSection } from "@/components/settings/password-section";
+import { RecentSignInsSection } from "@/components/settings/recent-sign-ins-section";
 import { SessionsSection } from "@/components/settings/sessions-section";
 import { SignInMethodsSection } from "@/components/settings/sign-in-methods-section";
+import { TwoFactorSection } from "@/components/settings/two-factor-section";
 import { Alert } from "@/components/ui/alert";
 import { getApi } from "@/lib/trpc/server";
 
@@ -18,12 +20,16 @@ export default async function SecuritySettingsPage({
 }) {
   const { error } = await searchParams;
   const api = await getApi();
-  const [security, sessions] = await Promise.all([api.user.security(), api.user.sessions.list()]);
+  const [security, sessions, twoFactor] = await Promise.all([
+    api.user.security(),
+    api.user.sessions.list(),
+    api.user.twoFactor.status(),
+  ]);
   return (
     <div className="mx-auto max-w-2xl px-4 py-8 sm:px-6 sm:py-10">
       <PageHeader
         title="Security"
-        description="Your password, the browsers you are signed in on, and the accounts you sign in with."
+        description="Your password and two-factor sign-in, the browsers you are signed in on, and the accounts you sign in with."
       />
       <div className="mt-8 space-y-6">
         {typeof error === "string" ? (
@@ -31,7 +37,9 @@ export default async function SecuritySettingsPage({
           <Alert>{signInErrorMessage(error)}</Alert>
         ) : null}
         <PasswordSection security={security} />
+        <TwoFactorSection initialStatus={twoFactor} email={security.email} />
         <SessionsSection initialSessions={sessions} />
+        <RecentSignInsSection />
         <SignInMethodsSection security={security} />
       </div>
     </div>
