@@ -121,6 +121,7 @@ test("sign up, create a project, manage members, and the member sees it", async 
 
   await test.step("the owner promotes the member to maintainer, and it sticks", async () => {
     await signIn(page, owner);
+    await expect(page).toHaveURL(/\/projects$/);
     await page.goto(`/projects/${project.key}/settings`);
     await expect(page.getByLabel(`Role for ${member.name}`)).toHaveValue("REPORTER");
     await page.getByLabel(`Role for ${member.name}`).selectOption("MAINTAINER");
