@@ -113,6 +113,21 @@ export const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** Browser origins (`https://tools.example.com`, comma-separated) whose pages may call the API with API tokens. */
+  CORS_ORIGINS: z
+    .string()
+    .max(2000)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      "must be origins such as https://tools.example.com, separated by commas",
+    )
+    .optional(),
   /** How long the security log (sign-ins, account changes) keeps its entries. */
   SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Who may create an account: anyone, people with an address in SIGNUP_DOMAINS, or invited people only. */

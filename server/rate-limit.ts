@@ -283,7 +283,7 @@ export interface RateLimitDecision {
  */
 export async function checkRateLimit(
   buckets: readonly BucketName[],
-  caller: { userId: string | null; ip: string | null },
+  caller: { userId: string | null; ip: string | null; apiToken?: { id: string } | null },
 ): Promise<RateLimitDecision | null> {
   const env = getEnv();
   if (env.RATE_LIMITS === "off") return null;
@@ -291,7 +291,13 @@ export async function checkRateLimit(
   const decisions = await Promise.all(
     buckets.map(async (bucket): Promise<RateLimitDecision> => {
       const def: Bucket = defs[bucket];
-      const key = def.per === "caller" && caller.userId ? `user:${caller.userId}` : `addr:${caller.ip ?? "unknown"}`;
+      // A token has budgets of its own, apart from its user's browser sessions.
+      const key =
+        def.per === "caller" && caller.apiToken
+          ? `token:${caller.apiToken.id}`
+          : def.per === "caller" && caller.userId
+            ? `user:${caller.userId}`
+            : `addr:${caller.ip ?? "unknown"}`;
       const result = await getLimiter(`api-${bucket}`, { tokens: def.budget, windowSeconds: def.windowSeconds }).limit(
         key,
       );

@@ -27,7 +27,7 @@ import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server"
 import { appRouter, createCaller } from "@/server/api/root";
 import { type Context, createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
-import { getRequestSession } from "@/server/auth/session";
+import { getRequestCredentials } from "@/server/auth/session";
 import { connectedFrame, Pinger, SSE_HEADERS, SseEncoder, usableEventId } from "@/server/live/sse";
 import { type LiveSink, LiveStream } from "@/server/live/stream";
 import { rateLimitHeaders } from "@/server/rate-limit";
@@ -128,10 +128,11 @@ export async function serveLiveEvents(req: LiveRequest, respond: (headers: Recor
   let stream: LiveStream;
   try {
     input = inputOf(url, lastEventId);
-    const session = await getRequestSession(req as unknown as Request);
+    const credentials = await getRequestCredentials(req as unknown as Request);
     ctx = createContextInner({
-      userId: session?.userId ?? null,
-      sessionId: session?.sessionId,
+      userId: credentials?.userId ?? null,
+      sessionId: credentials?.sessionId,
+      apiToken: credentials?.apiToken,
       requestId,
       ip: clientIp(req.headers),
       signal: req.signal,

@@ -1,5 +1,6 @@
 /** The whole API. `AppRouter` is the type other TypeScript projects code against. */
 import { adminJobsRouter } from "@/server/api/routers/admin-jobs";
+import { apiTokenRouter } from "@/server/api/routers/api-token";
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
@@ -21,6 +22,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
+  apiToken: apiTokenRouter,
   project: projectRouter,
   invitation: invitationRouter,
   requirement: requirementRouter,

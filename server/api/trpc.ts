@@ -40,6 +40,8 @@ export interface ContextOptions {
    * Every HTTP carrier sets it with userId; only in-process callers (the seed, tests) leave it out.
    */
   sessionId?: string;
+  /** The API token the request came with instead of a session (`Authorization: Bearer spl_…`). */
+  apiToken?: { id: string; scope: "READ" | "WRITE" };
   requestId?: string;
   /** Client address used as the rate-limit key for anonymous calls. */
   ip?: string | null;
@@ -61,6 +63,7 @@ export function createContextInner(opts: ContextOptions) {
   return {
     userId: opts.userId,
     sessionId: opts.sessionId,
+    apiToken: opts.apiToken,
     requestId: opts.requestId ?? randomUUID(),
     ip: opts.ip ?? null,
     signal: opts.signal,
@@ -91,6 +94,8 @@ export interface Meta {
    * the security settings where an instance admin turns on the two-factor sign-in the instance requires.
    */
   accountSetup?: boolean;
+  /** An account procedure (tokens, password, sessions, two-factor): a browser session only, never an API token. */
+  sessionOnly?: boolean;
 }
 
 const t = initTRPC
@@ -315,18 +320,21 @@ const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /** A signed-in user with a live session; `ctx.user` is loaded from the database on every request. */
-export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, next }) => {
+export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, type, next }) => {
   const user = await authenticateOrThrow({
     userId: ctx.userId,
     sessionId: ctx.sessionId,
+    apiToken: ctx.apiToken,
+    writes: type === "mutation",
+    sessionOnly: meta?.sessionOnly,
     accountSetup: meta?.accountSetup,
   });
   return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx) } });
 });
 
 /** The audit actor of a signed-in call, with the call's idempotency claim if it has one. */
-function actorOf(userId: string, ctx: Pick<Context, "requestId" | "idempotency" | "ip">): Actor {
-  const actor: Actor = { userId, requestId: ctx.requestId, ip: ctx.ip };
+function actorOf(userId: string, ctx: Pick<Context, "requestId" | "idempotency" | "ip" | "apiToken">): Actor {
+  const actor: Actor = { userId, requestId: ctx.requestId, ip: ctx.ip, apiTokenId: ctx.apiToken?.id ?? null };
   if (ctx.idempotency) actor.idempotency = ctx.idempotency;
   return actor;
 }
@@ -354,7 +362,7 @@ const projectAddress = z.union([
  * check. Non-members get NOT_FOUND, members without the permission FORBIDDEN.
  */
 export function projectProcedure(permission: ProjectPermission) {
-  return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
+  return signedInProcedure.use(async ({ ctx, getRawInput, meta, type, next }) => {
     const { projectKey } = addressOrThrow(
       projectAddress,
       await getRawInput(),
@@ -364,6 +372,9 @@ export function projectProcedure(permission: ProjectPermission) {
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
       sessionId: ctx.sessionId,
+      apiToken: ctx.apiToken,
+      writes: type === "mutation",
+      sessionOnly: meta?.sessionOnly,
       projectKey,
       permission,
       requestId: ctx.requestId,
@@ -389,11 +400,14 @@ const optionalProjectAddress = z.object({ projectKey: projectKeySchema.optional(
  * log). Same check as projectProcedure; `ctx.scope` is null without a project.
  */
 export function projectOrInstanceProcedure(permission: ProjectPermission) {
-  return signedInProcedure.use(async ({ ctx, getRawInput, next }) => {
+  return signedInProcedure.use(async ({ ctx, getRawInput, meta, type, next }) => {
     const address = addressOrThrow(optionalProjectAddress, (await getRawInput()) ?? {}, "projectKey is not valid");
     const { user, scope } = await authorizeOrThrow({
       userId: ctx.userId,
       sessionId: ctx.sessionId,
+      apiToken: ctx.apiToken,
+      writes: type === "mutation",
+      sessionOnly: meta?.sessionOnly,
       projectKey: address.projectKey ?? null,
       permission,
       requestId: ctx.requestId,

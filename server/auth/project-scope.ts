@@ -31,8 +31,9 @@ export function projectScope(opts: {
   role: ProjectRole;
   requestId: string;
   idempotency?: IdempotencyClaim | null;
+  apiTokenId?: string | null;
 }): ProjectScope {
-  const actor: Actor = { userId: opts.user.id, requestId: opts.requestId };
+  const actor: Actor = { userId: opts.user.id, requestId: opts.requestId, apiTokenId: opts.apiTokenId ?? null };
   if (opts.idempotency) actor.idempotency = opts.idempotency;
   return {
     projectId: opts.project.id,
@@ -47,6 +48,12 @@ interface CallerOptions {
   userId: string;
   /** The session the request's cookie names; undefined only for in-process callers (see resolveCallerInProject). */
   sessionId?: string;
+  /** The API token the request came with instead of a session. */
+  apiToken?: { id: string; scope: "READ" | "WRITE" };
+  /** The call changes something (a mutation, an upload): a read-only token may not make it. */
+  writes?: boolean;
+  /** An account procedure (tokens, password, sessions, two-factor): a browser session only, never a token. */
+  sessionOnly?: boolean;
   /** One of the calls an account not yet set up may make (unverified address, required two-factor sign-in off). */
   accountSetup?: boolean;
 }
@@ -84,6 +91,7 @@ export async function authorizeOrThrow(
   const access = await resolveCallerInProject({
     userId: opts.userId,
     sessionId: opts.sessionId,
+    apiTokenId: opts.apiToken?.id,
     projectKey: opts.projectKey,
   });
   const { user, project, role } = callerOrThrow(access, opts);
@@ -102,7 +110,14 @@ export async function authorizeOrThrow(
   }
   return {
     user,
-    scope: projectScope({ user, project, role, requestId: opts.requestId, idempotency: opts.idempotency }),
+    scope: projectScope({
+      user,
+      project,
+      role,
+      requestId: opts.requestId,
+      idempotency: opts.idempotency,
+      apiTokenId: opts.apiToken?.id,
+    }),
   };
 }
 
@@ -113,7 +128,12 @@ export type CallerUser = NonNullable<Awaited<ReturnType<typeof resolveCallerInPr
  * notifications): the same statement and the same checks as authorizeOrThrow.
  */
 export async function authenticateOrThrow(opts: CallerOptions): Promise<CallerUser> {
-  const access = await resolveCallerInProject({ userId: opts.userId, sessionId: opts.sessionId, projectKey: null });
+  const access = await resolveCallerInProject({
+    userId: opts.userId,
+    sessionId: opts.sessionId,
+    apiTokenId: opts.apiToken?.id,
+    projectKey: null,
+  });
   return callerOrThrow(access, opts).user;
 }
 
@@ -124,9 +144,19 @@ export async function authenticateOrThrow(opts: CallerOptions): Promise<CallerUs
  */
 function callerOrThrow<T extends { user: { emailVerified: boolean; mfaRequired: boolean; mfaEnabled: boolean } }>(
   access: T | null,
-  opts: Pick<CallerOptions, "accountSetup">,
+  opts: Pick<CallerOptions, "accountSetup" | "apiToken" | "writes" | "sessionOnly">,
 ): T {
   if (!access) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  if (opts.apiToken && opts.sessionOnly) {
+    throw new AppError("FORBIDDEN", "Accounts are managed from a browser session; API tokens cannot do this", {
+      reason: "session_only",
+    });
+  }
+  if (opts.apiToken?.scope === "READ" && opts.writes) {
+    throw new AppError("FORBIDDEN", "This API token can only read; use a write token to make changes", {
+      reason: "read_only_token",
+    });
+  }
   if (opts.accountSetup) return access;
   if (!access.user.emailVerified) {
     throw new AppError("FORBIDDEN", "Confirm your email address first: follow the link in the message we sent", {

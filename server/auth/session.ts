@@ -16,6 +16,7 @@ import { cookies } from "next/headers";
 import { decode } from "next-auth/jwt";
 
 import { appUrl, getEnv } from "@/lib/env.mjs";
+import { resolveApiToken } from "@/server/auth/api-tokens";
 
 /**
  * The cookie names a session is read from: behind an https app URL only the
@@ -91,4 +92,31 @@ export async function getRequestSession(req?: Request): Promise<RequestSession |
     // Tampered, expired or encrypted with another secret: not signed in.
     return null;
   }
+}
+
+/** Who a request acts as: a browser's session, or another program's API token. */
+export type RequestCredentials =
+  | { userId: string; sessionId: string; apiToken?: undefined }
+  | { userId: string; sessionId?: undefined; apiToken: { id: string; scope: "READ" | "WRITE" } };
+
+/** The request's `Authorization: Bearer …` value, if it sends one. */
+export function bearerTokenOf(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  if (!header || !/^bearer\s/i.test(header)) return null;
+  return header.slice(header.indexOf(" ") + 1).trim();
+}
+
+/**
+ * The credentials of a request to the API or a file route: a bearer token
+ * when it sends one (then the token alone counts — an unknown, revoked or
+ * expired one is nobody, never the cookie beside it), else the session
+ * cookie. Whether either is still live is checked again with the caller.
+ */
+export async function getRequestCredentials(req: Request): Promise<RequestCredentials | null> {
+  const bearer = bearerTokenOf(req);
+  if (bearer !== null) {
+    const token = await resolveApiToken(bearer);
+    return token ? { userId: token.userId, apiToken: { id: token.id, scope: token.scope } } : null;
+  }
+  return getRequestSession(req);
 }

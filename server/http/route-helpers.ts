@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 
 import { clientIp } from "@/server/auth/client-ip";
-import { getRequestSession, type RequestSession } from "@/server/auth/session";
+import { getRequestCredentials, type RequestCredentials } from "@/server/auth/session";
 import { AppError, HTTP_STATUS, RETRY_AFTER_SECONDS, toAppError } from "@/server/errors";
+import { crossOriginAllowed } from "@/server/http/cors";
 import { type BucketName, checkRateLimit, tooManyRequests } from "@/server/rate-limit";
 
 export function jsonError(status: number, message: string, code: string) {
@@ -15,13 +16,14 @@ export function jsonError(status: number, message: string, code: string) {
 }
 
 /**
- * The session the request's cookie names, or UNAUTHORIZED. Whether it is
- * still live, and what its user may do, is `authorizeOrThrow`'s to decide.
+ * The request's credentials — its API token, or the session its cookie
+ * names — or UNAUTHORIZED. Whether they are still live, and what their user
+ * may do, is `authorizeOrThrow`'s to decide.
  */
-export async function sessionOrThrow(req: Request): Promise<RequestSession> {
-  const session = await getRequestSession(req);
-  if (!session) throw new AppError("UNAUTHORIZED", "Sign in to continue");
-  return session;
+export async function credentialsOrThrow(req: Request): Promise<RequestCredentials> {
+  const credentials = await getRequestCredentials(req);
+  if (!credentials) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  return credentials;
 }
 
 /**
@@ -29,8 +31,12 @@ export async function sessionOrThrow(req: Request): Promise<RequestSession> {
  * as the tRPC middleware does for a procedure call; over budget it throws
  * TOO_MANY_REQUESTS, which `handleErrors` answers with Retry-After.
  */
-export async function enforceRateLimit(req: Request, userId: string | null, extra: BucketName[] = []) {
-  const decision = await checkRateLimit(["api", ...extra], { userId, ip: clientIp(req.headers) });
+export async function enforceRateLimit(
+  req: Request,
+  caller: { userId: string | null; apiToken?: { id: string } | null },
+  extra: BucketName[] = [],
+) {
+  const decision = await checkRateLimit(["api", ...extra], { ...caller, ip: clientIp(req.headers) });
   if (decision && !decision.allowed) throw tooManyRequests(decision);
 }
 
@@ -46,8 +52,11 @@ export function isSameOrigin(req: Request): boolean {
   }
 }
 
+/** A cookie request from another origin is refused; a bearer-token request without a cookie is not (see server/http/cors.ts). */
 export function assertSameOrigin(req: Request) {
-  if (!isSameOrigin(req)) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed");
+  if (!crossOriginAllowed(req, isSameOrigin(req))) {
+    throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed");
+  }
 }
 
 export function requestIdOf(req: Request): string {

@@ -84,10 +84,19 @@ export function mayReceive(viewer: Viewer, change: LiveChange): boolean {
   }
 }
 
-async function resolveViewer(opts: Pick<LiveStreamOptions, "userId" | "sessionId" | "projectKey" | "requestId">) {
-  const { userId, sessionId, requestId } = opts;
+async function resolveViewer(
+  opts: Pick<LiveStreamOptions, "userId" | "sessionId" | "apiToken" | "projectKey" | "requestId">,
+) {
+  const { userId, sessionId, apiToken, requestId } = opts;
   const projectKey = opts.projectKey ?? null;
-  const { scope } = await authorizeOrThrow({ userId, sessionId, projectKey, permission: STREAM_PERMISSION, requestId });
+  const { scope } = await authorizeOrThrow({
+    userId,
+    sessionId,
+    apiToken,
+    projectKey,
+    permission: STREAM_PERMISSION,
+    requestId,
+  });
   return { userId, role: scope?.role ?? null, projectId: scope?.projectId ?? null };
 }
 
@@ -118,6 +127,8 @@ export interface LiveStreamOptions {
   userId: string;
   /** The session the stream was opened with: ending it (sign-out, revocation) ends the stream at the next re-check. */
   sessionId?: string;
+  /** Or the API token it was opened with: revoking it ends the stream the same way. */
+  apiToken?: { id: string; scope: "READ" | "WRITE" };
   /** The caller is an instance admin: the stream carries the background jobs' signal. */
   instanceAdmin?: boolean;
   projectKey?: string | null;

@@ -32,6 +32,8 @@ export interface Actor {
   idempotency?: IdempotencyClaim;
   /** The client address of the request (the security log notes it). */
   ip?: string | null;
+  /** The API token the request came with, if any (the audit log notes which token acted). */
+  apiTokenId?: string | null;
 }
 
 export interface ChangeRecord {
@@ -80,6 +82,7 @@ export async function applyChange<T>(
               before: toJson(c.before),
               after: toJson(c.after),
               requestId: actor.requestId,
+              apiTokenId: actor.apiTokenId ?? null,
             },
           });
         }

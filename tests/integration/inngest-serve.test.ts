@@ -91,7 +91,10 @@ describe("serve endpoint against a dev server", () => {
       { event: "specline/project.*" },
     ]);
     expect(byId["specline-deliver-webhook"]!.triggers).toEqual([{ event: "specline/webhook.delivery.requested" }]);
-    expect(byId["specline-send-account-mail"]!.triggers).toEqual([{ event: "specline/account.*" }]);
+    expect(byId["specline-send-account-mail"]!.triggers).toEqual([
+      { event: "specline/account.*" },
+      { event: "specline/invitation.created" },
+    ]);
     expect(byId["specline-aggregate-daily-stats"]!.triggers).toContainEqual({
       cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/),
     });

@@ -14,6 +14,7 @@ export const liveRouter = createTRPCRouter({
     openLiveStream({
       userId: ctx.user.id,
       sessionId: ctx.sessionId,
+      apiToken: ctx.apiToken,
       instanceAdmin: ctx.user.role === "ADMIN",
       projectKey: input.projectKey ?? null,
       lastEventId: input.lastEventId,

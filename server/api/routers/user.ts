@@ -36,32 +36,41 @@ export const userRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => setUserActive({ actor: ctx.actor, input })),
   /** Changes the caller's password; every other session of theirs ends. */
   changePassword: protectedProcedure
+    .meta({ sessionOnly: true })
     .input(changePasswordInput)
     .mutation(({ ctx, input }) =>
       changePassword({ actor: { ...ctx.actor, userId: ctx.user.id }, sessionId: ctx.sessionId, input }),
     ),
   /** Ends every session of the caller, this one included. */
   signOutEverywhere: protectedProcedure
-    .meta({ accountSetup: true })
+    .meta({ accountSetup: true, sessionOnly: true })
     .mutation(({ ctx }) => signOutEverywhere({ actor: { ...ctx.actor, userId: ctx.user.id } })),
   /** What the security settings show: whether the account has a password, and the sign-in providers connected and available. */
-  security: protectedProcedure.meta({ accountSetup: true }).query(({ ctx }) => accountSecurity(ctx.user.id)),
+  security: protectedProcedure
+    .meta({ accountSetup: true, sessionOnly: true })
+    .query(({ ctx }) => accountSecurity(ctx.user.id)),
   /** Two-factor sign-in (TOTP and recovery codes), set up from the security settings. */
   twoFactor: createTRPCRouter({
-    status: protectedProcedure.meta({ accountSetup: true }).query(({ ctx }) => twoFactorStatus(ctx.user.id)),
+    status: protectedProcedure
+      .meta({ accountSetup: true, sessionOnly: true })
+      .query(({ ctx }) => twoFactorStatus(ctx.user.id)),
     /** A new secret for the authenticator app (QR code and text); nothing changes until `confirm`. */
-    start: protectedProcedure.meta({ accountSetup: true }).mutation(({ ctx }) => startTwoFactorSetup(ctx.user.id)),
+    start: protectedProcedure
+      .meta({ accountSetup: true, sessionOnly: true })
+      .mutation(({ ctx }) => startTwoFactorSetup(ctx.user.id)),
     /** The app's first code turns it on; answers the recovery codes, shown this once. */
     confirm: protectedProcedure
-      .meta({ accountSetup: true })
+      .meta({ accountSetup: true, sessionOnly: true })
       .input(twoFactorConfirmInput)
       .mutation(({ ctx, input }) =>
         confirmTwoFactorSetup({ actor: { ...ctx.actor, userId: ctx.user.id }, code: input.code }),
       ),
     disable: protectedProcedure
+      .meta({ sessionOnly: true })
       .input(twoFactorDisableInput)
       .mutation(({ ctx, input }) => disableTwoFactor({ actor: { ...ctx.actor, userId: ctx.user.id }, ...input })),
     regenerateRecoveryCodes: protectedProcedure
+      .meta({ sessionOnly: true })
       .input(twoFactorRegenerateInput)
       .mutation(({ ctx, input }) =>
         regenerateRecoveryCodes({ actor: { ...ctx.actor, userId: ctx.user.id }, code: input.code }),
@@ -70,10 +79,11 @@ export const userRouter = createTRPCRouter({
   sessions: createTRPCRouter({
     /** The caller's live sessions (browser, address, last seen), the current one marked. */
     list: protectedProcedure
-      .meta({ accountSetup: true })
+      .meta({ accountSetup: true, sessionOnly: true })
       .query(({ ctx }) => mySessions({ actor: { ...ctx.actor, userId: ctx.user.id }, sessionId: ctx.sessionId })),
     /** Ends one of the caller's sessions. */
     revoke: protectedProcedure
+      .meta({ sessionOnly: true })
       .input(sessionRevokeInput)
       .mutation(({ ctx, input }) => revokeSession({ actor: { ...ctx.actor, userId: ctx.user.id }, handle: input.id })),
   }),

@@ -301,7 +301,13 @@ export async function listAttachments({ scope, input }: { scope: ProjectScope; i
  * NOT_FOUND otherwise. The download names an attachment, not a project, so
  * the caller's scope is resolved here from the attachment's project.
  */
-export async function openAttachment(opts: { userId: string; sessionId?: string; id: string; requestId: string }) {
+export async function openAttachment(opts: {
+  userId: string;
+  sessionId?: string;
+  apiToken?: { id: string; scope: "READ" | "WRITE" };
+  id: string;
+  requestId: string;
+}) {
   const attachment = await db.attachment.findUnique({
     where: { id: opts.id },
     select: {
@@ -319,6 +325,7 @@ export async function openAttachment(opts: { userId: string; sessionId?: string;
   const { scope } = await authorizeOrThrow({
     userId: opts.userId,
     sessionId: opts.sessionId,
+    apiToken: opts.apiToken,
     projectKey,
     permission: "issue:readOwn",
     requestId: opts.requestId,

@@ -18,8 +18,15 @@ import { queryRows } from "@/server/db";
  * NOT_FOUND to the caller). A session last seen over a minute ago is
  * touched (one more statement, at most once a minute per session).
  */
-export async function resolveCallerInProject(opts: { userId: string; sessionId?: string; projectKey: string | null }) {
+export async function resolveCallerInProject(opts: {
+  userId: string;
+  sessionId?: string;
+  /** An API token the call came with instead of a session: it must still be live. */
+  apiTokenId?: string;
+  projectKey: string | null;
+}) {
   const checkSession = opts.sessionId !== undefined;
+  const checkToken = opts.apiTokenId !== undefined;
   const rows = await queryRows<{
     userId: string;
     email: string;
@@ -28,6 +35,7 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     emailVerifiedAt: Date | null;
     totpEnabledAt: Date | null;
     sessionSeenAt: Date | null;
+    tokenLive: boolean | null;
     projectId: string | null;
     projectKey: string | null;
     projectName: string | null;
@@ -36,18 +44,21 @@ export async function resolveCallerInProject(opts: { userId: string; sessionId?:
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
     SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt", u."totpEnabledAt",
-           s."lastSeenAt" AS "sessionSeenAt",
+           s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
            (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
            m.role AS "memberRole"
     FROM "User" u
     LEFT JOIN "Session" s ON s.id = ${opts.sessionId ?? null} AND s."userId" = u.id
                          AND s."idleExpiresAt" > now() AND s."expiresAt" > now()
+    LEFT JOIN "ApiToken" t ON t.id = ${opts.apiTokenId ?? null} AND t."userId" = u.id
+                          AND t."revokedAt" IS NULL AND (t."expiresAt" IS NULL OR t."expiresAt" > now())
     LEFT JOIN "Project" p ON p.key = ${opts.projectKey}
     LEFT JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = u.id
     WHERE u.id = ${opts.userId} AND u."deactivatedAt" IS NULL`);
   const row = rows[0];
   if (!row) return null;
+  if (checkToken && !row.tokenLive) return null;
   if (checkSession) {
     if (!row.sessionSeenAt) return null;
     if (dueForTouch(row.sessionSeenAt) && opts.sessionId) await touchSession(opts.sessionId);

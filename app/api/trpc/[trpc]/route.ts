@@ -25,9 +25,10 @@ import { isLiveEventsRequest, liveEventsResponse, registerNodeLiveEvents } from 
 import { appRouter } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
-import { getRequestSession } from "@/server/auth/session";
+import { getRequestCredentials } from "@/server/auth/session";
 import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { readBodyWithin, requestInit } from "@/server/http/body-limit";
+import { corsHeaders, crossOriginAllowed, preflight } from "@/server/http/cors";
 import { isSameOrigin } from "@/server/http/route-helpers";
 import { rateLimitHeaders } from "@/server/rate-limit";
 
@@ -53,7 +54,10 @@ async function handler(incoming: Request) {
     if (!type.toLowerCase().startsWith("application/json")) {
       return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Mutations must be sent as application/json");
     }
-    if (!isSameOrigin(req)) return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
+    // A cookie call must come from this app; a bearer-token call without a cookie carries no ambient credential.
+    if (!crossOriginAllowed(req, isSameOrigin(req))) {
+      return refuse(403, "FORBIDDEN", "Cross-origin requests are not allowed");
+    }
     const max = getEnv().REQUEST_BODY_MAX_BYTES;
     const body = await readBodyWithin(req, max);
     if (!body.ok) return refuse(413, "PAYLOAD_TOO_LARGE", `Request bodies can be at most ${max} bytes`);
@@ -72,10 +76,11 @@ async function handler(incoming: Request) {
           message: `An ${IDEMPOTENCY_KEY_HEADER} names one call; send each call that carries one in a request of its own`,
         });
       }
-      const session = await getRequestSession(req);
+      const credentials = await getRequestCredentials(req);
       return createContextInner({
-        userId: session?.userId ?? null,
-        sessionId: session?.sessionId,
+        userId: credentials?.userId ?? null,
+        sessionId: credentials?.sessionId,
+        apiToken: credentials?.apiToken,
         requestId,
         ip: clientIp(req.headers),
         signal: incoming.signal,
@@ -83,7 +88,7 @@ async function handler(incoming: Request) {
       });
     },
     responseMeta: ({ ctx, errors }) => {
-      const headers = new Headers({ "x-request-id": requestId });
+      const headers = new Headers({ "x-request-id": requestId, ...corsHeaders(req) });
       const decision = ctx?.rateLimit.decision;
       if (decision) for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
       if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE")) headers.set("retry-after", String(RETRY_AFTER_SECONDS));
@@ -92,4 +97,4 @@ async function handler(incoming: Request) {
   });
 }
 
-export { handler as GET, handler as POST };
+export { handler as GET, handler as POST, preflight as OPTIONS };

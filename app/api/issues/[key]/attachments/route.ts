@@ -20,10 +20,10 @@ import { declaredLength } from "@/server/http/body-limit";
 import { withSingleFile } from "@/server/http/multipart";
 import {
   assertSameOrigin,
+  credentialsOrThrow,
   enforceRateLimit,
   handleErrors,
   requestIdOf,
-  sessionOrThrow,
 } from "@/server/http/route-helpers";
 import { addAttachment, hashUpload } from "@/server/services/attachments/attachments";
 import {
@@ -41,8 +41,9 @@ const ENVELOPE_BYTES = 64 * 1024;
 export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
   return handleErrors(async () => {
     assertSameOrigin(req);
-    const { userId, sessionId } = await sessionOrThrow(req);
-    await enforceRateLimit(req, userId);
+    const credentials = await credentialsOrThrow(req);
+    const { userId, sessionId, apiToken } = credentials;
+    await enforceRateLimit(req, credentials);
     const parsedKey = issueKey.safeParse((await ctx.params).key);
     if (!parsedKey.success) throw new AppError("BAD_REQUEST", "Issue key looks like PAY-I-7");
     const key = parsedKey.data;
@@ -57,6 +58,8 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
     const { scope } = await authorizeOrThrow({
       userId,
       sessionId,
+      apiToken,
+      writes: true,
       projectKey: key.slice(0, key.indexOf("-")),
       permission: "comment:create",
       requestId: requestIdOf(req),
