@@ -27,3 +27,10 @@ export function useCopy(resetAfterMs = 2500) {
 
   return { state, copy };
 }
+
+/** What to say after a copy: `copied` when it worked, how to copy by hand when the browser refused. */
+export function copyStatus(state: CopyState, copied: string): string | null {
+  if (state === "copied") return copied;
+  if (state === "failed") return "This browser did not allow copying. Select the text and copy it yourself.";
+  return null;
+}

@@ -11,18 +11,12 @@ import { CardBody, CardFooter } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Field } from "@/components/ui/field";
 import { focusFirstInvalid } from "@/components/ui/focus-first-invalid";
-import { type CopyState, useCopy } from "@/components/use-copy";
+import { copyStatus, useCopy } from "@/components/use-copy";
 import { twoFactorConfirmInput } from "@/lib/schemas/user";
 import { useTRPC } from "@/lib/trpc/react";
 
 /** The setup key in groups of four, as authenticator apps show it when typed in by hand. */
 const grouped = (secret: string) => secret.match(/.{1,4}/g)?.join(" ") ?? secret;
-
-function copyStatus(state: CopyState, copied: string): string | null {
-  if (state === "copied") return copied;
-  if (state === "failed") return "This browser did not allow copying. Select the text and copy it yourself.";
-  return null;
-}
 
 /**
  * Turning two-factor sign-in on: a new secret from the server, shown as a QR

@@ -4,7 +4,7 @@ import { signOut } from "next-auth/react";
 import { useId } from "react";
 
 import { Avatar } from "@/components/avatar";
-import { ChevronDownIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
+import { ChevronDownIcon, KeyIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
 import { InstanceRoleBadge } from "@/components/role-badge";
 import { cn, focusRing } from "@/components/ui/cn";
 import { usePopover } from "@/components/ui/use-popover";
@@ -79,6 +79,16 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
           >
             <ShieldIcon className={itemIconStyles} />
             Security
+          </Link>
+          <Link
+            href="/settings/tokens"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => setOpen(false)}
+            className={itemStyles}
+          >
+            <KeyIcon className={itemIconStyles} />
+            API tokens
           </Link>
           <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
           <button

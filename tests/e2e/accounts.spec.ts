@@ -138,3 +138,53 @@ test("a copied session cookie is refused once its browser signed out", async ({ 
     await thief.close();
   }
 });
+
+test("a token made on the settings page lets another program read, and a read-only one not write", async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
+  const person = { name: "Priya Programs", email: `priya.${uniq()}@example.test` };
+  const { context, page } = await userContext(browser, person, password);
+  try {
+    await page.goto("/settings/tokens");
+    await page.getByLabel("Token name").fill("Nightly export");
+    await page.getByRole("radio", { name: "Read only" }).check();
+    await page.getByRole("button", { name: "Create token" }).click();
+    const token = await page.getByTestId("new-api-token").inputValue();
+    expect(token).toMatch(/^spl_[A-Za-z0-9_-]{32}$/);
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByTestId("api-token-row")).toContainText("Nightly export");
+    await page.screenshot({ path: "test-results/api-tokens.png", fullPage: true });
+
+    // Another program: no cookie, only the token.
+    const program = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
+    try {
+      const me = await program.get("/api/trpc/user.me");
+      expect(me.status()).toBe(200);
+      expect((await me.json()).result.data.json.email).toBe(person.email);
+      const write = await program.post("/api/trpc/project.create", {
+        data: JSON.stringify({ json: { key: "NOWRITE", name: "Refused" } }),
+        headers: { "content-type": "application/json", origin: "https://tools.example" },
+      });
+      expect(write.status()).toBe(403);
+    } finally {
+      await program.dispose();
+    }
+
+    await page.getByRole("button", { name: "Revoke Nightly export" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Revoked" })).toBeVisible();
+    const after = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
+    expect((await after.get("/api/trpc/user.me")).status()).toBe(401);
+    await after.dispose();
+  } finally {
+    await context.close();
+  }
+});

@@ -229,6 +229,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`${p}/settings/integrations`);
     await visit("/notifications", { heading: "Notifications" });
     await visit("/settings/security", { heading: "Security" });
+    await visit("/settings/tokens", { heading: "API tokens" });
     const admin = Boolean(process.env.E2E_DATABASE_URL);
     await visit("/admin", { heading: admin ? "Administration" : /admins only/i });
     await visit("/admin?tab=audit");

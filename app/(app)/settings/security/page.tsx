@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
+import { authLinkClass } from "@/components/auth/auth-card";
 import { signInErrorMessage } from "@/components/auth/sign-in-form";
 import { PageHeader } from "@/components/page-header";
 import { PasswordSection } from "@/components/settings/password-section";
@@ -29,7 +31,16 @@ export default async function SecuritySettingsPage({
     <div className="mx-auto max-w-2xl px-4 py-8 sm:px-6 sm:py-10">
       <PageHeader
         title="Security"
-        description="Your password and two-factor sign-in, the browsers you are signed in on, and the accounts you sign in with."
+        description={
+          <>
+            Your password and two-factor sign-in, the browsers you are signed in on, and the accounts you sign in with.
+            Programs sign in with{" "}
+            <Link href="/settings/tokens" className={authLinkClass}>
+              API tokens
+            </Link>
+            .
+          </>
+        }
       />
       <div className="mt-8 space-y-6">
         {typeof error === "string" ? (
