@@ -8,11 +8,12 @@
  * the address. Redeeming is one conditional UPDATE, so a link works once
  * even when it is followed twice at the same moment.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 
 import type { AccountTokenPurpose, Prisma } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
+import { sha256Hex } from "@/server/auth/digest";
 
 /** What a link looks like: 43 base64url characters (256 bits). */
 export const ACCOUNT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -28,9 +29,7 @@ export function deriveAccountToken(eventId: string): string {
   return deriveLinkToken("account-token", eventId);
 }
 
-export function hashAccountToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+export const hashAccountToken = sha256Hex;
 
 /**
  * Marks the token used and returns whom it was for, or null when it is

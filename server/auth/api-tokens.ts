@@ -7,9 +7,10 @@
  * every call (revoked, expired, user deactivated: signed out), so revoking
  * takes effect on the next call — live streams included.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 import type { ApiTokenScope } from "@prisma/client";
+import { sha256Hex } from "@/server/auth/digest";
 import { db } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import { revokeLiveAccess } from "@/server/live/bus";
@@ -23,9 +24,7 @@ const LAST_USED_EVERY_MS = 60_000;
 /** How many live tokens one person may hold. */
 export const API_TOKENS_PER_USER = 50;
 
-export function hashApiToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+export const hashApiToken = sha256Hex;
 
 export interface ResolvedApiToken {
   id: string;

@@ -9,14 +9,14 @@
  * wrong field): that keeps only its SHA-256, enough to see the same address
  * tried again.
  */
-import { createHash } from "node:crypto";
 
 import type { Prisma } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
 import type { SecurityEventKind } from "@/lib/schemas/security";
+import { sha256Hex } from "@/server/auth/digest";
 import { db, type Tx } from "@/server/db";
-import { AppError } from "@/server/errors";
+import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
 export type { SecurityEventKind };
 
@@ -33,7 +33,7 @@ export interface SecurityEventInput {
 }
 
 export function emailHash(email: string): string {
-  return createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+  return sha256Hex(email.trim().toLowerCase());
 }
 
 /** Records one event; inside a change's transaction pass its `tx`, so the entry commits with the change. */
@@ -98,23 +98,17 @@ export async function listSecurityEvents(input: {
   kind?: SecurityEventKind;
   userId?: string;
 }) {
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
   const rows = await db.securityEvent.findMany({
     where: {
       ...(input.kind ? { kind: input.kind } : {}),
       ...(input.userId ? { userId: input.userId } : {}),
-      ...(after ? { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] } : {}),
+      ...afterTimeAndId(input.cursor, "at", "desc", timeAndUuidCursorSchema),
     },
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: input.limit + 1,
     select: eventSelect,
   });
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.at, last.id) : null,
-  };
+  return toPage(rows, input.limit, (e) => timeAndIdCursor(e.at, e.id));
 }
 
 /** A person's own recent sign-ins and failed attempts on their account (the security settings show them). */
@@ -125,18 +119,4 @@ export async function recentSignIns(userId: string) {
     take: 20,
     select: { id: true, at: true, kind: true, ip: true, userAgent: true, detail: true },
   });
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString("base64url");
-}
-
-/** A cursor this server made; anything else is a bad request, not a 500. */
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const at = new Date(iso ?? "");
-  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new AppError("BAD_REQUEST", "Not a cursor of this list");
-  }
-  return { at, id };
 }

@@ -11,12 +11,13 @@
  * - Ten recovery codes, shown once, kept as SHA-256 (they carry 50 random
  *   bits each); each works once.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
 
 import { getEnv } from "@/lib/env.mjs";
+import { sha256Hex } from "@/server/auth/digest";
 import { verifyPassword } from "@/server/auth/password";
 import { recordSecurityEvent } from "@/server/auth/security-log";
 import { db, type Tx } from "@/server/db";
@@ -50,7 +51,7 @@ export function decryptSecret(stored: string): string {
   return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
 }
 
-const hashCode = (code: string) => createHash("sha256").update(normalizeRecoveryCode(code)).digest("hex");
+const hashCode = (code: string) => sha256Hex(normalizeRecoveryCode(code));
 
 /** Recovery codes are read case-blind, with or without their dash and spaces. */
 function normalizeRecoveryCode(code: string): string {

@@ -11,6 +11,7 @@ import { expect } from "vitest";
 
 import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
+import { hashPassword } from "@/server/auth/password";
 import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 
@@ -28,9 +29,12 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${uniqueSuffix()}@example.test`;
 }
 
-/** A user with a verified address (`verified: false` for one that has not confirmed it yet). */
+/**
+ * A user with a verified address (`verified: false` for one that has not confirmed it yet), signing in
+ * with `password` when one is given (none otherwise, as after a provider sign-up).
+ */
 export async function createUser(
-  opts: { role?: InstanceRole; name?: string; email?: string; verified?: boolean } = {},
+  opts: { role?: InstanceRole; name?: string; email?: string; verified?: boolean; password?: string } = {},
 ) {
   return db.user.create({
     data: {
@@ -38,6 +42,7 @@ export async function createUser(
       name: opts.name ?? "Test User",
       role: opts.role ?? "USER",
       emailVerifiedAt: opts.verified === false ? null : new Date(),
+      passwordHash: opts.password ? await hashPassword(opts.password) : null,
     },
     select: { id: true, email: true, name: true, role: true },
   });

@@ -7,7 +7,7 @@
  * nobody which addresses have accounts.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -17,11 +17,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { resetEnvCache } from "@/lib/env.mjs";
 import { AccountDeactivatedError, buildAuthOptions } from "@/server/auth/options";
-import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { verifyPassword } from "@/server/auth/password";
 import { endSessionsOf } from "@/server/auth/sessions";
 import { db } from "@/server/db";
 import { toDomainEvent } from "@/server/events/domain-events";
-import { dispatchOnce, handleInProcess } from "@/server/jobs/dispatcher";
+import { handleInProcess } from "@/server/jobs/dispatcher";
 import { type LiveMessage, openLiveStream } from "@/server/live/stream";
 
 import {
@@ -32,6 +32,7 @@ import {
   expectTRPCError,
   uniqueEmail,
 } from "../helpers/factories";
+import { drainOutbox, mailTo } from "../helpers/mail";
 import { sessionCookieFor, sessionTokenFor, until } from "../helpers/session";
 
 const PASSWORD = "granite-heron-window-31";
@@ -89,28 +90,8 @@ async function call(cookie: string | null, procedure: string, input?: unknown, m
 const me = (cookie: string) => call(cookie, "user.me");
 const mutate = (cookie: string | null, procedure: string, input?: unknown) => call(cookie, procedure, input, "POST");
 
-async function userWithPassword(opts: { verified?: boolean; role?: "ADMIN" | "USER" } = {}) {
-  const user = await createUser(opts);
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
-  return user;
-}
-
-/** Runs every pending outbox event in-process, as the embedded dispatcher does. */
-async function drain() {
-  for (;;) {
-    const tick = await dispatchOnce({ batchSize: 100, mode: "embedded" });
-    expect(tick.failed).toBe(0);
-    if (tick.claimed === 0) return;
-  }
-}
-
-async function mailTo(address: string): Promise<string[]> {
-  const dir = path.join(dataDir, "mail");
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".eml"));
-  const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), "utf8")));
-  // Quoted-printable soft line breaks joined again, so links read whole.
-  return texts.filter((t) => t.includes(`To: ${address}`)).map((t) => t.replace(/=\r?\n/g, "").replace(/=3D/g, "="));
-}
+const userWithPassword = (opts: { verified?: boolean; role?: "ADMIN" | "USER" } = {}) =>
+  createUser({ ...opts, password: PASSWORD });
 
 function linkIn(mail: string, page: string): string {
   const match = mail.match(new RegExp(`/${page}\\?token=([A-Za-z0-9_-]{43})`));
@@ -302,17 +283,17 @@ describe("password reset", () => {
     expect(known.status).toBe(200);
     expect(stranger.status).toBe(known.status);
     expect(stranger.text).toBe(known.text);
-    await drain();
-    expect(await mailTo(user.email)).toHaveLength(1);
-    expect(await mailTo(unknown)).toHaveLength(0);
+    await drainOutbox();
+    expect(await mailTo(dataDir, user.email)).toHaveLength(1);
+    expect(await mailTo(dataDir, unknown)).toHaveLength(0);
   });
 
   it("sets a new password with the emailed link once, ends every session, and stores only the link's hash", async () => {
     const user = await userWithPassword();
     const [a, b] = await Promise.all([sessionCookieFor(user.id), sessionCookieFor(user.id)]);
     await mutate(null, "auth.requestPasswordReset", { email: user.email.toUpperCase() });
-    await drain();
-    const [mail] = await mailTo(user.email);
+    await drainOutbox();
+    const [mail] = await mailTo(dataDir, user.email);
     const token = linkIn(mail!, "reset-password");
 
     const row = await db.accountToken.findFirstOrThrow({ where: { userId: user.id, purpose: "PASSWORD_RESET" } });
@@ -336,8 +317,8 @@ describe("password reset", () => {
   it("refuses an expired link, a link for another purpose and a forged one alike", async () => {
     const user = await userWithPassword();
     await mutate(null, "auth.requestPasswordReset", { email: user.email });
-    await drain();
-    const token = linkIn((await mailTo(user.email))[0]!, "reset-password");
+    await drainOutbox();
+    const token = linkIn((await mailTo(dataDir, user.email))[0]!, "reset-password");
     await db.accountToken.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     for (const attempt of [token, "A".repeat(43)]) {
       const res = await mutate(null, "auth.resetPassword", { token: attempt, password: "harbor-lights-beacon-5" });
@@ -359,13 +340,13 @@ describe("password reset", () => {
     const domainEvent = toDomainEvent(event);
     await handleInProcess(domainEvent);
     await handleInProcess(domainEvent);
-    const mails = await mailTo(user.email);
+    const mails = await mailTo(dataDir, user.email);
     expect(mails).toHaveLength(1);
     expect(await db.accountToken.count({ where: { userId: user.id } })).toBe(1);
-    await drain();
+    await drainOutbox();
 
     for (let i = 0; i < 4; i++) await mutate(null, "auth.requestPasswordReset", { email: user.email });
-    await drain();
+    await drainOutbox();
     expect(await db.accountToken.count({ where: { userId: user.id } })).toBe(3);
   });
 });
@@ -404,14 +385,14 @@ describe("deactivation", () => {
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Brakes squeal" });
     await callerFor(cast.maintainer.id).subscription.set({ key: issue.key, watching: true });
     await callerFor(cast.admin.id).subscription.set({ key: issue.key, watching: true });
-    await drain();
+    await drainOutbox();
     await callerFor(cast.instanceAdmin.id).user.setActive({ userId: cast.maintainer.id, active: false });
     const before = {
       maintainer: await db.notification.count({ where: { userId: cast.maintainer.id } }),
       projectAdmin: await db.notification.count({ where: { userId: cast.admin.id } }),
     };
     await callerFor(cast.reporter.id).issue.comments.add({ key: issue.key, body: "Still squealing" });
-    await drain();
+    await drainOutbox();
     expect(await db.notification.count({ where: { userId: cast.admin.id } })).toBe(before.projectAdmin + 1);
     expect(await db.notification.count({ where: { userId: cast.maintainer.id } })).toBe(before.maintainer);
   });
@@ -467,8 +448,8 @@ describe("verified addresses", () => {
     expect(refused.json.error?.json.data.details).toEqual({ reason: "email_unverified" });
     expect((await call(cookie, "project.list", {})).status).toBe(403);
 
-    await drain();
-    const token = linkIn((await mailTo(email))[0]!, "verify-email");
+    await drainOutbox();
+    const token = linkIn((await mailTo(dataDir, email))[0]!, "verify-email");
     expect((await mutate(null, "auth.verifyEmail", { token })).status).toBe(200);
     expect((await mutate(cookie, "project.create", { key: "VERIFIED", name: "Now" })).status).toBe(200);
     expect((await mutate(null, "auth.verifyEmail", { token })).status).toBe(400);
@@ -479,9 +460,9 @@ describe("verified addresses", () => {
     const verified = await createUser();
     await mutate(await sessionCookieFor(unverified.id), "auth.requestVerification");
     await mutate(await sessionCookieFor(verified.id), "auth.requestVerification");
-    await drain();
-    expect(await mailTo(unverified.email)).toHaveLength(1);
-    expect(await mailTo(verified.email)).toHaveLength(0);
+    await drainOutbox();
+    expect(await mailTo(dataDir, unverified.email)).toHaveLength(1);
+    expect(await mailTo(dataDir, verified.email)).toHaveLength(0);
   });
 });
 
@@ -504,8 +485,8 @@ describe("sign-up", () => {
     const kept = await db.user.findUniqueOrThrow({ where: { id: owner.id }, omit: { passwordHash: false } });
     expect(kept.name).not.toBe("Impostor");
     expect(await verifyPassword(kept.passwordHash!, PASSWORD)).toBe(true);
-    await drain();
-    const [notice] = await mailTo(owner.email);
+    await drainOutbox();
+    const [notice] = await mailTo(dataDir, owner.email);
     expect(notice).toContain("Someone tried to sign up");
   });
 

@@ -5,7 +5,7 @@
  * link, signing up through it if need be) or declines; admins revoke; and
  * anyone signed in reports issues in an open project, as a reporter.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -13,10 +13,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
-import { dispatchOnce } from "@/server/jobs/dispatcher";
 import { invitationToken } from "@/server/services/projects/invitations";
 
 import { callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueEmail } from "../helpers/factories";
+import { drainOutbox, mailTo } from "../helpers/mail";
 
 const PASSWORD = "tundra-violin-anchor-58";
 let dataDir: string;
@@ -41,21 +41,6 @@ afterEach(() => {
   resetEnvCache();
 });
 
-async function drain() {
-  for (;;) {
-    const tick = await dispatchOnce({ batchSize: 100, mode: "embedded" });
-    expect(tick.failed).toBe(0);
-    if (tick.claimed === 0) return;
-  }
-}
-
-async function mailTo(address: string): Promise<string[]> {
-  const dir = path.join(dataDir, "mail");
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".eml"));
-  const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), "utf8")));
-  return texts.filter((t) => t.includes(`To: ${address}`)).map((t) => t.replace(/=\r?\n/g, "").replace(/=3D/g, "="));
-}
-
 const isMember = async (projectId: string, userId: string) =>
   (await db.membership.findUnique({ where: { projectId_userId: { projectId, userId } } }))?.role ?? null;
 
@@ -77,9 +62,9 @@ describe("invitations", () => {
     });
     expect(await isMember(cast.project.id, known.id)).toBeNull();
 
-    await drain();
+    await drainOutbox();
     for (const address of [known.email, unknown]) {
-      const [mail] = await mailTo(address);
+      const [mail] = await mailTo(dataDir, address);
       expect(mail).toContain(`/invitations/`);
       expect(mail).toContain(cast.project.name);
     }
@@ -170,8 +155,8 @@ describe("invitations", () => {
     const cast = await createProjectWithCast();
     const email = uniqueEmail("newcomer");
     await callerFor(cast.admin.id).project.members.add({ projectKey: cast.key, email, role: "MAINTAINER" });
-    await drain();
-    const token = (await mailTo(email))[0]?.match(/\/invitations\/([A-Za-z0-9_-]{43})/)?.[1];
+    await drainOutbox();
+    const token = (await mailTo(dataDir, email))[0]?.match(/\/invitations\/([A-Za-z0-9_-]{43})/)?.[1];
     expect(token).toBeDefined();
 
     const preview = await callerFor(null).invitation.preview({ token: token! });
@@ -254,13 +239,13 @@ describe("projects open for reporting", () => {
     });
     const reporter = await createUser();
     const issue = await callerFor(reporter.id).issue.create({ projectKey: cast.key, title: "Export fails" });
-    await drain();
+    await drainOutbox();
     await callerFor(cast.maintainer.id).issue.transition({
       key: issue.key,
       expectedVersion: issue.version,
       to: "TRIAGED",
     });
-    await drain();
+    await drainOutbox();
     expect(await db.notification.count({ where: { userId: reporter.id } })).toBe(1);
   });
 });

@@ -4,7 +4,7 @@
  * embedded default) or run through the `notify-on-event` Inngest function
  * with @inngest/test, and must reach exactly the right people, once.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -16,12 +16,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
 import { toDomainEvent } from "@/server/events/domain-events";
-import { dispatchOnce } from "@/server/jobs/dispatcher";
 import { toInngestEvent } from "@/server/jobs/events";
 import { notifyOnEvent } from "@/server/jobs/functions/notify-on-event";
 import { notifyForEvent } from "@/server/services/notifications/fan-out";
 
 import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError } from "../helpers/factories";
+import { drainOutbox, mailTo } from "../helpers/mail";
 
 let dataDir: string;
 let cast: Awaited<ReturnType<typeof createProjectWithCast>>;
@@ -45,24 +45,8 @@ beforeEach(async () => {
   cast = await createProjectWithCast();
 });
 
-/** Runs every pending event in-process, as the embedded dispatcher does. */
-async function drain() {
-  for (;;) {
-    const tick = await dispatchOnce({ batchSize: 100, mode: "embedded" });
-    expect(tick.failed).toBe(0);
-    if (tick.claimed === 0) return;
-  }
-}
-
 async function notificationsOf(userId: string) {
   return db.notification.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
-}
-
-async function mailTo(address: string) {
-  const dir = path.join(dataDir, "mail");
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), "utf8")));
-  return texts.filter((t) => t.includes(`To: ${address}`));
 }
 
 describe("watching", () => {
@@ -74,7 +58,7 @@ describe("watching", () => {
       title: "Login",
       statement: "Users shall log in.",
     });
-    await drain();
+    await drainOutbox();
     await expect(callerFor(cast.reporter.id).subscription.status({ key: issue.key })).resolves.toMatchObject({
       watching: true,
       reason: "created",
@@ -89,11 +73,11 @@ describe("watching", () => {
     await admin.subscription.set({ key: issue.key, watching: false });
     await maint.issue.assign({ key: issue.key, expectedVersion: 1, assigneeId: cast.admin.id });
     await maint.issue.comments.add({ key: issue.key, body: `@${cast.admin.email} please look` });
-    await drain();
+    await drainOutbox();
     await expect(admin.subscription.status({ key: issue.key })).resolves.toMatchObject({ watching: false });
 
     await maint.issue.assign({ key: issue.key, expectedVersion: 2, assigneeId: cast.maintainer.id });
-    await drain();
+    await drainOutbox();
     await expect(maint.subscription.status({ key: issue.key })).resolves.toMatchObject({
       watching: true,
       reason: "assigned",
@@ -138,7 +122,7 @@ describe("notifying", () => {
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Crash on save" });
     await callerFor(cast.admin.id).subscription.set({ projectKey: cast.key, watching: true });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
-    await drain();
+    await drainOutbox();
 
     const reporterNotes = await notificationsOf(cast.reporter.id);
     expect(reporterNotes.map((n) => n.type)).toEqual(["issue.status_changed"]);
@@ -153,7 +137,7 @@ describe("notifying", () => {
       "issue.status_changed",
     ]);
     expect(await notificationsOf(cast.maintainer.id)).toEqual([]);
-    expect(await mailTo(cast.reporter.email)).toHaveLength(1);
+    expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
   });
 
   it("notifies a mentioned member with a mention, and keeps issues from reporters who may not see them", async () => {
@@ -165,7 +149,7 @@ describe("notifying", () => {
       key: issue.key,
       body: `@${other.email} and @${cast.reporter.email}: see the totals`,
     });
-    await drain();
+    await drainOutbox();
 
     const notes = await notificationsOf(other.id);
     expect(notes).toHaveLength(1);
@@ -177,11 +161,11 @@ describe("notifying", () => {
     await expect(callerFor(other.id).notification.unreadCount()).resolves.toEqual({ unreadCount: 1 });
     // A reporter can only see issues they reported or are assigned to.
     expect(await notificationsOf(cast.reporter.id)).toEqual([]);
-    expect(await mailTo(cast.reporter.email)).toEqual([]);
+    expect(await mailTo(dataDir, cast.reporter.email)).toEqual([]);
     expect(await db.subscription.count({ where: { userId: cast.reporter.id } })).toBe(0);
     // Later comments reach the now-watching mentioned user as ordinary comments.
     await maint.issue.comments.add({ key: issue.key, body: "Fixed in the next build." });
-    await drain();
+    await drainOutbox();
     expect((await notificationsOf(other.id)).map((n) => n.type)).toEqual(["mention", "issue.commented"]);
   });
 
@@ -195,9 +179,9 @@ describe("notifying", () => {
       const mentioned = await Promise.all([1, 2, 3].map((n) => createUser({ name: `Mentioned ${n}` })));
       for (const user of mentioned) await addMembership(cast.project.id, user.id, "MAINTAINER");
       await maint.issue.comments.add({ key: issue.key, body: mentioned.map((u) => `@${u.email}`).join(" ") });
-      await drain();
+      await drainOutbox();
       for (const user of mentioned) expect(await notificationsOf(user.id)).toHaveLength(1);
-      const mails = await Promise.all(mentioned.map((u) => mailTo(u.email)));
+      const mails = await Promise.all(mentioned.map((u) => mailTo(dataDir, u.email)));
       expect(mails.map((m) => m.length).sort()).toEqual([0, 1, 1]);
     } finally {
       if (saved === undefined) delete process.env.RATE_LIMIT_CREATE_PER_HOUR;
@@ -217,9 +201,9 @@ describe("notifying", () => {
     });
     const issue = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Muted" });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
-    await drain();
+    await drainOutbox();
     expect((await notificationsOf(cast.admin.id)).map((n) => n.type)).toEqual(["issue.status_changed"]);
-    expect(await mailTo(cast.admin.email)).toEqual([]);
+    expect(await mailTo(dataDir, cast.admin.email)).toEqual([]);
     await expectTRPCError(
       admin.notification.preferences.set({ inApp: true, email: true, mutedTypes: ["nope"] } as never),
       "BAD_REQUEST",
@@ -229,12 +213,12 @@ describe("notifying", () => {
   it("writes nothing twice when an event is handled again", async () => {
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Replay" });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
-    await drain();
+    await drainOutbox();
     const event = await db.outboxEvent.findFirstOrThrow({ where: { type: "issue.status_changed" } });
     const again = await notifyForEvent(toDomainEvent(event));
     expect(again).toMatchObject({ notified: 0, emailed: 0 });
     expect(await notificationsOf(cast.reporter.id)).toHaveLength(1);
-    expect(await mailTo(cast.reporter.email)).toHaveLength(1);
+    expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
     expect(await db.channelDelivery.count({ where: { eventId: event.id } })).toBe(1);
   });
 
@@ -246,9 +230,9 @@ describe("notifying", () => {
       title: "Implements upstream",
     });
     await maint.traceLink.create({ projectKey: cast.key, from: issue.key, to: upstream.key, type: "IMPLEMENTS" });
-    await drain();
+    await drainOutbox();
     await maint.requirement.update({ key: upstream.key, expectedVersion: 1, statement: "B." });
-    await drain();
+    await drainOutbox();
     const notes = await notificationsOf(cast.reporter.id);
     expect(notes.map((n) => n.type)).toEqual(["traceLink.suspected"]);
     expect(notes[0]!.url).toBe(`/projects/${cast.key}/issues/${issue.key}`);
@@ -261,7 +245,7 @@ describe("notification procedures", () => {
     await admin.subscription.set({ projectKey: cast.key, watching: true });
     const maint = callerFor(cast.maintainer.id);
     for (let i = 0; i < 3; i++) await maint.issue.create({ projectKey: cast.key, title: `Issue ${i}` });
-    await drain();
+    await drainOutbox();
 
     const first = await admin.notification.list({ limit: 2 });
     expect(first.items).toHaveLength(2);
@@ -288,7 +272,7 @@ describe("notification procedures", () => {
   it("lets instance admins read the embedded mail folder, and nobody else", async () => {
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Mail me" });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
-    await drain();
+    await drainOutbox();
     const root = callerFor(cast.instanceAdmin.id);
     const list = await root.jobs.mail.list({});
     const mine = list.items.find((m) => m.to === cast.reporter.email);
@@ -351,7 +335,7 @@ describe("notify-on-event as an Inngest function", () => {
   /** An issue status change, not dispatched yet; Slack is switched on only after the issue's own event went out. */
   async function statusChangeEvent(slackUrl: string) {
     const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Inngest path" });
-    await drain();
+    await drainOutbox();
     await db.project.update({ where: { id: cast.project.id }, data: { slackWebhookUrl: slackUrl } });
     await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
     const row = await db.outboxEvent.findFirstOrThrow({ where: { type: "issue.status_changed", dispatchedAt: null } });
@@ -414,7 +398,7 @@ describe("notify-on-event as an Inngest function", () => {
         error: null,
       });
       expect(await notificationsOf(cast.reporter.id)).toHaveLength(0);
-      expect(await mailTo(cast.reporter.email)).toHaveLength(1);
+      expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
     } finally {
       await slack.close();
     }
@@ -434,7 +418,7 @@ describe("notify-on-event as an Inngest function", () => {
       ).resolves.toMatchObject({ status: "FAILED", error: "Slack refused the message (HTTP 404)" });
       // The channels before it were delivered.
       expect(await notificationsOf(cast.reporter.id)).toHaveLength(1);
-      expect(await mailTo(cast.reporter.email)).toHaveLength(1);
+      expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
     } finally {
       await slack.close();
     }
@@ -450,7 +434,7 @@ describe("notify-on-event as an Inngest function", () => {
     try {
       const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Bad Slack URL" });
       await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
-      await drain();
+      await drainOutbox();
       expect(await db.outboxEvent.count({ where: { dispatchedAt: null } })).toBe(0);
       expect(await notificationsOf(cast.reporter.id)).toHaveLength(1);
       // Both events tried Slack once, were refused for good, and were not retried.

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env.mjs";
 import { CLIENT_ADDRESS_HEADER, CLIENT_ADDRESS_STAMPED } from "@/server/auth/client-ip";
 import { buildAuthOptions } from "@/server/auth/options";
-import { hashPassword } from "@/server/auth/password";
 import { emailHash, pruneSecurityLog } from "@/server/auth/security-log";
 import { db } from "@/server/db";
 
@@ -36,11 +35,7 @@ function authorize(email: string, password: string) {
   );
 }
 
-async function userWithPassword(role: "USER" | "ADMIN" = "USER") {
-  const user = await createUser({ role });
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
-  return user;
-}
+const userWithPassword = (role: "USER" | "ADMIN" = "USER") => createUser({ role, password: PASSWORD });
 
 describe("security log", () => {
   it("records failed sign-ins without the password, and an unknown address only as its hash", async () => {

@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env.mjs";
 import { CLIENT_ADDRESS_HEADER, CLIENT_ADDRESS_STAMPED } from "@/server/auth/client-ip";
 import { ACCOUNT_ATTEMPTS_COUNTED, buildAuthOptions, LoginThrottledError, loginDelayMs } from "@/server/auth/options";
-import { hashPassword } from "@/server/auth/password";
-import { db } from "@/server/db";
 import { getLimiter } from "@/server/rate-limit";
 
 import { createUser } from "../helpers/factories";
@@ -50,11 +48,7 @@ function signIn(email: string, password: string, address: string) {
   return credentials.options.authorize({ email, password }, { headers: { [CLIENT_ADDRESS_HEADER]: address } });
 }
 
-async function owner() {
-  const user = await createUser();
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
-  return user;
-}
+const owner = () => createUser({ password: PASSWORD });
 
 const attemptsOn = async (email: string) =>
   ACCOUNT_ATTEMPTS_COUNTED -

@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { resetEnvCache } from "@/lib/env.mjs";
 import { buildAuthOptions, SecondFactorInvalidError, SecondFactorRequiredError } from "@/server/auth/options";
-import { hashPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
 
 import { callerFor, createUser, expectTRPCError } from "../helpers/factories";
@@ -31,8 +30,7 @@ function signIn(email: string, password: string, code?: string) {
 
 /** A user with a password and two-factor sign-in turned on; returns the secret and the recovery codes. */
 async function withTwoFactor(role: "USER" | "ADMIN" = "USER") {
-  const user = await createUser({ role });
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(PASSWORD) } });
+  const user = await createUser({ role, password: PASSWORD });
   const me = callerFor(user.id);
   const { secret, uri, qrSvg } = await me.user.twoFactor.start();
   expect(uri).toMatch(/^otpauth:\/\/totp\/Specline:/);
