@@ -5,32 +5,14 @@
  * end for real — everywhere at once from another browser, and for a copied
  * cookie once its browser signed out.
  */
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-
 import { type APIRequestContext, type BrowserContext, expect, test } from "@playwright/test";
 
-import { e2eDataDir } from "./support/server-env";
+import { waitForMail } from "./support/mail";
 import { userContext } from "./support/users";
 
 const stamp = Date.now().toString(36);
 const uniq = () => `${stamp}${Math.random().toString(36).slice(2, 7)}`;
 const password = "Lantern-Orchard-Basil-64";
-
-/** Waits for the message to `address` whose subject matches, and returns its text (quoted-printable undone). */
-async function mailTo(address: string, subject: RegExp): Promise<string> {
-  const dir = path.join(e2eDataDir, "mail");
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".eml"));
-    for (const name of names) {
-      const text = (await readFile(path.join(dir, name), "utf8")).replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      if (text.includes(`To: ${address}`) && subject.test(text)) return text;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no message to ${address} matching ${subject}`);
-}
 
 async function signedIn(request: APIRequestContext): Promise<boolean> {
   return (await request.get("/api/trpc/user.me")).status() === 200;
@@ -50,7 +32,7 @@ test("a forgotten password is reset through the emailed link, and the new one si
     await page.getByRole("button", { name: /send|reset/i }).click();
     await expect(page.getByRole("status")).toContainText(person.email);
 
-    const mail = await mailTo(person.email, /Subject: Reset your Specline password/);
+    const mail = await waitForMail(person.email, /Subject: Reset your Specline password/);
     const link = mail.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]{43}/)?.[0];
     expect(link).toBeDefined();
     await page.goto(new URL(link!).pathname + new URL(link!).search);

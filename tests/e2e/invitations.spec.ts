@@ -4,12 +4,9 @@
  * mail folder), creates an account there and lands in the project with the
  * invited role.
  */
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-
 import { expect, test } from "@playwright/test";
 
-import { e2eDataDir } from "./support/server-env";
+import { waitForMail } from "./support/mail";
 import { trpc, userContext } from "./support/users";
 
 const stamp = Date.now();
@@ -19,17 +16,8 @@ const password = "Meadow-Signal-Copper-42";
 
 /** Waits for the invitation email to `address` and returns the link's path. */
 async function invitationLink(address: string): Promise<string> {
-  const dir = path.join(e2eDataDir, "mail");
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".eml"))) {
-      const text = (await readFile(path.join(dir, name), "utf8")).replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const link = text.includes(`To: ${address}`) ? text.match(/\/invitations\/[A-Za-z0-9_-]{43}/)?.[0] : undefined;
-      if (link) return link;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no invitation reached ${address}`);
+  const mail = await waitForMail(address, /\/invitations\/[A-Za-z0-9_-]{43}/);
+  return mail.match(/\/invitations\/[A-Za-z0-9_-]{43}/)?.[0] as string;
 }
 
 test("someone invited by email signs up through the link and lands in the project with the invited role", async ({
