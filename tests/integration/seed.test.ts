@@ -10,6 +10,8 @@ describe("first-start seed", () => {
     const password = await seed((line) => printed.push(line));
     expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
     expect(printed.join("\n")).toContain(password!);
+    // It says where to change it.
+    expect(printed.join("\n")).toContain("/settings/security");
 
     const admin = await db.user.findUniqueOrThrow({
       where: { email: SEED_ADMIN_EMAIL },
