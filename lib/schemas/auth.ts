@@ -66,3 +66,12 @@ const accountToken = z
 export const passwordResetRequestInput = z.object({ email });
 export const passwordResetInput = z.object({ token: accountToken, password });
 export const verifyEmailInput = z.object({ token: accountToken });
+
+/* ------------------------------------------------------------------ outputs */
+
+/** The answer to a sign-up: the same for a new address and one that has an account. */
+export const registerOut = z.object({
+  ok: z.literal(true),
+  /** Whether the new account must confirm its address before it can do anything (the same for every caller). */
+  verificationRequired: z.boolean(),
+});

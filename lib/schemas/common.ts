@@ -102,3 +102,38 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/* ------------------------------------------------------------------ outputs */
+/*
+ * Every procedure declares what it answers with (`.output(schema)`): the
+ * response carries exactly the declared fields (zod objects drop the rest),
+ * and the types other programs code against come from these schemas, not from
+ * the database client. Output schemas describe shapes, not input rules: no
+ * length limits or refinements, so stored data written under older rules is
+ * still answered.
+ */
+
+/** A point in time: a Date over tRPC (superjson), an ISO 8601 string over REST and in the OpenAPI document. */
+export const dateTimeOut = z.date().meta({ override: { type: "string", format: "date-time" } });
+
+/** Any JSON value (settings, custom attribute values, event payloads). */
+export const jsonOut = z.json().meta({ id: "JsonValue", description: "Any JSON value" });
+
+/** A JSON object with string keys. */
+export const jsonObjectOut = z.record(z.string(), jsonOut);
+
+/** A person as shown beside their work (author, reporter, assignee): deactivated accounts stay, marked. */
+export const personOut = z
+  .object({ id: z.string(), name: z.string(), deactivatedAt: dateTimeOut.nullable() })
+  .meta({ id: "Person" });
+
+/** The same with the address, where the page shows it (members, mentions). */
+export const personWithEmailOut = personOut.extend({ email: z.string() }).meta({ id: "PersonWithEmail" });
+
+/** One page of a keyset-paginated list: pass `nextCursor` back as `cursor` for the next one (null: the last page). */
+export function pageOut<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** The answer of a call that only reports success. */
+export const okOut = z.object({ ok: z.literal(true) });

@@ -1,6 +1,15 @@
 import { z } from "zod";
 
-import { expectedVersion, id, pagination, projectKey } from "./common";
+import {
+  dateTimeOut,
+  expectedVersion,
+  id,
+  pageOut,
+  pagination,
+  personOut,
+  personWithEmailOut,
+  projectKey,
+} from "./common";
 
 export const ISSUE_SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_FIX"] as const;
@@ -106,3 +115,77 @@ export function parseMentions(body: string): string[] {
   const found = body.match(/(?<![\w.+-])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g) ?? [];
   return [...new Set(found.map((m) => m.slice(1).toLowerCase().replace(/\.$/, "")))];
 }
+
+/* ------------------------------------------------------------------ outputs */
+
+/** An issue: its fields, workflow state, reporter and assignee, and its stamps. */
+export const issueOut = z
+  .object({
+    id: z.string(),
+    /** The number in its key (PAY-I-7 → 7), unique in the project and never reused. */
+    number: z.number(),
+    key: z.string(),
+    /** Bumped by every change; send it back as `expectedVersion` (compare-and-set). */
+    version: z.number(),
+    title: z.string(),
+    /** Markdown. */
+    description: z.string(),
+    severity: issueSeverity,
+    status: issueStatus,
+    labels: z.array(z.string()),
+    /** When it last went to DONE or WONT_FIX; null while it is open. */
+    closedAt: dateTimeOut.nullable(),
+    createdAt: dateTimeOut,
+    updatedAt: dateTimeOut,
+    /** Who made the latest change; null once that account is gone. */
+    updatedById: z.string().nullable(),
+    /** Null once the reporter's account is gone. */
+    reporter: personWithEmailOut.nullable(),
+    assignee: personWithEmailOut.nullable(),
+  })
+  .meta({ id: "Issue", description: "An issue with its workflow state, reporter and assignee" });
+
+/** One page of a project's issues (for reporters: the ones they reported or are assigned to). */
+export const issuePageOut = pageOut(issueOut);
+
+/** A comment on an issue, in Markdown; a deleted one keeps its place in the thread with empty text. */
+export const issueCommentOut = z
+  .object({
+    id: z.string(),
+    /** Markdown; empty once the comment is deleted. */
+    body: z.string(),
+    /** Ids of the project members @mentioned in the body. */
+    mentions: z.array(z.string()),
+    createdAt: dateTimeOut,
+    editedAt: dateTimeOut.nullable(),
+    deletedAt: dateTimeOut.nullable(),
+    /** Null once the author's account is gone. */
+    author: personWithEmailOut.nullable(),
+  })
+  .meta({ id: "IssueComment", description: "A comment on an issue (deleted ones keep their place, without text)" });
+
+/** One page of an issue's comments, oldest first. */
+export const issueCommentPageOut = pageOut(issueCommentOut);
+
+/** The answer to deleting a comment. */
+export const issueCommentDeletedOut = z.object({ deleted: z.literal(true), commentId: z.string() });
+
+/** A file attached to an issue (its bytes: GET /api/attachments/<id>). */
+export const issueAttachmentOut = z
+  .object({
+    id: z.string(),
+    filename: z.string(),
+    /** Decided from the file's bytes, not its name. */
+    contentType: z.string(),
+    /** In bytes. */
+    size: z.number(),
+    /** The SHA-256 of the bytes, hex. */
+    sha256: z.string(),
+    createdAt: dateTimeOut,
+    /** Null once the uploader's account is gone. */
+    uploader: personOut.nullable(),
+  })
+  .meta({ id: "IssueAttachment", description: "A file attached to an issue" });
+
+/** An issue's attachments, oldest first. */
+export const issueAttachmentListOut = z.object({ items: z.array(issueAttachmentOut) });

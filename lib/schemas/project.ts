@@ -1,13 +1,18 @@
 import { z } from "zod";
 
 import {
+  dateTimeOut,
   displayName,
   email,
   expectedVersion,
   hasReservedKey,
   id,
+  jsonObjectOut,
   longText,
+  pageOut,
   pagination,
+  personOut,
+  personWithEmailOut,
   projectKey,
   RESERVED_KEYS,
   RESERVED_KEYS_MESSAGE,
@@ -111,3 +116,71 @@ export const membersSetRoleInput = z.object({ projectKey, userId: id, role: proj
 export const membersRemoveInput = z.object({ projectKey, userId: id });
 export const invitationsListInput = z.object({ projectKey });
 export const invitationsRevokeInput = z.object({ projectKey, id: z.string().uuid("Not an invitation") });
+
+/* ------------------------------------------------------------------ outputs */
+
+/** What an invitation is now: open, or how it ended (answered, revoked, or expired unanswered). */
+export const INVITATION_STATUSES = ["open", "accepted", "declined", "revoked", "expired"] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+/** A project: its versioned fields (name, description, settings) and its state. */
+export const projectOut = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    description: z.string(),
+    settings: jsonObjectOut,
+    version: z.number(),
+    archivedAt: dateTimeOut.nullable(),
+    createdAt: dateTimeOut,
+    updatedAt: dateTimeOut,
+    /** Who wrote the current version; null once that account is gone. */
+    updatedById: z.string().nullable(),
+  })
+  .meta({ id: "Project", description: "A project: its versioned fields (name, description, settings) and its state" });
+
+/** A project as the caller sees it in lists and on its pages: with its member count and the caller's role. */
+export const projectSummaryOut = projectOut
+  .extend({ memberCount: z.number(), myRole: projectRole })
+  .meta({ id: "ProjectSummary", description: "A project with its member count and the caller's role in it" });
+
+/** One page of the caller's projects, ordered by key. */
+export const projectPageOut = pageOut(projectSummaryOut);
+
+/** A member of a project and their role there. */
+export const memberOut = z
+  .object({
+    id: z.string(),
+    role: projectRole,
+    createdAt: dateTimeOut,
+    /** A member is an account, whose name is never missing. */
+    user: personWithEmailOut,
+  })
+  .meta({ id: "ProjectMember", description: "A member of a project and their role there" });
+
+/** One page of a project's members, ordered by address. */
+export const memberPageOut = pageOut(memberOut);
+
+/** The answer to removing a member. */
+export const memberRemovedOut = z.object({ removed: z.literal(true), userId: z.string() });
+
+/** An invitation to a project, as the project's admins see it. */
+export const projectInvitationOut = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: projectRole,
+    status: z.enum(INVITATION_STATUSES),
+    createdAt: dateTimeOut,
+    expiresAt: dateTimeOut,
+    acceptedAt: dateTimeOut.nullable(),
+    declinedAt: dateTimeOut.nullable(),
+    revokedAt: dateTimeOut.nullable(),
+    /** The admin who sent (or last renewed) it; null once that account is gone. */
+    invitedBy: personOut.nullable(),
+  })
+  .meta({ id: "ProjectInvitation", description: "An invitation to a project, as the project's admins see it" });
+
+/** A project's invitations, newest first. */
+export const projectInvitationListOut = z.array(projectInvitationOut);

@@ -1,6 +1,17 @@
 import { z } from "zod";
 
-import { expectedVersion, longText, pagination, projectKey, version } from "./common";
+import {
+  dateTimeOut,
+  expectedVersion,
+  jsonObjectOut,
+  jsonOut,
+  longText,
+  pageOut,
+  pagination,
+  personOut,
+  projectKey,
+  version,
+} from "./common";
 
 export const REQUIREMENT_TYPES = ["FUNCTIONAL", "NON_FUNCTIONAL", "CONSTRAINT", "INTERFACE"] as const;
 export const REQUIREMENT_PRIORITIES = ["MUST", "SHOULD", "COULD", "WONT"] as const;
@@ -142,3 +153,172 @@ export const requirementListInput = z.object({
 export type RequirementListInput = z.infer<typeof requirementListInput>;
 
 export const requirementTreeInput = z.object({ projectKey });
+
+/* ------------------------------------------------------------------ outputs */
+
+/** A requirement: its current version's fields, its place in the tree (parent by key) and its stamps. */
+export const requirementOut = z
+  .object({
+    id: z.string(),
+    /** The number in its key (PAY-12 → 12), unique in the project and never reused. */
+    number: z.number(),
+    key: z.string(),
+    version: z.number(),
+    title: z.string(),
+    statement: z.string(),
+    rationale: z.string(),
+    type: requirementType,
+    priority: requirementPriority,
+    status: requirementStatus,
+    tags: z.array(z.string()),
+    /** Custom attribute values by attribute key (the project's settings define them). */
+    attributes: jsonObjectOut,
+    /** The parent requirement's key; null at the top level. */
+    parentKey: z.string().nullable(),
+    /** Order among its siblings (ascending). */
+    position: z.number(),
+    createdAt: dateTimeOut,
+    updatedAt: dateTimeOut,
+    /** Who wrote the current version; null once that account is gone. */
+    updatedById: z.string().nullable(),
+  })
+  .meta({ id: "Requirement", description: "A requirement: its current version, its parent (by key) and its stamps" });
+
+/** A child of a requirement, as its page lists it. */
+export const requirementChildOut = z.object({ key: z.string(), title: z.string(), status: requirementStatus });
+
+/** A requirement as its page shows it: with who created it and its children in order. */
+export const requirementDetailOut = requirementOut
+  .extend({
+    /** Who created it; null once that account is gone. */
+    createdBy: personOut.nullable(),
+    children: z.array(requirementChildOut),
+  })
+  .meta({ id: "RequirementDetail", description: "A requirement with its creator and its children in order" });
+
+/** A requirement in a list: the fields a table row shows, its parent's key and how many children it has. */
+export const requirementListItemOut = z
+  .object({
+    id: z.string(),
+    number: z.number(),
+    key: z.string(),
+    version: z.number(),
+    title: z.string(),
+    type: requirementType,
+    priority: requirementPriority,
+    status: requirementStatus,
+    tags: z.array(z.string()),
+    position: z.number(),
+    updatedAt: dateTimeOut,
+    parentKey: z.string().nullable(),
+    childCount: z.number(),
+  })
+  .meta({ id: "RequirementListItem", description: "A requirement in a list, with its parent's key and child count" });
+
+/** One page of a project's requirements. */
+export const requirementPageOut = pageOut(requirementListItemOut);
+
+/** A requirement in the tree: compact, with its depth (0 at the top) and its parent's key. */
+export const requirementTreeNodeOut = z
+  .object({
+    key: z.string(),
+    number: z.number(),
+    title: z.string(),
+    status: requirementStatus,
+    type: requirementType,
+    priority: requirementPriority,
+    version: z.number(),
+    depth: z.number(),
+    parentKey: z.string().nullable(),
+  })
+  .meta({ id: "RequirementTreeNode", description: "A requirement in the project's tree, with its depth" });
+
+/** Every requirement of a project, parents before children, siblings in order. */
+export const requirementTreeOut = z.object({ nodes: z.array(requirementTreeNodeOut) });
+
+/** How a version came about: "created", "updated", "transitioned", "moved" or "restored". */
+const changeKindOut = z.string().meta({
+  description: 'How the version came about: "created", "updated", "transitioned", "moved" or "restored"',
+});
+
+/** One version in a requirement's history: what it said in brief, who wrote it, when and why. */
+export const requirementHistoryEntryOut = z
+  .object({
+    version: z.number(),
+    title: z.string(),
+    status: requirementStatus,
+    type: requirementType,
+    priority: requirementPriority,
+    tags: z.array(z.string()),
+    changeKind: changeKindOut,
+    changeNote: z.string(),
+    createdAt: dateTimeOut,
+    /** Who wrote it; null once that account is gone. */
+    author: personOut.nullable(),
+  })
+  .meta({ id: "RequirementHistoryEntry", description: "One version in a requirement's history" });
+
+/** One page of a requirement's history, newest version first. */
+export const requirementHistoryPageOut = pageOut(requirementHistoryEntryOut);
+
+/** The content of one requirement version, as compared field by field. */
+export const requirementSnapshotOut = z
+  .object({
+    title: z.string(),
+    statement: z.string(),
+    rationale: z.string(),
+    type: requirementType,
+    priority: requirementPriority,
+    status: requirementStatus,
+    tags: z.array(z.string()),
+    attributes: jsonObjectOut,
+    parentKey: z.string().nullable(),
+    position: z.number(),
+  })
+  .meta({ id: "RequirementSnapshot", description: "The content of one requirement version" });
+
+/** A run of text in a word-level diff: kept, inserted or deleted. */
+export const diffSegmentOut = z.object({ kind: z.enum(["equal", "insert", "delete"]), text: z.string() });
+
+/** One field that differs between two requirement versions (custom attributes as `attributes.<key>`). */
+export const fieldChangeOut = z
+  .discriminatedUnion("kind", [
+    z.object({
+      field: z.string(),
+      kind: z.literal("text"),
+      before: z.string(),
+      after: z.string(),
+      /** Word-level diff; the equal and deleted runs re-assemble `before`, the equal and inserted ones `after`. */
+      segments: z.array(diffSegmentOut),
+    }),
+    z.object({ field: z.string(), kind: z.literal("value"), before: jsonOut, after: jsonOut }),
+    z.object({
+      field: z.string(),
+      kind: z.literal("list"),
+      before: z.array(z.string()),
+      after: z.array(z.string()),
+      added: z.array(z.string()),
+      removed: z.array(z.string()),
+    }),
+  ])
+  .meta({ id: "RequirementFieldChange", description: "One field that differs between two requirement versions" });
+
+/** One side of a version comparison: the version, who wrote it and when, and its content. */
+export const requirementDiffSideOut = z.object({
+  version: z.number(),
+  createdAt: dateTimeOut,
+  author: personOut.nullable(),
+  changeKind: changeKindOut,
+  changeNote: z.string(),
+  snapshot: requirementSnapshotOut,
+});
+
+/** Two versions of a requirement and the fields that differ between them. */
+export const requirementDiffOut = z
+  .object({
+    key: z.string(),
+    from: requirementDiffSideOut,
+    to: requirementDiffSideOut,
+    changes: z.array(fieldChangeOut),
+  })
+  .meta({ id: "RequirementDiff", description: "Two versions of a requirement and the fields that differ" });

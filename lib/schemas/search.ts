@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { pagination, projectKey } from "./common";
+import { pageOut, pagination, projectKey } from "./common";
 
 export const searchQueryInput = z.object({
   /** Free text; anything is accepted (operators and punctuation are ignored). */
@@ -15,6 +15,31 @@ export const searchQueryInput = z.object({
   limit: z.number().int().min(1).max(50).default(20),
 });
 export type SearchQueryInput = z.infer<typeof searchQueryInput>;
+
+/** A run of a search hit's snippet; `highlight` marks the words that matched. */
+export const searchSnippetSegmentOut = z.object({ text: z.string(), highlight: z.boolean() });
+
+/** A requirement or issue that matches a search, ranked, with a highlighted snippet. */
+export const searchHitOut = z
+  .object({
+    kind: z.enum(["requirement", "issue"]),
+    key: z.string(),
+    projectKey: z.string(),
+    title: z.string(),
+    /** The requirement's or issue's status (their own values). */
+    status: z.string(),
+    /** Relevance, best first; a typed key ranks its item first. */
+    rank: z.number(),
+    /** Title and text around the matches, as runs of plain and highlighted text. */
+    snippet: z.array(searchSnippetSegmentOut),
+  })
+  .meta({ id: "SearchHit", description: "A requirement or issue matching a search, with a highlighted snippet" });
+
+/** One page of search hits, best first; `limited`: a broad query answered from the most recently updated items. */
+export const searchPageOut = pageOut(searchHitOut).extend({
+  /** True when the query matched too much to rank everything: the best of the most recently updated items. */
+  limited: z.boolean(),
+});
 
 /** The words of free text a search looks for: letters and digits only, at most 12 words of 64 characters. */
 export function searchWords(q: string): string[] {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { PASSWORD_MAX, password } from "./auth";
-import { id, pagination } from "./common";
+import { dateTimeOut, id, pageOut, pagination } from "./common";
 
 export const instanceRole = z.enum(["ADMIN", "USER"]);
 
@@ -44,3 +44,92 @@ export const twoFactorRegenerateInput = z.object({
     .trim()
     .regex(/^\d{6}$/, "Enter the 6-digit code"),
 });
+
+/* ------------------------------------------------------------------ outputs */
+
+/** The signed-in person, as the app shell reads it: who they are and how far their account is set up (never a secret). */
+export const currentUserOut = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: instanceRole,
+    emailVerified: z.boolean(),
+    /** Two-factor sign-in is on for the account. */
+    mfaEnabled: z.boolean(),
+    /** The instance requires two-factor sign-in of this account (REQUIRE_ADMIN_MFA, for instance admins). */
+    mfaRequired: z.boolean(),
+  })
+  .meta({ id: "CurrentUser", description: "The signed-in person and how far their account is set up" });
+
+/** An account of the instance, as instance admins see it. */
+export const instanceUserOut = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: instanceRole,
+    /** Deactivated accounts stay (their work keeps their name), marked. */
+    deactivatedAt: dateTimeOut.nullable(),
+    createdAt: dateTimeOut,
+  })
+  .meta({ id: "InstanceUser", description: "An account of the instance, as instance admins see it" });
+
+/** An account in the admins' user list, with how many projects it is a member of. */
+export const instanceUserListItemOut = instanceUserOut.extend({
+  _count: z.object({ memberships: z.number() }),
+});
+
+/** One page of the instance's accounts, ordered by address. */
+export const instanceUserPageOut = pageOut(instanceUserListItemOut);
+
+/** The answer to a change that ended sessions: how many. */
+export const endedSessionsOut = z.object({ endedSessions: z.number() });
+
+/** The account's ways in: its address, whether it has a password, and the sign-in providers connected and available. */
+export const accountSecurityOut = z
+  .object({
+    email: z.string(),
+    emailVerified: z.boolean(),
+    hasPassword: z.boolean(),
+    connected: z.array(z.object({ provider: z.string(), connectedAt: dateTimeOut })),
+    available: z.array(z.object({ id: z.string(), name: z.string() })),
+  })
+  .meta({ id: "AccountSecurity", description: "The account's ways in: password, connected and available providers" });
+
+/** Whether two-factor sign-in is on, since when, and how many recovery codes are left. */
+export const twoFactorStatusOut = z
+  .object({
+    enabled: z.boolean(),
+    enabledAt: dateTimeOut.nullable(),
+    recoveryCodesLeft: z.number(),
+    /** The instance requires it of this account. */
+    required: z.boolean(),
+  })
+  .meta({
+    id: "TwoFactorStatus",
+    description: "Whether two-factor sign-in is on and how many recovery codes are left",
+  });
+
+/** A new authenticator secret, shown to its owner this once: as text, as an otpauth URI and as a QR code (SVG). */
+export const twoFactorSetupOut = z.object({ secret: z.string(), uri: z.string(), qrSvg: z.string() });
+
+/** New recovery codes, shown this once. */
+export const recoveryCodesOut = z.object({ recoveryCodes: z.array(z.string()) });
+
+/** One of the caller's live sessions, named by a digest of its id (the id itself never leaves the cookie). */
+export const userSessionOut = z
+  .object({
+    id: z.string(),
+    /** The session this request came with. */
+    current: z.boolean(),
+    createdAt: dateTimeOut,
+    lastSeenAt: dateTimeOut,
+    expiresAt: dateTimeOut,
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+  })
+  .meta({ id: "UserSession", description: "One of the caller's live sessions (browser, address, last seen)" });
+
+/** The caller's live sessions, most recently seen first. */
+export const userSessionListOut = z.array(userSessionOut);

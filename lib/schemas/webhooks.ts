@@ -1,7 +1,7 @@
-/** Inputs of the webhook and Slack procedures, and the event types a project can subscribe to. */
+/** Inputs and outputs of the webhook and Slack procedures, and the event types a project can subscribe to. */
 import { z } from "zod";
 
-import { pagination, projectKey } from "./common";
+import { dateTimeOut, pageOut, pagination, projectKey } from "./common";
 
 /**
  * Project events that webhooks and Slack may receive: the outbox event types
@@ -44,6 +44,10 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 export const WEBHOOK_DELIVERY_STATUSES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** How one attempt at a delivery ended: delivered, to be retried, or failed for good. */
+export const WEBHOOK_ATTEMPT_STATUSES = ["SUCCEEDED", "RETRY", "FAILED"] as const;
+export type WebhookAttemptStatus = (typeof WEBHOOK_ATTEMPT_STATUSES)[number];
 
 /** Shape only (http(s), length); address rules are checked by the server's URL policy. */
 export const webhookUrl = z
@@ -103,3 +107,92 @@ export const slackSetInput = z.object({
   eventTypes: webhookEventTypes,
 });
 export type SlackSetInput = z.infer<typeof slackSetInput>;
+
+/* ------------------------------------------------------------------ outputs */
+
+/** A project's webhook: where events go and which ones (never its signing secret). */
+export const webhookOut = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    /** Event types delivered (see WEBHOOK_EVENT_TYPES); empty means every type. */
+    eventTypes: z.array(z.string()),
+    active: z.boolean(),
+    createdAt: dateTimeOut,
+    updatedAt: dateTimeOut,
+  })
+  .meta({ id: "Webhook", description: "A project's webhook: its URL, event types and state (never its secret)" });
+
+/** A webhook just created, with its signing secret — the only time the secret is shown. */
+export const createdWebhookOut = webhookOut
+  .extend({ secret: z.string() })
+  .meta({ id: "CreatedWebhook", description: "A new webhook with its signing secret, shown this once" });
+
+/** One page of a project's webhooks, oldest first. */
+export const webhookPageOut = pageOut(webhookOut);
+
+/** The answer to deleting a webhook. */
+export const webhookDeletedOut = z.object({ id: z.string() });
+
+/** One logged attempt at a delivery. */
+export const webhookDeliveryAttemptOut = z.object({
+  /** 1-based. */
+  attempt: z.number(),
+  responseCode: z.number().nullable(),
+  durationMs: z.number(),
+  error: z.string().nullable(),
+  createdAt: dateTimeOut,
+});
+
+/** One event sent (or to be sent) to a webhook, with its latest attempts. */
+export const webhookDeliveryOut = z
+  .object({
+    id: z.string(),
+    /** The event's id: the `id` of the body POSTed. */
+    eventId: z.string(),
+    eventType: z.string(),
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+    attempts: z.number(),
+    /** The last attempt's answer. */
+    responseCode: z.number().nullable(),
+    durationMs: z.number().nullable(),
+    error: z.string().nullable(),
+    /** When the next attempt is due (PENDING only). */
+    nextAttemptAt: dateTimeOut.nullable(),
+    createdAt: dateTimeOut,
+    completedAt: dateTimeOut.nullable(),
+    /** The latest attempts, newest first (at most 20). */
+    attemptsLog: z.array(webhookDeliveryAttemptOut),
+  })
+  .meta({ id: "WebhookDelivery", description: "One event sent to a webhook, with its latest attempts" });
+
+/** One page of a webhook's deliveries, newest first. */
+export const webhookDeliveryPageOut = pageOut(webhookDeliveryOut);
+
+/** The outcome of sending a delivery now (a test, or a failed delivery sent again). */
+export const webhookAttemptOut = z
+  .object({
+    status: z.enum(WEBHOOK_ATTEMPT_STATUSES),
+    deliveryId: z.string(),
+    /** 1-based number of this attempt; 0 when nothing was sent. */
+    attempt: z.number(),
+    responseCode: z.number().nullable(),
+    durationMs: z.number().nullable(),
+    error: z.string().nullable(),
+    /** When the next attempt is due (RETRY only). */
+    nextAttemptAt: dateTimeOut.nullable(),
+    /** True when no request was sent: already finished, or another worker was sending it. */
+    skipped: z.boolean(),
+  })
+  .meta({ id: "WebhookAttempt", description: "The outcome of one attempt at a webhook delivery" });
+
+/** A project's Slack settings: whether a URL is set and its harmless start, never the URL itself. */
+export const slackSettingsOut = z
+  .object({
+    configured: z.boolean(),
+    /** The URL's host and path with its secret last part masked; null when none is set. */
+    urlPreview: z.string().nullable(),
+    /** Event types posted (see WEBHOOK_EVENT_TYPES); empty means every type. */
+    eventTypes: z.array(z.string()),
+  })
+  .meta({ id: "SlackSettings", description: "A project's Slack settings (the URL itself is never shown)" });

@@ -80,7 +80,7 @@ export type Context = ReturnType<typeof createContextInner>;
 /* --------------------------------------------------------- 2. INITIALIZATION */
 
 /** Per-procedure settings. */
-export interface Meta {
+export type Meta = {
   /** A request budget beyond the `api` one every call counts against. */
   limit?: Exclude<BucketName, "api">;
   /**
@@ -96,6 +96,48 @@ export interface Meta {
   accountSetup?: boolean;
   /** An account procedure (tokens, password, sessions, two-factor): a browser session only, never an API token. */
   sessionOnly?: boolean;
+  /**
+   * Also served as REST at `REST_BASE_PATH + path` (server/api/rest.ts) and described in the OpenAPI
+   * document (server/api/openapi.ts). `{name}` in the path is that input field.
+   */
+  openapi?: RestMeta;
+};
+
+/** `.meta(rest("GET", "/projects/{projectKey}/issues", "List issues", "Issues"))`: also served as REST, under that tag. */
+export function rest(method: RestMeta["method"], path: RestMeta["path"], summary: string, tag: string): Meta {
+  const errorResponses = method === "GET" ? READ_ERRORS : { ...READ_ERRORS, ...WRITE_ERRORS };
+  return { openapi: { method, path, summary, tags: [tag], errorResponses } };
+}
+
+/** What any REST call may answer besides 200, as `{ code, message, issues? }`. */
+const READ_ERRORS = {
+  400: "The input is not valid (`issues` says where)",
+  401: "No token, or one that is revoked, expired or whose owner is deactivated",
+  403: "The token's owner may not do this here",
+  404: "No such item, or not one the token's owner may see",
+  429: "Over the rate limit: retry after `Retry-After` seconds",
+  503: "The request took longer than the server allows, or the database is unavailable: retry shortly",
+};
+
+/** What a write may answer besides. */
+const WRITE_ERRORS = {
+  403: "The token's owner may not do this here, or the token is read-only",
+  409: "Changed meanwhile (`expectedVersion` is not the current version), or the key is taken",
+  413: "The body is larger than the server accepts",
+  415: "The body must be application/json",
+};
+
+/** Where a public procedure is served as REST (the fields of trpc-to-openapi's `OpenApiMeta` used here). */
+export interface RestMeta {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  path: `/${string}`;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** False for procedures anyone may call; every other one requires a token (or a session). */
+  protect?: boolean;
+  /** The error answers the operation documents, by HTTP status. */
+  errorResponses?: Record<number, string>;
 }
 
 const t = initTRPC
@@ -295,10 +337,30 @@ const idempotency = t.middleware(async ({ ctx, meta, path, getRawInput, next }) 
   const claim: IdempotencyClaim = { key, scope: path, requestHash: requestHash(await getRawInput()) };
   const result = await next({ ctx: { idempotency: claim } });
   if (!result.ok && result.error.cause instanceof IdempotentReplay) {
-    return { ok: true as const, data: result.error.cause.result, marker: result.marker };
+    const data = await declaredOutput(path, result.error.cause.result);
+    return { ok: true as const, data, marker: result.marker };
   }
   return result;
 });
+
+/**
+ * A stored answer as the procedure at `path` declares its output: the replay of a create answers with
+ * exactly the fields its first answer had. (The replay leaves the resolver as an error, so it passes
+ * the procedure's own output parser by; it is parsed here with that same schema.) The router is
+ * imported when first needed, since it is built from this module.
+ */
+async function declaredOutput(path: string, stored: unknown): Promise<unknown> {
+  const { appRouter } = await import("@/server/api/root");
+  // At run time `procedures` is flat, keyed by the dotted path.
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { output?: z.ZodType } } | undefined
+  >;
+  const procedure = procedures[path];
+  const schema = procedure?._def.output;
+  if (!schema) throw new Error(`No declared output for ${path}`);
+  return schema.parseAsync(stored);
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

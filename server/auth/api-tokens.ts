@@ -89,7 +89,8 @@ export async function createApiToken(opts: {
     record({ action: "user.api_token_created", entityType: "ApiToken", entityId: row.id, after: row });
     return row;
   });
-  return { ...created, token };
+  // At least a day from its expiry, if it has one.
+  return { ...created, expired: false, token };
 }
 
 /** The caller's tokens, live ones first, newest first (never the tokens themselves). */

@@ -16,6 +16,7 @@ import { getEnv } from "@/lib/env.mjs";
 import type { SecurityEventKind } from "@/lib/schemas/security";
 import { sha256Hex } from "@/server/auth/digest";
 import { db, type Tx } from "@/server/db";
+import { jsonValue } from "@/server/services/audit/json";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
 export type { SecurityEventKind };
@@ -108,15 +109,17 @@ export async function listSecurityEvents(input: {
     take: input.limit + 1,
     select: eventSelect,
   });
-  return toPage(rows, input.limit, (e) => timeAndIdCursor(e.at, e.id));
+  const items = rows.map((e) => ({ ...e, detail: jsonValue(e.detail) }));
+  return toPage(items, input.limit, (e) => timeAndIdCursor(e.at, e.id));
 }
 
 /** A person's own recent sign-ins and failed attempts on their account (the security settings show them). */
 export async function recentSignIns(userId: string) {
-  return db.securityEvent.findMany({
+  const rows = await db.securityEvent.findMany({
     where: { userId, kind: { in: ["sign_in", "sign_in_failed"] } },
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: 20,
     select: { id: true, at: true, kind: true, ip: true, userAgent: true, detail: true },
   });
+  return rows.map((e) => ({ ...e, detail: jsonValue(e.detail) }));
 }

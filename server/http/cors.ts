@@ -30,7 +30,7 @@ export function preflight(req: Request): Response {
     status: 204,
     headers: {
       ...corsHeaders(req),
-      "access-control-allow-methods": "GET, POST",
+      "access-control-allow-methods": "GET, POST, PATCH, PUT, DELETE",
       "access-control-allow-headers": "authorization, content-type, idempotency-key, x-request-id, last-event-id",
       "access-control-max-age": "600",
     },

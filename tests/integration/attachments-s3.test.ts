@@ -204,9 +204,7 @@ describe("attachments in S3-compatible storage", () => {
     expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
 
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of res.body!) chunks.push(chunk);
-    expect(Buffer.concat(chunks).equals(Buffer.from(LOG))).toBe(true);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(LOG))).toBe(true);
 
     const file = await readAttachment({ userId: cast.maintainer.id, id: saved.id, requestId: "test" });
     expect(Buffer.from(file.bytes).equals(Buffer.from(LOG))).toBe(true);

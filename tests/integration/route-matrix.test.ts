@@ -20,6 +20,8 @@ const download = await import("@/app/api/attachments/[id]/route");
 const upload = await import("@/app/api/issues/[key]/attachments/route");
 const health = await import("@/app/api/health/route");
 const ready = await import("@/app/api/ready/route");
+const openApi = await import("@/app/api/openapi.json/route");
+const docs = await import("@/app/api/docs/route");
 
 type ActorName = "anonymous" | "nonMember" | "reporter" | "maintainer" | "projectAdmin" | "instanceAdmin";
 const ACTORS: ActorName[] = ["anonymous", "nonMember", "reporter", "maintainer", "projectAdmin", "instanceAdmin"];
@@ -79,6 +81,19 @@ const ROUTES: Record<string, RouteRow> = {
   },
   inngest: { guard: "Inngest request signatures (tests/integration/inngest-serve.test.ts)" },
   "trpc/[trpc]": { guard: "every procedure's own check (tests/integration/permission-matrix.test.ts)" },
+  "v1/[...path]": {
+    guard: "the procedure's own check, called through createCaller (tests/integration/rest-api.test.ts)",
+  },
+  "openapi.json": {
+    guard: "public: describes the API, holds no data",
+    call: async () => openApi.GET(new Request("http://localhost/api/openapi.json")).status,
+    expect: everyone(200),
+  },
+  docs: {
+    guard: "public: a redirect to the reference page",
+    call: async () => docs.GET(new Request("http://localhost/api/docs")).status,
+    expect: everyone(308),
+  },
   "issues/[key]/attachments (live project, reporter's issue)": {
     guard: "authorizeOrThrow(comment:create) + issue visibility",
     call: async (f, actor) => (await uploadAs(f.actorIds[actor], f.live.reporterIssue)).status,

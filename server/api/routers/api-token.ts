@@ -1,4 +1,5 @@
-import { apiTokenCreateInput, apiTokenRevokeInput } from "@/lib/schemas/api-token";
+import { apiTokenCreateInput, apiTokenListOut, apiTokenRevokeInput, createdApiTokenOut } from "@/lib/schemas/api-token";
+import { okOut } from "@/lib/schemas/common";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/server/auth/api-tokens";
 
@@ -8,10 +9,15 @@ export const apiTokenRouter = createTRPCRouter({
   create: protectedProcedure
     .meta({ sessionOnly: true })
     .input(apiTokenCreateInput)
+    .output(createdApiTokenOut)
     .mutation(({ ctx, input }) => createApiToken({ actor: { ...ctx.actor, userId: ctx.user.id }, input })),
-  list: protectedProcedure.meta({ sessionOnly: true }).query(({ ctx }) => listApiTokens(ctx.user.id)),
+  list: protectedProcedure
+    .meta({ sessionOnly: true })
+    .output(apiTokenListOut)
+    .query(({ ctx }) => listApiTokens(ctx.user.id)),
   revoke: protectedProcedure
     .meta({ sessionOnly: true })
     .input(apiTokenRevokeInput)
+    .output(okOut)
     .mutation(({ ctx, input }) => revokeApiToken({ actor: { ...ctx.actor, userId: ctx.user.id }, id: input.id })),
 });

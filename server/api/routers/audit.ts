@@ -1,4 +1,4 @@
-import { auditListInput } from "@/lib/schemas/audit";
+import { auditEventPageOut, auditListInput } from "@/lib/schemas/audit";
 import { createTRPCRouter, projectOrInstanceProcedure } from "@/server/api/trpc";
 import { listAuditEvents } from "@/server/services/audit/list-audit-events";
 
@@ -10,5 +10,6 @@ export const auditRouter = createTRPCRouter({
    */
   list: projectOrInstanceProcedure("audit:read")
     .input(auditListInput)
+    .output(auditEventPageOut)
     .query(({ ctx, input }) => listAuditEvents({ input, projectId: ctx.scope?.projectId })),
 });

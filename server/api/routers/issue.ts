@@ -4,13 +4,19 @@ import {
   commentEditInput,
   commentListInput,
   issueAssignInput,
+  issueAttachmentListOut,
   issueByKeyInput,
+  issueCommentDeletedOut,
+  issueCommentOut,
+  issueCommentPageOut,
   issueCreateInput,
   issueListInput,
+  issueOut,
+  issuePageOut,
   issueTransitionInput,
   issueUpdateInput,
 } from "@/lib/schemas/issue";
-import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
 import { listAttachments } from "@/server/services/attachments/attachments";
 import { addComment, deleteComment, editComment, listComments } from "@/server/services/issues/comments";
 import {
@@ -24,47 +30,69 @@ import {
 
 const commentsRouter = createTRPCRouter({
   list: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/issues/{key}/comments", "List the comments of an issue", "Comments"))
     .input(commentListInput)
+    .output(issueCommentPageOut)
     .query(({ ctx, input }) => listComments({ scope: ctx.scope, input })),
   add: projectProcedure("comment:create")
+    .meta(rest("POST", "/issues/{key}/comments", "Comment on an issue", "Comments"))
     .meta({ idempotent: true })
     .input(commentAddInput)
+    .output(issueCommentOut)
     .mutation(({ ctx, input }) => addComment({ scope: ctx.scope, input })),
   edit: projectProcedure("comment:create")
+    .meta(rest("PATCH", "/issues/{key}/comments/{commentId}", "Edit your comment", "Comments"))
     .input(commentEditInput)
+    .output(issueCommentOut)
     .mutation(({ ctx, input }) => editComment({ scope: ctx.scope, input })),
   delete: projectProcedure("comment:create")
+    .meta(rest("DELETE", "/issues/{key}/comments/{commentId}", "Delete your comment", "Comments"))
     .input(commentDeleteInput)
+    .output(issueCommentDeletedOut)
     .mutation(({ ctx, input }) => deleteComment({ scope: ctx.scope, input })),
 });
 
 export const issueRouter = createTRPCRouter({
   /** Reporters see only issues they reported or are assigned to (scoped in the service). */
   list: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/projects/{projectKey}/issues", "List issues", "Issues"))
     .input(issueListInput)
+    .output(issuePageOut)
     .query(({ ctx, input }) => listIssues({ scope: ctx.scope, input })),
   byKey: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/issues/{key}", "Get an issue", "Issues"))
     .input(issueByKeyInput)
+    .output(issueOut)
     .query(({ ctx, input }) => getIssueOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("issue:create")
+    .meta(rest("POST", "/projects/{projectKey}/issues", "File an issue", "Issues"))
     .meta({ idempotent: true })
     .input(issueCreateInput)
+    .output(issueOut)
     .mutation(({ ctx, input }) => createIssue({ scope: ctx.scope, input })),
   /** Reporters may edit their own open issues; the service enforces it. */
   update: projectProcedure("issue:create")
+    .meta(rest("PATCH", "/issues/{key}", "Change an issue", "Issues"))
     .input(issueUpdateInput)
+    .output(issueOut)
     .mutation(({ ctx, input }) => updateIssue({ scope: ctx.scope, input })),
   transition: projectProcedure("issue:triage")
+    .meta(rest("POST", "/issues/{key}/transition", "Move an issue through the workflow", "Issues"))
     .input(issueTransitionInput)
+    .output(issueOut)
     .mutation(({ ctx, input }) => transitionIssue({ scope: ctx.scope, input })),
   assign: projectProcedure("issue:triage")
+    .meta(rest("POST", "/issues/{key}/assign", "Assign an issue", "Issues"))
     .input(issueAssignInput)
+    .output(issueOut)
     .mutation(({ ctx, input }) => assignIssue({ scope: ctx.scope, input })),
   comments: commentsRouter,
   /** Uploads go through POST /api/issues/<key>/attachments (multipart); downloads GET /api/attachments/<id>. */
   attachments: createTRPCRouter({
     list: projectProcedure("issue:readOwn")
+      .meta(rest("GET", "/issues/{key}/attachments", "List the attachments of an issue", "Issues"))
       .input(issueByKeyInput)
+      .output(issueAttachmentListOut)
       .query(({ ctx, input }) => listAttachments({ scope: ctx.scope, input })),
   }),
 });

@@ -1,7 +1,11 @@
 import {
   notificationListInput,
   notificationMarkReadInput,
+  notificationMarkReadOut,
+  notificationPageOut,
   notificationPreferencesInput,
+  notificationPreferencesOut,
+  notificationUnreadCountOut,
 } from "@/lib/schemas/notifications";
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
 import {
@@ -16,15 +20,22 @@ import {
 export const notificationRouter = createTRPCRouter({
   list: protectedProcedure
     .input(notificationListInput)
+    .output(notificationPageOut)
     .query(({ ctx, input }) => listNotifications({ userId: ctx.user.id, input })),
-  unreadCount: protectedProcedure.query(async ({ ctx }) => ({ unreadCount: await countUnread(ctx.user.id) })),
+  unreadCount: protectedProcedure
+    .output(notificationUnreadCountOut)
+    .query(async ({ ctx }) => ({ unreadCount: await countUnread(ctx.user.id) })),
   markRead: protectedProcedure
     .input(notificationMarkReadInput)
+    .output(notificationMarkReadOut)
     .mutation(({ ctx, input }) => markNotificationsRead({ userId: ctx.user.id, input })),
   preferences: createTRPCRouter({
-    get: protectedProcedure.query(({ ctx }) => getNotificationPreferences(ctx.user.id)),
+    get: protectedProcedure
+      .output(notificationPreferencesOut)
+      .query(({ ctx }) => getNotificationPreferences(ctx.user.id)),
     set: protectedProcedure
       .input(notificationPreferencesInput)
+      .output(notificationPreferencesOut)
       .mutation(({ ctx, input }) => setNotificationPreferences({ userId: ctx.user.id, actor: ctx.actor, input })),
   }),
 });

@@ -1,16 +1,22 @@
 import {
   requirementByKeyInput,
   requirementCreateInput,
+  requirementDetailOut,
   requirementDiffInput,
+  requirementDiffOut,
   requirementHistoryInput,
+  requirementHistoryPageOut,
   requirementListInput,
   requirementMoveInput,
+  requirementOut,
+  requirementPageOut,
   requirementRestoreInput,
   requirementTransitionInput,
   requirementTreeInput,
+  requirementTreeOut,
   requirementUpdateInput,
 } from "@/lib/schemas/requirement";
-import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
 import {
   moveRequirement,
   restoreRequirement,
@@ -28,35 +34,55 @@ import {
 
 export const requirementRouter = createTRPCRouter({
   list: projectProcedure("requirement:read")
+    .meta(rest("GET", "/projects/{projectKey}/requirements", "List requirements", "Requirements"))
     .input(requirementListInput)
+    .output(requirementPageOut)
     .query(({ ctx, input }) => listRequirements({ scope: ctx.scope, input })),
   tree: projectProcedure("requirement:read")
+    .meta(rest("GET", "/projects/{projectKey}/requirements/tree", "Get the requirement tree", "Requirements"))
     .input(requirementTreeInput)
+    .output(requirementTreeOut)
     .query(({ ctx }) => requirementTree({ scope: ctx.scope })),
   byKey: projectProcedure("requirement:read")
+    .meta(rest("GET", "/requirements/{key}", "Get a requirement", "Requirements"))
     .input(requirementByKeyInput)
+    .output(requirementDetailOut)
     .query(({ ctx, input }) => getRequirementOrThrow({ scope: ctx.scope, input })),
   create: projectProcedure("requirement:propose")
+    .meta(rest("POST", "/projects/{projectKey}/requirements", "Create a requirement", "Requirements"))
     .meta({ idempotent: true })
     .input(requirementCreateInput)
+    .output(requirementOut)
     .mutation(({ ctx, input }) => createRequirement({ scope: ctx.scope, input })),
   update: projectProcedure("requirement:edit")
+    .meta(rest("PATCH", "/requirements/{key}", "Change a requirement (a new version)", "Requirements"))
     .input(requirementUpdateInput)
+    .output(requirementOut)
     .mutation(({ ctx, input }) => updateRequirement({ scope: ctx.scope, input })),
   /** Reporters may send their own drafts to review; the service enforces the rest. */
   transition: projectProcedure("requirement:propose")
+    .meta(rest("POST", "/requirements/{key}/transition", "Move a requirement through the workflow", "Requirements"))
     .input(requirementTransitionInput)
+    .output(requirementOut)
     .mutation(({ ctx, input }) => transitionRequirement({ scope: ctx.scope, input })),
   move: projectProcedure("requirement:edit")
+    .meta(rest("POST", "/requirements/{key}/move", "Move a requirement in the tree", "Requirements"))
     .input(requirementMoveInput)
+    .output(requirementOut)
     .mutation(({ ctx, input }) => moveRequirement({ scope: ctx.scope, input })),
   history: projectProcedure("requirement:read")
+    .meta(rest("GET", "/requirements/{key}/versions", "List the versions of a requirement", "Versions"))
     .input(requirementHistoryInput)
+    .output(requirementHistoryPageOut)
     .query(({ ctx, input }) => requirementHistory({ scope: ctx.scope, input })),
   diff: projectProcedure("requirement:read")
+    .meta(rest("GET", "/requirements/{key}/diff", "Compare two versions of a requirement", "Versions"))
     .input(requirementDiffInput)
+    .output(requirementDiffOut)
     .query(({ ctx, input }) => diffRequirementVersions({ scope: ctx.scope, input })),
   restore: projectProcedure("requirement:edit")
+    .meta(rest("POST", "/requirements/{key}/restore", "Restore an earlier version (as a new version)", "Versions"))
     .input(requirementRestoreInput)
+    .output(requirementOut)
     .mutation(({ ctx, input }) => restoreRequirement({ scope: ctx.scope, input })),
 });

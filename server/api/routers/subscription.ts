@@ -1,4 +1,9 @@
-import { subscriptionSetInput, subscriptionStatusInput } from "@/lib/schemas/notifications";
+import {
+  subscriptionSetInput,
+  subscriptionSetOut,
+  subscriptionStatusInput,
+  subscriptionStatusOut,
+} from "@/lib/schemas/notifications";
 import { createTRPCRouter, projectProcedure } from "@/server/api/trpc";
 import { getSubscriptionStatus, setSubscription } from "@/server/services/subscriptions/subscriptions";
 
@@ -9,8 +14,10 @@ import { getSubscriptionStatus, setSubscription } from "@/server/services/subscr
 export const subscriptionRouter = createTRPCRouter({
   status: projectProcedure("project:read")
     .input(subscriptionStatusInput)
+    .output(subscriptionStatusOut)
     .query(({ ctx, input }) => getSubscriptionStatus({ scope: ctx.scope, input })),
   set: projectProcedure("project:read")
     .input(subscriptionSetInput)
+    .output(subscriptionSetOut)
     .mutation(({ ctx, input }) => setSubscription({ scope: ctx.scope, input })),
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import type { AuditListInput } from "@/lib/schemas/audit";
 import { db } from "@/server/db";
+import { jsonValue } from "@/server/services/audit/json";
 import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
 
 /** The id of the last event of a page: a positive PostgreSQL bigint, as a decimal string. */
@@ -45,6 +46,11 @@ export async function listAuditEvents(opts: { input: AuditListInput; projectId?:
       project: { select: { key: true } },
     },
   });
-  const items = rows.map((r) => ({ ...r, id: r.id.toString() }));
+  const items = rows.map((r) => ({
+    ...r,
+    id: r.id.toString(),
+    before: jsonValue(r.before),
+    after: jsonValue(r.after),
+  }));
   return toPage(items, limit, (r) => encodeCursor([r.id]));
 }

@@ -3,9 +3,9 @@
  * versions current at one moment (deprecated requirements are not part of a
  * baseline). Later edits write new versions and never touch a baseline.
  */
-import { Prisma } from "@prisma/client";
+import { Prisma, type RequirementPriority, type RequirementStatus, type RequirementType } from "@prisma/client";
 
-import { diffSnapshots, type FieldChange, type Snapshot } from "@/lib/diff";
+import { diffSnapshots, type Snapshot } from "@/lib/diff";
 import type {
   BaselineByIdInput,
   BaselineCompareInput,
@@ -15,6 +15,7 @@ import type {
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db, queryRows } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
+import { type JsonObject, jsonObject } from "@/server/services/audit/json";
 import { applyChange } from "@/server/services/change";
 import {
   afterTimeAndId,
@@ -24,6 +25,7 @@ import {
   timeAndIdCursor,
   toPage,
 } from "@/server/services/pagination";
+import { presentChanges } from "@/server/services/requirements/requirement-select";
 import { personSelect } from "@/server/services/users/user-select";
 
 const baselineSelect = {
@@ -102,6 +104,10 @@ async function findBaselineOrThrow(projectId: string, id: string) {
 
 /** One row per requirement in a baseline (or HEAD): the frozen version's fields. */
 export interface FrozenRequirement extends Snapshot {
+  type: RequirementType;
+  priority: RequirementPriority;
+  status: RequirementStatus;
+  attributes: JsonObject;
   requirementId: string;
   key: string;
   number: number;
@@ -156,7 +162,12 @@ export async function getBaselineOrThrow({ scope, input }: { scope: ProjectScope
       },
     },
   });
-  const items = rows.map((r) => ({ key: r.requirement.key, number: r.requirement.number, ...r.version }));
+  const items = rows.map((r) => ({
+    key: r.requirement.key,
+    number: r.requirement.number,
+    ...r.version,
+    attributes: jsonObject(r.version.attributes),
+  }));
   return { baseline, ...toPage(items, limit, (i) => encodeCursor([i.number])) };
 }
 
@@ -169,7 +180,7 @@ async function describeRef(projectId: string, ref: string) {
 export interface CompareEntry {
   key: string;
   title: string;
-  status: string;
+  status: RequirementStatus;
   version: number;
 }
 
@@ -205,7 +216,7 @@ async function versionsById(ids: string[], options: ReadOptions = {}): Promise<M
     WHERE v.id = ANY(${ids}::text[])`,
     options,
   );
-  return new Map(rows.map((r) => [r.versionId, { ...r, attributes: (r.attributes ?? {}) as Record<string, unknown> }]));
+  return new Map(rows.map((r) => [r.versionId, { ...r, attributes: jsonObject(r.attributes) }]));
 }
 
 /**
@@ -255,11 +266,11 @@ export async function compareBaselines({
   };
   const pick = (ids: string[]) => ids.map(frozen).sort(byNumber);
 
-  const changed: (CompareEntry & { fromVersion: number; changes: FieldChange[] })[] = [];
+  const changed: (CompareEntry & { fromVersion: number; changes: ReturnType<typeof presentChanges> })[] = [];
   for (const [l, r] of changedPairs
     .map(([a, b]) => [frozen(a), frozen(b)] as const)
     .sort((x, y) => byNumber(x[1], y[1]))) {
-    const changes = diffSnapshots(l, r);
+    const changes = presentChanges(diffSnapshots(l, r));
     if (changes.length > 0) changed.push({ ...entry(r), fromVersion: l.version, changes });
   }
   const added = pick(addedIds).map(entry);

@@ -72,7 +72,7 @@ export async function exportBaseline({
       null,
       2,
     );
-    return { filename: `${slug}.json`, contentType: "application/json", content };
+    return { filename: `${slug}.json`, contentType: "application/json" as const, content };
   }
 
   if (format === "csv") {
@@ -102,7 +102,7 @@ export async function exportBaseline({
       r.rationale,
       ...defs.map((d) => (r.attributes[d.key] === undefined ? "" : String(r.attributes[d.key]))),
     ]);
-    return { filename: `${slug}.csv`, contentType: "text/csv", content: toCsv([header, ...records]) };
+    return { filename: `${slug}.csv`, contentType: "text/csv" as const, content: toCsv([header, ...records]) };
   }
 
   const lines: string[] = [
@@ -136,5 +136,5 @@ export async function exportBaseline({
       for (const d of attrs) lines.push(`| ${d.label} | ${String(r.attributes[d.key]).replace(/\|/g, "\\|")} |`);
     }
   }
-  return { filename: `${slug}.md`, contentType: "text/markdown", content: `${lines.join("\n")}\n` };
+  return { filename: `${slug}.md`, contentType: "text/markdown" as const, content: `${lines.join("\n")}\n` };
 }

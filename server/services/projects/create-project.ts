@@ -5,7 +5,7 @@ import type { ProjectCreateInput } from "@/lib/schemas/project";
 import { AppError, forbidden, isUniqueViolation } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
 
-import { projectSelect, projectSnapshot } from "./project-select";
+import { presentProject, projectSelect, projectSnapshot } from "./project-select";
 
 /** Creates a project; its creator becomes its ADMIN. */
 export async function createProject(opts: {
@@ -52,7 +52,7 @@ export async function createProject(opts: {
         projectId: project.id,
         after: membership,
       });
-      return { ...project, myRole: "ADMIN" as const };
+      return { ...presentProject(project), memberCount: 1, myRole: "ADMIN" as const };
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("CONFLICT", `Project key ${key} is already taken`);

@@ -2,7 +2,7 @@ import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { notFound } from "@/server/errors";
 
-import { projectSelect } from "./project-select";
+import { presentProject, projectSelect } from "./project-select";
 
 /** One project, for a caller whose access the procedure already resolved. */
 export async function getProjectOrThrow({ scope }: { scope: ProjectScope }) {
@@ -12,5 +12,5 @@ export async function getProjectOrThrow({ scope }: { scope: ProjectScope }) {
   });
   if (!project) throw notFound("Project");
   const { _count, ...rest } = project;
-  return { ...rest, memberCount: _count.memberships, myRole: scope.role };
+  return { ...presentProject(rest), memberCount: _count.memberships, myRole: scope.role };
 }

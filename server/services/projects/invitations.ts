@@ -11,12 +11,14 @@ import { randomUUID } from "node:crypto";
 
 import type { ProjectRole } from "@prisma/client";
 
+import type { InvitationStatus } from "@/lib/schemas/project";
 import { ACCOUNT_TOKEN, deriveLinkToken, hashAccountToken } from "@/server/auth/account-tokens";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { recordSecurityEvent } from "@/server/auth/security-log";
 import { db, type Tx } from "@/server/db";
 import { AppError, conflict, notFound } from "@/server/errors";
 import { type Actor, applyChange, type RecordChange } from "@/server/services/change";
+import { personSelect } from "@/server/services/users/user-select";
 
 /** An invitation is open this long; inviting again renews it. */
 export const INVITATION_TTL_MS = 14 * 24 * 60 * 60_000;
@@ -38,7 +40,7 @@ const invitationSelect = {
   acceptedAt: true,
   declinedAt: true,
   revokedAt: true,
-  invitedBy: { select: { id: true, name: true } },
+  invitedBy: { select: personSelect },
 } as const;
 
 export function invitationToken(id: string): string {
@@ -104,7 +106,7 @@ export async function inviteMember({
       after: { email: input.email, role: input.role, expiresAt },
       data: { email: input.email },
     });
-    return invitation;
+    return { ...invitation, status: statusOf(invitation) };
   });
 }
 
@@ -148,13 +150,12 @@ export async function revokeInvitation({ scope, input }: { scope: ProjectScope; 
   });
 }
 
-type Status = "open" | "accepted" | "declined" | "revoked" | "expired";
 function statusOf(r: {
   acceptedAt: Date | null;
   declinedAt: Date | null;
   revokedAt: Date | null;
   expiresAt: Date;
-}): Status {
+}): InvitationStatus {
   if (r.acceptedAt) return "accepted";
   if (r.declinedAt) return "declined";
   if (r.revokedAt) return "revoked";

@@ -5,7 +5,7 @@ import { effectiveRole, isOpenForReporting } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { toPage } from "@/server/services/pagination";
 
-import { projectSelect } from "./project-select";
+import { presentProject, projectSelect } from "./project-select";
 
 /** Projects the user has a role in — a member, or anyone signed in where a project is open for reporting (instance admins see all) — ordered by key. */
 export async function listProjects(opts: { user: { id: string; role: InstanceRole }; input: ProjectListInput }) {
@@ -40,7 +40,7 @@ export async function listProjects(opts: { user: { id: string; role: InstanceRol
   });
   const countOf = new Map(counts.map((c) => [c.projectId, c._count._all]));
   const items = rows.map(({ memberships, ...p }) => ({
-    ...p,
+    ...presentProject(p),
     memberCount: countOf.get(p.id) ?? 0,
     myRole: effectiveRole({
       instanceRole: opts.user.role,

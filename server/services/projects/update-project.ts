@@ -6,7 +6,7 @@ import { notFound } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { compareAndSet } from "@/server/services/compare-and-set";
 
-import { projectSelect, projectSnapshot } from "./project-select";
+import { presentProject, projectSelect, projectSnapshot } from "./project-select";
 
 /**
  * Updates name, description or settings with optimistic concurrency: the
@@ -35,7 +35,7 @@ export async function updateProject({ scope, input }: { scope: ProjectScope; inp
       reload: () => tx.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: projectSelect }),
       present: (row) => row,
     });
-    if (!result.changed) return before;
+    if (!result.changed) return presentProject(before);
     const after = result.row;
     await tx.projectVersion.create({
       data: {
@@ -55,6 +55,6 @@ export async function updateProject({ scope, input }: { scope: ProjectScope; inp
       before,
       after,
     });
-    return after;
+    return presentProject(after);
   });
 }

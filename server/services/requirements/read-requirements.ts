@@ -1,12 +1,13 @@
 /** Reading requirements: list with filters, one by key, the tree, history and diffs. */
 import { Prisma, type RequirementPriority, type RequirementStatus, type RequirementType } from "@prisma/client";
 
-import { diffSnapshots, toSnapshot } from "@/lib/diff";
+import { diffSnapshots } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
 import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
+import { jsonObject } from "@/server/services/audit/json";
 import {
   decodeCursor,
   decodeTimeAndId,
@@ -16,7 +17,7 @@ import {
   toPage,
 } from "@/server/services/pagination";
 import { personSelect } from "@/server/services/users/user-select";
-import { presentRequirement, requirementSelect } from "./requirement-select";
+import { presentChanges, presentRequirement, requirementSelect } from "./requirement-select";
 
 interface ListRow {
   id: string;
@@ -202,8 +203,19 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
     );
   }
   const keys = await parentKeys([a.parentId, b.parentId]);
-  const snap = (v: NonNullable<typeof a>) =>
-    toSnapshot({ ...v, parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null });
+  // The version's content (toSnapshot's fields), typed as the API answers with it.
+  const snap = (v: NonNullable<typeof a>) => ({
+    title: v.title,
+    statement: v.statement,
+    rationale: v.rationale,
+    type: v.type,
+    priority: v.priority,
+    status: v.status,
+    tags: v.tags,
+    attributes: jsonObject(v.attributes),
+    parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null,
+    position: v.position,
+  });
   const meta = (v: NonNullable<typeof a>) => ({
     version: v.version,
     createdAt: v.createdAt,
@@ -215,6 +227,6 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
     key,
     from: { ...meta(a), snapshot: snap(a) },
     to: { ...meta(b), snapshot: snap(b) },
-    changes: diffSnapshots(snap(a), snap(b)),
+    changes: presentChanges(diffSnapshots(snap(a), snap(b))),
   };
 }

@@ -1,5 +1,8 @@
 import type { Prisma } from "@prisma/client";
 
+import type { FieldChange } from "@/lib/diff";
+import { type Json, jsonObject } from "@/server/services/audit/json";
+
 export const requirementSelect = {
   id: true,
   projectId: true,
@@ -56,8 +59,23 @@ export function pickVersioned(r: VersionedFields): VersionedFields {
   };
 }
 
-/** API shape: parent by key, internal ids kept out of the way. */
+/** API shape: parent by key, internal ids kept out of the way, custom attributes as a JSON object. */
 export function presentRequirement(r: RequirementRow) {
   const { parent, projectId: _projectId, ...rest } = r;
-  return { ...rest, parentKey: parent?.key ?? null, attributes: (r.attributes ?? {}) as Record<string, unknown> };
+  return { ...rest, parentKey: parent?.key ?? null, attributes: jsonObject(r.attributes) };
+}
+
+/**
+ * Field changes as the API answers with them: the sides of a value change
+ * are JSON (a field's value or a custom attribute's value, null when absent).
+ */
+export function presentChanges(changes: FieldChange[]) {
+  return changes.map((c) =>
+    c.kind === "value" ? { ...c, before: jsonField(c.before), after: jsonField(c.after) } : c,
+  );
+}
+
+/** A compared value: requirement fields and custom attribute values are strings, numbers, booleans or null. */
+function jsonField(value: unknown): Json {
+  return (value ?? null) as Json;
 }

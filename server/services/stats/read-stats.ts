@@ -6,10 +6,11 @@
  * which is why reporters may see them too.
  */
 import { type DailyStat, Prisma } from "@prisma/client";
+import type { z } from "zod";
 
 import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
-import { addDays, type DashboardWindow, utcToday } from "@/lib/schemas/stats";
+import { addDays, type DashboardWindow, type dailyStatOut, utcToday } from "@/lib/schemas/stats";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { queryRows } from "@/server/db";
 
@@ -36,7 +37,10 @@ export function readDailyRows(opts: { projectId: string; from: string; to: strin
     ORDER BY day`);
 }
 
-export function presentDailyStat(row: StoredDailyStat) {
+/** One stored day as the API answers it. */
+export type PresentedDailyStat = z.infer<typeof dailyStatOut>;
+
+export function presentDailyStat(row: StoredDailyStat): PresentedDailyStat {
   return {
     day: row.day,
     openBySeverity: counts(ISSUE_SEVERITIES, row.openBySeverity),
@@ -49,8 +53,6 @@ export function presentDailyStat(row: StoredDailyStat) {
     coveragePct: row.coveragePct,
   };
 }
-
-export type PresentedDailyStat = ReturnType<typeof presentDailyStat>;
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 

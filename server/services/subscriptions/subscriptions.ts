@@ -4,7 +4,13 @@
  * anyone can watch or unwatch what they can see. An explicit unwatch is kept
  * as an inactive row, so automatic watching never turns it back on.
  */
-import type { SubscriptionSetInput, SubscriptionStatusInput } from "@/lib/schemas/notifications";
+import {
+  type SubscriptionSetInput,
+  type SubscriptionStatusInput,
+  WATCH_REASONS,
+  type WatchedEntityType,
+  type WatchReason,
+} from "@/lib/schemas/notifications";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
@@ -13,8 +19,12 @@ import { applyChange } from "@/server/services/change";
 import { findVisibleIssueOrThrow } from "@/server/services/issues/issue-access";
 import { peopleWithRoles } from "@/server/services/projects/people-with-roles";
 
-export type WatchedEntityType = "requirement" | "issue" | "project";
-export type WatchReason = "created" | "assigned" | "mentioned" | "manual";
+export type { WatchedEntityType, WatchReason };
+
+/** A stored reason as its type; null for a value this version does not know. */
+function watchReason(reason: string): WatchReason | null {
+  return (WATCH_REASONS as readonly string[]).includes(reason) ? (reason as WatchReason) : null;
+}
 
 export interface WatchTarget {
   entityType: WatchedEntityType;
@@ -83,7 +93,7 @@ export async function getSubscriptionStatus({ scope, input }: { scope: ProjectSc
   return {
     entityType: target.entityType,
     watching: own?.active ?? false,
-    reason: own?.active ? (own.reason as WatchReason) : null,
+    reason: own?.active ? watchReason(own.reason) : null,
     /** Watching the whole project also brings this item's notifications. */
     viaProject: project?.active ?? false,
   };

@@ -1,5 +1,5 @@
 /** Traceability views: coverage numbers, downstream impact and the requirements × issues matrix. */
-import { Prisma, type RequirementStatus, type TraceLinkType } from "@prisma/client";
+import { type IssueStatus, Prisma, type RequirementStatus, type TraceLinkType } from "@prisma/client";
 
 import type { TraceLinkMatrixInput } from "@/lib/schemas/trace-link";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -23,7 +23,8 @@ export async function coverage({ scope, signal }: { scope: ProjectScope; signal?
     AND NOT EXISTS (SELECT 1 FROM "TraceLink" l WHERE l."sourceRequirementId" = r.id)`;
   const orphanIssue = Prisma.sql`${visibleIssuesSql(scope, "i")}
     AND NOT EXISTS (SELECT 1 FROM "TraceLink" l WHERE l."sourceIssueId" = i.id)`;
-  type Item = { key: string; title: string; status: string };
+  type RequirementItem = { key: string; title: string; status: RequirementStatus };
+  type IssueItem = { key: string; title: string; status: IssueStatus };
   // Two statements, both cancellable: the coverage counts, and the suspect and orphan numbers with the
   // first ORPHAN_LIST_LIMIT orphans of each kind.
   const [[counts], [orphans]] = await Promise.all([
@@ -51,9 +52,9 @@ export async function coverage({ scope, signal }: { scope: ProjectScope; signal?
     queryRows<{
       suspectLinks: number;
       orphanRequirementCount: number;
-      orphanRequirements: Item[];
+      orphanRequirements: RequirementItem[];
       orphanIssueCount: number;
-      orphanIssues: Item[];
+      orphanIssues: IssueItem[];
     }>(
       Prisma.sql`
       SELECT
@@ -180,12 +181,15 @@ async function issuesDownstream(
   limits: ImpactLimits,
   signal?: AbortSignal,
 ) {
-  const issues = new Map<string, { key: string; title: string; status: string; depth: number; via: string[] }>();
+  const issues = new Map<
+    string,
+    { key: string; title: string; status: IssueStatus; depth: number; via: TraceLinkType[] }
+  >();
   const ids = walk.levels.flat();
   let linksLeft = limits.links;
   let limited = false;
   for (let from = 0; from < ids.length && !limited; from += ISSUE_BATCH) {
-    const links = await queryRows<{ type: string; targetRequirementId: string; sourceIssueId: string }>(
+    const links = await queryRows<{ type: TraceLinkType; targetRequirementId: string; sourceIssueId: string }>(
       Prisma.sql`
       SELECT type::text AS type, "targetRequirementId", "sourceIssueId"
       FROM "TraceLink"
@@ -301,11 +305,11 @@ export async function traceMatrix({
     rKey: string;
     rNumber: number;
     rTitle: string;
-    rStatus: string;
+    rStatus: RequirementStatus;
     iKey: string;
     iNumber: number;
     iTitle: string;
-    iStatus: string;
+    iStatus: IssueStatus;
   }>(
     Prisma.sql`
     SELECT l.type::text AS type, l.suspect,
@@ -330,7 +334,7 @@ export async function traceMatrix({
   if (limited) links.length = MATRIX_MAX_LINKS;
   const cap = MATRIX_MAX_CELLS[input.format];
   // Links come in requirement order, so the first rows are kept.
-  const requirements = new Map<string, { key: string; number: number; title: string; status: string }>();
+  const requirements = new Map<string, { key: string; number: number; title: string; status: RequirementStatus }>();
   const linked: typeof links = [];
   for (const l of links) {
     if (!requirements.has(l.target.key)) {
@@ -342,7 +346,7 @@ export async function traceMatrix({
     }
     linked.push(l);
   }
-  const allIssues = new Map<string, { key: string; number: number; title: string; status: string }>();
+  const allIssues = new Map<string, { key: string; number: number; title: string; status: IssueStatus }>();
   for (const l of linked) allIssues.set(l.sourceIssue.key, l.sourceIssue);
   const byNumber = (a: { number: number }, b: { number: number }) => a.number - b.number;
   const kept = [...allIssues.values()].sort(byNumber);

@@ -4,7 +4,7 @@
  * against; `flagSuspectLinks` marks it suspect when that requirement
  * changes, and `clearSuspect` records who reviewed it and why.
  */
-import type { TraceLinkType } from "@prisma/client";
+import type { IssueSeverity, IssueStatus, RequirementStatus, TraceLinkType } from "@prisma/client";
 
 import { ISSUE_LINK_TYPES, REQUIREMENT_LINK_TYPES, type TraceLinkCreateInput } from "@/lib/schemas/trace-link";
 import type { ProjectScope } from "@/server/auth/project-scope";
@@ -40,9 +40,9 @@ function present(link: {
   clearedAt: Date | null;
   clearReason: string | null;
   createdAt: Date;
-  sourceRequirement: { key: string; title: string; status: string; version: number } | null;
-  sourceIssue: { key: string; title: string; status: string; severity: string } | null;
-  target: { key: string; title: string; status: string; version: number };
+  sourceRequirement: { key: string; title: string; status: RequirementStatus; version: number } | null;
+  sourceIssue: { key: string; title: string; status: IssueStatus; severity: IssueSeverity } | null;
+  target: { key: string; title: string; status: RequirementStatus; version: number };
 }) {
   const { sourceRequirement, sourceIssue, ...rest } = link;
   const from = sourceIssue

@@ -8,7 +8,7 @@
 import { createHmac } from "node:crypto";
 
 import { getEnv } from "@/lib/env.mjs";
-import { isWebhookEventType } from "@/lib/schemas/webhooks";
+import { isWebhookEventType, type WebhookAttemptStatus } from "@/lib/schemas/webhooks";
 import { db } from "@/server/db";
 import { isUniqueViolation } from "@/server/errors";
 
@@ -105,7 +105,7 @@ export async function enqueueWebhookDeliveries(event: WebhookEvent): Promise<str
   return pending.map((d) => d.id);
 }
 
-export type AttemptStatus = "SUCCEEDED" | "RETRY" | "FAILED";
+export type AttemptStatus = WebhookAttemptStatus;
 
 export interface AttemptResult {
   status: AttemptStatus;

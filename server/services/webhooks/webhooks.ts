@@ -6,11 +6,13 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 
-import type {
-  SlackSetInput,
-  WebhookCreateInput,
-  WebhookDeliveriesInput,
-  WebhookUpdateInput,
+import {
+  type SlackSetInput,
+  WEBHOOK_DELIVERY_STATUSES,
+  type WebhookCreateInput,
+  type WebhookDeliveriesInput,
+  type WebhookDeliveryStatus,
+  type WebhookUpdateInput,
 } from "@/lib/schemas/webhooks";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
@@ -52,6 +54,12 @@ const deliverySelect = {
     take: ATTEMPTS_SHOWN,
   },
 } as const;
+
+/** A delivery's stored status (a plain text column) as its type; anything else is a bug worth failing on. */
+function deliveryStatus(status: string): WebhookDeliveryStatus {
+  if ((WEBHOOK_DELIVERY_STATUSES as readonly string[]).includes(status)) return status as WebhookDeliveryStatus;
+  throw new Error(`Unknown webhook delivery status: ${status}`);
+}
 
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString("base64url")}`;
@@ -172,7 +180,8 @@ export async function listWebhookDeliveries({ scope, input }: { scope: ProjectSc
     take: limit + 1,
     select: deliverySelect,
   });
-  return toPage(rows, limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+  const page = toPage(rows, limit, (r) => timeAndIdCursor(r.createdAt, r.id));
+  return { ...page, items: page.items.map((d) => ({ ...d, status: deliveryStatus(d.status) })) };
 }
 
 /**

@@ -1,0 +1,11 @@
+/** The OpenAPI 3.1 document of the REST API (server/api/openapi.ts). Public: it describes the API, not its data. */
+import { openApiDocument } from "@/server/api/openapi";
+import { corsHeaders } from "@/server/http/cors";
+
+export const dynamic = "force-dynamic";
+
+export function GET(req: Request) {
+  return Response.json(openApiDocument(new URL(req.url).origin), {
+    headers: { "cache-control": "public, max-age=300", ...corsHeaders(req) },
+  });
+}
