@@ -55,12 +55,14 @@ type EventSourceConstructor = typeof EventSource;
 
 export function apiLinks(opts: {
   url: string;
-  fetch?: typeof fetch;
+  fetch?: typeof globalThis.fetch;
+  /** Sent with every query and mutation (a program's `Authorization: Bearer spl_…`); the browser sends none. */
+  headers?: Record<string, string>;
   /** Where the platform has none (Node): an EventSource implementation, with its options (cookies, …). */
   EventSource?: EventSourceConstructor;
   eventSourceOptions?: EventSourceInit & Record<string, unknown>;
 }): TRPCLink<AppRouter>[] {
-  const { url, fetch } = opts;
+  const { url, fetch, headers = {} } = opts;
   return [
     // Subscriptions (`live.events`) are server-sent event streams, one per tab; the server sends each
     // change with its number as the event id, and a stream opened again (by EventSource itself after a
@@ -79,12 +81,16 @@ export function apiLinks(opts: {
           ...(opts.eventSourceOptions ? { eventSourceOptions: opts.eventSourceOptions } : {}),
         }),
       ],
-      false: queriesAndMutations(url, fetch),
+      false: queriesAndMutations(url, fetch, headers),
     }),
   ];
 }
 
-function queriesAndMutations(url: string, fetch: typeof globalThis.fetch | undefined): TRPCLink<AppRouter> {
+function queriesAndMutations(
+  url: string,
+  fetch: typeof globalThis.fetch | undefined,
+  headers: Record<string, string>,
+): TRPCLink<AppRouter> {
   return splitLink({
     condition: (op) => op.type === "mutation",
     true: [
@@ -99,9 +105,11 @@ function queriesAndMutations(url: string, fetch: typeof globalThis.fetch | undef
         fetch,
         transformer: superjson,
         headers: ({ op }): Record<string, string> =>
-          typeof op.context.idempotencyKey === "string" ? { [IDEMPOTENCY_KEY_HEADER]: op.context.idempotencyKey } : {},
+          typeof op.context.idempotencyKey === "string"
+            ? { ...headers, [IDEMPOTENCY_KEY_HEADER]: op.context.idempotencyKey }
+            : headers,
       }),
     ],
-    false: httpBatchLink({ url, fetch, transformer: superjson }),
+    false: httpBatchLink({ url, fetch, transformer: superjson, headers }),
   });
 }
