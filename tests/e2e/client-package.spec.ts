@@ -63,11 +63,13 @@ test("another program installs the client package, type-checks against it and fi
     expect(out).toContain(`live: issue.created ${projectKey}-I-1 by Casey Script`);
     expect(out).toContain("a missing issue is NOT_FOUND");
 
-    // The program acted as the token's owner.
-    const issue = await trpc<{ title: string; reporter: { name: string } | null }>(context.request, "issue.byKey", {
-      key: `${projectKey}-I-1`,
-    });
+    // The program acted as the token's owner (read back over REST, with the browser's session).
+    const res = await context.request.get(`/api/v1/issues/${projectKey}-I-1`);
+    expect(res.status()).toBe(200);
+    const issue = (await res.json()) as { title: string; reporter: { name: string } | null; createdAt: string };
     expect(issue.reporter?.name).toBe("Casey Script");
+    expect(issue.title).toMatch(/^Filed by a script/);
+    expect(issue.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   } finally {
     await context.close();
   }

@@ -150,9 +150,9 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`/invitations/${"A".repeat(43)}`, { heading: /not valid/i });
     // Signed out, the verification page sends people to sign in first.
     await visit("/verify-email", { heading: "Sign in to Specline" });
-    await visit("/sign-in", { heading: "Sign in to Specline" });
     // The REST API reference is public, like the OpenAPI document it is drawn from.
     await visit("/docs/api", { heading: "Specline API" });
+    await visit("/sign-in", { heading: "Sign in to Specline" });
   });
 
   const request = page.context().request;
