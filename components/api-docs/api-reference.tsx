@@ -257,10 +257,17 @@ function OperationCard({
       </section>
 
       {errors.length ? (
-        <p className="mt-4 text-xs text-zinc-600 dark:text-zinc-400">
-          <span className="font-semibold tracking-wide text-zinc-500 uppercase">Errors </span>
-          {errors.map(([status, r]) => `${status} ${r.description ?? ""}`.trim()).join(" · ")}
-        </p>
+        <section className="mt-4">
+          <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Errors</h4>
+          <ul className="mt-1.5 grid gap-x-6 gap-y-1 text-xs text-zinc-600 sm:grid-cols-2 dark:text-zinc-400">
+            {errors.map(([status, r]) => (
+              <li key={status} className="flex gap-2">
+                <code className="shrink-0 font-mono font-medium text-zinc-900 dark:text-zinc-100">{status}</code>
+                <span>{r.description}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       <pre className="mt-4 overflow-x-auto rounded-md bg-zinc-900 px-4 py-3 font-mono text-xs leading-relaxed text-zinc-100 dark:bg-black/60">

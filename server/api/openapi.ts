@@ -51,8 +51,15 @@ function generate(): OpenApiDocument {
   return generated;
 }
 
-/** The document, its server address the instance's public URL (APP_URL), or else the one it was reached at. */
-export function openApiDocument(requestOrigin: string): OpenApiDocument {
-  const origin = getEnv().APP_URL?.replace(/\/+$/, "") ?? requestOrigin;
+/** The document; its server is the instance's public URL (APP_URL), or else the address it was reached at. */
+export function openApiDocument(requestHeaders: Headers): OpenApiDocument {
+  const origin = getEnv().APP_URL?.replace(/\/+$/, "") ?? reachedAt(requestHeaders);
   return { ...generate(), servers: [{ url: `${origin}${REST_BASE_PATH}` }] };
+}
+
+/** The origin a reader used: the Host header (a route handler's own URL names the address the server binds). */
+function reachedAt(headers: Headers): string {
+  const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost";
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
+  return `${proto}://${host}`;
 }

@@ -111,18 +111,18 @@ export function rest(method: RestMeta["method"], path: RestMeta["path"], summary
 
 /** What any REST call may answer besides 200, as `{ code, message, issues? }`. */
 const READ_ERRORS = {
-  400: "The input is not valid (`issues` says where)",
+  400: "The input is not valid (issues says where)",
   401: "No token, or one that is revoked, expired or whose owner is deactivated",
   403: "The token's owner may not do this here",
   404: "No such item, or not one the token's owner may see",
-  429: "Over the rate limit: retry after `Retry-After` seconds",
+  429: "Over the rate limit: retry after Retry-After seconds",
   503: "The request took longer than the server allows, or the database is unavailable: retry shortly",
 };
 
 /** What a write may answer besides. */
 const WRITE_ERRORS = {
   403: "The token's owner may not do this here, or the token is read-only",
-  409: "Changed meanwhile (`expectedVersion` is not the current version), or the key is taken",
+  409: "Changed meanwhile (expectedVersion is not the current version), or the key is taken",
   413: "The body is larger than the server accepts",
   415: "The body must be application/json",
 };

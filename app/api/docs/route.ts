@@ -1,4 +1,5 @@
 /** `/api/docs`: the REST API reference is a page of the app (/docs/api), under the app's content policy. */
-export function GET(req: Request) {
-  return Response.redirect(new URL("/docs/api", req.url), 308);
+export function GET() {
+  // A relative location: the handler's own URL names the address the server binds, not the one the reader used.
+  return new Response(null, { status: 308, headers: { location: "/docs/api" } });
 }

@@ -5,7 +5,7 @@ import { corsHeaders } from "@/server/http/cors";
 export const dynamic = "force-dynamic";
 
 export function GET(req: Request) {
-  return Response.json(openApiDocument(new URL(req.url).origin), {
+  return Response.json(openApiDocument(req.headers), {
     headers: { "cache-control": "public, max-age=300", ...corsHeaders(req) },
   });
 }

@@ -10,9 +10,6 @@ export const metadata: Metadata = { title: "REST API reference · Specline" };
 
 /** The REST API reference, public like the document it is rendered from (/api/openapi.json). */
 export default async function ApiReferencePage() {
-  const h = await headers();
-  const host = h.get("host") ?? "localhost";
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
-  const doc = openApiDocument(`${proto}://${host}`) as unknown as OpenApiDoc;
+  const doc = openApiDocument(await headers()) as unknown as OpenApiDoc;
   return <ApiReference doc={doc} documentUrl="/api/openapi.json" />;
 }
