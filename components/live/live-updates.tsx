@@ -22,9 +22,8 @@ import { useParams, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 
 import { type LiveRouter, needsRouteRefresh, newChangeFilter, routersTouchedBy } from "@/lib/live/invalidation";
+import type { LiveChangeEvent as LiveChangeMessage, LiveEvent as LiveMessage } from "@/lib/schemas/live";
 import { useTRPC } from "@/lib/trpc/react";
-import type { LiveChangeMessage } from "@/server/live/changes";
-import type { LiveMessage } from "@/server/live/stream";
 
 /** How long changes are gathered before the queries they touch are invalidated. */
 const GATHER_MS = 150;
