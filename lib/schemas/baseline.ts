@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-import { dateTimeOut, id, jsonObjectOut, longText, pageOut, pagination, personOut, projectKey } from "./common";
-import { fieldChangeOut, requirementPriority, requirementStatus, requirementType } from "./requirement";
+import { dateTimeOut, id, longText, pageOut, pagination, personOut, projectKey } from "./common";
+import { fieldChangeOut, requirementContentOut, requirementStatus } from "./requirement";
 
 export const baselineRef = z.union([z.literal("HEAD"), id]);
 
@@ -58,14 +58,7 @@ export const baselineRequirementOut = z
     key: z.string(),
     number: z.number(),
     version: z.number(),
-    title: z.string(),
-    statement: z.string(),
-    rationale: z.string(),
-    type: requirementType,
-    priority: requirementPriority,
-    status: requirementStatus,
-    tags: z.array(z.string()),
-    attributes: jsonObjectOut,
+    ...requirementContentOut,
     /** When that version was written. */
     createdAt: dateTimeOut,
   })

@@ -156,6 +156,19 @@ export const requirementTreeInput = z.object({ projectKey });
 
 /* ------------------------------------------------------------------ outputs */
 
+/** What a requirement version says: the fields a change writes, its place in the tree aside. */
+export const requirementContentOut = {
+  title: z.string(),
+  statement: z.string(),
+  rationale: z.string(),
+  type: requirementType,
+  priority: requirementPriority,
+  status: requirementStatus,
+  tags: z.array(z.string()),
+  /** Custom attribute values by attribute key (the project's settings define them). */
+  attributes: jsonObjectOut,
+};
+
 /** A requirement: its current version's fields, its place in the tree (parent by key) and its stamps. */
 export const requirementOut = z
   .object({
@@ -164,15 +177,7 @@ export const requirementOut = z
     number: z.number(),
     key: z.string(),
     version: z.number(),
-    title: z.string(),
-    statement: z.string(),
-    rationale: z.string(),
-    type: requirementType,
-    priority: requirementPriority,
-    status: requirementStatus,
-    tags: z.array(z.string()),
-    /** Custom attribute values by attribute key (the project's settings define them). */
-    attributes: jsonObjectOut,
+    ...requirementContentOut,
     /** The parent requirement's key; null at the top level. */
     parentKey: z.string().nullable(),
     /** Order among its siblings (ascending). */
@@ -264,14 +269,7 @@ export const requirementHistoryPageOut = pageOut(requirementHistoryEntryOut);
 /** The content of one requirement version, as compared field by field. */
 export const requirementSnapshotOut = z
   .object({
-    title: z.string(),
-    statement: z.string(),
-    rationale: z.string(),
-    type: requirementType,
-    priority: requirementPriority,
-    status: requirementStatus,
-    tags: z.array(z.string()),
-    attributes: jsonObjectOut,
+    ...requirementContentOut,
     parentKey: z.string().nullable(),
     position: z.number(),
   })
