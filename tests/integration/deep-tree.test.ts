@@ -3,11 +3,13 @@
  * and exported like any other: the walks iterate, so depth costs memory and
  * time in proportion, never the JavaScript stack.
  */
+import { SaxesParser } from "saxes";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { db } from "@/server/db";
 
 import { callerFor, createProjectWithCast, expectTRPCError } from "../helpers/factories";
+import { sessionCookieFor } from "../helpers/session";
 
 const DEPTH = 10_000;
 
@@ -98,5 +100,35 @@ describe(`a requirement tree ${DEPTH.toLocaleString("en")} levels deep`, () => {
     expect(JSON.parse(json.content).requirements).toHaveLength(DEPTH);
     const csv = await maint.baseline.export({ projectKey: cast.key, id: "HEAD", format: "csv" });
     expect(csv.content.trim().split("\n")).toHaveLength(DEPTH + 1);
+  });
+
+  it("is exported as ReqIF with the chain nested as deep as it goes", { timeout: 180_000 }, async () => {
+    const exportRoute = await import("@/app/api/projects/[key]/export/route");
+    const res = await exportRoute.GET(
+      new Request(`http://localhost/api/projects/${cast.key}/export?format=reqif`, {
+        headers: { cookie: await sessionCookieFor(cast.maintainer.id) },
+      }),
+      { params: Promise.resolve({ key: cast.key }) },
+    );
+    expect(res.status).toBe(200);
+    // A streaming parser: it keeps a stack of open elements, not a call stack.
+    const parser = new SaxesParser();
+    let open = 0;
+    let deepest = 0;
+    let objects = 0;
+    parser.on("opentag", (tag) => {
+      if (tag.name === "SPEC-OBJECT") objects++;
+      if (tag.name === "SPEC-HIERARCHY") deepest = Math.max(deepest, ++open);
+    });
+    parser.on("closetag", (tag) => {
+      if (tag.name === "SPEC-HIERARCHY") open--;
+    });
+    parser.write(await res.text()).close();
+    // As deep as the tree is now (the test above may have moved the leaf to the top).
+    const { nodes } = await maint.requirement.tree({ projectKey: cast.key });
+    expect(objects).toBe(DEPTH);
+    expect(deepest).toBe(Math.max(...nodes.map((n) => n.depth)) + 1);
+    expect(deepest).toBeGreaterThanOrEqual(DEPTH - 1);
+    expect(open).toBe(0);
   });
 });

@@ -22,6 +22,18 @@ const health = await import("@/app/api/health/route");
 const ready = await import("@/app/api/ready/route");
 const openApi = await import("@/app/api/openapi.json/route");
 const docs = await import("@/app/api/docs/route");
+const exportRoute = await import("@/app/api/projects/[key]/export/route");
+
+/** Exports the project of `issueKey` as the user; the status. */
+async function exportAs(userId: string | null, issueKey: string): Promise<number> {
+  const key = issueKey.slice(0, issueKey.indexOf("-"));
+  const req = new Request(`http://localhost/api/projects/${key}/export?format=reqif`, {
+    headers: await cookieFor(userId),
+  });
+  const res = await exportRoute.GET(req, { params: Promise.resolve({ key }) });
+  await res.arrayBuffer();
+  return res.status;
+}
 
 type ActorName = "anonymous" | "nonMember" | "reporter" | "maintainer" | "projectAdmin" | "instanceAdmin";
 const ACTORS: ActorName[] = ["anonymous", "nonMember", "reporter", "maintainer", "projectAdmin", "instanceAdmin"];
@@ -129,6 +141,16 @@ const ROUTES: Record<string, RouteRow> = {
       projectAdmin: 403,
       instanceAdmin: 403,
     },
+  },
+  "projects/[key]/export (live project)": {
+    guard: "authorizeOrThrow(baseline:read)",
+    call: async (f, actor) => exportAs(f.actorIds[actor], f.live.adminIssue),
+    expect: { anonymous: 401, nonMember: 404, reporter: 200, maintainer: 200, projectAdmin: 200, instanceAdmin: 200 },
+  },
+  "projects/[key]/export (archived project)": {
+    guard: "authorizeOrThrow(baseline:read): a read, allowed on an archived project",
+    call: async (f, actor) => exportAs(f.actorIds[actor], f.archived.adminIssue),
+    expect: { anonymous: 401, nonMember: 404, reporter: 200, maintainer: 200, projectAdmin: 200, instanceAdmin: 200 },
   },
   "attachments/[id] (live project)": {
     guard: "authorizeOrThrow(issue:readOwn) + issue visibility",

@@ -202,8 +202,37 @@ async function sideVersions(projectId: string, ref: string, options: ReadOptions
   );
 }
 
+/**
+ * The skeleton of a baseline (or HEAD): per requirement its frozen version's id and its place in the tree
+ * as that version has it — a few dozen bytes a row, enough to order the rows for an export that then reads
+ * full versions a batch at a time (server/services/exports).
+ */
+export async function frozenSkeleton(projectId: string, ref: string, options: ReadOptions = {}) {
+  return queryRows<{
+    requirementId: string;
+    versionId: string;
+    parentId: string | null;
+    position: number;
+    number: number;
+  }>(
+    ref === "HEAD"
+      ? Prisma.sql`
+        SELECT r.id AS "requirementId", v.id AS "versionId", v."parentId", v.position, r.number
+        FROM "Requirement" r
+        JOIN "RequirementVersion" v ON v."requirementId" = r.id AND v.version = r.version
+        WHERE r."projectId" = ${projectId} AND r.status <> 'DEPRECATED'`
+      : Prisma.sql`
+        SELECT i."requirementId", i."versionId", v."parentId", v.position, r.number
+        FROM "BaselineItem" i
+        JOIN "RequirementVersion" v ON v.id = i."versionId"
+        JOIN "Requirement" r ON r.id = i."requirementId"
+        WHERE i."baselineId" = ${ref}`,
+    options,
+  );
+}
+
 /** Full snapshots of the given versions (with the parent's key), by version id. */
-async function versionsById(ids: string[], options: ReadOptions = {}): Promise<Map<string, FrozenRequirement>> {
+export async function versionsById(ids: string[], options: ReadOptions = {}): Promise<Map<string, FrozenRequirement>> {
   if (ids.length === 0) return new Map();
   const rows = await queryRows<Row>(
     Prisma.sql`
