@@ -7,7 +7,7 @@ import { IssueStatusBadge, LINK_TYPE_ABBR, LINK_TYPE_LABELS } from "@/components
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonStyles } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
@@ -193,21 +193,10 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
   const [suspectOnly, setSuspectOnly] = useState(false);
   const input = { projectKey, type: type ? [type] : undefined, suspectOnly };
   const matrix = useQuery(trpc.traceLink.matrix.queryOptions({ ...input, format: "json" }));
-  const csv = useQuery(trpc.traceLink.matrix.queryOptions({ ...input, format: "csv" }, { enabled: false }));
-
-  async function download() {
-    const res = await csv.refetch();
-    const text = res.data?.csv;
-    if (!text) return;
-    const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${projectKey}-traceability${type ? `-${type.toLowerCase()}` : ""}${suspectOnly ? "-suspect" : ""}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
+  // The download is every matching link, one row each, streamed by the server (not the grid shown here).
+  const query = new URLSearchParams({ format: "links", ...(suspectOnly ? { suspectOnly: "true" } : {}) });
+  for (const t of type ? [type] : ISSUE_LINK_TYPES) query.append("type", t);
+  const downloadHref = `/api/projects/${projectKey}/export?${query}`;
 
   const cells = new Map<string, { type: string; suspect: boolean }[]>();
   for (const c of matrix.data?.cells ?? []) {
@@ -244,7 +233,11 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
             />
             Suspect only
           </label>
-          <Button size="sm" onClick={download} loading={csv.isFetching} disabled={!matrix.data?.cells.length}>
+          <a
+            href={downloadHref}
+            download
+            className={buttonStyles({ variant: "secondary", size: "sm" })}
+          >
             <svg
               aria-hidden="true"
               viewBox="0 0 16 16"
@@ -258,7 +251,7 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
               <path d="M8 2.5v8M4.75 7.5 8 10.75l3.25-3.25M3 13.5h10" />
             </svg>
             Download CSV
-          </Button>
+          </a>
         </div>
       </div>
       {matrix.data?.limited ? (

@@ -141,6 +141,43 @@ describe("exporting requirements", () => {
     expect(parsed.requirements).toHaveLength(COUNT + 1);
   });
 
+  it("streams the trace links one row each, across batches, with a reporter's file holding only their issues", async () => {
+    const prefix = `exp-${cast.key}-`;
+    // 1,200 requirement-to-requirement links (more than one read batch): g refines g + 1.
+    await db.$executeRaw`
+      INSERT INTO "TraceLink" (id, "projectId", type, "sourceKey", "sourceRequirementId", "targetRequirementId", "linkedVersion")
+      SELECT 'lnk-' || ${cast.key} || '-' || g, ${cast.project.id}, 'REFINES', 'R:' || ${prefix} || g, ${prefix} || g,
+             ${prefix} || (g + 1), 1
+      FROM generate_series(1, 1200) g`;
+    const admin = callerFor(cast.admin.id);
+    const reporter = callerFor(cast.reporter.id);
+    const hidden = await admin.issue.create({ projectKey: cast.key, title: "Admin's issue" });
+    const own = await reporter.issue.create({ projectKey: cast.key, title: "Reporter's issue" });
+    await admin.traceLink.create({ projectKey: cast.key, from: hidden.key, to: `${cast.key}-1`, type: "IMPLEMENTS" });
+    await admin.traceLink.create({ projectKey: cast.key, from: own.key, to: `${cast.key}-1`, type: "VERIFIES" });
+
+    const all = await download(cast.maintainer.id, cast.key, "format=links");
+    expect(all.status).toBe(200);
+    expect(all.headers.get("content-disposition")).toBe(`attachment; filename="${cast.key}-trace-links.csv"`);
+    const lines = all.text.trim().split("\n");
+    expect(lines[0]).toBe(
+      "Requirement,Requirement title,Requirement status,Link,From,From title,From status,Suspect,Suspect since,Linked version,Current version",
+    );
+    expect(lines).toHaveLength(1 + 1200 + 2);
+    const targets = lines.slice(1).map((l) => Number(l.split(",")[0]?.split("-")[1]));
+    expect(targets).toEqual([...targets].sort((a, b) => a - b));
+    expect(all.text).toContain(`${hidden.key},Admin's issue,OPEN,no`);
+
+    const mine = await download(cast.reporter.id, cast.key, "format=links&type=IMPLEMENTS&type=VERIFIES");
+    expect(mine.text).toContain(own.key);
+    expect(mine.text).not.toContain(hidden.key);
+    expect(mine.text.trim().split("\n")).toHaveLength(2);
+
+    const suspect = await download(cast.maintainer.id, cast.key, "format=links&suspectOnly=true");
+    expect(suspect.text.trim().split("\n")).toHaveLength(1);
+    expect((await download(cast.maintainer.id, cast.key, "format=links&type=BOGUS")).status).toBe(400);
+  });
+
   it("answers 401 without credentials, 404 to outsiders and for other projects' baselines, 400 for bad parameters", async () => {
     expect((await download(null, cast.key, "format=csv")).status).toBe(401);
     expect((await download(cast.nonMember.id, cast.key, "format=csv")).status).toBe(404);
@@ -149,7 +186,7 @@ describe("exporting requirements", () => {
     expect((await download(cast.admin.id, cast.key, `format=csv&baseline=${foreign.id}`)).status).toBe(404);
     const bad = await download(cast.admin.id, cast.key, "format=pdf");
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain("format must be one of csv, md, json, reqif");
+    expect(bad.text).toContain("format must be one of csv, md, json, reqif, links");
     expect((await download(cast.admin.id, "not a key", "format=csv")).status).toBe(400);
   });
 });

@@ -1,23 +1,31 @@
 /**
- * Download a project's requirements — current, or as a baseline froze them — as CSV, Markdown, JSON or
- * ReqIF 1.2: `GET /api/projects/<KEY>/export?format=csv|md|json|reqif[&baseline=<id>]`. The file is written
- * while it is sent (server/services/exports), so its size costs the server a batch of rows, not the file.
+ * Downloads, written while they are sent (server/services/exports), so a file's size costs the server a
+ * batch of rows, not the file:
+ *   - the requirements, current or as a baseline froze them, as CSV, Markdown, JSON or ReqIF 1.2:
+ *     `?format=csv|md|json|reqif[&baseline=<id>]`;
+ *   - the trace links, one CSV row each: `?format=links[&type=IMPLEMENTS…][&suspectOnly=true]`.
  * Readers of the project may export (a baseline read); counted against the `expensive` budget.
  */
 import { z } from "zod";
 import { baselineRef } from "@/lib/schemas/baseline";
 import { projectKey } from "@/lib/schemas/common";
+import { traceLinkType } from "@/lib/schemas/trace-link";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { credentialsOrThrow, enforceRateLimit, handleErrors, requestIdOf } from "@/server/http/route-helpers";
 import { EXPORT_FORMATS, openRequirementsExport } from "@/server/services/exports/requirements-export";
+import { openTraceLinksExport } from "@/server/services/exports/trace-links-export";
 
 export const dynamic = "force-dynamic";
 
+const FORMATS = [...EXPORT_FORMATS, "links"] as const;
+
 const exportQuery = z.object({
   projectKey,
-  format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }),
+  format: z.enum(FORMATS, { error: `format must be one of ${FORMATS.join(", ")}` }),
   baseline: baselineRef,
+  type: z.array(traceLinkType).max(10),
+  suspectOnly: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
 
 export function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
@@ -29,6 +37,8 @@ export function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
       projectKey: (await ctx.params).key,
       format: url.searchParams.get("format") ?? "csv",
       baseline: url.searchParams.get("baseline") ?? "HEAD",
+      type: url.searchParams.getAll("type"),
+      suspectOnly: url.searchParams.get("suspectOnly") ?? "false",
     });
     if (!parsed.success) {
       throw new AppError("BAD_REQUEST", parsed.error.issues.map((i) => i.message).join("; "));
@@ -40,12 +50,11 @@ export function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
       permission: "baseline:read",
       requestId: requestIdOf(req),
     });
-    const file = await openRequirementsExport({
-      scope,
-      ref: parsed.data.baseline,
-      format: parsed.data.format,
-      signal: req.signal,
-    });
+    const { format, baseline, type, suspectOnly } = parsed.data;
+    const file =
+      format === "links"
+        ? await openTraceLinksExport({ scope, types: type, suspectOnly, signal: req.signal })
+        : await openRequirementsExport({ scope, ref: baseline, format, signal: req.signal });
     return new Response(textStream(file.chunks), {
       status: 200,
       headers: {

@@ -1,0 +1,114 @@
+/**
+ * The traceability of a project as a spreadsheet can use it: one CSV row per trace link — the requirement,
+ * the link, the issue or requirement it comes from, and whether it is suspect — instead of a grid of
+ * requirements × issues that is mostly empty cells. Streamed a batch of links at a time in requirement
+ * order; a reporter's file holds only links from issues they may see (the same rule as every issue read).
+ */
+import { Prisma } from "@prisma/client";
+
+import type { ProjectScope } from "@/server/auth/project-scope";
+import { db, queryRows } from "@/server/db";
+import { toCsv } from "@/server/services/csv";
+import { visibleIssuesSql } from "@/server/services/issues/issue-access";
+
+/** Links read per query. */
+const BATCH = 1_000;
+
+interface LinkRow {
+  id: string;
+  rNumber: number;
+  rKey: string;
+  rTitle: string;
+  rStatus: string;
+  rVersion: number;
+  type: string;
+  fromKey: string;
+  fromTitle: string;
+  fromStatus: string;
+  suspect: boolean;
+  suspectSince: Date | null;
+  linkedVersion: number;
+}
+
+export async function openTraceLinksExport({
+  scope,
+  types,
+  suspectOnly,
+  signal,
+}: {
+  scope: ProjectScope;
+  types: readonly string[];
+  suspectOnly: boolean;
+  signal?: AbortSignal;
+}) {
+  const project = await db.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: { key: true } });
+  const filters = [
+    ...(types.length ? [Prisma.sql`l.type::text IN (${Prisma.join(types)})`] : []),
+    ...(suspectOnly ? [Prisma.sql`l.suspect`] : []),
+  ];
+
+  async function* chunks(): AsyncGenerator<string> {
+    yield toCsv([
+      [
+        "Requirement",
+        "Requirement title",
+        "Requirement status",
+        "Link",
+        "From",
+        "From title",
+        "From status",
+        "Suspect",
+        "Suspect since",
+        "Linked version",
+        "Current version",
+      ],
+    ]);
+    let after: { number: number; id: string } | null = null;
+    for (;;) {
+      const rows: LinkRow[] = await queryRows<LinkRow>(
+        Prisma.sql`
+        SELECT l.id, r.number AS "rNumber", r.key AS "rKey", r.title AS "rTitle", r.status::text AS "rStatus",
+               r.version AS "rVersion", l.type::text AS type,
+               COALESCE(sr.key, i.key) AS "fromKey", COALESCE(sr.title, i.title) AS "fromTitle",
+               COALESCE(sr.status::text, i.status::text) AS "fromStatus",
+               l.suspect, l."suspectSince", l."linkedVersion"
+        FROM "TraceLink" l
+        JOIN "Requirement" r ON r.id = l."targetRequirementId"
+        LEFT JOIN "Requirement" sr ON sr.id = l."sourceRequirementId"
+        LEFT JOIN "Issue" i ON i.id = l."sourceIssueId"
+        WHERE l."projectId" = ${scope.projectId}
+          AND (l."sourceIssueId" IS NULL OR ${visibleIssuesSql(scope, "i")})
+          ${filters.length ? Prisma.sql`AND ${Prisma.join(filters, " AND ")}` : Prisma.empty}
+          ${after ? Prisma.sql`AND (r.number, l.id) > (${after.number}, ${after.id})` : Prisma.empty}
+        ORDER BY r.number, l.id
+        LIMIT ${BATCH}`,
+        { signal },
+      );
+      if (rows.length === 0) return;
+      yield toCsv(
+        rows.map((l) => [
+          l.rKey,
+          l.rTitle,
+          l.rStatus,
+          l.type,
+          l.fromKey,
+          l.fromTitle,
+          l.fromStatus,
+          l.suspect ? "yes" : "no",
+          l.suspectSince ? l.suspectSince.toISOString() : "",
+          String(l.linkedVersion),
+          String(l.rVersion),
+        ]),
+      );
+      if (rows.length < BATCH) return;
+      const last = rows[rows.length - 1] as LinkRow;
+      after = { number: last.rNumber, id: last.id };
+    }
+  }
+
+  return {
+    filename: `${project.key}-trace-links${suspectOnly ? "-suspect" : ""}.csv`,
+    contentType: "text/csv; charset=utf-8" as const,
+    chunks: chunks(),
+  };
+}
