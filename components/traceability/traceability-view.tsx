@@ -233,11 +233,7 @@ function MatrixPanel({ projectKey }: { projectKey: string }) {
             />
             Suspect only
           </label>
-          <a
-            href={downloadHref}
-            download
-            className={buttonStyles({ variant: "secondary", size: "sm" })}
-          >
+          <a href={downloadHref} download className={buttonStyles({ variant: "secondary", size: "sm" })}>
             <svg
               aria-hidden="true"
               viewBox="0 0 16 16"

@@ -143,12 +143,14 @@ describe("exporting requirements", () => {
 
   it("streams the trace links one row each, across batches, with a reporter's file holding only their issues", async () => {
     const prefix = `exp-${cast.key}-`;
-    // 1,200 requirement-to-requirement links (more than one read batch): g refines g + 1.
+    // 7,200 requirement-to-requirement links (more than one read batch of 5,000): g refines, derives from and
+    // conflicts with g + 1 and g + 2.
     await db.$executeRaw`
       INSERT INTO "TraceLink" (id, "projectId", type, "sourceKey", "sourceRequirementId", "targetRequirementId", "linkedVersion")
-      SELECT 'lnk-' || ${cast.key} || '-' || g, ${cast.project.id}, 'REFINES', 'R:' || ${prefix} || g, ${prefix} || g,
-             ${prefix} || (g + 1), 1
-      FROM generate_series(1, 1200) g`;
+      SELECT 'lnk-' || ${cast.key} || '-' || g || '-' || d || '-' || t, ${cast.project.id}, t::"TraceLinkType",
+             'R:' || ${prefix} || g, ${prefix} || g, ${prefix} || (g + d), 1
+      FROM generate_series(1, 1200) g, generate_series(1, 2) d,
+           unnest(ARRAY['REFINES', 'DERIVES_FROM', 'CONFLICTS_WITH']) t`;
     const admin = callerFor(cast.admin.id);
     const reporter = callerFor(cast.reporter.id);
     const hidden = await admin.issue.create({ projectKey: cast.key, title: "Admin's issue" });
@@ -163,7 +165,8 @@ describe("exporting requirements", () => {
     expect(lines[0]).toBe(
       "Requirement,Requirement title,Requirement status,Link,From,From title,From status,Suspect,Suspect since,Linked version,Current version",
     );
-    expect(lines).toHaveLength(1 + 1200 + 2);
+    expect(lines).toHaveLength(1 + 7200 + 2);
+    expect(new Set(lines).size).toBe(lines.length);
     const targets = lines.slice(1).map((l) => Number(l.split(",")[0]?.split("-")[1]));
     expect(targets).toEqual([...targets].sort((a, b) => a - b));
     expect(all.text).toContain(`${hidden.key},Admin's issue,OPEN,no`);

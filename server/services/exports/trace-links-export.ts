@@ -12,7 +12,7 @@ import { toCsv } from "@/server/services/csv";
 import { visibleIssuesSql } from "@/server/services/issues/issue-access";
 
 /** Links read per query. */
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 interface LinkRow {
   id: string;
@@ -72,14 +72,14 @@ export async function openTraceLinksExport({
                COALESCE(sr.key, i.key) AS "fromKey", COALESCE(sr.title, i.title) AS "fromTitle",
                COALESCE(sr.status::text, i.status::text) AS "fromStatus",
                l.suspect, l."suspectSince", l."linkedVersion"
-        FROM "TraceLink" l
-        JOIN "Requirement" r ON r.id = l."targetRequirementId"
+        FROM "Requirement" r
+        JOIN "TraceLink" l ON l."targetRequirementId" = r.id
         LEFT JOIN "Requirement" sr ON sr.id = l."sourceRequirementId"
         LEFT JOIN "Issue" i ON i.id = l."sourceIssueId"
-        WHERE l."projectId" = ${scope.projectId}
+        WHERE r."projectId" = ${scope.projectId}
           AND (l."sourceIssueId" IS NULL OR ${visibleIssuesSql(scope, "i")})
           ${filters.length ? Prisma.sql`AND ${Prisma.join(filters, " AND ")}` : Prisma.empty}
-          ${after ? Prisma.sql`AND (r.number, l.id) > (${after.number}, ${after.id})` : Prisma.empty}
+          ${after ? Prisma.sql`AND r.number >= ${after.number} AND (r.number, l.id) > (${after.number}, ${after.id})` : Prisma.empty}
         ORDER BY r.number, l.id
         LIMIT ${BATCH}`,
         { signal },

@@ -1,17 +1,14 @@
 /**
  * XML text for the ReqIF export: escaping, and Markdown as the XHTML that ReqIF's rich-text values hold.
  *
- * Markdown goes through remark (CommonMark and GitHub tables, lists, strike-through) to HTML's syntax tree,
- * with raw HTML dropped as on every page of the app; each element is put in the XHTML namespace
- * (`xhtml:p`, the prefix declared on the document) and written with numeric character references only, so
- * the result is well-formed XML whatever the text held.
+ * Markdown is rendered by markdown-it (CommonMark, with tables and strike-through) with raw HTML refused —
+ * written out as text, as every page of the app shows it — and unsafe link schemes dropped, in XHTML form
+ * (`<br />`). Its output escapes `<`, `>`, `&` and `"` and nothing else, so every `<` in it opens or closes
+ * a tag: each is put in the XHTML namespace (`xhtml:p`, the prefix declared on the document). Characters
+ * XML cannot hold become U+FFFD first. markdown-it rather than the pages' remark: about 25× faster per
+ * statement (0.02 against 0.55 ms), which is most of a large export's time (docs/benchmarks.md).
  */
-import type { Element, Root, RootContent } from "hast";
-import { toHtml } from "hast-util-to-html";
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import remarkRehype from "remark-rehype";
-import { unified } from "unified";
+import MarkdownIt from "markdown-it";
 
 export const XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 
@@ -31,23 +28,10 @@ export function escapeXml(text: string): string {
     .replace(/\r/g, "&#13;");
 }
 
-const markdown = unified().use(remarkParse).use(remarkGfm).use(remarkRehype);
+const markdown = new MarkdownIt({ html: false, xhtmlOut: true, linkify: false, typographer: false });
 
 /** Markdown as one `<xhtml:div>` of XHTML. */
 export function markdownToXhtml(source: string): string {
-  const tree = markdown.runSync(markdown.parse(source.replace(NOT_XML, "\uFFFD"))) as Root;
-  // Iterative: a deeply nested list or quote costs memory, not stack.
-  const stack: (Root | Element)[] = [tree];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    if (node.type === "element") node.tagName = `xhtml:${node.tagName}`;
-    for (const child of node.children as RootContent[]) {
-      if (child.type === "element") stack.push(child);
-    }
-  }
-  const body = toHtml(tree, {
-    closeSelfClosing: true,
-    characterReferences: { useNamedReferences: false },
-    allowDangerousHtml: false,
-  });
-  return `<xhtml:div>${body}</xhtml:div>`;
+  const html = markdown.render(source.replace(NOT_XML, "\uFFFD"));
+  return `<xhtml:div>${html.trimEnd().replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, "<$1xhtml:$2")}</xhtml:div>`;
 }
