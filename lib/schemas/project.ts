@@ -20,7 +20,17 @@ import {
 
 export const projectRole = z.enum(["REPORTER", "MAINTAINER", "ADMIN"]);
 
-export const ATTRIBUTE_TYPES = ["text", "number", "enum", "date", "boolean"] as const;
+export const ATTRIBUTE_TYPES = [
+  "text",
+  "richText",
+  "number",
+  "enum",
+  "multiEnum",
+  "date",
+  "dateTime",
+  "boolean",
+] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
 /** A custom requirement attribute defined by the project. */
 export const attributeDefinition = z
@@ -35,7 +45,7 @@ export const attributeDefinition = z
     required: z.boolean().default(false),
     options: z.array(z.string().trim().min(1).max(60)).max(50).optional(),
   })
-  .refine((d) => d.type !== "enum" || (d.options && d.options.length > 0), {
+  .refine((d) => (d.type !== "enum" && d.type !== "multiEnum") || (d.options && d.options.length > 0), {
     message: "An enum attribute needs at least one option",
     path: ["options"],
   });
