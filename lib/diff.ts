@@ -94,7 +94,10 @@ export function toSnapshot(r: Omit<Snapshot, "attributes"> & { attributes: unkno
 const TEXT_FIELDS = ["title", "statement", "rationale"] as const;
 const VALUE_FIELDS = ["type", "priority", "status", "parentKey", "position"] as const;
 
-/** Per-field changes from `a` to `b`; custom attributes appear as `attributes.<key>`. */
+/**
+ * Per-field changes from `a` to `b`; custom attributes appear as `attributes.<key>`: text word by word, the
+ * options of a multi-valued enum (an array) as a set, anything else as a value.
+ */
 export function diffSnapshots(a: Snapshot, b: Snapshot): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const field of TEXT_FIELDS) {
@@ -105,26 +108,44 @@ export function diffSnapshots(a: Snapshot, b: Snapshot): FieldChange[] {
   for (const field of VALUE_FIELDS) {
     if (a[field] !== b[field]) changes.push({ field, kind: "value", before: a[field], after: b[field] });
   }
-  if (!sameValue([...a.tags].sort(), [...b.tags].sort())) {
-    changes.push({
-      field: "tags",
-      kind: "list",
-      before: a.tags,
-      after: b.tags,
-      added: b.tags.filter((t) => !a.tags.includes(t)),
-      removed: a.tags.filter((t) => !b.tags.includes(t)),
-    });
-  }
+  const tags = listChange("tags", a.tags, b.tags);
+  if (tags) changes.push(tags);
   const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
   for (const key of keys) {
     const before = a.attributes[key] ?? null;
     const after = b.attributes[key] ?? null;
     if (sameValue(before, after)) continue;
-    if (typeof before === "string" && typeof after === "string") {
-      changes.push({ field: `attributes.${key}`, kind: "text", before, after, segments: diffText(before, after) });
+    const field = `attributes.${key}`;
+    const beforeList = optionList(before);
+    const afterList = optionList(after);
+    if (beforeList && afterList) {
+      // A multi-valued enum is a set: the same options in another order (a definition reordered since) are no change.
+      const change = listChange(field, beforeList, afterList);
+      if (change) changes.push(change);
+    } else if (typeof before === "string" && typeof after === "string") {
+      changes.push({ field, kind: "text", before, after, segments: diffText(before, after) });
     } else {
-      changes.push({ field: `attributes.${key}`, kind: "value", before, after });
+      changes.push({ field, kind: "value", before, after });
     }
   }
   return changes;
+}
+
+/** A multi-valued enum's options (none when absent); null for a value of another kind. */
+function optionList(value: unknown): string[] | null {
+  if (value === null) return [];
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
+}
+
+/** Added and removed entries of a list compared as a set; null when both hold the same entries. */
+function listChange(field: string, before: string[], after: string[]): FieldChange | null {
+  if (sameValue([...new Set(before)].sort(), [...new Set(after)].sort())) return null;
+  return {
+    field,
+    kind: "list",
+    before,
+    after,
+    added: after.filter((t) => !before.includes(t)),
+    removed: before.filter((t) => !after.includes(t)),
+  };
 }

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 
+import type { AttributeType } from "@/components/requirements/attributes";
 import { RequirementKey, StatusBadge } from "@/components/requirements/badges";
 import { type DiffMode, FieldChangeList } from "@/components/requirements/diff-view";
 import type { BaselineComparison } from "@/components/requirements/types";
@@ -101,11 +102,13 @@ export function CompareResult({
   result,
   mode,
   attributeLabels,
+  attributeTypes,
 }: {
   projectKey: string;
   result: BaselineComparison;
   mode: DiffMode;
   attributeLabels?: Record<string, string>;
+  attributeTypes?: Record<string, AttributeType>;
 }) {
   const { changed, added, removed } = result;
   if (!changed.length && !added.length && !removed.length) {
@@ -142,6 +145,7 @@ export function CompareResult({
                   changes={c.changes}
                   mode={mode}
                   attributeLabels={attributeLabels}
+                  attributeTypes={attributeTypes}
                   beforeLabel={`${result.from.name} · v${c.fromVersion}`}
                   afterLabel={`${result.to.name} · v${c.version}`}
                 />

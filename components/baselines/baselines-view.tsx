@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { Avatar } from "@/components/avatar";
 import { PlusIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
+import type { AttributeType } from "@/components/requirements/attributes";
 import { DiffLegend, type DiffMode, DiffModeToggle } from "@/components/requirements/diff-view";
 import {
   type BaselineComparison,
@@ -35,12 +36,14 @@ export function BaselinesView({
   initialList,
   initialCompare,
   attributeLabels,
+  attributeTypes,
 }: {
   projectKey: string;
   canCreate: boolean;
   initialList: BaselineListPage;
   initialCompare: { from: string; to: string; result: BaselineComparison } | null;
   attributeLabels: Record<string, string>;
+  attributeTypes: Record<string, AttributeType>;
 }) {
   const trpc = useTRPC();
   const pathname = usePathname();
@@ -351,6 +354,7 @@ export function BaselinesView({
                   result={compare.data}
                   mode={mode}
                   attributeLabels={attributeLabels}
+                  attributeTypes={attributeTypes}
                 />
               </div>
             )}

@@ -1,10 +1,12 @@
 /**
  * Rendering of field-level diffs (lib/diff.ts): word highlights inline or
- * side by side, value changes as before → after, tag lists as added/removed
- * chips. Used by the requirement page, the conflict panel and baseline compare.
+ * side by side, value changes as before → after, tag and option lists as
+ * added/removed chips. Used by the requirement page, the conflict panel and baseline compare.
  */
+import { LocalTime } from "@/components/local-time";
 import { cn, focusRing } from "@/components/ui/cn";
 import type { FieldChange, Segment } from "@/lib/diff";
+import type { AttributeType } from "@/lib/schemas/project";
 
 import { PriorityBadge, StatusBadge } from "./badges";
 import { fieldLabel, isType, TYPE_LABELS } from "./labels";
@@ -95,8 +97,8 @@ export function TextDiff({
   );
 }
 
-function ValueView({ field, value }: { field: string; value: unknown }) {
-  if (value === null || value === undefined || value === "") {
+function ValueView({ field, value, dateTime }: { field: string; value: unknown; dateTime?: boolean }) {
+  if (value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) {
     return (
       <span className="text-[13px] text-zinc-400 italic dark:text-zinc-500">
         {field === "parentKey" ? "Top level" : "Not set"}
@@ -111,10 +113,23 @@ function ValueView({ field, value }: { field: string; value: unknown }) {
     return <span className="font-mono text-xs text-zinc-800 dark:text-zinc-200">{String(value)}</span>;
   if (typeof value === "boolean")
     return <span className="text-[13px] text-zinc-800 dark:text-zinc-200">{value ? "Yes" : "No"}</span>;
-  return <span className="text-[13px] break-words text-zinc-800 dark:text-zinc-200">{String(value)}</span>;
+  if (dateTime && typeof value === "string" && !Number.isNaN(Date.parse(value)))
+    return (
+      <span className="text-[13px] text-zinc-800 dark:text-zinc-200">
+        <LocalTime date={value} mode="datetime" />
+      </span>
+    );
+  const text = Array.isArray(value) ? value.join(", ") : String(value);
+  return <span className="text-[13px] break-words text-zinc-800 dark:text-zinc-200">{text}</span>;
 }
 
-function ValueChange({ change }: { change: Extract<FieldChange, { kind: "value" }> }) {
+function ValueChange({
+  change,
+  dateTime,
+}: {
+  change: Pick<Extract<FieldChange, { kind: "value" }>, "field" | "before" | "after">;
+  dateTime?: boolean;
+}) {
   if (change.field === "position") {
     return <p className="text-[13px] text-zinc-700 dark:text-zinc-300">Reordered among its siblings</p>;
   }
@@ -122,7 +137,7 @@ function ValueChange({ change }: { change: Extract<FieldChange, { kind: "value" 
     <div className="flex flex-wrap items-center gap-2">
       <span className="inline-flex items-center rounded-md bg-red-50 px-1.5 py-0.5 line-through decoration-red-400/70 dark:bg-red-400/10">
         <span className="sr-only">From </span>
-        <ValueView field={change.field} value={change.before} />
+        <ValueView field={change.field} value={change.before} dateTime={dateTime} />
       </span>
       <svg
         aria-hidden="true"
@@ -138,13 +153,14 @@ function ValueChange({ change }: { change: Extract<FieldChange, { kind: "value" 
       </svg>
       <span className="inline-flex items-center rounded-md bg-emerald-50 px-1.5 py-0.5 dark:bg-emerald-400/10">
         <span className="sr-only">to </span>
-        <ValueView field={change.field} value={change.after} />
+        <ValueView field={change.field} value={change.after} dateTime={dateTime} />
       </span>
     </div>
   );
 }
 
 function ListChange({ change }: { change: Extract<FieldChange, { kind: "list" }> }) {
+  const noun = change.field === "tags" ? "tag" : "option";
   return (
     <div className="flex flex-wrap items-center gap-1.5">
       {change.removed.map((t) => (
@@ -152,7 +168,7 @@ function ListChange({ change }: { change: Extract<FieldChange, { kind: "list" }>
           key={`-${t}`}
           className="inline-flex h-5 items-center rounded border border-red-200 bg-red-50 px-1.5 text-[11px] font-medium text-red-800 line-through dark:border-red-400/30 dark:bg-red-400/10 dark:text-red-200"
         >
-          <span className="sr-only">Removed tag </span>
+          <span className="sr-only">Removed {noun} </span>
           {t}
         </span>
       ))}
@@ -162,7 +178,7 @@ function ListChange({ change }: { change: Extract<FieldChange, { kind: "list" }>
           className="inline-flex h-5 items-center rounded border border-emerald-200 bg-emerald-50 px-1.5 text-[11px] font-medium text-emerald-800 dark:border-emerald-400/30 dark:bg-emerald-400/10 dark:text-emerald-200"
         >
           <span aria-hidden="true">+</span>
-          <span className="sr-only">Added tag </span>
+          <span className="sr-only">Added {noun} </span>
           {t}
         </span>
       ))}
@@ -173,11 +189,19 @@ function ListChange({ change }: { change: Extract<FieldChange, { kind: "list" }>
   );
 }
 
-/** Every changed field of one comparison, in a label/content grid. */
+function attributeTypeOf(field: string, types: Record<string, AttributeType> = {}): AttributeType | undefined {
+  return field.startsWith("attributes.") ? types[field.slice("attributes.".length)] : undefined;
+}
+
+/**
+ * Every changed field of one comparison, in a label/content grid. `attributeTypes` (the project's attribute
+ * types by key) shows a date-time's change as two times in the reader's zone rather than as text.
+ */
 export function FieldChangeList({
   changes,
   mode,
   attributeLabels,
+  attributeTypes,
   beforeLabel,
   afterLabel,
   className,
@@ -185,6 +209,7 @@ export function FieldChangeList({
   changes: FieldChange[];
   mode: DiffMode;
   attributeLabels?: Record<string, string>;
+  attributeTypes?: Record<string, AttributeType>;
   beforeLabel?: string;
   afterLabel?: string;
   className?: string;
@@ -204,7 +229,9 @@ export function FieldChangeList({
             {fieldLabel(c.field, attributeLabels)}
           </dt>
           <dd className="min-w-0">
-            {c.kind === "text" ? (
+            {c.kind === "text" && attributeTypeOf(c.field, attributeTypes) === "dateTime" ? (
+              <ValueChange change={c} dateTime />
+            ) : c.kind === "text" ? (
               <TextDiff segments={c.segments} mode={mode} beforeLabel={beforeLabel} afterLabel={afterLabel} />
             ) : c.kind === "list" ? (
               <ListChange change={c} />

@@ -27,14 +27,16 @@ export const snapshotOf = toSnapshot;
 /** Only the project's defined attributes, so values of since-removed definitions never count as an edit. */
 function definedValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const d of defs)
-    if (values[d.key] !== undefined && values[d.key] !== null && values[d.key] !== "") out[d.key] = values[d.key];
+  for (const d of defs) {
+    const v = values[d.key];
+    if (v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0)) out[d.key] = v;
+  }
   return out;
 }
 
 /** The draft as a snapshot on top of the requirement it started from (for "your changes" diffs). */
 export function snapshotOfDraft(base: RequirementFields, draft: DraftValues, defs: AttributeDefinition[]): Snapshot {
-  const { values } = parseRawAttributes(defs, draft.attributes);
+  const { values } = parseRawAttributes(defs, draft.attributes, base.attributes);
   const attrsChanged = !sameValue(definedValues(defs, base.attributes ?? {}), values);
   return {
     ...snapshotOf(base),
@@ -67,17 +69,21 @@ export function changedFields(base: RequirementFields, draft: DraftValues, defs:
   if (draft.type !== base.type) out.type = draft.type;
   if (draft.priority !== base.priority) out.priority = draft.priority;
   if (!sameValue(draft.tags, base.tags)) out.tags = draft.tags;
-  const { values } = parseRawAttributes(defs, draft.attributes);
+  const { values } = parseRawAttributes(defs, draft.attributes, base.attributes);
   if (!sameValue(definedValues(defs, base.attributes ?? {}), values)) out.attributes = values;
   return out;
 }
 
-/** Client-side check of a draft with the server's schemas; attribute problems keyed by attribute. */
+/**
+ * Client-side check of a draft with the server's schemas; attribute problems keyed by attribute. `original`:
+ * the values an edit started from (see parseRawAttributes).
+ */
 export function checkDraft(
   draft: DraftValues,
   defs: AttributeDefinition[],
+  original?: Record<string, unknown>,
 ): { ok: true; attributes: Record<string, AttributeValue> } | { ok: false; errors: DraftErrors } {
-  const attrs = parseRawAttributes(defs, draft.attributes);
+  const attrs = parseRawAttributes(defs, draft.attributes, original);
   const checked = validate(requirementUpdateInput, {
     key: "XX-1",
     expectedVersion: 1,

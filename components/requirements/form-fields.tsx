@@ -8,7 +8,13 @@ import { Field } from "@/components/ui/field";
 import { fieldStyles, Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import { REQUIREMENT_PRIORITIES, REQUIREMENT_TYPES, tag as tagSchema } from "@/lib/schemas/requirement";
+import {
+  ATTRIBUTE_RICH_TEXT_MAX,
+  ATTRIBUTE_TEXT_MAX,
+  REQUIREMENT_PRIORITIES,
+  REQUIREMENT_TYPES,
+  tag as tagSchema,
+} from "@/lib/schemas/requirement";
 
 import type { AttributeDefinition, RawAttributes } from "./attributes";
 import { PRIORITY_LABELS, type RequirementPriority, type RequirementType, TYPE_LABELS } from "./labels";
@@ -30,6 +36,7 @@ export function MarkdownEditor({
   placeholder,
   disabled,
   name,
+  maxLength,
 }: ControlProps & {
   value: string;
   onChange: (value: string) => void;
@@ -37,6 +44,7 @@ export function MarkdownEditor({
   placeholder?: string;
   disabled?: boolean;
   name?: string;
+  maxLength?: number;
 }) {
   const [tab, setTab] = useState<"write" | "preview">("write");
   const base = useId();
@@ -95,6 +103,7 @@ export function MarkdownEditor({
           name={name}
           rows={rows}
           value={value}
+          maxLength={maxLength}
           disabled={disabled}
           placeholder={placeholder}
           aria-invalid={invalid || undefined}
@@ -283,7 +292,12 @@ function AttributeControl({
   onChange,
   disabled,
   ...control
-}: ControlProps & { def: AttributeDefinition; value: string; onChange: (v: string) => void; disabled?: boolean }) {
+}: ControlProps & {
+  def: AttributeDefinition;
+  value: string;
+  onChange: (v: string) => void;
+  disabled?: boolean;
+}) {
   const common = { ...control, disabled, "aria-required": def.required || undefined };
   switch (def.type) {
     case "enum":
@@ -318,12 +332,119 @@ function AttributeControl({
       );
     case "date":
       return <Input {...common} type="date" value={value} onChange={(e) => onChange(e.target.value)} />;
+    case "dateTime":
+      // Seconds (and milliseconds) appear only for a value that has them, so a stored time is never cut short.
+      return (
+        <Input
+          {...common}
+          type="datetime-local"
+          min="0001-01-01T00:00"
+          max="9999-12-31T23:59:59.999"
+          step={/\.\d/.test(value) ? 0.001 : /T\d{2}:\d{2}:\d{2}/.test(value) ? 1 : undefined}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+    case "richText":
+      return (
+        <MarkdownEditor
+          {...control}
+          disabled={disabled}
+          rows={4}
+          maxLength={ATTRIBUTE_RICH_TEXT_MAX}
+          value={value}
+          onChange={onChange}
+        />
+      );
     default:
-      return <Input {...common} value={value} maxLength={2000} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <Input {...common} value={value} maxLength={ATTRIBUTE_TEXT_MAX} onChange={(e) => onChange(e.target.value)} />
+      );
   }
 }
 
-/** The project's custom attributes in a two-column grid; required ones are marked. */
+/**
+ * The options of a multi-valued enum as checkboxes that wrap onto as many lines as the width needs. A chosen
+ * option the project has since removed stays listed, marked, so it can be cleared.
+ */
+function OptionChecklist({
+  id,
+  describedBy,
+  def,
+  value,
+  invalid,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  describedBy?: string;
+  def: AttributeDefinition;
+  value: string[];
+  invalid?: boolean;
+  onChange: (v: string[]) => void;
+  disabled?: boolean;
+}) {
+  const options = def.options ?? [];
+  const shown = [...options, ...value.filter((v) => !options.includes(v))];
+  return (
+    <fieldset id={id} aria-describedby={describedBy} className="min-w-0 space-y-1.5">
+      <legend className="flex w-full items-baseline justify-between gap-2 text-sm font-medium text-zinc-800 dark:text-zinc-200">
+        <span>{def.label}</span>
+        <RequiredMark required={def.required} />
+      </legend>
+      <div
+        className={cn(
+          "flex flex-wrap gap-1.5 rounded-md border p-1.5",
+          invalid ? "border-red-500" : "border-zinc-300 dark:border-zinc-700",
+        )}
+      >
+        {shown.map((o) => {
+          const checked = value.includes(o);
+          const stale = !options.includes(o);
+          return (
+            <label
+              key={o}
+              className={cn(
+                "flex min-h-8 max-w-full cursor-pointer items-center gap-2 rounded-md border px-2.5 py-1 text-[13px] break-words has-[:disabled]:cursor-not-allowed has-[:disabled]:opacity-60 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500",
+                checked
+                  ? "border-indigo-300 bg-indigo-50 text-indigo-900 dark:border-indigo-500/50 dark:bg-indigo-500/10 dark:text-indigo-100"
+                  : "border-zinc-200 text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:text-zinc-200 dark:hover:bg-zinc-800",
+              )}
+            >
+              <input
+                type="checkbox"
+                checked={checked}
+                disabled={disabled}
+                aria-invalid={invalid || undefined}
+                onChange={() => onChange(checked ? value.filter((v) => v !== o) : [...value, o])}
+                className="size-3.5 shrink-0 rounded border-zinc-300 accent-indigo-600 outline-none dark:border-zinc-600"
+              />
+              <span className="min-w-0">
+                {o}
+                {stale ? <span className="text-zinc-500 dark:text-zinc-400"> (no longer an option)</span> : null}
+              </span>
+            </label>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+function RequiredMark({ required }: { required: boolean }) {
+  return required ? (
+    <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">
+      <span aria-hidden="true" className="text-red-600 dark:text-red-400">
+        *{" "}
+      </span>
+      Required
+    </span>
+  ) : (
+    <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">Optional</span>
+  );
+}
+
+/** The project's custom attributes in a two-column grid (rich text across both); required ones are marked. */
 export function AttributeFields({
   idPrefix,
   defs,
@@ -336,7 +457,7 @@ export function AttributeFields({
   defs: AttributeDefinition[];
   values: RawAttributes;
   errors: Record<string, string | undefined>;
-  onChange: (key: string, value: string) => void;
+  onChange: (key: string, value: string | string[]) => void;
   disabled?: boolean;
 }) {
   if (defs.length === 0) return null;
@@ -347,30 +468,37 @@ export function AttributeFields({
         {defs.map((d) => {
           const id = `${idPrefix}-attr-${d.key}`;
           const error = errors[d.key];
+          const value = values[d.key] ?? (d.type === "multiEnum" ? [] : "");
+          const describedBy = error ? `${id}-error` : undefined;
           return (
-            <div key={d.key} className="space-y-1.5">
-              <Label htmlFor={id} className="flex items-baseline justify-between gap-2">
-                <span>{d.label}</span>
-                {d.required ? (
-                  <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">
-                    <span aria-hidden="true" className="text-red-600 dark:text-red-400">
-                      *{" "}
-                    </span>
-                    Required
-                  </span>
-                ) : (
-                  <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">Optional</span>
-                )}
-              </Label>
-              <AttributeControl
-                id={id}
-                def={d}
-                value={values[d.key] ?? ""}
-                invalid={Boolean(error)}
-                aria-describedby={error ? `${id}-error` : undefined}
-                disabled={disabled}
-                onChange={(v) => onChange(d.key, v)}
-              />
+            <div key={d.key} className={cn("min-w-0 space-y-1.5", d.type === "richText" && "sm:col-span-2")}>
+              {Array.isArray(value) ? (
+                <OptionChecklist
+                  id={id}
+                  describedBy={describedBy}
+                  def={d}
+                  value={value}
+                  invalid={Boolean(error)}
+                  disabled={disabled}
+                  onChange={(v) => onChange(d.key, v)}
+                />
+              ) : (
+                <>
+                  <Label htmlFor={id} className="flex items-baseline justify-between gap-2">
+                    <span>{d.label}</span>
+                    <RequiredMark required={d.required} />
+                  </Label>
+                  <AttributeControl
+                    id={id}
+                    def={d}
+                    value={value}
+                    invalid={Boolean(error)}
+                    aria-describedby={describedBy}
+                    disabled={disabled}
+                    onChange={(v) => onChange(d.key, v)}
+                  />
+                </>
+              )}
               {error ? (
                 <p id={`${id}-error`} className="text-[13px] text-red-600 dark:text-red-400">
                   {error}

@@ -14,7 +14,7 @@ import { cn, focusRing } from "@/components/ui/cn";
 import { PersonName } from "@/components/ui/person-name";
 import { WatchButton } from "@/components/watch-button";
 import { useTRPC } from "@/lib/trpc/react";
-import { type AttributeDefinition, attributeLabels, formatAttributeValue } from "./attributes";
+import { type AttributeDefinition, attributeLabels, attributeTypes, formatAttributeValue } from "./attributes";
 import { PriorityBadge, RequirementKey, StatusBadge, TagChip } from "./badges";
 import { allowedTransitions, MoveDialog, RestoreDialog, StatusActions } from "./change-dialogs";
 import type { DiffMode } from "./diff-view";
@@ -154,6 +154,9 @@ export function RequirementDetail({
 
   const definedKeys = new Set(defs.map((d) => d.key));
   const extraAttributes = Object.entries(req.attributes ?? {}).filter(([k]) => !definedKeys.has(k));
+  // Rich text reads as a section under the statement; every other attribute is a row beside it.
+  const textDefs = defs.filter((d) => d.type === "richText");
+  const fieldDefs = defs.filter((d) => d.type !== "richText");
 
   return (
     <div>
@@ -326,6 +329,30 @@ export function RequirementDetail({
                   )}
                 </div>
               </section>
+              {textDefs.map((d) => {
+                const value = req.attributes?.[d.key];
+                return (
+                  <section
+                    key={d.key}
+                    aria-labelledby={`attr-${d.key}-heading`}
+                    className="border-t border-zinc-100 px-4 py-4 sm:px-5 dark:border-zinc-800"
+                  >
+                    <h3
+                      id={`attr-${d.key}-heading`}
+                      className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+                    >
+                      {d.label}
+                    </h3>
+                    <div className="mt-2">
+                      {typeof value === "string" && value.trim() ? (
+                        <Markdown>{value}</Markdown>
+                      ) : (
+                        <p className="text-sm text-zinc-400 italic dark:text-zinc-500">Not set.</p>
+                      )}
+                    </div>
+                  </section>
+                );
+              })}
             </Card>
           )}
         </div>
@@ -385,22 +412,15 @@ export function RequirementDetail({
             </dl>
           </Card>
 
-          {defs.length || extraAttributes.length ? (
+          {fieldDefs.length || extraAttributes.length ? (
             <Card>
               <h3 className="border-b border-zinc-200 px-4 py-2.5 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
                 Attributes
               </h3>
               <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
-                {defs.map((d) => (
+                {fieldDefs.map((d) => (
                   <DetailRow key={d.key} label={d.label}>
-                    <span
-                      className={cn(
-                        "break-words",
-                        req.attributes?.[d.key] === undefined && "text-zinc-400 dark:text-zinc-500",
-                      )}
-                    >
-                      {formatAttributeValue(d, req.attributes?.[d.key])}
-                    </span>
+                    <AttributeValueView def={d} value={req.attributes?.[d.key]} />
                   </DetailRow>
                 ))}
                 {extraAttributes.map(([k, v]) => (
@@ -465,6 +485,7 @@ export function RequirementDetail({
             onChange={setCompare}
             entries={entryByVersion}
             attributeLabels={attributeLabels(defs)}
+            attributeTypes={attributeTypes(defs)}
           />
 
           <HistoryTimeline
@@ -525,6 +546,33 @@ export function RequirementDetail({
         </>
       ) : null}
     </div>
+  );
+}
+
+/** A stored attribute value by its type: options as chips, date-times in the reader's zone, the rest as text. */
+function AttributeValueView({ def, value }: { def: AttributeDefinition; value: unknown }) {
+  if (Array.isArray(value) && value.length > 0) {
+    return (
+      <ul className="flex flex-wrap justify-end gap-1">
+        {value.map((o) => (
+          <li
+            key={String(o)}
+            className="inline-flex min-h-5 max-w-full items-center rounded border border-zinc-200 bg-white px-1.5 text-[11px] font-medium break-words text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300"
+          >
+            {String(o)}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  if (def.type === "dateTime" && typeof value === "string" && !Number.isNaN(Date.parse(value))) {
+    return <LocalTime date={value} mode="datetime" />;
+  }
+  const unset = value === undefined || value === null || value === "" || Array.isArray(value);
+  return (
+    <span className={cn("break-words", unset && "text-zinc-400 dark:text-zinc-500")}>
+      {formatAttributeValue(def, value)}
+    </span>
   );
 }
 

@@ -15,7 +15,7 @@ import { Input } from "@/components/ui/input";
 import { diffSnapshots } from "@/lib/diff";
 import { useTRPC } from "@/lib/trpc/react";
 
-import { type AttributeDefinition, attributeLabels } from "./attributes";
+import { type AttributeDefinition, attributeLabels, attributeTypes } from "./attributes";
 import { type DiffMode, DiffModeToggle, FieldChangeList } from "./diff-view";
 import {
   changedFields,
@@ -148,7 +148,7 @@ export function RequirementEditor({
 
   function submit(expectedVersion: number) {
     setFormError(null);
-    const checked = checkDraft(draft, defs);
+    const checked = checkDraft(draft, defs, base.attributes);
     if (!checked.ok) {
       setErrors(checked.errors);
       focusFirstInvalid(formRef.current);
@@ -288,6 +288,7 @@ function ConflictPanel({
 }) {
   const [mode, setMode] = useState<DiffMode>("inline");
   const labels = attributeLabels(defs);
+  const types = attributeTypes(defs);
   const theirs = useMemo(() => diffSnapshots(snapshotOf(base), snapshotOf(conflict.current)), [base, conflict.current]);
   const mine = useMemo(() => diffSnapshots(snapshotOf(base), snapshotOfDraft(base, draft, defs)), [base, draft, defs]);
   const overlap = mine.map((c) => c.field).filter((f) => theirs.some((t) => t.field === f));
@@ -342,6 +343,7 @@ function ConflictPanel({
             changes={theirs}
             mode={mode}
             attributeLabels={labels}
+            attributeTypes={types}
             beforeLabel={`Version ${base.version}`}
             afterLabel={`Version ${conflict.version}`}
           />
@@ -357,6 +359,7 @@ function ConflictPanel({
             changes={mine}
             mode={mode}
             attributeLabels={labels}
+            attributeTypes={types}
             beforeLabel={`Version ${base.version}`}
             afterLabel="Your draft"
           />

@@ -10,6 +10,7 @@ import { Select } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
 
+import type { AttributeType } from "./attributes";
 import { DiffLegend, type DiffMode, DiffModeToggle, FieldChangeList } from "./diff-view";
 import { CHANGE_KIND_LABELS } from "./labels";
 import type { HistoryEntry } from "./types";
@@ -31,8 +32,10 @@ export function VersionCompare({
   onChange,
   entries,
   attributeLabels,
+  attributeTypes,
 }: {
   attributeLabels?: Record<string, string>;
+  attributeTypes?: Record<string, AttributeType>;
   reqKey: string;
   version: number;
   from: number;
@@ -153,6 +156,7 @@ export function VersionCompare({
                   changes={diff.data.changes}
                   mode={mode}
                   attributeLabels={attributeLabels}
+                  attributeTypes={attributeTypes}
                   beforeLabel={`Version ${diff.data.from.version}`}
                   afterLabel={`Version ${diff.data.to.version}`}
                 />

@@ -25,9 +25,10 @@ function fieldLabel(field: string) {
 }
 
 function show(v: unknown) {
-  if (v === null || v === undefined || v === "")
+  if (v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0))
     return <span className="text-zinc-400 italic dark:text-zinc-500">none</span>;
-  return <span className="font-medium">{typeof v === "string" ? v : JSON.stringify(v)}</span>;
+  const text = typeof v === "string" ? v : Array.isArray(v) ? v.map(String).join(", ") : JSON.stringify(v);
+  return <span className="font-medium">{text}</span>;
 }
 
 function SegmentText({ segment }: { segment: Segment }) {

@@ -51,6 +51,63 @@ export const day = z
   )
   .refine((s) => s >= MIN_DAY && s <= MAX_DAY, DATE_RANGE_MESSAGE);
 
+/**
+ * Oldest and newest instants a date-time attribute may hold: every instant whose UTC year has four digits,
+ * so the stored text keeps one shape (`toISOString` writes other years as `+010000-…` or `-000001-…`).
+ */
+export const MIN_DATE_TIME = "0001-01-01T00:00:00.000Z";
+export const MAX_DATE_TIME = "9999-12-31T23:59:59.999Z";
+export const DATE_TIME_RANGE_MESSAGE = "Date-times must lie in the years 0001 to 9999 (UTC)";
+
+/** `YYYY-MM-DDTHH:mm[:ss[.fraction]]` and an offset (`Z`, `+01:00`); longer years cannot match. */
+const DATE_TIME_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** The instant an ISO 8601 date-time names; null for a day or time of day that does not exist. */
+function parseDateTime(text: string): Date | null {
+  const m = DATE_TIME_PATTERN.exec(text);
+  if (!m) return null;
+  const [year, month, dayOfMonth, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 4, 5, 6, 9, 10].map(
+    (i) => Number(m[i] ?? 0),
+  ) as [number, number, number, number, number, number, number, number];
+  const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const offset = (m[8] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  // setUTCFullYear, unlike Date.UTC, takes years 0–99 as written rather than as 1900–1999.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, dayOfMonth);
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== dayOfMonth) return null;
+  d.setUTCHours(hour, minute - offset, second, ms);
+  return d;
+}
+const MIN_DATE_TIME_MS = Date.parse(MIN_DATE_TIME);
+const MAX_DATE_TIME_MS = Date.parse(MAX_DATE_TIME);
+
+/**
+ * A date and time with its offset (ISO 8601: `2026-11-22T14:30:00Z`, `2026-11-22T15:30+01:00`), normalised to
+ * the UTC instant `YYYY-MM-DDTHH:mm:ss.sssZ` (fractions past milliseconds dropped), years 0001 to 9999 in UTC.
+ */
+export const utcDateTime = z
+  .string()
+  .max(40, { error: "Date-times are at most 40 characters", abort: true })
+  .regex(DATE_TIME_PATTERN, {
+    error: "Date-times look like 2026-11-22T14:30:00Z or 2026-11-22T15:30:00+01:00",
+    abort: true,
+  })
+  .transform((text, ctx) => {
+    const d = parseDateTime(text);
+    if (d === null) {
+      ctx.issues.push({ code: "custom", message: "Not a calendar date and time", input: text });
+      return z.NEVER;
+    }
+    // An offset can carry 0001-01-01 or 9999-12-31 over into a year four digits cannot write.
+    if (d.getTime() < MIN_DATE_TIME_MS || d.getTime() > MAX_DATE_TIME_MS) {
+      ctx.issues.push({ code: "custom", message: DATE_TIME_RANGE_MESSAGE, input: text });
+      return z.NEVER;
+    }
+    return d.toISOString();
+  });
+
 /** A point in time — a Date, or an ISO date or date-time string — between 1900 and 9999. */
 export const timestamp = z
   .union([z.date(), z.string().max(40, "Dates are at most 40 characters")])

@@ -3,7 +3,6 @@ import { z } from "zod";
 import {
   dateTimeOut,
   expectedVersion,
-  jsonObjectOut,
   jsonOut,
   longText,
   pageOut,
@@ -64,8 +63,30 @@ export const tags = z
   .max(30, "At most 30 tags")
   .transform((t) => [...new Set(t)]);
 
-export const attributeValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
+/** Longest value of a `text` attribute, and of a `richText` (Markdown) one, in characters. */
+export const ATTRIBUTE_TEXT_MAX = 2_000;
+export const ATTRIBUTE_RICH_TEXT_MAX = 20_000;
+/** Most options a `multiEnum` value holds (as many as a definition may offer). */
+export const ATTRIBUTE_OPTIONS_MAX = 50;
+
+/**
+ * A custom attribute value as sent: text (plain, rich, an option, a date or a date-time), a number, a yes/no,
+ * the options of a multi-valued enum, or null for none. The project's definition decides which it must be
+ * (server/services/requirements/attributes.ts); these bounds are the widest any type allows.
+ */
+export const attributeValue = z.union([
+  z.string().max(ATTRIBUTE_RICH_TEXT_MAX, `Attribute values are at most ${ATTRIBUTE_RICH_TEXT_MAX} characters`),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+  z
+    .array(z.string().max(60, "Options are at most 60 characters"))
+    .max(ATTRIBUTE_OPTIONS_MAX, `At most ${ATTRIBUTE_OPTIONS_MAX} options`),
+]);
 export const attributeValues = z.record(z.string().max(40), attributeValue);
+export type AttributeInputValue = z.infer<typeof attributeValue>;
+/** A stored custom attribute value: never null (no value is no key). */
+export type AttributeValue = Exclude<AttributeInputValue, null>;
 
 export const changeNote = longText(500);
 
@@ -156,6 +177,18 @@ export const requirementTreeInput = z.object({ projectKey });
 
 /* ------------------------------------------------------------------ outputs */
 
+/**
+ * A stored custom attribute value: text (plain or Markdown), an option, a `YYYY-MM-DD` day or a UTC
+ * `YYYY-MM-DDTHH:mm:ss.sssZ` date-time as a string; a number; a yes/no; a multi-valued enum's options in the
+ * definition's order.
+ */
+export const attributeValueOut = z
+  .union([z.string(), z.number(), z.boolean(), z.array(z.string())])
+  .meta({ id: "AttributeValue", description: "A custom attribute value" });
+
+/** Custom attribute values by attribute key; an attribute without a value has no key. */
+export const attributeValuesOut = z.record(z.string(), attributeValueOut);
+
 /** What a requirement version says: the fields a change writes, its place in the tree aside. */
 export const requirementContentOut = {
   title: z.string(),
@@ -166,7 +199,7 @@ export const requirementContentOut = {
   status: requirementStatus,
   tags: z.array(z.string()),
   /** Custom attribute values by attribute key (the project's settings define them). */
-  attributes: jsonObjectOut,
+  attributes: attributeValuesOut,
 };
 
 /** A requirement: its current version's fields, its place in the tree (parent by key) and its stamps. */

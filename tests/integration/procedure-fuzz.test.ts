@@ -104,6 +104,9 @@ const ATTRIBUTES: AttributeDefinition[] = [
   { key: "level", label: "Level", type: "enum", required: false, options: ["low", "high"] },
   { key: "safety", label: "Safety", type: "boolean", required: false },
   { key: "owner", label: "Owner", type: "text", required: false },
+  { key: "notes", label: "Notes", type: "richText", required: false },
+  { key: "levels", label: "Levels", type: "multiEnum", required: false, options: ["low", "high"] },
+  { key: "review", label: "Review", type: "dateTime", required: false },
 ];
 
 let world: World;
@@ -606,7 +609,19 @@ function arbitraryFor(schema: Schema, pool: Pool, field?: string): fc.Arbitrary<
           { arbitrary: fc.constantFrom(...ATTRIBUTES.map((a) => a.key)), weight: 4 },
           { arbitrary: walk(def.keyType!) as fc.Arbitrary<string>, weight: 1 },
         ),
-        fc.oneof(walk(def.valueType!), dayArbitrary, fc.constantFrom("low", "high", "0000-01-01", "2026-02-30")),
+        fc.oneof(
+          walk(def.valueType!),
+          dayArbitrary,
+          fc.constantFrom("low", "high", "0000-01-01", "2026-02-30"),
+          fc.constantFrom<unknown>(
+            "2026-11-22T14:30:00+01:00",
+            "+275760-09-13T00:00:00Z",
+            "-100000-01-01T00:00:00Z",
+            "9999-12-31T23:30:00-01:00",
+            ["high", "low", "low"],
+            ["low", "medium"],
+          ),
+        ),
         { maxKeys: 5 },
       );
     case "tuple":

@@ -101,4 +101,29 @@ describe("diffSnapshots", () => {
   it("ignores tag order", () => {
     expect(diffSnapshots({ ...base, tags: ["a", "b"] }, { ...base, tags: ["b", "a"] })).toEqual([]);
   });
+
+  it("compares a multi-valued enum's options as a set, from none, to none and between lists", () => {
+    const withPlatforms = (platforms: unknown) => ({ ...base, attributes: { ...base.attributes, platforms } });
+    expect(diffSnapshots(withPlatforms(["web", "ios"]), withPlatforms(["ios", "web"]))).toEqual([]);
+    expect(diffSnapshots(withPlatforms(["web", "ios"]), withPlatforms(["ios", "android"]))).toEqual([
+      {
+        field: "attributes.platforms",
+        kind: "list",
+        before: ["web", "ios"],
+        after: ["ios", "android"],
+        added: ["android"],
+        removed: ["web"],
+      },
+    ]);
+    expect(diffSnapshots(base, withPlatforms(["web"]))).toEqual([
+      { field: "attributes.platforms", kind: "list", before: [], after: ["web"], added: ["web"], removed: [] },
+    ]);
+    expect(diffSnapshots(withPlatforms(["web"]), base)).toMatchObject([
+      { field: "attributes.platforms", kind: "list", after: [], removed: ["web"] },
+    ]);
+    // A definition that changed type: the value changed kind, so it is shown whole.
+    expect(diffSnapshots(withPlatforms("web"), withPlatforms(["web"]))).toMatchObject([
+      { field: "attributes.platforms", kind: "value", before: "web", after: ["web"] },
+    ]);
+  });
 });

@@ -12,10 +12,10 @@ import type {
   BaselineCreateInput,
   BaselineListInput,
 } from "@/lib/schemas/baseline";
+import type { AttributeValue } from "@/lib/schemas/requirement";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db, queryRows } from "@/server/db";
 import { AppError, isUniqueViolation } from "@/server/errors";
-import { type JsonObject, jsonObject } from "@/server/services/audit/json";
 import { applyChange } from "@/server/services/change";
 import {
   afterTimeAndId,
@@ -25,6 +25,7 @@ import {
   timeAndIdCursor,
   toPage,
 } from "@/server/services/pagination";
+import { storedAttributes } from "@/server/services/requirements/attributes";
 import { presentChanges } from "@/server/services/requirements/requirement-select";
 import { personSelect } from "@/server/services/users/user-select";
 
@@ -107,7 +108,7 @@ export interface FrozenRequirement extends Snapshot {
   type: RequirementType;
   priority: RequirementPriority;
   status: RequirementStatus;
-  attributes: JsonObject;
+  attributes: Record<string, AttributeValue>;
   requirementId: string;
   key: string;
   number: number;
@@ -166,7 +167,7 @@ export async function getBaselineOrThrow({ scope, input }: { scope: ProjectScope
     key: r.requirement.key,
     number: r.requirement.number,
     ...r.version,
-    attributes: jsonObject(r.version.attributes),
+    attributes: storedAttributes(r.version.attributes),
   }));
   return { baseline, ...toPage(items, limit, (i) => encodeCursor([i.number])) };
 }
@@ -245,7 +246,7 @@ export async function versionsById(ids: string[], options: ReadOptions = {}): Pr
     WHERE v.id = ANY(${ids}::text[])`,
     options,
   );
-  return new Map(rows.map((r) => [r.versionId, { ...r, attributes: jsonObject(r.attributes) }]));
+  return new Map(rows.map((r) => [r.versionId, { ...r, attributes: storedAttributes(r.attributes) }]));
 }
 
 /**

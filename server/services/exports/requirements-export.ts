@@ -131,8 +131,10 @@ export async function collect(chunks: AsyncGenerator<string>): Promise<string> {
   return parts.join("");
 }
 
+/** An attribute value as one line of text: a multi-valued enum's options joined by "; ", anything else as stored. */
 function attributeText(value: unknown): string {
-  return value === undefined || value === null ? "" : String(value);
+  if (value === undefined || value === null) return "";
+  return Array.isArray(value) ? value.join("; ") : String(value);
 }
 
 /* ------------------------------------------------------------------ CSV */
@@ -203,9 +205,15 @@ async function* markdownChunks({ project, meta, defs, order, rows }: Source): As
     if (r.statement.trim()) lines.push("", r.statement.trim());
     if (r.rationale.trim()) lines.push("", `*Rationale:* ${r.rationale.trim()}`);
     const attrs = defs.filter((d) => r.attributes[d.key] !== undefined);
-    if (attrs.length) {
+    // Rich text is Markdown with blocks of its own, which a table cell cannot hold: it follows the table.
+    const cells = attrs.filter((d) => d.type !== "richText");
+    if (cells.length) {
       lines.push("", "| Attribute | Value |", "|---|---|");
-      for (const d of attrs) lines.push(`| ${d.label} | ${attributeText(r.attributes[d.key]).replace(/\|/g, "\\|")} |`);
+      for (const d of cells) lines.push(`| ${d.label} | ${attributeText(r.attributes[d.key]).replace(/\|/g, "\\|")} |`);
+    }
+    for (const d of attrs.filter((a) => a.type === "richText")) {
+      const text = attributeText(r.attributes[d.key]).trim();
+      if (text) lines.push("", `*${d.label}:*`, "", text);
     }
     yield `${lines.join("\n")}\n`;
   }
@@ -307,24 +315,33 @@ function enumeration(
 const customEnumValueId = (key: string) => (value: string) => id(`ev-attr-${key}`, value);
 
 function customDatatype(def: AttributeDefinition, time: string): string {
-  if (def.type !== "enum") return "";
+  if (def.type !== "enum" && def.type !== "multiEnum") return "";
   return enumeration(id("dt-attr", def.key), def.label, def.options ?? [], customEnumValueId(def.key), time);
 }
 
+/**
+ * A custom attribute's definition: number REAL, yes/no BOOLEAN, date and date-time DATE (ReqIF's DATE is an
+ * xsd:dateTime), enum ENUMERATION (multi-valued for a multiEnum), rich text XHTML, plain text STRING.
+ */
 function customDefinition(def: AttributeDefinition, time: string): string {
-  const head = (kind: string) =>
-    `<ATTRIBUTE-DEFINITION-${kind} IDENTIFIER="${customAttributeId(def.key)}" LONG-NAME="${escapeXml(def.label)}" LAST-CHANGE="${time}">`;
+  const typed = (kind: string, dtId: string, extra = "") =>
+    `<ATTRIBUTE-DEFINITION-${kind} IDENTIFIER="${customAttributeId(def.key)}" LONG-NAME="${escapeXml(def.label)}" LAST-CHANGE="${time}"${extra}>` +
+    `<TYPE><DATATYPE-DEFINITION-${kind}-REF>${dtId}</DATATYPE-DEFINITION-${kind}-REF></TYPE></ATTRIBUTE-DEFINITION-${kind}>`;
   switch (def.type) {
     case "number":
-      return `${head("REAL")}<TYPE><DATATYPE-DEFINITION-REAL-REF>${DT.real}</DATATYPE-DEFINITION-REAL-REF></TYPE></ATTRIBUTE-DEFINITION-REAL>`;
+      return typed("REAL", DT.real);
     case "boolean":
-      return `${head("BOOLEAN")}<TYPE><DATATYPE-DEFINITION-BOOLEAN-REF>${DT.boolean}</DATATYPE-DEFINITION-BOOLEAN-REF></TYPE></ATTRIBUTE-DEFINITION-BOOLEAN>`;
+      return typed("BOOLEAN", DT.boolean);
     case "date":
-      return `${head("DATE")}<TYPE><DATATYPE-DEFINITION-DATE-REF>${DT.date}</DATATYPE-DEFINITION-DATE-REF></TYPE></ATTRIBUTE-DEFINITION-DATE>`;
+    case "dateTime":
+      return typed("DATE", DT.date);
     case "enum":
-      return `${head("ENUMERATION").replace(">", ' MULTI-VALUED="false">')}<TYPE><DATATYPE-DEFINITION-ENUMERATION-REF>${id("dt-attr", def.key)}</DATATYPE-DEFINITION-ENUMERATION-REF></TYPE></ATTRIBUTE-DEFINITION-ENUMERATION>`;
+    case "multiEnum":
+      return typed("ENUMERATION", id("dt-attr", def.key), ` MULTI-VALUED="${def.type === "multiEnum"}"`);
+    case "richText":
+      return typed("XHTML", DT.xhtml);
     default:
-      return `${head("STRING")}<TYPE><DATATYPE-DEFINITION-STRING-REF>${DT.string}</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING>`;
+      return typed("STRING", DT.string);
   }
 }
 
@@ -337,12 +354,25 @@ function customValue(def: AttributeDefinition, value: unknown): string {
     case "boolean":
       return `<ATTRIBUTE-VALUE-BOOLEAN THE-VALUE="${value === true}"><DEFINITION><ATTRIBUTE-DEFINITION-BOOLEAN-REF>${ref}</ATTRIBUTE-DEFINITION-BOOLEAN-REF></DEFINITION></ATTRIBUTE-VALUE-BOOLEAN>`;
     case "date":
-      return `<ATTRIBUTE-VALUE-DATE THE-VALUE="${escapeXml(String(value))}T00:00:00Z"><DEFINITION><ATTRIBUTE-DEFINITION-DATE-REF>${ref}</ATTRIBUTE-DEFINITION-DATE-REF></DEFINITION></ATTRIBUTE-VALUE-DATE>`;
+      return dateValue(ref, `${value}T00:00:00Z`);
+    case "dateTime":
+      return dateValue(ref, String(value));
     case "enum":
-      return `<ATTRIBUTE-VALUE-ENUMERATION><DEFINITION><ATTRIBUTE-DEFINITION-ENUMERATION-REF>${ref}</ATTRIBUTE-DEFINITION-ENUMERATION-REF></DEFINITION><VALUES><ENUM-VALUE-REF>${customEnumValueId(def.key)(String(value))}</ENUM-VALUE-REF></VALUES></ATTRIBUTE-VALUE-ENUMERATION>`;
+    case "multiEnum": {
+      const chosen = Array.isArray(value) ? value.map(String) : [String(value)];
+      if (chosen.length === 0) return "";
+      const refs = chosen.map((v) => `<ENUM-VALUE-REF>${customEnumValueId(def.key)(v)}</ENUM-VALUE-REF>`).join("");
+      return `<ATTRIBUTE-VALUE-ENUMERATION><DEFINITION><ATTRIBUTE-DEFINITION-ENUMERATION-REF>${ref}</ATTRIBUTE-DEFINITION-ENUMERATION-REF></DEFINITION><VALUES>${refs}</VALUES></ATTRIBUTE-VALUE-ENUMERATION>`;
+    }
+    case "richText":
+      return xhtmlValue(ref, String(value));
     default:
-      return stringValue(ref, String(value));
+      return stringValue(ref, attributeText(value));
   }
+}
+
+function dateValue(ref: string, value: string): string {
+  return `<ATTRIBUTE-VALUE-DATE THE-VALUE="${escapeXml(value)}"><DEFINITION><ATTRIBUTE-DEFINITION-DATE-REF>${ref}</ATTRIBUTE-DEFINITION-DATE-REF></DEFINITION></ATTRIBUTE-VALUE-DATE>`;
 }
 
 function stringValue(ref: string, value: string): string {

@@ -12,6 +12,7 @@ import {
 import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { AppError, forbidden } from "@/server/errors";
+import { jsonObject } from "@/server/services/audit/json";
 import { applyChange } from "@/server/services/change";
 import { assertVersion } from "@/server/services/compare-and-set";
 
@@ -31,9 +32,7 @@ export async function updateRequirement({ scope, input }: { scope: ProjectScope;
     const defs = attributeDefinitions(await projectSettings(tx, scope.projectId));
     // Values whose definition was removed from the project since are dropped, not an error for an unrelated edit.
     const kept = Object.fromEntries(
-      Object.entries((current.attributes ?? {}) as Record<string, string | number | boolean | null>).filter(([k]) =>
-        defs.some((d) => d.key === k),
-      ),
+      Object.entries(jsonObject(current.attributes)).filter(([k]) => defs.some((d) => d.key === k)),
     );
     const attributes = validateAttributes(defs, input.attributes ?? kept);
     const next = {
@@ -169,7 +168,7 @@ export async function restoreRequirement({ scope, input }: { scope: ProjectScope
     if (!old) throw new AppError("NOT_FOUND", `Version ${input.version} of ${current.key} does not exist`);
     const attributes = validateAttributes(
       attributeDefinitions(await projectSettings(tx, scope.projectId)),
-      (old.attributes ?? {}) as Record<string, string | number | boolean | null>,
+      jsonObject(old.attributes),
     );
     const after = await commitRequirementVersion(tx, record, {
       actor: scope.actor,

@@ -7,7 +7,6 @@ import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { jsonObject } from "@/server/services/audit/json";
 import {
   decodeCursor,
   decodeTimeAndId,
@@ -17,6 +16,7 @@ import {
   toPage,
 } from "@/server/services/pagination";
 import { personSelect } from "@/server/services/users/user-select";
+import { storedAttributes } from "./attributes";
 import { presentChanges, presentRequirement, requirementSelect } from "./requirement-select";
 
 interface ListRow {
@@ -212,7 +212,7 @@ export async function diffRequirementVersions({ scope, input }: { scope: Project
     priority: v.priority,
     status: v.status,
     tags: v.tags,
-    attributes: jsonObject(v.attributes),
+    attributes: storedAttributes(v.attributes),
     parentKey: v.parentId ? (keys.get(v.parentId) ?? null) : null,
     position: v.position,
   });

@@ -1,7 +1,9 @@
 import type { Prisma } from "@prisma/client";
 
 import type { FieldChange } from "@/lib/diff";
-import { type Json, jsonObject } from "@/server/services/audit/json";
+import type { Json } from "@/server/services/audit/json";
+
+import { storedAttributes } from "./attributes";
 
 export const requirementSelect = {
   id: true,
@@ -59,10 +61,10 @@ export function pickVersioned(r: VersionedFields): VersionedFields {
   };
 }
 
-/** API shape: parent by key, internal ids kept out of the way, custom attributes as a JSON object. */
+/** API shape: parent by key, internal ids kept out of the way, custom attributes by key. */
 export function presentRequirement(r: RequirementRow) {
   const { parent, projectId: _projectId, ...rest } = r;
-  return { ...rest, parentKey: parent?.key ?? null, attributes: jsonObject(r.attributes) };
+  return { ...rest, parentKey: parent?.key ?? null, attributes: storedAttributes(r.attributes) };
 }
 
 /**

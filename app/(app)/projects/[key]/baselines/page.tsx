@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 
 import { BaselinesView } from "@/components/baselines/baselines-view";
 import { compareRefs } from "@/components/baselines/compare-refs";
-import { attributeDefinitionsOf, attributeLabels } from "@/components/requirements/attributes";
+import { attributeDefinitionsOf, attributeLabels, attributeTypes } from "@/components/requirements/attributes";
 import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 
@@ -37,13 +37,15 @@ export default async function BaselinesPage({
     }
   }
   const canCreate = !project.archivedAt && (project.myRole === "MAINTAINER" || project.myRole === "ADMIN");
+  const defs = attributeDefinitionsOf(project.settings);
   return (
     <BaselinesView
       projectKey={project.key}
       canCreate={canCreate}
       initialList={list}
       initialCompare={initialCompare}
-      attributeLabels={attributeLabels(attributeDefinitionsOf(project.settings))}
+      attributeLabels={attributeLabels(defs)}
+      attributeTypes={attributeTypes(defs)}
     />
   );
 }
