@@ -34,6 +34,13 @@ export const envSchema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /** Largest file an import takes (kept in the database until it has run). */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .default(50 * 1024 * 1024),
   /** Attachments go to an S3-compatible bucket when S3_BUCKET is set, to DATA_DIR/uploads otherwise. */
   S3_BUCKET: z
     .string()

@@ -118,6 +118,9 @@ export function LiveUpdatesProvider({ userId, children }: { userId: string; chil
         case "jobs":
           gather([message.kind]);
           return;
+        case "imports":
+          gather(["importJob"]);
+          return;
         case "resync":
           void queryClient.invalidateQueries();
           router.refresh();

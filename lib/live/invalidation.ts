@@ -15,7 +15,8 @@ export type LiveRouter =
   | "webhook"
   | "subscription"
   | "jobs"
-  | "stats";
+  | "stats"
+  | "importJob";
 
 /**
  * The routers a change of `type` (`<entity>.<action>`, e.g. `issue.created`,
@@ -26,6 +27,10 @@ export type LiveRouter =
  */
 export function routersTouchedBy(type: string): LiveRouter[] {
   const entity = type.slice(0, type.indexOf(".") === -1 ? type.length : type.indexOf("."));
+  // An import (or its undo) is announced once for all it wrote.
+  if (/\.import(ed|_undone)$/.test(type)) {
+    return entity === "issue" ? ["issue", "traceLink", "importJob"] : ["requirement", "traceLink", "importJob"];
+  }
   switch (entity) {
     case "issue":
       return ["issue", "traceLink"];

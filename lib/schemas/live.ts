@@ -73,8 +73,8 @@ export const LIVE_RESYNC_REASONS = ["gap_too_old", "unknown_event_id", "fell_beh
 /** The page should refetch what it shows: changes were missed that cannot be replayed. */
 export const liveResyncEventOut = z.object({ kind: z.literal("resync"), reason: z.enum(LIVE_RESYNC_REASONS) });
 
-/** Refetch the dashboard (`stats`: the project's statistics were recomputed) or `/admin/jobs` (`jobs`). */
-export const liveSignalEventOut = z.object({ kind: z.enum(["stats", "jobs"]) });
+/** Refetch the dashboard (`stats`: the project's statistics were recomputed), an import's progress (`imports`: an import of the project moved on) or `/admin/jobs` (`jobs`). */
+export const liveSignalEventOut = z.object({ kind: z.enum(["stats", "imports", "jobs"]) });
 
 /** One message of a live stream. */
 export const liveEventOut = z

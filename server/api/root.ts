@@ -4,6 +4,7 @@ import { apiTokenRouter } from "@/server/api/routers/api-token";
 import { auditRouter } from "@/server/api/routers/audit";
 import { authRouter } from "@/server/api/routers/auth";
 import { baselineRouter } from "@/server/api/routers/baseline";
+import { importJobRouter } from "@/server/api/routers/import-job";
 import { invitationRouter } from "@/server/api/routers/invitation";
 import { issueRouter } from "@/server/api/routers/issue";
 import { liveRouter } from "@/server/api/routers/live";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   invitation: invitationRouter,
   requirement: requirementRouter,
   baseline: baselineRouter,
+  importJob: importJobRouter,
   issue: issueRouter,
   traceLink: traceLinkRouter,
   search: searchRouter,

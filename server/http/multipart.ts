@@ -50,16 +50,25 @@ async function* counted(body: ReadableStream<Uint8Array>, max: number, tooLarge:
   }
 }
 
+export interface FormResult<T> {
+  /** What `consume` answered. */
+  value: T;
+  /** The form's text fields (the first of each name), wherever they came in the form. */
+  fields: Record<string, string>;
+}
+
 /**
  * Parses `req` as multipart/form-data and runs `consume` on the part named
- * `opts.field` while it streams in. Other parts are skipped; a form without
- * that part is BAD_REQUEST, as is a malformed one.
+ * `opts.field` while it streams in. Other file parts are skipped; text
+ * fields are collected. Resolves once the consumer has finished and the whole
+ * form has been read, so fields sent after the file are there too. A form
+ * without the file part is BAD_REQUEST, as is a malformed one.
  */
 export function withSingleFile<T>(
   req: Request,
   opts: SingleFileOptions,
   consume: (file: UploadedFile) => Promise<T>,
-): Promise<T> {
+): Promise<FormResult<T>> {
   if (!req.body) return Promise.reject(invalidForm());
   let parser: busboy.Busboy;
   try {
@@ -79,9 +88,17 @@ export function withSingleFile<T>(
   }
   const source = Readable.from(counted(req.body, opts.maxBodyBytes, opts.tooLarge), { objectMode: false });
 
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<FormResult<T>>((resolve, reject) => {
     let settled = false;
     let started = false;
+    let closed = false;
+    let consumed: { value: T } | null = null;
+    const fields: Record<string, string> = Object.create(null);
+    const finish = () => {
+      if (settled || !closed || !consumed) return;
+      settled = true;
+      resolve({ value: consumed.value, fields: { ...fields } });
+    };
     /** Why the body could not be read: too large, cut off or malformed. */
     let failure: AppError | undefined;
     const fail = (err: unknown) => {
@@ -104,7 +121,11 @@ export function withSingleFile<T>(
     });
     parser.on("error", (err) => {
       const reason = noteFailure(err);
-      if (!started) fail(reason);
+      // While the file is being consumed, the failure reaches the consumer through its stream.
+      if (!started || consumed) fail(reason);
+    });
+    parser.on("field", (name, value) => {
+      if (!(name in fields)) fields[name] = value;
     });
     parser.on("file", (name, stream, info) => {
       // The parser destroys a file stream with its own error, which is handled above; a consumer that has stopped reading must not turn it into an uncaught one.
@@ -116,10 +137,9 @@ export function withSingleFile<T>(
       started = true;
       consume({ filename: info.filename ?? "", content: stream }).then(
         (value) => {
-          if (settled) return;
-          settled = true;
-          // The rest of the form is drained by the parser, bounded by the body counter.
-          resolve(value);
+          // The rest of the form is read by the parser, bounded by the body counter; then it closes.
+          consumed = { value };
+          finish();
         },
         (err: unknown) => {
           // A malformed or cut-off body reaches the consumer as the stream's raw error.
@@ -130,7 +150,9 @@ export function withSingleFile<T>(
       );
     });
     parser.on("close", () => {
+      closed = true;
       if (!started) fail(new AppError("BAD_REQUEST", `Attach the file in a field named "${opts.field}"`));
+      else finish();
     });
     source.pipe(parser);
   });

@@ -5,11 +5,26 @@
  */
 import { getEnv } from "@/lib/env.mjs";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
+import { resumeImportJobs } from "@/server/services/imports/import-jobs";
+
+/** How often an instance looks for imports nobody runs (queued by an instance that stopped, or with a lapsed lease). */
+const IMPORT_SWEEP_MS = 10_000;
 
 export function startBackgroundWork(): void {
   const env = getEnv();
   if (env.BACKGROUND_JOBS === "off" || env.NODE_ENV === "test" || !env.DATABASE_URL) return;
   startDispatcher();
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    resumeImportJobs()
+      .catch((err: unknown) => console.error("[imports] could not resume imports", err))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, IMPORT_SWEEP_MS);
+  sweep.unref?.();
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       // Let the event in hand finish and hand the rest of the batch back, then exit as Next.js would.

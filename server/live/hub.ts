@@ -46,11 +46,11 @@ export type UserMessage =
 
 /**
  * Something worth refetching that is not a numbered change: statistics
- * recomputed for a project (the dashboard), the background jobs' state
+ * recomputed for a project (the dashboard), an import's progress (the import page), the background jobs' state
  * (instance admins' `/admin/jobs`). Not kept or replayed: a tab that misses
  * one shows the newer state at its next signal or load.
  */
-export type LiveSignal = { kind: "stats"; projectId: string } | { kind: "jobs" };
+export type LiveSignal = { kind: "stats" | "imports"; projectId: string } | { kind: "jobs" };
 
 export interface LiveListener {
   /** null: only the user's own messages. */
@@ -190,7 +190,7 @@ export class LiveHub {
   }
 
   offerSignal(signal: LiveSignal): void {
-    const to = signal.kind === "stats" ? this.byProject.get(signal.projectId) : this.admins;
+    const to = signal.kind === "jobs" ? this.admins : this.byProject.get(signal.projectId);
     for (const listener of [...(to ?? [])]) listener.onSignal?.(signal);
   }
 

@@ -47,9 +47,9 @@ export interface ResyncMessage {
   reason: "gap_too_old" | "unknown_event_id" | "fell_behind";
 }
 
-/** Refetch the dashboard (`stats`: this project's statistics were recomputed) or `/admin/jobs` (`jobs`). */
+/** Refetch the dashboard (`stats`: this project's statistics were recomputed), an import's progress (`imports`) or `/admin/jobs` (`jobs`). */
 export interface SignalMessage {
-  kind: "stats" | "jobs";
+  kind: "stats" | "imports" | "jobs";
 }
 
 export type LiveMessage = LiveChangeMessage | NotificationsMessage | ResyncMessage | SignalMessage;

@@ -46,6 +46,11 @@ export interface ChangeRecord {
   after?: unknown;
   /** Extra fields for the outbox payload (consumers get before/after too). */
   data?: Record<string, unknown>;
+  /**
+   * `false`: audited only, no outbox event. For the rows of a bulk change that announces itself once
+   * (an import's summary event), so subscribers get one message rather than one per row.
+   */
+  publish?: false;
 }
 
 export type RecordChange = (change: ChangeRecord) => void;
@@ -71,9 +76,9 @@ export async function applyChange<T>(
         if (keyed) await claimIdempotencyKey(tx, keyed.userId, keyed.claim);
         const changes: ChangeRecord[] = [];
         const result = await work(tx, (c) => changes.push(c));
-        for (const c of changes) {
-          await tx.auditEvent.create({
-            data: {
+        if (changes.length > 0) {
+          await tx.auditEvent.createMany({
+            data: changes.map((c) => ({
               actorId: actor.userId,
               action: c.action,
               entityType: c.entityType,
@@ -83,13 +88,14 @@ export async function applyChange<T>(
               after: toJson(c.after),
               requestId: actor.requestId,
               apiTokenId: actor.apiTokenId ?? null,
-            },
+            })),
           });
         }
-        if (changes.length > 0) {
+        const published = changes.filter((c) => c.publish !== false);
+        if (published.length > 0) {
           wroteEvents = true;
           await tx.outboxEvent.createMany({
-            data: changes.map((c) => ({
+            data: published.map((c) => ({
               type: c.action,
               projectId: c.projectId ?? null,
               payload: toJson({

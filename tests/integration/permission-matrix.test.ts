@@ -302,6 +302,16 @@ const MATRIX: Record<string, Row> = {
     expect: projectMembers,
   },
 
+  "importJob.list": { input: (f) => ({ projectKey: f.key }), expect: projectMaintainers },
+  "importJob.byId": {
+    input: async (f) => ({ projectKey: f.key, id: await finishedImport(f) }),
+    expect: projectMaintainers,
+  },
+  "importJob.undo": {
+    input: async (f) => ({ projectKey: f.key, id: await finishedImport(f) }),
+    expect: projectMaintainers,
+  },
+
   "issue.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "issue.byKey": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
   "issue.create": { input: (f) => ({ projectKey: f.key, title: "Crash on save" }), expect: projectMembers },
@@ -371,6 +381,29 @@ async function adminLink(f: Fixture, opts: { suspect?: boolean } = {}) {
   });
   if (opts.suspect) await admin.requirement.update({ key: req.key, expectedVersion: 1, title: "Linked, changed" });
   return { linkId: link.id };
+}
+
+/** A finished import of one requirement, for the admin: undoing it deletes that requirement. */
+async function finishedImport(f: Fixture): Promise<string> {
+  const created = await callerFor(f.admin.id).requirement.create({ projectKey: f.key, title: "Imported" });
+  const job = await db.importJob.create({
+    data: {
+      projectId: f.project.id,
+      createdById: f.admin.id,
+      kind: "requirements",
+      format: "csv",
+      filename: "requirements.csv",
+      size: 20,
+      sha256: "0".repeat(64),
+      dryRun: false,
+      atomic: false,
+      status: "SUCCEEDED",
+      created: 1,
+      requestId: "permission-matrix",
+      items: { create: { entityId: created.id, key: created.key, action: "created", versionAfter: 1 } },
+    },
+  });
+  return job.id;
 }
 
 async function adminIssue(f: Fixture): Promise<string> {

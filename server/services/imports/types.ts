@@ -5,7 +5,13 @@
  * (server/services/imports/run-import.ts) matches rows to existing
  * requirements, validates them against the project and writes them.
  */
-import type { RequirementPriority, RequirementStatus, RequirementType } from "@prisma/client";
+import type {
+  IssueSeverity,
+  IssueStatus,
+  RequirementPriority,
+  RequirementStatus,
+  RequirementType,
+} from "@prisma/client";
 
 import type { AttributeType } from "@/lib/schemas/project";
 
@@ -58,5 +64,34 @@ export interface ImportSource {
   attributes: ImportAttribute[];
   rows: ImportRequirementRow[];
   /** Rows that could not be read at all (a malformed record, an object without any text). */
+  errors: ImportRowError[];
+  /**
+   * Whether the source says where each row sits (ReqIF always does; a CSV only with a parent column).
+   * `false`: an updated requirement stays where it is, a new one goes to the top level.
+   */
+  hierarchy?: boolean;
+}
+
+/** An issue as an issue source (a CSV, such as Jira's export) gives it. */
+export interface ImportIssueRow {
+  /** 1-based line of the source's record, for the error report. */
+  row: number;
+  /** The source's stable identifier (Jira's "Issue key", an id column): a re-import updates what it created. */
+  sourceRef: string | null;
+  /** A Specline issue key to update. */
+  key: string | null;
+  title: string;
+  /** Markdown. */
+  description: string;
+  /** Absent: a new issue gets MEDIUM, an updated one keeps its value. */
+  severity?: IssueSeverity;
+  status?: IssueStatus;
+  labels?: string[];
+  /** The assignee as the source names them (an email address or a display name), matched to a project member. */
+  assignee?: string | null;
+}
+
+export interface ImportIssueSource {
+  rows: ImportIssueRow[];
   errors: ImportRowError[];
 }

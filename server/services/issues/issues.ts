@@ -125,7 +125,7 @@ export async function getIssueOrThrow({ scope, input }: { scope: ProjectScope; i
  * record. `next` holds the fields this change sets, `fields` reads the same
  * fields from a row: when they are equal nothing is written.
  */
-async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateManyInput>(
+export async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateManyInput>(
   tx: Tx,
   record: RecordChange,
   opts: {

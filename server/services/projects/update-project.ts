@@ -2,8 +2,9 @@ import type { Prisma } from "@prisma/client";
 
 import type { ProjectUpdateInput } from "@/lib/schemas/project";
 import type { ProjectScope } from "@/server/auth/project-scope";
+import type { Tx } from "@/server/db";
 import { notFound } from "@/server/errors";
-import { applyChange } from "@/server/services/change";
+import { applyChange, type RecordChange } from "@/server/services/change";
 import { compareAndSet } from "@/server/services/compare-and-set";
 
 import { presentProject, projectSelect, projectSnapshot } from "./project-select";
@@ -15,46 +16,53 @@ import { presentProject, projectSelect, projectSnapshot } from "./project-select
  * an update that changes nothing writes nothing.
  */
 export async function updateProject({ scope, input }: { scope: ProjectScope; input: ProjectUpdateInput }) {
+  return applyChange(scope.actor, (tx, record) => writeProjectUpdate(tx, record, { scope, input }));
+}
+
+/** The update inside the caller's transaction (an import defining the attributes its file carries uses it too). */
+export async function writeProjectUpdate(
+  tx: Tx,
+  record: RecordChange,
+  { scope, input }: { scope: ProjectScope; input: Omit<ProjectUpdateInput, "projectKey"> },
+) {
   const { expectedVersion, name, description, settings, changeNote } = input;
-  return applyChange(scope.actor, async (tx, record) => {
-    const before = await tx.project.findUnique({ where: { id: scope.projectId }, select: projectSelect });
-    if (!before) throw notFound("Project");
-    const next = projectSnapshot({
-      name: name ?? before.name,
-      description: description ?? before.description,
-      settings: (settings ?? before.settings) as Prisma.InputJsonValue,
-    });
-    const result = await compareAndSet(tx, {
-      actor: scope.actor,
-      current: before,
-      expectedVersion,
-      fields: projectSnapshot,
-      next,
-      write: (where, stamp) =>
-        tx.project.updateMany({ where, data: { ...next, settings: next.settings as Prisma.InputJsonValue, ...stamp } }),
-      reload: () => tx.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: projectSelect }),
-      present: (row) => row,
-    });
-    if (!result.changed) return presentProject(before);
-    const after = result.row;
-    await tx.projectVersion.create({
-      data: {
-        projectId: after.id,
-        version: after.version,
-        snapshot: projectSnapshot(after) as Prisma.InputJsonValue,
-        changeNote: changeNote ?? "",
-        authorId: scope.actor.userId,
-        createdAt: result.at,
-      },
-    });
-    record({
-      action: "project.updated",
-      entityType: "Project",
-      entityId: after.id,
-      projectId: after.id,
-      before,
-      after,
-    });
-    return presentProject(after);
+  const before = await tx.project.findUnique({ where: { id: scope.projectId }, select: projectSelect });
+  if (!before) throw notFound("Project");
+  const next = projectSnapshot({
+    name: name ?? before.name,
+    description: description ?? before.description,
+    settings: (settings ?? before.settings) as Prisma.InputJsonValue,
   });
+  const result = await compareAndSet(tx, {
+    actor: scope.actor,
+    current: before,
+    expectedVersion,
+    fields: projectSnapshot,
+    next,
+    write: (where, stamp) =>
+      tx.project.updateMany({ where, data: { ...next, settings: next.settings as Prisma.InputJsonValue, ...stamp } }),
+    reload: () => tx.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: projectSelect }),
+    present: (row) => row,
+  });
+  if (!result.changed) return presentProject(before);
+  const after = result.row;
+  await tx.projectVersion.create({
+    data: {
+      projectId: after.id,
+      version: after.version,
+      snapshot: projectSnapshot(after) as Prisma.InputJsonValue,
+      changeNote: changeNote ?? "",
+      authorId: scope.actor.userId,
+      createdAt: result.at,
+    },
+  });
+  record({
+    action: "project.updated",
+    entityType: "Project",
+    entityId: after.id,
+    projectId: after.id,
+    before,
+    after,
+  });
+  return presentProject(after);
 }

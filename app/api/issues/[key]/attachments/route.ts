@@ -71,13 +71,13 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       : undefined;
     const held = idempotency ? await findIdempotencyKey(userId, idempotency.key) : null;
     if (held && idempotency) {
-      const requestHash = await withSingleFile(req, form, (file) =>
+      const { value: requestHash } = await withSingleFile(req, form, (file) =>
         hashUpload({ key, filename: file.filename, content: file.content }),
       );
       return Response.json(storedAnswerOrConflict(held, { ...idempotency, requestHash }), { status: 201 });
     }
 
-    const attachment = await withSingleFile(req, form, (file) =>
+    const { value: attachment } = await withSingleFile(req, form, (file) =>
       withIdempotentReplay(() =>
         addAttachment({ scope, input: { key, filename: file.filename, content: file.content }, idempotency }),
       ),
