@@ -227,6 +227,24 @@ describe("importing requirements from CSV", () => {
     expect(job.errors[3]?.message).toMatch(/parent row was refused/);
   });
 
+  it("leaves requirements where they are when the file has no parent column", async () => {
+    const { key, project } = await newProject(cast.admin.id);
+    await importFile(cast.admin.id, key, sampleCsv());
+    const child = await db.requirement.findFirstOrThrow({ where: { projectId: project.id, sourceRef: "SYS-2" } });
+    const job = await importFile(
+      cast.admin.id,
+      key,
+      toCsv([
+        ["Key", "Title"],
+        [child.key, "Renamed, still nested"],
+      ]),
+    );
+    expect(job).toMatchObject({ updated: 1, created: 0 });
+    const after = await db.requirement.findUniqueOrThrow({ where: { id: child.id } });
+    expect(after).toMatchObject({ title: "Renamed, still nested", parentId: child.parentId, position: child.position });
+    expect(after.statement).toBe("");
+  });
+
   it("takes 10,000 rows in batches, with progress and every row once", async () => {
     const { key, project } = await newProject(cast.admin.id);
     const rows = [["ID", "Parent", "Title", "Statement"]];
@@ -245,6 +263,53 @@ describe("importing requirements from CSV", () => {
     });
     expect(child.parent?.sourceRef).toBe("R101");
   }, 180_000);
+});
+
+describe("importing issues from a Jira CSV export", () => {
+  const jira = [
+    "Summary,Issue key,Issue id,Issue Type,Status,Priority,Resolution,Assignee,Labels,Labels,Description,Comment,Comment",
+    'Login fails,PAY-101,10001,Bug,To Do,Highest,,Maintainer,auth,urgent,"h2. Steps\n*Click* login",a,b',
+    "Slow page,PAY-102,10002,Bug,Done,Low,Won't Fix,Somebody Else,perf,,It is slow,,",
+    "Broken,PAY-103,10003,Bug,Frozen,Medium,,,,,,,",
+  ].join("\n");
+
+  it("maps summary, status, priority, labels, assignee and wiki markup; re-import updates; undo takes it back", async () => {
+    const { key, project } = await newProject(cast.admin.id);
+    await db.membership.create({ data: { projectId: project.id, userId: cast.maintainer.id, role: "MAINTAINER" } });
+    const job = await importFile(cast.admin.id, key, jira, { kind: "issues", filename: "jira.csv" });
+    expect(job).toMatchObject({ status: "SUCCEEDED", kind: "issues", created: 2, failed: 1 });
+    // The first record spans lines 2 and 3 (its description has two lines).
+    expect(job.errors).toEqual([
+      { row: 4, message: expect.stringContaining("Somebody Else") },
+      { row: 5, message: expect.stringContaining("Frozen") },
+    ]);
+    const issues = await db.issue.findMany({ where: { projectId: project.id }, orderBy: { number: "asc" } });
+    expect(issues.map((i) => [i.sourceRef, i.title, i.status, i.severity, i.labels])).toEqual([
+      ["PAY-101", "Login fails", "OPEN", "CRITICAL", ["auth", "urgent"]],
+      ["PAY-102", "Slow page", "WONT_FIX", "LOW", ["perf"]],
+    ]);
+    expect(issues[0]?.assigneeId).toBe(cast.maintainer.id);
+    expect(issues[0]?.description).toBe("## Steps\n**Click** login");
+    expect(issues[1]?.closedAt).not.toBeNull();
+    const events = await db.outboxEvent.findMany({ where: { projectId: project.id }, select: { type: true } });
+    expect(events.map((e) => e.type).filter((t) => t.startsWith("issue."))).toEqual(["issue.imported"]);
+
+    const again = await importFile(cast.admin.id, key, jira.replace("Login fails", "Login fails on Safari"), {
+      kind: "issues",
+    });
+    expect(again).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    expect(await db.issue.count({ where: { projectId: project.id } })).toBe(2);
+    const undone = await callerFor(cast.admin.id).importJob.undo({ projectKey: key, id: again.id });
+    expect(undone).toMatchObject({ restored: 1, deleted: 0 });
+    const restored = await db.issue.findFirstOrThrow({ where: { projectId: project.id, sourceRef: "PAY-101" } });
+    expect(restored).toMatchObject({ title: "Login fails", version: 3, assigneeId: cast.maintainer.id });
+  });
+
+  it("is refused to reporters, and from ReqIF", async () => {
+    expect((await upload(cast.reporter.id, cast.key, jira, { kind: "issues" })).status).toBe(403);
+    const reqif = await upload(cast.admin.id, cast.key, jira, { kind: "issues", format: "reqif" });
+    expect(reqif).toMatchObject({ status: 400, body: { error: { message: "Issues are imported from CSV" } } });
+  });
 });
 
 describe("undoing an import", () => {

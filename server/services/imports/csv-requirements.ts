@@ -101,7 +101,7 @@ const bad = (message: string) => new AppError("BAD_REQUEST", message);
 /** Reads a requirements CSV. BAD_REQUEST for a file that cannot be read or mapped; bad rows are reported. */
 export function readRequirementsCsv(bytes: Uint8Array, opts: RequirementsCsvOptions): ImportSource {
   const table = readCsvTable(bytes, opts.limits);
-  const { columns, attributes } = mapColumns(table.header, opts);
+  const { columns, attributes, hierarchy } = mapColumns(table.header, opts);
   const rows: ImportRequirementRow[] = [];
   const errors: ImportRowError[] = [];
   for (const record of table.records) {
@@ -110,7 +110,8 @@ export function readRequirementsCsv(bytes: Uint8Array, opts: RequirementsCsvOpti
     if (problems.length > 0) errors.push({ row: record.line, message: problems.join("; ") });
     else rows.push(row);
   }
-  return { attributes, rows, errors };
+  // Without a parent column the file says nothing about where rows sit: updated requirements stay put.
+  return { attributes, rows, errors, hierarchy };
 }
 
 /* ------------------------------------------------------------------ columns */
@@ -118,7 +119,7 @@ export function readRequirementsCsv(bytes: Uint8Array, opts: RequirementsCsvOpti
 function mapColumns(
   header: string[],
   opts: RequirementsCsvOptions,
-): { columns: Column[]; attributes: ImportAttribute[] } {
+): { columns: Column[]; attributes: ImportAttribute[]; hierarchy: boolean } {
   const mapped = mappedTargets(opts.mapping.columns);
   const definitions = opts.attributes;
   const byName = new Map<string, AttributeDefinition>();
@@ -194,7 +195,7 @@ function mapColumns(
   });
 
   if (!filledBy.has("title")) throw bad("The file needs a Title column (or a mapping to title)");
-  return { columns, attributes };
+  return { columns, attributes, hierarchy: filledBy.has("parent") };
 }
 
 /** A header as an attribute label: at most 60 characters, and never a name an object keeps for itself. */
