@@ -23,6 +23,23 @@ const ready = await import("@/app/api/ready/route");
 const openApi = await import("@/app/api/openapi.json/route");
 const docs = await import("@/app/api/docs/route");
 const exportRoute = await import("@/app/api/projects/[key]/export/route");
+const importRoute = await import("@/app/api/projects/[key]/import/route");
+
+/** Uploads a one-row CSV as a dry run (it writes nothing) into the project of `issueKey`; the status. */
+async function importAs(userId: string | null, issueKey: string): Promise<number> {
+  const key = issueKey.slice(0, issueKey.indexOf("-"));
+  const form = new FormData();
+  form.set("dryRun", "true");
+  form.set("file", new File(["Title\nChecked, not written\n"], "requirements.csv", { type: "text/csv" }));
+  const req = new Request(`http://localhost/api/projects/${key}/import`, {
+    method: "POST",
+    body: form,
+    headers: await cookieFor(userId),
+  });
+  const res = await importRoute.POST(req, { params: Promise.resolve({ key }) });
+  await res.arrayBuffer();
+  return res.status;
+}
 
 /** Exports the project of `issueKey` as the user; the status. */
 async function exportAs(userId: string | null, issueKey: string): Promise<number> {
@@ -151,6 +168,16 @@ const ROUTES: Record<string, RouteRow> = {
     guard: "authorizeOrThrow(baseline:read): a read, allowed on an archived project",
     call: async (f, actor) => exportAs(f.actorIds[actor], f.archived.adminIssue),
     expect: { anonymous: 401, nonMember: 404, reporter: 200, maintainer: 200, projectAdmin: 200, instanceAdmin: 200 },
+  },
+  "projects/[key]/import (live project)": {
+    guard: "authorizeOrThrow(issue:triage), then the kind's permission (requirement:edit)",
+    call: async (f, actor) => importAs(f.actorIds[actor], f.live.adminIssue),
+    expect: { anonymous: 401, nonMember: 404, reporter: 403, maintainer: 202, projectAdmin: 202, instanceAdmin: 202 },
+  },
+  "projects/[key]/import (archived project)": {
+    guard: "authorizeOrThrow(issue:triage): a write, refused on an archived project",
+    call: async (f, actor) => importAs(f.actorIds[actor], f.archived.adminIssue),
+    expect: { anonymous: 401, nonMember: 404, reporter: 403, maintainer: 403, projectAdmin: 403, instanceAdmin: 403 },
   },
   "attachments/[id] (live project)": {
     guard: "authorizeOrThrow(issue:readOwn) + issue visibility",
