@@ -245,6 +245,38 @@ describe("importing requirements from CSV", () => {
     expect(after.statement).toBe("");
   });
 
+  it("keeps the attributes a file does not carry, required ones included", async () => {
+    const { key, project } = await newProject(cast.admin.id);
+    await callerFor(cast.admin.id).project.update({
+      projectKey: key,
+      expectedVersion: project.version,
+      settings: {
+        requirementAttributes: [
+          { key: "asil", label: "ASIL", type: "enum", options: ["A", "B", "C", "D"], required: true },
+          { key: "owner", label: "Owner", type: "text", required: false },
+        ],
+      },
+    });
+    const r = await callerFor(cast.admin.id).requirement.create({
+      projectKey: key,
+      title: "Rated",
+      attributes: { asil: "C", owner: "Ana" },
+    });
+    const job = await importFile(
+      cast.admin.id,
+      key,
+      toCsv([
+        ["Key", "Title", "Owner"],
+        [r.key, "Rated again", "Bo"],
+      ]),
+    );
+    expect(job, JSON.stringify(job.errors)).toMatchObject({ updated: 1, failed: 0 });
+    const after = await callerFor(cast.admin.id).requirement.byKey({ key: r.key });
+    expect(after.attributes).toEqual({ asil: "C", owner: "Bo" });
+    const missing = await importFile(cast.admin.id, key, "Title,Owner\nNew without ASIL,Cy\n");
+    expect(missing.errors).toEqual([{ row: 2, message: expect.stringContaining("is required") }]);
+  });
+
   it("takes 10,000 rows in batches, with progress and every row once", async () => {
     const { key, project } = await newProject(cast.admin.id);
     const rows = [["ID", "Parent", "Title", "Statement"]];

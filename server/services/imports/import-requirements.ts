@@ -250,7 +250,10 @@ interface Planned {
   /** The parent after the import (undefined: keep the current one). */
   parentId: string | null | undefined;
   sourceRef: string | null;
+  /** The validated values: for a match, with those the requirement held merged in. */
   attributes: Record<string, unknown>;
+  /** The attributes the row itself sets (the others keep what the requirement holds when written). */
+  fileKeys: string[];
   depth: number;
 }
 
@@ -297,16 +300,31 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
   for (const r of skeleton) if (r.sourceRef) byRef.set(r.sourceRef, r);
   const byId = new Map<string, SkeletonRow>(skeleton.map((r) => [r.id, r]));
 
+  const matchOf = (row: ImportRequirementRow) =>
+    (row.key ? byKey.get(row.key) : undefined) ??
+    (row.sourceRef ? byRef.get(row.sourceRef) : undefined) ??
+    (row.key ? byRef.get(row.key) : undefined);
+  // The values the matched requirements hold now: a row sets the attributes its file carries, the rest stay
+  // (and a required one the file leaves out is still there).
+  const held = new Map<string, Record<string, unknown>>();
+  const definedKeys = new Set(plan.defs.map((d) => d.key));
+  const matchedIds = source.rows.flatMap((row) => matchOf(row)?.id ?? []);
+  for (const part of chunk(matchedIds, 1000)) {
+    if (part.length === 0) continue;
+    const rows = await db.requirement.findMany({ where: { id: { in: part } }, select: { id: true, attributes: true } });
+    for (const r of rows) {
+      const kept = Object.entries(storedAttributes(r.attributes)).filter(([k]) => definedKeys.has(k));
+      held.set(r.id, Object.fromEntries(kept));
+    }
+  }
+
   // 1. Match and validate each row on its own.
   const planned: Planned[] = [];
   const claimed = new Map<string, number>();
   const inFile = new Map<string, Planned>();
   for (const row of source.rows) {
     if (refusedRows.has(row.row)) continue;
-    const target =
-      (row.key ? byKey.get(row.key) : undefined) ??
-      (row.sourceRef ? byRef.get(row.sourceRef) : undefined) ??
-      (row.key ? byRef.get(row.key) : undefined);
+    const target = matchOf(row);
     const id = target?.id ?? randomUUID();
     const first = claimed.get(id);
     if (first !== undefined) {
@@ -332,7 +350,7 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
     }
     let attributes: Record<string, unknown> = values;
     try {
-      attributes = validateAttributes(plan.defs, values);
+      attributes = validateAttributes(plan.defs, { ...(held.get(id) ?? {}), ...values });
     } catch (err) {
       problems.push(message(err));
     }
@@ -349,6 +367,7 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       // A key that names no requirement of the project is the source's identifier for it.
       sourceRef: row.sourceRef ?? (target ? null : row.key),
       attributes,
+      fileKeys: Object.keys(values),
       depth: 0,
     };
     planned.push(p);
@@ -462,7 +481,7 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       if (!p.existing) counts.created++;
       else {
         const cur = current.get(p.id);
-        if (cur && sameFields(pickVersioned(cur), nextFields(cur, p, cur.position))) counts.unchanged++;
+        if (cur && sameFields(pickVersioned(cur), nextFields(cur, p, cur.position, plan.defs))) counts.unchanged++;
         else counts.updated++;
       }
     }
@@ -533,9 +552,16 @@ async function currentRows(ids: string[], client: Tx | typeof db): Promise<Map<s
   return out;
 }
 
-function nextFields(cur: RequirementRow, p: Planned, position: number): VersionedFields {
-  // Values of attributes the file does not carry stay as they are.
-  const attributes = { ...storedAttributes(cur.attributes), ...p.attributes };
+function nextFields(cur: RequirementRow, p: Planned, position: number, defs: AttributeDefinition[]): VersionedFields {
+  // The row's values over what the requirement holds at the time of writing; values of attributes no longer
+  // defined are dropped, as an edit does.
+  const attributes: Record<string, unknown> = {};
+  const defined = new Set(defs.map((d) => d.key));
+  for (const [k, v] of Object.entries(storedAttributes(cur.attributes))) if (defined.has(k)) attributes[k] = v;
+  for (const k of p.fileKeys) {
+    if (k in p.attributes) attributes[k] = p.attributes[k];
+    else delete attributes[k];
+  }
   return {
     title: p.row.title.trim(),
     statement: p.row.statement,
@@ -711,7 +737,7 @@ class BatchWriter {
         if (!cur) throw new AppError("CONFLICT", `Row ${p.row.row}: the requirement it updates was removed`);
         const moved = p.parentId !== undefined && p.parentId !== cur.parentId;
         const position = moved ? this.nextPosition(p.parentId ?? null) : cur.position;
-        const next = nextFields(cur, p, position);
+        const next = nextFields(cur, p, position, this.plan.defs);
         if (sameFields(pickVersioned(cur), next)) {
           unchanged++;
           continue;
