@@ -13,12 +13,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import * as exportRoute from "@/app/api/projects/[key]/export/route";
 import * as importRoute from "@/app/api/projects/[key]/import/route";
-import type { ImportJobOut } from "@/lib/schemas/import";
+import { type ImportJobOut, importForm } from "@/lib/schemas/import";
 import { db } from "@/server/db";
 import { toCsv } from "@/server/services/csv";
+import { createImportJob, resumeImportJobs } from "@/server/services/imports/import-jobs";
 import { readReqif } from "@/server/services/imports/reqif";
 
-import { callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
+import {
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  projectScopeFor,
+  uniqueProjectKey,
+} from "../helpers/factories";
 import { sessionCookieFor } from "../helpers/session";
 
 const FIXTURES = path.join(import.meta.dirname, "../fixtures/reqif");
@@ -341,6 +349,49 @@ describe("importing issues from a Jira CSV export", () => {
     expect((await upload(cast.reporter.id, cast.key, jira, { kind: "issues" })).status).toBe(403);
     const reqif = await upload(cast.admin.id, cast.key, jira, { kind: "issues", format: "reqif" });
     expect(reqif).toMatchObject({ status: 400, body: { error: { message: "Issues are imported from CSV" } } });
+  });
+});
+
+describe("imports nobody runs", () => {
+  it("are taken over: a queued one runs, a partial one whose runner stopped is failed with what it wrote", async () => {
+    const { key, project } = await newProject(cast.admin.id);
+    const scope = await projectScopeFor(cast.admin.id, key);
+    const form = importForm.parse({ projectKey: key });
+    const { jobId: queued } = await createImportJob({
+      scope,
+      form,
+      filename: "a.csv",
+      bytes: strToU8("Title\nQueued\n"),
+    });
+    const { jobId: stalled } = await createImportJob({
+      scope,
+      form,
+      filename: "b.csv",
+      bytes: strToU8("Title\nStalled\n"),
+    });
+    const { jobId: atomic } = await createImportJob({
+      scope,
+      form: { ...form, atomic: true },
+      filename: "c.csv",
+      bytes: strToU8("Title\nAtomic\n"),
+    });
+    const past = new Date(Date.now() - 60_000);
+    await db.importJob.update({ where: { id: queued }, data: { createdAt: past } });
+    for (const id of [stalled, atomic]) {
+      await db.importJob.update({
+        where: { id },
+        data: { status: "RUNNING", leaseUntil: past, leasedBy: "gone", attempts: 1, processed: 0 },
+      });
+    }
+    await resumeImportJobs();
+    const jobs = await db.importJob.findMany({ where: { projectId: project.id }, orderBy: { filename: "asc" } });
+    expect(jobs.map((j) => [j.filename, j.status, j.created])).toEqual([
+      ["a.csv", "SUCCEEDED", 1],
+      ["b.csv", "FAILED", 0],
+      ["c.csv", "SUCCEEDED", 1],
+    ]);
+    expect(jobs[1]?.message).toMatch(/stopped after 0 rows/);
+    expect(jobs.every((j) => j.upload === null)).toBe(true);
   });
 });
 
