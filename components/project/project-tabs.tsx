@@ -4,7 +4,15 @@ import { usePathname } from "next/navigation";
 
 import { cn, focusRing } from "@/components/ui/cn";
 
-export function ProjectTabs({ projectKey, canManage }: { projectKey: string; canManage: boolean }) {
+export function ProjectTabs({
+  projectKey,
+  canImport,
+  canManage,
+}: {
+  projectKey: string;
+  canImport: boolean;
+  canManage: boolean;
+}) {
   const pathname = usePathname();
   const base = `/projects/${projectKey}`;
   const tabs = [
@@ -14,6 +22,7 @@ export function ProjectTabs({ projectKey, canManage }: { projectKey: string; can
     { href: `${base}/issues`, label: "Issues", active: pathname.startsWith(`${base}/issues`) },
     { href: `${base}/traceability`, label: "Traceability", active: pathname.startsWith(`${base}/traceability`) },
     { href: `${base}/dashboard`, label: "Dashboard", active: pathname.startsWith(`${base}/dashboard`) },
+    ...(canImport ? [{ href: `${base}/import`, label: "Import", active: pathname.startsWith(`${base}/import`) }] : []),
     ...(canManage
       ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }]
       : []),

@@ -49,9 +49,13 @@ export default async function ProjectLayout({
               {project.archivedAt ? <Badge tone="amber">Archived</Badge> : null}
             </div>
           </div>
-          {/* Every member gets the work tabs; Settings stays with admins. */}
+          {/* Every member gets the work tabs; Import goes to those who may import, Settings stays with admins. */}
           <div className="mt-5">
-            <ProjectTabs projectKey={project.key} canManage={project.myRole === "ADMIN"} />
+            <ProjectTabs
+              projectKey={project.key}
+              canImport={project.myRole !== "REPORTER"}
+              canManage={project.myRole === "ADMIN"}
+            />
           </div>
         </div>
       </div>
