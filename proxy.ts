@@ -10,8 +10,15 @@
  * `/api/*` is left out of the matcher: the proxy buffers request bodies, and
  * API responses get their own policy from next.config.mjs, as do the other
  * security headers.
+ *
+ * It also decides every page request's id (server/http/request-id.ts), returns it as `x-request-id` and
+ * forwards it, replacing whatever the client sent under that name, so the server components' calls
+ * (lib/trpc/server.ts) log and audit under the same id. Prefetches get the id but no policy: they carry
+ * no document.
  */
 import { type NextRequest, NextResponse } from "next/server";
+
+import { REQUEST_ID_HEADER, requestIdOf } from "@/server/http/request-id";
 
 const dev = process.env.NODE_ENV === "development";
 
@@ -35,26 +42,33 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+function isPrefetch(request: NextRequest): boolean {
+  return request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
+}
+
 export function proxy(request: NextRequest) {
+  const requestId = requestIdOf(request.headers);
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
+  if (isPrefetch(request)) {
+    const response = NextResponse.next({ request: { headers } });
+    response.headers.set(REQUEST_ID_HEADER, requestId);
+    return response;
+  }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = contentSecurityPolicy(nonce);
-  const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
   return response;
 }
 
 export const config = {
   matcher: [
     {
-      // Everything but the API and Next.js's build assets. Prefetches carry no
-      // document, so they skip the proxy.
+      // Everything but the API (its handlers decide their own request ids) and Next.js's build assets.
       source: "/((?!api/|api$|_next/static/|_next/image).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
     },
   ],
 };

@@ -23,6 +23,8 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/helpers/global-setup.ts"],
           setupFiles: ["tests/helpers/database-per-file.ts"],
+          // Request logs go to stdout; tests that read them raise the level themselves.
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "error" },
           testTimeout: 30_000,
           hookTimeout: 120_000,
           pool: "forks",

@@ -77,6 +77,8 @@ export const envSchema = z.object({
    * socket address (server/auth/client-ip.ts).
    */
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** The least severe log lines written to stdout (server/observability/log.ts). */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest body of an API call (tRPC) or a sign-in form; uploads have ATTACHMENT_MAX_BYTES. */
   REQUEST_BODY_MAX_BYTES: z.coerce
     .number()
@@ -204,6 +206,11 @@ export const envSchema = z.object({
   LIVE_MAX_DURATION_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
   /** A reconnecting tab is replayed at most this many of its project's changes; after a longer gap it refetches what it shows. */
   LIVE_REPLAY_MAX_CHANGES: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /**
+   * The bearer token Prometheus sends to GET /api/metrics. Unset: only scrapes from this machine's loopback
+   * address are answered (server/observability/metrics-access.ts).
+   */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 /** @typedef {z.infer<typeof envSchema>} Env */

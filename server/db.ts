@@ -50,6 +50,7 @@ import pg from "pg";
 import { allowsPreparedStatements, poolConfig } from "@/lib/database-url.mjs";
 import { getEnv } from "@/lib/env.mjs";
 import { isDatabaseUnavailable } from "@/server/errors";
+import { log } from "@/server/observability/log";
 
 /** How much longer than a statement's server-side budget the client waits for its answer. */
 export const CLIENT_TIMEOUT_GRACE_MS = 1_000;
@@ -154,7 +155,7 @@ function createClient() {
   const pool = new GuardedPool(config);
   // An idle connection dropped by the server (a restart, a failover) must not take the process down;
   // the pool replaces it on the next query.
-  pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
+  pool.on("error", (err) => log.warn({ error: err.message }, "database: idle connection lost"));
   // $disconnect ends the pool too.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({ adapter, omit: { user: { passwordHash: true, totpSecret: true } } });
@@ -190,6 +191,23 @@ export const db: Db = new Proxy({} as Db, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(client) : value;
   },
 });
+
+/**
+ * The pool's connections right now, for the metrics: in use (checked out),
+ * idle, the most it may open, and how many callers wait for one. Null before
+ * the first query created the pool (a scrape never opens one).
+ */
+export function poolStats(): { inUse: number; idle: number; max: number; waiting: number } | null {
+  const current = globalForDb.specline_db;
+  if (!current || current.pool.ended) return null;
+  const { pool, config } = current;
+  return {
+    inUse: pool.totalCount - pool.idleCount,
+    idle: pool.idleCount,
+    max: config.max,
+    waiting: pool.waitingCount,
+  };
+}
 
 /** Closes the client and its pool (tests and scripts that end); a later query opens new ones. */
 export async function disconnectDb() {
@@ -284,7 +302,7 @@ async function cancelBackend(config: pg.ClientConfig, pid: number | null | undef
     await canceller.connect();
     await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
   } catch (err) {
-    console.error("[db] could not cancel an abandoned statement:", (err as Error).message);
+    log.warn({ error: (err as Error).message }, "database: could not cancel an abandoned statement");
   } finally {
     await canceller.end().catch(() => undefined);
   }

@@ -14,6 +14,8 @@ import type Redis from "ioredis";
 
 import { getEnv } from "@/lib/env.mjs";
 import { AppError } from "@/server/errors";
+import { log } from "@/server/observability/log";
+import { countRateLimitRejection } from "@/server/observability/metrics";
 import { getRedis } from "@/server/redis";
 
 export interface LimitResult {
@@ -176,13 +178,13 @@ class ResilientLimiter implements Limiter {
     try {
       if (status !== "ready" && !opening) throw new Error(`the connection is ${status}`);
       const answer = await withinTimeout(onRedis(), opening ? REDIS_CONNECT_GRACE_MS : redisLimitTimeoutMs());
-      if (!redisAnswered) console.log("[rate-limit] Redis answers again; limits are shared again");
+      if (!redisAnswered) log.info("rate limits: Redis answers again; limits are shared again");
       redisAnswered = true;
       return answer;
     } catch (err) {
       redisAnswered = false;
       if (Date.now() - redisFailedAt >= REDIS_RETRY_AFTER_MS) {
-        console.error(`[rate-limit] Redis unavailable, limiting in process memory: ${(err as Error).message}`);
+        log.warn({ error: (err as Error).message }, "rate limits: Redis unavailable, limiting in process memory");
       }
       redisFailedAt = Date.now();
       return onMemory();
@@ -311,12 +313,14 @@ export async function checkRateLimit(
       };
     }),
   );
-  return (
-    decisions.find((d) => !d.allowed) ??
-    decisions.reduce<RateLimitDecision | null>(
-      (worst, d) => (!worst || d.remaining < worst.remaining ? d : worst),
-      null,
-    )
+  const refusal = decisions.find((d) => !d.allowed);
+  if (refusal) {
+    countRateLimitRejection(refusal.bucket);
+    return refusal;
+  }
+  return decisions.reduce<RateLimitDecision | null>(
+    (worst, d) => (!worst || d.remaining < worst.remaining ? d : worst),
+    null,
   );
 }
 

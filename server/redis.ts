@@ -5,6 +5,7 @@
 import Redis from "ioredis";
 
 import { getEnv } from "@/lib/env.mjs";
+import { log } from "@/server/observability/log";
 
 const globalForRedis = globalThis as unknown as { specline_redis?: Redis | null };
 
@@ -25,7 +26,7 @@ export function getRedis(): Redis | null {
   // once per outage instead of letting it surface as an unhandled error event.
   let reported = false;
   redis?.on("error", (err: Error) => {
-    if (!reported) console.error(`[redis] ${err.message}; retrying`);
+    if (!reported) log.warn({ error: err.message }, "Redis: connection failed; retrying");
     reported = true;
   });
   redis?.on("ready", () => {

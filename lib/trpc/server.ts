@@ -1,6 +1,6 @@
 /**
  * tRPC for server components: a caller bound to the current request's
- * session, built once per request.
+ * session and to the request id proxy.ts gave the page, built once per request.
  */
 import "server-only";
 
@@ -11,6 +11,7 @@ import { createCaller } from "@/server/api/root";
 import { createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
 import { getRequestSession } from "@/server/auth/session";
+import { pageRequestId } from "@/server/http/request-id";
 
 export const getApi = cache(async () => {
   const h = await headers();
@@ -19,7 +20,7 @@ export const getApi = cache(async () => {
     createContextInner({
       userId: session?.userId ?? null,
       sessionId: session?.sessionId,
-      requestId: h.get("x-request-id") ?? undefined,
+      requestId: pageRequestId(h),
       ip: clientIp(h),
     }),
   );

@@ -19,7 +19,6 @@
  * (scripts/serve.mjs) hands it `GET /api/trpc/live.events` before Next.js
  * sees the request, once the route handler has registered it.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
@@ -28,8 +27,11 @@ import { appRouter, createCaller } from "@/server/api/root";
 import { type Context, createContextInner } from "@/server/api/trpc";
 import { clientIp } from "@/server/auth/client-ip";
 import { getRequestCredentials } from "@/server/auth/session";
+import { requestIdOf } from "@/server/http/request-id";
 import { connectedFrame, Pinger, SSE_HEADERS, SseEncoder, usableEventId } from "@/server/live/sse";
 import { type LiveSink, LiveStream } from "@/server/live/stream";
+import { log } from "@/server/observability/log";
+import { millisecondsSince } from "@/server/observability/observe";
 import { rateLimitHeaders } from "@/server/rate-limit";
 
 export const LIVE_EVENTS_PATH = "/api/trpc/live.events";
@@ -106,10 +108,12 @@ function inputOf(url: URL, lastEventId: string | null): unknown {
  * Serves one `live.events` request: `respond` is called once with the
  * response headers and returns where the stream's bytes go. An error before
  * the stream starts (not signed in, no access, a limit) is the stream's only
- * event, as tRPC sends it.
+ * event, as tRPC sends it. The call itself is logged by the tRPC middleware; the stream writes a line
+ * when it opens and one when it ends, with how long it was open.
  */
 export async function serveLiveEvents(req: LiveRequest, respond: (headers: Record<string, string>) => SseOutlet) {
-  const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+  const start = performance.now();
+  const requestId = requestIdOf(req.headers);
   const headers: Record<string, string> = { ...SSE_HEADERS, "x-request-id": requestId };
   let ctx: Context | undefined;
   let input: unknown;
@@ -162,6 +166,10 @@ export async function serveLiveEvents(req: LiveRequest, respond: (headers: Recor
     clearTimeout(maxDuration);
     req.signal.removeEventListener("abort", finish);
     out.end();
+    log.info(
+      { requestId, userId: ctx?.userId, procedure: PROCEDURE_PATH, durationMs: millisecondsSince(start) },
+      "live stream closed",
+    );
   };
   const sink: LiveSink = {
     send(message, id) {
@@ -185,6 +193,7 @@ export async function serveLiveEvents(req: LiveRequest, respond: (headers: Recor
   req.signal.addEventListener("abort", finish);
   detach = stream.attach(sink);
   pinger.add(out);
+  log.info({ requestId, userId: ctx?.userId, procedure: PROCEDURE_PATH }, "live stream opened");
 }
 
 /** The stream as a fetch `Response` (route handlers). */
@@ -256,7 +265,7 @@ export function handleLiveEventsNode(req: IncomingMessage, res: ServerResponse):
       },
     };
   }).catch((err: unknown) => {
-    console.error("[live] serving a stream failed", err);
+    log.error({ err, procedure: PROCEDURE_PATH }, "serving a live stream failed");
     if (!res.headersSent) res.writeHead(500);
     res.end();
   });

@@ -17,7 +17,7 @@ import { ZodError, type z } from "zod";
 import { appRouter, createCaller } from "@/server/api/root";
 import type { Context } from "@/server/api/trpc";
 import { admitApiWrite, apiContext, apiResponseHeaders } from "@/server/http/api-request";
-import { requestIdOf } from "@/server/http/route-helpers";
+import { withRequest } from "@/server/http/route-helpers";
 
 export const REST_BASE_PATH = "/api/v1";
 
@@ -80,9 +80,12 @@ function match(route: RestRoute, parts: string[]): Record<string, string> | null
   return params;
 }
 
-/** Answers a request under /api/v1. */
-export async function handleRestRequest(incoming: Request): Promise<Response> {
-  const requestId = requestIdOf(incoming);
+/** Answers a request under /api/v1, with its request id, log line, metric and span (withRequest). */
+export function handleRestRequest(incoming: Request): Promise<Response> {
+  return withRequest(incoming, "v1", ({ requestId }) => answerRestRequest(incoming, requestId));
+}
+
+async function answerRestRequest(incoming: Request, requestId: string): Promise<Response> {
   const url = new URL(incoming.url);
   const headersOf = (ctx: Context | undefined, codes: string[]) => apiResponseHeaders(incoming, requestId, ctx, codes);
   let parts: string[];

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError, z } from "zod";
 
 import { getEnv } from "@/lib/env.mjs";
@@ -19,6 +20,8 @@ import { serverTransformer } from "@/lib/transformer";
 import type { ProjectPermission } from "@/server/auth/permissions";
 import { authenticateOrThrow, authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError, toAppError } from "@/server/errors";
+import { log } from "@/server/observability/log";
+import { observe } from "@/server/observability/observe";
 import { type BucketName, checkRateLimit, type RateLimitDecision, tooManyRequests } from "@/server/rate-limit";
 import type { Actor } from "@/server/services/change";
 import {
@@ -163,7 +166,7 @@ const t = initTRPC
       const isInternal = error.code === "INTERNAL_SERVER_ERROR";
       if (isInternal) {
         // Details go to the log, never to the client.
-        console.error("[trpc] internal error", error.cause ?? error);
+        log.error({ err: error.cause ?? error }, "internal error");
       }
       return {
         ...shape,
@@ -198,6 +201,31 @@ export function toTRPCError(err: unknown): unknown {
   const mapped = toAppError(err);
   return mapped ? new AppTRPCError(mapped, err) : err;
 }
+
+/**
+ * Each call's log line, duration and span (server/observability/observe.ts), with the request id and the
+ * caller on every line the procedure writes. Outermost, so its status is the one the client gets.
+ */
+const observed = t.middleware(({ ctx, path, type, next }) =>
+  observe(
+    {
+      kind: "procedure",
+      name: path,
+      method: type === "mutation" ? "POST" : "GET",
+      requestId: ctx.requestId,
+      userId: ctx.userId,
+    },
+    () => next(),
+    (result) =>
+      result.ok
+        ? { status: 200 }
+        : {
+            status: getHTTPStatusCodeFromError(result.error),
+            code: result.error.code,
+            error: result.error.cause ?? result.error,
+          },
+  ),
+);
 
 /** Maps domain errors thrown by services (see toAppError) onto tRPC codes; everything else stays a 500. */
 const errorMapping = t.middleware(async ({ next }) => {
@@ -369,6 +397,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure
+  .use(observed)
   .use(errorMapping)
   .use(requestBudget)
   .use(rateLimit)

@@ -48,6 +48,15 @@ function stampedAddress(headers: HeaderSource): string | null {
 }
 
 /**
+ * The TCP peer's address as stamped by the server entry, or null when the
+ * process was not started through it (the header could then be anyone's).
+ * Proxies are not consulted: behind one, this is the proxy's address.
+ */
+export function socketAddress(headers: HeaderSource): string | null {
+  return stampedAddress(headers);
+}
+
+/**
  * The client address for rate limiting: with TRUSTED_PROXIES=N > 0 the Nth
  * address from the right of X-Forwarded-For; otherwise, or when that entry is
  * missing or not an address, the socket address stamped by the server entry;

@@ -16,6 +16,7 @@ import { safeRedirect } from "@/lib/safe-redirect";
 import { signInInput } from "@/lib/schemas/auth";
 import { dummyHash, verifyPassword } from "@/server/auth/password";
 import { db } from "@/server/db";
+import { countRateLimitRejection } from "@/server/observability/metrics";
 import { getLimiter } from "@/server/rate-limit";
 import { gitHubVerifiedEmail, linkOAuthAccount } from "@/server/services/users/link-oauth-account";
 
@@ -102,6 +103,7 @@ async function authorizeCredentials(raw: unknown, ip: string, userAgent: string 
       detail: { method: "password", reason },
     });
   if (!address.success) {
+    countRateLimitRejection("sign-in");
     await failed(null, "address_throttled");
     throw new LoginThrottledError();
   }

@@ -16,6 +16,7 @@ import { getEnv } from "@/lib/env.mjs";
 import type { SecurityEventKind } from "@/lib/schemas/security";
 import { sha256Hex } from "@/server/auth/digest";
 import { db, type Tx } from "@/server/db";
+import { log } from "@/server/observability/log";
 import { jsonValue } from "@/server/services/audit/json";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
@@ -61,7 +62,7 @@ export async function recordSignInEvent(event: SecurityEventInput): Promise<void
   try {
     await recordSecurityEvent(event);
   } catch (err) {
-    console.error("[security-log] could not record", event.kind, err);
+    log.error({ err, kind: event.kind }, "could not record a security event");
   }
 }
 

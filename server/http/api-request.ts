@@ -12,6 +12,7 @@ import { RETRY_AFTER_SECONDS } from "@/server/errors";
 import { readBodyWithin } from "@/server/http/body-limit";
 import { corsHeaders, crossOriginAllowed } from "@/server/http/cors";
 import { isSameOrigin } from "@/server/http/route-helpers";
+import { setRequestUser } from "@/server/observability/request-context";
 import { rateLimitHeaders } from "@/server/rate-limit";
 
 export type ApiRefusal =
@@ -51,6 +52,7 @@ export async function admitApiWrite(
 /** The caller of an API request: its API token, or the session its cookie names; anonymous otherwise. */
 export async function apiContext(req: Request, opts: { requestId: string; signal: AbortSignal }): Promise<Context> {
   const credentials = await getRequestCredentials(req);
+  setRequestUser(credentials?.userId ?? null);
   return createContextInner({
     userId: credentials?.userId ?? null,
     sessionId: credentials?.sessionId,

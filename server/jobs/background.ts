@@ -5,6 +5,7 @@
  */
 import { getEnv } from "@/lib/env.mjs";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
+import { log } from "@/server/observability/log";
 import { resumeImportJobs } from "@/server/services/imports/import-jobs";
 
 /** How often an instance looks for imports nobody runs (queued by an instance that stopped, or with a lapsed lease). */
@@ -19,7 +20,7 @@ export function startBackgroundWork(): void {
     if (sweeping) return;
     sweeping = true;
     resumeImportJobs()
-      .catch((err: unknown) => console.error("[imports] could not resume imports", err))
+      .catch((err: unknown) => log.error({ err }, "could not resume imports"))
       .finally(() => {
         sweeping = false;
       });

@@ -6,6 +6,7 @@
 import { Inngest } from "inngest";
 
 import { getEnv, parseEnv } from "@/lib/env.mjs";
+import { JobLoggingMiddleware } from "@/server/jobs/job-logging";
 import { PermanentFailureMiddleware } from "@/server/jobs/permanent-failures";
 
 export const INNGEST_APP_ID = "specline";
@@ -28,8 +29,8 @@ function createClient() {
   const env = parseEnv(process.env);
   return new Inngest({
     id: INNGEST_APP_ID,
-    // Every function: a service's PermanentFailure ends the step or run without retries.
-    middleware: [PermanentFailureMiddleware],
+    // Every function: a log line per run, and a service's PermanentFailure ends the step or run without retries.
+    middleware: [JobLoggingMiddleware, PermanentFailureMiddleware],
     ...(env.INNGEST_EVENT_KEY ? { eventKey: env.INNGEST_EVENT_KEY } : {}),
     ...(env.INNGEST_SIGNING_KEY ? { signingKey: env.INNGEST_SIGNING_KEY } : {}),
     ...(env.INNGEST_BASE_URL ? { baseUrl: env.INNGEST_BASE_URL } : {}),

@@ -34,6 +34,10 @@ import { inngest, inngestConfigured } from "@/server/jobs/client";
 import { toInngestEvent } from "@/server/jobs/events";
 import { publishDispatched, publishSignal } from "@/server/live/bus";
 import type { DispatchedRow } from "@/server/live/changes";
+import { log } from "@/server/observability/log";
+import { countOutboxDispatched, countOutboxDispatchFailure } from "@/server/observability/metrics";
+import { millisecondsSince } from "@/server/observability/observe";
+import { withRequestContext } from "@/server/observability/request-context";
 import { notifyForEvent } from "@/server/services/notifications/fan-out";
 import { ACCOUNT_EVENT_PREFIX, sendAccountMail, sendsAccountMail } from "@/server/services/users/account-mail";
 
@@ -120,6 +124,11 @@ function errorText(err: unknown): string {
   return message.slice(0, 2000);
 }
 
+/** The id of the request whose change wrote the event (`Actor.requestId`, in its payload). */
+function requestIdOfEvent(row: ClaimedRow): string | undefined {
+  return toDomainEvent(row).payload.requestId;
+}
+
 async function deliver(row: ClaimedRow, opts: DispatcherOptions): Promise<void> {
   if (opts.mode === "inngest") {
     await inngest.send(toInngestEvent(row));
@@ -174,9 +183,9 @@ async function markAttemptFailed(row: ClaimedRow, err: unknown, opts: Dispatcher
       ...(giveUp ? { failedAt: now } : {}),
     },
   });
-  console.error(
-    `[outbox] ${row.type} ${row.id} attempt ${attempts} failed${giveUp ? " — giving up" : ""}:`,
-    errorText(err),
+  log[giveUp ? "error" : "warn"](
+    { eventId: row.id, type: row.type, attempts, giveUp, error: errorText(err) },
+    giveUp ? "outbox event failed; giving up" : "outbox event failed; retrying",
   );
 }
 
@@ -236,6 +245,7 @@ export async function dispatchOnce(
   shouldStop: () => boolean = () => false,
 ): Promise<TickResult> {
   const opts = { ...defaultOptions(), ...overrides };
+  const start = performance.now();
   const rows = await claimBatch(opts.batchSize, opts.leaseMs);
   const result: TickResult = { claimed: rows.length, dispatched: 0, failed: 0, released: 0 };
   /** Delivered, not yet marked: marked together at the end of the batch (or before a failure is recorded). */
@@ -244,6 +254,7 @@ export async function dispatchOnce(
     if (delivered.length === 0) return;
     const marked = await markDispatched(delivered);
     result.dispatched += delivered.length;
+    countOutboxDispatched(delivered.length);
     delivered = [];
     // After the commit, once: live streams on every instance (never fails or delays dispatching).
     if (marked.length > 0) void publishDispatched(marked);
@@ -258,7 +269,8 @@ export async function dispatchOnce(
       break;
     }
     try {
-      await deliver(row, opts);
+      // The handlers' log lines carry the id of the request that wrote the event.
+      await withRequestContext({ requestId: requestIdOfEvent(row) ?? `outbox:${row.id}` }, () => deliver(row, opts));
       delivered.push(row.id);
     } catch (err) {
       // Not the event's fault when the database went away: keep its attempts, and hand it back with the
@@ -271,8 +283,9 @@ export async function dispatchOnce(
         );
       }
       result.failed++;
+      countOutboxDispatchFailure();
       await markAttemptFailed(row, err, opts).catch((e: unknown) =>
-        console.error("[outbox] could not record a failure", e),
+        log.error({ err: e, eventId: row.id }, "could not record an outbox failure"),
       );
     }
   }
@@ -283,7 +296,17 @@ export async function dispatchOnce(
     throw err;
   }
   // The backlog and the failures changed: instance admins' /admin/jobs refetches (at most once a second).
-  if (result.claimed > 0) publishSignal({ kind: "jobs" });
+  if (result.claimed > 0) {
+    publishSignal({ kind: "jobs" });
+    log[result.failed > 0 ? "warn" : "info"](
+      {
+        ...result,
+        durationMs: millisecondsSince(start),
+        events: rows.map((row) => ({ id: row.id, type: row.type, requestId: requestIdOfEvent(row) })),
+      },
+      "outbox batch dispatched",
+    );
+  }
   return result;
 }
 
@@ -311,7 +334,7 @@ async function runSideWork(state: SideWorkState) {
     await runDueWebhookDeliveries();
   } catch (err) {
     if (isDatabaseUnavailable(err) && !(await databaseAnswers())) throw err;
-    console.error("[outbox] webhook deliveries failed:", errorText(err));
+    log.error({ error: errorText(err) }, "webhook deliveries failed");
   }
   if (Date.now() >= state.nextAggregationAt) {
     let ok = false;
@@ -320,13 +343,13 @@ async function runSideWork(state: SideWorkState) {
       await runScheduledAggregation();
       ok = true;
     } catch (err) {
-      console.error("[outbox] daily statistics failed; retrying sooner:", errorText(err));
+      log.error({ error: errorText(err) }, "daily statistics failed; retrying sooner");
     }
     try {
       const { pruneExpiredIdempotencyKeys } = await import("@/server/services/idempotency");
       await pruneExpiredIdempotencyKeys();
     } catch (err) {
-      console.error("[outbox] pruning expired idempotency keys failed:", errorText(err));
+      log.error({ error: errorText(err) }, "pruning expired idempotency keys failed");
     }
     try {
       const { pruneSecurityLog } = await import("@/server/auth/security-log");
@@ -334,7 +357,7 @@ async function runSideWork(state: SideWorkState) {
       await pruneSecurityLog();
       await pruneEndedSessions();
     } catch (err) {
-      console.error("[outbox] pruning the security log and ended sessions failed:", errorText(err));
+      log.error({ error: errorText(err) }, "pruning the security log and ended sessions failed");
     }
     state.nextAggregationAt = nextAggregationAt(state, ok);
   }
@@ -399,16 +422,16 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
           sideWorkAt = Date.now();
           await runSideWork(side);
         }
-        if (outageTicks > 0) console.log("[outbox] the database is back; dispatching again");
+        if (outageTicks > 0) log.info("the database is back; dispatching outbox events again");
         outageTicks = 0;
       } catch (err) {
         mayHold = true;
         if (err instanceof DispatchInterrupted) unfinished = [...new Set([...unfinished, ...err.unfinished])];
         if (isDatabaseUnavailable(err instanceof DispatchInterrupted ? err.cause : err)) {
-          if (outageTicks === 0) console.error("[outbox] the database is unavailable; retrying with back-off");
+          if (outageTicks === 0) log.error("the database is unavailable; the outbox dispatcher retries with back-off");
           outageTicks++;
         } else {
-          console.error("[outbox] dispatcher tick failed:", errorText(err));
+          log.error({ error: errorText(err) }, "outbox dispatcher tick failed");
         }
       }
       if (busy || running.stopping || (woken && outageTicks === 0)) continue;
@@ -426,9 +449,7 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   // A change committed in this process: dispatch it now (live streams see it within milliseconds).
   const stopListening = onOutboxWritten(() => running.wake());
   void running.loop.finally(stopListening);
-  console.log(
-    `[outbox] dispatcher started (${opts.mode === "inngest" ? "relaying to Inngest" : "in-process handlers"})`,
-  );
+  log.info({ mode: opts.mode }, "outbox dispatcher started");
 }
 
 /** Finishes the event in hand, releases the rest of the batch and resolves when the loop has ended. */

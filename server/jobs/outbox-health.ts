@@ -9,11 +9,29 @@ import { inngestConfigured } from "@/server/jobs/client";
 import { dispatcherRunning } from "@/server/jobs/dispatcher";
 import { type Actor, applyChange } from "@/server/services/change";
 
+const pendingWhere = { dispatchedAt: null, failedAt: null };
+
+/**
+ * The backlog in one query: how many events wait, and the age in seconds of
+ * the oldest (null when nothing waits). The admin page and the metrics
+ * (`specline_outbox_pending`, `specline_outbox_oldest_age_seconds`) both read it.
+ */
+export async function getOutboxBacklog(): Promise<{ pending: number; oldestPendingAgeSeconds: number | null }> {
+  const { _count, _min } = await db.outboxEvent.aggregate({
+    where: pendingWhere,
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
+  const oldest = _min.createdAt;
+  return {
+    pending: _count._all,
+    oldestPendingAgeSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
+  };
+}
+
 export async function getOutboxHealth(opts: { failuresLimit?: number } = {}) {
-  const pendingWhere = { dispatchedAt: null, failedAt: null };
-  const [pending, oldest, failed, retrying, failures] = await Promise.all([
-    db.outboxEvent.count({ where: pendingWhere }),
-    db.outboxEvent.findFirst({ where: pendingWhere, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+  const [backlog, failed, retrying, failures] = await Promise.all([
+    getOutboxBacklog(),
     db.outboxEvent.count({ where: { failedAt: { not: null } } }),
     db.outboxEvent.count({ where: { ...pendingWhere, attempts: { gt: 0 } } }),
     db.outboxEvent.findMany({
@@ -35,9 +53,9 @@ export async function getOutboxHealth(opts: { failuresLimit?: number } = {}) {
   return {
     mode: inngestConfigured() ? ("inngest" as const) : ("embedded" as const),
     dispatcherRunning: dispatcherRunning(),
-    pending,
+    pending: backlog.pending,
     /** Seconds since the oldest undelivered event was written; null when nothing waits. */
-    oldestPendingAgeSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.createdAt.getTime()) / 1000)) : null,
+    oldestPendingAgeSeconds: backlog.oldestPendingAgeSeconds,
     retrying,
     failed,
     failures,

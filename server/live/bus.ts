@@ -17,6 +17,7 @@ import type Redis from "ioredis";
 import { queryRows } from "@/server/db";
 import { type DispatchedRow, describeChanges, type LiveChange, latestSeq, readDispatched } from "@/server/live/changes";
 import { LiveHub, type LiveSignal, type UserMessage } from "@/server/live/hub";
+import { log } from "@/server/observability/log";
 import { getRedis } from "@/server/redis";
 
 export const LIVE_CHANNEL_PREFIX = "specline:live:";
@@ -83,8 +84,9 @@ let reportedPublishFailure = false;
 function reportPublishFailure(err: unknown) {
   if (reportedPublishFailure) return;
   reportedPublishFailure = true;
-  console.error(
-    `[live] publishing to Redis failed (${err instanceof Error ? err.message : String(err)}); other instances catch up from the database`,
+  log.warn(
+    { error: err instanceof Error ? err.message : String(err) },
+    "live: publishing to Redis failed; other instances catch up from the database",
   );
 }
 
@@ -102,7 +104,7 @@ function connectSubscriber(state: LiveState, redis: Redis) {
   state.channelUp = false;
   let reported = false;
   subscriber.on("error", (err: Error) => {
-    if (!reported) console.error(`[live] Redis subscriber: ${err.message}; reading the database until it is back`);
+    if (!reported) log.warn({ error: err.message }, "live: Redis subscriber failed; reading the database meanwhile");
     reported = true;
   });
   subscriber.on("close", () => {
@@ -137,6 +139,11 @@ function connectSubscriber(state: LiveState, redis: Redis) {
   });
 }
 
+/** Live streams open on this instance now (0 before the first one created the hub; never creates it). */
+export function liveStreamCount(): number {
+  return globalForLive.specline_live?.hub.size() ?? 0;
+}
+
 /** This process's hub, with its Redis subscriber when REDIS_URL is set (created on first use). */
 export function getLive(): LiveState {
   const existing = globalForLive.specline_live;
@@ -146,7 +153,7 @@ export function getLive(): LiveState {
   let reported = false;
   hub.onReadError = (err) => {
     if (!reported)
-      console.error(`[live] reading dispatched events failed: ${err instanceof Error ? err.message : String(err)}`);
+      log.error({ error: err instanceof Error ? err.message : String(err) }, "live: reading dispatched events failed");
     reported = true;
     setTimeout(() => {
       reported = false;

@@ -31,6 +31,7 @@ import {
   toMessage,
 } from "@/server/live/changes";
 import type { LiveNotification, LiveSignal, UserMessage } from "@/server/live/hub";
+import { countRateLimitRejection } from "@/server/observability/metrics";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { countUnread } from "@/server/services/notifications/inbox";
 
@@ -157,6 +158,7 @@ export async function openLiveStream(opts: LiveStreamOptions): Promise<LiveStrea
     );
   }
   if (hub.countFor(opts.userId) >= env.LIVE_MAX_STREAMS_PER_USER) {
+    countRateLimitRejection("live-streams");
     throw new AppError(
       "TOO_MANY_REQUESTS",
       `At most ${env.LIVE_MAX_STREAMS_PER_USER} live streams per user; close another tab or window`,

@@ -8,6 +8,12 @@ import client from "prom-client";
 interface Metrics {
   registry: client.Registry;
   requestDuration: client.Histogram<"kind" | "name" | "method" | "status">;
+  outboxDispatched: client.Counter;
+  outboxDispatchFailures: client.Counter;
+  webhookDeliveries: client.Counter<"outcome">;
+  notificationSends: client.Counter<"channel" | "outcome">;
+  rateLimitRejections: client.Counter<"bucket">;
+  importJobs: client.Counter<"kind" | "status">;
 }
 
 const globalForMetrics = globalThis as unknown as { specline_metrics?: Metrics };
@@ -22,7 +28,50 @@ function create(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, requestDuration };
+  const outboxDispatched = new client.Counter({
+    name: "specline_outbox_dispatched_total",
+    help: "Outbox events this instance's dispatcher delivered (ran in-process or relayed to Inngest)",
+    registers: [registry],
+  });
+  const outboxDispatchFailures = new client.Counter({
+    name: "specline_outbox_dispatch_failures_total",
+    help: "Failed attempts of this instance's dispatcher at an outbox event (retried with back-off, or marked failed)",
+    registers: [registry],
+  });
+  const webhookDeliveries = new client.Counter({
+    name: "specline_webhook_deliveries_total",
+    help: "Webhook delivery attempts, by outcome: succeeded, retry (tried again later) or failed (given up)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const notificationSends = new client.Counter({
+    name: "specline_notification_sends_total",
+    help: "Notification emails and Slack messages, by channel and outcome (sent or failed)",
+    labelNames: ["channel", "outcome"] as const,
+    registers: [registry],
+  });
+  const rateLimitRejections = new client.Counter({
+    name: "specline_rate_limit_rejections_total",
+    help: "Requests refused with TOO_MANY_REQUESTS, by budget (the API's buckets, sign-in by address, live streams per user)",
+    labelNames: ["bucket"] as const,
+    registers: [registry],
+  });
+  const importJobs = new client.Counter({
+    name: "specline_import_jobs_total",
+    help: "Imports run to the end, by kind and status",
+    labelNames: ["kind", "status"] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    requestDuration,
+    outboxDispatched,
+    outboxDispatchFailures,
+    webhookDeliveries,
+    notificationSends,
+    rateLimitRejections,
+    importJobs,
+  };
 }
 
 export function metrics(): Metrics {
@@ -45,4 +94,34 @@ export function recordRequest(r: FinishedRequest): void {
     { kind: r.kind, name: r.name, method: r.method, status: String(r.status) },
     r.seconds,
   );
+}
+
+/** Outbox events delivered by this instance's dispatcher (counted once their rows are marked dispatched). */
+export function countOutboxDispatched(events: number): void {
+  if (events > 0) metrics().outboxDispatched.inc(events);
+}
+
+/** One failed attempt at an outbox event (not an interruption by a database outage, which is no attempt). */
+export function countOutboxDispatchFailure(): void {
+  metrics().outboxDispatchFailures.inc();
+}
+
+export function countWebhookDelivery(outcome: "succeeded" | "failed" | "retry"): void {
+  metrics().webhookDeliveries.inc({ outcome });
+}
+
+export function countNotificationSend(channel: "email" | "slack", outcome: "sent" | "failed"): void {
+  metrics().notificationSends.inc({ channel, outcome });
+}
+
+/**
+ * A request refused for being over a budget. `bucket` is one of a fixed set
+ * (rateLimitBuckets' names, `sign-in`, `live-streams`), never caller input.
+ */
+export function countRateLimitRejection(bucket: string): void {
+  metrics().rateLimitRejections.inc({ bucket });
+}
+
+export function countImportJob(kind: string, status: "SUCCEEDED" | "FAILED"): void {
+  metrics().importJobs.inc({ kind, status: status.toLowerCase() });
 }

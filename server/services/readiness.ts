@@ -3,6 +3,7 @@ import path from "node:path";
 
 import { db } from "@/server/db";
 import { liveStatus } from "@/server/live/bus";
+import { log } from "@/server/observability/log";
 import { rateLimitBackend, redisLimitTimeoutMs } from "@/server/rate-limit";
 import { getRedis } from "@/server/redis";
 
@@ -58,7 +59,7 @@ export async function checkReadiness() {
       latencyMs: Date.now() - started,
     };
   } catch (err) {
-    console.error("[ready] database check failed:", err instanceof Error ? err.message : String(err));
+    log.error({ error: err instanceof Error ? err.message : String(err) }, "readiness: the database check failed");
     return {
       status: "database_unreachable" as const,
       database: "down" as const,

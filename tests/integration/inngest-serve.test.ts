@@ -57,6 +57,38 @@ interface RegisteredFunction {
   steps: Record<string, { runtime: { url: string }; retries?: { attempts: number } }>;
 }
 
+describe("serve endpoint without Inngest configured", () => {
+  const refusal = {
+    error: { code: "SERVICE_UNAVAILABLE", message: "Background jobs run in-process: Inngest is not configured" },
+  };
+
+  it("answers every method 503, registering nothing and running nothing", async () => {
+    // A dev flag without the dev server's URL is not a configuration either (inngestConfigured).
+    for (const env of [{}, { INNGEST_DEV: "1" }]) {
+      const route = await loadRoute(env);
+      received.length = 0;
+      const calls = [
+        route.GET(new Request(APP_URL), undefined),
+        route.PUT(new Request(APP_URL, { method: "PUT" }), undefined),
+        route.POST(
+          new Request(`${APP_URL}?fnId=specline-notify-on-event&stepId=step`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: "{}",
+          }),
+          undefined,
+        ),
+      ];
+      for (const res of await Promise.all(calls)) {
+        expect(res.status).toBe(503);
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        expect(await res.json()).toEqual(refusal);
+      }
+      expect(received).toHaveLength(0);
+    }
+  });
+});
+
 describe("serve endpoint against a dev server", () => {
   it("describes the app on GET and registers every function with its triggers on PUT", async () => {
     const route = await loadRoute({ INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}` });

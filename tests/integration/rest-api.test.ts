@@ -67,7 +67,7 @@ async function tokenFor(userId: string, scope: "read" | "write"): Promise<string
 
 describe("the OpenAPI document", () => {
   it("is valid OpenAPI 3.1 and describes every public group with declared answers and ISO dates", async () => {
-    const res = openApiRoute.GET(
+    const res = await openApiRoute.GET(
       new Request("http://0.0.0.0:3000/api/openapi.json", { headers: { host: "specline.test" } }),
     );
     expect(res.status).toBe(200);

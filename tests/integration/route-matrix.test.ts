@@ -20,6 +20,7 @@ const download = await import("@/app/api/attachments/[id]/route");
 const upload = await import("@/app/api/issues/[key]/attachments/route");
 const health = await import("@/app/api/health/route");
 const ready = await import("@/app/api/ready/route");
+const metricsRoute = await import("@/app/api/metrics/route");
 const openApi = await import("@/app/api/openapi.json/route");
 const docs = await import("@/app/api/docs/route");
 const exportRoute = await import("@/app/api/projects/[key]/export/route");
@@ -103,24 +104,45 @@ const everyone = (status: number): Record<ActorName, number> =>
 
 /** Keyed by the route file's folder under app/api. */
 const ROUTES: Record<string, RouteRow> = {
-  health: { guard: "public liveness", call: async () => health.GET().status, expect: everyone(200) },
-  ready: { guard: "public readiness", call: async () => (await ready.GET()).status, expect: everyone(200) },
+  health: {
+    guard: "public liveness",
+    call: async () => (await health.GET(new Request("http://localhost/api/health"))).status,
+    expect: everyone(200),
+  },
+  ready: {
+    guard: "public readiness",
+    call: async () => (await ready.GET(new Request("http://localhost/api/ready"))).status,
+    expect: everyone(200),
+  },
   "auth/[...nextauth]": {
     guard: "next-auth's own sign-in endpoints (throttled; tests/e2e/http-api.spec.ts signs in over HTTP)",
   },
-  inngest: { guard: "Inngest request signatures (tests/integration/inngest-serve.test.ts)" },
+  inngest: {
+    guard: "Inngest request signatures; 503 without Inngest configured (tests/integration/inngest-serve.test.ts)",
+  },
+  metrics: {
+    guard:
+      "METRICS_TOKEN, else loopback as stamped by the server entry — never a session (tests/integration/metrics.test.ts)",
+    call: async (f, actor) =>
+      (
+        await metricsRoute.GET(
+          new Request("http://localhost/api/metrics", { headers: await cookieFor(f.actorIds[actor]) }),
+        )
+      ).status,
+    expect: everyone(403),
+  },
   "trpc/[trpc]": { guard: "every procedure's own check (tests/integration/permission-matrix.test.ts)" },
   "v1/[...path]": {
     guard: "the procedure's own check, called through createCaller (tests/integration/rest-api.test.ts)",
   },
   "openapi.json": {
     guard: "public: describes the API, holds no data",
-    call: async () => openApi.GET(new Request("http://localhost/api/openapi.json")).status,
+    call: async () => (await openApi.GET(new Request("http://localhost/api/openapi.json"))).status,
     expect: everyone(200),
   },
   docs: {
     guard: "public: a redirect to the reference page",
-    call: async () => docs.GET().status,
+    call: async () => (await docs.GET(new Request("http://localhost/api/docs"))).status,
     expect: everyone(308),
   },
   "issues/[key]/attachments (live project, reporter's issue)": {

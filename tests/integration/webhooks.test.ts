@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { resetEnvCache } from "@/lib/env.mjs";
 import { db } from "@/server/db";
 import { deliverWebhook } from "@/server/jobs/functions/deliver-webhook";
+import { metrics } from "@/server/observability/metrics";
 import {
   attemptWebhookDelivery,
   enqueueWebhookDeliveries,
@@ -238,6 +239,9 @@ describe("attemptWebhookDelivery", () => {
   it("retries a 500 with backoff and succeeds on the next attempt, logging both", async () => {
     const f = await projectWithWebhook({ reply: [500, 200] });
     const deliveryId = await singleDelivery(f);
+    const outcomes = async () =>
+      Object.fromEntries((await metrics().webhookDeliveries.get()).values.map((v) => [v.labels.outcome, v.value]));
+    const counted = await outcomes();
     const before = Date.now();
     const first = await attemptWebhookDelivery(deliveryId);
     expect(first).toMatchObject({ status: "RETRY", attempt: 1, responseCode: 500, error: "Receiver answered 500" });
@@ -255,6 +259,11 @@ describe("attemptWebhookDelivery", () => {
 
     const second = await attemptWebhookDelivery(deliveryId);
     expect(second).toMatchObject({ status: "SUCCEEDED", attempt: 2, responseCode: 200 });
+    // specline_webhook_deliveries_total counts each attempt by its outcome.
+    expect(await outcomes()).toMatchObject({
+      retry: (counted.retry ?? 0) + 1,
+      succeeded: (counted.succeeded ?? 0) + 1,
+    });
     const log = await attemptsOf(deliveryId);
     expect(log.map((a) => [a.attempt, a.responseCode])).toEqual([
       [1, 500],

@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import { AwsClient } from "aws4fetch";
 
 import { AppError } from "@/server/errors";
+import { log } from "@/server/observability/log";
 
 import type { AttachmentContent, AttachmentStorage } from "./storage";
 
@@ -104,7 +105,7 @@ export function s3Storage(config: S3Config): AttachmentStorage {
       });
     } catch (err) {
       const cause = err instanceof Error ? ((err.cause as { code?: string } | undefined)?.code ?? err.name) : "unknown";
-      console.error(`[storage] S3 ${method} could not reach the store (${cause})`);
+      log.error({ method, cause }, "S3: could not reach the store");
       throw unavailable();
     } finally {
       // Cleared once the headers are in, so a long download is not cut off.
@@ -114,7 +115,7 @@ export function s3Storage(config: S3Config): AttachmentStorage {
 
   async function failure(method: string, res: Response): Promise<AppError> {
     const code = await s3ErrorCode(res);
-    console.error(`[storage] S3 ${method} answered ${res.status}${code ? ` ${code}` : ""}`);
+    log.error({ method, status: res.status, code }, "S3: the store refused a request");
     if (res.status >= 500 || res.status === 429 || code === "SlowDown") return unavailable();
     if (res.status === 404 && code === "NoSuchKey") return new AppError("NOT_FOUND", "Attachment not found");
     return refused();

@@ -22,6 +22,9 @@ import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope
 import { db, type Tx } from "@/server/db";
 import { AppError, conflict, notFound, toAppError } from "@/server/errors";
 import { publishSignal } from "@/server/live/bus";
+import { log } from "@/server/observability/log";
+import { countImportJob } from "@/server/observability/metrics";
+import { millisecondsSince } from "@/server/observability/observe";
 import { applyChange, type RecordChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 import { attributeDefinitions } from "@/server/services/requirements/attributes";
@@ -169,7 +172,7 @@ function cleanFilename(name: string): string {
 
 /** Starts a job in this process without waiting for it; failures end up in the job's row. */
 export function startImportJob(id: string): void {
-  void runImportJob(id).catch((err: unknown) => console.error("[imports] job failed to run", err));
+  void runImportJob(id).catch((err: unknown) => log.error({ err, importJobId: id }, "import job failed to run"));
 }
 
 /** Takes the lease on a job nobody is running (or `id` when given); null when there is none. */
@@ -222,6 +225,7 @@ export async function resumeImportJobs(): Promise<number> {
 }
 
 async function run(id: string, attempts: number): Promise<void> {
+  const start = performance.now();
   const lease = setInterval(() => {
     void db.importJob
       .updateMany({
@@ -298,7 +302,10 @@ async function run(id: string, attempts: number): Promise<void> {
       }
     } catch (err) {
       const known = toAppError(err);
-      if (!known) console.error("[imports] import failed", err);
+      // Written under the id of the request that uploaded the file, like the import's audit rows.
+      const fields = { importJobId: id, requestId: job.requestId, userId: job.createdById, kind: job.kind };
+      if (known) log.warn({ ...fields, code: known.code, durationMs: millisecondsSince(start) }, "import job failed");
+      else log.error({ ...fields, err, durationMs: millisecondsSince(start) }, "import job failed");
       await finish(id, null, {
         status: "FAILED",
         message: known?.message ?? "The import failed unexpectedly; nothing more was written",
@@ -306,6 +313,18 @@ async function run(id: string, attempts: number): Promise<void> {
       return;
     }
     const failedWhole = result.message !== null;
+    log[failedWhole ? "warn" : "info"](
+      {
+        importJobId: id,
+        requestId: job.requestId,
+        userId: job.createdById,
+        kind: job.kind,
+        dryRun: job.dryRun,
+        status: failedWhole ? "FAILED" : "SUCCEEDED",
+        durationMs: millisecondsSince(start),
+      },
+      "import job finished",
+    );
     await finish(id, result, {
       status: failedWhole ? "FAILED" : "SUCCEEDED",
       message: result.message,
@@ -387,13 +406,14 @@ async function finish(
   };
   const job = await db.importJob.findUniqueOrThrow({
     where: { id },
-    select: { createdById: true, requestId: true, projectId: true },
+    select: { createdById: true, requestId: true, projectId: true, kind: true },
   });
   if (outcome.announce && result) {
     await applyChange({ userId: job.createdById, requestId: job.requestId }, (tx, record) => work(tx, record));
   } else {
     await db.$transaction((tx) => work(tx));
   }
+  countImportJob(job.kind, outcome.status);
   publishSignal({ kind: "imports", projectId: job.projectId });
 }
 

@@ -21,6 +21,7 @@ import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
 import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events";
+import { countNotificationSend } from "@/server/observability/metrics";
 import { checkRateLimit } from "@/server/rate-limit";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
 import { sendMail } from "@/server/services/mail/mailer";
@@ -432,8 +433,12 @@ async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
             () => undefined,
           ),
       );
-      if (didSend) sent++;
+      if (didSend) {
+        sent++;
+        countNotificationSend("email", "sent");
+      }
     } catch (err) {
+      countNotificationSend("email", "failed");
       errors.push(err);
     }
   }
@@ -458,7 +463,11 @@ async function slackStep(event: DomainEvent, plan: NotificationPlan): Promise<"s
   const text = `[${plan.projectKey}] ${plan.title}${plan.body ? `\n${plan.body}` : ""}\n<${absoluteUrl(plan.url)}|Open ${plan.url.split("/").pop()}>`;
   const sent = await deliverOnce({ eventId: event.id, channel: "SLACK", recipient: event.projectId }, () =>
     postToSlack(url, text),
-  );
+  ).catch((err: unknown) => {
+    countNotificationSend("slack", "failed");
+    throw err;
+  });
+  if (sent) countNotificationSend("slack", "sent");
   return sent ? "sent" : "skipped";
 }
 

@@ -13,6 +13,7 @@ import type {
 import { db } from "@/server/db";
 import { publishUserMessage } from "@/server/live/bus";
 import type { LiveNotification } from "@/server/live/hub";
+import { log } from "@/server/observability/log";
 import { type Actor, applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
 
@@ -60,7 +61,7 @@ export async function publishUnreadCounts(
       });
     }
   } catch (err) {
-    console.error("[live] could not publish unread counts:", err instanceof Error ? err.message : err);
+    log.warn({ error: err instanceof Error ? err.message : String(err) }, "could not publish unread counts");
   }
 }
 

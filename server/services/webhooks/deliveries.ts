@@ -11,6 +11,8 @@ import { getEnv } from "@/lib/env.mjs";
 import { isWebhookEventType, type WebhookAttemptStatus } from "@/lib/schemas/webhooks";
 import { db } from "@/server/db";
 import { isUniqueViolation } from "@/server/errors";
+import { log } from "@/server/observability/log";
+import { countWebhookDelivery } from "@/server/observability/metrics";
 
 import { type PostResult, postGuarded } from "./post-guarded";
 
@@ -262,6 +264,7 @@ async function attemptClaimed(
     if (isUniqueViolation(err)) return notAttempted(deliveryId);
     throw err;
   }
+  countWebhookDelivery(status === "SUCCEEDED" ? "succeeded" : status === "RETRY" ? "retry" : "failed");
   return {
     status,
     deliveryId,
@@ -301,7 +304,7 @@ export async function runDueWebhookDeliveries(opts: { limit?: number; timeoutMs?
   await Promise.all(
     claimed.map((row) =>
       attemptClaimed(row.id, timeoutMs).catch((err: unknown) => {
-        console.error("[webhooks] delivery attempt failed", row.id, err);
+        log.error({ err, deliveryId: row.id }, "webhook delivery attempt failed");
       }),
     ),
   );

@@ -4,19 +4,19 @@
  * run as a page of this site.
  */
 import { AppError } from "@/server/errors";
-import { credentialsOrThrow, enforceRateLimit, handleErrors, requestIdOf } from "@/server/http/route-helpers";
+import { credentialsOrThrow, enforceRateLimit, withRequest } from "@/server/http/route-helpers";
 import { openAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
 
 export function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  return handleErrors(async () => {
+  return withRequest(req, "attachments/[id]", async ({ requestId }) => {
     const credentials = await credentialsOrThrow(req);
     const { userId, sessionId, apiToken } = credentials;
     await enforceRateLimit(req, credentials);
     const { id } = await ctx.params;
     if (!/^[a-z0-9]{10,40}$/.test(id)) throw new AppError("NOT_FOUND", "Attachment not found");
-    const file = await openAttachment({ userId, sessionId, apiToken, id, requestId: requestIdOf(req) });
+    const file = await openAttachment({ userId, sessionId, apiToken, id, requestId });
     const ascii = file.filename.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
     return new Response(file.body, {
       status: 200,

@@ -11,7 +11,7 @@ import { clientIp } from "@/server/auth/client-ip";
 import { buildAuthOptions } from "@/server/auth/options";
 import { getRequestSession } from "@/server/auth/session";
 import { readBodyWithin, requestInit } from "@/server/http/body-limit";
-import { jsonError } from "@/server/http/route-helpers";
+import { jsonError, withRequest } from "@/server/http/route-helpers";
 import { resolveCallerInProject } from "@/server/services/projects/resolve-project-access";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +26,11 @@ async function liveSession(req: Request): Promise<{ userId: string; sessionId: s
   return caller ? session : null;
 }
 
-async function handler(incoming: Request, ctx: RouteContext) {
+function handler(incoming: Request, ctx: RouteContext) {
+  return withRequest(incoming, "auth/[...nextauth]", () => authRequest(incoming, ctx));
+}
+
+async function authRequest(incoming: Request, ctx: RouteContext) {
   let req = incoming;
   if (req.method === "POST") {
     const max = getEnv().REQUEST_BODY_MAX_BYTES;

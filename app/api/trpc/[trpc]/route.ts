@@ -23,7 +23,7 @@ import { appRouter } from "@/server/api/root";
 import { type ApiRefusal, admitApiWrite, apiContext, apiResponseHeaders } from "@/server/http/api-request";
 import { requestInit } from "@/server/http/body-limit";
 import { preflight } from "@/server/http/cors";
-import { requestIdOf } from "@/server/http/route-helpers";
+import { withRequest } from "@/server/http/route-helpers";
 
 export const dynamic = "force-dynamic";
 
@@ -36,16 +36,23 @@ function refuse({ status, code, message }: ApiRefusal) {
   return Response.json({ error: { json: error } }, { status });
 }
 
-async function handler(incoming: Request) {
+/**
+ * The HTTP request has its own log line, metric (route `trpc`) and span, besides one per call of a batch
+ * (the tRPC middleware in server/api/trpc.ts); a live stream logs its opening and its end instead.
+ */
+function handler(incoming: Request) {
+  const url = new URL(incoming.url);
+  if (isLiveEventsRequest(incoming.method, url.pathname + url.search)) return liveEventsResponse(incoming);
+  return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId));
+}
+
+async function answer(incoming: Request, requestId: string) {
   let req = incoming;
-  const url = new URL(req.url);
-  if (isLiveEventsRequest(req.method, url.pathname + url.search)) return liveEventsResponse(req);
   if (req.method === "POST") {
     const admitted = await admitApiWrite(req);
     if (!admitted.ok) return refuse(admitted.refusal);
     req = new Request(req.url, requestInit(req, admitted.bytes));
   }
-  const requestId = requestIdOf(req);
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,

@@ -18,13 +18,7 @@ import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { declaredLength } from "@/server/http/body-limit";
 import { withSingleFile } from "@/server/http/multipart";
-import {
-  assertSameOrigin,
-  credentialsOrThrow,
-  enforceRateLimit,
-  handleErrors,
-  requestIdOf,
-} from "@/server/http/route-helpers";
+import { assertSameOrigin, credentialsOrThrow, enforceRateLimit, withRequest } from "@/server/http/route-helpers";
 import { addAttachment, hashUpload } from "@/server/services/attachments/attachments";
 import {
   findIdempotencyKey,
@@ -39,7 +33,7 @@ export const dynamic = "force-dynamic";
 const ENVELOPE_BYTES = 64 * 1024;
 
 export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
-  return handleErrors(async () => {
+  return withRequest(req, "issues/[key]/attachments", async ({ requestId }) => {
     assertSameOrigin(req);
     const credentials = await credentialsOrThrow(req);
     const { userId, sessionId, apiToken } = credentials;
@@ -62,7 +56,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       writes: true,
       projectKey: key.slice(0, key.indexOf("-")),
       permission: "comment:create",
-      requestId: requestIdOf(req),
+      requestId,
     });
 
     const form = { field: "file", maxFileBytes: max, maxBodyBytes: max + ENVELOPE_BYTES, tooLarge };

@@ -12,7 +12,8 @@ import { projectKey } from "@/lib/schemas/common";
 import { traceLinkType } from "@/lib/schemas/trace-link";
 import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
-import { credentialsOrThrow, enforceRateLimit, handleErrors, requestIdOf } from "@/server/http/route-helpers";
+import { credentialsOrThrow, enforceRateLimit, withRequest } from "@/server/http/route-helpers";
+import { log } from "@/server/observability/log";
 import { EXPORT_FORMATS, openRequirementsExport } from "@/server/services/exports/requirements-export";
 import { openTraceLinksExport } from "@/server/services/exports/trace-links-export";
 
@@ -29,7 +30,7 @@ const exportQuery = z.object({
 });
 
 export function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
-  return handleErrors(async () => {
+  return withRequest(req, "projects/[key]/export", async ({ requestId }) => {
     const credentials = await credentialsOrThrow(req);
     await enforceRateLimit(req, credentials, ["expensive"]);
     const url = new URL(req.url);
@@ -48,7 +49,7 @@ export function GET(req: Request, ctx: { params: Promise<{ key: string }> }) {
       writes: false,
       projectKey: parsed.data.projectKey,
       permission: "baseline:read",
-      requestId: requestIdOf(req),
+      requestId,
     });
     const { format, baseline, type, suspectOnly } = parsed.data;
     const file =
@@ -77,7 +78,7 @@ function textStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> 
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value));
       } catch (err) {
-        console.error("[export] failed while streaming", err);
+        log.error({ err, route: "projects/[key]/export" }, "export failed while streaming");
         controller.error(err);
       }
     },

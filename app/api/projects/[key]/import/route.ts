@@ -13,13 +13,7 @@ import { authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { declaredLength } from "@/server/http/body-limit";
 import { withSingleFile } from "@/server/http/multipart";
-import {
-  assertSameOrigin,
-  credentialsOrThrow,
-  enforceRateLimit,
-  handleErrors,
-  requestIdOf,
-} from "@/server/http/route-helpers";
+import { assertSameOrigin, credentialsOrThrow, enforceRateLimit, withRequest } from "@/server/http/route-helpers";
 import { createImportJob, importPermission, startImportJob } from "@/server/services/imports/import-jobs";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +22,7 @@ export const dynamic = "force-dynamic";
 const ENVELOPE_BYTES = 64 * 1024;
 
 export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
-  return handleErrors(async () => {
+  return withRequest(req, "projects/[key]/import", async ({ requestId }) => {
     assertSameOrigin(req);
     const credentials = await credentialsOrThrow(req);
     await enforceRateLimit(req, credentials, ["expensive"]);
@@ -46,7 +40,7 @@ export function POST(req: Request, ctx: { params: Promise<{ key: string }> }) {
       writes: true,
       projectKey,
       permission: "issue:triage",
-      requestId: requestIdOf(req),
+      requestId,
     });
     const { value: upload, fields } = await withSingleFile(
       req,

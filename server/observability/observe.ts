@@ -1,0 +1,119 @@
+/**
+ * The end of every request, in one place: its log line, its duration in the metrics
+ * (`recordRequest`), and an OpenTelemetry span around it (a no-op unless an SDK is registered). The tRPC
+ * middleware wraps each procedure with it, `withRequest` each route handler.
+ *
+ * Levels: error for 5xx; warn for a 4xx that says something may be wrong (a refusal, a conflict, a bad
+ * input, a rate limit); info for the rest, including 401 (nobody signed in) and 404 (a stale link,
+ * an item the caller may not see), which every healthy instance answers all day.
+ */
+import { type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+
+import { log } from "@/server/observability/log";
+import { recordRequest } from "@/server/observability/metrics";
+import { currentRequestContext, type RequestContext, withRequestContext } from "@/server/observability/request-context";
+
+export type LogLevel = "info" | "warn" | "error";
+
+/** The level of a request's line by its status (see the top of this file). */
+export function levelOf(status: number): LogLevel {
+  if (status >= 500) return "error";
+  if (status >= 400 && status !== 401 && status !== 404) return "warn";
+  return "info";
+}
+
+export interface ObservedRequest {
+  kind: "procedure" | "route";
+  /** The procedure path or the route's pattern: bounded values, never the raw URL. */
+  name: string;
+  method: string;
+  requestId: string;
+  userId?: string | null;
+}
+
+export interface Outcome {
+  status: number;
+  /** The tRPC or domain error code of a refusal. */
+  code?: string;
+  /** The cause of a 5xx, for the span and the log line. */
+  error?: unknown;
+}
+
+/** Milliseconds since `start` (a `performance.now()`), to a hundredth. */
+export function millisecondsSince(start: number): number {
+  return Math.round((performance.now() - start) * 100) / 100;
+}
+
+/**
+ * Runs `work` inside the request's context and span, and when it ends writes the request's line and its
+ * duration. `outcomeOf` reads the status from what `work` returned; a throw is a 500.
+ */
+export function observe<T>(
+  request: ObservedRequest,
+  work: (span: Span) => Promise<T>,
+  outcomeOf: (value: T) => Outcome,
+): Promise<T> {
+  const context: RequestContext = {
+    requestId: request.requestId,
+    userId: request.userId ?? null,
+    ...(request.kind === "procedure" ? { procedure: request.name } : { route: request.name }),
+  };
+  return withRequestContext(context, () => {
+    const start = performance.now();
+    const attributes =
+      request.kind === "procedure"
+        ? { "rpc.system": "trpc", "rpc.method": request.name }
+        : { "http.route": request.name, "http.request.method": request.method };
+    return trace
+      .getTracer("specline")
+      .startActiveSpan(request.name, { kind: SpanKind.SERVER, attributes }, async (span) => {
+        let outcome: Outcome = { status: 500 };
+        try {
+          const value = await work(span);
+          outcome = outcomeOf(value);
+          return value;
+        } catch (err) {
+          outcome = { status: 500, error: err };
+          throw err;
+        } finally {
+          finish(request, outcome, span, millisecondsSince(start));
+        }
+      });
+  });
+}
+
+function finish(request: ObservedRequest, outcome: Outcome, span: Span, durationMs: number) {
+  span.setAttribute(
+    request.kind === "procedure" ? "rpc.response.status_code" : "http.response.status_code",
+    outcome.status,
+  );
+  if (outcome.status >= 500) {
+    if (outcome.error !== undefined) {
+      span.recordException(outcome.error instanceof Error ? outcome.error : String(outcome.error));
+    }
+    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.code });
+  }
+  span.end();
+  // The user may have become known during the request (a route handler reads its credentials inside).
+  const userId = currentRequestContext()?.userId ?? request.userId;
+  const level = levelOf(outcome.status);
+  log[level](
+    {
+      ...(userId ? { userId } : {}),
+      [request.kind]: request.name,
+      method: request.method,
+      status: outcome.status,
+      ...(outcome.code ? { code: outcome.code } : {}),
+      durationMs,
+      ...(outcome.status >= 500 && outcome.error !== undefined ? { err: outcome.error } : {}),
+    },
+    `${request.kind === "procedure" ? "procedure" : "request"} finished`,
+  );
+  recordRequest({
+    kind: request.kind,
+    name: request.name,
+    method: request.method,
+    status: outcome.status,
+    seconds: durationMs / 1000,
+  });
+}
