@@ -15,6 +15,7 @@ import { Prisma } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
 import { db, setLocalStatementTimeout, type Tx, transactionLimits } from "@/server/db";
+import { type BulkColumn, bulkInsert } from "@/server/db-bulk";
 import { isWriteConflict } from "@/server/errors";
 import { outboxWritten } from "@/server/events/domain-events";
 import {
@@ -55,6 +56,18 @@ export interface ChangeRecord {
 
 export type RecordChange = (change: ChangeRecord) => void;
 
+const AUDIT_COLUMNS: BulkColumn[] = [
+  { name: "actorId", type: "text" },
+  { name: "action", type: "text" },
+  { name: "entityType", type: "text" },
+  { name: "entityId", type: "text" },
+  { name: "projectId", type: "text" },
+  { name: "before", type: "jsonb" },
+  { name: "after", type: "jsonb" },
+  { name: "requestId", type: "text" },
+  { name: "apiTokenId", type: "text" },
+];
+
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   if (value === undefined || value === null) return Prisma.DbNull;
   return JSON.parse(
@@ -76,21 +89,23 @@ export async function applyChange<T>(
         if (keyed) await claimIdempotencyKey(tx, keyed.userId, keyed.claim);
         const changes: ChangeRecord[] = [];
         const result = await work(tx, (c) => changes.push(c));
-        if (changes.length > 0) {
-          await tx.auditEvent.createMany({
-            data: changes.map((c) => ({
-              actorId: actor.userId,
-              action: c.action,
-              entityType: c.entityType,
-              entityId: c.entityId,
-              projectId: c.projectId ?? null,
-              before: toJson(c.before),
-              after: toJson(c.after),
-              requestId: actor.requestId,
-              apiTokenId: actor.apiTokenId ?? null,
-            })),
-          });
-        }
+        // One statement for every audit row of the change (an import writes hundreds).
+        await bulkInsert(
+          tx,
+          "AuditEvent",
+          AUDIT_COLUMNS,
+          changes.map((c) => ({
+            actorId: actor.userId,
+            action: c.action,
+            entityType: c.entityType,
+            entityId: c.entityId,
+            projectId: c.projectId ?? null,
+            before: c.before ?? null,
+            after: c.after ?? null,
+            requestId: actor.requestId,
+            apiTokenId: actor.apiTokenId ?? null,
+          })),
+        );
         const published = changes.filter((c) => c.publish !== false);
         if (published.length > 0) {
           wroteEvents = true;

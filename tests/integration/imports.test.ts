@@ -174,6 +174,16 @@ describe("importing requirements from CSV", () => {
 
     const ids = items.map((r) => r.id);
     expect(await db.requirementVersion.count({ where: { requirementId: { in: ids } } })).toBe(3);
+    // Stamped with the time of the import, in UTC like every other row.
+    for (const r of items) expect(Math.abs(r.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    const version = await db.requirementVersion.findFirstOrThrow({ where: { requirementId: root?.id } });
+    expect(version).toMatchObject({
+      version: 1,
+      changeKind: "created",
+      createdAt: root?.createdAt,
+      tags: ["safety", "brakes"],
+    });
+    expect(version.changeNote).toBe("Imported from requirements.csv");
     const audits = await db.auditEvent.count({ where: { entityId: { in: ids }, action: "requirement.created" } });
     expect(audits).toBe(3);
     const events = await db.outboxEvent.findMany({ where: { projectId: project.id }, select: { type: true } });

@@ -37,6 +37,7 @@ import {
 import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { db, type Tx } from "@/server/db";
+import { type BulkColumn, bulkInsert } from "@/server/db-bulk";
 import { AppError, toAppError } from "@/server/errors";
 import { applyChange, type RecordChange } from "@/server/services/change";
 import { writeProjectUpdate } from "@/server/services/projects/update-project";
@@ -490,7 +491,7 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
   }
 
   // 4. Write.
-  const writer = new BatchWriter(opts, project.key, plan);
+  const writer = new BatchWriter(opts, project.key, plan, new Map(skeleton.map((r) => [r.id, r.key])));
   const batches = opts.atomic ? [writable] : chunk(writable, IMPORT_BATCH_ROWS);
   let wrote = false;
   const failedIds = new Set<string>();
@@ -580,6 +581,58 @@ function sameFields(a: VersionedFields, b: VersionedFields): boolean {
   return (Object.keys(a) as (keyof VersionedFields)[]).every((k) => sameValue(a[k], b[k]));
 }
 
+const REQUIREMENT_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "text" },
+  { name: "projectId", type: "text" },
+  { name: "number", type: "integer" },
+  { name: "key", type: "text" },
+  { name: "version", type: "integer" },
+  { name: "title", type: "text" },
+  { name: "statement", type: "text" },
+  { name: "rationale", type: "text" },
+  { name: "type", type: "text", cast: '"RequirementType"' },
+  { name: "priority", type: "text", cast: '"RequirementPriority"' },
+  { name: "status", type: "text", cast: '"RequirementStatus"' },
+  { name: "tags", type: "text[]" },
+  { name: "attributes", type: "jsonb" },
+  { name: "parentId", type: "text" },
+  { name: "position", type: "double precision" },
+  { name: "sourceRef", type: "text" },
+  { name: "createdById", type: "text" },
+  { name: "createdAt", type: "timestamp(3)" },
+  { name: "updatedAt", type: "timestamp(3)" },
+  { name: "updatedById", type: "text" },
+];
+
+const VERSION_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "text" },
+  { name: "requirementId", type: "text" },
+  { name: "projectId", type: "text" },
+  { name: "version", type: "integer" },
+  { name: "title", type: "text" },
+  { name: "statement", type: "text" },
+  { name: "rationale", type: "text" },
+  { name: "type", type: "text", cast: '"RequirementType"' },
+  { name: "priority", type: "text", cast: '"RequirementPriority"' },
+  { name: "status", type: "text", cast: '"RequirementStatus"' },
+  { name: "tags", type: "text[]" },
+  { name: "attributes", type: "jsonb" },
+  { name: "parentId", type: "text" },
+  { name: "position", type: "double precision" },
+  { name: "changeKind", type: "text" },
+  { name: "changeNote", type: "text" },
+  { name: "authorId", type: "text" },
+  { name: "createdAt", type: "timestamp(3)" },
+];
+
+const ITEM_COLUMNS: BulkColumn[] = [
+  { name: "jobId", type: "text" },
+  { name: "entityId", type: "text" },
+  { name: "key", type: "text" },
+  { name: "action", type: "text" },
+  { name: "versionAfter", type: "integer" },
+];
+
 /** Writes one batch inside its transaction; remembers sibling positions across batches. */
 class BatchWriter {
   private positions = new Map<string, number>();
@@ -587,6 +640,8 @@ class BatchWriter {
     private readonly opts: ImportRequirementsOptions,
     private readonly projectKey: string,
     private readonly plan: AttributePlan,
+    /** Requirement id → key: the project's, and those this import gave its new requirements. */
+    private readonly keys: Map<string, string>,
   ) {}
 
   forgetPositions() {
@@ -655,15 +710,20 @@ class BatchWriter {
       });
       const firstNumber = project.requirementCounter - creates.length + 1;
       const now = new Date();
-      const rows: Prisma.RequirementCreateManyInput[] = [];
+      const rows: RequirementRow[] = [];
+      const sourceRefs = new Map<string, string | null>();
       for (const [i, p] of creates.entries()) {
         const number = firstNumber + i;
         const parentId = p.parentId ?? null;
+        const key = `${this.projectKey}-${number}`;
+        // Parents come first (rows are in depth order), so a parent created in this batch has its key already.
+        this.keys.set(p.id, key);
+        const parentKey = parentId ? this.keys.get(parentId) : undefined;
         rows.push({
           id: p.id,
           projectId: scope.projectId,
           number,
-          key: `${this.projectKey}-${number}`,
+          key,
           version: 1,
           title: p.row.title.trim(),
           statement: p.row.statement,
@@ -672,20 +732,30 @@ class BatchWriter {
           priority: p.row.priority ?? "SHOULD",
           status: p.row.status ?? "DRAFT",
           tags: [...new Set(p.row.tags ?? [])],
-          attributes: p.attributes as Prisma.InputJsonValue,
+          attributes: p.attributes as Prisma.JsonValue,
           parentId,
           position: this.nextPosition(parentId),
-          sourceRef: p.sourceRef,
           createdById: scope.actor.userId,
-          updatedById: scope.actor.userId,
           createdAt: now,
           updatedAt: now,
+          updatedById: scope.actor.userId,
+          parent: parentKey ? { key: parentKey } : null,
         });
+        sourceRefs.set(p.id, p.sourceRef);
       }
-      await tx.requirement.createMany({ data: rows });
-      await tx.requirementVersion.createMany({
-        data: rows.map((r) => ({
-          requirementId: r.id as string,
+      await bulkInsert(
+        tx,
+        "Requirement",
+        REQUIREMENT_COLUMNS,
+        rows.map(({ parent: _parent, ...r }) => ({ ...r, sourceRef: sourceRefs.get(r.id) ?? null })),
+      );
+      await bulkInsert(
+        tx,
+        "RequirementVersion",
+        VERSION_COLUMNS,
+        rows.map((r) => ({
+          id: randomUUID(),
+          requirementId: r.id,
           projectId: scope.projectId,
           version: 1,
           title: r.title,
@@ -694,7 +764,7 @@ class BatchWriter {
           type: r.type,
           priority: r.priority,
           status: r.status,
-          tags: r.tags as string[],
+          tags: r.tags,
           attributes: r.attributes,
           parentId: r.parentId,
           position: r.position,
@@ -703,17 +773,14 @@ class BatchWriter {
           authorId: scope.actor.userId,
           createdAt: now,
         })),
-      });
-      await tx.importJobItem.createMany({
-        data: rows.map((r) => ({ jobId, entityId: r.id as string, key: r.key, action: "created", versionAfter: 1 })),
-      });
-      const written = await currentRows(
-        rows.map((r) => r.id as string),
-        tx,
       );
-      for (const r of rows) {
-        const row = written.get(r.id as string);
-        if (!row) continue;
+      await bulkInsert(
+        tx,
+        "ImportJobItem",
+        ITEM_COLUMNS,
+        rows.map((r) => ({ jobId, entityId: r.id, key: r.key, action: "created", versionAfter: 1 })),
+      );
+      for (const row of rows) {
         record({
           action: "requirement.created",
           entityType: "Requirement",
