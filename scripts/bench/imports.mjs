@@ -33,6 +33,9 @@ import { migrate } from "../run.mjs";
 import { createDatabase, DEFAULT_ADMIN_URL, databaseUrl, dropDatabase } from "./lib/db.mjs";
 import { intEnv } from "./lib/env.mjs";
 
+// The bench prints its own figures; the app's info lines (one per import) would bury them.
+process.env.LOG_LEVEL ??= "warn";
+
 const TOP = 100;
 const CHILDREN = 9;
 const GRANDCHILDREN = 10;
