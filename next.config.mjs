@@ -24,7 +24,22 @@ const nextConfig = {
   reactStrictMode: true,
   // The readiness check compares applied migrations with the shipped ones.
   outputFileTracingIncludes: { "/api/ready": ["./prisma/migrations/**/*"] },
-  serverExternalPackages: ["@node-rs/argon2", "@prisma/client", "@prisma/adapter-pg", "pg", "ioredis"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "pg",
+    "ioredis",
+    // Tracing (server/observability/tracing.ts): the pg instrumentation patches `pg` through Node's require,
+    // which works only on real modules, and the API must be one copy shared by the SDK, the app and Next.
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/resources",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/instrumentation",
+    "@opentelemetry/instrumentation-pg",
+    "@opentelemetry/instrumentation-undici",
+  ],
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },

@@ -8,6 +8,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 
@@ -41,6 +42,20 @@ function fileName(mail: OutgoingMail, now: Date) {
   return `${now.toISOString().replace(/[:.]/g, "-")}-${mail.id}.eml`;
 }
 
+/** A client span for one SMTP send: the server and the delivery id, never a recipient, credential or content. */
+function smtpSpan(smtpUrl: string, deliveryId: string) {
+  const url = new URL(smtpUrl);
+  return trace.getTracer("specline").startSpan("smtp.send", {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      "network.protocol.name": "smtp",
+      "server.address": url.hostname,
+      "server.port": Number(url.port) || (url.protocol === "smtps:" ? 465 : 587),
+      "specline.mail.id": deliveryId,
+    },
+  });
+}
+
 export async function sendMail(mail: OutgoingMail): Promise<{ via: "smtp" | "file"; ref: string }> {
   const env = getEnv();
   const message = {
@@ -51,14 +66,20 @@ export async function sendMail(mail: OutgoingMail): Promise<{ via: "smtp" | "fil
     messageId: `<${mail.id}@specline>`,
   };
   if (env.SMTP_URL) {
+    const span = smtpSpan(env.SMTP_URL, mail.id);
     try {
       const info = await smtpTransport(env.SMTP_URL).sendMail(message);
       return { via: "smtp", ref: info.messageId };
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
+      // Not the error's message: an SMTP refusal quotes the recipient's address.
+      span.setAttribute("error.type", code ? String(code) : ((err as { code?: string }).code ?? "error"));
+      span.setStatus({ code: SpanStatusCode.ERROR });
       // A permanent (5xx) refusal: sending the same message again will not help.
       if (code && code >= 500 && code < 600) throw new PermanentFailure(`SMTP refused the message (${code})`);
       throw err;
+    } finally {
+      span.end();
     }
   }
   const info = await fileTransport.sendMail(message);

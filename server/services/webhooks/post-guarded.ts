@@ -7,6 +7,8 @@
 import http from "node:http";
 import https from "node:https";
 
+import { type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+
 import { AppError } from "@/server/errors";
 
 import { assertSafeWebhookUrl, guardedLookup, UnsafeTargetError } from "./url-safety";
@@ -45,12 +47,23 @@ export async function postGuarded(opts: {
 
   const signal = AbortSignal.timeout(opts.timeoutMs);
   const send = target.protocol === "https:" ? https.request : http.request;
+  // The origin only: a webhook's or Slack's URL path and query are its secret.
+  const span = trace.getTracer("specline").startSpan("POST", {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      "http.request.method": "POST",
+      "url.full": target.origin,
+      "server.address": target.hostname,
+      "server.port": Number(target.port) || (target.protocol === "https:" ? 443 : 80),
+    },
+  });
 
   return new Promise<PostResult>((resolve) => {
     let settled = false;
     const finish = (result: Omit<PostResult, "durationMs">) => {
       if (settled) return;
       settled = true;
+      endSpan(span, result);
       resolve({ ...result, durationMs: elapsed(), error: result.error?.slice(0, MAX_ERROR_LENGTH) ?? null });
     };
     const req = send(
@@ -80,6 +93,15 @@ export async function postGuarded(opts: {
     });
     req.end(opts.body);
   });
+}
+
+function endSpan(span: Span, result: Omit<PostResult, "durationMs">) {
+  if (result.responseCode !== null) span.setAttribute("http.response.status_code", result.responseCode);
+  if (result.outcome !== "response" || (result.responseCode ?? 0) >= 400) {
+    span.setAttribute("error.type", result.outcome === "response" ? String(result.responseCode) : result.outcome);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }
 
 function networkMessage(err: Error & { code?: string }): string {
