@@ -5,6 +5,8 @@
  */
 import client from "prom-client";
 
+import { trafficWindow } from "@/server/observability/traffic-window";
+
 interface Metrics {
   registry: client.Registry;
   requestDuration: client.Histogram<"kind" | "name" | "method" | "status">;
@@ -94,6 +96,7 @@ export function recordRequest(r: FinishedRequest): void {
     { kind: r.kind, name: r.name, method: r.method, status: String(r.status) },
     r.seconds,
   );
+  trafficWindow().record({ kind: r.kind, name: r.name, status: r.status, durationMs: r.seconds * 1000 });
 }
 
 /** Outbox events delivered by this instance's dispatcher (counted once their rows are marked dispatched). */

@@ -1,6 +1,8 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 
+import type Redis from "ioredis";
+
 import { db } from "@/server/db";
 import { liveStatus } from "@/server/live/bus";
 import { log } from "@/server/observability/log";
@@ -27,14 +29,29 @@ async function shippedMigrations(): Promise<string[]> {
 async function redisStatus(): Promise<"none" | "up" | "degraded"> {
   const redis = getRedis();
   if (!redis) return "none";
-  const answered = await Promise.race([
+  const ping = await pingRedis(redis, redisLimitTimeoutMs() * 2);
+  return ping.ok && rateLimitBackend() === "redis" ? "up" : "degraded";
+}
+
+/** One PING within `timeoutMs`: how long it took, or why it did not answer (readiness and /admin/system). */
+export async function pingRedis(
+  redis: Redis,
+  timeoutMs: number,
+): Promise<{ ok: true; latencyMs: number } | { ok: false; latencyMs: number; error: string }> {
+  const started = performance.now();
+  const latency = () => Math.round((performance.now() - started) * 10) / 10;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const answer = await Promise.race([
     redis.ping().then(
-      () => true,
-      () => false,
+      () => null,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
     ),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), redisLimitTimeoutMs() * 2)),
+    new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+    }),
   ]);
-  return answered && rateLimitBackend() === "redis" ? "up" : "degraded";
+  clearTimeout(timer);
+  return answer === null ? { ok: true, latencyMs: latency() } : { ok: false, latencyMs: latency(), error: answer };
 }
 
 export async function checkReadiness() {

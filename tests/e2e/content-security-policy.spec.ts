@@ -237,6 +237,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit("/admin?tab=audit");
     await visit("/admin?tab=security");
     await visit("/admin/jobs", { heading: admin ? "Background jobs" : /admins only/i });
+    await visit("/admin/system", { heading: admin ? "System" : /admins only/i });
     await visit("/no-such-page", { status: 404 });
     await visit("/projects/NOSUCH", { status: 404 });
   });

@@ -232,6 +232,7 @@ const MATRIX: Record<string, Row> = {
   "subscription.status": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
   "subscription.set": { input: (f) => ({ key: f.adminIssueKey, watching: true }), expect: notTheReporters },
   "jobs.outbox": { input: () => undefined, expect: instanceAdminOnly },
+  "jobs.system": { input: () => undefined, expect: instanceAdminOnly },
   "jobs.retry": { input: async () => ({ id: await failedOutboxEvent() }), expect: instanceAdminOnly },
   "jobs.mail.list": { input: () => ({}), expect: instanceAdminOnly },
   // A well-formed name of no message: authorization is decided before the file is looked up.

@@ -33,6 +33,7 @@ export default async function AdminPage({
     { id: "audit", label: "Audit log", href: "/admin?tab=audit" },
     { id: "security", label: "Security log", href: "/admin?tab=security" },
     { id: "jobs", label: "Background jobs", href: "/admin/jobs" },
+    { id: "system", label: "System", href: "/admin/system" },
   ];
 
   return (
@@ -41,14 +42,17 @@ export default async function AdminPage({
         title="Administration"
         description="Manage who can use this Specline instance, and review every change and sign-in."
       />
-      <nav aria-label="Administration" className="mt-6 flex gap-5 border-b border-zinc-200 dark:border-zinc-800">
+      <nav
+        aria-label="Administration"
+        className="mt-6 flex gap-5 overflow-x-auto border-b border-zinc-200 pb-px dark:border-zinc-800"
+      >
         {tabs.map((t) => (
           <Link
             key={t.id}
             href={t.href}
             aria-current={tab === t.id ? "page" : undefined}
             className={cn(
-              "-mb-px rounded-t-sm border-b-2 px-0.5 pb-2.5 text-sm font-medium transition-colors",
+              "-mb-px rounded-t-sm border-b-2 px-0.5 pb-2.5 text-sm font-medium whitespace-nowrap transition-colors",
               focusRing,
               "focus-visible:ring-offset-0",
               tab === t.id

@@ -7,13 +7,24 @@ import {
   outboxRetryInput,
   outboxRetryOut,
 } from "@/lib/schemas/notifications";
+import { systemStatusOut } from "@/lib/schemas/system";
 import { adminProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { inngestConfigured } from "@/server/jobs/client";
 import { getOutboxHealth, retryOutboxEvent } from "@/server/jobs/outbox-health";
 import { listMail, readMail } from "@/server/services/mail/mailer";
+import { getSystemStatus } from "@/server/services/system-status";
 
-/** Background work as instance admins see it: the outbox backlog and failures, and the embedded mail folder. */
+/**
+ * Background work as instance admins see it: the outbox backlog and failures, the embedded mail folder, and
+ * the system page (the services the instance depends on, job runs, this instance's traffic).
+ */
 export const adminJobsRouter = createTRPCRouter({
   outbox: adminProcedure.output(outboxHealthOut).query(() => getOutboxHealth()),
+  system: adminProcedure
+    .output(systemStatusOut)
+    .query(() =>
+      getSystemStatus({ inngestConfigured: inngestConfigured(), outbox: getOutboxHealth({ failuresLimit: 0 }) }),
+    ),
   retry: adminProcedure
     .input(outboxRetryInput)
     .output(outboxRetryOut)

@@ -121,6 +121,44 @@ export function s3Storage(config: S3Config): AttachmentStorage {
     return refused();
   }
 
+  const bucketUrl = config.forcePathStyle
+    ? `${endpoint.origin}${basePath}/${config.bucket}`
+    : `${endpoint.protocol}//${config.bucket}.${endpoint.host}${basePath}/`;
+
+  /** A signed HEAD on the bucket (HeadBucket): whether the store answers and lets these credentials in. */
+  async function probe(timeoutMs: number): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let res: Response;
+    try {
+      res = await client.fetch(bucketUrl, {
+        method: "HEAD",
+        headers: { "x-amz-content-sha256": EMPTY_SHA256 },
+        redirect: "manual",
+        signal: controller.signal,
+      });
+    } catch (err) {
+      const cause = err instanceof Error ? ((err.cause as { code?: string } | undefined)?.code ?? err.name) : "unknown";
+      throw new Error(`could not reach the store (${cause})`);
+    } finally {
+      clearTimeout(timer);
+    }
+    await res.body?.cancel();
+    if (res.ok) return;
+    // A HEAD answer has no body, so the status is all there is to go on.
+    const why =
+      res.status === 403
+        ? "access denied"
+        : res.status === 404
+          ? "no such bucket"
+          : res.status === 301 || res.status === 307
+            ? "the bucket is in another region or at another endpoint"
+            : res.status >= 500
+              ? "the store is failing"
+              : "the store refused the request";
+    throw new Error(`${why} (HTTP ${res.status})`);
+  }
+
   async function open(key: string): Promise<ReadableStream<Uint8Array>> {
     const res = await send("GET", key);
     if (!res.ok || !res.body) throw await failure("GET", res);
@@ -136,6 +174,7 @@ export function s3Storage(config: S3Config): AttachmentStorage {
       await res.body?.cancel();
     },
     open,
+    probe,
     async get(key) {
       return new Uint8Array(await new Response(await open(key)).arrayBuffer());
     },

@@ -25,6 +25,8 @@ export interface AttachmentStorage {
   /** The bytes as a stream, for downloads; NOT_FOUND when the object is missing. */
   open(key: string): Promise<ReadableStream<Uint8Array>>;
   remove(key: string): Promise<void>;
+  /** A remote store's reachability for /admin/system: resolves when it answers, throws why not (no secrets). */
+  probe?(timeoutMs: number): Promise<void>;
 }
 
 function localDisk(root: string): AttachmentStorage {

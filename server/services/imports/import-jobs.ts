@@ -26,6 +26,7 @@ import { log } from "@/server/observability/log";
 import { countImportJob } from "@/server/observability/metrics";
 import { millisecondsSince } from "@/server/observability/observe";
 import { applyChange, type RecordChange } from "@/server/services/change";
+import { recordJobRun } from "@/server/services/job-runs";
 import { afterTimeAndId, timeAndIdCursor, toPage } from "@/server/services/pagination";
 import { attributeDefinitions } from "@/server/services/requirements/attributes";
 import { presentRequirement, requirementSelect } from "@/server/services/requirements/requirement-select";
@@ -384,8 +385,26 @@ async function finish(
             }
           : {}),
       },
-      select: { projectId: true, createdById: true, requestId: true },
+      select: {
+        projectId: true,
+        createdById: true,
+        requestId: true,
+        kind: true,
+        filename: true,
+        dryRun: true,
+        startedAt: true,
+      },
     });
+    await recordJobRun(
+      {
+        name: "import",
+        startedAt: job.startedAt ?? new Date(),
+        finishedAt: new Date(),
+        outcome: outcome.status === "SUCCEEDED" ? "succeeded" : "failed",
+        detail: importRunDetail(job, result, outcome.message),
+      },
+      tx,
+    );
     if (record && outcome.announce && result) {
       record({
         action: outcome.announce.kind === "issues" ? "issue.imported" : "requirement.imported",
@@ -415,6 +434,18 @@ async function finish(
   }
   countImportJob(job.kind, outcome.status);
   publishSignal({ kind: "imports", projectId: job.projectId });
+}
+
+/** An import's line on /admin/system: what it read and wrote, or why it failed (the message the uploader sees). */
+function importRunDetail(
+  job: { kind: string; filename: string; dryRun: boolean },
+  result: ImportResult | null,
+  message: string | null,
+): string {
+  const counts = result
+    ? `: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.failed} failed`
+    : "";
+  return `${job.kind} from ${job.filename}${job.dryRun ? " (dry run)" : ""}${counts}${message ? ` — ${message}` : ""}`;
 }
 
 /* ------------------------------------------------------------------ reading */

@@ -30,6 +30,7 @@ import { addDays, daysBetween, MAX_STATS_RANGE_DAYS, utcToday } from "@/lib/sche
 import { db, withLongStatements, withSessionLockOrSkip } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { publishSignal } from "@/server/live/bus";
+import { timeJobRun } from "@/server/services/job-runs";
 
 export interface DailyStatRow {
   projectId: string;
@@ -229,15 +230,22 @@ export type ScheduledAggregationResult = { skipped: true } | { skipped: false; p
  * days.
  */
 export async function runScheduledAggregation(opts: { now?: Date } = {}): Promise<ScheduledAggregationResult> {
-  const run = await withSessionLockOrSkip(SCHEDULED_AGGREGATION_LOCK, async () => {
-    const now = opts.now ?? new Date();
-    const projectIds = await listActiveProjectIds();
-    const days = scheduledDays(now);
-    for (const projectId of projectIds) {
-      for (const day of days) await aggregateDailyStats({ projectId, day, now });
-      publishSignal({ kind: "stats", projectId });
-    }
-    return { projects: projectIds.length, days };
-  });
+  const run = await withSessionLockOrSkip(SCHEDULED_AGGREGATION_LOCK, () =>
+    // Recorded for /admin/system only when it ran: a skipped run did nothing.
+    timeJobRun(
+      "aggregation",
+      async () => {
+        const now = opts.now ?? new Date();
+        const projectIds = await listActiveProjectIds();
+        const days = scheduledDays(now);
+        for (const projectId of projectIds) {
+          for (const day of days) await aggregateDailyStats({ projectId, day, now });
+          publishSignal({ kind: "stats", projectId });
+        }
+        return { projects: projectIds.length, days };
+      },
+      (r) => `${r.projects} ${r.projects === 1 ? "project" : "projects"}, ${r.days.join(" and ")}`,
+    ),
+  );
   return run.ran ? { skipped: false, ...run.value } : { skipped: true };
 }
