@@ -15,6 +15,8 @@ const limits = {
   LOGIN_DELAY_MAX_MS: "1000",
   // Every spec signs up its own people, all from this machine's address.
   RATE_LIMIT_REGISTER_PER_HOUR: "1000",
+  // The server's report goes to the test output: failures and warnings, not a line per request.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 };
 
 export function e2eServerEnv(port: number): Record<string, string> {
