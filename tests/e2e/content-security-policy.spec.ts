@@ -227,6 +227,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`${p}/issues/${refs.issue}`, { heading: "Expired cards are charged" });
     await visit(`${p}/traceability`, { heading: "Traceability" });
     await visit(`${p}/dashboard`);
+    await visit(`${p}/import`, { heading: "Import and export" });
     await visit(`${p}/settings`);
     await visit(`${p}/settings/integrations`);
     await visit("/notifications", { heading: "Notifications" });
