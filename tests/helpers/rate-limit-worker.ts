@@ -9,6 +9,9 @@ import { checkRateLimit } from "@/server/rate-limit";
 import { getRedis } from "@/server/redis";
 
 const [userId, calls] = process.argv.slice(2);
+// Connected before counting: the test is about one budget shared through Redis, not about the first calls
+// of a process that is still connecting (those are limited in its own memory meanwhile, by design).
+await getRedis()?.ping();
 let allowed = 0;
 for (let i = 0; i < Number(calls); i++) {
   const decision = await checkRateLimit(["api"], { userId: userId ?? null, ip: null });
