@@ -28,6 +28,7 @@ import {
   type ImportResult,
   MAX_REPORTED_ERRORS,
 } from "./import-requirements";
+import { chunk, fieldProblems, quiet } from "./rows";
 import type { ImportIssueRow, ImportRowError } from "./types";
 
 interface Planned {
@@ -122,17 +123,11 @@ export async function importIssuesFromCsv(opts: {
       }
       claimed.set(existingId, row.row);
     }
-    const problems: string[] = [];
-    for (const [field, schema, value] of [
+    const problems = fieldProblems([
       ["Title", issueTitle, row.title],
       ["Description", issueDescription, row.description],
       ["Labels", labelsSchema, row.labels ?? []],
-    ] as const) {
-      const parsed = (
-        schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }
-      ).safeParse(value);
-      if (!parsed.success) problems.push(`${field}: ${parsed.error?.issues[0]?.message ?? "invalid"}`);
-    }
+    ]);
     if (problems.length > 0) {
       refuse(row.row, problems.join("; "));
       continue;
@@ -198,16 +193,6 @@ export async function importIssuesFromCsv(opts: {
   }
   counts.processed = counts.total;
   return result(wrote, null);
-}
-
-function quiet(record: RecordChange): RecordChange {
-  return (change) => record({ ...change, publish: false });
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out.length > 0 ? out : [[]];
 }
 
 async function currentIssues(client: Tx | typeof db, ids: string[]): Promise<Map<string, IssueRow>> {
@@ -385,7 +370,7 @@ export async function undoImportedIssues(
     const cur = current.get(item.entityId);
     const before = item.before as (Omit<IssueFields, "closedAt"> & { closedAt: string | null }) | null;
     if (!cur || !before) continue;
-    await commitIssue(tx, (c) => record({ ...c, publish: false }), {
+    await commitIssue(tx, quiet(record), {
       actor: scope.actor,
       current: cur,
       expectedVersion: cur.version,

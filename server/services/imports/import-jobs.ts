@@ -36,6 +36,7 @@ import { readRequirementsCsv } from "./csv-requirements";
 import { importIssuesFromCsv, undoImportedIssues } from "./import-issues";
 import { type ImportCounts, type ImportResult, importRequirements } from "./import-requirements";
 import { readReqif, readReqifz } from "./reqif";
+import { quiet } from "./rows";
 
 /** Queued or running imports a project may have at once; more is TOO_MANY_REQUESTS. */
 export const MAX_ACTIVE_IMPORTS_PER_PROJECT = 3;
@@ -548,7 +549,7 @@ async function undoRequirements(tx: Tx, record: RecordChange, scope: ProjectScop
       where: { requirementId_version: { requirementId: item.entityId, version: item.versionBefore ?? 0 } },
     });
     if (!cur || !old) continue;
-    await commitRequirementVersion(tx, (c) => record({ ...c, publish: false }), {
+    await commitRequirementVersion(tx, quiet(record), {
       actor: scope.actor,
       current: cur,
       expectedVersion: cur.version,

@@ -51,6 +51,7 @@ import {
 } from "@/server/services/requirements/requirement-select";
 import { commitRequirementVersion } from "@/server/services/requirements/write-version";
 
+import { chunk, fieldProblems, quiet } from "./rows";
 import type { ImportAttribute, ImportRequirementRow, ImportRowError, ImportSource, ImportValue } from "./types";
 
 /** Rows per transaction when the import is not atomic. */
@@ -332,18 +333,12 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       refuse(row.row, `The same requirement as row ${first}${target ? ` (${target.key})` : ""}`);
       continue;
     }
-    const problems: string[] = [];
-    for (const [field, schema, value] of [
+    const problems = fieldProblems([
       ["Title", requirementTitle, row.title],
       ["Statement", requirementStatement, row.statement],
       ["Rationale", requirementRationale, row.rationale],
       ["Tags", tagsSchema, row.tags ?? []],
-    ] as const) {
-      const parsed = (
-        schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }
-      ).safeParse(value);
-      if (!parsed.success) problems.push(`${field}: ${parsed.error?.issues[0]?.message ?? "invalid"}`);
-    }
+    ]);
     const values: Record<string, unknown> = {};
     for (const [label, value] of Object.entries(row.attributes)) {
       const def = plan.byLabel.get(label.trim().toLowerCase());
@@ -532,17 +527,6 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
   return result(wrote, null);
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out.length > 0 ? out : [[]];
-}
-
-/** Each row's change is audited but not announced: the job announces the import once. */
-function quiet(record: RecordChange): RecordChange {
-  return (change) => record({ ...change, publish: false });
-}
-
 async function currentRows(ids: string[], client: Tx | typeof db): Promise<Map<string, RequirementRow>> {
   const out = new Map<string, RequirementRow>();
   for (const part of chunk(ids, 1000)) {
@@ -581,12 +565,8 @@ function sameFields(a: VersionedFields, b: VersionedFields): boolean {
   return (Object.keys(a) as (keyof VersionedFields)[]).every((k) => sameValue(a[k], b[k]));
 }
 
-const REQUIREMENT_COLUMNS: BulkColumn[] = [
-  { name: "id", type: "text" },
-  { name: "projectId", type: "text" },
-  { name: "number", type: "integer" },
-  { name: "key", type: "text" },
-  { name: "version", type: "integer" },
+/** What a requirement and each of its versions hold alike. */
+const CONTENT_COLUMNS: BulkColumn[] = [
   { name: "title", type: "text" },
   { name: "statement", type: "text" },
   { name: "rationale", type: "text" },
@@ -597,6 +577,15 @@ const REQUIREMENT_COLUMNS: BulkColumn[] = [
   { name: "attributes", type: "jsonb" },
   { name: "parentId", type: "text" },
   { name: "position", type: "double precision" },
+];
+
+const REQUIREMENT_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "text" },
+  { name: "projectId", type: "text" },
+  { name: "number", type: "integer" },
+  { name: "key", type: "text" },
+  { name: "version", type: "integer" },
+  ...CONTENT_COLUMNS,
   { name: "sourceRef", type: "text" },
   { name: "createdById", type: "text" },
   { name: "createdAt", type: "timestamp(3)" },
@@ -609,16 +598,7 @@ const VERSION_COLUMNS: BulkColumn[] = [
   { name: "requirementId", type: "text" },
   { name: "projectId", type: "text" },
   { name: "version", type: "integer" },
-  { name: "title", type: "text" },
-  { name: "statement", type: "text" },
-  { name: "rationale", type: "text" },
-  { name: "type", type: "text", cast: '"RequirementType"' },
-  { name: "priority", type: "text", cast: '"RequirementPriority"' },
-  { name: "status", type: "text", cast: '"RequirementStatus"' },
-  { name: "tags", type: "text[]" },
-  { name: "attributes", type: "jsonb" },
-  { name: "parentId", type: "text" },
-  { name: "position", type: "double precision" },
+  ...CONTENT_COLUMNS,
   { name: "changeKind", type: "text" },
   { name: "changeNote", type: "text" },
   { name: "authorId", type: "text" },
