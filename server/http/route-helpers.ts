@@ -104,16 +104,18 @@ function withRequestIdHeader(response: Response, requestId: string): Response {
 /**
  * A route handler's request: its id (requestIdOf, passed to `work` for its Actor and returned as
  * `x-request-id`), errors answered as `handleErrors` does, and one log line, metric and span when it
- * ends (server/observability/observe.ts). `route` is the handler's pattern (`projects/[key]/export`).
+ * ends (server/observability/observe.ts). `route` is the handler's pattern (`projects/[key]/export`);
+ * `carrier` marks the tRPC endpoint, whose single calls are observed as procedures instead.
  */
 export async function withRequest(
   req: Request,
   route: string,
   work: (request: { requestId: string }) => Promise<Response>,
+  options: { carrier?: boolean } = {},
 ): Promise<Response> {
   const requestId = requestIdOf(req);
   const answered = await observe(
-    { kind: "route", name: route, method: req.method, requestId },
+    { kind: "route", name: route, method: req.method, requestId, carrier: options.carrier },
     async () => {
       try {
         return { response: await work({ requestId }) };

@@ -9,7 +9,7 @@
  */
 import { type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 
-import { log } from "@/server/observability/log";
+import { log, requestLog } from "@/server/observability/log";
 import { recordRequest } from "@/server/observability/metrics";
 import { currentRequestContext, type RequestContext, withRequestContext } from "@/server/observability/request-context";
 
@@ -24,6 +24,13 @@ export function levelOf(status: number): LogLevel {
 
 export interface ObservedRequest {
   kind: "procedure" | "route";
+  /**
+   * A route that carries procedure calls (the tRPC endpoint): it opens no span of its own (the server's
+   * span is the HTTP request's), and when it carried exactly one call and did not fail, that call's line
+   * and duration stand for the request, so a single call is logged and counted once. A batch, or a
+   * request refused before any call ran, keeps its own line.
+   */
+  carrier?: boolean;
   /** The procedure path or the route's pattern: bounded values, never the raw URL. */
   name: string;
   method: string;
@@ -50,39 +57,44 @@ export function millisecondsSince(start: number): number {
  */
 export function observe<T>(
   request: ObservedRequest,
-  work: (span: Span) => Promise<T>,
+  work: () => Promise<T>,
   outcomeOf: (value: T) => Outcome,
 ): Promise<T> {
+  if (request.kind === "procedure") {
+    const calls = currentRequestContext()?.calls;
+    if (calls) calls.count++;
+  }
   const context: RequestContext = {
     requestId: request.requestId,
     userId: request.userId ?? null,
     ...(request.kind === "procedure" ? { procedure: request.name } : { route: request.name }),
+    ...(request.carrier ? { calls: { count: 0 } } : {}),
   };
   return withRequestContext(context, () => {
     const start = performance.now();
+    const run = async (span: Span | null) => {
+      let outcome: Outcome = { status: 500 };
+      try {
+        const value = await work();
+        outcome = outcomeOf(value);
+        return value;
+      } catch (err) {
+        outcome = { status: 500, error: err };
+        throw err;
+      } finally {
+        finish(request, outcome, span, millisecondsSince(start));
+      }
+    };
+    if (request.carrier) return run(null);
     const attributes =
       request.kind === "procedure"
         ? { "rpc.system": "trpc", "rpc.method": request.name }
         : { "http.route": request.name, "http.request.method": request.method };
-    return trace
-      .getTracer("specline")
-      .startActiveSpan(request.name, { kind: SpanKind.SERVER, attributes }, async (span) => {
-        let outcome: Outcome = { status: 500 };
-        try {
-          const value = await work(span);
-          outcome = outcomeOf(value);
-          return value;
-        } catch (err) {
-          outcome = { status: 500, error: err };
-          throw err;
-        } finally {
-          finish(request, outcome, span, millisecondsSince(start));
-        }
-      });
+    return trace.getTracer("specline").startActiveSpan(request.name, { kind: SpanKind.SERVER, attributes }, run);
   });
 }
 
-function finish(request: ObservedRequest, outcome: Outcome, span: Span, durationMs: number) {
+function endSpan(request: ObservedRequest, outcome: Outcome, span: Span) {
   span.setAttribute(
     request.kind === "procedure" ? "rpc.response.status_code" : "http.response.status_code",
     outcome.status,
@@ -94,10 +106,19 @@ function finish(request: ObservedRequest, outcome: Outcome, span: Span, duration
     span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.code });
   }
   span.end();
+}
+
+function finish(request: ObservedRequest, outcome: Outcome, span: Span | null, durationMs: number) {
+  if (span) endSpan(request, outcome, span);
+  const context = currentRequestContext();
+  // A carrier of exactly one call that did not fail itself: the call's line and duration stand for it.
+  if (request.carrier && context?.calls?.count === 1 && outcome.status < 500) return;
   // The user may have become known during the request (a route handler reads its credentials inside).
-  const userId = currentRequestContext()?.userId ?? request.userId;
+  const userId = context?.userId ?? request.userId;
   const level = levelOf(outcome.status);
-  log[level](
+  const withError = outcome.status >= 500 && outcome.error !== undefined;
+  // The fixed fields of a request's line need no redaction; an error's own fields might.
+  (withError ? log : requestLog())[level](
     {
       ...(userId ? { userId } : {}),
       [request.kind]: request.name,
@@ -105,7 +126,7 @@ function finish(request: ObservedRequest, outcome: Outcome, span: Span, duration
       status: outcome.status,
       ...(outcome.code ? { code: outcome.code } : {}),
       durationMs,
-      ...(outcome.status >= 500 && outcome.error !== undefined ? { err: outcome.error } : {}),
+      ...(withError ? { err: outcome.error } : {}),
     },
     `${request.kind === "procedure" ? "procedure" : "request"} finished`,
   );

@@ -11,6 +11,11 @@ export interface RequestContext {
   /** The tRPC procedure path (`issue.create`) or the route's pattern (`projects/[key]/export`). */
   procedure?: string;
   route?: string;
+  /**
+   * The procedure calls observed so far in this HTTP request (one object shared by the request's context
+   * and its calls'): the tRPC endpoint leaves its own line to a request that carried one call.
+   */
+  calls?: { count: number };
 }
 
 // One store per process: Next loads server modules in more than one bundle, and the logger of each must

@@ -10,7 +10,8 @@
  *
  * With an endpoint: a NodeTracerProvider with a batch processor, the
  * standard OTEL_* variables read by the SDK itself (headers, timeout,
- * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER`),
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER`;
+ * unset, one trace in ten is kept: `defaultSampler`),
  * W3C trace-context propagation in and out, and spans for every `pg` query
  * and Redis command inside a request (Prisma goes through the same pg pool
  * as `queryRows`) and every outbound fetch (S3, Inngest). Webhook and Slack
@@ -60,19 +61,38 @@ export interface TracingOptions {
   exporter?: SpanExporter;
 }
 
+/** The share of requests traced when no sampler is configured (see `defaultSampler`). */
+export const DEFAULT_TRACE_RATIO = 0.1;
+
+/**
+ * The sampler when OTEL_TRACES_SAMPLER is unset: parent-based, tracing DEFAULT_TRACE_RATIO of the traces
+ * that start here (or the ratio OTEL_TRACES_SAMPLER_ARG gives, 0 to 1). Every request traced costs a
+ * cheap procedure a fifth of its throughput (docs/benchmarks.md); an unsampled request's spans are
+ * non-recording and cost next to nothing. `undefined` when a sampler is configured: the SDK builds it.
+ */
+export function defaultSampler(
+  env: Record<string, string | undefined>,
+  sdk: Pick<typeof import("@opentelemetry/sdk-trace-node"), "ParentBasedSampler" | "TraceIdRatioBasedSampler">,
+) {
+  if (env.OTEL_TRACES_SAMPLER) return undefined;
+  const arg = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  const ratio = env.OTEL_TRACES_SAMPLER_ARG && arg >= 0 && arg <= 1 ? arg : DEFAULT_TRACE_RATIO;
+  return new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(ratio) });
+}
+
 /** Starts tracing when an endpoint is configured; true if a provider is (now) registered. Idempotent. */
 export async function startTracing(options: TracingOptions = {}): Promise<boolean> {
   if (running) return true;
   if (!options.exporter && !tracingConfigured()) return false;
 
-  const [{ NodeTracerProvider, BatchSpanProcessor }, resources, { registerInstrumentations }, pg, undici] =
-    await Promise.all([
-      import("@opentelemetry/sdk-trace-node"),
-      import("@opentelemetry/resources"),
-      import("@opentelemetry/instrumentation"),
-      import("@opentelemetry/instrumentation-pg"),
-      import("@opentelemetry/instrumentation-undici"),
-    ]);
+  const [sdk, resources, { registerInstrumentations }, pg, undici] = await Promise.all([
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/instrumentation"),
+    import("@opentelemetry/instrumentation-pg"),
+    import("@opentelemetry/instrumentation-undici"),
+  ]);
+  const { NodeTracerProvider, BatchSpanProcessor } = sdk;
   const exporter =
     options.exporter ?? new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter();
 
@@ -88,15 +108,20 @@ export async function startTracing(options: TracingOptions = {}): Promise<boolea
     )
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
 
-  // The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: parent-based, always on).
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+    // Unset, the SDK reads OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG itself.
+    sampler: defaultSampler(process.env, sdk),
+  });
   // AsyncLocalStorage context and the W3C traceparent/tracestate (and baggage) propagators.
   provider.register();
   stopInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       // Only inside a request's span: the dispatcher's idle polls would otherwise each be a trace.
-      new pg.PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
+      // A query's span, not the pool's checkout and connect beside it (a span a query, not three).
+      new pg.PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }),
       new undici.UndiciInstrumentation({
         // The origin only: paths and queries of outbound URLs carry secrets (see the top of this file).
         startSpanHook: (request) => ({ "url.full": request.origin, "url.path": undefined, "url.query": undefined }),

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 
 import { db } from "@/server/db";
 
-import { callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
+import {
+  addMembership,
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  uniqueProjectKey,
+} from "../helpers/factories";
 
 async function auditCount(projectId: string) {
   return db.auditEvent.count({ where: { projectId } });
@@ -91,6 +98,52 @@ describe("project visibility", () => {
     expect(mine).toMatchObject({ key: cast.key, memberCount: 3, myRole: "REPORTER" });
     expect(await keysOf(cast.nonMember.id)).toEqual([]);
     expect(await keysOf(cast.instanceAdmin.id)).toContain(cast.key);
+  });
+
+  it("pages through memberships and open projects in key order with the caller's role and member counts", async () => {
+    const owner = await createUser({ name: "Owner" });
+    const user = await createUser({ name: "Member of some" });
+    const ownerCaller = callerFor(owner.id);
+    const make = async (settings?: { openReporting: boolean }) => {
+      const key = uniqueProjectKey();
+      const project = await ownerCaller.project.create({ key, name: `Project ${key}`, description: "" });
+      if (settings) await ownerCaller.project.update({ projectKey: key, expectedVersion: 1, settings });
+      return { key, id: project.id };
+    };
+    const [maintained, reported, archived, open, closed] = await Promise.all([
+      make(),
+      make(),
+      make(),
+      make({ openReporting: true }),
+      make(),
+    ]);
+    await addMembership(maintained.id, user.id, "MAINTAINER");
+    await addMembership(reported.id, user.id, "REPORTER");
+    await addMembership(archived.id, user.id, "MAINTAINER");
+    await ownerCaller.project.archive({ projectKey: archived.key, archived: true });
+
+    const listAll = async (includeArchived: boolean) => {
+      const items: { key: string; myRole: string; memberCount: number }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await callerFor(user.id).project.list({ cursor, limit: 2, includeArchived });
+        items.push(...page.items.map(({ key, myRole, memberCount }) => ({ key, myRole, memberCount })));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
+    const visible = [
+      { key: maintained.key, myRole: "MAINTAINER", memberCount: 2 },
+      { key: reported.key, myRole: "REPORTER", memberCount: 2 },
+      { key: open.key, myRole: "REPORTER", memberCount: 1 },
+    ];
+    expect(await listAll(false)).toEqual([...visible].sort(byKey));
+    expect(await listAll(true)).toEqual(
+      [...visible, { key: archived.key, myRole: "MAINTAINER", memberCount: 2 }].sort(byKey),
+    );
+    const keys = (await listAll(true)).map((p) => p.key);
+    expect(keys).not.toContain(closed.key);
   });
 
   it("answers NOT_FOUND identically for an unknown project and someone else's", async () => {

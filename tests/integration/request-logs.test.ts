@@ -1,6 +1,6 @@
 /**
  * Structured request logs and request ids, through the real handlers: a tRPC call writes one line per
- * procedure (and one for the HTTP request) whose requestId is the response's `x-request-id` and the audit
+ * procedure (and a batch one for the HTTP request too) whose requestId is the response's `x-request-id` and the audit
  * row's; a route handler returns and logs its id; an incoming id is kept only behind a trusted proxy and
  * only when well-formed; and no password, token, cookie or TOTP secret reaches the log.
  */
@@ -86,9 +86,9 @@ describe("tRPC requests", () => {
       status: 200,
       durationMs: expect.any(Number),
     });
-    const request = lines().filter((l) => l.msg === "request finished");
-    expect(request).toHaveLength(1);
-    expect(request[0]).toMatchObject({ requestId, userId: user.id, route: "trpc", method: "POST", status: 200 });
+    // One call, one line: the HTTP request that carried it writes none of its own.
+    expect(lines().filter((l) => l.msg === "request finished")).toEqual([]);
+    expect(lines()).toHaveLength(1);
 
     const project = await db.project.findUniqueOrThrow({ where: { key }, select: { id: true } });
     const audit = await db.auditEvent.findFirstOrThrow({
@@ -113,6 +113,30 @@ describe("tRPC requests", () => {
       ["requirement.byKey", 404, requestId],
     ]);
     expect(procedures[1]).toMatchObject({ level: "info", code: "NOT_FOUND" });
+    // A batch is also one HTTP request, with a line of its own.
+    expect(lines().filter((l) => l.msg === "request finished")).toEqual([
+      expect.objectContaining({ requestId, userId: user.id, route: "trpc", method: "GET", status: res.status }),
+    ]);
+
+    output = "";
+    // Refused before any procedure ran: the request's own line says so.
+    const refused = await trpcRoute.POST(
+      new Request("http://localhost/api/trpc/project.create", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        body: "key=FORM&name=x",
+      }),
+    );
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        msg: "request finished",
+        route: "trpc",
+        method: "POST",
+        status: refused.status,
+        requestId: refused.headers.get("x-request-id"),
+      }),
+    ]);
 
     output = "";
     await trpcPost("project.create", { key: "1", name: "x" }, { cookie });

@@ -129,6 +129,8 @@ beforeAll(async () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
         OTEL_SERVICE_NAME: undefined,
         OTEL_RESOURCE_ATTRIBUTES: undefined,
+        // Every trace, not the default one in ten: the test reads the spans of one call.
+        OTEL_TRACES_SAMPLER: "always_on",
         SMTP_URL: `smtp://mailer:${SMTP_PASSWORD}@127.0.0.1:${smtpPort}`,
         REDIS_URL: process.env.TEST_REDIS_URL,
         TRACED_USER_ID: user.id,

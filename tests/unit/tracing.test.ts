@@ -64,6 +64,7 @@ describe("startTracing", () => {
 
   it("records spans with the service's resource once started, and stops back to the no-ops", async () => {
     vi.stubEnv("OTEL_SERVICE_NAME", undefined);
+    vi.stubEnv("OTEL_TRACES_SAMPLER", "always_on");
     const exporter = new InMemorySpanExporter();
     const { flushTracing, startTracing, stopTracing, tracingRunning } = await import("@/server/observability/tracing");
 
@@ -89,11 +90,50 @@ describe("startTracing", () => {
 
   it("lets OTEL_SERVICE_NAME name the service", async () => {
     vi.stubEnv("OTEL_SERVICE_NAME", "specline-eu");
+    vi.stubEnv("OTEL_TRACES_SAMPLER", "always_on");
     const exporter = new InMemorySpanExporter();
     const { flushTracing, startTracing } = await import("@/server/observability/tracing");
     await startTracing({ exporter });
     trace.getTracer("specline").startSpan("named").end();
     await flushTracing();
     expect(exporter.getFinishedSpans()[0]?.resource.attributes["service.name"]).toBe("specline-eu");
+  });
+
+  it("keeps one trace in ten by default, follows the parent, and leaves a configured sampler to the SDK", async () => {
+    vi.stubEnv("OTEL_TRACES_SAMPLER", undefined);
+    vi.stubEnv("OTEL_TRACES_SAMPLER_ARG", undefined);
+    const exporter = new InMemorySpanExporter();
+    const { DEFAULT_TRACE_RATIO, flushTracing, startTracing } = await import("@/server/observability/tracing");
+    await startTracing({ exporter });
+    const tracer = trace.getTracer("specline");
+    let recording = 0;
+    for (let i = 0; i < 2_000; i++) {
+      tracer.startActiveSpan("root", (root) => {
+        if (root.isRecording()) recording++;
+        // A child follows its parent's decision, sampled or not.
+        const child = tracer.startSpan("child");
+        expect(child.isRecording()).toBe(root.isRecording());
+        child.end();
+        root.end();
+      });
+    }
+    // 2,000 draws at 0.1: 200 expected, outside 120–280 once in billions of runs.
+    expect(recording).toBeGreaterThan(2_000 * DEFAULT_TRACE_RATIO - 80);
+    expect(recording).toBeLessThan(2_000 * DEFAULT_TRACE_RATIO + 80);
+    await flushTracing();
+    expect(exporter.getFinishedSpans()).toHaveLength(recording * 2);
+  });
+
+  it("builds the default sampler from OTEL_TRACES_SAMPLER_ARG alone, and none when a sampler is named", async () => {
+    const sdk = await import("@opentelemetry/sdk-trace-node");
+    const { defaultSampler } = await import("@/server/observability/tracing");
+    expect(defaultSampler({ OTEL_TRACES_SAMPLER: "always_on" }, sdk)).toBeUndefined();
+    expect(defaultSampler({}, sdk)?.toString()).toBe(
+      "ParentBased{root=TraceIdRatioBased{0.1}, remoteParentSampled=AlwaysOnSampler, remoteParentNotSampled=AlwaysOffSampler, localParentSampled=AlwaysOnSampler, localParentNotSampled=AlwaysOffSampler}",
+    );
+    expect(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: "1" }, sdk)?.toString()).toContain("TraceIdRatioBased{1}");
+    // Out of range or not a number: the default ratio.
+    expect(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: "7" }, sdk)?.toString()).toContain("TraceIdRatioBased{0.1}");
+    expect(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: "lots" }, sdk)?.toString()).toContain("TraceIdRatioBased{0.1}");
   });
 });

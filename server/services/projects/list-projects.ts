@@ -1,50 +1,56 @@
-import type { InstanceRole, Prisma, ProjectRole } from "@prisma/client";
+import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
 import type { ProjectListInput } from "@/lib/schemas/project";
 import { effectiveRole, isOpenForReporting } from "@/server/auth/permissions";
-import { db } from "@/server/db";
+import { queryRows } from "@/server/db";
 import { toPage } from "@/server/services/pagination";
 
-import { presentProject, projectSelect } from "./project-select";
+import { presentProject } from "./project-select";
 
-/** Projects the user has a role in — a member, or anyone signed in where a project is open for reporting (instance admins see all) — ordered by key. */
+interface ProjectListRow {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  settings: Prisma.JsonValue;
+  version: number;
+  archivedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedById: string | null;
+  /** The user's own membership role, null where they have none. */
+  memberRole: ProjectRole | null;
+  memberCount: number;
+}
+
+/**
+ * Projects the user has a role in — a member, or anyone signed in where a project is open for reporting
+ * (instance admins see all) — ordered by key, with the user's role and the member count of each.
+ *
+ * One statement (the page, the user's membership and the page's member counts) rather than a query per
+ * part: the sidebar and the project picker ask for it on every navigation.
+ */
 export async function listProjects(opts: { user: { id: string; role: InstanceRole }; input: ProjectListInput }) {
   const { cursor, limit, includeArchived } = opts.input;
   const isAdmin = opts.user.role === "ADMIN";
-  const where: Prisma.ProjectWhereInput = {
-    ...(isAdmin
-      ? {}
-      : {
-          OR: [
-            { memberships: { some: { userId: opts.user.id } } },
-            { settings: { path: ["openReporting"], equals: true } },
-          ],
-        }),
-    ...(includeArchived ? {} : { archivedAt: null }),
-    ...(cursor ? { key: { gt: cursor } } : {}),
-  };
-  const rows = await db.project.findMany({
-    where,
-    orderBy: { key: "asc" },
-    take: limit + 1,
-    select: {
-      ...projectSelect,
-      memberships: { where: { userId: opts.user.id }, select: { role: true } },
-    },
-  });
-  // Counted for this page only (a relation _count would aggregate every membership of the instance).
-  const counts = await db.membership.groupBy({
-    by: ["projectId"],
-    where: { projectId: { in: rows.slice(0, limit).map((r) => r.id) } },
-    _count: { _all: true },
-  });
-  const countOf = new Map(counts.map((c) => [c.projectId, c._count._all]));
-  const items = rows.map(({ memberships, ...p }) => ({
+  const rows = await queryRows<ProjectListRow>(Prisma.sql`
+    SELECT p.id, p.key, p.name, p.description, p.settings, p.version,
+           p."archivedAt", p."createdAt", p."updatedAt", p."updatedById",
+           m.role::text AS "memberRole",
+           (SELECT count(*)::int FROM "Membership" c WHERE c."projectId" = p.id) AS "memberCount"
+    FROM "Project" p
+    LEFT JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${opts.user.id}
+    WHERE ${isAdmin ? Prisma.sql`true` : Prisma.sql`(m.id IS NOT NULL OR p.settings -> 'openReporting' = 'true'::jsonb)`}
+      ${includeArchived ? Prisma.empty : Prisma.sql`AND p."archivedAt" IS NULL`}
+      ${cursor ? Prisma.sql`AND p.key > ${cursor}` : Prisma.empty}
+    ORDER BY p.key
+    LIMIT ${limit + 1}`);
+  const items = rows.map(({ memberRole, memberCount, ...p }) => ({
     ...presentProject(p),
-    memberCount: countOf.get(p.id) ?? 0,
+    memberCount,
     myRole: effectiveRole({
       instanceRole: opts.user.role,
-      memberRole: memberships[0]?.role,
+      memberRole: memberRole ?? undefined,
       openReporting: isOpenForReporting(p.settings),
     }) as ProjectRole,
   }));

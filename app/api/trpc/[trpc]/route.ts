@@ -37,13 +37,15 @@ function refuse({ status, code, message }: ApiRefusal) {
 }
 
 /**
- * The HTTP request has its own log line, metric (route `trpc`) and span, besides one per call of a batch
- * (the tRPC middleware in server/api/trpc.ts); a live stream logs its opening and its end instead.
+ * Each call has its log line, metric and span (the tRPC middleware in server/api/trpc.ts), under the
+ * server's span of the HTTP request. A request of one call is logged and counted as that call alone; a
+ * batch, or a request refused before any call ran, also gets a line and metric of its own (route `trpc`).
+ * A live stream logs its opening and its end instead.
  */
 function handler(incoming: Request) {
   const url = new URL(incoming.url);
   if (isLiveEventsRequest(incoming.method, url.pathname + url.search)) return liveEventsResponse(incoming);
-  return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId));
+  return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId), { carrier: true });
 }
 
 async function answer(incoming: Request, requestId: string) {
