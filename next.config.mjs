@@ -1,21 +1,11 @@
 /**
  * Next.js configuration: standalone output for the container image and the
- * security headers every response carries. Pages get their
- * Content-Security-Policy, with a per-request script nonce, from proxy.ts;
- * everything else (the API, build assets) gets a policy that allows nothing.
+ * security headers every response carries (lib/security-headers.mjs). Pages
+ * get their Content-Security-Policy, with a per-request script nonce, from
+ * proxy.ts; everything else (the API, build assets) gets a policy that
+ * allows nothing.
  */
-
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
-
-// API responses and build assets are never documents to run.
-const noContentPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+import { noContentPolicy, securityHeaders } from "./lib/security-headers.mjs";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -9,10 +9,11 @@
  * carries the mark set below, so running `node server.js` directly makes
  * every client "local" rather than letting clients pick their address.
  *
- * It also serves `GET /api/trpc/live.events` (live updates) on the socket
- * directly, through the app's own handler (server/api/live-sse.ts), which
- * the tRPC route registers on globalThis when it first loads; until then,
- * and for everything else, Next answers.
+ * It also serves the tRPC endpoint (`/api/trpc/…`, live updates included)
+ * on the socket directly, through the app's own handlers
+ * (server/api/trpc-endpoint.ts), which register themselves on globalThis
+ * when the endpoint first loads: Next's request handling costs as much as a
+ * cheap procedure. Until then, and for everything else, Next answers.
  *
  * `npm start` copies this file next to .next/standalone/server.js and runs
  * it; the container image runs it as /app/serve.mjs.
@@ -38,13 +39,13 @@ function stamp(req) {
   req.rawHeaders = kept;
 }
 
-const LIVE_EVENTS = Symbol.for("specline.liveEventsNodeHandler");
+const TRPC = Symbol.for("specline.trpcNodeHandler");
 
-/** Next's request listener, with live streams taken off it once the app has registered their handler. */
-function withLiveEvents(listener) {
+/** Next's request listener, with the tRPC endpoint taken off it once the app has registered its handler. */
+function withTrpc(listener) {
   return function serve(req, res) {
-    const live = globalThis[LIVE_EVENTS];
-    if (live?.matches(req.method, req.url)) return live.handle(req, res);
+    const trpc = globalThis[TRPC];
+    if (trpc?.matches(req.url)) return trpc.handle(req, res);
     return listener.call(this, req, res);
   };
 }
@@ -52,7 +53,7 @@ function withLiveEvents(listener) {
 const createServer = http.createServer;
 http.createServer = function createStampingServer(...args) {
   const at = args.findIndex((arg) => typeof arg === "function");
-  if (at !== -1) args[at] = withLiveEvents(args[at]);
+  if (at !== -1) args[at] = withTrpc(args[at]);
   const server = createServer.apply(this, args);
   // Ahead of every other listener, however Next attaches its own.
   server.prependListener("request", stamp);

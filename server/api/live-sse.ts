@@ -15,9 +15,9 @@
  *
  * Two carriers: `liveEventsResponse` answers a fetch `Request` (the route
  * handler, app/api/trpc/[trpc]/route.ts); `handleLiveEventsNode` writes to a
- * node:http response directly, and the production server entry
- * (scripts/serve.mjs) hands it `GET /api/trpc/live.events` before Next.js
- * sees the request, once the route handler has registered it.
+ * node:http response directly: the tRPC endpoint's node carrier (the same
+ * route, served by the production server entry without Next) hands it
+ * `GET /api/trpc/live.events`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -269,14 +269,4 @@ export function handleLiveEventsNode(req: IncomingMessage, res: ServerResponse):
     if (!res.headersSent) res.writeHead(500);
     res.end();
   });
-}
-
-/** Where the production server entry (scripts/serve.mjs) finds the node:http carrier. */
-export const LIVE_EVENTS_NODE_HANDLER = Symbol.for("specline.liveEventsNodeHandler");
-
-export function registerNodeLiveEvents() {
-  (globalThis as Record<symbol, unknown>)[LIVE_EVENTS_NODE_HANDLER] = {
-    matches: isLiveEventsRequest,
-    handle: handleLiveEventsNode,
-  };
 }

@@ -25,8 +25,8 @@ export function levelOf(status: number): LogLevel {
 export interface ObservedRequest {
   kind: "procedure" | "route";
   /**
-   * A route that carries procedure calls (the tRPC endpoint): it opens no span of its own (the server's
-   * span is the HTTP request's), and when it carried exactly one call and did not fail, that call's line
+   * A route that carries procedure calls (the tRPC endpoint): it opens no span of its own when the server
+   * has opened one for the HTTP request (Next does), and when it carried exactly one call and did not fail, that call's line
    * and duration stand for the request, so a single call is logged and counted once. A batch, or a
    * request refused before any call ran, keeps its own line.
    */
@@ -85,13 +85,19 @@ export function observe<T>(
         finish(request, outcome, span, millisecondsSince(start));
       }
     };
-    if (request.carrier) return run(null);
+    // Under Next its server span is the HTTP request's; served by the node carrier, there is none yet.
+    if (request.carrier && isLocalSpan(trace.getActiveSpan())) return run(null);
     const attributes =
       request.kind === "procedure"
         ? { "rpc.system": "trpc", "rpc.method": request.name }
         : { "http.route": request.name, "http.request.method": request.method };
     return trace.getTracer("specline").startActiveSpan(request.name, { kind: SpanKind.SERVER, attributes }, run);
   });
+}
+
+/** A span started in this process (not only a caller's trace context, which is remote). */
+function isLocalSpan(span: Span | undefined): boolean {
+  return span !== undefined && span.spanContext().isRemote !== true && trace.isSpanContextValid(span.spanContext());
 }
 
 function endSpan(request: ObservedRequest, outcome: Outcome, span: Span) {

@@ -11,12 +11,23 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { CLIENT_ADDRESS_HEADER, CLIENT_ADDRESS_STAMPED } from "@/server/auth/client-ip";
+import { TRPC_NODE_HANDLER } from "@/server/http/node-bridge";
 
 const entry = path.join(import.meta.dirname, "../../scripts/serve.mjs");
 
 const STAND_IN = `
 const http = require("node:http");
+let registered = false;
 const server = http.createServer((req, res) => {
+  // As the tRPC endpoint does when it first loads: from then on the entry hands its requests over.
+  if (!registered && req.url === "/register") {
+    registered = true;
+    globalThis[Symbol.for(${JSON.stringify(TRPC_NODE_HANDLER.description)})] = {
+      matches: (url) => url.startsWith("/api/trpc/"),
+      handle: (req, res) => res.end("carried " + req.url + " " + req.headers[${JSON.stringify(CLIENT_ADDRESS_HEADER)}]),
+    };
+    return res.end("registered");
+  }
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify({
     header: req.headers[${JSON.stringify(CLIENT_ADDRESS_HEADER)}],
@@ -75,11 +86,33 @@ function get(headers: http.OutgoingHttpHeaders, localAddress = "127.0.0.1"): Pro
   });
 }
 
+function text(pathname: string, localAddress = "127.0.0.1"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path: pathname, localAddress, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => {
+        body += String(d);
+      });
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+  });
+}
+
 describe("the server entry", () => {
   it("uses the header name and process mark that client-ip.ts trusts", () => {
     const source = readFileSync(entry, "utf8");
     expect(source).toContain(`"${CLIENT_ADDRESS_HEADER}"`);
     expect(source).toContain(`Symbol.for("${CLIENT_ADDRESS_STAMPED.description}")`);
+    expect(source).toContain(`Symbol.for("${TRPC_NODE_HANDLER.description}")`);
+  });
+
+  it("hands the tRPC endpoint to the app's own carrier once it is registered, stamped, and the rest to Next", async () => {
+    const before = await text("/api/trpc/user.me");
+    expect(JSON.parse(before)).toMatchObject({ marked: true });
+    expect(await text("/register")).toBe("registered");
+    expect(await text("/api/trpc/user.me", "127.0.0.31")).toBe("carried /api/trpc/user.me 127.0.0.31");
+    expect(JSON.parse(await text("/projects"))).toMatchObject({ marked: true });
   });
 
   it("stamps the socket address on every request and marks the process", async () => {
