@@ -30,8 +30,12 @@ function escapeKey(key: string): string {
   return key.indexOf("\\") === -1 && key.indexOf(".") === -1 ? key : key.replace(/\\/g, "\\\\").replace(/\./g, "\\.");
 }
 
-/** `path` is the escaped dotted path of `value`; null for the root (superjson annotates the root apart). */
-function walk(value: unknown, path: string | null, depth: number, ann: Annotations): unknown {
+/**
+ * `path` holds the keys from the root down to `value` (empty for the root, which superjson annotates
+ * apart), pushed and popped as the walk goes: the dotted path is only built for the rare value that needs
+ * an annotation, not for every value passed.
+ */
+function walk(value: unknown, path: (string | number)[], ann: Annotations): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -44,11 +48,14 @@ function walk(value: unknown, path: string | null, depth: number, ann: Annotatio
       return null;
     case "object": {
       if (value === null) return null;
-      if (depth > MAX_DEPTH) throw FALLBACK;
-      const prefix = path === null ? "" : `${path}.`;
+      if (path.length > MAX_DEPTH) throw FALLBACK;
       if (Array.isArray(value)) {
         const out = new Array<unknown>(value.length);
-        for (let i = 0; i < value.length; i++) out[i] = walk(value[i], `${prefix}${i}`, depth + 1, ann);
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          out[i] = walk(value[i], path, ann);
+          path.pop();
+        }
         return out;
       }
       if (value instanceof Date) {
@@ -59,10 +66,13 @@ function walk(value: unknown, path: string | null, depth: number, ann: Annotatio
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw FALLBACK;
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
         // superjson refuses these keys (prototype pollution); let it say so.
         if (key === "__proto__" || key === "constructor" || key === "prototype") throw FALLBACK;
-        out[key] = walk((value as Record<string, unknown>)[key], `${prefix}${escapeKey(key)}`, depth + 1, ann);
+        path.push(key);
+        out[key] = walk((value as Record<string, unknown>)[key], path, ann);
+        path.pop();
       }
       return out;
     }
@@ -77,13 +87,13 @@ interface Annotations {
   values?: Record<string, [TypeAnnotation]>;
 }
 
-function annotate(ann: Annotations, path: string | null, type: TypeAnnotation) {
-  if (path === null) {
+function annotate(ann: Annotations, path: (string | number)[], type: TypeAnnotation) {
+  if (path.length === 0) {
     ann.root = type;
     return;
   }
   ann.values ??= {};
-  ann.values[path] = [type];
+  ann.values[path.map((key) => (typeof key === "number" ? String(key) : escapeKey(key))).join(".")] = [type];
 }
 
 /** Same result as `superjson.serialize` for plain data, much faster; superjson itself for anything else. */
@@ -91,7 +101,7 @@ export function serializeFast(value: unknown): SuperJSONResult {
   const ann: Annotations = {};
   let json: unknown;
   try {
-    json = walk(value, null, 0, ann);
+    json = walk(value, [], ann);
   } catch (err) {
     if (err === FALLBACK) return superjson.serialize(value);
     throw err;

@@ -13,8 +13,6 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
 
@@ -69,7 +67,42 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as NodeReadableStream), res);
+  await writeBody(res, response.body);
+}
+
+/**
+ * The body's chunks to the socket as they come, waiting for `drain` when the socket's buffer is full, and
+ * cancelling the body when the client has gone (stream/promises' `pipeline` would do the same at the
+ * price of an AbortController and a DOMException per response).
+ */
+async function writeBody(res: ServerResponse, body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      if (!res.write(value)) await drainedOrClosed(res);
+    }
+    res.end();
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 /** Serves `req` with the route's handler for its method. Never throws: a failure ends the response. */

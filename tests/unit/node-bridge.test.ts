@@ -79,6 +79,46 @@ describe("serveFetchHandlers", () => {
     expect(res.headers["content-security-policy"]).toBe(noContentPolicy);
   });
 
+  it("streams a large body with back-pressure, and cancels it when the client goes away", async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(97);
+    handlers = {
+      GET: () => {
+        let sent = 0;
+        return new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (sent++ < 160) controller.enqueue(chunk);
+              else controller.close();
+            },
+          }),
+        );
+      },
+    };
+    const whole = await send("GET", "/api/trpc/big");
+    expect(whole.body.length).toBe(160 * chunk.length);
+
+    let cancelled!: () => void;
+    const wasCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    handlers = {
+      GET: () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            // Endless: only a cancel ends it.
+            pull: (controller) => controller.enqueue(chunk),
+            cancel: () => cancelled(),
+          }),
+        ),
+    };
+    const req = http.request(`${base}/api/trpc/endless`, { agent: false }, (res) => {
+      res.once("data", () => req.destroy());
+    });
+    req.on("error", () => undefined);
+    req.end();
+    await wasCancelled;
+  });
+
   it("answers 405 with Allow for a method the route does not serve", async () => {
     handlers = { GET: () => new Response("ok"), POST: () => new Response("ok") };
     const res = await send("PUT", "/api/trpc/thing", {}, "x");

@@ -3,9 +3,8 @@ import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 import type { ProjectListInput } from "@/lib/schemas/project";
 import { effectiveRole, isOpenForReporting } from "@/server/auth/permissions";
 import { queryRows } from "@/server/db";
+import { jsonObject } from "@/server/services/audit/json";
 import { toPage } from "@/server/services/pagination";
-
-import { presentProject } from "./project-select";
 
 interface ProjectListRow {
   id: string;
@@ -45,12 +44,21 @@ export async function listProjects(opts: { user: { id: string; role: InstanceRol
       ${cursor ? Prisma.sql`AND p.key > ${cursor}` : Prisma.empty}
     ORDER BY p.key
     LIMIT ${limit + 1}`);
-  const items = rows.map(({ memberRole, memberCount, ...p }) => ({
-    ...presentProject(p),
-    memberCount,
+  const items = rows.map((p) => ({
+    id: p.id,
+    key: p.key,
+    name: p.name,
+    description: p.description,
+    settings: jsonObject(p.settings),
+    version: p.version,
+    archivedAt: p.archivedAt,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    updatedById: p.updatedById,
+    memberCount: p.memberCount,
     myRole: effectiveRole({
       instanceRole: opts.user.role,
-      memberRole: memberRole ?? undefined,
+      memberRole: p.memberRole,
       openReporting: isOpenForReporting(p.settings),
     }) as ProjectRole,
   }));
