@@ -46,13 +46,13 @@ function refuse({ status, code, message }: ApiRefusal) {
  * batch, or a request refused before any call ran, also gets a line and metric of its own (route `trpc`).
  * A live stream logs its opening and its end instead.
  */
-export function handler(incoming: Request) {
+export function handler(incoming: Request, signal: AbortSignal = incoming.signal) {
   const url = new URL(incoming.url);
   if (isLiveEventsRequest(incoming.method, url.pathname + url.search)) return liveEventsResponse(incoming);
-  return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId), { carrier: true });
+  return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId, signal), { carrier: true });
 }
 
-async function answer(incoming: Request, requestId: string) {
+async function answer(incoming: Request, requestId: string, signal: AbortSignal) {
   let req = incoming;
   if (req.method === "POST") {
     const admitted = await admitApiWrite(req);
@@ -70,7 +70,7 @@ async function answer(incoming: Request, requestId: string) {
           message: `An ${IDEMPOTENCY_KEY_HEADER} names one call; send each call that carries one in a request of its own`,
         });
       }
-      return apiContext(req, { requestId, signal: incoming.signal });
+      return apiContext(req, { requestId, signal });
     },
     responseMeta: ({ ctx, errors }) => ({
       headers: apiResponseHeaders(

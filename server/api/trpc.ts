@@ -227,16 +227,6 @@ const observed = t.middleware(({ ctx, path, type, next }) =>
   ),
 );
 
-/** Maps domain errors thrown by services (see toAppError) onto tRPC codes; everything else stays a 500. */
-const errorMapping = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) {
-    const mapped = toAppError(result.error.cause);
-    if (mapped) throw new AppTRPCError(mapped, result.error.cause);
-  }
-  return result;
-});
-
 /** An unpaired UTF-16 surrogate: not Unicode text, and the query engine refuses to serialize it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -285,54 +275,22 @@ function unstorableText(value: unknown): { path: string; problem: keyof typeof T
 }
 
 /**
- * PostgreSQL's text and jsonb cannot hold U+0000, and Prisma's query engine
- * cannot serialize an unpaired surrogate: such a string anywhere in the input
- * (a value or an object key, at any depth) is a bad request, refused before
- * any query instead of failing in the database or the engine as a 500.
+ * Two things around each call, in one middleware (each middleware costs tRPC a copy of the call's
+ * options, so the fixed steps every call takes are kept to few):
+ *
+ * - Domain errors thrown by services (see toAppError) become their tRPC codes; everything else stays a 500.
+ * - The request budget (REQUEST_TIMEOUT_MS): a call that has not answered by then gets
+ *   SERVICE_UNAVAILABLE, and its signal aborts, so the raw reads that take it (impact, matrix, search,
+ *   exports) are cancelled on the database server. Every query and transaction already ends sooner
+ *   (their client-side timeouts, server/db.ts); this is the bound for everything else a call may wait
+ *   on. A mutation cut off here may still commit: the Idempotency-Key header lets its client retry safely.
  */
-const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
-  const found = unstorableText(await getRawInput());
-  if (found) {
-    // JSON escapes NUL and lone surrogates, so the message itself is storable, loggable text.
-    const printable = JSON.stringify(found.path).slice(1, -1);
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `${printable ? `${printable}: ` : ""}${TEXT_PROBLEMS[found.problem]}`,
-    });
-  }
-  return next();
-});
-
-/**
- * The request budgets: every call counts against `api` and its procedure's
- * `meta.limit` bucket, per user (per client address when anonymous; a batch
- * of ten calls counts ten). Over budget: TOO_MANY_REQUESTS, with Retry-After
- * and the RateLimit headers added by the HTTP handler.
- */
-const rateLimit = t.middleware(async ({ ctx, meta, next }) => {
-  const decision = await checkRateLimit(meta?.limit ? ["api", meta.limit] : ["api"], ctx);
-  if (decision) {
-    const held = ctx.rateLimit.decision;
-    if (!held || (held.allowed && (!decision.allowed || decision.remaining < held.remaining))) {
-      ctx.rateLimit.decision = decision;
-    }
-    if (!decision.allowed) throw tooManyRequests(decision);
-  }
-  return next();
-});
-
-/**
- * The request budget (REQUEST_TIMEOUT_MS): a call that has not answered by
- * then gets SERVICE_UNAVAILABLE, and its signal aborts, so the raw reads
- * that take it (impact, matrix, search, exports) are cancelled on the
- * database server. Every query and transaction already ends sooner (their
- * client-side timeouts, server/db.ts); this is the bound for everything
- * else a call may wait on. A mutation cut off here may still commit: the
- * Idempotency-Key header lets its client retry safely.
- */
-const requestBudget = t.middleware(async ({ ctx, next }) => {
+const errorsAndBudget = t.middleware(async ({ ctx, next }) => {
   const budget = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, budget.signal]) : budget.signal;
+  // The client going away aborts the call's signal too.
+  const clientGone = () => budget.abort(ctx.signal?.reason);
+  if (ctx.signal?.aborted) clientGone();
+  else ctx.signal?.addEventListener("abort", clientGone, { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
@@ -344,25 +302,64 @@ const requestBudget = t.middleware(async ({ ctx, next }) => {
       );
     }, getEnv().REQUEST_TIMEOUT_MS);
   });
+  let result: Awaited<ReturnType<typeof next>>;
   try {
-    return await Promise.race([next({ ctx: { ...ctx, signal } }), expired]);
+    result = await Promise.race([next({ ctx: { ...ctx, signal: budget.signal } }), expired]);
+  } catch (err) {
+    const mapped = toAppError(err);
+    if (mapped) throw new AppTRPCError(mapped, err);
+    throw err;
   } finally {
     clearTimeout(timer);
+    ctx.signal?.removeEventListener("abort", clientGone);
   }
+  if (!result.ok) {
+    const mapped = toAppError(result.error.cause);
+    if (mapped) throw new AppTRPCError(mapped, result.error.cause);
+  }
+  return result;
 });
 
 /**
- * Idempotent creates: for a procedure with `meta.idempotent` called with an
- * Idempotency-Key, the call's claim (the key, the procedure path, the hash
- * of the raw input) goes on the context, where the procedure builders put
- * it on the Actor for `applyChange`. A retry that the claim finds already
- * answered comes back as IdempotentReplay, which becomes this call's result.
+ * What a call must pass before its procedure runs, in order, in one middleware (see errorsAndBudget):
+ *
+ * - The request budgets: every call counts against `api` and its procedure's `meta.limit` bucket, per
+ *   user (per client address when anonymous; a batch of ten calls counts ten). Over budget:
+ *   TOO_MANY_REQUESTS, with Retry-After and the RateLimit headers added by the HTTP handler.
+ * - Storable text: PostgreSQL's text and jsonb cannot hold U+0000, and Prisma's query engine cannot
+ *   serialize an unpaired surrogate: such a string anywhere in the input (a value or an object key, at
+ *   any depth) is a bad request, refused before any query instead of failing in the database or the
+ *   engine as a 500.
+ * - Idempotent creates: for a procedure with `meta.idempotent` called with an Idempotency-Key, the call's
+ *   claim (the key, the procedure path, the hash of the raw input) goes on the context, where the
+ *   procedure builders put it on the Actor for `applyChange`. A retry that the claim finds already
+ *   answered comes back as IdempotentReplay, which becomes this call's result.
  */
-const idempotency = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+const admission = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  const decision = await checkRateLimit(meta?.limit ? ["api", meta.limit] : ["api"], ctx);
+  if (decision) {
+    const held = ctx.rateLimit.decision;
+    if (!held || (held.allowed && (!decision.allowed || decision.remaining < held.remaining))) {
+      ctx.rateLimit.decision = decision;
+    }
+    if (!decision.allowed) throw tooManyRequests(decision);
+  }
+
+  const rawInput = await getRawInput();
+  const found = unstorableText(rawInput);
+  if (found) {
+    // JSON escapes NUL and lone surrogates, so the message itself is storable, loggable text.
+    const printable = JSON.stringify(found.path).slice(1, -1);
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${printable ? `${printable}: ` : ""}${TEXT_PROBLEMS[found.problem]}`,
+    });
+  }
+
   if (!meta?.idempotent) return next();
   const key = parseIdempotencyKey(ctx.idempotencyKey);
   if (key === null) return next();
-  const claim: IdempotencyClaim = { key, scope: path, requestHash: requestHash(await getRawInput()) };
+  const claim: IdempotencyClaim = { key, scope: path, requestHash: requestHash(rawInput) };
   const result = await next({ ctx: { idempotency: claim } });
   if (!result.ok && result.error.cause instanceof IdempotentReplay) {
     const data = await declaredOutput(path, result.error.cause.result);
@@ -396,13 +393,7 @@ export const createCallerFactory = t.createCallerFactory;
 /* ------------------------------------------------------------- 3. PROCEDURES */
 
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure
-  .use(observed)
-  .use(errorMapping)
-  .use(requestBudget)
-  .use(rateLimit)
-  .use(refuseUnstorableText)
-  .use(idempotency);
+export const publicProcedure = t.procedure.use(observed).use(errorsAndBudget).use(admission);
 
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -25,7 +25,12 @@ import { log } from "@/server/observability/log";
  */
 export const TRPC_NODE_HANDLER = Symbol.for("specline.trpcNodeHandler");
 
-export type FetchHandler = (request: Request) => Promise<Response> | Response;
+/**
+ * A route's handler. `signal` aborts when the client goes away; the node carrier passes it beside the
+ * request rather than in it (a Request given a signal follows it through a signal of its own, at a cost
+ * per request); under Next it is the request's own.
+ */
+export type FetchHandler = (request: Request, signal?: AbortSignal) => Promise<Response> | Response;
 
 /** The route's handlers by method, as a route module exports them. */
 export type FetchHandlers = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", FetchHandler>>;
@@ -34,7 +39,7 @@ export type FetchHandlers = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "D
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The web Request of a node:http request: URL, method, headers, and the body as a stream. */
-export function toWebRequest(req: IncomingMessage, signal: AbortSignal): Request {
+export function toWebRequest(req: IncomingMessage): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
@@ -44,7 +49,6 @@ export function toWebRequest(req: IncomingMessage, signal: AbortSignal): Request
   return new Request(`http://${host}${req.url ?? "/"}`, {
     method,
     headers,
-    signal,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
   } as RequestInit);
 }
@@ -122,10 +126,10 @@ export async function serveFetchHandlers(
       await sendWebResponse(res, new Response(null, { status: 405 }));
       return;
     }
-    const request = toWebRequest(req, abort.signal);
+    const request = toWebRequest(req);
     // The caller's trace context (W3C traceparent) as the parent of the request's span; a no-op untraced.
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const response = await context.with(parent, () => handler(request));
+    const response = await context.with(parent, () => handler(request, abort.signal));
     await sendWebResponse(res, response);
   } catch (err) {
     // The client went away mid-body (nothing to answer), or the handler failed outside its own guard.

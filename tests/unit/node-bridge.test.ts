@@ -135,8 +135,8 @@ describe("serveFetchHandlers", () => {
   it("aborts the handler's signal when the client goes away", async () => {
     let aborted!: Promise<boolean>;
     handlers = {
-      GET: (request) => {
-        aborted = new Promise((resolve) => request.signal.addEventListener("abort", () => resolve(true)));
+      GET: (_request, signal) => {
+        aborted = new Promise((resolve) => signal?.addEventListener("abort", () => resolve(true)));
         return new Promise<Response>(() => undefined);
       },
     };

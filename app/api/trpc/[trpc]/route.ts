@@ -7,4 +7,9 @@ import { preflight } from "@/server/http/cors";
 
 export const dynamic = "force-dynamic";
 
-export { handler as GET, handler as POST, preflight as OPTIONS };
+/** Next passes the route's params second; the endpoint's second argument is a signal, so it is not passed on. */
+function GET(request: Request) {
+  return handler(request);
+}
+
+export { GET, GET as POST, preflight as OPTIONS };
