@@ -8,6 +8,8 @@ import {
   DATE_RANGE_MESSAGE,
   day,
   expectedVersion,
+  isJsonValue,
+  jsonOut,
   PG_INT_MAX,
   pgInt,
   positiveInt,
@@ -138,5 +140,53 @@ describe("shared number and date schemas", () => {
     expect(projectKey.safeParse("A".repeat(300)).success).toBe(false);
     expect(requirementKey.safeParse(`PAY-${"1".repeat(300)}`).success).toBe(false);
     expect(issueKey.safeParse("P".repeat(300)).success).toBe(false);
+  });
+});
+
+describe("jsonOut", () => {
+  it("accepts JSON data at any shape and refuses what JSON cannot hold, as z.json() does", () => {
+    const accepted: unknown[] = [
+      "text",
+      0,
+      -1.5,
+      true,
+      null,
+      [],
+      {},
+      { workflow: "default", labels: ["a", "b"], nested: { deep: [{ x: 1 }, null, [true]] } },
+      Object.assign(Object.create(null), { plain: "object without a prototype" }),
+    ];
+    const refused: unknown[] = [
+      undefined,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      { missing: undefined },
+      [1, undefined],
+      new Date(),
+      { at: new Date() },
+      new Map([["k", "v"]]),
+      () => 1,
+      10n,
+      Symbol("s"),
+    ];
+    for (const value of accepted) {
+      expect(jsonOut.safeParse(value).success).toBe(true);
+      expect(z.json().safeParse(value).success).toBe(true);
+    }
+    for (const value of refused) {
+      expect(jsonOut.safeParse(value).success).toBe(false);
+    }
+  });
+
+  it("says no to nesting past its bound and to a cycle, without exhausting the stack", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(isJsonValue(deep)).toBe(false);
+    const cyclic: Record<string, unknown> = { name: "loop" };
+    cyclic.self = cyclic;
+    expect(isJsonValue(cyclic)).toBe(false);
+    let fine: unknown = 1;
+    for (let i = 0; i < 200; i++) fine = { next: fine };
+    expect(isJsonValue(fine)).toBe(true);
   });
 });
