@@ -12,10 +12,15 @@ import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { noContentPolicy, securityHeaders } from "@/lib/security-headers.mjs";
-import { type FetchHandlers, serveFetchHandlers } from "@/server/http/node-bridge";
+import { type FetchHandler, type FetchHandlers, serveFetchHandlers } from "@/server/http/node-bridge";
 import { startTracing, stopTracing } from "@/server/observability/tracing";
 
 let handlers: FetchHandlers = {};
+
+/** The route's handlers, by method (a map, so a handler is never mistaken for a component). */
+function route(...entries: [keyof FetchHandlers, FetchHandler][]): FetchHandlers {
+  return Object.fromEntries(entries);
+}
 const server = http.createServer((req, res) => void serveFetchHandlers(req, res, handlers));
 let base: string;
 
@@ -47,8 +52,9 @@ function send(
 
 describe("serveFetchHandlers", () => {
   it("gives the handler the URL, method, headers and body, and the client the status, headers and body", async () => {
-    handlers = {
-      POST: async (request) => {
+    handlers = route([
+      "POST",
+      async (request) => {
         const url = new URL(request.url);
         const headers = new Headers({ "content-type": "application/json", "x-answer": "yes" });
         headers.append("set-cookie", "a=1; Path=/");
@@ -63,7 +69,7 @@ describe("serveFetchHandlers", () => {
           { status: 201, headers },
         );
       },
-    };
+    ]);
     const res = await send("POST", "/api/trpc/thing?x=1", { host: "specline.example:8443", "x-custom": "v" }, "hello");
     expect(res.status).toBe(201);
     expect(JSON.parse(res.body)).toEqual({
@@ -81,8 +87,9 @@ describe("serveFetchHandlers", () => {
 
   it("streams a large body with back-pressure, and cancels it when the client goes away", async () => {
     const chunk = new Uint8Array(64 * 1024).fill(97);
-    handlers = {
-      GET: () => {
+    handlers = route([
+      "GET",
+      () => {
         let sent = 0;
         return new Response(
           new ReadableStream<Uint8Array>({
@@ -93,7 +100,7 @@ describe("serveFetchHandlers", () => {
           }),
         );
       },
-    };
+    ]);
     const whole = await send("GET", "/api/trpc/big");
     expect(whole.body.length).toBe(160 * chunk.length);
 
@@ -101,8 +108,9 @@ describe("serveFetchHandlers", () => {
     const wasCancelled = new Promise<void>((resolve) => {
       cancelled = resolve;
     });
-    handlers = {
-      GET: () =>
+    handlers = route([
+      "GET",
+      () =>
         new Response(
           new ReadableStream<Uint8Array>({
             // Endless: only a cancel ends it.
@@ -110,7 +118,7 @@ describe("serveFetchHandlers", () => {
             cancel: () => cancelled(),
           }),
         ),
-    };
+    ]);
     const req = http.request(`${base}/api/trpc/endless`, { agent: false }, (res) => {
       res.once("data", () => req.destroy());
     });
@@ -120,26 +128,27 @@ describe("serveFetchHandlers", () => {
   });
 
   it("answers 405 with Allow for a method the route does not serve", async () => {
-    handlers = { GET: () => new Response("ok"), POST: () => new Response("ok") };
+    handlers = route(["GET", () => new Response("ok")], ["POST", () => new Response("ok")]);
     const res = await send("PUT", "/api/trpc/thing", {}, "x");
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, POST");
   });
 
   it("puts a Host that cannot stand in a URL aside", async () => {
-    handlers = { GET: (request) => new Response(new URL(request.url).host) };
+    handlers = route(["GET", (request) => new Response(new URL(request.url).host)]);
     expect((await send("GET", "/api/trpc/x", { host: "evil.example/@other" })).body).toBe("localhost");
     expect((await send("GET", "/api/trpc/x", { host: "[::1]:3000" })).body).toBe("[::1]:3000");
   });
 
   it("aborts the handler's signal when the client goes away", async () => {
     let aborted!: Promise<boolean>;
-    handlers = {
-      GET: (_request, signal) => {
+    handlers = route([
+      "GET",
+      (_request, signal) => {
         aborted = new Promise((resolve) => signal?.addEventListener("abort", () => resolve(true)));
         return new Promise<Response>(() => undefined);
       },
-    };
+    ]);
     const req = http.request(`${base}/api/trpc/slow`, { agent: false });
     req.on("error", () => undefined);
     req.end();
@@ -149,15 +158,16 @@ describe("serveFetchHandlers", () => {
   });
 
   it("answers 500 with no body when the handler throws, and keeps serving", async () => {
-    handlers = {
-      GET: () => {
+    handlers = route([
+      "GET",
+      () => {
         throw new Error("boom");
       },
-    };
+    ]);
     const res = await send("GET", "/api/trpc/fail");
     expect(res.status).toBe(500);
     expect(res.body).toBe("");
-    handlers = { GET: () => new Response("fine") };
+    handlers = route(["GET", () => new Response("fine")]);
     expect((await send("GET", "/api/trpc/ok")).body).toBe("fine");
   });
 
@@ -165,7 +175,7 @@ describe("serveFetchHandlers", () => {
     // What the server registers with tracing on: the context manager and the W3C propagator.
     await startTracing({ exporter: new InMemorySpanExporter() });
     try {
-      handlers = { GET: () => new Response(trace.getSpanContext(context.active())?.traceId ?? "none") };
+      handlers = route(["GET", () => new Response(trace.getSpanContext(context.active())?.traceId ?? "none")]);
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       const res = await send("GET", "/api/trpc/traced", { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
       expect(res.body).toBe(traceId);
