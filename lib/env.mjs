@@ -139,6 +139,20 @@ export const envSchema = z.object({
     .optional(),
   /** How long the security log (sign-ins, account changes) keeps its entries. */
   SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /*
+   * Retention of what is only kept for a while (server/services/retention.ts); 0 keeps it for ever.
+   * Audit events and requirement and project versions are never pruned.
+   */
+  /** Outbox events, once delivered (a live stream resuming from an older event starts over). */
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** In-app notifications the user has read (unread ones are kept). */
+  RETENTION_READ_NOTIFICATIONS_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** Webhook deliveries that succeeded or failed for good, with their attempts. */
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Email written to DATA_DIR/mail when no SMTP server is configured. */
+  RETENTION_MAIL_FILES_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
+  /** Uploaded files on disk that no attachment names (an upload cut off before it was recorded). */
+  RETENTION_ORPHAN_UPLOADS_HOURS: z.coerce.number().int().min(0).max(87_600).default(24),
   /** Who may create an account: anyone, people with an address in SIGNUP_DOMAINS, or invited people only. */
   SIGNUP_MODE: z.enum(["open", "domains", "invite"]).default("open"),
   /** The email domains sign-up accepts with SIGNUP_MODE=domains, comma-separated (`example.com,corp.example`). */

@@ -328,34 +328,6 @@ export function nextAggregationAt(state: SideWorkState, ok: boolean, now = Date.
   return now + Math.min(AGGREGATION_EVERY_MS, AGGREGATION_RETRY_MS * 2 ** (state.aggregationFailures - 1));
 }
 
-/**
- * Deletes what has outlived its retention: expired idempotency keys, old
- * security log entries, ended sessions. Each part runs even when another
- * failed; the run fails if any did. Answers what was deleted.
- */
-async function runRetention(): Promise<string[]> {
-  const done: string[] = [];
-  const failed: string[] = [];
-  try {
-    const { pruneExpiredIdempotencyKeys } = await import("@/server/services/idempotency");
-    done.push(`${(await pruneExpiredIdempotencyKeys()).deleted} idempotency keys`);
-  } catch (err) {
-    log.error({ error: errorText(err) }, "pruning expired idempotency keys failed");
-    failed.push(`idempotency keys: ${errorText(err)}`);
-  }
-  try {
-    const { pruneSecurityLog } = await import("@/server/auth/security-log");
-    const { pruneEndedSessions } = await import("@/server/auth/sessions");
-    done.push(`${await pruneSecurityLog()} security log entries`);
-    done.push(`${(await pruneEndedSessions()).sessions} ended sessions`);
-  } catch (err) {
-    log.error({ error: errorText(err) }, "pruning the security log and ended sessions failed");
-    failed.push(`security log and sessions: ${errorText(err)}`);
-  }
-  if (failed.length > 0) throw new Error(failed.join("; "));
-  return done;
-}
-
 async function runSideWork(state: SideWorkState) {
   try {
     const { runDueWebhookDeliveries } = await import("@/server/services/webhooks/deliveries");
@@ -375,9 +347,14 @@ async function runSideWork(state: SideWorkState) {
     }
     try {
       const { timeJobRun } = await import("@/server/services/job-runs");
-      await timeJobRun("retention", runRetention, (r) => r.join(", "));
+      const { runRetention } = await import("@/server/services/retention");
+      await timeJobRun(
+        "retention",
+        () => runRetention(),
+        (r) => r.join(", "),
+      );
     } catch {
-      // Logged part by part in runRetention; the run is recorded as failed.
+      // Logged kind by kind in runRetention; the run is recorded as failed.
     }
     state.nextAggregationAt = nextAggregationAt(state, ok);
   }

@@ -544,13 +544,13 @@ describe("pruning expired keys", () => {
     const requested = await engine.execute({
       events: [{ name: "specline/stats.aggregate.requested", data: { projectId: cast.project.id } }] as never,
     });
-    expect(requested.ctx.step.run).not.toHaveBeenCalledWith("prune-expired-idempotency-keys", expect.any(Function));
+    expect(requested.ctx.step.run).not.toHaveBeenCalledWith("retention", expect.any(Function));
     expect(await remaining(cronOld)).toBe(2);
     const cron = await engine.execute({
       events: [{ name: "inngest/scheduled.timer", data: { cron: "*/30 * * * *" } }] as never,
     });
     expect(cron.error).toBeUndefined();
-    expect(cron.ctx.step.run).toHaveBeenCalledWith("prune-expired-idempotency-keys", expect.any(Function));
+    expect(cron.ctx.step.run).toHaveBeenCalledWith("retention", expect.any(Function));
     expect(await remaining(cronOld)).toBe(0);
 
     const embeddedOld = await keysAged(25, 2);

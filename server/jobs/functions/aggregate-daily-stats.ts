@@ -7,7 +7,7 @@
  * recomputes the days the run started with. One step per project: a
  * failure retries that project only, and the upsert makes a repeated step
  * harmless. The cron run is also the periodic housekeeping: its last step
- * deletes idempotency keys older than 24 hours, in bounded batches.
+ * is the retention run (server/services/retention.ts).
  */
 import { cron, NonRetriableError } from "inngest";
 import { z } from "zod";
@@ -17,7 +17,8 @@ import { statsDay, utcToday } from "@/lib/schemas/stats";
 import { AppError } from "@/server/errors";
 import { inngest } from "@/server/jobs/client";
 import { statsAggregateRequested } from "@/server/jobs/events";
-import { pruneExpiredIdempotencyKeys } from "@/server/services/idempotency";
+import { timeJobRun } from "@/server/services/job-runs";
+import { runRetention } from "@/server/services/retention";
 import {
   aggregateDailyStats,
   listActiveProjectIds,
@@ -74,7 +75,14 @@ export const aggregateDailyStatsFunction = inngest.createFunction(
       if (outcome === "aggregated") aggregated += 1;
     }
     if (event.name !== statsAggregateRequested.name) {
-      await step.run("prune-expired-idempotency-keys", () => pruneExpiredIdempotencyKeys());
+      // The same retention run as the in-process dispatcher's, recorded on /admin/system alike.
+      await step.run("retention", () =>
+        timeJobRun(
+          "retention",
+          () => runRetention(),
+          (r) => r.join(", "),
+        ),
+      );
     }
     return { projects: aggregated, days: plan.days };
   },
