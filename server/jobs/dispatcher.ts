@@ -1,9 +1,10 @@
 /**
  * The outbox dispatcher: delivers every OutboxEvent at least once.
  *
- * Each tick it claims a batch of due rows with a lease (so several server
- * processes can run it side by side, and a crashed one's rows are taken over
- * once the lease runs out), then per event either
+ * Each tick it claims a batch of due rows with a lease of seconds, renewed
+ * while the batch is worked on (so several server processes can run it side
+ * by side, and a crashed one's rows are taken over seconds after it died),
+ * then per event either
  *   - embedded (no Inngest configured): runs the in-process handlers — the
  *     same services the Inngest functions call — or
  *   - Inngest configured: sends the event to Inngest with the outbox id as
@@ -14,9 +15,10 @@
  * instance admin to inspect and retry.
  *
  * In embedded mode each tick also sends due webhook deliveries, and every
- * 30 minutes the daily statistics are recomputed and expired idempotency
- * keys deleted (with Inngest configured the `deliver-webhook` and
- * `aggregate-daily-stats` functions do that).
+ * 30 minutes the daily statistics are recomputed and the retention run
+ * deletes what has outlived its setting (server/services/retention.ts; with
+ * Inngest configured the `deliver-webhook` and `aggregate-daily-stats`
+ * functions do that).
  *
  * When the database goes away the loop backs off (doubling its pause up to
  * MAX_OUTAGE_PAUSE_MS, logging once per outage) and resumes by itself. An
@@ -59,11 +61,18 @@ export interface DispatcherOptions {
   handle: (event: DomainEvent) => Promise<unknown>;
 }
 
+/**
+ * How long a claim holds without renewal: short, so a dead instance's events are taken over within
+ * seconds; renewed every third of it while the batch is worked on (`renewLeases`), so slow handlers keep
+ * their events.
+ */
+export const DEFAULT_LEASE_MS = 10_000;
+
 export function defaultOptions(): DispatcherOptions {
   const env = getEnv();
   return {
     batchSize: 20,
-    leaseMs: 120_000,
+    leaseMs: DEFAULT_LEASE_MS,
     maxAttempts: 10,
     baseBackoffMs: 2_000,
     maxBackoffMs: 3_600_000,
@@ -111,6 +120,15 @@ export async function claimBatch(limit: number, leaseMs: number, owner = DISPATC
     RETURNING id, type, payload, "projectId", "createdAt", attempts`;
   // RETURNING does not keep the sub-select's order; events are handled oldest first.
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Extends this process's leases on the events of `ids` that are not yet dispatched; answers how many. */
+export async function renewLeases(ids: string[], leaseMs: number, owner = DISPATCHER_ID): Promise<number> {
+  if (ids.length === 0) return 0;
+  const leaseUntil = new Date(Date.now() + leaseMs);
+  return db.$executeRaw`
+    UPDATE "OutboxEvent" SET "leaseUntil" = ${leaseUntil}
+    WHERE id = ANY(${ids}::uuid[]) AND "leasedBy" = ${owner} AND "dispatchedAt" IS NULL`;
 }
 
 export function backoffMs(attempt: number, opts: Pick<DispatcherOptions, "baseBackoffMs" | "maxBackoffMs">): number {
@@ -248,6 +266,32 @@ export async function dispatchOnce(
   const start = performance.now();
   const rows = await claimBatch(opts.batchSize, opts.leaseMs);
   const result: TickResult = { claimed: rows.length, dispatched: 0, failed: 0, released: 0 };
+  if (rows.length === 0) return result;
+  // Held while the batch is worked on; a failed renewal only risks a second delivery (at least once).
+  const renewal = setInterval(
+    () => {
+      renewLeases(
+        rows.map((r) => r.id),
+        opts.leaseMs,
+      ).catch((err: unknown) => log.warn({ err }, "could not renew outbox leases"));
+    },
+    Math.max(500, Math.floor(opts.leaseMs / 3)),
+  );
+  renewal.unref?.();
+  try {
+    return await dispatchClaimed(rows, opts, result, start, shouldStop);
+  } finally {
+    clearInterval(renewal);
+  }
+}
+
+async function dispatchClaimed(
+  rows: ClaimedRow[],
+  opts: DispatcherOptions,
+  result: TickResult,
+  start: number,
+  shouldStop: () => boolean,
+): Promise<TickResult> {
   /** Delivered, not yet marked: marked together at the end of the batch (or before a failure is recorded). */
   let delivered: string[] = [];
   const markDelivered = async () => {

@@ -25,6 +25,7 @@ import { PermanentFailure } from "@/server/errors";
 import { toDomainEvent } from "@/server/events/domain-events";
 import {
   claimBatch,
+  DEFAULT_LEASE_MS,
   dispatcherRunning,
   dispatchOnce,
   handleInProcess,
@@ -142,6 +143,39 @@ describe("outbox dispatcher", () => {
     expect(tick).toMatchObject({ claimed: 4, dispatched: 4, failed: 0 });
     // The event handled twice still produced one notification and one email.
     await expectEachNotifiedOnce(eventIds, mailBefore);
+  });
+
+  it("renews its leases while a slow batch is worked on, so nobody takes its events over meanwhile", async () => {
+    const { eventIds, mailBefore } = await statusChanges(3);
+    const other: string[] = [];
+    let otherLooked = false;
+    const tick = await dispatchOnce({
+      mode: "embedded",
+      batchSize: 10,
+      leaseMs: 600,
+      handle: async (event) => {
+        if (!otherLooked) {
+          // Twice the lease spent on the first event: without renewal the others would be free again.
+          await new Promise((r) => setTimeout(r, 1_300));
+          other.push(...(await claimBatch(10, 600, "another-instance")).map((r) => r.id));
+          otherLooked = true;
+        }
+        return handleInProcess(event);
+      },
+    });
+    expect(other).toEqual([]);
+    expect(tick).toMatchObject({ claimed: 3, dispatched: 3, failed: 0 });
+    await expectEachNotifiedOnce(eventIds, mailBefore);
+  });
+
+  it("claims with a lease of seconds by default", async () => {
+    await statusChanges(1);
+    const before = Date.now();
+    const [row] = await claimBatch(1, DEFAULT_LEASE_MS, "probe");
+    const held = await db.outboxEvent.findUniqueOrThrow({ where: { id: row!.id }, select: { leaseUntil: true } });
+    expect(held.leaseUntil!.getTime() - before).toBeLessThanOrEqual(DEFAULT_LEASE_MS + 1_000);
+    expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(15_000);
+    await releaseHeldBy("probe");
   });
 
   it("hands back what this process holds after a claim whose answer was lost, leaving other processes' leases", async () => {

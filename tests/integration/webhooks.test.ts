@@ -210,6 +210,7 @@ describe("attemptWebhookDelivery", () => {
       "user-agent": "Specline-Webhooks/1",
       "x-specline-event": "issue.created",
       "x-specline-delivery": deliveryId,
+      "idempotency-key": deliveryId,
     });
     expect(Math.abs(Number(hit!.headers["x-specline-timestamp"]) - Date.now() / 1000)).toBeLessThan(30);
     expect(verifySignature(f.webhook.secret, hit!)).toBe(true);

@@ -18,8 +18,11 @@ import { type PostResult, postGuarded } from "./post-guarded";
 
 export const WEBHOOK_USER_AGENT = "Specline-Webhooks/1";
 
-/** Extra time a claim is held beyond the request timeout (recording the result). */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * Extra time a claim is held beyond the request timeout (recording the result). Short, so the deliveries
+ * of an instance that died are sent by another within the timeout and a few seconds.
+ */
+const LEASE_MARGIN_MS = 5_000;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_MAX_MS = 60 * 60_000;
 
@@ -228,6 +231,9 @@ async function attemptClaimed(
         "user-agent": WEBHOOK_USER_AGENT,
         "x-specline-event": delivery.eventType,
         "x-specline-delivery": delivery.id,
+        // The same id under the conventional name: a receiver that saw it already can skip a repeat (a
+        // retry after a lost answer, or an instance that died between sending and recording).
+        "idempotency-key": delivery.id,
         "x-specline-timestamp": String(timestamp),
         "x-specline-signature": signWebhookBody(delivery.webhook.secret, timestamp, delivery.body),
       },
