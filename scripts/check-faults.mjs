@@ -26,16 +26,28 @@
  *   - the outbox dispatcher resumes by itself: every event of the run is
  *     dispatched within 20 s of the end.
  *
+ * Then the app itself dies: a backlog of events (issues filed by one member
+ * and triaged by another, each notifying in the app and by email, and each
+ * sent to a webhook receiver in this process) is written with the
+ * dispatcher off; a server with it on starts working through them and is
+ * killed with SIGKILL mid-way; a restarted server must then deliver every
+ * event within 20 s of being ready (the dead one's leases expire in
+ * seconds), with each in-app notification exactly once, at most one
+ * repeated email, and every webhook delivery received, repeats carrying the
+ * same delivery id.
+ *
  * Needs the production build (`npm run build`; start.mjs builds when it is
  * missing or stale) and the PostgreSQL server binaries (initdb, pg_ctl).
  * When run as root the cluster runs as the `postgres` user.
  *
- * Env: FAULT_WRITERS (20), FAULT_VERBOSE=1 (echo the server's output).
+ * Env: FAULT_WRITERS (20), FAULT_KILL_ISSUES (500: issues filed and triaged
+ * for the kill, two events each), FAULT_VERBOSE=1 (echo the server's output).
  * Exit code 0 when every check passes, 1 otherwise.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +65,9 @@ const REQUEST_BUDGET_MS = 15_000;
 const FAIL_FAST_MS = 2_500;
 const RECOVERY_MS = 5_000;
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
+
+const KILL_BACKLOG_ISSUES = Number(process.env.FAULT_KILL_ISSUES ?? 500);
+const DELIVERY_AFTER_RESTART_MS = 20_000;
 
 const log = (msg) => console.log(`[check-faults] ${msg}`);
 const failures = [];
@@ -232,6 +247,181 @@ function summarize(name, entries) {
   );
 }
 
+/* ------------------------------------------------- The app dies mid-dispatch */
+
+/** A webhook receiver: counts each delivery id it is sent (answers 200 after a short pause). */
+async function webhookReceiver() {
+  const received = new Map();
+  const server = http.createServer((req, res) => {
+    const id = req.headers["x-specline-delivery"];
+    req.resume();
+    req.on("end", () => {
+      if (typeof id === "string") received.set(id, (received.get(id) ?? 0) + 1);
+      setTimeout(() => res.end("ok"), 5);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function startApp(env, name) {
+  return startProcess(process.execPath, ["scripts/start.mjs"], { cwd: root, env, name, verbose });
+}
+
+async function inParallel(count, work) {
+  const results = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(WRITERS, count) }, async () => {
+      while (next < count) results.push(await work(next++));
+    }),
+  );
+  return results;
+}
+
+async function killDuringDispatch({ env, base, dbUrl, dataDir, owner, cookie, cleanups }) {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  cleanups.push(() => client.end());
+  const receiver = await webhookReceiver();
+  cleanups.push(() => receiver.close());
+  const pendingCount = async () =>
+    (
+      await client.query(
+        `SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "dispatchedAt" IS NULL AND "failedAt" IS NULL`,
+      )
+    ).rows[0].n;
+
+  // 1. The backlog, written while no dispatcher runs.
+  const writer = startApp({ ...env, BACKGROUND_JOBS: "off" }, "app-writer");
+  cleanups.push(() => stopProcess(writer));
+  await waitFor(`${base}/api/ready`, { child: writer, timeoutMs: 120_000, what: "/api/ready (writer)" });
+  const triager = {
+    email: `triager-${randomBytes(4).toString("hex")}@example.com`,
+    name: "Fault Triager",
+    password: `Faults-${randomBytes(12).toString("base64url")}`,
+  };
+  await registerUser(base, triager);
+  const triagerCookie = await signIn(base, triager);
+  await client.query(
+    `INSERT INTO "Membership" (id, "projectId", "userId", role, "createdAt", "updatedAt")
+     SELECT 'fault-triager', p.id, u.id, 'MAINTAINER', now(), now() FROM "Project" p, "User" u
+     WHERE p.key = 'FLT' AND u.email = $1`,
+    [triager.email],
+  );
+  const hook = await mutate(base, cookie, "webhook.create", { projectKey: "FLT", url: receiver.url, eventTypes: [] });
+  if (hook.status !== 200) throw new Error(`webhook.create answered ${hook.status} (${hook.code})`);
+
+  const filed = await inParallel(KILL_BACKLOG_ISSUES, (i) =>
+    mutate(base, cookie, "issue.create", { projectKey: "FLT", title: `Backlog issue ${i}` }),
+  );
+  const keys = filed.filter((e) => e.status === 200).map((e) => e.key);
+  const triaged = await inParallel(keys.length, (i) =>
+    mutate(base, triagerCookie, "issue.transition", { key: keys[i], expectedVersion: 1, to: "TRIAGED" }),
+  );
+  check(
+    keys.length === KILL_BACKLOG_ISSUES && triaged.every((e) => e.status === 200),
+    `the backlog was written: ${keys.length} issues filed, ${triaged.filter((e) => e.status === 200).length} triaged`,
+  );
+  await stopProcess(writer);
+  const backlog = await pendingCount();
+  log(`${backlog} events wait to be dispatched`);
+
+  // 2. A server works through them and is killed mid-way.
+  const doomed = startApp(env, "app-killed");
+  cleanups.push(() => stopProcess(doomed));
+  await waitFor(`${base}/api/ready`, { child: doomed, timeoutMs: 120_000, what: "/api/ready (to be killed)" });
+  const killAt = Date.now() + 60_000;
+  while ((await pendingCount()) > backlog * 0.5 && Date.now() < killAt) await sleep(50);
+  process.kill(-doomed.pid, "SIGKILL");
+  await doomed.exited;
+  const left = await pendingCount();
+  const { rows: heldRows } = await client.query(
+    `SELECT id::text FROM "OutboxEvent" WHERE "dispatchedAt" IS NULL AND "leaseUntil" > now()`,
+  );
+  const held = heldRows.map((r) => r.id);
+  log(`killed with SIGKILL: ${backlog - left} of ${backlog} dispatched, ${left} left, ${held.length} under its leases`);
+  check(left > 0 && left < backlog, `the server was killed mid-dispatch (${left} of ${backlog} events left)`);
+
+  // 3. A restarted server delivers the rest, the dead one's leased events included, within 20 s.
+  const restarted = startApp(env, "app-restarted");
+  cleanups.push(() => stopProcess(restarted));
+  await waitFor(`${base}/api/ready`, { child: restarted, timeoutMs: 120_000, what: "/api/ready (restarted)" });
+  const readyAt = Date.now();
+  let pending = left;
+  while (pending > 0 && Date.now() - readyAt < DELIVERY_AFTER_RESTART_MS + 10_000) {
+    await sleep(250);
+    pending = await pendingCount();
+  }
+  const tookMs = Date.now() - readyAt;
+  const { rows: takenOver } = await client.query(
+    `SELECT count(*)::int AS n, max(extract(epoch FROM "dispatchedAt") * 1000)::float8 AS last
+     FROM "OutboxEvent" WHERE id = ANY($1::uuid[]) AND "dispatchedAt" IS NOT NULL`,
+    [held],
+  );
+  check(
+    held.length > 0 && takenOver[0].n === held.length,
+    `the ${held.length} events the dead server held were taken over, the last ${Math.round((takenOver[0].last ?? 0) - readyAt)} ms after the restart was ready`,
+  );
+  check(
+    pending === 0 && tookMs <= DELIVERY_AFTER_RESTART_MS,
+    `after the restart every event was delivered within ${DELIVERY_AFTER_RESTART_MS / 1000} s (${pending} left after ${tookMs} ms)`,
+  );
+
+  // Webhook deliveries are sent after their events: wait for the last ones.
+  const { rows: deliveries } = await client.query(`SELECT id::text FROM "WebhookDelivery"`);
+  const sentBy = Date.now() + 30_000;
+  while (deliveries.some((d) => !receiver.received.has(d.id)) && Date.now() < sentBy) await sleep(250);
+  await stopProcess(restarted);
+
+  // 4. Exactly once in the app; at most one repeated email; every webhook delivery received.
+  const { rows: statusEvents } = await client.query(
+    `SELECT id::text FROM "OutboxEvent" WHERE type = 'issue.status_changed' AND "projectId" = (SELECT id FROM "Project" WHERE key = 'FLT')`,
+  );
+  const { rows: notes } = await client.query(
+    `SELECT n."eventId"::text AS event, count(*)::int AS n FROM "Notification" n
+     JOIN "User" u ON u.id = n."userId" WHERE u.email = $1 AND n.type = 'issue.status_changed' GROUP BY 1`,
+    [owner.email],
+  );
+  const noteCount = new Map(notes.map((r) => [r.event, r.n]));
+  const notOnce = statusEvents.filter((e) => noteCount.get(e.id) !== 1);
+  check(
+    statusEvents.length === keys.length && notOnce.length === 0,
+    `each of the ${statusEvents.length} triage events notified the reporter in the app exactly once (${notOnce.length} not once)`,
+  );
+  const { rows: emails } = await client.query(
+    `SELECT id::text FROM "ChannelDelivery" WHERE channel = 'EMAIL' AND status = 'SENT' AND "eventId" = ANY($1::uuid[])`,
+    [statusEvents.map((e) => e.id)],
+  );
+  check(
+    emails.length === statusEvents.length,
+    `every triage event's email was sent (${emails.length} of ${statusEvents.length})`,
+  );
+  // A mail file is named after its delivery: a repeat is a second file for the same id.
+  const files = readdirSync(path.join(dataDir, "mail"));
+  const sentIds = new Set(emails.map((e) => e.id));
+  const perId = new Map();
+  for (const file of files) {
+    const id = /-([0-9a-f-]{36})\.eml$/.exec(file)?.[1];
+    if (id && sentIds.has(id)) perId.set(id, (perId.get(id) ?? 0) + 1);
+  }
+  const repeatedEmails = [...perId.values()].reduce((sum, n) => sum + n - 1, 0);
+  check(
+    perId.size === sentIds.size && repeatedEmails <= 1,
+    `each email was written, at most one twice for the one crash (${perId.size} written, ${repeatedEmails} repeated)`,
+  );
+  const missing = deliveries.filter((d) => !receiver.received.has(d.id));
+  const repeats = [...receiver.received.values()].reduce((sum, n) => sum + n - 1, 0);
+  check(
+    deliveries.length >= 2 * keys.length && missing.length === 0,
+    `the webhook receiver got every one of ${deliveries.length} deliveries (${missing.length} missing, ${repeats} repeated with the same delivery id)`,
+  );
+}
+
 /* ------------------------------------------------------------------ Run */
 
 async function main() {
@@ -261,6 +451,8 @@ async function main() {
       PORT: String(port),
       APP_URL: base,
       DATA_DIR: dataDir,
+      // The kill check's webhook receiver listens on this machine.
+      ALLOW_PRIVATE_WEBHOOK_URLS: "true",
     };
     const app = startProcess(process.execPath, ["scripts/start.mjs"], { cwd: root, env, name: "app", verbose });
     cleanups.push(async () => {
@@ -445,6 +637,9 @@ async function main() {
     } finally {
       await client.end();
     }
+
+    await stopProcess(app);
+    await killDuringDispatch({ env, base, dbUrl: db.url, dataDir, owner, cookie, cleanups });
   } catch (err) {
     log(`FAIL ${err.stack ?? err}`);
     failures.push(String(err.message ?? err));

@@ -197,11 +197,11 @@ export async function serveLiveEvents(req: LiveRequest, respond: (headers: Recor
 }
 
 /** The stream as a fetch `Response` (route handlers). */
-export function liveEventsResponse(request: Request): Promise<Response> {
+export function liveEventsResponse(request: Request, signal: AbortSignal = request.signal): Promise<Response> {
   const abort = new AbortController();
   const onAbort = () => abort.abort();
-  if (request.signal.aborted) abort.abort();
-  else request.signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) abort.abort();
+  else signal.addEventListener("abort", onAbort, { once: true });
   return new Promise<Response>((resolve, reject) => {
     serveLiveEvents({ url: request.url, headers: request.headers, signal: abort.signal }, (headers) => {
       let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -234,7 +234,7 @@ export function liveEventsResponse(request: Request): Promise<Response> {
           if (ended) return;
           ended = true;
           controller.close();
-          request.signal.removeEventListener("abort", onAbort);
+          signal.removeEventListener("abort", onAbort);
         },
       };
     }).catch(reject);

@@ -48,7 +48,7 @@ function refuse({ status, code, message }: ApiRefusal) {
  */
 export function handler(incoming: Request, signal: AbortSignal = incoming.signal) {
   const url = new URL(incoming.url);
-  if (isLiveEventsRequest(incoming.method, url.pathname + url.search)) return liveEventsResponse(incoming);
+  if (isLiveEventsRequest(incoming.method, url.pathname + url.search)) return liveEventsResponse(incoming, signal);
   return withRequest(incoming, "trpc", ({ requestId }) => answer(incoming, requestId, signal), { carrier: true });
 }
 

@@ -287,7 +287,8 @@ function unstorableText(value: unknown): { path: string; problem: keyof typeof T
  */
 const errorsAndBudget = t.middleware(async ({ ctx, next }) => {
   const budget = new AbortController();
-  // The client going away aborts the call's signal too.
+  // The client going away aborts the call's signal too, for as long as the call lives: a subscription
+  // (live.events) returns at once and ends only when its client leaves, so the listener stays.
   const clientGone = () => budget.abort(ctx.signal?.reason);
   if (ctx.signal?.aborted) clientGone();
   else ctx.signal?.addEventListener("abort", clientGone, { once: true });
@@ -311,7 +312,6 @@ const errorsAndBudget = t.middleware(async ({ ctx, next }) => {
     throw err;
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener("abort", clientGone);
   }
   if (!result.ok) {
     const mapped = toAppError(result.error.cause);

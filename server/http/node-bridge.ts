@@ -81,6 +81,11 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
  */
 async function writeBody(res: ServerResponse, body: ReadableStream<Uint8Array>): Promise<void> {
   const reader = body.getReader();
+  // A client that leaves while the body waits for its next chunk (a live stream between messages).
+  const left = () => {
+    if (!res.writableFinished) reader.cancel().catch(() => undefined);
+  };
+  res.once("close", left);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -93,6 +98,7 @@ async function writeBody(res: ServerResponse, body: ReadableStream<Uint8Array>):
     }
     res.end();
   } finally {
+    res.off("close", left);
     reader.releaseLock();
   }
 }

@@ -127,6 +127,32 @@ describe("serveFetchHandlers", () => {
     await wasCancelled;
   });
 
+  it("cancels a body that waits between chunks as soon as the client goes away (a live stream)", async () => {
+    let cancelled!: () => void;
+    const wasCancelled = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    handlers = route([
+      "GET",
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start: (controller) => controller.enqueue(new TextEncoder().encode("data: first\n\n")),
+            // Nothing more until a change arrives: only a cancel ends it.
+            cancel: () => cancelled(),
+          }),
+        ),
+    ]);
+    const req = http.request(`${base}/api/trpc/live`, { agent: false }, (res) => {
+      res.once("data", () => req.destroy());
+    });
+    req.on("error", () => undefined);
+    req.end();
+    const at = Date.now();
+    await wasCancelled;
+    expect(Date.now() - at).toBeLessThan(2_000);
+  });
+
   it("answers 405 with Allow for a method the route does not serve", async () => {
     handlers = route(["GET", () => new Response("ok")], ["POST", () => new Response("ok")]);
     const res = await send("PUT", "/api/trpc/thing", {}, "x");
