@@ -36,9 +36,14 @@ export interface NotifySteps {
   run: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
   /** Inngest mode: ask `deliver-webhook` to send these deliveries. In-process the dispatcher sends them. */
   requestWebhookDeliveries?: (ids: string[]) => Promise<void>;
+  /**
+   * Whether the channel steps may run side by side. In-process they do (they are independent, and the
+   * dispatcher's throughput is their sum otherwise); Inngest memoizes steps one at a time by name.
+   */
+  concurrent?: boolean;
 }
 
-const inProcess: NotifySteps = { run: (_name, fn) => fn() };
+const inProcess: NotifySteps = { run: (_name, fn) => fn(), concurrent: true };
 
 interface Subject {
   entityType: "requirement" | "issue";
@@ -513,13 +518,27 @@ export async function notifyForEvent(event: DomainEvent, steps: NotifySteps = in
 
   result.watched = await steps.run("watch", () => watchStep(event));
   const plan = await steps.run("recipients", () => recipientsStep(event));
-  if (plan) {
-    result.notified = await channel("in-app", () => inAppStep(event, plan), 0);
-    result.emailed = await channel("email", () => emailStep(event, plan), 0);
-    const slack = await channel<"sent" | "skipped" | "failed">("slack", () => slackStep(event, plan), "failed");
-    result.slack = slack;
-  }
-  const deliveries = await channel("webhooks", () => webhooksStep(event), [] as string[]);
+  // The channels do not depend on one another (each is idempotent on its own).
+  const channels = [
+    () => (plan ? channel("in-app", () => inAppStep(event, plan), 0) : Promise.resolve(0)),
+    () => (plan ? channel("email", () => emailStep(event, plan), 0) : Promise.resolve(0)),
+    () =>
+      plan
+        ? channel<"sent" | "skipped" | "failed">("slack", () => slackStep(event, plan), "failed")
+        : Promise.resolve("skipped" as const),
+    () => channel("webhooks", () => webhooksStep(event), [] as string[]),
+  ] as const;
+  const [notified, emailed, slack, deliveries] = (
+    steps.concurrent
+      ? await Promise.all(channels.map((run) => run()))
+      : await channels.reduce<Promise<unknown[]>>(
+          async (done, run) => [...(await done), await run()],
+          Promise.resolve([]),
+        )
+  ) as [number, number, "sent" | "skipped" | "failed", string[]];
+  result.notified = notified;
+  result.emailed = emailed;
+  result.slack = slack;
   result.webhookDeliveries = deliveries.length;
   if (deliveries.length > 0 && steps.requestWebhookDeliveries) await steps.requestWebhookDeliveries(deliveries);
 
