@@ -340,17 +340,15 @@ async function dispatchClaimed(
     throw err;
   }
   // The backlog and the failures changed: instance admins' /admin/jobs refetches (at most once a second).
-  if (result.claimed > 0) {
-    publishSignal({ kind: "jobs" });
-    log[result.failed > 0 ? "warn" : "info"](
-      {
-        ...result,
-        durationMs: millisecondsSince(start),
-        events: rows.map((row) => ({ id: row.id, type: row.type, requestId: requestIdOfEvent(row) })),
-      },
-      "outbox batch dispatched",
-    );
-  }
+  publishSignal({ kind: "jobs" });
+  log[result.failed > 0 ? "warn" : "info"](
+    {
+      ...result,
+      durationMs: millisecondsSince(start),
+      events: rows.map((row) => ({ id: row.id, type: row.type, requestId: requestIdOfEvent(row) })),
+    },
+    "outbox batch dispatched",
+  );
   return result;
 }
 

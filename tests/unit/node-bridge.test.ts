@@ -17,6 +17,15 @@ import { startTracing, stopTracing } from "@/server/observability/tracing";
 
 let handlers: FetchHandlers = {};
 
+/** A body's cancel callback and a promise that resolves when it is called. */
+function cancellation() {
+  let cancelled!: () => void;
+  const wasCancelled = new Promise<void>((resolve) => {
+    cancelled = resolve;
+  });
+  return { cancelled, wasCancelled };
+}
+
 /** The route's handlers, by method (a map, so a handler is never mistaken for a component). */
 function route(...entries: [keyof FetchHandlers, FetchHandler][]): FetchHandlers {
   return Object.fromEntries(entries);
@@ -104,10 +113,7 @@ describe("serveFetchHandlers", () => {
     const whole = await send("GET", "/api/trpc/big");
     expect(whole.body.length).toBe(160 * chunk.length);
 
-    let cancelled!: () => void;
-    const wasCancelled = new Promise<void>((resolve) => {
-      cancelled = resolve;
-    });
+    const { cancelled, wasCancelled } = cancellation();
     handlers = route([
       "GET",
       () =>
@@ -128,10 +134,7 @@ describe("serveFetchHandlers", () => {
   });
 
   it("cancels a body that waits between chunks as soon as the client goes away (a live stream)", async () => {
-    let cancelled!: () => void;
-    const wasCancelled = new Promise<void>((resolve) => {
-      cancelled = resolve;
-    });
+    const { cancelled, wasCancelled } = cancellation();
     handlers = route([
       "GET",
       () =>

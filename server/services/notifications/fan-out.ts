@@ -519,23 +519,22 @@ export async function notifyForEvent(event: DomainEvent, steps: NotifySteps = in
   result.watched = await steps.run("watch", () => watchStep(event));
   const plan = await steps.run("recipients", () => recipientsStep(event));
   // The channels do not depend on one another (each is idempotent on its own).
-  const channels = [
-    () => (plan ? channel("in-app", () => inAppStep(event, plan), 0) : Promise.resolve(0)),
-    () => (plan ? channel("email", () => emailStep(event, plan), 0) : Promise.resolve(0)),
-    () =>
-      plan
-        ? channel<"sent" | "skipped" | "failed">("slack", () => slackStep(event, plan), "failed")
-        : Promise.resolve("skipped" as const),
-    () => channel("webhooks", () => webhooksStep(event), [] as string[]),
-  ] as const;
-  const [notified, emailed, slack, deliveries] = (
-    steps.concurrent
-      ? await Promise.all(channels.map((run) => run()))
-      : await channels.reduce<Promise<unknown[]>>(
-          async (done, run) => [...(await done), await run()],
-          Promise.resolve([]),
-        )
-  ) as [number, number, "sent" | "skipped" | "failed", string[]];
+  let previous: Promise<unknown> = Promise.resolve();
+  /** Side by side when the steps allow it, else each after the one before (channels never throw). */
+  const step = <T>(run: () => Promise<T>): Promise<T> => {
+    if (steps.concurrent) return run();
+    const next = previous.then(run);
+    previous = next;
+    return next;
+  };
+  const [notified, emailed, slack, deliveries] = await Promise.all([
+    plan ? step(() => channel("in-app", () => inAppStep(event, plan), 0)) : 0,
+    plan ? step(() => channel("email", () => emailStep(event, plan), 0)) : 0,
+    plan
+      ? step(() => channel<"sent" | "skipped" | "failed">("slack", () => slackStep(event, plan), "failed"))
+      : ("skipped" as const),
+    step(() => channel("webhooks", () => webhooksStep(event), [] as string[])),
+  ]);
   result.notified = notified;
   result.emailed = emailed;
   result.slack = slack;
