@@ -175,6 +175,12 @@ export const envSchema = z.object({
   /** "off" keeps the server from running the outbox dispatcher (e.g. a separate worker runs it). */
   BACKGROUND_JOBS: z.enum(["on", "off"]).default("on"),
   /**
+   * How long a stopping instance may drain (requests in flight, then its
+   * dispatcher) before what is left is cut; read by the server entry,
+   * scripts/serve.mjs. Keep it under the orchestrator's grace period.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  /**
    * Development only: lets webhooks and Slack URLs target private, loopback and
    * link-local addresses (a receiver on this machine). Off unless set to true;
    * never enable it on a server reachable by untrusted project admins.

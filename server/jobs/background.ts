@@ -4,7 +4,9 @@
  * services never start a dispatcher by accident.
  */
 import { getEnv } from "@/lib/env.mjs";
+import { onShutdown } from "@/server/http/shutdown";
 import { startDispatcher, stopDispatcher } from "@/server/jobs/dispatcher";
+import { stopLive } from "@/server/live/bus";
 import { log } from "@/server/observability/log";
 import { stopTracing, tracingRunning } from "@/server/observability/tracing";
 import { resumeImportJobs } from "@/server/services/imports/import-jobs";
@@ -15,8 +17,7 @@ const IMPORT_SWEEP_MS = 10_000;
 export function startBackgroundWork(): void {
   const env = getEnv();
   if (env.BACKGROUND_JOBS === "off" || env.NODE_ENV === "test" || !env.DATABASE_URL) {
-    // No dispatcher to stop, but batched spans to send before Next.js exits.
-    if (tracingRunning()) exitOnSignal(async () => undefined);
+    onShutdown(stopSharedWork);
     return;
   }
   startDispatcher();
@@ -31,17 +32,16 @@ export function startBackgroundWork(): void {
       });
   }, IMPORT_SWEEP_MS);
   sweep.unref?.();
-  // Let the event in hand finish and hand the rest of the batch back.
-  exitOnSignal(stopDispatcher);
+  onShutdown(async () => {
+    clearInterval(sweep);
+    // The event in hand finishes; the rest of the batch is handed back for another instance to take now.
+    await stopDispatcher().catch((err: unknown) => log.error({ err }, "the dispatcher did not stop cleanly"));
+    await stopSharedWork();
+  });
 }
 
-/** On SIGTERM/SIGINT: let `stop` finish, send the spans still batched, then exit as Next.js would. */
-function exitOnSignal(stop: () => Promise<unknown>): void {
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      void stop()
-        .then(stopTracing, stopTracing)
-        .finally(() => process.exit(0));
-    });
-  }
+/** The live fan-out's Redis subscriber, then the spans still batched (last: the steps above are traced). */
+async function stopSharedWork(): Promise<void> {
+  await stopLive().catch(() => undefined);
+  if (tracingRunning()) await stopTracing().catch(() => undefined);
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import type Redis from "ioredis";
 
 import { db } from "@/server/db";
+import { isDraining } from "@/server/http/shutdown";
 import { liveStatus } from "@/server/live/bus";
 import { log } from "@/server/observability/log";
 import { rateLimitBackend, redisLimitTimeoutMs } from "@/server/rate-limit";
@@ -68,7 +69,12 @@ export async function checkReadiness() {
     const appliedNames = new Set(applied.map((r) => r.migration_name));
     const pending = (await shippedMigrations()).filter((m) => !appliedNames.has(m));
     return {
-      status: pending.length === 0 ? ("ready" as const) : ("migrations_pending" as const),
+      // Told to stop (server/http/shutdown.ts): the balancer sends new requests elsewhere while this one drains.
+      status: isDraining()
+        ? ("draining" as const)
+        : pending.length === 0
+          ? ("ready" as const)
+          : ("migrations_pending" as const),
       database: "up" as const,
       pendingMigrations: pending,
       redis: await redis,

@@ -28,6 +28,17 @@ const server = http.createServer((req, res) => {
     };
     return res.end("registered");
   }
+  const url = new URL(req.url, "http://x");
+  if (url.pathname === "/slow") return setTimeout(() => res.end("slow done"), Number(url.searchParams.get("ms")));
+  if (url.pathname === "/stream") {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const timer = setInterval(() => res.write("data: tick\\n\\n"), 20);
+    res.on("close", () => clearInterval(timer));
+    return;
+  }
+  if (url.pathname === "/api/ready") {
+    return res.end(globalThis[Symbol.for("specline.shutdown")].draining ? "draining" : "ready");
+  }
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify({
     header: req.headers[${JSON.stringify(CLIENT_ADDRESS_HEADER)}],
@@ -37,6 +48,8 @@ const server = http.createServer((req, res) => {
     marked: globalThis[Symbol.for("specline.clientAddressStamped")] === true,
   }));
 });
+// As server/http/shutdown.ts does: a hook for after the drain.
+globalThis[Symbol.for("specline.shutdown")].hooks.push(async () => console.log("HOOK ran, draining=" + globalThis[Symbol.for("specline.shutdown")].draining));
 server.listen(0, "127.0.0.1", () => console.log("PORT " + server.address().port));
 `;
 
@@ -44,20 +57,31 @@ let dir: string;
 let child: ChildProcess;
 let port: number;
 
+/** Runs serve.mjs over the stand-in; resolves with the child, its port and everything it printed so far. */
+async function launch(env: Record<string, string> = {}) {
+  const proc = spawn(process.execPath, [path.join(dir, "serve.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
+  const output = { text: "" };
+  proc.stdout?.on("data", (d) => {
+    output.text += String(d);
+  });
+  const listening = await new Promise<number>((resolve, reject) => {
+    proc.stdout?.on("data", () => {
+      const m = /PORT (\d+)/.exec(output.text);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+  });
+  return { proc, port: listening, output };
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "specline-serve-"));
   copyFileSync(entry, path.join(dir, "serve.mjs"));
   writeFileSync(path.join(dir, "server.js"), STAND_IN);
-  child = spawn(process.execPath, [path.join(dir, "serve.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (d) => {
-      out += String(d);
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
+  ({ proc: child, port } = await launch());
 });
 
 afterAll(() => {
@@ -132,5 +156,111 @@ describe("the server entry", () => {
     expect(raw).toHaveLength(1);
     expect(echo.raw).not.toContain("6.6.6.6");
     expect(echo.raw).not.toContain("7.7.7.7");
+  });
+});
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function request(target: number, pathname: string, opts: { headers?: http.OutgoingHttpHeaders } = {}) {
+  return new Promise<Answer>((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port: target, path: pathname, headers: opts.headers }, (res) => {
+      let body = "";
+      res.on("data", (d) => {
+        body += String(d);
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+/** Opens a live stream; resolves once the first event arrived, with a promise of how the stream ended. */
+function openStream(target: number) {
+  return new Promise<{ ended: Promise<string> }>((resolve, reject) => {
+    const req = http.get(
+      { host: "127.0.0.1", port: target, path: "/stream", headers: { accept: "text/event-stream" } },
+      (res) => {
+        const ended = new Promise<string>((done) => {
+          res.on("error", () => done("error"));
+          res.on("aborted", () => done("aborted"));
+          res.on("close", () => done("closed"));
+        });
+        res.once("data", () => resolve({ ended }));
+      },
+    );
+    req.on("error", reject);
+  });
+}
+
+function exited(proc: ChildProcess) {
+  return new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+}
+
+describe("shutdown", () => {
+  it("cuts live streams at once, refuses new requests unhandled, finishes those in flight, then runs the hooks and exits 0", async () => {
+    const { proc, port: at, output } = await launch({ SHUTDOWN_TIMEOUT_MS: "10000" });
+    const exit = exited(proc);
+    const stream = await openStream(at);
+    const keepAlive = new http.Agent({ keepAlive: true });
+    const slow = new Promise<Answer>((resolve, reject) => {
+      const req = http.get({ host: "127.0.0.1", port: at, path: "/slow?ms=700", agent: keepAlive }, (res) => {
+        let body = "";
+        res.on("data", (d) => {
+          body += String(d);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on("error", reject);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const signalled = Date.now();
+    proc.kill("SIGTERM");
+
+    expect(await stream.ended).not.toBe("");
+    expect(Date.now() - signalled).toBeLessThan(500);
+
+    const refused = await request(at, "/projects");
+    expect(refused.status).toBe(503);
+    expect(refused.headers["retry-after"]).toBe("1");
+    expect(refused.headers.connection).toBe("close");
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "SERVICE_UNAVAILABLE" } });
+    expect(output.text).not.toContain("HOOK ran");
+
+    const ready = await request(at, "/api/ready");
+    expect(ready).toMatchObject({ status: 200, body: "draining" });
+
+    const finished = await slow;
+    expect(finished).toMatchObject({ status: 200, body: "slow done" });
+    expect(finished.headers.connection).toBe("close");
+    keepAlive.destroy();
+
+    expect(await exit).toBe(0);
+    expect(output.text).toContain("HOOK ran, draining=true");
+    const lines = output.text
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg: string; streams?: number; cut?: number });
+    expect(lines.find((l) => l.msg === "shutting down: draining")).toMatchObject({ streams: 1 });
+    expect(lines.find((l) => l.msg === "shut down")).toMatchObject({ cut: 0 });
+    await expect(request(at, "/")).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("cuts what is still running when SHUTDOWN_TIMEOUT_MS has passed", async () => {
+    const { proc, port: at, output } = await launch({ SHUTDOWN_TIMEOUT_MS: "300" });
+    const exit = exited(proc);
+    const slow = request(at, "/slow?ms=20000");
+    await new Promise((r) => setTimeout(r, 100));
+    const signalled = Date.now();
+    proc.kill("SIGTERM");
+    await expect(slow).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(await exit).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    expect(output.text).toContain('"cut":1');
+    expect(output.text).toContain("HOOK ran");
   });
 });
