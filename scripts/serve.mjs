@@ -28,7 +28,8 @@
  * and the remaining idle connections are closed, the app's shutdown hooks
  * run (the dispatcher finishes its event in hand and releases its leases,
  * the live fan-out disconnects, batched spans are sent) and the process
- * exits 0. A second signal exits at once.
+ * exits 0. Signals after the first are ignored (a terminal's Ctrl-C reaches
+ * this process both directly and through `npm start`).
  *
  * `npm start` copies this file next to .next/standalone/server.js and runs
  * it; the container image runs it as /app/serve.mjs.
@@ -109,8 +110,9 @@ function refuse(res) {
   );
 }
 
+/** A line as the app's logger writes them (server/observability/log.ts). */
 function logLine(level, msg, fields = {}) {
-  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, msg, ...fields })}\n`);
+  process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), ...fields, msg })}\n`);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,7 +132,7 @@ async function drain(signal) {
       res.shouldKeepAlive = false;
     }
   }
-  logLine(30, "shutting down: draining", { signal, streams, inFlight: inFlight.size - streams });
+  logLine("info", "shutting down: draining", { signal, streams, inFlight: inFlight.size - streams });
   const deadline = started + SHUTDOWN_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const busy = [...inFlight.values()].filter((stream) => !stream).length;
@@ -146,17 +148,17 @@ async function drain(signal) {
     try {
       await hook();
     } catch (err) {
-      logLine(50, "shutdown hook failed", { err: { message: err?.message ?? String(err) } });
+      logLine("error", "shutdown hook failed", { err: { message: err?.message ?? String(err) } });
     }
   }
-  logLine(30, "shut down", { durationMs: Date.now() - started, cut });
+  logLine("info", "shut down", { durationMs: Date.now() - started, cut });
   process.exit(0);
 }
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
-    if (stopping) process.exit(1);
+    if (stopping) return;
     stopping = true;
     void drain(signal);
   });

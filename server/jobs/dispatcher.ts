@@ -488,7 +488,7 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   // A change committed in this process: dispatch it now (live streams see it within milliseconds).
   const stopListening = onOutboxWritten(() => running.wake());
   void running.loop.finally(stopListening);
-  log.info({ mode: opts.mode }, "outbox dispatcher started");
+  log.info({ mode: opts.mode, owner: DISPATCHER_ID }, "outbox dispatcher started");
 }
 
 /** Finishes the event in hand, releases the rest of the batch and resolves when the loop has ended. */
@@ -499,4 +499,10 @@ export async function stopDispatcher(): Promise<void> {
   running.wake();
   await running.loop;
   globalForDispatcher.specline_dispatcher = undefined;
+  // Whatever this process still holds (a batch an outage interrupted) goes back now, not when its lease runs out.
+  const released = await releaseHeldBy().catch((err: unknown) => {
+    log.warn({ error: errorText(err) }, "could not hand back the outbox events this dispatcher held");
+    return 0;
+  });
+  log.info({ owner: DISPATCHER_ID, released }, "outbox dispatcher stopped");
 }
