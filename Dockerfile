@@ -7,19 +7,25 @@
 #             scripts, the schema and prisma.config.ts are copied in first.
 #   build     `next build` (output: "standalone"). No database is touched:
 #             migrations never run while building.
-#   migrator  A minimal node_modules for `prisma migrate deploy` only: prisma,
-#             @prisma/adapter-pg and pg at the versions pinned in
-#             package-lock.json, plus the schema, the migrations and the two
-#             scripts that run them.
-#   runtime   node:20-bookworm-slim with only the standalone server, its static
-#             assets, public/ and the migrator. Runs as the unprivileged `node`
-#             user; the entrypoint applies pending migrations and then starts
-#             `node serve.mjs` (scripts/serve.mjs: stamps each request's client
-#             address, then runs the standalone server.js).
+#   migrator  A minimal node_modules for `prisma migrate deploy` and the
+#             embedded database only: prisma, @prisma/adapter-pg, pg and
+#             PGlite at the versions pinned in package-lock.json, plus the
+#             schema, the migrations and the scripts that run them.
+#   runtime   node:20-bookworm-slim with tini, the standalone server, its
+#             static assets, public/ and the migrator. Runs as the
+#             unprivileged `node` user under tini (PID 1: passes signals on,
+#             reaps children); the entrypoint applies pending migrations and
+#             then starts `node serve.mjs` (scripts/serve.mjs: stamps each
+#             request's client address, drains on SIGTERM, runs the
+#             standalone server.js).
 #
 # Build:  docker build -t specline .
-# Run:    see deploy/docker-compose.yml and docs/deploy.md. DATABASE_URL and
-#         AUTH_SECRET must be supplied at run time; the image holds no secrets.
+# Run:    docker run -p 3000:3000 -v specline:/data specline
+#         — one container: the embedded database, attachments, mail and the
+#         generated auth secret in the /data volume. With DATABASE_URL (and
+#         AUTH_SECRET) the same image runs against PostgreSQL: see
+#         deploy/docker-compose.yml and docs/deploy.md. The image holds no
+#         secrets.
 #
 # scripts/check-standalone.mjs assembles the runtime layout below outside
 # Docker and checks that it migrates, starts and reports ready.
@@ -62,7 +68,7 @@ COPY prisma.config.ts ./
 COPY lib/database-url.mjs ./lib/database-url.mjs
 COPY prisma/schema.prisma ./prisma/schema.prisma
 COPY prisma/migrations ./prisma/migrations
-COPY scripts/migrate.mjs scripts/run.mjs ./scripts/
+COPY scripts/migrate.mjs scripts/run.mjs scripts/embedded-postgres.mjs scripts/embedded-launch.mjs ./scripts/
 
 # ---------------------------------------------------------------- runtime
 FROM ${NODE_IMAGE} AS runtime
@@ -70,15 +76,22 @@ WORKDIR /app
 ENV NODE_ENV=production \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
+    DATA_DIR=/data \
     NEXT_TELEMETRY_DISABLED=1 \
     CHECKPOINT_DISABLE=1 \
     PRISMA_HIDE_UPDATE_MESSAGE=1
 
+# tini as PID 1: passes SIGTERM on to the server (which drains) and reaps children.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
 # Application files belong to root and are read-only for the `node` user;
-# only Next's cache folder and DATA_DIR (.data: attachments without S3, mail
-# files without SMTP) are writable. Mount a volume at /app/.data to keep them
-# (with several replicas, one volume they share); a new named volume takes
-# the folder's owner.
+# only Next's cache folder and DATA_DIR (/data: the embedded database and the
+# generated auth secret without DATABASE_URL, attachments without S3, mail
+# files without SMTP) are writable. /data is a volume: a new named volume
+# takes the folder's owner, so `-v specline:/data` just works (with several
+# replicas on PostgreSQL, one volume they share, or S3).
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public
@@ -89,15 +102,16 @@ COPY deploy/docker-entrypoint.sh deploy/healthcheck.mjs ./
 # The server entry: stamps each request's socket address, then runs server.js.
 COPY scripts/serve.mjs ./serve.mjs
 RUN chmod 0755 docker-entrypoint.sh \
- && mkdir -p .next/cache .data \
- && chown node:node .next/cache .data \
- && chmod 0700 .data
+ && mkdir -p .next/cache /data \
+ && chown node:node .next/cache /data \
+ && chmod 0700 /data
 
 USER node
+VOLUME ["/data"]
 EXPOSE 3000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "/app/healthcheck.mjs"]
 
-ENTRYPOINT ["/app/docker-entrypoint.sh"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/docker-entrypoint.sh"]
 CMD ["node", "serve.mjs"]

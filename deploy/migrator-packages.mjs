@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Prints the exact package specs the container's migration step needs
- * (`prisma`, `@prisma/adapter-pg`, `pg`), pinned to the versions in
+ * Prints the exact package specs the container's migration step and its
+ * embedded database need (`prisma`, `@prisma/adapter-pg`, `pg`, PGlite), pinned to the versions in
  * package-lock.json, one per line. The Dockerfile's migrator stage installs
  * these into an otherwise empty folder; scripts/check-standalone.mjs checks
  * that the repository's node_modules hold the same versions.
@@ -12,7 +12,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const MIGRATOR_PACKAGES = ["prisma", "@prisma/adapter-pg", "pg"];
+export const MIGRATOR_PACKAGES = [
+  "prisma",
+  "@prisma/adapter-pg",
+  "pg",
+  // The embedded database of the single-container mode (scripts/embedded-launch.mjs).
+  "@electric-sql/pglite",
+  "@electric-sql/pglite-socket",
+];
 
 /** @returns {{ name: string, version: string }[]} */
 export function migratorPackages(lockfilePath) {

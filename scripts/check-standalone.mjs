@@ -9,17 +9,28 @@
  *    prisma/migrations, the migrator folder, deploy/docker-entrypoint.sh +
  *    deploy/healthcheck.mjs and the server entry scripts/serve.mjs. Symlinks are copied as they are (as Docker
  *    does), and every one must point inside the folder.
- * 3. Creates two fresh PostgreSQL databases. Against the empty one, starts
+ * 3. The entrypoint's refusals: DATABASE_URL without AUTH_SECRET, a short
+ *    AUTH_SECRET, and (no DATABASE_URL) a DATA_DIR the server cannot write.
+ * 4. One container with nothing configured (`docker run -v specline:/data`):
+ *    the entrypoint, under tini as in the image, with only a DATA_DIR
+ *    folder the server's user owns. It must start the embedded database,
+ *    generate the auth secret, migrate and turn ready; the first account
+ *    registered becomes the admin, files an issue in a new project and
+ *    attaches a file; DATA_DIR then holds the database, the secret (0600)
+ *    and the upload. SIGTERM must drain the server and close the database
+ *    (exit 0); started again on the same folder, the same session cookie is
+ *    still signed in and the issue and the attachment's bytes are there.
+ * 5. Creates two fresh PostgreSQL databases. Against the empty one, starts
  *    `node serve.mjs` directly (no migrations): /api/health must answer 200
  *    and /api/ready 503.
- * 4. Runs the image's entrypoint (`sh docker-entrypoint.sh node serve.mjs`)
- *    against the other one, with a minimal environment (the image's ENV plus
- *    DATABASE_URL and a random AUTH_SECRET): it must apply the migrations and
- *    start the server; /api/health and /api/ready must answer 200 with
- *    status "ready", the healthcheck script must pass, static assets and the
- *    next-auth CSRF endpoint must be served. The entrypoint must also refuse
- *    to start without DATABASE_URL or with a short AUTH_SECRET.
- * 5. Stops the servers, drops the databases, removes the folder.
+ * 6. Runs the image's entrypoint against the other one, with a minimal
+ *    environment (the image's ENV plus DATABASE_URL, a random AUTH_SECRET
+ *    and a DATA_DIR folder): it must apply the migrations and start the
+ *    server; /api/health and /api/ready must answer 200 with status
+ *    "ready", the healthcheck script must pass, static assets and the
+ *    next-auth CSRF endpoint must be served. Then the same upload, SIGTERM
+ *    (exit 0) and restart as in 4.
+ * 7. Stops the servers, drops the databases, removes the folders.
  *
  * What differs from the real image (be aware when reading a green result):
  * - migrator/node_modules is a symlink to this repository's node_modules
@@ -29,7 +40,7 @@
  *   `npm install --omit=dev --no-save --ignore-scripts` (needs the registry).
  * - Node and the OS libraries are this machine's, not node:20-bookworm-slim's.
  *   When run as root, the servers run as `nobody` (uid/gid 65534) over
- *   root-owned files with only .next/cache and .data writable, like the
+ *   root-owned files with only .next/cache and DATA_DIR writable, like the
  *   image's `node` user; otherwise as the current user.
  * - The build is the one in this checkout (.next), built here if missing or
  *   stale, from the working tree as it is (tests included in the type check,
@@ -54,6 +65,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from "node:fs";
 import os from "node:os";
@@ -61,6 +73,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import pg from "pg";
+import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { buildStaleness, freePort } from "./run.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -271,8 +284,9 @@ async function assemble(dir, pins) {
   copy(path.join(root, "lib/database-url.mjs"), path.join(migrator, "lib/database-url.mjs"));
   copy(path.join(root, "prisma/schema.prisma"), path.join(migrator, "prisma/schema.prisma"));
   copy(path.join(root, "prisma/migrations"), path.join(migrator, "prisma/migrations"));
-  copy(path.join(root, "scripts/migrate.mjs"), path.join(migrator, "scripts/migrate.mjs"));
-  copy(path.join(root, "scripts/run.mjs"), path.join(migrator, "scripts/run.mjs"));
+  for (const script of ["migrate.mjs", "run.mjs", "embedded-postgres.mjs", "embedded-launch.mjs"]) {
+    copy(path.join(root, "scripts", script), path.join(migrator, "scripts", script));
+  }
   if (process.env.CHECK_MIGRATOR_INSTALL === "1") {
     log(`installing the migrator packages: ${pins.map((p) => `${p.name}@${p.version}`).join(" ")}`);
     // An existing node_modules makes npm install here, not into the standalone folder above.
@@ -311,15 +325,13 @@ async function assemble(dir, pins) {
   copy(path.join(root, "scripts/serve.mjs"), path.join(dir, "serve.mjs"));
 
   // Like the image: application files stay as they are (root's when run as root), only .next/cache and DATA_DIR
-  // (.data) are writable.
+  // (the image's /data volume; here one folder per check) are writable.
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, ".next/cache"), { recursive: true });
-  mkdirSync(path.join(dir, ".data"), { mode: 0o700 });
   imageHome = path.join(dir, ".home");
   mkdirSync(imageHome);
   if (runAs.uid !== undefined) {
     chownSync(path.join(dir, ".next/cache"), runAs.uid, runAs.gid);
-    chownSync(path.join(dir, ".data"), runAs.uid, runAs.gid);
     chownSync(imageHome, runAs.uid, runAs.gid);
   }
 
@@ -373,6 +385,82 @@ function imageEnv(extra) {
   };
 }
 
+/* ------------------------------------------------------------- volumes */
+
+/** A folder the server's user owns, as a named volume mounted at /data is. */
+function volume(name) {
+  const at = path.join(volumesDir, name);
+  mkdirSync(at, { recursive: true, mode: 0o700 });
+  if (runAs.uid !== undefined) chownSync(at, runAs.uid, runAs.gid);
+  return at;
+}
+
+let volumesDir = os.tmpdir();
+
+/** The image's entrypoint as Docker runs it: under tini when this machine has it (the image always does). */
+function entrypoint(command) {
+  const tini = ["/usr/bin/tini", "/usr/sbin/tini"].find((p) => existsSync(p));
+  // -s: not PID 1 here, so tini registers as the subreaper of what it starts.
+  return tini
+    ? [tini, ["-s", "--", "sh", "docker-entrypoint.sh", ...command]]
+    : ["sh", ["docker-entrypoint.sh", ...command]];
+}
+
+const ATTACHMENT = Buffer.from(`Specline attachment check ${randomBytes(8).toString("hex")}\n`);
+
+/** Registers the first account, files an issue in a new project and attaches a file to it. */
+async function fileAnIssueWithAttachment(base) {
+  const person = {
+    email: "olive@example.com",
+    name: "Olive Owner",
+    password: `Harbor-${randomBytes(9).toString("hex")}`,
+  };
+  const user = await registerUser(base, person);
+  const cookie = await signIn(base, person);
+  const call = async (procedure, input) => {
+    const res = await request(`${base}/api/trpc/${procedure}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, origin: base },
+      body: JSON.stringify({ json: input }),
+    });
+    if (res.status !== 200) throw new CheckError(`${procedure} answered ${res.status}: ${res.text.slice(0, 300)}`);
+    return res.json.result.data.json;
+  };
+  await call("project.create", { key: "BOX", name: "Single container" });
+  const issue = await call("issue.create", {
+    projectKey: "BOX",
+    title: "Kept across restarts",
+    description: "With a file.",
+  });
+  const form = new FormData();
+  form.append("file", new Blob([ATTACHMENT], { type: "text/plain" }), "notes.txt");
+  const upload = await fetch(`${base}/api/issues/${issue.key}/attachments`, {
+    method: "POST",
+    headers: { cookie, origin: base },
+    body: form,
+  });
+  const attachment = await upload.json().catch(() => null);
+  check(upload.status === 201 && attachment?.id, `the upload answered ${upload.status}: ${JSON.stringify(attachment)}`);
+  await expectAttachment(base, cookie, attachment.id);
+  return { cookie, userId: user.id, role: user.role, issueKey: issue.key, attachmentId: attachment.id };
+}
+
+async function expectAttachment(base, cookie, id) {
+  const res = await fetch(`${base}/api/attachments/${id}`, { headers: { cookie } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  check(res.status === 200 && bytes.equals(ATTACHMENT), `the attachment downloads byte for byte (HTTP ${res.status})`);
+}
+
+/** After a restart: the same session is still signed in, the issue and its attachment are there. */
+async function expectFiled(base, saved) {
+  const me = await request(`${base}/api/trpc/user.me`, { headers: { cookie: saved.cookie } });
+  check(me.status === 200 && me.json?.result?.data?.json?.id === saved.userId, `the session survived (${me.status})`);
+  const input = encodeURIComponent(JSON.stringify({ json: { key: saved.issueKey } }));
+  const issue = await request(`${base}/api/trpc/issue.byKey?input=${input}`, { headers: { cookie: saved.cookie } });
+  check(issue.status === 200, `the issue is there (issue.byKey answered ${issue.status}: ${issue.text.slice(0, 200)})`);
+  await expectAttachment(base, saved.cookie, saved.attachmentId);
+}
+
 /* ---------------------------------------------------------------- main */
 
 async function main() {
@@ -389,6 +477,8 @@ async function main() {
   try {
     log(`assembling the runtime layout in ${dir}${runAs.uid !== undefined ? " (servers run as nobody)" : ""}`);
     await assemble(dir, pins);
+    volumesDir = mkdtempSync(path.join(os.tmpdir(), "specline-volumes-"));
+    chmodSync(volumesDir, 0o755);
 
     await withAdmin(async (c) => {
       for (const name of [emptyDb, readyDb]) {
@@ -400,15 +490,15 @@ async function main() {
 
     // The entrypoint refuses to start without its required settings.
     {
-      const noDb = await runToEnd("sh", ["docker-entrypoint.sh", "node", "-e", "process.exit(0)"], {
+      const noSecret = await runToEnd("sh", ["docker-entrypoint.sh", "node", "-e", "process.exit(0)"], {
         cwd: dir,
-        env: imageEnv({ PORT: "3000", AUTH_SECRET: authSecret }),
-        name: "entrypoint without DATABASE_URL",
+        env: imageEnv({ PORT: "3000", DATABASE_URL: databaseUrl(emptyDb), DATA_DIR: volume("refusals") }),
+        name: "entrypoint with DATABASE_URL and no AUTH_SECRET",
         user: runAs,
       });
       check(
-        noDb.code !== 0 && /DATABASE_URL is required/.test(noDb.output),
-        `entrypoint without DATABASE_URL should fail (exit ${noDb.code}): ${noDb.output}`,
+        noSecret.code !== 0 && /AUTH_SECRET is required/.test(noSecret.output),
+        `entrypoint with DATABASE_URL and no AUTH_SECRET should fail (exit ${noSecret.code}): ${noSecret.output}`,
       );
       const shortSecret = await runToEnd("sh", ["docker-entrypoint.sh", "node", "-e", "process.exit(0)"], {
         cwd: dir,
@@ -420,7 +510,74 @@ async function main() {
         shortSecret.code !== 0 && /at least 32/.test(shortSecret.output),
         `entrypoint with a short AUTH_SECRET should fail (exit ${shortSecret.code}): ${shortSecret.output}`,
       );
-      log("ok: the entrypoint refuses a missing DATABASE_URL and a short AUTH_SECRET");
+      const readOnly = await runToEnd("sh", ["docker-entrypoint.sh", "node", "-e", "process.exit(0)"], {
+        cwd: dir,
+        // No DATABASE_URL and a DATA_DIR the server's user cannot write: no volume mounted where one must be.
+        env: imageEnv({ PORT: "3000", DATA_DIR: path.join(dir, "public") }),
+        name: "entrypoint without a writable DATA_DIR",
+        user: runAs,
+      });
+      check(
+        runAs.uid === undefined || (readOnly.code !== 0 && /is not writable/.test(readOnly.output)),
+        `entrypoint without DATABASE_URL and a read-only DATA_DIR should fail (exit ${readOnly.code}): ${readOnly.output}`,
+      );
+      log("ok: the entrypoint refuses a missing or short AUTH_SECRET with DATABASE_URL, and an unwritable DATA_DIR");
+    }
+
+    // 0. One container, nothing configured: the embedded database and everything else in the /data volume,
+    //    kept across a re-created container.
+    {
+      const data = volume("single-container");
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env = imageEnv({ PORT: String(port), DATA_DIR: data, APP_URL: base });
+      const started = Date.now();
+      let server = start(...entrypoint(["node", "serve.mjs"]), {
+        cwd: dir,
+        env,
+        name: "single container",
+        user: runAs,
+      });
+      try {
+        await waitFor(`${base}/api/ready`, (r) => r.status === 200, { child: server, what: "/api/ready (embedded)" });
+        log(
+          `ok: no DATABASE_URL, no AUTH_SECRET → embedded database ready in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+        );
+        const saved = await fileAnIssueWithAttachment(base);
+        check(saved.role === "ADMIN", `the first account registered becomes the instance admin (got ${saved.role})`);
+        for (const entry of ["auth-secret", "pglite", "uploads"]) {
+          check(existsSync(path.join(data, entry)), `DATA_DIR holds ${entry}`);
+        }
+        check(
+          (statSync(path.join(data, "auth-secret")).mode & 0o077) === 0,
+          "the generated auth secret is private (0600)",
+        );
+        log("ok: an issue with an attachment filed; database, secret and upload are in DATA_DIR");
+
+        const stopped = await stop(server);
+        check(
+          stopped.code === 0,
+          `the container stops cleanly on SIGTERM (${stopped.signal ?? `exit ${stopped.code}`})`,
+        );
+        check(/"msg":"shut down"/.test(server.output), "the server drained before the database closed");
+        log("ok: stopped on SIGTERM: drained, database closed");
+
+        server = start(...entrypoint(["node", "serve.mjs"]), {
+          cwd: dir,
+          env,
+          name: "single container (again)",
+          user: runAs,
+        });
+        await waitFor(`${base}/api/ready`, (r) => r.status === 200, { child: server, what: "/api/ready (re-created)" });
+        await expectFiled(base, saved);
+        log("ok: re-created on the same volume: the session, the issue and the attachment's bytes are all there");
+        await stop(server);
+      } catch (err) {
+        console.error(`--- ${server.label} output ---\n${server.output}`);
+        throw err;
+      } finally {
+        await stop(server);
+      }
     }
 
     // 1. Unmigrated database: live but not ready.
@@ -465,14 +622,16 @@ async function main() {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const started = Date.now();
-      const server = start("sh", ["docker-entrypoint.sh", "node", "serve.mjs"], {
+      const env = imageEnv({
+        PORT: String(port),
+        DATABASE_URL: databaseUrl(readyDb),
+        AUTH_SECRET: authSecret,
+        APP_URL: base,
+        DATA_DIR: volume("postgresql"),
+      });
+      let server = start(...entrypoint(["node", "serve.mjs"]), {
         cwd: dir,
-        env: imageEnv({
-          PORT: String(port),
-          DATABASE_URL: databaseUrl(readyDb),
-          AUTH_SECRET: authSecret,
-          APP_URL: base,
-        }),
+        env,
         name: "entrypoint (migrate + server)",
         user: runAs,
       });
@@ -517,8 +676,19 @@ async function main() {
         );
         log("ok: next-auth answers (/api/auth/csrf)");
 
+        const saved = await fileAnIssueWithAttachment(base);
         const { code, signal } = await stop(server);
-        log(`ok: server stopped on SIGTERM (${signal ?? `exit ${code}`})`);
+        check(code === 0, `the server exits 0 on SIGTERM (${signal ?? `exit ${code}`})`);
+        log("ok: an issue with an attachment filed; server stopped on SIGTERM (exit 0)");
+        server = start(...entrypoint(["node", "serve.mjs"]), {
+          cwd: dir,
+          env,
+          name: "entrypoint (again)",
+          user: runAs,
+        });
+        await waitFor(`${base}/api/ready`, (r) => r.status === 200, { child: server, what: "/api/ready (restarted)" });
+        await expectFiled(base, saved);
+        log("ok: restarted: the session, the issue and the attachment's bytes are all there");
       } catch (err) {
         console.error(`--- ${server.label} output ---\n${server.output}`);
         throw err;
@@ -534,7 +704,10 @@ async function main() {
       }).catch((err) => console.error(`[check-standalone] could not drop ${created.join(", ")}: ${err.message}`));
     }
     if (process.env.CHECK_KEEP === "1") log(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      if (volumesDir !== os.tmpdir()) rmSync(volumesDir, { recursive: true, force: true });
+    }
   }
 }
 

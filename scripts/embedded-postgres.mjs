@@ -5,7 +5,10 @@
  * a real server.
  */
 
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { freePort } from "./run.mjs";
@@ -36,4 +39,25 @@ export async function startEmbeddedPostgres({ dataDir, port, loadDataDir } = {})
       await db.close();
     },
   };
+}
+
+/**
+ * The zero-configuration mode, as `npm start` and the container run it with
+ * no DATABASE_URL: everything durable under `dataDir` (created 0700) — the
+ * database in `pglite/`, the auth secret generated once into `auth-secret`
+ * (0600) unless AUTH_SECRET is given, attachments and mail beside them.
+ * Sets DATA_DIR, DATABASE_URL and AUTH_SECRET in `env`; returns the
+ * database's stop function.
+ */
+export async function startEmbeddedMode(dataDir, env = process.env) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  env.DATA_DIR = dataDir;
+  if (!env.AUTH_SECRET) {
+    const secretFile = path.join(dataDir, "auth-secret");
+    if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    env.AUTH_SECRET = readFileSync(secretFile, "utf8").trim();
+  }
+  const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") });
+  env.DATABASE_URL = database.url;
+  return database;
 }

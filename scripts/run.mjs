@@ -25,18 +25,41 @@ export function run(cmd, args, { env = process.env, cwd = process.cwd(), quiet =
   });
 }
 
+/**
+ * Runs the server process `cmd args` with the terminal (or container log)
+ * as its output, passes SIGTERM and SIGINT on to it, and resolves with its
+ * exit code once it has exited (128 + n when a signal ended it). Used where
+ * this process must outlive the server: it hosts the embedded database.
+ */
+export function supervise(cmd, args, { env = process.env, cwd = process.cwd() } = {}) {
+  const child = spawn(cmd, args, { env, cwd, stdio: "inherit" });
+  const forward = (signal) => child.kill(signal);
+  for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, forward);
+  return new Promise((resolve) => {
+    child.on("error", (err) => {
+      console.error(err);
+      resolve(1);
+    });
+    child.on("exit", (code, signal) => {
+      for (const s of ["SIGTERM", "SIGINT"]) process.off(s, forward);
+      resolve(code ?? 128 + (signal === "SIGINT" ? 2 : signal === "SIGKILL" ? 9 : 15));
+    });
+  });
+}
+
 const MIGRATE_DONE = /All migrations have been successfully applied|No pending migrations to apply/;
 
 /**
  * Applies pending Prisma migrations to `databaseUrl` (offline: JS schema
- * engine + pg adapter). The CLI keeps an internal timer alive for about ten
+ * engine + pg adapter), from `cwd`, where prisma.config.ts is. The CLI keeps an internal timer alive for about ten
  * seconds after it has finished; once it reports success (every migration
  * committed) we stop waiting for it.
  */
-export function migrate(databaseUrl, { quiet = true } = {}) {
+export function migrate(databaseUrl, { quiet = true, cwd = process.cwd() } = {}) {
   const prismaCli = require.resolve("prisma/build/index.js");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, "migrate", "deploy"], {
+      cwd,
       env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { spawn } from "node:child_process";
 /**
  * `npm start` and `npm run dev`: one command from a fresh clone to a running app.
  *
@@ -12,17 +11,18 @@ import { spawn } from "node:child_process";
  * Then: validate the environment, apply pending migrations and, for
  * `npm start`, build if the build is missing or stale and run the standalone
  * Next.js server through scripts/serve.mjs (which stamps each request's
- * client address); for `npm run dev` (`--dev`), run `next dev` with hot
- * reload against the same database (no stamping there: every client is
- * "local" to the rate limits unless TRUSTED_PROXIES is set).
+ * client address, and drains on SIGTERM); for `npm run dev` (`--dev`), run
+ * `next dev` with hot reload against the same database (no stamping there:
+ * every client is "local" to the rate limits unless TRUSTED_PROXIES is set).
+ * Signals are passed on to the server; the embedded database closes once
+ * it has exited.
  */
-import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import path from "node:path";
 
 import { appUrl, parseEnv } from "../lib/env.mjs";
-import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
-import { buildStaleness, migrate, run } from "./run.mjs";
+import { startEmbeddedMode } from "./embedded-postgres.mjs";
+import { buildStaleness, migrate, run, supervise } from "./run.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -43,15 +43,8 @@ const embedded = !process.env.DATABASE_URL;
 let embeddedDb;
 
 if (embedded) {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secretFile = path.join(dataDir, "auth-secret");
-  if (!process.env.AUTH_SECRET) {
-    if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    process.env.AUTH_SECRET = readFileSync(secretFile, "utf8").trim();
-  }
   log(`embedded PostgreSQL (PGlite), data in ${path.relative(root, dataDir) || dataDir}/`);
-  embeddedDb = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") });
-  process.env.DATABASE_URL = embeddedDb.url;
+  embeddedDb = await startEmbeddedMode(dataDir);
 } else if (!process.env.AUTH_SECRET) {
   fail("Invalid environment configuration:\n  AUTH_SECRET: required when DATABASE_URL is set (at least 32 characters)");
 }
@@ -89,26 +82,18 @@ try {
 }
 
 const hostname = process.env.HOSTNAME_BIND ?? (dev ? "localhost" : "0.0.0.0");
-let server;
+let exited;
 if (dev) {
-  server = spawn(process.execPath, [nextBin, "dev", "--port", String(env.PORT), "--hostname", hostname], {
-    stdio: "inherit",
-    env: process.env,
-  });
+  exited = supervise(process.execPath, [nextBin, "dev", "--port", String(env.PORT), "--hostname", hostname]);
 } else {
   // The standalone server serves static assets from its own folder.
   cpSync(".next/static", ".next/standalone/.next/static", { recursive: true });
   if (existsSync("public")) cpSync("public", ".next/standalone/public", { recursive: true });
-  // The server entry that stamps each request's socket address (scripts/serve.mjs), as in the image.
+  // The server entry that stamps each request's socket address and drains on SIGTERM (scripts/serve.mjs), as in the image.
   cpSync("scripts/serve.mjs", ".next/standalone/serve.mjs");
-  server = spawn(process.execPath, [".next/standalone/serve.mjs"], {
-    stdio: "inherit",
+  exited = supervise(process.execPath, [".next/standalone/serve.mjs"], {
     env: { ...process.env, PORT: String(env.PORT), HOSTNAME: hostname },
   });
 }
 log(`listening on ${process.env.NEXTAUTH_URL}`);
-
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => server.kill(sig));
-}
-server.on("exit", (code) => shutdown(code ?? 0));
+await shutdown(await exited);

@@ -35,9 +35,12 @@ const appImage = services.app?.image;
 const replicas = inProfile("replicas").filter(([, service]) => service.image === appImage);
 const proxy = services.proxy;
 const config = () => readFileSync(path.join(deploy, "nginx.conf"), "utf8");
+const dockerfile = readFileSync(path.join(deploy, "../Dockerfile"), "utf8");
+/** DATA_DIR as the image sets it. */
+const imageDataDir = /^\s*DATA_DIR=(\S+)/m.exec(dockerfile)?.[1];
 
 /** The default of a `${NAME:-default}` value. */
-const defaultOf = (value: string | undefined) => /^\$\{[A-Z_]+:-([^}]*)\}$/.exec(value ?? "")?.[1];
+const defaultOf = (value: string | undefined) => /^\$\{[A-Z0-9_]+:-([^}]*)\}$/.exec(value ?? "")?.[1];
 
 /** The text of `name {…}` in an nginx config (comments removed), braces balanced. */
 function block(config: string, name: string): string {
@@ -83,15 +86,11 @@ describe("the replicas profile", () => {
   });
 
   it("shares one named volume for DATA_DIR between the replicas", () => {
-    const dataDir = path.posix.join("/app", parseEnv({}).DATA_DIR);
     for (const [, replica] of replicas) {
-      const mount = replica.volumes?.find((v) => v.split(":")[1] === dataDir);
-      expect(mount, `a volume at ${dataDir}`).toBeDefined();
+      const mount = replica.volumes?.find((v) => v.split(":")[1] === imageDataDir);
+      expect(mount, `a volume at ${imageDataDir}`).toBeDefined();
       expect(compose.volumes).toHaveProperty(mount?.split(":")[0] ?? "");
     }
-    // The image creates that folder for its unprivileged user, so a new named volume gets that owner.
-    const dockerfile = readFileSync(path.join(deploy, "../Dockerfile"), "utf8");
-    expect(dockerfile).toMatch(/chown node:node [^\n]*\.data/);
   });
 
   it("puts a proxy with a pinned image in front of both replicas", () => {
@@ -113,7 +112,43 @@ describe("the replicas profile", () => {
     expect(services.app?.profiles).toBeUndefined();
     expect(services.app?.ports).toHaveLength(1);
     expect(services.app?.ports?.[0]).toMatch(/:3000$/);
-    expect(services.app?.volumes).toBeUndefined();
+    expect(services.app?.volumes).toContain(`app-data:${imageDataDir}`);
+  });
+});
+
+describe("one container", () => {
+  it("keeps DATA_DIR in a volume the image's user owns, so a new named volume takes that owner", () => {
+    expect(imageDataDir).toBe("/data");
+    expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(dockerfile).toMatch(/chown node:node [^\n]*\/data/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it("runs tini as PID 1, in front of the entrypoint", () => {
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--", "\/app\/docker-entrypoint.sh"\]$/m);
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends tini/);
+    // Docker's own init on top would be a second one.
+    for (const [, service] of Object.entries(services)) expect(service.init).toBeUndefined();
+  });
+
+  it("passes mail and attachment storage settings through to the app", () => {
+    const environment = services.app?.environment ?? {};
+    for (const name of ["SMTP_URL", "MAIL_FROM", "S3_BUCKET", "S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID"]) {
+      expect(environment, name).toHaveProperty(name);
+    }
+    expect(environment).toHaveProperty("S3_SECRET_ACCESS_KEY");
+    // Empty unless set: compose must start without them.
+    expect(defaultOf(environment.SMTP_URL)).toBe("");
+    expect(defaultOf(environment.S3_BUCKET)).toBe("");
+  });
+
+  it("pins every third-party image", () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.image || service.image === appImage) continue;
+      const image = service.image.replace(/^\$\{[A-Z_]+:-([^}]*)\}$/, "$1");
+      expect(image, name).toMatch(/:[^:]+$/);
+      expect(image, name).not.toMatch(/:latest$/);
+    }
   });
 });
 
