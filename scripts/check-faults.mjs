@@ -28,14 +28,15 @@
  *     at 40 events a second or faster).
  *
  * Then the app itself dies: a backlog of events (issues filed by one member
- * and triaged by another, each notifying in the app and by email, and each
- * sent to a webhook receiver in this process) is written with the
+ * and triaged by another, each notifying in the app and by email, each
+ * triage posted to Slack, and each sent to a webhook receiver in this
+ * process) is written with the
  * dispatcher off; a server with it on starts working through them and is
  * killed with SIGKILL mid-way; a restarted server must then deliver every
  * event within 20 s of being ready (the dead one's leases expire in
  * seconds), with each in-app notification exactly once, at most one
- * repeated email, and every webhook delivery received, repeats carrying the
- * same delivery id.
+ * repeated email and one repeated Slack message, and every webhook
+ * delivery received, repeats carrying the same delivery id.
  *
  * Needs the production build (`npm run build`; start.mjs builds when it is
  * missing or stale) and the PostgreSQL server binaries (initdb, pg_ctl).
@@ -255,13 +256,20 @@ function summarize(name, entries) {
 
 /* ------------------------------------------------- The app dies mid-dispatch */
 
-/** A webhook receiver: counts each delivery id it is sent (answers 200 after a short pause). */
-async function webhookReceiver() {
+/**
+ * A receiver for webhooks or Slack: counts what it is sent by the id `idOf`
+ * reads from each request (answers 200 after a short pause).
+ */
+async function receiver(idOf) {
   const received = new Map();
   const server = http.createServer((req, res) => {
-    const id = req.headers["x-specline-delivery"];
-    req.resume();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
     req.on("end", () => {
+      const id = idOf(req, body);
       if (typeof id === "string") received.set(id, (received.get(id) ?? 0) + 1);
       setTimeout(() => res.end("ok"), 5);
     });
@@ -273,6 +281,19 @@ async function webhookReceiver() {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Webhook deliveries by their delivery id. */
+const webhookReceiver = () => receiver((req) => req.headers["x-specline-delivery"]);
+
+/** Slack messages by their text (one per issue: its key and the change). */
+const slackReceiver = () =>
+  receiver((_req, body) => {
+    try {
+      return JSON.parse(body).text;
+    } catch {
+      return undefined;
+    }
+  });
 
 function startApp(env, name) {
   return startProcess(process.execPath, ["scripts/start.mjs"], { cwd: root, env, name, verbose });
@@ -293,8 +314,10 @@ async function killDuringDispatch({ env, base, dbUrl, dataDir, owner, cookie, cl
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
   cleanups.push(() => client.end());
-  const receiver = await webhookReceiver();
-  cleanups.push(() => receiver.close());
+  const hooks = await webhookReceiver();
+  cleanups.push(() => hooks.close());
+  const slack = await slackReceiver();
+  cleanups.push(() => slack.close());
   const pendingCount = async () =>
     (
       await client.query(
@@ -319,8 +342,14 @@ async function killDuringDispatch({ env, base, dbUrl, dataDir, owner, cookie, cl
      WHERE p.key = 'FLT' AND u.email = $1`,
     [triager.email],
   );
-  const hook = await mutate(base, cookie, "webhook.create", { projectKey: "FLT", url: receiver.url, eventTypes: [] });
+  const hook = await mutate(base, cookie, "webhook.create", { projectKey: "FLT", url: hooks.url, eventTypes: [] });
   if (hook.status !== 200) throw new Error(`webhook.create answered ${hook.status} (${hook.code})`);
+  const toSlack = await mutate(base, cookie, "webhook.slack.set", {
+    projectKey: "FLT",
+    url: slack.url,
+    eventTypes: ["issue.status_changed"],
+  });
+  if (toSlack.status !== 200) throw new Error(`webhook.slack.set answered ${toSlack.status} (${toSlack.code})`);
 
   const filed = await inParallel(KILL_BACKLOG_ISSUES, (i) =>
     mutate(base, cookie, "issue.create", { projectKey: "FLT", title: `Backlog issue ${i}` }),
@@ -392,7 +421,7 @@ async function killDuringDispatch({ env, base, dbUrl, dataDir, owner, cookie, cl
   // Webhook deliveries are sent after their events, 20 a poll interval in the embedded mode: wait for the last ones.
   const { rows: deliveries } = await client.query(`SELECT id::text FROM "WebhookDelivery"`);
   const sentBy = Date.now() + 120_000;
-  while (deliveries.some((d) => !receiver.received.has(d.id)) && Date.now() < sentBy) await sleep(250);
+  while (deliveries.some((d) => !hooks.received.has(d.id)) && Date.now() < sentBy) await sleep(250);
   await stopProcess(restarted);
 
   // 4. Exactly once in the app; at most one repeated email; every webhook delivery received.
@@ -431,8 +460,17 @@ async function killDuringDispatch({ env, base, dbUrl, dataDir, owner, cookie, cl
     perId.size === sentIds.size && repeatedEmails <= 1,
     `each email was written, at most one twice for the one crash (${perId.size} written, ${repeatedEmails} repeated)`,
   );
-  const missing = deliveries.filter((d) => !receiver.received.has(d.id));
-  const repeats = [...receiver.received.values()].reduce((sum, n) => sum + n - 1, 0);
+  const { rows: slackSent } = await client.query(
+    `SELECT count(*)::int AS n FROM "ChannelDelivery" WHERE channel = 'SLACK' AND status = 'SENT' AND "eventId" = ANY($1::uuid[])`,
+    [statusEvents.map((e) => e.id)],
+  );
+  const slackRepeats = [...slack.received.values()].reduce((sum, n) => sum + n - 1, 0);
+  check(
+    slackSent[0].n === statusEvents.length && slack.received.size === statusEvents.length && slackRepeats <= 1,
+    `every triage event was posted to Slack, at most one twice for the one crash (${slackSent[0].n} sent, ${slack.received.size} received, ${slackRepeats} repeated)`,
+  );
+  const missing = deliveries.filter((d) => !hooks.received.has(d.id));
+  const repeats = [...hooks.received.values()].reduce((sum, n) => sum + n - 1, 0);
   check(
     deliveries.length >= 2 * keys.length && missing.length === 0,
     `the webhook receiver got every one of ${deliveries.length} deliveries (${missing.length} missing, ${repeats} repeated with the same delivery id: those in flight when the server died)`,
