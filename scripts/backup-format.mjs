@@ -18,6 +18,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 
 import { poolConfig } from "../lib/database-url.mjs";
+import { parseEnv } from "../lib/env.mjs";
 import { run } from "./run.mjs";
 
 /** Bumped when a backup's layout changes in a way an older restore cannot read. */
@@ -47,6 +48,15 @@ export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 
 /** A failure with a message meant for the operator (printed without a stack). */
 export class BackupError extends Error {}
+
+/** The app's settings from the environment (lib/env.mjs), or a BackupError saying what is wrong. */
+export function settings() {
+  try {
+    return parseEnv(process.env);
+  } catch (err) {
+    throw new BackupError(err.message);
+  }
+}
 
 export const log = (msg) => console.log(`[specline] ${msg}`);
 

@@ -24,7 +24,6 @@ import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "no
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { parseEnv } from "../lib/env.mjs";
 import {
   ATTACHMENTS,
   AUTH_SECRET_FILE,
@@ -47,6 +46,7 @@ import {
   root,
   runScript,
   serverVersion,
+  settings,
   sha256File,
   stopTheAppFirst,
   toolMajor,
@@ -160,12 +160,7 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  let env;
-  try {
-    env = parseEnv(process.env);
-  } catch (err) {
-    throw new BackupError(err.message);
-  }
+  const env = settings();
   const dataDir = dataDirOf(env);
   const mode = env.DATABASE_URL ? "postgresql" : "embedded";
   const outDir = values.out ? operatorPath(values.out) : path.join(dataDir, "backups");

@@ -57,6 +57,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 import { UNREACHED_BUDGETS, waitFor } from "./bench/lib/app.mjs";
+import { createChecks } from "./bench/lib/checks.mjs";
 import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { freePort, killAll, runProcess, sleep, startProcess, stopProcess } from "./bench/lib/process.mjs";
 
@@ -74,15 +75,7 @@ const OVERALL_TIMEOUT_MS = 15 * 60_000;
 const KILL_BACKLOG_ISSUES = Number(process.env.FAULT_KILL_ISSUES ?? 500);
 const DELIVERY_AFTER_RESTART_MS = 20_000;
 
-const log = (msg) => console.log(`[check-faults] ${msg}`);
-const failures = [];
-function check(condition, message) {
-  if (condition) log(`ok   ${message}`);
-  else {
-    log(`FAIL ${message}`);
-    failures.push(message);
-  }
-}
+const { log, check, failures } = createChecks("check-faults");
 
 /* ------------------------------------------------------------ PostgreSQL */
 

@@ -49,6 +49,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 import { UNREACHED_BUDGETS, waitFor } from "./bench/lib/app.mjs";
+import { createChecks } from "./bench/lib/checks.mjs";
 import { registerUser, request, signIn } from "./bench/lib/http.mjs";
 import { freePort, isRunning, killAll, sleep, startProcess, stopProcess } from "./bench/lib/process.mjs";
 import { migrate } from "./run.mjs";
@@ -61,15 +62,7 @@ const CLIENTS = 8;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 const OVERALL_TIMEOUT_MS = 15 * 60_000;
 
-const log = (msg) => console.log(`[check-rolling-restart] ${msg}`);
-const failures = [];
-function check(condition, message) {
-  if (condition) log(`ok   ${message}`);
-  else {
-    log(`FAIL ${message}`);
-    failures.push(message);
-  }
-}
+const { log, check, failures } = createChecks("check-rolling-restart");
 
 /* ------------------------------------------------------------- the proxy */
 

@@ -24,7 +24,6 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { parseEnv } from "../lib/env.mjs";
 import {
   appliedMigrations,
   BackupError,
@@ -43,6 +42,7 @@ import {
   readManifest,
   runScript,
   serverVersion,
+  settings,
   sha256File,
   shippedMigrations,
   stopTheAppFirst,
@@ -242,12 +242,7 @@ async function main() {
     if (!values.help) process.exitCode = 1;
     return;
   }
-  let env;
-  try {
-    env = parseEnv(process.env);
-  } catch (err) {
-    throw new BackupError(err.message);
-  }
+  const env = settings();
   const force = Boolean(values.force);
   const backupDir = operatorPath(positionals[0]);
   const dataDir = dataDirOf(env);
