@@ -1,4 +1,8 @@
 import type { Metadata, Viewport } from "next";
+import { cookies, headers } from "next/headers";
+
+import { ReaderTimeProvider } from "@/components/local-time";
+import { readerLocale, TIME_ZONE_COOKIE, validTimeZone } from "@/lib/reader-time";
 
 import { Providers } from "./providers";
 import "./globals.css";
@@ -16,11 +20,17 @@ export const viewport: Viewport = { themeColor: "#4f46e5" };
 // Every page renders per request, the not-found page included, so its scripts carry the nonce of proxy.ts's policy.
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const [cookieStore, headerList] = await Promise.all([cookies(), headers()]);
+  // Times render in the reader's locale and zone on the server already, so hydration changes nothing.
+  const timeZone = validTimeZone(cookieStore.get(TIME_ZONE_COOKIE)?.value) ?? "UTC";
+  const locale = readerLocale(headerList.get("accept-language"));
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <Providers>{children}</Providers>
+        <ReaderTimeProvider locale={locale} timeZone={timeZone} now={Date.now()}>
+          <Providers>{children}</Providers>
+        </ReaderTimeProvider>
       </body>
     </html>
   );

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 
-import { LocalTime } from "@/components/local-time";
+import { LocalTime, useTimeFormats } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -330,6 +330,7 @@ function Runs({ runs }: { runs: SystemStatus["runs"] }) {
 /** /admin/system: refetched every few seconds, and at once when the `jobs` live signal arrives. */
 export function SystemStatusView() {
   const trpc = useTRPC();
+  const formats = useTimeFormats();
   const status = useQuery(
     trpc.jobs.system.queryOptions(undefined, { staleTime: 0, refetchInterval: REFRESH_MS, refetchOnWindowFocus: true }),
   );
@@ -340,11 +341,8 @@ export function SystemStatusView() {
   return (
     <div className="space-y-6">
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        Checked at{" "}
-        <time dateTime={checkedAt.toISOString()} suppressHydrationWarning>
-          {checkedAt.toLocaleTimeString()}
-        </time>
-        ; refreshed every {REFRESH_MS / 1000} seconds.
+        Checked at <time dateTime={checkedAt.toISOString()}>{formats.time(checkedAt)}</time>; refreshed every{" "}
+        {REFRESH_MS / 1000} seconds.
       </p>
       {status.isRefetchError ? <Alert>The last refresh failed; showing the previous answer.</Alert> : null}
       <Services services={data.services} />

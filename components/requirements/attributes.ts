@@ -3,6 +3,7 @@
  * inputs hold, and the typed values the API takes. Date-times are entered and
  * shown in the reader's time zone and sent as UTC.
  */
+import { type TimeFormats, timeFormats } from "@/components/local-time";
 import { utcDateTime } from "@/lib/schemas/common";
 import type { AttributeDefinition, AttributeType } from "@/lib/schemas/project";
 import { ATTRIBUTE_RICH_TEXT_MAX, ATTRIBUTE_TEXT_MAX, type AttributeValue } from "@/lib/schemas/requirement";
@@ -161,25 +162,23 @@ export function parseRawAttributes(
   return { values, errors };
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  timeZone: "UTC",
-});
-
-/** How a stored value reads on the page (date-times in the reader's zone: render those with LocalTime on pages). */
-export function formatAttributeValue(def: AttributeDefinition | undefined, value: unknown): string {
+/** How a stored value reads on the page, in the reader's locale; a date-time also in their zone. */
+export function formatAttributeValue(
+  def: AttributeDefinition | undefined,
+  value: unknown,
+  formats?: TimeFormats,
+): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (Array.isArray(value)) return value.length ? value.map(String).join(", ") : "—";
   if (def?.type === "date" && typeof value === "string") {
+    // A calendar date, not an instant: the same day in every zone.
     const d = new Date(`${value}T00:00:00Z`);
-    if (!Number.isNaN(d.getTime())) return dateFormat.format(d);
+    if (!Number.isNaN(d.getTime())) return timeFormats(formats?.locale ?? "en", "UTC").date(d);
   }
   if (def?.type === "dateTime" && typeof value === "string") {
     const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    if (!Number.isNaN(d.getTime())) return (formats ?? timeFormats("en", "UTC")).dateTime(d);
   }
   return String(value);
 }

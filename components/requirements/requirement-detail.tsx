@@ -5,7 +5,7 @@ import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 
 import { ArrowLeftIcon } from "@/components/icons";
-import { LocalTime } from "@/components/local-time";
+import { LocalTime, useTimeFormats } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import type { ProjectRole } from "@/components/role-badge";
 import { Button } from "@/components/ui/button";
@@ -551,6 +551,7 @@ export function RequirementDetail({
 
 /** A stored attribute value by its type: options as chips, date-times in the reader's zone, the rest as text. */
 function AttributeValueView({ def, value }: { def: AttributeDefinition; value: unknown }) {
+  const formats = useTimeFormats();
   if (Array.isArray(value) && value.length > 0) {
     return (
       <ul className="flex flex-wrap justify-end gap-1">
@@ -571,7 +572,7 @@ function AttributeValueView({ def, value }: { def: AttributeDefinition; value: u
   const unset = value === undefined || value === null || value === "" || Array.isArray(value);
   return (
     <span className={cn("break-words", unset && "text-zinc-400 dark:text-zinc-500")}>
-      {formatAttributeValue(def, value)}
+      {formatAttributeValue(def, value, formats)}
     </span>
   );
 }

@@ -4,7 +4,7 @@ import { signOut } from "next-auth/react";
 import { useId } from "react";
 
 import { Avatar } from "@/components/avatar";
-import { ChevronDownIcon, KeyIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
+import { ChevronDownIcon, GlobeIcon, KeyIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
 import { InstanceRoleBadge } from "@/components/role-badge";
 import { cn, focusRing } from "@/components/ui/cn";
 import { usePopover } from "@/components/ui/use-popover";
@@ -70,6 +70,16 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
             </div>
           </div>
           <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
+          <Link
+            href="/settings/preferences"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => setOpen(false)}
+            className={itemStyles}
+          >
+            <GlobeIcon className={itemIconStyles} />
+            Preferences
+          </Link>
           <Link
             href="/settings/security"
             role="menuitem"

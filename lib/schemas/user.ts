@@ -59,6 +59,8 @@ export const currentUserOut = z
     mfaEnabled: z.boolean(),
     /** The instance requires two-factor sign-in of this account (REQUIRE_ADMIN_MFA, for instance admins). */
     mfaRequired: z.boolean(),
+    /** The IANA time zone the person's emails give times in (pages use the browser's). */
+    timeZone: z.string(),
   })
   .meta({ id: "CurrentUser", description: "The signed-in person and how far their account is set up" });
 
@@ -133,3 +135,23 @@ export const userSessionOut = z
 
 /** The caller's live sessions, most recently seen first. */
 export const userSessionListOut = z.array(userSessionOut);
+
+/** An IANA time zone name Intl knows (`Europe/Berlin`, `UTC`). */
+export const timeZoneName = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "Unknown time zone: use an IANA name such as Europe/Berlin");
+
+export const userPreferencesInput = z.object({ timeZone: timeZoneName });
+export type UserPreferencesInput = z.infer<typeof userPreferencesInput>;
+export const userPreferencesOut = z
+  .object({ timeZone: z.string() })
+  .meta({ id: "UserPreferences", description: "The signed-in person's preferences" });

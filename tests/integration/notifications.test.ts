@@ -140,6 +140,37 @@ describe("notifying", () => {
     expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
   });
 
+  it("gives the time in each recipient's own zone, as set in their preferences", async () => {
+    await expectTRPCError(
+      callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "Mars/Olympus_Mons" }),
+      "BAD_REQUEST",
+    );
+    await expectTRPCError(callerFor(null).user.updatePreferences({ timeZone: "UTC" }), "UNAUTHORIZED");
+    expect(await callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "Asia/Tokyo" })).toEqual({
+      timeZone: "Asia/Tokyo",
+    });
+    expect((await callerFor(cast.reporter.id).user.me()).timeZone).toBe("Asia/Tokyo");
+    // Nobody else's preference changes with it.
+    expect((await callerFor(cast.admin.id).user.me()).timeZone).toBe("UTC");
+
+    const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Zone check" });
+    await callerFor(cast.admin.id).subscription.set({ projectKey: cast.key, watching: true });
+    await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
+    await drainOutbox();
+    const event = await db.outboxEvent.findFirstOrThrow({
+      where: { type: "issue.status_changed", payload: { path: ["key"], equals: issue.key } },
+    });
+    const inZone = (timeZone: string) =>
+      new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone }).format(event.createdAt);
+    const [toReporter] = (await mailTo(dataDir, cast.reporter.email)).filter((m) => m.includes(issue.key));
+    expect(toReporter).toContain(`When: ${inZone("Asia/Tokyo")} (Asia/Tokyo)`);
+    const [toAdmin] = (await mailTo(dataDir, cast.admin.email)).filter(
+      (m) => m.includes("TRIAGED") && m.includes(issue.key),
+    );
+    expect(toAdmin).toContain(`When: ${inZone("UTC")} (UTC)`);
+    await callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "UTC" });
+  });
+
   it("notifies a mentioned member with a mention, and keeps issues from reporters who may not see them", async () => {
     const maint = callerFor(cast.maintainer.id);
     const issue = await maint.issue.create({ projectKey: cast.key, title: "Payment rounding" });

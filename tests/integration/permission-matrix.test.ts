@@ -143,6 +143,7 @@ const MATRIX: Record<string, Row> = {
     expect: signedIn,
   },
   "user.signOutEverywhere": { input: () => undefined, expect: signedIn },
+  "user.updatePreferences": { input: () => ({ timeZone: "Europe/Berlin" }), expect: signedIn },
   "user.twoFactor.status": { input: () => undefined, expect: signedIn },
   "user.twoFactor.start": { input: () => undefined, expect: signedIn },
   "user.twoFactor.confirm": {

@@ -14,6 +14,8 @@ import {
   twoFactorSetupOut,
   twoFactorStatusOut,
   userListInput,
+  userPreferencesInput,
+  userPreferencesOut,
   userSessionListOut,
   userSetActiveInput,
   userSetRoleInput,
@@ -29,6 +31,7 @@ import {
 import { accountSecurity } from "@/server/services/users/account-security";
 import { listUsers } from "@/server/services/users/list-users";
 import { changePassword } from "@/server/services/users/passwords";
+import { updatePreferences } from "@/server/services/users/preferences";
 import { mySessions, revokeSession, signOutEverywhere } from "@/server/services/users/sessions";
 import { setUserActive } from "@/server/services/users/set-user-active";
 import { setUserRole } from "@/server/services/users/set-user-role";
@@ -39,6 +42,11 @@ export const userRouter = createTRPCRouter({
     .meta({ accountSetup: true })
     .output(currentUserOut)
     .query(({ ctx }) => ctx.user),
+  /** The caller's own preferences: the time zone their emails give times in. */
+  updatePreferences: protectedProcedure
+    .input(userPreferencesInput)
+    .output(userPreferencesOut)
+    .mutation(({ ctx, input }) => updatePreferences({ userId: ctx.user.id, input })),
   list: adminProcedure
     .input(userListInput)
     .output(instanceUserPageOut)

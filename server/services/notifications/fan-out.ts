@@ -16,6 +16,7 @@
  * (a retry, a crash mid-batch, a replay) notifies nobody twice. Reading
  * and marking the notifications is the inbox's business (inbox.ts).
  */
+
 import { appUrl, getEnv } from "@/lib/env.mjs";
 import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
@@ -24,6 +25,7 @@ import { type DomainEvent, isNotifyingType } from "@/server/events/domain-events
 import { countNotificationSend } from "@/server/observability/metrics";
 import { checkRateLimit } from "@/server/rate-limit";
 import { canSeeIssue } from "@/server/services/issues/issue-access";
+import { emailTime } from "@/server/services/mail/email-time";
 import { sendMail } from "@/server/services/mail/mailer";
 import { publishUnreadCounts } from "@/server/services/notifications/inbox";
 import { peopleWithRoles } from "@/server/services/projects/people-with-roles";
@@ -57,6 +59,8 @@ interface Subject {
 export interface Recipient {
   userId: string;
   address: string;
+  /** The zone the recipient's emails give times in (their profile's; UTC unless they set one). */
+  timeZone: string;
   kind: "watch" | "mention";
   inApp: boolean;
   byEmail: boolean;
@@ -321,7 +325,14 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
     const inApp = pref?.inApp ?? true;
     const email = pref?.email ?? true;
     if (!inApp && !email) continue;
-    recipients.push({ userId: m.userId, address: m.user.email, kind, inApp, byEmail: email });
+    recipients.push({
+      userId: m.userId,
+      address: m.user.email,
+      timeZone: m.user.timeZone,
+      kind,
+      inApp,
+      byEmail: email,
+    });
   }
   return {
     projectKey: project.key,
@@ -422,6 +433,7 @@ async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
       title,
       plan.body,
       "",
+      `When: ${emailTime(event.createdAt, r.timeZone)}`,
       `Open: ${absoluteUrl(plan.url)}`,
       "",
       r.kind === "mention"

@@ -15,7 +15,11 @@ export async function peopleWithRoles(projectId: string, userIds: string[], clie
     client.project.findUnique({ where: { id: projectId }, select: { settings: true } }),
     client.membership.findMany({
       where: { projectId, userId: { in: userIds }, user: { deactivatedAt: null, emailVerifiedAt: { not: null } } },
-      select: { userId: true, role: true, user: { select: { email: true, notificationPreference: true } } },
+      select: {
+        userId: true,
+        role: true,
+        user: { select: { email: true, timeZone: true, notificationPreference: true } },
+      },
     }),
   ]);
   if (!isOpenForReporting(project?.settings)) return members;
@@ -27,14 +31,14 @@ export async function peopleWithRoles(projectId: string, userIds: string[], clie
       deactivatedAt: null,
       emailVerifiedAt: { not: null },
     },
-    select: { id: true, email: true, notificationPreference: true },
+    select: { id: true, email: true, timeZone: true, notificationPreference: true },
   });
   return [
     ...members,
     ...others.map((u) => ({
       userId: u.id,
       role: effectiveRole({ instanceRole: "USER", memberRole: null, openReporting: true }) as ProjectRole,
-      user: { email: u.email, notificationPreference: u.notificationPreference },
+      user: { email: u.email, timeZone: u.timeZone, notificationPreference: u.notificationPreference },
     })),
   ];
 }

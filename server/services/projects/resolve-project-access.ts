@@ -34,6 +34,7 @@ export async function resolveCallerInProject(opts: {
     userRole: InstanceRole;
     emailVerifiedAt: Date | null;
     totpEnabledAt: Date | null;
+    timeZone: string;
     sessionSeenAt: Date | null;
     tokenLive: boolean | null;
     projectId: string | null;
@@ -44,7 +45,7 @@ export async function resolveCallerInProject(opts: {
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
     SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt", u."totpEnabledAt",
-           s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
+           u."timeZone", s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
            (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
            m.role AS "memberRole"
@@ -72,6 +73,8 @@ export async function resolveCallerInProject(opts: {
     mfaEnabled: row.totpEnabledAt !== null,
     /** The instance asks this person for two-factor sign-in (REQUIRE_ADMIN_MFA, instance admins). */
     mfaRequired: row.userRole === "ADMIN" && getEnv().REQUIRE_ADMIN_MFA,
+    /** The zone the person's emails give times in. */
+    timeZone: row.timeZone,
   };
   const project =
     row.projectId && row.projectKey && row.projectName !== null

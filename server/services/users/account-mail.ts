@@ -6,12 +6,13 @@
  * tells); this handler, run by the outbox dispatcher or the
  * `send-account-mail` function, decides whether anyone gets a message.
  */
-import type { AccountTokenPurpose } from "@prisma/client";
 
+import type { AccountTokenPurpose } from "@prisma/client";
 import { appUrl, getEnv } from "@/lib/env.mjs";
 import { deriveAccountToken, hashAccountToken } from "@/server/auth/account-tokens";
 import { db } from "@/server/db";
 import type { DomainEvent } from "@/server/events/domain-events";
+import { emailTime } from "@/server/services/mail/email-time";
 import { sendMail } from "@/server/services/mail/mailer";
 import { INVITATION_EVENTS, invitationToken } from "@/server/services/projects/invitations";
 
@@ -175,7 +176,7 @@ async function sendInvitation(event: DomainEvent): Promise<{ sent: boolean }> {
       "",
       `${base}/invitations/${invitationToken(invitation.id)}`,
       "",
-      `If you have no Specline account yet, you can create one from that page. The invitation is open until ${invitation.expiresAt.toUTCString()}.`,
+      `If you have no Specline account yet, you can create one from that page. The invitation is open until ${emailTime(invitation.expiresAt, "UTC")}.`,
     ].join("\n"),
   });
   return { sent: true };

@@ -2,7 +2,14 @@
  * Signing people up and calling the API from a browser context, for specs
  * that need several users each in their own session.
  */
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  expect,
+  type Page,
+} from "@playwright/test";
 
 /** Calls a procedure as the context's signed-in user; fails the test unless it answers 200. */
 export async function trpc<T = unknown>(request: APIRequestContext, path: string, json: unknown): Promise<T> {
@@ -20,8 +27,9 @@ export async function userContext(
   browser: Browser,
   user: { name: string; email: string },
   password: string,
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(options);
   const request = context.request;
   await trpc(request, "auth.register", { email: user.email, name: user.name, password });
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
