@@ -95,12 +95,24 @@ test("the dashboard shows charts built from the daily statistics", async ({ page
     });
   });
 
-  await test.step("before any aggregation the dashboard says so", async () => {
+  await test.step("before any scheduled run the dashboard has today's numbers, one day drawn", async () => {
     await page.goto(`/projects/${projectKey}`);
     await page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Dashboard" }).click();
     await expect(page).toHaveURL(new RegExp(`/projects/${projectKey}/dashboard$`));
     await expect(page.getByRole("heading", { name: "Dashboard", level: 1 })).toBeVisible();
-    await expect(page.getByText("No statistics for these days yet")).toBeVisible();
+    await expect(page.getByText("No statistics for these days yet")).toHaveCount(0);
+    await expect(page.getByText("Open issues", { exact: true }).locator("..")).toContainText("5");
+    // One day: a stacked bar per chart (an area needs two days), its parts in the severities' colours.
+    const severity = page.getByTestId("chart-open-by-severity");
+    await expect(severity.locator(".recharts-bar-rectangle path").first()).toBeVisible();
+    const fills = await severity
+      .locator(".recharts-bar-rectangle path")
+      .evaluateAll((paths) => [...new Set(paths.map((p) => p.getAttribute("fill")))]);
+    expect(fills.length).toBeGreaterThanOrEqual(2);
+    const requirementChart = page.getByTestId("chart-requirements-by-status");
+    await expect(requirementChart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
+    await expect(requirementChart).toContainText(/\b\d+ requirements?\b/);
+    await expect(requirementChart).not.toContainText(/\b1 requirements\b/);
   });
 
   await test.step("after recomputing, the charts show the data", async () => {

@@ -19,7 +19,14 @@ import {
   runScheduledAggregation,
 } from "@/server/services/stats/aggregate-daily-stats";
 
-import { callerFor, createProjectWithCast, createUser, expectTRPCError, uniqueProjectKey } from "../helpers/factories";
+import {
+  addMembership,
+  callerFor,
+  createProjectWithCast,
+  createUser,
+  expectTRPCError,
+  uniqueProjectKey,
+} from "../helpers/factories";
 
 // Fault injection for the retry test: the real aggregation, which can be told to fail its next call.
 const fault = vi.hoisted(() => ({ failNext: null as Error | null }));
@@ -275,6 +282,27 @@ describe("aggregation on a fixture with known answers", () => {
     });
     expect((await aggregateDailyStats({ projectId: cast.project.id, day: TODAY })).suspectLinks).toBe(0);
     expect((await aggregateDailyStats({ projectId: cast.project.id, day: D3 })).suspectLinks).toBe(1);
+  });
+
+  it("a new project's dashboard has today's numbers at once, computed once, for a reporter too", async () => {
+    const owner = await createUser();
+    const reporterUser = await createUser();
+    const caller = callerFor(owner.id);
+    const project = await caller.project.create({ key: uniqueProjectKey(), name: "Fresh", description: "" });
+    await addMembership(project.id, reporterUser.id, "REPORTER");
+    await caller.issue.create({ projectKey: project.key, title: "First", severity: "HIGH" });
+    await caller.requirement.create({ projectKey: project.key, title: "One", statement: "The system shall work." });
+    expect(await db.dailyStat.count({ where: { projectId: project.id } })).toBe(0);
+
+    const reporter = callerFor(reporterUser.id);
+    const first = await reporter.stats.dashboard({ projectKey: project.key, days: 30 });
+    expect(first.current).toMatchObject({ day: TODAY, openIssues: 1, openBySeverity: { HIGH: 1 } });
+    expect(first.current?.requirementsByStatus.DRAFT).toBe(1);
+    expect(first.series.at(-1)?.stat).not.toBeNull();
+    // Read again: the stored row is used, not recomputed.
+    const again = await reporter.stats.dashboard({ projectKey: project.key, days: 30 });
+    expect(again.computedAt).toEqual(first.computedAt);
+    expect(await db.dailyStat.count({ where: { projectId: project.id } })).toBe(1);
   });
 
   it("stats.dashboard returns the latest state and one entry per day of the window", async () => {

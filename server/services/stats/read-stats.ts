@@ -12,7 +12,9 @@ import { ISSUE_SEVERITIES, ISSUE_STATUSES } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUSES } from "@/lib/schemas/requirement";
 import { addDays, type DashboardWindow, type dailyStatOut, utcToday } from "@/lib/schemas/stats";
 import type { ProjectScope } from "@/server/auth/project-scope";
-import { queryRows } from "@/server/db";
+import { db, queryRows } from "@/server/db";
+
+import { aggregateDailyStats } from "./aggregate-daily-stats";
 
 /** Every key of `keys`, with 0 for any the stored JSON lacks. */
 function counts<K extends string>(keys: readonly K[], value: unknown): Record<K, number> {
@@ -73,6 +75,11 @@ export async function listDailyStats({ scope, input }: { scope: ProjectScope; in
  * without a stored row has `stat: null`, so charts show a gap instead of a
  * made-up zero.
  */
+async function isActive(projectId: string): Promise<boolean> {
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { archivedAt: true } });
+  return project !== null && project.archivedAt === null;
+}
+
 export async function getDashboard({
   scope,
   input,
@@ -84,7 +91,14 @@ export async function getDashboard({
 }) {
   const to = utcToday(now);
   const from = addDays(to, -(input.days - 1));
-  const rows = await readDailyRows({ projectId: scope.projectId, from, to });
+  let rows = await readDailyRows({ projectId: scope.projectId, from, to });
+  if (rows.length === 0 && (await isActive(scope.projectId))) {
+    // Nothing aggregated in the window yet (a new project, or one idle for longer): today's numbers now, once —
+    // one bounded statement, the same the scheduled run and "Recompute today" use — instead of an empty page
+    // until the next scheduled run. Archived projects are frozen: no new rows, as the scheduled run skips them.
+    await aggregateDailyStats({ projectId: scope.projectId, day: to, now });
+    rows = await readDailyRows({ projectId: scope.projectId, from, to });
+  }
   // One timestamp for the whole view (the latest row's), not one per day: less to serialise.
   const items = rows.map(presentDailyStat);
   const byDay = new Map(items.map((r) => [r.day, r]));

@@ -174,7 +174,14 @@ export function ChartCard({
   );
 }
 
+/** Days of `data` with a value for any of `series` (a day not computed is a gap, not a zero). */
+export function daysWithData(data: ChartPoint[], series: SeriesSpec[]): number {
+  return data.filter((d) => series.some((s) => d[s.key] !== null && d[s.key] !== undefined)).length;
+}
+
 export function StackedAreaChart({ data, series }: { data: ChartPoint[]; series: SeriesSpec[] }) {
+  // An area needs two days to have a surface: until then the day's numbers stand as one stacked bar.
+  if (daysWithData(data, series) < 2) return <DailyBarChart data={data} series={series} stacked />;
   return (
     <ResponsiveContainer width="100%" height="100%">
       <AreaChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
@@ -202,7 +209,16 @@ export function StackedAreaChart({ data, series }: { data: ChartPoint[]; series:
   );
 }
 
-export function DailyBarChart({ data, series }: { data: ChartPoint[]; series: SeriesSpec[] }) {
+export function DailyBarChart({
+  data,
+  series,
+  stacked = false,
+}: {
+  data: ChartPoint[];
+  series: SeriesSpec[];
+  /** One bar a day with the series on top of each other (a snapshot), rather than side by side (counts). */
+  stacked?: boolean;
+}) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }} barGap={1} barCategoryGap="20%">
@@ -217,8 +233,9 @@ export function DailyBarChart({ data, series }: { data: ChartPoint[]; series: Se
             dataKey={s.key}
             name={s.label}
             fill={s.color}
-            radius={[2, 2, 0, 0]}
-            maxBarSize={14}
+            stackId={stacked ? "1" : undefined}
+            radius={stacked ? 0 : [2, 2, 0, 0]}
+            maxBarSize={stacked ? 28 : 14}
             isAnimationActive={false}
           />
         ))}
@@ -229,7 +246,7 @@ export function DailyBarChart({ data, series }: { data: ChartPoint[]; series: Se
 
 export function PercentLineChart({ data, series }: { data: ChartPoint[]; series: SeriesSpec[] }) {
   // Dots while there are few points, so a single stored day is still visible.
-  const points = data.filter((d) => series.some((s) => d[s.key] !== null && d[s.key] !== undefined)).length;
+  const points = daysWithData(data, series);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>

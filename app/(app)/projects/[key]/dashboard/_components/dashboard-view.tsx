@@ -13,36 +13,13 @@ import { Spinner } from "@/components/ui/spinner";
 import { DASHBOARD_WINDOWS, type DashboardWindow } from "@/lib/schemas/stats";
 import { useTRPC } from "@/lib/trpc/react";
 import type { RouterOutputs } from "@/lib/trpc/types";
+import { ChartCard, type ChartPoint, DailyBarChart, PercentLineChart, StackedAreaChart } from "./charts";
+import { COVERAGE_SERIES, FLOW_SERIES, REQUIREMENT_SERIES, SEVERITY_SERIES, VELOCITY_SERIES } from "./series";
 
-import {
-  ChartCard,
-  type ChartPoint,
-  DailyBarChart,
-  PercentLineChart,
-  type SeriesSpec,
-  StackedAreaChart,
-} from "./charts";
-
-const SEVERITY_SERIES: SeriesSpec[] = [
-  { key: "LOW", label: "Low", color: "#94a3b8" },
-  { key: "MEDIUM", label: "Medium", color: "#f59e0b" },
-  { key: "HIGH", label: "High", color: "#f97316" },
-  { key: "CRITICAL", label: "Critical", color: "#dc2626" },
-];
-const FLOW_SERIES: SeriesSpec[] = [
-  { key: "created", label: "Created", color: "#6366f1" },
-  { key: "closed", label: "Closed", color: "#10b981" },
-];
-const REQUIREMENT_SERIES: SeriesSpec[] = [
-  { key: "DRAFT", label: "Draft", color: "#a1a1aa" },
-  { key: "IN_REVIEW", label: "In review", color: "#f59e0b" },
-  { key: "APPROVED", label: "Approved", color: "#6366f1" },
-  { key: "IMPLEMENTED", label: "Implemented", color: "#0ea5e9" },
-  { key: "VERIFIED", label: "Verified", color: "#10b981" },
-  { key: "DEPRECATED", label: "Deprecated", color: "#475569" },
-];
-const COVERAGE_SERIES: SeriesSpec[] = [{ key: "coverage", label: "Implemented coverage", color: "#6366f1" }];
-const VELOCITY_SERIES: SeriesSpec[] = [{ key: "versions", label: "Versions written", color: "#8b5cf6" }];
+/** "1 requirement", "3 requirements". */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 const card = "min-w-0 rounded-lg border border-zinc-200 bg-white p-4 shadow-xs dark:border-zinc-800 dark:bg-zinc-900";
 
@@ -234,7 +211,11 @@ function DashboardCharts({ data, current }: { data: Dashboard; current: NonNulla
         <ChartCard
           testId="chart-requirements-by-status"
           title="Requirements by status"
-          summary={`${Object.values(current.requirementsByStatus).reduce((a, b) => a + b, 0)} requirements`}
+          summary={plural(
+            Object.values(current.requirementsByStatus).reduce((a, b) => a + b, 0),
+            "requirement",
+            "requirements",
+          )}
           empty={!anyRequirements}
           emptyText="No requirements yet"
         >
@@ -252,7 +233,7 @@ function DashboardCharts({ data, current }: { data: Dashboard; current: NonNulla
         <ChartCard
           testId="chart-velocity"
           title="Change velocity"
-          summary={`${data.totals.versionsWritten} requirement versions written`}
+          summary={`${plural(data.totals.versionsWritten, "requirement version", "requirement versions")} written`}
           empty={data.totals.versionsWritten === 0}
           emptyText="No requirement changes in this window"
           className="lg:col-span-2"
