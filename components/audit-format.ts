@@ -1,4 +1,6 @@
 /** Turns audit events into short sentences ("changed Ada's role from Reporter to Maintainer"). */
+import { ISSUE_STATUS_LABELS } from "@/lib/schemas/issue";
+import { REQUIREMENT_STATUS_LABELS } from "@/lib/schemas/requirement";
 
 export interface AuditEventLike {
   action: string;
@@ -122,7 +124,109 @@ export function describeEvent(event: AuditEventLike): string {
       return `declined the invitation${str(after.email) ? ` to ${str(after.email)}` : ""}`;
     case "invitation.revoked":
       return `revoked the invitation to ${str(after.email) ?? "someone"}`;
+    case "requirement.created":
+      return `created ${item(after)}`;
+    case "requirement.updated":
+      return `edited ${item(after)}${typeof after.version === "number" ? ` (now version ${after.version})` : ""}`;
+    case "requirement.transitioned":
+      return `moved ${item(after)} from ${label(REQUIREMENT_STATUS_LABELS, before.status)} to ${label(REQUIREMENT_STATUS_LABELS, after.status)}`;
+    case "requirement.restored":
+      return `restored ${item(after)} to an earlier version${typeof after.version === "number" ? ` (now version ${after.version})` : ""}`;
+    case "requirement.moved":
+      return `moved ${item(after)} in the tree`;
+    case "requirement.deleted":
+      return `deleted ${item(before)}`;
+    case "issue.created":
+      return `reported ${item(after)}`;
+    case "issue.updated":
+      return `edited ${item(after)}`;
+    case "issue.status_changed":
+      return `moved ${item(after)} from ${label(ISSUE_STATUS_LABELS, before.status)} to ${label(ISSUE_STATUS_LABELS, after.status)}`;
+    case "issue.assigned": {
+      const assignee = str(obj(after.assignee).name);
+      return assignee ? `assigned ${item(after)} to ${assignee}` : `unassigned ${item(after)}`;
+    }
+    case "issue.deleted":
+      return `deleted ${item(before)}`;
+    case "issue.commented":
+      return "commented on an issue";
+    case "issue.comment_edited":
+      return "edited a comment";
+    case "issue.comment_deleted":
+      return "deleted a comment";
+    case "issue.attachment_added":
+      return `attached ${str(after.filename) ? `“${str(after.filename)}”` : "a file"} to an issue`;
+    case "traceLink.created":
+      return `linked ${link(after)}`;
+    case "traceLink.deleted":
+      return `removed the link ${link(before)}`;
+    case "traceLink.suspected":
+      return `flagged the link ${link(after)} as suspect: ${str(obj(after.to).key) ?? "the requirement"} changed`;
+    case "traceLink.suspect_cleared":
+      return `confirmed the suspect link ${link(after)} still holds`;
+    case "baseline.created":
+      return `took the baseline ${str(after.name) ? `“${str(after.name)}”` : ""}`.trimEnd();
+    case "webhook.created":
+      return "added a webhook";
+    case "webhook.updated":
+      return "changed a webhook";
+    case "webhook.deleted":
+      return "removed a webhook";
+    case "webhook.test_sent":
+      return "sent a test delivery to a webhook";
+    case "webhook.redelivered":
+      return "sent a webhook delivery again";
+    case "project.slack_updated":
+      return "changed the Slack notifications";
     default:
       return event.action.replace(/[._]/g, " ");
   }
+}
+
+/** `PAY-12 “Refund in 5 days”`, or what there is of it. */
+function item(snapshot: Obj): string {
+  const key = str(snapshot.key);
+  const title = str(snapshot.title);
+  if (key && title) return `${key} “${title}”`;
+  return key ?? (title ? `“${title}”` : "an item");
+}
+
+/** `from PAY-I-3 to PAY-12 (Implements)`. */
+function link(snapshot: Obj): string {
+  const from = str(obj(snapshot.from).key) ?? "?";
+  const to = str(obj(snapshot.to).key) ?? "?";
+  const type = str(snapshot.type);
+  return `from ${from} to ${to}${type ? ` (${LINK_TYPES[type] ?? type})` : ""}`;
+}
+
+const LINK_TYPES: Record<string, string> = {
+  IMPLEMENTS: "implements",
+  VERIFIES: "verifies",
+  RELATES_TO: "relates to",
+  PARENT_OF: "parent of",
+};
+
+function label(labels: Record<string, string>, value: unknown): string {
+  return typeof value === "string" ? (labels[value] ?? value) : "?";
+}
+
+/**
+ * The requirement or issue an event is about, for a link from the activity
+ * feed; null for events about other things or about something since deleted.
+ */
+export function eventSubject(event: AuditEventLike): { key: string; section: "requirements" | "issues" } | null {
+  if (event.action.endsWith(".deleted")) return null;
+  const after = obj(event.after);
+  const key = str(after.key);
+  if (!key) {
+    if (event.entityType === "TraceLink") {
+      const from = obj(after.from);
+      const fromKey = str(from.key);
+      if (fromKey) return { key: fromKey, section: from.kind === "issue" ? "issues" : "requirements" };
+    }
+    return null;
+  }
+  if (event.entityType === "Requirement") return { key, section: "requirements" };
+  if (event.entityType === "Issue") return { key, section: "issues" };
+  return null;
 }

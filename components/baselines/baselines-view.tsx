@@ -90,8 +90,8 @@ export function BaselinesView({
   );
 
   const nameOf = (id: string) =>
-    id === HEAD ? "Current (HEAD)" : (baselines.find((b) => b.id === id)?.name ?? "Baseline");
-  const options = [{ id: HEAD, label: "Current (HEAD)" }, ...baselines.map((b) => ({ id: b.id, label: b.name }))];
+    id === HEAD ? "Current state" : (baselines.find((b) => b.id === id)?.name ?? "Baseline");
+  const options = [{ id: HEAD, label: "Current state" }, ...baselines.map((b) => ({ id: b.id, label: b.name }))];
   const withRef = (id: string | undefined) =>
     id && !options.some((o) => o.id === id) ? [...options, { id, label: nameOf(id) }] : options;
 

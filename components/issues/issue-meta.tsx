@@ -1,6 +1,7 @@
 /** Status and severity badges, labels and the shared vocabulary of the issue screens. */
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { ISSUE_SEVERITY_LABELS, ISSUE_STATUS_LABELS } from "@/lib/schemas/issue";
 import type { RouterOutputs as Outputs } from "@/lib/trpc/types";
 
 export type Issue = Outputs["issue"]["byKey"];
@@ -10,13 +11,7 @@ export type IssueSeverity = Issue["severity"];
 export type Member = Outputs["project"]["members"]["list"]["items"][number];
 export type TraceLink = Outputs["traceLink"]["listFor"]["outgoing"][number];
 
-export const STATUS_LABELS: Record<IssueStatus, string> = {
-  OPEN: "Open",
-  TRIAGED: "Triaged",
-  IN_PROGRESS: "In progress",
-  DONE: "Done",
-  WONT_FIX: "Won't fix",
-};
+export const STATUS_LABELS: Record<IssueStatus, string> = ISSUE_STATUS_LABELS;
 
 const STATUS_TONES: Record<IssueStatus, BadgeTone> = {
   OPEN: "sky",
@@ -26,12 +21,7 @@ const STATUS_TONES: Record<IssueStatus, BadgeTone> = {
   WONT_FIX: "neutral",
 };
 
-export const SEVERITY_LABELS: Record<IssueSeverity, string> = {
-  LOW: "Low",
-  MEDIUM: "Medium",
-  HIGH: "High",
-  CRITICAL: "Critical",
-};
+export const SEVERITY_LABELS: Record<IssueSeverity, string> = ISSUE_SEVERITY_LABELS;
 
 export const LINK_TYPE_LABELS: Record<string, string> = {
   IMPLEMENTS: "Implements",

@@ -82,13 +82,13 @@ export function TextDiff({
   return (
     <div className="grid gap-2 md:grid-cols-2" data-diff="split">
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">
           {beforeLabel}
         </p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "before")}</div>
       </div>
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">
           {afterLabel}
         </p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "after")}</div>

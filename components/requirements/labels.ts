@@ -2,6 +2,7 @@
 import type { BadgeTone } from "@/components/ui/badge";
 import {
   REQUIREMENT_PRIORITIES,
+  REQUIREMENT_STATUS_LABELS,
   REQUIREMENT_STATUSES,
   REQUIREMENT_TYPES,
   type RequirementStatusValue,
@@ -11,14 +12,7 @@ export type RequirementType = (typeof REQUIREMENT_TYPES)[number];
 export type RequirementPriority = (typeof REQUIREMENT_PRIORITIES)[number];
 export type RequirementStatus = RequirementStatusValue;
 
-export const STATUS_LABELS: Record<RequirementStatus, string> = {
-  DRAFT: "Draft",
-  IN_REVIEW: "In review",
-  APPROVED: "Approved",
-  IMPLEMENTED: "Implemented",
-  VERIFIED: "Verified",
-  DEPRECATED: "Deprecated",
-};
+export const STATUS_LABELS: Record<RequirementStatus, string> = REQUIREMENT_STATUS_LABELS;
 
 export const STATUS_TONES: Record<RequirementStatus, BadgeTone> = {
   DRAFT: "neutral",

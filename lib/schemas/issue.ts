@@ -16,6 +16,21 @@ export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_F
 export type IssueStatusValue = (typeof ISSUE_STATUSES)[number];
 export type IssueSeverityValue = (typeof ISSUE_SEVERITIES)[number];
 
+/** How people read an issue's status and severity, on pages, in notifications and in email. */
+export const ISSUE_STATUS_LABELS: Record<IssueStatusValue, string> = {
+  OPEN: "Open",
+  TRIAGED: "Triaged",
+  IN_PROGRESS: "In progress",
+  DONE: "Done",
+  WONT_FIX: "Won't fix",
+};
+export const ISSUE_SEVERITY_LABELS: Record<IssueSeverityValue, string> = {
+  LOW: "Low",
+  MEDIUM: "Medium",
+  HIGH: "High",
+  CRITICAL: "Critical",
+};
+
 export const issueSeverity = z.enum(ISSUE_SEVERITIES);
 export const issueStatus = z.enum(ISSUE_STATUSES);
 

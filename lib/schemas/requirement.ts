@@ -23,6 +23,16 @@ export const REQUIREMENT_STATUSES = [
   "DEPRECATED",
 ] as const;
 
+/** How people read a requirement's status, on pages, in notifications and in email. */
+export const REQUIREMENT_STATUS_LABELS: Record<(typeof REQUIREMENT_STATUSES)[number], string> = {
+  DRAFT: "Draft",
+  IN_REVIEW: "In review",
+  APPROVED: "Approved",
+  IMPLEMENTED: "Implemented",
+  VERIFIED: "Verified",
+  DEPRECATED: "Deprecated",
+};
+
 export const requirementType = z.enum(REQUIREMENT_TYPES);
 export const requirementPriority = z.enum(REQUIREMENT_PRIORITIES);
 export const requirementStatus = z.enum(REQUIREMENT_STATUSES);

@@ -58,6 +58,12 @@ describe("watching", () => {
       title: "Login",
       statement: "Users shall log in.",
     });
+    // At once, in the same transaction as the item: the page right after filing shows "Unwatch".
+    await expect(callerFor(cast.reporter.id).subscription.status({ key: issue.key })).resolves.toMatchObject({
+      watching: true,
+      reason: "created",
+    });
+    await expect(maint.subscription.status({ key: req.key })).resolves.toMatchObject({ watching: true });
     await drainOutbox();
     await expect(callerFor(cast.reporter.id).subscription.status({ key: issue.key })).resolves.toMatchObject({
       watching: true,
@@ -127,7 +133,7 @@ describe("notifying", () => {
     const reporterNotes = await notificationsOf(cast.reporter.id);
     expect(reporterNotes.map((n) => n.type)).toEqual(["issue.status_changed"]);
     expect(reporterNotes[0]).toMatchObject({
-      title: `Maintainer moved ${issue.key} from OPEN to TRIAGED`,
+      title: `Maintainer moved ${issue.key} from Open to Triaged`,
       url: `/projects/${cast.key}/issues/${issue.key}`,
       readAt: null,
     });
@@ -165,7 +171,7 @@ describe("notifying", () => {
     const [toReporter] = (await mailTo(dataDir, cast.reporter.email)).filter((m) => m.includes(issue.key));
     expect(toReporter).toContain(`When: ${inZone("Asia/Tokyo")} (Asia/Tokyo)`);
     const [toAdmin] = (await mailTo(dataDir, cast.admin.email)).filter(
-      (m) => m.includes("TRIAGED") && m.includes(issue.key),
+      (m) => m.includes("Triaged") && m.includes(issue.key),
     );
     expect(toAdmin).toContain(`When: ${inZone("UTC")} (UTC)`);
     await callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "UTC" });
@@ -307,7 +313,7 @@ describe("notification procedures", () => {
     const root = callerFor(cast.instanceAdmin.id);
     const list = await root.jobs.mail.list({});
     const mine = list.items.find((m) => m.to === cast.reporter.email);
-    expect(mine?.subject).toBe(`[${cast.key}] Maintainer moved ${issue.key} from OPEN to TRIAGED`);
+    expect(mine?.subject).toBe(`[${cast.key}] Maintainer moved ${issue.key} from Open to Triaged`);
     const message = await root.jobs.mail.read({ name: mine!.name });
     expect(message.text).toContain(`/projects/${cast.key}/issues/${issue.key}`);
     await expectTRPCError(root.jobs.mail.read({ name: "../../etc/passwd" }), "BAD_REQUEST");
@@ -389,7 +395,7 @@ describe("notify-on-event as an Inngest function", () => {
       const stepIds = ctx.step.run.mock.calls.map((c) => c[0]);
       expect(stepIds).toEqual(expect.arrayContaining(["watch", "recipients", "in-app", "email", "slack", "webhooks"]));
       expect(slack.received).toHaveLength(1);
-      expect(JSON.parse(slack.received[0]!)).toMatchObject({ text: expect.stringContaining("from OPEN to TRIAGED") });
+      expect(JSON.parse(slack.received[0]!)).toMatchObject({ text: expect.stringContaining("from Open to Triaged") });
 
       // Inngest may run the same event again (it de-duplicates on the id, but a replay is allowed): no second message.
       const again = await runFresh(event);

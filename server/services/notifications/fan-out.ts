@@ -18,6 +18,8 @@
  */
 
 import { appUrl, getEnv } from "@/lib/env.mjs";
+import { ISSUE_STATUS_LABELS } from "@/lib/schemas/issue";
+import { REQUIREMENT_STATUS_LABELS } from "@/lib/schemas/requirement";
 import { roleHas } from "@/server/auth/permissions";
 import { db } from "@/server/db";
 import { isPermanentFailure, PermanentFailure } from "@/server/errors";
@@ -234,7 +236,7 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
     case "requirement.transitioned":
       return {
         url,
-        title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`,
+        title: `${who} moved ${subject.key} from ${label(REQUIREMENT_STATUS_LABELS, p.from)} to ${label(REQUIREMENT_STATUS_LABELS, p.to)}`,
         body: subject.title,
       };
     case "requirement.restored":
@@ -265,7 +267,7 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
     case "issue.status_changed":
       return {
         url,
-        title: `${who} moved ${subject.key} from ${String(p.from)} to ${String(p.to)}`,
+        title: `${who} moved ${subject.key} from ${label(ISSUE_STATUS_LABELS, p.from)} to ${label(ISSUE_STATUS_LABELS, p.to)}`,
         body: subject.title,
       };
     case "issue.commented":
@@ -415,6 +417,11 @@ async function deliverOnce(
     data: { status: "SENT", attempts: { increment: 1 }, error: null, sentAt: new Date() },
   });
   return true;
+}
+
+/** An enum value as people read it ("In progress"), or as it is when it is not one. */
+function label(labels: Record<string, string>, value: unknown): string {
+  return typeof value === "string" ? (labels[value] ?? value) : String(value);
 }
 
 async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<number> {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { actorName, describeEvent } from "@/components/audit-format";
+import { actorName, describeEvent, eventSubject } from "@/components/audit-format";
 import { Avatar } from "@/components/avatar";
 import { ClockIcon, UsersIcon } from "@/components/icons";
 import { LocalTime } from "@/components/local-time";
@@ -121,18 +121,30 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
               <EmptyState icon={<ClockIcon className="size-5" />} title="No activity yet" className="py-8" />
             ) : (
               <ol className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {activity.items.map((e) => (
-                  <li key={e.id} className="flex items-start gap-3 px-5 py-3">
-                    <Avatar size="sm" name={actorName(e)} seed={e.actor?.id ?? "system"} className="mt-0.5" />
-                    <p className="min-w-0 flex-1 text-sm text-zinc-700 dark:text-zinc-300">
-                      <span className="font-medium text-zinc-900 dark:text-zinc-100">{actorName(e)}</span>{" "}
-                      {describeEvent(e)}
-                    </p>
-                    <span className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
-                      <LocalTime date={e.createdAt} mode="relative" />
-                    </span>
-                  </li>
-                ))}
+                {activity.items.map((e) => {
+                  const subject = eventSubject(e);
+                  return (
+                    <li key={e.id} className="flex items-start gap-3 px-5 py-3">
+                      <Avatar size="sm" name={actorName(e)} seed={e.actor?.id ?? "system"} className="mt-0.5" />
+                      <p className="min-w-0 flex-1 text-sm break-words text-zinc-700 dark:text-zinc-300">
+                        <span className="font-medium text-zinc-900 dark:text-zinc-100">{actorName(e)}</span>{" "}
+                        {subject ? (
+                          <Link
+                            href={`/projects/${project.key}/${subject.section}/${subject.key}`}
+                            className="hover:text-zinc-900 hover:underline dark:hover:text-zinc-100"
+                          >
+                            {describeEvent(e)}
+                          </Link>
+                        ) : (
+                          describeEvent(e)
+                        )}
+                      </p>
+                      <span className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
+                        <LocalTime date={e.createdAt} mode="relative" />
+                      </span>
+                    </li>
+                  );
+                })}
               </ol>
             )}
           </Card>
@@ -154,8 +166,13 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
               </dd>
               <dt className="text-zinc-500 dark:text-zinc-400">Members</dt>
               <dd className="text-right text-zinc-900 tabular-nums dark:text-zinc-100">{project.memberCount}</dd>
-              <dt className="text-zinc-500 dark:text-zinc-400">Version</dt>
-              <dd className="text-right text-zinc-900 tabular-nums dark:text-zinc-100">v{project.version}</dd>
+              <dt className="text-zinc-500 dark:text-zinc-400">Settings</dt>
+              <dd
+                className="text-right text-zinc-900 tabular-nums dark:text-zinc-100"
+                title="Every change to the project's name, description and settings is kept as a new version"
+              >
+                version {project.version}
+              </dd>
               <dt className="text-zinc-500 dark:text-zinc-400">Created</dt>
               <dd className="text-right text-zinc-900 dark:text-zinc-100">
                 <LocalTime date={project.createdAt} />
