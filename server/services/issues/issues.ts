@@ -1,7 +1,7 @@
 /** Issues: create, read with object-level visibility, update, triage workflow and assignment. */
+
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
-
 import { positiveInt } from "@/lib/schemas/common";
 import {
   ISSUE_SEVERITIES,
@@ -28,6 +28,7 @@ import {
   timeAndIdCursor,
   toPage,
 } from "@/server/services/pagination";
+import { autoWatch } from "@/server/services/subscriptions/subscriptions";
 
 import { findVisibleIssueOrThrow, type IssueRow, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
 
@@ -55,6 +56,17 @@ export async function createIssue({ scope, input }: { scope: ProjectScope; input
       },
       select: issueSelect,
     });
+    // The reporter watches it from the moment it exists (the page shows "Unwatch" at once); the outbox's watch
+    // step finds the subscription there.
+    await autoWatch(
+      {
+        projectId: scope.projectId,
+        target: { entityType: "issue", entityId: issue.id },
+        userIds: [scope.userId],
+        reason: "created",
+      },
+      tx,
+    );
     const presented = presentIssue(issue);
     record({
       action: "issue.created",

@@ -1,9 +1,9 @@
 import type { Prisma } from "@prisma/client";
-
 import type { RequirementCreateInput } from "@/lib/schemas/requirement";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import { AppError } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
+import { autoWatch } from "@/server/services/subscriptions/subscriptions";
 
 import { attributeDefinitions, validateAttributes } from "./attributes";
 import { presentRequirement, requirementSelect } from "./requirement-select";
@@ -67,6 +67,16 @@ export async function createRequirement({ scope, input }: { scope: ProjectScope;
         createdAt: created.createdAt,
       },
     });
+    // The author watches it from the moment it exists; the outbox's watch step finds the subscription there.
+    await autoWatch(
+      {
+        projectId: scope.projectId,
+        target: { entityType: "requirement", entityId: created.id },
+        userIds: [scope.userId],
+        reason: "created",
+      },
+      tx,
+    );
     const presented = presentRequirement(created);
     record({
       action: "requirement.created",
