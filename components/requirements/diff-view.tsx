@@ -82,15 +82,11 @@ export function TextDiff({
   return (
     <div className="grid gap-2 md:grid-cols-2" data-diff="split">
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">
-          {beforeLabel}
-        </p>
+        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">{beforeLabel}</p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "before")}</div>
       </div>
       <div className="flex min-w-0 flex-col">
-        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">
-          {afterLabel}
-        </p>
+        <p className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">{afterLabel}</p>
         <div className={cn(textBox, "flex-1")}>{renderSide(segments, "after")}</div>
       </div>
     </div>
