@@ -24,6 +24,25 @@ beforeEach(async () => {
 });
 
 describe("search.query", () => {
+  it("shows the body as plain text in snippets, without Markdown marks and without repeating the title", async () => {
+    const maint = callerFor(cast.maintainer.id);
+    const issue = await maint.issue.create({
+      projectKey: cast.key,
+      title: "Checkout latency",
+      description:
+        "## Seen in staging\n\n- Checkout takes **over 8 seconds** with `debug` on\n> see the [trace](https://example.com/t/1) and ![graph](https://example.com/g.png)",
+    });
+    const hit = (await maint.search.query({ q: "seconds", projectKey: cast.key })).items.find(
+      (h) => h.key === issue.key,
+    );
+    const text = hit?.snippet.map((s) => s.text).join("") ?? "";
+    expect(text).toContain("Checkout takes over 8 seconds with debug on");
+    expect(text).toContain("see the trace and graph");
+    expect(text).not.toMatch(/[*`#>[\]]|\(https?:/);
+    expect(text).not.toContain("Checkout latency");
+    expect(hit?.snippet.some((s) => s.highlight && s.text === "seconds")).toBe(true);
+  });
+
   it("ranks title matches above body matches, highlights terms and matches prefixes as you type", async () => {
     const maint = callerFor(cast.maintainer.id);
     const body = await maint.requirement.create({

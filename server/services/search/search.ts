@@ -32,6 +32,20 @@ const searchCursor = z.tuple([z.number().finite().min(0).max(1_000_000), id]);
 // Control characters cannot occur in stored text (they would not survive the editor), so they mark highlights.
 const START = "\u0002";
 const STOP = "\u0003";
+/**
+ * The statement or description as a snippet shows it: Markdown's marks gone
+ * (links keep their text; emphasis, code, heading, quote and list marks
+ * dropped), so "**over 8 seconds**" reads "over 8 seconds". The title is
+ * not in it: the result shows the title already.
+ */
+const MARKDOWN_LINK = String.raw`!?\[([^\]]*)\]\([^)]*\)`;
+const MARKDOWN_LINE_MARK = String.raw`(^|\n)[ \t]{0,3}(#{1,6}|>|[-*+]|[0-9]+[.)])[ \t]+`;
+const MARKDOWN_INLINE_MARK = "(\\*{1,3}|_{2,3}|`+|~~)";
+const PLAIN_BODY = Prisma.sql`regexp_replace(regexp_replace(regexp_replace(
+             left(coalesce(r.statement, i.description, ''), 5000),
+             ${MARKDOWN_LINK}, ${String.raw`\1`}, 'g'),
+             ${MARKDOWN_LINE_MARK}, ${String.raw`\1`}, 'g'),
+             ${MARKDOWN_INLINE_MARK}, '', 'g')`;
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface SearchHit {
@@ -239,7 +253,7 @@ export async function searchItems(opts: {
     -- Snippets are the expensive part: build them for the page only.
     SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, p.key AS "projectKey", coalesce(r.title, i.title) AS title,
            coalesce(r.status::text, i.status::text) AS status, page.rank,
-           ts_headline('english', coalesce(r.title, i.title) || ' — ' || left(coalesce(r.statement, i.description, ''), 5000), ${q}, ${HEADLINE}) AS headline,
+           ts_headline('english', ${PLAIN_BODY}, ${q}, ${HEADLINE}) AS headline,
            ${Prisma.join(
              parts.map((p) => p.broad),
              " OR ",
