@@ -28,7 +28,16 @@ export function LogoMark({ className }: { className?: string }) {
   );
 }
 
-export function Logo({ className, size = "md" }: { className?: string; size?: "md" | "lg" }) {
+export function Logo({
+  className,
+  size = "md",
+  wordmarkClassName,
+}: {
+  className?: string;
+  size?: "md" | "lg";
+  /** E.g. `hidden sm:inline`: the mark alone where room is short. */
+  wordmarkClassName?: string;
+}) {
   return (
     <span className={cn("inline-flex items-center gap-2", className)}>
       <LogoMark className={size === "lg" ? "size-9 rounded-xl" : undefined} />
@@ -36,6 +45,7 @@ export function Logo({ className, size = "md" }: { className?: string; size?: "m
         className={cn(
           "font-semibold tracking-tight text-zinc-900 dark:text-zinc-50",
           size === "lg" ? "text-xl" : "text-[15px]",
+          wordmarkClassName,
         )}
       >
         Specline

@@ -104,8 +104,10 @@ export function IssueDetailView({
   const update = useMutation(trpc.issue.update.mutationOptions(mutationCallbacks));
 
   return (
-    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_16rem]">
-      <div className="min-w-0 space-y-8">
+    // Title and description, then the details (status, severity, assignee), then links, files and comments: on a
+    // phone in that order, one column; from lg the details sit beside the rest.
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_16rem] lg:grid-rows-[auto_1fr]">
+      <div className="min-w-0 space-y-8 lg:col-start-1 lg:row-start-1">
         <div>
           <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
             <span className="font-mono font-medium">{issue.key}</span>
@@ -149,14 +151,11 @@ export function IssueDetailView({
           )}
         </div>
         {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-        <ItemLinks projectKey={projectKey} itemKey={issue.key} canManage={triager && !archived} />
-        <AttachmentsSection issueKey={issue.key} canUpload={!archived} />
-        <CommentsSection issueKey={issue.key} currentUserId={currentUserId} members={members} canComment={!archived} />
       </div>
 
       <aside
         aria-label="Issue details"
-        className="space-y-5 lg:border-l lg:border-zinc-200 lg:pl-6 dark:lg:border-zinc-800"
+        className="space-y-5 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:border-l lg:border-zinc-200 lg:pl-6 dark:lg:border-zinc-800"
       >
         {triager && !archived ? (
           <div>
@@ -258,6 +257,12 @@ export function IssueDetailView({
           ) : null}
         </dl>
       </aside>
+
+      <div className="min-w-0 space-y-8 lg:col-start-1 lg:row-start-2">
+        <ItemLinks projectKey={projectKey} itemKey={issue.key} canManage={triager && !archived} />
+        <AttachmentsSection issueKey={issue.key} canUpload={!archived} />
+        <CommentsSection issueKey={issue.key} currentUserId={currentUserId} members={members} canComment={!archived} />
+      </div>
     </div>
   );
 }

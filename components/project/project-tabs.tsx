@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { cn, focusRing } from "@/components/ui/cn";
 
@@ -27,10 +28,41 @@ export function ProjectTabs({
       ? [{ href: `${base}/settings`, label: "Settings", active: pathname.startsWith(`${base}/settings`) }]
       : []),
   ];
+  // Where the tabs run past the screen (a phone), the cut edge fades out: there is more to scroll to.
+  const navRef = useRef<HTMLElement>(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  const measure = useCallback(() => {
+    const nav = navRef.current;
+    if (!nav) return;
+    const left = nav.scrollLeft > 1;
+    const right = nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 1;
+    setMore((m) => (m.left === left && m.right === right ? m : { left, right }));
+  }, []);
+  const activeHref = tabs.find((t) => t.active)?.href;
+  useEffect(() => {
+    // The tab of this page in view, after each navigation.
+    const nav = navRef.current;
+    const active = activeHref ? nav?.querySelector<HTMLElement>(`a[href="${activeHref}"]`) : null;
+    active?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, [measure, activeHref]);
+  const fade =
+    more.left && more.right
+      ? "[mask-image:linear-gradient(to_right,transparent,black_28px,black_calc(100%-28px),transparent)]"
+      : more.right
+        ? "[mask-image:linear-gradient(to_right,black_calc(100%-28px),transparent)]"
+        : more.left
+          ? "[mask-image:linear-gradient(to_right,transparent,black_28px)]"
+          : "";
   return (
     <nav
+      ref={navRef}
+      onScroll={measure}
       aria-label="Project"
-      className="-mx-4 -mb-px flex gap-5 overflow-x-auto px-4 [scrollbar-width:none] sm:mx-0 sm:px-0"
+      data-more={[more.left && "left", more.right && "right"].filter(Boolean).join(" ") || undefined}
+      className={cn("-mx-4 -mb-px flex gap-5 overflow-x-auto px-4 [scrollbar-width:none] sm:mx-0 sm:px-0", fade)}
     >
       {tabs.map((t) => (
         <Link

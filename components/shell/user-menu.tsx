@@ -4,16 +4,28 @@ import { signOut } from "next-auth/react";
 import { useId } from "react";
 
 import { Avatar } from "@/components/avatar";
-import { ChevronDownIcon, GlobeIcon, KeyIcon, LogOutIcon, ShieldIcon } from "@/components/icons";
+import {
+  ChevronDownIcon,
+  GlobeIcon,
+  KeyboardIcon,
+  KeyIcon,
+  LogOutIcon,
+  SettingsIcon,
+  ShieldIcon,
+} from "@/components/icons";
 import { InstanceRoleBadge } from "@/components/role-badge";
 import { cn, focusRing } from "@/components/ui/cn";
 import { usePopover } from "@/components/ui/use-popover";
+import type { Theme } from "@/lib/theme";
+import { SHOW_SHORTCUTS_EVENT } from "./shortcuts-help";
+import { ThemeChoice } from "./theme";
 
 export interface UserMenuUser {
   id: string;
   name: string;
   email: string;
   role: "ADMIN" | "USER";
+  theme: Theme;
 }
 
 const itemStyles =
@@ -69,7 +81,22 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
               </div>
             </div>
           </div>
+          <div className="px-3 pb-2.5">
+            <ThemeChoice initial={user.theme} />
+          </div>
           <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
+          {user.role === "ADMIN" ? (
+            <Link
+              href="/admin"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => setOpen(false)}
+              className={cn(itemStyles, "sm:hidden")}
+            >
+              <SettingsIcon className={itemIconStyles} />
+              Administration
+            </Link>
+          ) : null}
           <Link
             href="/settings/preferences"
             role="menuitem"
@@ -100,6 +127,20 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
             <KeyIcon className={itemIconStyles} />
             API tokens
           </Link>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            aria-keyshortcuts="Shift+?"
+            onClick={() => {
+              setOpen(false);
+              window.dispatchEvent(new Event(SHOW_SHORTCUTS_EVENT));
+            }}
+            className={itemStyles}
+          >
+            <KeyboardIcon className={itemIconStyles} />
+            Keyboard shortcuts
+          </button>
           <hr className="-mx-1 my-1 border-zinc-200 dark:border-zinc-800" />
           <button
             type="button"

@@ -17,7 +17,7 @@ export function usePopover({ items }: { items: string }) {
 
   useEffect(() => {
     if (!open) return;
-    rootRef.current?.querySelector<HTMLElement>(items)?.focus();
+    visibleItems(rootRef.current, items)[0]?.focus();
     const onPointerDown = (e: PointerEvent) => {
       if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
     };
@@ -39,7 +39,7 @@ export function usePopover({ items }: { items: string }) {
         }
         return;
       }
-      const list = [...(rootRef.current?.querySelectorAll<HTMLElement>(items) ?? [])];
+      const list = visibleItems(rootRef.current, items);
       const index = list.indexOf(document.activeElement as HTMLElement);
       const move: Record<string, number | undefined> = {
         ArrowDown: (index + 1) % list.length,
@@ -63,4 +63,9 @@ export function usePopover({ items }: { items: string }) {
   };
 
   return { open, setOpen, close, rootRef, buttonRef, panelId, handlers };
+}
+
+/** The items under `root`, without those hidden at this width (display: none). */
+function visibleItems(root: HTMLElement | null, items: string): HTMLElement[] {
+  return [...(root?.querySelectorAll<HTMLElement>(items) ?? [])].filter((el) => el.getClientRects().length > 0);
 }
