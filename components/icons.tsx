@@ -160,3 +160,10 @@ export const KeyIcon = (p: IconProps) => (
     <path d="M10.25 9.25a3.5 3.5 0 1 0-3.32-2.4L2 11.75v2.25h2.25v-1.5h1.5V11h1.5l1.23-1.23c.55.31 1.18.48 1.77.48ZM11 5h.01" />
   </Icon>
 );
+
+export const KeyboardIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="1.75" y="4" width="12.5" height="8" rx="1.5" />
+    <path d="M4.5 6.75h.01M7 6.75h.01M9.5 6.75h.01M12 6.75h.01M5 9.5h6" />
+  </Icon>
+);

@@ -2,11 +2,12 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useEffectEvent, useMemo, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { Avatar } from "@/components/avatar";
 import { SearchIcon } from "@/components/icons";
 import { useFreshKeys } from "@/components/live/live-updates";
 import { LocalTime } from "@/components/local-time";
+import { useListKeyboard } from "@/components/requirements/use-list-keyboard";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -31,6 +32,7 @@ import {
   SeverityIndicator,
   STATUS_LABELS,
 } from "./issue-meta";
+import { IssueQuickAction, QUICK_ACTION_KEYS, type QuickAction } from "./quick-actions";
 
 type Sort = "updated" | "key" | "severity";
 
@@ -118,6 +120,39 @@ export function IssueListView({
   }, [items]);
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.key));
 
+  // The keyboard's current row (j/k), apart from the bulk selection (x adds the current row to it).
+  const [cursor, setCursor] = useState(-1);
+  const [quick, setQuick] = useState<QuickAction | null>(null);
+  const current = cursor >= 0 ? items[cursor] : undefined;
+  const searchRef = useRef<HTMLInputElement>(null);
+  function moveTo(index: number) {
+    if (items.length === 0) return;
+    const next = Math.max(0, Math.min(items.length - 1, index));
+    setCursor(next);
+    const key = items[next]?.key;
+    if (key) document.getElementById(rowId(key))?.scrollIntoView({ block: "nearest" });
+  }
+  const onCurrent = (action: QuickAction) => () => {
+    if (current && canTriage) setQuick(action);
+  };
+  useListKeyboard({
+    next: () => moveTo(cursor + 1),
+    prev: () => moveTo(cursor < 0 ? 0 : cursor - 1),
+    open: () => {
+      if (current) router.push(`/projects/${projectKey}/issues/${current.key}`);
+    },
+    create: () => document.querySelector<HTMLButtonElement>('button[aria-keyshortcuts="c"]:not(:disabled)')?.click(),
+    search: () => searchRef.current?.focus(),
+    toggleSelect: canTriage && current ? () => toggle(current.key) : undefined,
+    actions: canTriage
+      ? {
+          [QUICK_ACTION_KEYS.status]: onCurrent("status"),
+          [QUICK_ACTION_KEYS.assign]: onCurrent("assign"),
+          [QUICK_ACTION_KEYS.label]: onCurrent("label"),
+        }
+      : undefined,
+  });
+
   function toggle(key: string) {
     setSelected((prev) => {
       const next = new Set(prev);
@@ -136,8 +171,10 @@ export function IssueListView({
             Search issues
           </label>
           <Input
+            ref={searchRef}
             id="issue-search"
             type="search"
+            aria-keyshortcuts="/"
             compact
             value={q}
             onChange={(e) => setQ(e.target.value)}
@@ -253,18 +290,22 @@ export function IssueListView({
               </div>
             ) : null}
             <ul aria-label="Issues" className="divide-y divide-zinc-200 dark:divide-zinc-800">
-              {items.map((issue) => (
+              {items.map((issue, i) => (
                 <IssueRow
                   key={issue.key}
                   issue={issue}
                   projectKey={projectKey}
                   selectable={canTriage}
                   selected={selected.has(issue.key)}
+                  current={i === cursor}
                   fresh={fresh.has(issue.key)}
                   onToggle={() => toggle(issue.key)}
                 />
               ))}
             </ul>
+            {current && quick ? (
+              <IssueQuickAction issue={current} action={quick} members={members} onClose={() => setQuick(null)} />
+            ) : null}
           </>
         )}
       </div>
@@ -303,11 +344,15 @@ function FilterSelect({
   );
 }
 
+/** The id of an issue's row, for scrolling the keyboard's current row into view. */
+const rowId = (key: string) => `issue-row-${key}`;
+
 function IssueRow({
   issue,
   projectKey,
   selectable,
   selected,
+  current,
   fresh,
   onToggle,
 }: {
@@ -315,17 +360,23 @@ function IssueRow({
   projectKey: string;
   selectable: boolean;
   selected: boolean;
+  /** The keyboard's current row (j/k). */
+  current: boolean;
   /** Just arrived through live updates: marked briefly. */
   fresh: boolean;
   onToggle: () => void;
 }) {
   return (
     <li
+      id={rowId(issue.key)}
       data-fresh={fresh || undefined}
+      data-current={current || undefined}
+      aria-current={current || undefined}
       className={cn(
         fresh && "live-fresh",
         "group relative flex items-center gap-3 px-4 py-2.5 transition-colors hover:bg-zinc-50 dark:hover:bg-zinc-800/40",
         selected && "bg-indigo-50/60 hover:bg-indigo-50 dark:bg-indigo-500/10 dark:hover:bg-indigo-500/15",
+        current && "bg-zinc-50 shadow-[inset_2px_0_0_var(--color-indigo-500)] dark:bg-zinc-800/50",
       )}
     >
       {selectable ? (

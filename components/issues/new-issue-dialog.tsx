@@ -22,7 +22,7 @@ export function NewIssueButton({ projectKey, disabled }: { projectKey: string; d
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)} disabled={disabled}>
+      <Button variant="primary" onClick={() => setOpen(true)} disabled={disabled} aria-keyshortcuts="c">
         <PlusIcon className="size-4" />
         New issue
       </Button>

@@ -16,11 +16,16 @@ export interface ListKeyHandlers {
   search?: () => void;
   collapse?: () => void;
   expand?: () => void;
+  /** x: add the current row to the selection, or take it out. */
+  toggleSelect?: () => void;
+  /** Further single-key actions on the current row (the issue list's s, a, l). */
+  actions?: Record<string, () => void>;
 }
 
 /**
  * Linear-style list shortcuts: j/k or ↓/↑ move the selection, Enter opens it,
- * c creates, / focuses search, ←/→ collapse and expand in the tree. Ignored
+ * c creates, / focuses search, ←/→ collapse and expand in the tree, x selects
+ * for a bulk change, and any `actions` by their key. Ignored
  * while typing, with modifier keys, and while a dialog is open.
  */
 export function useListKeyboard(handlers: ListKeyHandlers) {
@@ -67,8 +72,15 @@ export function useListKeyboard(handlers: ListKeyHandlers) {
           if (h.expand) h.expand();
           else handled = false;
           break;
-        default:
-          handled = false;
+        case "x":
+          if (h.toggleSelect) h.toggleSelect();
+          else handled = false;
+          break;
+        default: {
+          const action = h.actions?.[e.key];
+          if (action) action();
+          else handled = false;
+        }
       }
       if (handled) e.preventDefault();
     }
