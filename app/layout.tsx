@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 
 import { ReaderTimeProvider } from "@/components/local-time";
 import { readerLocale, TIME_ZONE_COOKIE, validTimeZone } from "@/lib/reader-time";
+import { THEME_COOKIE, themeClass, validTheme } from "@/lib/theme";
 
 import { Providers } from "./providers";
 import "./globals.css";
@@ -25,8 +26,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Times render in the reader's locale and zone on the server already, so hydration changes nothing.
   const timeZone = validTimeZone(cookieStore.get(TIME_ZONE_COOKIE)?.value) ?? "UTC";
   const locale = readerLocale(headerList.get("accept-language"));
+  // The account's theme, as this browser last saw it (components/shell/theme.tsx): no script runs before paint.
+  const theme = themeClass(validTheme(cookieStore.get(THEME_COOKIE)?.value));
   return (
-    <html lang="en">
+    <html lang="en" className={theme}>
       <body className="min-h-screen font-sans">
         <ReaderTimeProvider locale={locale} timeZone={timeZone} now={Date.now()}>
           <Providers>{children}</Providers>

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 
 import { LiveUpdatesProvider } from "@/components/live/live-updates";
+import { ThemeSync } from "@/components/shell/theme";
 import { TopBar } from "@/components/shell/top-bar";
 import { TwoFactorRequired } from "@/components/shell/two-factor-required";
 import { getCurrentUser } from "@/lib/trpc/current-user";
@@ -17,6 +18,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const setupOnly = user.mfaRequired && !user.mfaEnabled;
   return (
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
+      <ThemeSync theme={user.theme} />
       <a
         href="#main"
         className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-zinc-900 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:ring-2 focus:ring-indigo-500 focus:outline-none dark:bg-zinc-900 dark:text-zinc-100"

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { THEMES } from "@/lib/theme";
 
 import { PASSWORD_MAX, password } from "./auth";
 import { dateTimeOut, id, pageOut, pagination } from "./common";
@@ -61,6 +62,8 @@ export const currentUserOut = z
     mfaRequired: z.boolean(),
     /** The IANA time zone the person's emails give times in (pages use the browser's). */
     timeZone: z.string(),
+    /** Light, dark, or as the device is. */
+    theme: z.enum(THEMES),
   })
   .meta({ id: "CurrentUser", description: "The signed-in person and how far their account is set up" });
 
@@ -150,8 +153,10 @@ export const timeZoneName = z
     }
   }, "Unknown time zone: use an IANA name such as Europe/Berlin");
 
-export const userPreferencesInput = z.object({ timeZone: timeZoneName });
+export const userPreferencesInput = z
+  .object({ timeZone: timeZoneName.optional(), theme: z.enum(THEMES).optional() })
+  .refine((p) => p.timeZone !== undefined || p.theme !== undefined, "Nothing to change");
 export type UserPreferencesInput = z.infer<typeof userPreferencesInput>;
 export const userPreferencesOut = z
-  .object({ timeZone: z.string() })
+  .object({ timeZone: z.string(), theme: z.enum(THEMES) })
   .meta({ id: "UserPreferences", description: "The signed-in person's preferences" });

@@ -3,19 +3,11 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 
 import { getApi } from "@/lib/trpc/server";
+import type { RouterOutputs } from "@/lib/trpc/types";
 import { getRequestSession } from "@/server/auth/session";
 
-export type CurrentUser = {
-  id: string;
-  email: string;
-  name: string;
-  role: "ADMIN" | "USER";
-  emailVerified: boolean;
-  /** Two-factor sign-in is on for the account. */
-  mfaEnabled: boolean;
-  /** The instance requires it of this account (REQUIRE_ADMIN_MFA, for instance admins). */
-  mfaRequired: boolean;
-};
+/** The signed-in person and how far their account is set up (`user.me`). */
+export type CurrentUser = RouterOutputs["user"]["me"];
 
 /**
  * The signed-in user, or null. A session whose user no longer exists counts

@@ -154,8 +154,20 @@ describe("notifying", () => {
     await expectTRPCError(callerFor(null).user.updatePreferences({ timeZone: "UTC" }), "UNAUTHORIZED");
     expect(await callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "Asia/Tokyo" })).toEqual({
       timeZone: "Asia/Tokyo",
+      theme: "system",
     });
     expect((await callerFor(cast.reporter.id).user.me()).timeZone).toBe("Asia/Tokyo");
+    // The theme is the other preference: one may change without the other, nothing at all is refused.
+    await expectTRPCError(callerFor(cast.reporter.id).user.updatePreferences({}), "BAD_REQUEST");
+    await expectTRPCError(
+      callerFor(cast.reporter.id).user.updatePreferences({ theme: "neon" } as never),
+      "BAD_REQUEST",
+    );
+    expect(await callerFor(cast.reporter.id).user.updatePreferences({ theme: "dark" })).toEqual({
+      timeZone: "Asia/Tokyo",
+      theme: "dark",
+    });
+    expect((await callerFor(cast.reporter.id).user.me()).theme).toBe("dark");
     // Nobody else's preference changes with it.
     expect((await callerFor(cast.admin.id).user.me()).timeZone).toBe("UTC");
 

@@ -1,6 +1,7 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
 import { getEnv } from "@/lib/env.mjs";
+import { validTheme } from "@/lib/theme";
 import { effectiveRole } from "@/server/auth/permissions";
 import { dueForTouch, touchSession } from "@/server/auth/sessions";
 import { queryRows } from "@/server/db";
@@ -35,6 +36,7 @@ export async function resolveCallerInProject(opts: {
     emailVerifiedAt: Date | null;
     totpEnabledAt: Date | null;
     timeZone: string;
+    theme: string;
     sessionSeenAt: Date | null;
     tokenLive: boolean | null;
     projectId: string | null;
@@ -45,7 +47,7 @@ export async function resolveCallerInProject(opts: {
     memberRole: ProjectRole | null;
   }>(Prisma.sql`
     SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt", u."totpEnabledAt",
-           u."timeZone", s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
+           u."timeZone", u.theme, s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
            (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
            m.role AS "memberRole"
@@ -75,6 +77,7 @@ export async function resolveCallerInProject(opts: {
     mfaRequired: row.userRole === "ADMIN" && getEnv().REQUIRE_ADMIN_MFA,
     /** The zone the person's emails give times in. */
     timeZone: row.timeZone,
+    theme: validTheme(row.theme),
   };
   const project =
     row.projectId && row.projectKey && row.projectName !== null
