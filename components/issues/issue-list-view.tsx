@@ -388,7 +388,10 @@ function IssueRow({
           aria-label={`Select ${issue.key}`}
         />
       ) : null}
-      <span className="hidden w-20 shrink-0 font-mono text-xs text-zinc-500 sm:block dark:text-zinc-400">
+      <span
+        title={issue.key}
+        className="hidden w-28 shrink-0 truncate font-mono text-xs text-zinc-500 sm:block dark:text-zinc-400"
+      >
         {issue.key}
       </span>
       <div className="min-w-0 flex-1">

@@ -53,7 +53,7 @@ export function ProjectCard({
       <p
         className={cn(
           "mt-1 line-clamp-2 text-sm sm:min-h-10",
-          project.description ? "text-zinc-600 dark:text-zinc-400" : "text-zinc-400 italic dark:text-zinc-500",
+          project.description ? "text-zinc-600 dark:text-zinc-400" : "text-zinc-500 italic dark:text-zinc-400",
         )}
       >
         {project.description || "No description"}

@@ -307,7 +307,7 @@ export function RequirementDetail({
                   {req.statement.trim() ? (
                     <Markdown>{req.statement}</Markdown>
                   ) : (
-                    <p className="text-sm text-zinc-400 italic dark:text-zinc-500">No statement yet.</p>
+                    <p className="text-sm text-zinc-500 italic dark:text-zinc-400">No statement yet.</p>
                   )}
                 </div>
               </section>
@@ -325,7 +325,7 @@ export function RequirementDetail({
                   {req.rationale.trim() ? (
                     <Markdown>{req.rationale}</Markdown>
                   ) : (
-                    <p className="text-sm text-zinc-400 italic dark:text-zinc-500">No rationale given.</p>
+                    <p className="text-sm text-zinc-500 italic dark:text-zinc-400">No rationale given.</p>
                   )}
                 </div>
               </section>
@@ -347,7 +347,7 @@ export function RequirementDetail({
                       {typeof value === "string" && value.trim() ? (
                         <Markdown>{value}</Markdown>
                       ) : (
-                        <p className="text-sm text-zinc-400 italic dark:text-zinc-500">Not set.</p>
+                        <p className="text-sm text-zinc-500 italic dark:text-zinc-400">Not set.</p>
                       )}
                     </div>
                   </section>

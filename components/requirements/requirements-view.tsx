@@ -682,7 +682,7 @@ function RequirementTable({
               <ClassificationCells status={r.status} priority={r.priority} type={r.type} />
               <td className="hidden py-2 pr-4 pl-3 text-[13px] whitespace-nowrap text-zinc-500 md:table-cell dark:text-zinc-400">
                 <LocalTime date={r.updatedAt} mode="relative" />
-                <span className="ml-1.5 text-[11px] text-zinc-400 tabular-nums dark:text-zinc-500">v{r.version}</span>
+                <span className="ml-1.5 text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">v{r.version}</span>
               </td>
             </tr>
           ))}

@@ -37,6 +37,13 @@ export function useListKeyboard(handlers: ListKeyHandlers) {
       if (isTypingTarget(e.target)) return;
       if (document.querySelector("dialog[open]")) return;
       const h = ref.current;
+      // A view's own keys come first (the issue list's l, where the tree would expand).
+      const action = h.actions?.[e.key];
+      if (action) {
+        e.preventDefault();
+        action();
+        return;
+      }
       const target = e.target as HTMLElement | null;
       const onControl = target?.closest?.("a, button, summary") != null;
       let handled = true;
@@ -76,11 +83,8 @@ export function useListKeyboard(handlers: ListKeyHandlers) {
           if (h.toggleSelect) h.toggleSelect();
           else handled = false;
           break;
-        default: {
-          const action = h.actions?.[e.key];
-          if (action) action();
-          else handled = false;
-        }
+        default:
+          handled = false;
       }
       if (handled) e.preventDefault();
     }

@@ -69,7 +69,8 @@ export function VersionCompare({
       ) : (
         <div className="px-4 py-4 sm:px-5">
           <div className="flex flex-wrap items-end gap-x-3 gap-y-2">
-            <div className="flex w-full items-end gap-2 sm:w-auto">
+            {/* On a phone From and To are stacked, so each label reads whole. */}
+            <div className="flex w-full flex-col gap-1 sm:w-auto sm:flex-row sm:items-end sm:gap-2">
               <div className="min-w-0 flex-1">
                 <label htmlFor="diff-from" className="mb-1 block text-xs font-medium text-zinc-600 dark:text-zinc-400">
                   From
@@ -94,14 +95,14 @@ export function VersionCompare({
                 aria-label="Swap versions"
                 title="Swap versions"
                 className={cn(
-                  "mb-0.5 flex size-7 shrink-0 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+                  "flex size-7 shrink-0 items-center justify-center self-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 sm:mb-0.5 sm:self-auto dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
                   focusRing,
                 )}
               >
                 <svg
                   aria-hidden="true"
                   viewBox="0 0 16 16"
-                  className="size-4"
+                  className="size-4 rotate-90 sm:rotate-0"
                   fill="none"
                   stroke="currentColor"
                   strokeWidth="1.5"

@@ -260,7 +260,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                       </span>
                       <span className="min-w-0 flex-1">
                         <span className="block truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">
-                          {item.title}
+                          {item.titleSnippet.length ? <Snippet segments={item.titleSnippet} /> : item.title}
                         </span>
                         {item.snippet.length ? (
                           <span className="mt-0.5 line-clamp-2 block text-xs text-zinc-600 dark:text-zinc-400">

@@ -41,7 +41,12 @@ export function ThemeChoice({ initial }: { initial: Theme }) {
   const [theme, setTheme] = useState<Theme>(initial);
   const save = useMutation(trpc.user.updatePreferences.mutationOptions());
   return (
-    <fieldset className="flex gap-1 rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800">
+    // A press keeps the focus where it is: inside a menu, focus leaving for nothing would close the menu
+    // before the click lands. The radios still take focus from the keyboard.
+    <fieldset
+      className="flex gap-1 rounded-md bg-zinc-100 p-0.5 dark:bg-zinc-800"
+      onMouseDown={(e) => e.preventDefault()}
+    >
       <legend className="sr-only">Theme</legend>
       {THEMES.map((t) => (
         <label

@@ -50,7 +50,6 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
-        aria-label={`Account menu for ${user.name}`}
         onClick={() => setOpen((o) => !o)}
         {...handlers}
         className={cn(
@@ -60,7 +59,9 @@ export function UserMenu({ user }: { user: UserMenuUser }) {
         )}
       >
         <Avatar name={user.name} email={user.email} seed={user.id} />
-        <span className="hidden max-w-40 truncate font-medium sm:inline">{user.name}</span>
+        {/* The name is the button's text (on a phone for screen readers only): what is read is what is seen. */}
+        <span className="sr-only">Account menu for </span>
+        <span className="sr-only max-w-40 truncate font-medium sm:not-sr-only">{user.name}</span>
         <ChevronDownIcon className="size-3.5 text-zinc-500 dark:text-zinc-400" />
       </button>
       {open ? (

@@ -1,13 +1,21 @@
 import { cn } from "./cn";
 
-/** A table that scrolls sideways on narrow screens instead of squashing its columns. */
+/**
+ * A table that scrolls sideways on narrow screens instead of squashing its
+ * columns. The scrolling box takes focus, so it scrolls from the keyboard too.
+ */
 export function Table({ className, children, ...props }: React.TableHTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="w-full overflow-x-auto">
+    <section
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that may scroll must be reachable by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+      aria-label={props["aria-label"] ?? "Table"}
+      className="w-full overflow-x-auto rounded-[inherit] focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none focus-visible:ring-inset"
+    >
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props}>
         {children}
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -30,7 +30,9 @@ export const searchHitOut = z
     status: z.string(),
     /** Relevance, best first; a typed key ranks its item first. */
     rank: z.number(),
-    /** Title and text around the matches, as runs of plain and highlighted text. */
+    /** The whole title as runs of plain and highlighted text (the words that matched). */
+    titleSnippet: z.array(searchSnippetSegmentOut),
+    /** Text of the statement or description around the matches, Markdown marks removed, as runs of plain and highlighted text. */
     snippet: z.array(searchSnippetSegmentOut),
   })
   .meta({ id: "SearchHit", description: "A requirement or issue matching a search, with a highlighted snippet" });

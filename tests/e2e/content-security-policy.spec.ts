@@ -231,6 +231,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`${p}/settings`);
     await visit(`${p}/settings/integrations`);
     await visit("/notifications", { heading: "Notifications" });
+    await visit("/settings/preferences", { heading: "Preferences" });
     await visit("/settings/security", { heading: "Security" });
     await visit("/settings/tokens", { heading: "API tokens" });
     const admin = Boolean(process.env.E2E_DATABASE_URL);

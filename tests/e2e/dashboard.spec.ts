@@ -111,8 +111,8 @@ test("the dashboard shows charts built from the daily statistics", async ({ page
     expect(fills.length).toBeGreaterThanOrEqual(2);
     const requirementChart = page.getByTestId("chart-requirements-by-status");
     await expect(requirementChart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
-    await expect(requirementChart).toContainText(/\b\d+ requirements?\b/);
-    await expect(requirementChart).not.toContainText(/\b1 requirements\b/);
+    await expect(requirementChart.getByText(/^\d+ requirements?$/)).toBeVisible();
+    await expect(requirementChart.getByText(/^1 requirements$/)).toHaveCount(0);
   });
 
   await test.step("after recomputing, the charts show the data", async () => {

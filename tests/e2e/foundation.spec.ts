@@ -59,6 +59,8 @@ test("sign up, create a project, manage members, and the member sees it", async 
     const button = page.getByRole("button", { name: `Account menu for ${owner.name}` });
     await button.focus();
     await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("menuitem", { name: "Preferences" })).toBeFocused();
+    await page.keyboard.press("ArrowDown");
     await expect(page.getByRole("menuitem", { name: "Security" })).toBeFocused();
     await page.keyboard.press("End");
     await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();

@@ -74,9 +74,10 @@ test("the issue list from the keyboard", async ({ browser }) => {
 
   await test.step("x selects the current issue for a bulk change", async () => {
     await page.keyboard.press("x");
-    await expect(page.getByText("1 selected")).toBeVisible();
+    await expect(page.getByText("1 selected").first()).toBeVisible();
+    await expect(rows.nth(0).getByRole("checkbox")).toBeChecked();
     await page.keyboard.press("x");
-    await expect(page.getByText("1 selected")).toBeHidden();
+    await expect(page.getByText("1 selected")).toHaveCount(0);
   });
 
   await test.step("/ focuses the search, c opens a new issue, ? shows every shortcut", async () => {

@@ -41,6 +41,14 @@ describe("search.query", () => {
     expect(text).not.toMatch(/[*`#>[\]]|\(https?:/);
     expect(text).not.toContain("Checkout latency");
     expect(hit?.snippet.some((s) => s.highlight && s.text === "seconds")).toBe(true);
+    // The title on its own, whole, with its matches marked.
+    const byTitle = (await maint.search.query({ q: "latency", projectKey: cast.key })).items.find(
+      (h) => h.key === issue.key,
+    );
+    expect(byTitle?.titleSnippet).toEqual([
+      { text: "Checkout ", highlight: false },
+      { text: "latency", highlight: true },
+    ]);
   });
 
   it("ranks title matches above body matches, highlights terms and matches prefixes as you type", async () => {

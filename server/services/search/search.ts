@@ -46,6 +46,8 @@ const PLAIN_BODY = Prisma.sql`regexp_replace(regexp_replace(regexp_replace(
              ${MARKDOWN_LINK}, ${String.raw`\1`}, 'g'),
              ${MARKDOWN_LINE_MARK}, ${String.raw`\1`}, 'g'),
              ${MARKDOWN_INLINE_MARK}, '', 'g')`;
+/** The whole title, every match marked. */
+const TITLE_HEADLINE = `StartSel=${START}, StopSel=${STOP}, HighlightAll=true`;
 const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export interface SearchHit {
@@ -55,6 +57,7 @@ export interface SearchHit {
   title: string;
   status: string;
   rank: number;
+  titleSnippet: { text: string; highlight: boolean }[];
   snippet: { text: string; highlight: boolean }[];
 }
 
@@ -232,6 +235,7 @@ export async function searchItems(opts: {
     status: string;
     rank: string;
     headline: string;
+    titleHeadline: string;
     limited: boolean;
   }>(
     Prisma.sql`
@@ -254,6 +258,7 @@ export async function searchItems(opts: {
     SELECT page.kind, page.id, coalesce(r.key, i.key) AS key, p.key AS "projectKey", coalesce(r.title, i.title) AS title,
            coalesce(r.status::text, i.status::text) AS status, page.rank,
            ts_headline('english', ${PLAIN_BODY}, ${q}, ${HEADLINE}) AS headline,
+           ts_headline('english', coalesce(r.title, i.title), ${q}, ${TITLE_HEADLINE}) AS "titleHeadline",
            ${Prisma.join(
              parts.map((p) => p.broad),
              " OR ",
@@ -276,6 +281,7 @@ export async function searchItems(opts: {
       title: r.title,
       status: r.status,
       rank: Number(r.rank),
+      titleSnippet: segments(r.titleHeadline),
       snippet: segments(r.headline),
     })),
     nextCursor: rows.length > limit && last ? encodeCursor([Number(last.rank), last.id]) : null,

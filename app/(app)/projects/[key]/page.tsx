@@ -39,8 +39,8 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
   );
 
   return (
-    <div className="grid gap-6 lg:grid-cols-3">
-      <div className="space-y-6 lg:col-span-2">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+      <div className="min-w-0 space-y-6 lg:col-span-2">
         <Card>
           <CardHeader
             title="About"
@@ -126,7 +126,7 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
                   return (
                     <li key={e.id} className="flex items-start gap-3 px-5 py-3">
                       <Avatar size="sm" name={actorName(e)} seed={e.actor?.id ?? "system"} className="mt-0.5" />
-                      <p className="min-w-0 flex-1 text-sm break-words text-zinc-700 dark:text-zinc-300">
+                      <p className="min-w-0 flex-1 text-sm wrap-anywhere text-zinc-700 dark:text-zinc-300">
                         <span className="font-medium text-zinc-900 dark:text-zinc-100">{actorName(e)}</span>{" "}
                         {subject ? (
                           <Link
@@ -151,7 +151,7 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
         ) : null}
       </div>
 
-      <div className="space-y-6">
+      <div className="min-w-0 space-y-6">
         <Card>
           <CardHeader title="Details" />
           <CardBody>
