@@ -196,7 +196,8 @@ export function BaselinesView({
                         <p className="mt-0.5 truncate text-[13px] text-zinc-500 dark:text-zinc-400">{b.note}</p>
                       ) : null}
                       <p className="mt-0.5 text-xs text-zinc-500 sm:hidden dark:text-zinc-400">
-                        {b.requirementCount} requirements · <LocalTime date={b.createdAt} />
+                        {b.requirementCount} {b.requirementCount === 1 ? "requirement" : "requirements"} ·{" "}
+                        <LocalTime date={b.createdAt} />
                       </p>
                     </td>
                     <td className="hidden px-3 py-2.5 text-right text-zinc-700 tabular-nums sm:table-cell dark:text-zinc-300">

@@ -285,7 +285,7 @@ export function IssueListView({
                 <span>
                   {selected.size > 0
                     ? `${selected.size} selected`
-                    : `${items.length}${list.hasNextPage ? "+" : ""} issues`}
+                    : `${items.length}${list.hasNextPage ? "+" : ""} ${items.length === 1 && !list.hasNextPage ? "issue" : "issues"}`}
                 </span>
               </div>
             ) : null}
