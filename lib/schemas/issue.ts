@@ -99,6 +99,11 @@ export type IssueAssignInput = z.infer<typeof issueAssignInput>;
 
 export const issueByKeyInput = z.object({ key: issueKey });
 
+export const issueAttachmentDeleteInput = z.object({
+  key: issueKey,
+  attachmentId: z.string().regex(/^[a-z0-9]{10,40}$/, "Not an attachment id"),
+});
+
 export const issueListInput = z.object({
   projectKey,
   ...pagination,

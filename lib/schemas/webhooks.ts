@@ -30,6 +30,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "issue.comment_edited",
   "issue.comment_deleted",
   "issue.attachment_added",
+  "issue.attachment_deleted",
   "issue.imported",
   "issue.import_undone",
   "traceLink.created",

@@ -91,3 +91,68 @@ describe("attachments", () => {
     expect(await db.attachment.count()).toBe(before);
   });
 });
+
+describe("removing an attachment", () => {
+  const storedFiles = async () => {
+    const { readdir } = await import("node:fs/promises");
+    const root = path.join(process.env.DATA_DIR ?? "", "uploads");
+    const dirs = await readdir(root).catch(() => [] as string[]);
+    const files = await Promise.all(dirs.map((d) => readdir(path.join(root, d)).catch(() => [] as string[])));
+    return files.flat().length;
+  };
+
+  it("lets the uploader and a maintainer remove it, audited, bytes gone; nobody else", async () => {
+    const mine = await upload("mine.png", PNG);
+    const theirs = await upload("theirs.png", PNG);
+    const filesBefore = await storedFiles();
+
+    // Another member who may see the issue but did not attach the file, and is no maintainer.
+    const otherReporter = await createUser();
+    await addMembership(cast.project.id, otherReporter.id, "REPORTER");
+    await expect(
+      callerFor(otherReporter.id).issue.attachments.delete({ key: issueKey, attachmentId: mine.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      callerFor(cast.nonMember.id).issue.attachments.delete({ key: issueKey, attachmentId: mine.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // The wrong issue, a forged id.
+    const otherIssue = await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Elsewhere" });
+    await expect(
+      callerFor(cast.maintainer.id).issue.attachments.delete({ key: otherIssue.key, attachmentId: mine.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      callerFor(cast.reporter.id).issue.attachments.delete({ key: issueKey, attachmentId: "../../etc" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db.attachment.count({ where: { id: { in: [mine.id, theirs.id] } } })).toBe(2);
+
+    // The uploader.
+    await expect(
+      callerFor(cast.reporter.id).issue.attachments.delete({ key: issueKey, attachmentId: mine.id }),
+    ).resolves.toEqual({ ok: true });
+    // A maintainer, for someone else's file.
+    await expect(
+      callerFor(cast.maintainer.id).issue.attachments.delete({ key: issueKey, attachmentId: theirs.id }),
+    ).resolves.toEqual({ ok: true });
+    expect(await db.attachment.count({ where: { id: { in: [mine.id, theirs.id] } } })).toBe(0);
+    expect(await storedFiles()).toBe(filesBefore - 2);
+    const audit = await db.auditEvent.findMany({
+      where: { action: "issue.attachment_deleted", entityId: { in: [mine.id, theirs.id] } },
+      select: { actorId: true, before: true },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((a) => a.actorId)).toEqual([cast.reporter.id, cast.maintainer.id]);
+    expect(audit[0]?.before).toMatchObject({ filename: "mine.png", contentType: "image/png" });
+    // Gone is gone: a second removal finds nothing.
+    await expect(
+      callerFor(cast.maintainer.id).issue.attachments.delete({ key: issueKey, attachmentId: mine.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("refuses a reporter removing a file someone else attached to an issue they can see", async () => {
+    const byMaintainer = await upload("maintainer.png", PNG, cast.maintainer.id);
+    await expect(
+      callerFor(cast.reporter.id).issue.attachments.delete({ key: issueKey, attachmentId: byMaintainer.id }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db.attachment.count({ where: { id: byMaintainer.id } })).toBe(1);
+  });
+});

@@ -369,6 +369,11 @@ const MATRIX: Record<string, Row> = {
   },
   "stats.refresh": { input: (f) => ({ projectKey: f.key }), expect: projectMaintainers },
   "issue.attachments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  // A file the admin attached to their issue: maintainers may remove anyone's; reporters do not see the issue.
+  "issue.attachments.delete": {
+    input: async (f) => ({ key: f.adminIssueKey, attachmentId: await adminAttachment(f) }),
+    expect: notTheReporters,
+  },
 };
 
 /** A fresh issue → fresh requirement link made by the admin; optionally made suspect by editing the requirement. */
@@ -410,6 +415,28 @@ async function finishedImport(f: Fixture): Promise<string> {
 
 async function adminIssue(f: Fixture): Promise<string> {
   return (await callerFor(f.admin.id).issue.create({ projectKey: f.key, title: "Needs triage" })).key;
+}
+
+/** An attachment row on the admin's issue, uploaded by the admin (no bytes stored: removing it removes nothing). */
+async function adminAttachment(f: Fixture): Promise<string> {
+  const issue = await db.issue.findFirstOrThrow({
+    where: { key: f.adminIssueKey },
+    select: { id: true, projectId: true },
+  });
+  const attachment = await db.attachment.create({
+    data: {
+      issueId: issue.id,
+      projectId: issue.projectId,
+      filename: "matrix.png",
+      contentType: "image/png",
+      size: 1,
+      sha256: "0".repeat(64),
+      storageKey: `matrix/${crypto.randomUUID()}`,
+      uploaderId: f.admin.id,
+    },
+    select: { id: true },
+  });
+  return attachment.id;
 }
 
 /** A comment on the reporter's issue written by the acting user (or by the admin for outsiders). */

@@ -1,9 +1,11 @@
+import { okOut } from "@/lib/schemas/common";
 import {
   commentAddInput,
   commentDeleteInput,
   commentEditInput,
   commentListInput,
   issueAssignInput,
+  issueAttachmentDeleteInput,
   issueAttachmentListOut,
   issueByKeyInput,
   issueCommentDeletedOut,
@@ -17,7 +19,7 @@ import {
   issueUpdateInput,
 } from "@/lib/schemas/issue";
 import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
-import { listAttachments } from "@/server/services/attachments/attachments";
+import { deleteAttachment, listAttachments } from "@/server/services/attachments/attachments";
 import { addComment, deleteComment, editComment, listComments } from "@/server/services/issues/comments";
 import {
   assignIssue,
@@ -94,5 +96,13 @@ export const issueRouter = createTRPCRouter({
       .input(issueByKeyInput)
       .output(issueAttachmentListOut)
       .query(({ ctx, input }) => listAttachments({ scope: ctx.scope, input })),
+    /** Its uploader, or a maintainer; audited. */
+    delete: projectProcedure("comment:create")
+      .meta(rest("DELETE", "/issues/{key}/attachments/{attachmentId}", "Remove an attachment from an issue", "Issues"))
+      .input(issueAttachmentDeleteInput)
+      .output(okOut)
+      .mutation(({ ctx, input }) =>
+        deleteAttachment({ scope: ctx.scope, input: { key: input.key, id: input.attachmentId } }),
+      ),
   }),
 });

@@ -14,11 +14,11 @@
  * claimed in the transaction that records the attachment, like any keyed
  * create, and a duplicate that lost the race removes its stored copy.
  */
+
 import { createHash, randomUUID } from "node:crypto";
-
 import { fileTypeFromBuffer } from "file-type";
-
 import { getEnv } from "@/lib/env.mjs";
+import { roleHas } from "@/server/auth/permissions";
 import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -284,6 +284,41 @@ export async function addAttachment({
     await storage.remove(storageKey).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Removes an attachment: its uploader, or anyone who triages the project's
+ * issues. The row goes in one audited change; the stored bytes are removed
+ * after it committed (if that fails, the orphaned-upload retention removes
+ * them later: nothing points at them any more).
+ */
+export async function deleteAttachment({ scope, input }: { scope: ProjectScope; input: { key: string; id: string } }) {
+  const storageKey = await applyChange(scope.actor, async (tx, record) => {
+    const issue = await findVisibleIssueOrThrow(scope, input.key, tx);
+    const attachment = await tx.attachment.findFirst({
+      where: { id: input.id, issueId: issue.id },
+      select: { ...attachmentSelect, storageKey: true, uploaderId: true },
+    });
+    if (!attachment) throw new AppError("NOT_FOUND", "Attachment not found");
+    if (attachment.uploaderId !== scope.userId && !roleHas(scope.role, "issue:triage")) {
+      throw new AppError("FORBIDDEN", "Only the person who attached a file or a maintainer can remove it");
+    }
+    await tx.attachment.delete({ where: { id: attachment.id } });
+    const { storageKey: key, uploaderId: _uploader, ...before } = attachment;
+    record({
+      action: "issue.attachment_deleted",
+      entityType: "Attachment",
+      entityId: attachment.id,
+      projectId: scope.projectId,
+      before,
+      data: { issueKey: issue.key },
+    });
+    return key;
+  });
+  await attachmentStorage()
+    .remove(storageKey)
+    .catch(() => undefined);
+  return { ok: true as const };
 }
 
 export async function listAttachments({ scope, input }: { scope: ProjectScope; input: { key: string } }) {
