@@ -1,47 +1,27 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+
+import { TrashIcon } from "@/components/icons";
 
 import { LocalTime } from "@/components/local-time";
 import { errorMessage } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
+import type { RouterOutputs } from "@/lib/trpc/types";
+
+import { attachmentUrl, isPreviewable, uploadFile } from "./upload";
+
+type Attachment = RouterOutputs["issue"]["attachments"]["list"]["items"][number];
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function uploadFile(issueKey: string, file: File, onProgress: (pct: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/issues/${encodeURIComponent(issueKey)}/attachments`);
-    xhr.responseType = "text";
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
-    };
-    xhr.onerror = () => reject(new Error("Upload failed: could not reach the server."));
-    xhr.onload = () => {
-      let body: unknown = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        /* not JSON */
-      }
-      if (xhr.status === 201 || xhr.status === 200) return resolve();
-      const serverMessage = (body as { error?: { message?: string } } | null)?.error?.message;
-      if (xhr.status === 413) return reject(new Error(serverMessage ?? `${file.name} is too large.`));
-      if (xhr.status === 415) return reject(new Error(serverMessage ?? `${file.name}: this file type is not allowed.`));
-      reject(new Error(serverMessage ?? `Upload failed (${xhr.status}).`));
-    };
-    const form = new FormData();
-    form.append("file", file);
-    xhr.send(form);
-  });
 }
 
 interface Upload {
@@ -51,7 +31,22 @@ interface Upload {
   error?: string;
 }
 
-export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; canUpload: boolean }) {
+/**
+ * An issue's files: image thumbnails with a preview, downloads for the rest,
+ * upload by button or by dropping files on the section, and removal by the
+ * uploader or a maintainer (`canTriage`).
+ */
+export function AttachmentsSection({
+  issueKey,
+  canUpload,
+  canTriage = false,
+  currentUserId,
+}: {
+  issueKey: string;
+  canUpload: boolean;
+  canTriage?: boolean;
+  currentUserId?: string;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.issue.attachments.list.queryOptions({ key: issueKey }, { retry: false }));
@@ -59,7 +54,19 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
   const [uploads, setUploads] = useState<Upload[]>([]);
   const lastUploadId = useRef(0);
 
-  async function onFiles(files: FileList | null) {
+  const [dragging, setDragging] = useState(false);
+  const [preview, setPreview] = useState<Attachment | null>(null);
+  const [removing, setRemoving] = useState<Attachment | null>(null);
+  const remove = useMutation(
+    trpc.issue.attachments.delete.mutationOptions({
+      onSuccess: async () => {
+        setRemoving(null);
+        await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: issueKey }) });
+      },
+    }),
+  );
+
+  async function onFiles(files: FileList | File[] | null) {
     if (!files?.length) return;
     const chosen = [...files].map((file) => ({ file, id: ++lastUploadId.current }));
     setUploads(chosen.map(({ file, id }) => ({ id, name: file.name, progress: 0 })));
@@ -85,8 +92,39 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
 
   const items = list.data?.items ?? [];
 
+  const dropHandlers = canUpload
+    ? {
+        onDragOver: (e: React.DragEvent) => {
+          if (!e.dataTransfer.types.includes("Files")) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragLeave: (e: React.DragEvent) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: React.DragEvent) => {
+          if (!e.dataTransfer.files.length) return;
+          e.preventDefault();
+          setDragging(false);
+          void onFiles([...e.dataTransfer.files]);
+        },
+      }
+    : {};
+
   return (
-    <section aria-labelledby="attachments-heading" className="space-y-3">
+    <section
+      aria-labelledby="attachments-heading"
+      className={cn(
+        "relative space-y-3 rounded-lg",
+        dragging && "outline-2 outline-offset-4 outline-indigo-500 outline-dashed",
+      )}
+      {...dropHandlers}
+    >
+      {dragging ? (
+        <p className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center rounded-lg bg-indigo-50/90 text-sm font-medium text-indigo-700 dark:bg-indigo-500/15 dark:text-indigo-200">
+          Drop to attach
+        </p>
+      ) : null}
       <div className="flex items-center justify-between gap-2">
         <h2 id="attachments-heading" className="text-sm font-semibold text-zinc-900 dark:text-zinc-50">
           Attachments {items.length ? <span className="font-normal text-zinc-500">({items.length})</span> : null}
@@ -158,27 +196,115 @@ export function AttachmentsSection({ issueKey, canUpload }: { issueKey: string; 
       ) : null}
       {items.length ? (
         <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
-          {items.map((a) => (
-            <li key={a.id} className="flex items-center gap-3 px-3 py-2 text-[13px]">
-              <a
-                href={`/api/attachments/${a.id}`}
-                className={cn(
-                  "min-w-0 flex-1 truncate rounded-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300",
-                  focusRing,
+          {items.map((a) => {
+            const mayRemove = canUpload && (canTriage || a.uploader?.id === currentUserId);
+            return (
+              <li key={a.id} className="flex items-center gap-3 px-3 py-2 text-[13px]">
+                {isPreviewable(a.contentType) ? (
+                  <button
+                    type="button"
+                    onClick={() => setPreview(a)}
+                    className={cn(
+                      "size-10 shrink-0 overflow-hidden rounded border border-zinc-200 bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-800",
+                      focusRing,
+                    )}
+                    aria-label={`Preview ${a.filename}`}
+                  >
+                    {/* biome-ignore lint/performance/noImgElement: a private, per-user download, not an optimisable public asset */}
+                    <img src={attachmentUrl(a.id, true)} alt="" loading="lazy" className="size-full object-cover" />
+                  </button>
+                ) : (
+                  <span
+                    aria-hidden="true"
+                    className="flex size-10 shrink-0 items-center justify-center rounded border border-zinc-200 bg-zinc-50 font-mono text-[10px] text-zinc-500 uppercase dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-400"
+                  >
+                    {a.filename.includes(".") ? a.filename.split(".").pop()?.slice(0, 4) : "file"}
+                  </span>
                 )}
-                download={a.filename}
-              >
-                {a.filename}
-              </a>
-              <span className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">
-                {formatBytes(a.size)}
-                {a.uploader ? ` · ${a.uploader.name}` : ""} · <LocalTime date={a.createdAt} mode="relative" />
-              </span>
-            </li>
-          ))}
+                <div className="min-w-0 flex-1">
+                  <a
+                    href={attachmentUrl(a.id)}
+                    className={cn(
+                      "block truncate rounded-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300",
+                      focusRing,
+                    )}
+                    download={a.filename}
+                  >
+                    {a.filename}
+                  </a>
+                  <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                    {formatBytes(a.size)}
+                    {a.uploader ? ` · ${a.uploader.name}` : ""} · <LocalTime date={a.createdAt} mode="relative" />
+                  </span>
+                </div>
+                {mayRemove ? (
+                  <button
+                    type="button"
+                    onClick={() => setRemoving(a)}
+                    aria-label={`Remove ${a.filename}`}
+                    className={cn(
+                      "flex size-7 shrink-0 items-center justify-center rounded-md text-zinc-500 hover:bg-zinc-100 hover:text-red-600 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-red-400",
+                      focusRing,
+                    )}
+                  >
+                    <TrashIcon className="size-4" />
+                  </button>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       ) : !list.isPending && !list.isError ? (
-        <p className="text-[13px] text-zinc-500 dark:text-zinc-400">No attachments.</p>
+        <p className="text-[13px] text-zinc-500 dark:text-zinc-400">
+          No attachments.{canUpload ? " Drop files here, or paste a screenshot into a comment." : ""}
+        </p>
+      ) : null}
+      {preview ? (
+        <Dialog
+          open
+          onClose={() => setPreview(null)}
+          title={preview.filename}
+          description={`${formatBytes(preview.size)}${preview.uploader ? ` · ${preview.uploader.name}` : ""}`}
+          className="max-w-3xl"
+          footer={
+            <a
+              href={attachmentUrl(preview.id)}
+              download={preview.filename}
+              className={cn("text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}
+            >
+              Download
+            </a>
+          }
+        >
+          {/* biome-ignore lint/performance/noImgElement: a private, per-user download, not an optimisable public asset */}
+          <img
+            src={attachmentUrl(preview.id, true)}
+            alt={preview.filename}
+            className="mx-auto max-h-[70vh] w-auto rounded border border-zinc-200 dark:border-zinc-800"
+          />
+        </Dialog>
+      ) : null}
+      {removing ? (
+        <Dialog
+          open
+          onClose={() => setRemoving(null)}
+          title={`Remove ${removing.filename}?`}
+          description="The file is deleted for everyone. The issue's history keeps a note that it was removed, and by whom."
+          footer={
+            <>
+              <Button onClick={() => setRemoving(null)}>Cancel</Button>
+              <Button
+                variant="danger"
+                loading={remove.isPending}
+                onClick={() => remove.mutate({ key: issueKey, attachmentId: removing.id })}
+              >
+                Remove file
+              </Button>
+            </>
+          }
+        >
+          {remove.isError ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+        </Dialog>
       ) : null}
     </section>
   );

@@ -14,6 +14,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
 import type { Member } from "./issue-meta";
 import { MarkdownEditor } from "./markdown-editor";
+import { type UploadedAttachment, uploadFile } from "./upload";
 
 /** The "@partial" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {
@@ -30,6 +31,7 @@ function CommentComposer({
   pending,
   onSubmit,
   onCancel,
+  onUploadFile,
   id,
 }: {
   members: Member[];
@@ -38,6 +40,8 @@ function CommentComposer({
   pending: boolean;
   onSubmit: (body: string) => Promise<boolean>;
   onCancel?: () => void;
+  /** Attaches a pasted or dropped file to the issue; the comment links it. */
+  onUploadFile?: (file: File) => Promise<UploadedAttachment>;
   id: string;
 }) {
   const [body, setBody] = useState(initial);
@@ -90,6 +94,7 @@ function CommentComposer({
         rows={3}
         value={body}
         onChange={update}
+        onUploadFile={onUploadFile}
         textareaRef={ref}
         placeholder="Leave a comment. Type @ to mention a project member."
         onKeyDown={(e) => {
@@ -187,6 +192,11 @@ export function CommentsSection({
     ),
   );
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.issue.comments.list.pathKey() });
+  const uploadToIssue = async (file: File) => {
+    const uploaded = await uploadFile(issueKey, file);
+    await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: issueKey }) });
+    return uploaded;
+  };
   const add = useMutation(trpc.issue.comments.add.mutationOptions({ onSuccess: invalidate }));
   const edit = useMutation(trpc.issue.comments.edit.mutationOptions({ onSuccess: invalidate }));
   const del = useMutation(trpc.issue.comments.delete.mutationOptions({ onSuccess: invalidate }));
@@ -265,6 +275,7 @@ export function CommentsSection({
                     <p className="text-zinc-500 italic dark:text-zinc-400">This comment was deleted.</p>
                   ) : editing === c.id ? (
                     <CommentComposer
+                      onUploadFile={uploadToIssue}
                       id={`edit-${c.id}`}
                       members={members}
                       initial={c.body}
@@ -304,6 +315,7 @@ export function CommentsSection({
           members={members}
           submitLabel="Comment"
           pending={add.isPending}
+          onUploadFile={uploadToIssue}
           onSubmit={async (body) => {
             setError(null);
             try {

@@ -34,6 +34,7 @@ import {
   STATUS_LABELS,
 } from "./issue-meta";
 import { MarkdownEditor } from "./markdown-editor";
+import { uploadFile } from "./upload";
 
 type Role = "REPORTER" | "MAINTAINER" | "ADMIN";
 
@@ -260,7 +261,12 @@ export function IssueDetailView({
 
       <div className="min-w-0 space-y-8 lg:col-start-1 lg:row-start-2">
         <ItemLinks projectKey={projectKey} itemKey={issue.key} canManage={triager && !archived} />
-        <AttachmentsSection issueKey={issue.key} canUpload={!archived} />
+        <AttachmentsSection
+          issueKey={issue.key}
+          canUpload={!archived}
+          canTriage={triager}
+          currentUserId={currentUserId}
+        />
         <CommentsSection issueKey={issue.key} currentUserId={currentUserId} members={members} canComment={!archived} />
       </div>
     </div>
@@ -311,6 +317,11 @@ function EditIssueForm({
   const [title, setTitle] = useState(issue.title);
   const [description, setDescription] = useState(issue.description);
   const [labels, setLabels] = useState(issue.labels.join(", "));
+  const uploadToIssue = async (file: File) => {
+    const uploaded = await uploadFile(base.key, file);
+    await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: base.key }) });
+    return uploaded;
+  };
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const update = useMutation(
     trpc.issue.update.mutationOptions({
@@ -367,6 +378,7 @@ function EditIssueForm({
           rows={10}
           value={description}
           onChange={setDescription}
+          onUploadFile={uploadToIssue}
           invalid={Boolean(errors.description)}
         />
         {errors.description ? <p className="text-[13px] text-red-600 dark:text-red-400">{errors.description}</p> : null}

@@ -1,9 +1,11 @@
 "use client";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 
 import { Markdown } from "@/components/markdown";
 import { cn, focusRing } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
+
+import { attachmentMarkdown, namedPaste, type UploadedAttachment } from "./upload";
 
 /** A Markdown textarea with a Write / Preview switch. The preview uses the one safe renderer. */
 export function MarkdownEditor({
@@ -16,6 +18,7 @@ export function MarkdownEditor({
   label,
   textareaRef,
   onKeyDown,
+  onUploadFile,
   "aria-describedby": describedBy,
 }: {
   id: string;
@@ -27,9 +30,67 @@ export function MarkdownEditor({
   label?: string;
   textareaRef?: React.Ref<HTMLTextAreaElement>;
   onKeyDown?: React.KeyboardEventHandler<HTMLTextAreaElement>;
+  /**
+   * Uploads a file pasted or dropped into the text; the editor writes it in
+   * as `![name](…)` (an image) or a link, where the cursor was.
+   */
+  onUploadFile?: (file: File) => Promise<UploadedAttachment>;
   "aria-describedby"?: string;
 }) {
   const [tab, setTab] = useState<"write" | "preview">("write");
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(0);
+  const valueRef = useRef(value);
+  valueRef.current = value;
+
+  /** Puts a placeholder at the cursor, uploads, then swaps the placeholder for the file's Markdown. */
+  async function insertFiles(files: File[], at: number) {
+    if (!onUploadFile || files.length === 0) return;
+    setUploadError(null);
+    for (const original of files) {
+      const file = namedPaste(original);
+      const placeholder = `![Uploading ${file.name}…]()`;
+      const current = valueRef.current;
+      const pos = Math.min(at, current.length);
+      const sep = pos > 0 && !current.slice(0, pos).endsWith("\n") ? "\n" : "";
+      const inserted = `${sep}${placeholder}\n`;
+      onChange(current.slice(0, pos) + inserted + current.slice(pos));
+      valueRef.current = current.slice(0, pos) + inserted + current.slice(pos);
+      at = pos + inserted.length;
+      setUploading((n) => n + 1);
+      try {
+        const uploaded = await onUploadFile(file);
+        const next = valueRef.current.replace(placeholder, attachmentMarkdown(uploaded));
+        valueRef.current = next;
+        onChange(next);
+      } catch (err) {
+        const next = valueRef.current.replace(`${placeholder}\n`, "").replace(placeholder, "");
+        valueRef.current = next;
+        onChange(next);
+        setUploadError(err instanceof Error ? err.message : String(err));
+      } finally {
+        setUploading((n) => n - 1);
+      }
+    }
+  }
+
+  const fileHandlers = onUploadFile
+    ? {
+        onPaste: (e: React.ClipboardEvent<HTMLTextAreaElement>) => {
+          const files = [...e.clipboardData.files];
+          if (files.length === 0) return;
+          e.preventDefault();
+          void insertFiles(files, e.currentTarget.selectionStart);
+        },
+        onDrop: (e: React.DragEvent<HTMLTextAreaElement>) => {
+          const files = [...e.dataTransfer.files];
+          if (files.length === 0) return;
+          e.preventDefault();
+          e.stopPropagation();
+          void insertFiles(files, e.currentTarget.selectionStart);
+        },
+      }
+    : {};
   const tabsId = useId();
   const tabBtn = (t: "write" | "preview", text: string) => (
     <button
@@ -73,6 +134,7 @@ export function MarkdownEditor({
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
           className="font-mono text-[13px]"
+          {...fileHandlers}
         />
       </div>
       {tab === "preview" ? (
@@ -89,7 +151,18 @@ export function MarkdownEditor({
           )}
         </div>
       ) : null}
-      <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Markdown supported.</p>
+      {uploadError ? (
+        <p role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">
+          {uploadError}
+        </p>
+      ) : null}
+      <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400" aria-live="polite">
+        {uploading > 0
+          ? "Uploading…"
+          : onUploadFile
+            ? "Markdown supported. Paste or drop images and files to attach them."
+            : "Markdown supported."}
+      </p>
     </div>
   );
 }

@@ -14,9 +14,10 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { ISSUE_SEVERITIES, issueCreateInput } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
-
+import { formatBytes } from "./attachments";
 import { parseLabels, SEVERITY_LABELS } from "./issue-meta";
 import { MarkdownEditor } from "./markdown-editor";
+import { uploadFile } from "./upload";
 
 export function NewIssueButton({ projectKey, disabled }: { projectKey: string; disabled?: boolean }) {
   const [open, setOpen] = useState(false);
@@ -42,11 +43,28 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
   const [labels, setLabels] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const [attaching, setAttaching] = useState<string | null>(null);
+  /** Filed, but some files could not be attached: say which, and let the person go on to the issue. */
+  const [partly, setPartly] = useState<{ key: string; failed: string[] } | null>(null);
 
   const create = useMutation(
     trpc.issue.create.mutationOptions({
       onSuccess: async (issue) => {
         await queryClient.invalidateQueries({ queryKey: trpc.issue.list.pathKey() });
+        const failed: string[] = [];
+        for (const [i, file] of files.entries()) {
+          setAttaching(`Attaching ${file.name} (${i + 1} of ${files.length})…`);
+          await uploadFile(issue.key, file).catch((err: unknown) =>
+            failed.push(`${file.name}: ${err instanceof Error ? err.message : String(err)}`),
+          );
+        }
+        setAttaching(null);
+        if (failed.length) {
+          setPartly({ key: issue.key, failed });
+          return;
+        }
         close();
         router.push(`/projects/${projectKey}/issues/${issue.key}`);
       },
@@ -65,6 +83,8 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
     setLabels("");
     setErrors({});
     setFormError(null);
+    setFiles([]);
+    setPartly(null);
     onClose();
   }
 
@@ -116,6 +136,86 @@ function NewIssueDialog({ projectKey, open, onClose }: { projectKey: string; ope
             <p className="text-[13px] text-red-600 dark:text-red-400">{errors.description}</p>
           ) : null}
         </div>
+        <section
+          aria-label="Attachments"
+          className="space-y-2"
+          onDragOver={(e) => {
+            if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+          }}
+          onDrop={(e) => {
+            if (!e.dataTransfer.files.length) return;
+            e.preventDefault();
+            const dropped = [...e.dataTransfer.files];
+            setFiles((f) => [...f, ...dropped]);
+          }}
+        >
+          <div className="flex items-center justify-between gap-2">
+            <span className="text-sm font-medium text-zinc-900 dark:text-zinc-100">Attachments</span>
+            <input
+              ref={fileInputRef}
+              type="file"
+              multiple
+              className="hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={(e) => {
+                // Copied before the input is cleared: the FileList is live.
+                const chosen = [...(e.target.files ?? [])];
+                if (chosen.length) setFiles((f) => [...f, ...chosen]);
+                e.target.value = "";
+              }}
+            />
+            <Button size="sm" onClick={() => fileInputRef.current?.click()}>
+              Add files
+            </Button>
+          </div>
+          {files.length ? (
+            <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 text-[13px] dark:divide-zinc-800 dark:border-zinc-800">
+              {files.map((f, i) => (
+                <li key={`${f.name}-${f.size}-${f.lastModified}`} className="flex items-center gap-2 px-3 py-1.5">
+                  <span className="min-w-0 flex-1 truncate">{f.name}</span>
+                  <span className="shrink-0 text-xs text-zinc-500 dark:text-zinc-400">{formatBytes(f.size)}</span>
+                  <button
+                    type="button"
+                    className="shrink-0 text-xs font-medium text-zinc-600 hover:text-red-600 dark:text-zinc-400 dark:hover:text-red-400"
+                    aria-label={`Do not attach ${f.name}`}
+                    onClick={() => setFiles((all) => all.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
+              Screenshots, logs or documents: add or drop them here.
+            </p>
+          )}
+        </section>
+        {attaching ? (
+          <p role="status" className="text-[13px] text-zinc-600 dark:text-zinc-400">
+            {attaching}
+          </p>
+        ) : null}
+        {partly ? (
+          <Alert
+            action={
+              <Button
+                size="sm"
+                onClick={() => {
+                  const key = partly.key;
+                  close();
+                  router.push(`/projects/${projectKey}/issues/${key}`);
+                }}
+              >
+                Open {partly.key}
+              </Button>
+            }
+          >
+            {partly.key} was filed, but {partly.failed.length === 1 ? "one file" : "some files"} could not be attached:{" "}
+            {partly.failed.join("; ")}
+          </Alert>
+        ) : null}
         <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
           <Field id="new-issue-severity" label="Severity" error={errors.severity}>
             <Select value={severity} onChange={(e) => setSeverity(e.target.value as typeof severity)}>
