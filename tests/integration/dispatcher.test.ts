@@ -385,8 +385,9 @@ describe("relaying to Inngest", () => {
           actorId: cast.reporter.id,
         },
       });
-      // Nothing ran in-process: no watch was recorded here.
-      expect(await db.subscription.count({ where: { userId: cast.reporter.id } })).toBe(0);
+      // Nothing ran in-process: the one watch is the one filing the issue wrote, no notification was made.
+      expect(await db.subscription.count({ where: { userId: cast.reporter.id } })).toBe(1);
+      expect(await db.notification.count({ where: { eventId: row.id } })).toBe(0);
       expect(await db.outboxEvent.count({ where: { dispatchedAt: null } })).toBe(0);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
