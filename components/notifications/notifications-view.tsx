@@ -124,13 +124,8 @@ export function NotificationsView() {
                   ) : null}
                 </div>
                 {!n.readAt ? (
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => markRead.mutate({ ids: [n.id] })}
-                    aria-label={`Mark “${n.title}” read`}
-                  >
-                    Mark read
+                  <Button size="sm" variant="ghost" onClick={() => markRead.mutate({ ids: [n.id] })}>
+                    Mark read<span className="sr-only">: {n.title}</span>
                   </Button>
                 ) : null}
               </li>

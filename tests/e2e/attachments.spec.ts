@@ -54,6 +54,8 @@ test("attach while filing, paste into a comment, drop, preview and remove", asyn
     await expect(dialog.getByText("console.log")).toBeVisible();
     await dialog.getByRole("button", { name: "Create issue" }).click();
     await expect(page.getByRole("heading", { name: "Checkout shows a blank page" })).toBeVisible();
+    // The reporter watches what they filed from the first moment.
+    await expect(page.getByRole("button", { name: "Unwatch" })).toBeVisible();
     const section = page.getByRole("region", { name: /Attachments/ });
     await expect(section.getByRole("link", { name: "console.log" })).toBeVisible();
     await expect(section.getByRole("link", { name: "blank.png" })).toBeVisible();

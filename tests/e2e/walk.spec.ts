@@ -146,7 +146,45 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
     severity: "HIGH",
   });
   await trpc(admin, "traceLink.create", { projectKey, from: issue.key, to: requirement.key, type: "VERIFIES" });
+  await trpc(admin, "issue.transition", { key: issue.key, expectedVersion: 1, to: "TRIAGED" });
   const refs: Refs = { requirement: requirement.key, issue: issue.key, baseline: baseline.id };
+
+  await test.step("the activity feed and notifications read as sentences, linked to the item", async () => {
+    const { page } = contexts.admin;
+    await page.goto(`/projects/${projectKey}`);
+    const feed = page.getByRole("list", { name: "Recent activity" });
+    const created = feed.getByRole("link", { name: `created ${requirement.key} “Keep every change”` });
+    await expect(created).toHaveAttribute("href", `/projects/${projectKey}/requirements/${requirement.key}`);
+    await expect(
+      feed.getByRole("link", { name: `moved ${issue.key} “Export loses the history” from Open to Triaged` }),
+    ).toBeVisible();
+    await expect(feed).not.toContainText(/traceLink|requirement updated|TRIAGED/);
+
+    const reporterPage = contexts.reporter.page;
+    await expect
+      .poll(async () => {
+        await reporterPage.goto("/notifications");
+        return reporterPage.getByText(`Ada Admin moved ${issue.key} from Open to Triaged`).count();
+      })
+      .toBeGreaterThan(0);
+  });
+
+  await test.step("focus is visible on every control the keyboard reaches in the top bar", async () => {
+    const { page } = contexts.maintainer;
+    await page.goto("/projects");
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press("Tab");
+      const ring = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return "body";
+        const style = getComputedStyle(el);
+        const outline = style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) > 0;
+        const shadow = style.boxShadow !== "none";
+        return outline || shadow ? "visible" : `${el.tagName.toLowerCase()} "${el.textContent?.trim().slice(0, 30)}"`;
+      });
+      expect(ring, `focus ring on Tab ${i + 1}`).toBe("visible");
+    }
+  });
 
   const problems: string[] = [];
   for (const role of Object.keys(people) as Role[]) {

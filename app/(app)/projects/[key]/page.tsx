@@ -120,7 +120,7 @@ export default async function ProjectOverviewPage({ params }: { params: Promise<
             {activity.items.length === 0 ? (
               <EmptyState icon={<ClockIcon className="size-5" />} title="No activity yet" className="py-8" />
             ) : (
-              <ol className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              <ol aria-label="Recent activity" className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {activity.items.map((e) => {
                   const subject = eventSubject(e);
                   return (
