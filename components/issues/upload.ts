@@ -1,4 +1,5 @@
 /** Uploading a file to an issue from the browser: progress, typed errors, and how an upload is written in Markdown. */
+import { INLINE_IMAGE_TYPES } from "@/lib/attachment-types";
 
 export interface UploadedAttachment {
   id: string;
@@ -7,11 +8,8 @@ export interface UploadedAttachment {
   size: number;
 }
 
-/** Raster images the server shows inline (app/api/attachments/[id]/route.ts): thumbnails, previews, Markdown. */
-const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
-
 export function isPreviewable(contentType: string): boolean {
-  return INLINE_TYPES.has(contentType);
+  return INLINE_IMAGE_TYPES.has(contentType);
 }
 
 export function attachmentUrl(id: string, inline = false): string {

@@ -115,6 +115,19 @@ export function roleHas(role: ProjectRole, permission: ProjectPermission): boole
   return ROLE_PERMISSIONS[role].has(permission);
 }
 
+/**
+ * Whether the caller may change something another person owns: its owner
+ * always, anyone else when their role holds `permission` (an issue's
+ * reporter or a maintainer, an attachment's uploader or a maintainer).
+ */
+export function ownerOrRoleHas(
+  caller: { userId: string; role: ProjectRole },
+  ownerId: string | null | undefined,
+  permission: ProjectPermission,
+): boolean {
+  return (ownerId != null && ownerId === caller.userId) || roleHas(caller.role, permission);
+}
+
 const RANK: Record<ProjectRole, number> = { REPORTER: 0, MAINTAINER: 1, ADMIN: 2 };
 
 export function roleAtLeast(role: ProjectRole, min: ProjectRole): boolean {

@@ -18,7 +18,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import { getEnv } from "@/lib/env.mjs";
-import { roleHas } from "@/server/auth/permissions";
+import { ownerOrRoleHas } from "@/server/auth/permissions";
 import { authorizeOrThrow, type ProjectScope } from "@/server/auth/project-scope";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
@@ -300,7 +300,7 @@ export async function deleteAttachment({ scope, input }: { scope: ProjectScope; 
       select: { ...attachmentSelect, storageKey: true, uploaderId: true },
     });
     if (!attachment) throw new AppError("NOT_FOUND", "Attachment not found");
-    if (attachment.uploaderId !== scope.userId && !roleHas(scope.role, "issue:triage")) {
+    if (!ownerOrRoleHas(scope, attachment.uploaderId, "issue:triage")) {
       throw new AppError("FORBIDDEN", "Only the person who attached a file or a maintainer can remove it");
     }
     await tx.attachment.delete({ where: { id: attachment.id } });

@@ -13,7 +13,7 @@ import {
   type IssueUpdateInput,
   issueSeverity,
 } from "@/lib/schemas/issue";
-import { roleHas } from "@/server/auth/permissions";
+import { ownerOrRoleHas, roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
 import type { Tx } from "@/server/db";
 import { db } from "@/server/db";
@@ -182,10 +182,9 @@ export async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateMany
 export async function updateIssue({ scope, input }: { scope: ProjectScope; input: IssueUpdateInput }) {
   return applyChange(scope.actor, async (tx, record) => {
     const current = await findVisibleIssueOrThrow(scope, input.key, tx);
-    const triager = roleHas(scope.role, "issue:triage");
-    if (!triager) {
-      if (current.reporter?.id !== scope.userId)
-        throw forbidden("Only the reporter or a maintainer can edit this issue");
+    if (!ownerOrRoleHas(scope, current.reporter?.id, "issue:triage"))
+      throw forbidden("Only the reporter or a maintainer can edit this issue");
+    if (!roleHas(scope.role, "issue:triage")) {
       if (current.status !== "OPEN") throw forbidden("Reporters can edit their issues only while they are open");
       if (input.labels !== undefined) throw forbidden("Only maintainers can change labels");
     }

@@ -4,14 +4,12 @@
  * of this site. Raster images (PNG, JPEG, GIF, WebP) may be asked for inline
  * (`?inline=1`) for thumbnails and the preview.
  */
+import { INLINE_IMAGE_TYPES } from "@/lib/attachment-types";
 import { AppError } from "@/server/errors";
 import { credentialsOrThrow, enforceRateLimit, withRequest } from "@/server/http/route-helpers";
 import { openAttachment } from "@/server/services/attachments/attachments";
 
 export const dynamic = "force-dynamic";
-
-/** Images a browser shows without running anything: raster formats only. */
-const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
 export function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
   return withRequest(req, "attachments/[id]", async ({ requestId }) => {
@@ -24,7 +22,7 @@ export function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
     const ascii = file.filename.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
     // `?inline=1` shows a raster image in the page (thumbnails, the preview); everything else, SVG included, is
     // always a download. The sandbox policy and nosniff hold either way.
-    const inline = new URL(req.url).searchParams.get("inline") === "1" && INLINE_TYPES.has(file.contentType);
+    const inline = new URL(req.url).searchParams.get("inline") === "1" && INLINE_IMAGE_TYPES.has(file.contentType);
     return new Response(file.body, {
       status: 200,
       headers: {
