@@ -161,11 +161,16 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
     await expect(feed).not.toContainText(/traceLink|requirement updated|TRIAGED/);
 
     const reporterPage = contexts.reporter.page;
+    // Notifications are written by the outbox dispatcher after the change commits: behind every spec before
+    // this one's events on a busy machine, so give it time.
     await expect
-      .poll(async () => {
-        await reporterPage.goto("/notifications");
-        return reporterPage.getByText(`Ada Admin moved ${issue.key} from Open to Triaged`).count();
-      })
+      .poll(
+        async () => {
+          await reporterPage.goto("/notifications");
+          return reporterPage.getByText(`Ada Admin moved ${issue.key} from Open to Triaged`).count();
+        },
+        { timeout: 90_000, intervals: [1_000, 2_000, 5_000] },
+      )
       .toBeGreaterThan(0);
   });
 
