@@ -149,7 +149,7 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
   await trpc(admin, "issue.transition", { key: issue.key, expectedVersion: 1, to: "TRIAGED" });
   const refs: Refs = { requirement: requirement.key, issue: issue.key, baseline: baseline.id };
 
-  await test.step("the activity feed and notifications read as sentences, linked to the item", async () => {
+  await test.step("the activity feed reads as sentences, linked to the item", async () => {
     const { page } = contexts.admin;
     await page.goto(`/projects/${projectKey}`);
     const feed = page.getByRole("list", { name: "Recent activity" });
@@ -159,19 +159,6 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
       feed.getByRole("link", { name: `moved ${issue.key} “Export loses the history” from Open to Triaged` }),
     ).toBeVisible();
     await expect(feed).not.toContainText(/traceLink|requirement updated|TRIAGED/);
-
-    const reporterPage = contexts.reporter.page;
-    // Notifications are written by the outbox dispatcher after the change commits: behind every spec before
-    // this one's events on a busy machine, so give it time.
-    await expect
-      .poll(
-        async () => {
-          await reporterPage.goto("/notifications");
-          return reporterPage.getByText(`Ada Admin moved ${issue.key} from Open to Triaged`).count();
-        },
-        { timeout: 90_000, intervals: [1_000, 2_000, 5_000] },
-      )
-      .toBeGreaterThan(0);
   });
 
   await test.step("focus is visible on every control the keyboard reaches in the top bar", async () => {
