@@ -14,11 +14,12 @@
  * for a PermanentFailure (server/errors.ts), the row is marked failed for an
  * instance admin to inspect and retry.
  *
- * In embedded mode each tick also sends due webhook deliveries, and every
+ * In embedded mode the loop also sends due webhook deliveries, and every
  * 30 minutes the daily statistics are recomputed and the retention run
  * deletes what has outlived its setting (server/services/retention.ts; with
  * Inngest configured the `deliver-webhook` and `aggregate-daily-stats`
- * functions do that).
+ * functions do that). That work runs beside the dispatch, one run at a time:
+ * a receiver that hangs until its timeout never holds back notifications.
  *
  * When the database goes away the loop backs off (doubling its pause up to
  * MAX_OUTAGE_PAUSE_MS, logging once per outage) and resumes by itself. An
@@ -440,6 +441,12 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
   let mayHold = false;
   let outageTicks = 0;
   let sideWorkAt = 0;
+  /**
+   * The webhook deliveries and housekeeping in flight. They run beside the dispatch, never in front of
+   * it: a delivery waits on its receiver for up to WEBHOOK_TIMEOUT_MS, and statistics read the whole
+   * instance, and neither may hold back the notifications of the changes committed meanwhile.
+   */
+  let sideWork: Promise<void> | null = null;
   running.loop = (async () => {
     while (!running.stopping) {
       let busy = false;
@@ -456,10 +463,17 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
         const tick = await dispatchOnce(opts, () => running.stopping);
         busy = tick.claimed === opts.batchSize;
         // Webhook deliveries and housekeeping keep their own pace: at most once a poll interval, however often
-        // commits wake the loop.
-        if (opts.mode === "embedded" && !running.stopping && Date.now() - sideWorkAt >= opts.pollMs) {
+        // commits wake the loop, and one run at a time.
+        if (opts.mode === "embedded" && !running.stopping && !sideWork && Date.now() - sideWorkAt >= opts.pollMs) {
           sideWorkAt = Date.now();
-          await runSideWork(side);
+          sideWork = runSideWork(side)
+            .catch((err: unknown) => {
+              // An outage shows in the dispatch too, which backs off; anything else is worth a line.
+              if (!isDatabaseUnavailable(err)) log.error({ error: errorText(err) }, "background work failed");
+            })
+            .finally(() => {
+              sideWork = null;
+            });
         }
         if (outageTicks > 0) log.info("the database is back; dispatching outbox events again");
         outageTicks = 0;
@@ -483,6 +497,8 @@ export function startDispatcher(overrides: Partial<DispatcherOptions> = {}): voi
         };
       });
     }
+    // Stopping: the deliveries in flight finish (their receivers answer or time out) before the loop ends.
+    await sideWork;
   })();
   globalForDispatcher.specline_dispatcher = running;
   // A change committed in this process: dispatch it now (live streams see it within milliseconds).

@@ -80,6 +80,40 @@ async function makeInstanceAdmin(email: string): Promise<boolean> {
   return true;
 }
 
+/** The outbox events of an issue and the notifications its reporter got, as text for a failure message. */
+async function notificationTrail(issueKey: string, email: string): Promise<string> {
+  const databaseUrl = process.env.E2E_DATABASE_URL;
+  if (!databaseUrl) return "(no database to ask: embedded run)";
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const pending = await client.query(
+      `SELECT count(*)::int AS n, min("createdAt") AS oldest FROM "OutboxEvent" WHERE "dispatchedAt" IS NULL AND "failedAt" IS NULL`,
+    );
+    const events = await client.query(
+      `SELECT type, "createdAt", "dispatchedAt", "failedAt", attempts, "lastError", "leaseUntil"
+       FROM "OutboxEvent" WHERE payload->>'issueKey' = $1 OR payload::text LIKE $2 ORDER BY "createdAt"`,
+      [issueKey, `%"${issueKey}"%`],
+    );
+    const watches = await client.query(
+      `SELECT s.* FROM "Subscription" s JOIN "User" u ON u.id = s."userId" WHERE u.email = $1`,
+      [email],
+    );
+    const notes = await client.query(
+      `SELECT n.type, n.title, n."createdAt" FROM "Notification" n JOIN "User" u ON u.id = n."userId" WHERE u.email = $1`,
+      [email],
+    );
+    return JSON.stringify(
+      { pending: pending.rows[0], events: events.rows, watches: watches.rows, notifications: notes.rows },
+      null,
+      1,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 /** What a person would call a problem on this page: sideways scrolling, and serious accessibility faults. */
 async function inspect(page: Page, label: string, problems: string[]) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -149,7 +183,7 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
   await trpc(admin, "issue.transition", { key: issue.key, expectedVersion: 1, to: "TRIAGED" });
   const refs: Refs = { requirement: requirement.key, issue: issue.key, baseline: baseline.id };
 
-  await test.step("the activity feed reads as sentences, linked to the item", async () => {
+  await test.step("the activity feed and notifications read as sentences, linked to the item", async () => {
     const { page } = contexts.admin;
     await page.goto(`/projects/${projectKey}`);
     const feed = page.getByRole("list", { name: "Recent activity" });
@@ -159,6 +193,23 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
       feed.getByRole("link", { name: `moved ${issue.key} “Export loses the history” from Open to Triaged` }),
     ).toBeVisible();
     await expect(feed).not.toContainText(/traceLink|requirement updated|TRIAGED/);
+
+    const reporterPage = contexts.reporter.page;
+    const sentence = `Ada Admin moved ${issue.key} from Open to Triaged`;
+    try {
+      await expect
+        .poll(
+          async () => {
+            await reporterPage.goto("/notifications");
+            return reporterPage.getByText(sentence).count();
+          },
+          { timeout: 60_000, intervals: [1_000, 2_000, 5_000] },
+        )
+        .toBeGreaterThan(0);
+    } catch (err) {
+      // Say what the server did with the change, so a failure names its cause.
+      throw new Error(`${(err as Error).message}\n${await notificationTrail(issue.key, people.reporter.email)}`);
+    }
   });
 
   await test.step("focus is visible on every control the keyboard reaches in the top bar", async () => {

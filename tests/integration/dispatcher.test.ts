@@ -129,6 +129,48 @@ describe("outbox dispatcher", () => {
     await expectEachNotifiedOnce(eventIds, mailBefore);
   });
 
+  it("notifies while a webhook receiver hangs: deliveries run beside the dispatch, not in front of it", async () => {
+    // A receiver that accepts every request and never answers: each delivery waits out its timeout.
+    const sockets = new Set<import("node:net").Socket>();
+    const hanging = http.createServer(() => undefined);
+    hanging.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const port = (hanging.address() as import("node:net").AddressInfo).port;
+    const saved = { private: process.env.ALLOW_PRIVATE_WEBHOOK_URLS, timeout: process.env.WEBHOOK_TIMEOUT_MS };
+    process.env.ALLOW_PRIVATE_WEBHOOK_URLS = "true";
+    process.env.WEBHOOK_TIMEOUT_MS = "8000";
+    resetEnvCache();
+    try {
+      await callerFor(cast.admin.id).webhook.create({ projectKey: cast.key, url: `http://127.0.0.1:${port}/hook` });
+      const reporter = callerFor(cast.reporter.id);
+      const issue = await reporter.issue.create({ projectKey: cast.key, title: "Hangs the receiver" });
+      startDispatcher({ mode: "embedded", pollMs: 50 });
+      // The creation's delivery is under way and hanging.
+      await waitFor(async () => sockets.size > 0, 5_000);
+      const started = Date.now();
+      await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
+      await waitFor(
+        async () =>
+          (await db.notification.count({ where: { userId: cast.reporter.id, type: "issue.status_changed" } })) === 1,
+        7_000,
+      );
+      // Well within the receiver's 8 s timeout: the notification did not wait for the delivery.
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await stopDispatcher();
+      await new Promise((resolve) => hanging.close(resolve));
+      for (const [key, value] of [
+        ["ALLOW_PRIVATE_WEBHOOK_URLS", saved.private],
+        ["WEBHOOK_TIMEOUT_MS", saved.timeout],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      resetEnvCache();
+    }
+  });
+
   it("takes over the events of a process that died mid-event once their lease runs out", async () => {
     const { eventIds, mailBefore } = await statusChanges(4);
     // A process claims a batch, handles the first event completely, and dies before recording it.
