@@ -150,9 +150,13 @@ export function describeEvent(event: AuditEventLike): string {
       return `deleted ${item(before)}`;
     case "issue.commented":
       return "commented on an issue";
+    case "requirement.commented":
+      return "commented on a requirement";
     case "issue.comment_edited":
+    case "requirement.comment_edited":
       return "edited a comment";
     case "issue.comment_deleted":
+    case "requirement.comment_deleted":
       return "deleted a comment";
     case "issue.attachment_added":
       return `attached ${str(after.filename) ? `“${str(after.filename)}”` : "a file"} to an issue`;

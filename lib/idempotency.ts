@@ -24,6 +24,7 @@ export const IDEMPOTENT_MUTATIONS: ReadonlySet<string> = new Set([
   "traceLink.create",
   "issue.create",
   "issue.comments.add",
+  "requirement.comments.add",
 ]);
 
 /** 1–200 printable ASCII characters (space to tilde): a UUID, a ULID, any client's own scheme. */

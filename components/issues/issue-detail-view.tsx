@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Avatar } from "@/components/avatar";
+import { CommentsSection } from "@/components/comments/comments-section";
 import { useRemoteEdit } from "@/components/live/live-updates";
 import { RemoteEditNotice } from "@/components/live/remote-edit-notice";
 import { LocalTime } from "@/components/local-time";
@@ -21,7 +22,6 @@ import { diffText } from "@/lib/diff";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
 import { AttachmentsSection } from "./attachments";
-import { CommentsSection } from "./comments";
 import {
   type Issue,
   type IssueSeverity,
@@ -267,7 +267,12 @@ export function IssueDetailView({
           canTriage={triager}
           currentUserId={currentUserId}
         />
-        <CommentsSection issueKey={issue.key} currentUserId={currentUserId} members={members} canComment={!archived} />
+        <CommentsSection
+          subject={{ kind: "issue", key: issue.key }}
+          currentUserId={currentUserId}
+          members={members}
+          canComment={!archived}
+        />
       </div>
     </div>
   );

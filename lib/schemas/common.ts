@@ -155,6 +155,13 @@ export function hasReservedKey(value: unknown): boolean {
 
 export const longText = (max: number) => z.string().max(max, `Must be at most ${max} characters`);
 
+/** At most `max` UTF-8 bytes; the length check (characters ≤ bytes) turns away huge strings before encoding them. */
+export const maxBytes = (max: number, message: string) =>
+  z
+    .string()
+    .max(max, { error: message, abort: true })
+    .refine((s) => new TextEncoder().encode(s).length <= max, message);
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -1,9 +1,11 @@
 import { z } from "zod";
 
+import { commentInputs } from "./comment";
 import {
   dateTimeOut,
   expectedVersion,
   id,
+  maxBytes,
   pageOut,
   pagination,
   personOut,
@@ -44,14 +46,6 @@ export const ISSUE_TRANSITIONS: Record<IssueStatusValue, readonly IssueStatusVal
 };
 
 export const DESCRIPTION_MAX_BYTES = 100 * 1024;
-export const COMMENT_MAX_BYTES = 20 * 1024;
-
-/** At most `max` UTF-8 bytes; the length check (characters ≤ bytes) turns away huge strings before encoding them. */
-const maxBytes = (max: number, message: string) =>
-  z
-    .string()
-    .max(max, { error: message, abort: true })
-    .refine((s) => new TextEncoder().encode(s).length <= max, message);
 
 export const issueKey = z
   .string()
@@ -118,23 +112,8 @@ export const issueListInput = z.object({
 });
 export type IssueListInput = z.infer<typeof issueListInput>;
 
-export const commentBody = z
-  .string()
-  .trim()
-  .min(1, "Comment cannot be empty")
-  .pipe(maxBytes(COMMENT_MAX_BYTES, "Comment must be at most 20 KB"));
-
-export const commentListInput = z.object({ key: issueKey, ...pagination });
-export const commentAddInput = z.object({ key: issueKey, body: commentBody });
-export const commentEditInput = z.object({ key: issueKey, commentId: id, body: commentBody });
-export const commentDeleteInput = z.object({ key: issueKey, commentId: id });
-export type CommentListInput = z.infer<typeof commentListInput>;
-
-/** `@someone@example.com` mentions in Markdown text (emails are unambiguous member handles). */
-export function parseMentions(body: string): string[] {
-  const found = body.match(/(?<![\w.+-])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g) ?? [];
-  return [...new Set(found.map((m) => m.slice(1).toLowerCase().replace(/\.$/, "")))];
-}
+/** The comments of an issue: the same thread inputs as a requirement's (lib/schemas/comment.ts). */
+export const issueCommentInputs = commentInputs(issueKey);
 
 /* ------------------------------------------------------------------ outputs */
 
@@ -167,28 +146,6 @@ export const issueOut = z
 
 /** One page of a project's issues (for reporters: the ones they reported or are assigned to). */
 export const issuePageOut = pageOut(issueOut);
-
-/** A comment on an issue, in Markdown; a deleted one keeps its place in the thread with empty text. */
-export const issueCommentOut = z
-  .object({
-    id: z.string(),
-    /** Markdown; empty once the comment is deleted. */
-    body: z.string(),
-    /** Ids of the project members @mentioned in the body. */
-    mentions: z.array(z.string()),
-    createdAt: dateTimeOut,
-    editedAt: dateTimeOut.nullable(),
-    deletedAt: dateTimeOut.nullable(),
-    /** Null once the author's account is gone. */
-    author: personWithEmailOut.nullable(),
-  })
-  .meta({ id: "IssueComment", description: "A comment on an issue (deleted ones keep their place, without text)" });
-
-/** One page of an issue's comments, oldest first. */
-export const issueCommentPageOut = pageOut(issueCommentOut);
-
-/** The answer to deleting a comment. */
-export const issueCommentDeletedOut = z.object({ deleted: z.literal(true), commentId: z.string() });
 
 /** A file attached to an issue (its bytes: GET /api/attachments/<id>). */
 export const issueAttachmentOut = z

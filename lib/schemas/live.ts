@@ -51,7 +51,7 @@ export const liveChangeEventOut = z
     key: z.string().nullable(),
     /** The item's version after the change, where it has versions. */
     version: z.number().optional(),
-    /** Every item key the change touches (both ends of a trace link, the issue of a comment). */
+    /** Every item key the change touches (both ends of a trace link, the item of a comment). */
     refs: z.array(z.string()),
     actorId: z.string().nullable(),
     /** The actor's display name (null for a system change or a deleted user). */

@@ -8,6 +8,7 @@ const EVENT_NOTIFICATION_TYPES = [
   "requirement.updated",
   "requirement.transitioned",
   "requirement.restored",
+  "requirement.commented",
   "traceLink.suspected",
   "issue.created",
   "issue.assigned",
@@ -19,7 +20,11 @@ const EVENT_NOTIFICATION_TYPES = [
 export const NOTIFICATION_TYPES = [...EVENT_NOTIFICATION_TYPES, "mention"] as const;
 
 /** Outbox event types that notify someone; an edited comment notifies only the people it newly mentions. */
-export const NOTIFYING_TYPES = [...EVENT_NOTIFICATION_TYPES, "issue.comment_edited"] as const;
+export const NOTIFYING_TYPES = [
+  ...EVENT_NOTIFICATION_TYPES,
+  "issue.comment_edited",
+  "requirement.comment_edited",
+] as const;
 export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
@@ -28,6 +33,7 @@ export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, string> = {
   "requirement.updated": "Requirement changed",
   "requirement.transitioned": "Requirement status changed",
   "requirement.restored": "Requirement restored",
+  "requirement.commented": "Requirement commented",
   "traceLink.suspected": "Trace link became suspect",
   "issue.created": "Issue created",
   "issue.assigned": "Issue assigned",

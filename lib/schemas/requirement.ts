@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { commentInputs } from "./comment";
 import {
   dateTimeOut,
   expectedVersion,
@@ -157,6 +158,9 @@ export const requirementRestoreInput = z.object({
 export type RequirementRestoreInput = z.infer<typeof requirementRestoreInput>;
 
 export const requirementByKeyInput = z.object({ key: requirementKey });
+
+/** The comments of a requirement: the same thread inputs as an issue's (lib/schemas/comment.ts). */
+export const requirementCommentInputs = commentInputs(requirementKey);
 
 export const requirementHistoryInput = z.object({ key: requirementKey, ...pagination });
 export type RequirementHistoryInput = z.infer<typeof requirementHistoryInput>;

@@ -42,7 +42,7 @@ export interface LiveChange {
   key: string | null;
   /** The item's version after the change, where it has versions. */
   version?: number;
-  /** Every item key the change touches (both ends of a trace link, the issue of a comment). */
+  /** Every item key the change touches (both ends of a trace link, the item of a comment). */
   refs: string[];
   actorId: string | null;
   /** The actor's display name, for "edited by …" (null for a system change or a deleted user). */
@@ -154,6 +154,9 @@ export function subjectOf(type: string, payload: OutboxPayload): Subject {
     }
     case "Comment":
     case "Attachment": {
+      // A requirement's comment is seen by every member, like the requirement.
+      const requirementKey = str(payload.requirementKey);
+      if (requirementKey) return { key: requirementKey, refs: [requirementKey], level: "member" };
       const key = str(payload.issueKey);
       return { key, refs: key ? [key] : [], issueKey: key ?? undefined, level: "issue" };
     }

@@ -91,6 +91,10 @@ const CASES: Record<string, Case> = {
     call: (c, v) => c.issue.comments.add({ key: issueKey, body: `Seen it too (${v})` }),
     count: () => db.comment.count({ where: { issue: { key: issueKey } } }),
   },
+  "requirement.comments.add": {
+    call: (c, v) => c.requirement.comments.add({ key: requirementKey, body: `Reads well (${v})` }),
+    count: () => db.comment.count({ where: { requirement: { key: requirementKey } } }),
+  },
 };
 
 let projectKeys: string[] = [];

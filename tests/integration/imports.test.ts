@@ -440,6 +440,20 @@ describe("undoing an import", () => {
     expect(err.message).toContain(r.key);
     expect(await db.requirement.count({ where: { project: { key } } })).toBe(3);
   });
+
+  it("is refused once someone commented on a requirement it created: the comments stay", async () => {
+    const { key } = await newProject(cast.admin.id);
+    const job = await importFile(cast.admin.id, key, sampleCsv());
+    const r = await db.requirement.findFirstOrThrow({ where: { project: { key }, sourceRef: "SYS-3" } });
+    await callerFor(cast.admin.id).requirement.comments.add({ key: r.key, body: "Needs a rationale" });
+    const err = await expectTRPCError(
+      callerFor(cast.admin.id).importJob.undo({ projectKey: key, id: job.id }),
+      "CONFLICT",
+    );
+    expect(err.message).toContain("comments");
+    expect(await db.comment.count({ where: { requirementId: r.id } })).toBe(1);
+    expect(await db.requirement.count({ where: { project: { key } } })).toBe(3);
+  });
 });
 
 describe("who may import, and hostile uploads", () => {

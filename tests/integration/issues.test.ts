@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { parseMentions } from "@/lib/schemas/issue";
+import { parseMentions } from "@/lib/schemas/comment";
 import { db } from "@/server/db";
 
 import { addMembership, callerFor, createProjectWithCast, createUser, expectTRPCError } from "../helpers/factories";

@@ -294,6 +294,20 @@ const MATRIX: Record<string, Row> = {
     input: (f) => ({ key: f.requirementKey, expectedVersion: 1, version: 1 }),
     expect: projectMaintainers,
   },
+  "requirement.comments.list": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+  "requirement.comments.add": { input: (f) => ({ key: f.requirementKey, body: "Reads well" }), expect: projectMembers },
+  "requirement.comments.edit": {
+    input: async (f, actorId) => ({
+      key: f.requirementKey,
+      commentId: await commentBy(f, actorId, "requirement"),
+      body: "Edited",
+    }),
+    expect: projectMembers,
+  },
+  "requirement.comments.delete": {
+    input: async (f, actorId) => ({ key: f.requirementKey, commentId: await commentBy(f, actorId, "requirement") }),
+    expect: projectMembers,
+  },
 
   "baseline.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "baseline.byId": { input: (f) => ({ projectKey: f.key, id: f.baselineId }), expect: projectMembers },
@@ -439,11 +453,15 @@ async function adminAttachment(f: Fixture): Promise<string> {
   return attachment.id;
 }
 
-/** A comment on the reporter's issue written by the acting user (or by the admin for outsiders). */
-async function commentBy(f: Fixture, actorId: string | null): Promise<string> {
+/** A comment on the reporter's issue (or the shared requirement) written by the acting user (or by the admin for outsiders). */
+async function commentBy(f: Fixture, actorId: string | null, on: "issue" | "requirement" = "issue"): Promise<string> {
   const members = [f.reporter.id, f.maintainer.id, f.admin.id, f.instanceAdmin.id];
-  const author = actorId && members.includes(actorId) ? actorId : f.admin.id;
-  return (await callerFor(author).issue.comments.add({ key: f.reporterIssueKey, body: "Original" })).id;
+  const author = callerFor(actorId && members.includes(actorId) ? actorId : f.admin.id);
+  const comment =
+    on === "issue"
+      ? await author.issue.comments.add({ key: f.reporterIssueKey, body: "Original" })
+      : await author.requirement.comments.add({ key: f.requirementKey, body: "Original" });
+  return comment.id;
 }
 
 /**

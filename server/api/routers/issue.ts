@@ -1,16 +1,11 @@
+import { commentDeletedOut, commentOut, commentPageOut } from "@/lib/schemas/comment";
 import { okOut } from "@/lib/schemas/common";
 import {
-  commentAddInput,
-  commentDeleteInput,
-  commentEditInput,
-  commentListInput,
   issueAssignInput,
   issueAttachmentDeleteInput,
   issueAttachmentListOut,
   issueByKeyInput,
-  issueCommentDeletedOut,
-  issueCommentOut,
-  issueCommentPageOut,
+  issueCommentInputs,
   issueCreateInput,
   issueListInput,
   issueOut,
@@ -20,7 +15,7 @@ import {
 } from "@/lib/schemas/issue";
 import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
 import { deleteAttachment, listAttachments } from "@/server/services/attachments/attachments";
-import { addComment, deleteComment, editComment, listComments } from "@/server/services/issues/comments";
+import { addComment, deleteComment, editComment, listComments } from "@/server/services/comments/comments";
 import {
   assignIssue,
   createIssue,
@@ -33,25 +28,25 @@ import {
 const commentsRouter = createTRPCRouter({
   list: projectProcedure("issue:readOwn")
     .meta(rest("GET", "/issues/{key}/comments", "List the comments of an issue", "Comments"))
-    .input(commentListInput)
-    .output(issueCommentPageOut)
-    .query(({ ctx, input }) => listComments({ scope: ctx.scope, input })),
+    .input(issueCommentInputs.list)
+    .output(commentPageOut)
+    .query(({ ctx, input }) => listComments({ scope: ctx.scope, on: "issue", input })),
   add: projectProcedure("comment:create")
     .meta(rest("POST", "/issues/{key}/comments", "Comment on an issue", "Comments"))
     .meta({ idempotent: true })
-    .input(commentAddInput)
-    .output(issueCommentOut)
-    .mutation(({ ctx, input }) => addComment({ scope: ctx.scope, input })),
+    .input(issueCommentInputs.add)
+    .output(commentOut)
+    .mutation(({ ctx, input }) => addComment({ scope: ctx.scope, on: "issue", input })),
   edit: projectProcedure("comment:create")
     .meta(rest("PATCH", "/issues/{key}/comments/{commentId}", "Edit your comment", "Comments"))
-    .input(commentEditInput)
-    .output(issueCommentOut)
-    .mutation(({ ctx, input }) => editComment({ scope: ctx.scope, input })),
+    .input(issueCommentInputs.edit)
+    .output(commentOut)
+    .mutation(({ ctx, input }) => editComment({ scope: ctx.scope, on: "issue", input })),
   delete: projectProcedure("comment:create")
     .meta(rest("DELETE", "/issues/{key}/comments/{commentId}", "Delete your comment", "Comments"))
-    .input(commentDeleteInput)
-    .output(issueCommentDeletedOut)
-    .mutation(({ ctx, input }) => deleteComment({ scope: ctx.scope, input })),
+    .input(issueCommentInputs.delete)
+    .output(commentDeletedOut)
+    .mutation(({ ctx, input }) => deleteComment({ scope: ctx.scope, on: "issue", input })),
 });
 
 export const issueRouter = createTRPCRouter({

@@ -1,5 +1,7 @@
+import { commentDeletedOut, commentOut, commentPageOut } from "@/lib/schemas/comment";
 import {
   requirementByKeyInput,
+  requirementCommentInputs,
   requirementCreateInput,
   requirementDetailOut,
   requirementDiffInput,
@@ -17,6 +19,7 @@ import {
   requirementUpdateInput,
 } from "@/lib/schemas/requirement";
 import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
+import { addComment, deleteComment, editComment, listComments } from "@/server/services/comments/comments";
 import {
   moveRequirement,
   restoreRequirement,
@@ -31,6 +34,34 @@ import {
   requirementHistory,
   requirementTree,
 } from "@/server/services/requirements/read-requirements";
+
+/**
+ * The same thread as an issue's (server/services/comments/comments.ts): readers of requirements see it, and
+ * `comment:create` writes to it — the service refuses a caller who may not read requirements as NOT_FOUND.
+ */
+const commentsRouter = createTRPCRouter({
+  list: projectProcedure("requirement:read")
+    .meta(rest("GET", "/requirements/{key}/comments", "List the comments of a requirement", "Comments"))
+    .input(requirementCommentInputs.list)
+    .output(commentPageOut)
+    .query(({ ctx, input }) => listComments({ scope: ctx.scope, on: "requirement", input })),
+  add: projectProcedure("comment:create")
+    .meta(rest("POST", "/requirements/{key}/comments", "Comment on a requirement", "Comments"))
+    .meta({ idempotent: true })
+    .input(requirementCommentInputs.add)
+    .output(commentOut)
+    .mutation(({ ctx, input }) => addComment({ scope: ctx.scope, on: "requirement", input })),
+  edit: projectProcedure("comment:create")
+    .meta(rest("PATCH", "/requirements/{key}/comments/{commentId}", "Edit your comment", "Comments"))
+    .input(requirementCommentInputs.edit)
+    .output(commentOut)
+    .mutation(({ ctx, input }) => editComment({ scope: ctx.scope, on: "requirement", input })),
+  delete: projectProcedure("comment:create")
+    .meta(rest("DELETE", "/requirements/{key}/comments/{commentId}", "Delete your comment", "Comments"))
+    .input(requirementCommentInputs.delete)
+    .output(commentDeletedOut)
+    .mutation(({ ctx, input }) => deleteComment({ scope: ctx.scope, on: "requirement", input })),
+});
 
 export const requirementRouter = createTRPCRouter({
   list: projectProcedure("requirement:read")
@@ -85,4 +116,5 @@ export const requirementRouter = createTRPCRouter({
     .input(requirementRestoreInput)
     .output(requirementOut)
     .mutation(({ ctx, input }) => restoreRequirement({ scope: ctx.scope, input })),
+  comments: commentsRouter,
 });

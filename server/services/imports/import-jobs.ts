@@ -532,15 +532,18 @@ async function undoRequirements(tx: Tx, record: RecordChange, scope: ProjectScop
   if (stale.length > 0) throw changedSince(stale);
   const createdIds = items.filter((i) => i.action === "created").map((i) => i.entityId);
   if (createdIds.length > 0) {
-    const [links, frozen] = await Promise.all([
+    const [links, frozen, comments] = await Promise.all([
       tx.traceLink.findFirst({
         where: { OR: [{ sourceRequirementId: { in: createdIds } }, { targetRequirementId: { in: createdIds } }] },
         select: { id: true },
       }),
       tx.baselineItem.findFirst({ where: { requirementId: { in: createdIds } }, select: { requirementId: true } }),
+      tx.comment.findFirst({ where: { requirementId: { in: createdIds } }, select: { id: true } }),
     ]);
     if (links) throw conflict("Requirements the import created have trace links now; remove them first");
     if (frozen) throw conflict("Requirements the import created are part of a baseline since; it cannot be undone");
+    // Deleting them would take people's comments with them.
+    if (comments) throw conflict("Requirements the import created have comments now; it cannot be undone");
   }
   let restored = 0;
   for (const item of items.filter((i) => i.action === "updated")) {

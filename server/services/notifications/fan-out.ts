@@ -104,15 +104,29 @@ function excerpt(text: string, max = 280): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** Comment events: they carry the mentioned users, and an edit notifies only the newly mentioned. */
+const COMMENT_EVENTS: ReadonlySet<string> = new Set([
+  "issue.commented",
+  "issue.comment_edited",
+  "requirement.commented",
+  "requirement.comment_edited",
+]);
+const isCommentEdit = (type: string) => type.endsWith(".comment_edited");
+
 /** What a watcher of the event follows: the requirement or issue it is about. */
 async function findSubject(event: DomainEvent): Promise<Subject | null> {
   const p = event.payload;
   const issueSelect = { id: true, key: true, title: true, reporterId: true, assigneeId: true } as const;
   if (event.type.startsWith("requirement.")) {
+    // A comment names its requirement by key; every other requirement event is about the requirement row.
+    const key = str(p.requirementKey);
     const id = str(p.entityId);
-    const r = id
-      ? await db.requirement.findUnique({ where: { id }, select: { id: true, key: true, title: true } })
-      : null;
+    const requirementSelect = { id: true, key: true, title: true } as const;
+    const r = key
+      ? await db.requirement.findUnique({ where: { key }, select: requirementSelect })
+      : id
+        ? await db.requirement.findUnique({ where: { id }, select: requirementSelect })
+        : null;
     return r
       ? { entityType: "requirement", entityId: r.id, key: r.key, title: r.title, reporterId: null, assigneeId: null }
       : null;
@@ -200,7 +214,7 @@ async function watchStep(event: DomainEvent): Promise<number> {
       reason: "assigned",
     });
   }
-  if (event.type === "issue.commented" || event.type === "issue.comment_edited") {
+  if (COMMENT_EVENTS.has(event.type)) {
     const mentions = strings(p.mentions);
     if (mentions.length === 0) return 0;
     const subject = await findSubject(event);
@@ -209,7 +223,7 @@ async function watchStep(event: DomainEvent): Promise<number> {
     const visible = members.filter((m) => canSee(subject, m)).map((m) => m.userId);
     return autoWatch({
       projectId,
-      target: { entityType: "issue", entityId: subject.entityId },
+      target: { entityType: subject.entityType, entityId: subject.entityId },
       userIds: visible,
       reason: "mentioned",
     });
@@ -272,6 +286,8 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
       };
     case "issue.commented":
     case "issue.comment_edited":
+    case "requirement.commented":
+    case "requirement.comment_edited":
       return {
         url,
         title: `${who} commented on ${item}`,
@@ -294,8 +310,8 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   const p = event.payload;
   const actorId = str(p.actorId);
   // Edits of a comment notify only the people newly mentioned in it.
-  const watchersToo = event.type !== "issue.comment_edited";
-  const mentioned = new Set(event.type.startsWith("issue.comment") ? strings(p.mentions) : []);
+  const watchersToo = !isCommentEdit(event.type);
+  const mentioned = new Set(COMMENT_EVENTS.has(event.type) ? strings(p.mentions) : []);
 
   const subscriptions = await db.subscription.findMany({
     where: {

@@ -4,8 +4,9 @@ import { Prisma, type RequirementPriority, type RequirementStatus, type Requirem
 import { diffSnapshots } from "@/lib/diff";
 import type { RequirementDiffInput, RequirementHistoryInput, RequirementListInput } from "@/lib/schemas/requirement";
 import { inTreeOrder, siblingOrder } from "@/lib/tree-order";
+import { roleHas } from "@/server/auth/permissions";
 import type { ProjectScope } from "@/server/auth/project-scope";
-import { db } from "@/server/db";
+import { db, type Tx } from "@/server/db";
 import { AppError } from "@/server/errors";
 import {
   decodeCursor,
@@ -146,6 +147,21 @@ export async function requirementTree({ scope }: { scope: ProjectScope }) {
     parentKey: parent?.key ?? null,
   }));
   return { nodes };
+}
+
+/**
+ * A requirement of the scope's project that the caller may read, or NOT_FOUND — the same answer for one that
+ * does not exist, so a role without `requirement:read` learns nothing about it (its comments, for instance).
+ */
+export async function findReadableRequirementOrThrow(
+  scope: Pick<ProjectScope, "projectId" | "role">,
+  key: string,
+  client: Tx | typeof db = db,
+) {
+  const r = await client.requirement.findUnique({ where: { key }, select: { id: true, key: true, projectId: true } });
+  if (!r || r.projectId !== scope.projectId || !roleHas(scope.role, "requirement:read"))
+    throw new AppError("NOT_FOUND", `Requirement ${key} not found`);
+  return r;
 }
 
 async function findIdOrThrow(projectId: string, key: string) {

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 
+import { CommentsSection } from "@/components/comments/comments-section";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { RequirementDetail } from "@/components/requirements/requirement-detail";
 import { ItemLinks } from "@/components/traceability/item-links";
@@ -30,9 +31,10 @@ export default async function RequirementPage({ params }: { params: Params }) {
   if (!new RegExp(`^${project.key}-[1-9]\\d{0,8}$`).test(reqKey)) notFound();
   const [api, me] = await Promise.all([getApi(), getCurrentUser()]);
   try {
-    const [requirement, history] = await Promise.all([
+    const [requirement, history, members] = await Promise.all([
       api.requirement.byKey({ key: reqKey }),
       api.requirement.history({ key: reqKey, limit: 20 }),
+      api.project.members.list({ projectKey: project.key, limit: 100 }),
     ]);
     return (
       <div className="space-y-10">
@@ -51,6 +53,14 @@ export default async function RequirementPage({ params }: { params: Params }) {
             itemKey={reqKey}
             canManage={project.myRole !== "REPORTER" && !project.archivedAt}
             title="Trace links"
+          />
+        </div>
+        <div className="border-t border-zinc-200 pt-8 dark:border-zinc-800">
+          <CommentsSection
+            subject={{ kind: "requirement", key: requirement.key }}
+            currentUserId={me?.id ?? ""}
+            members={members.items.filter((m) => !m.user.deactivatedAt)}
+            canComment={!project.archivedAt}
           />
         </div>
       </div>

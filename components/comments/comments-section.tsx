@@ -3,6 +3,9 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useRef, useState } from "react";
 
 import { Avatar } from "@/components/avatar";
+import type { Member } from "@/components/issues/issue-meta";
+import { MarkdownEditor } from "@/components/issues/markdown-editor";
+import { type UploadedAttachment, uploadFile } from "@/components/issues/upload";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import { errorMessage } from "@/components/trpc-errors";
@@ -12,9 +15,12 @@ import { cn, focusRing } from "@/components/ui/cn";
 import { PersonName } from "@/components/ui/person-name";
 import { Spinner } from "@/components/ui/spinner";
 import { useTRPC } from "@/lib/trpc/react";
-import type { Member } from "./issue-meta";
-import { MarkdownEditor } from "./markdown-editor";
-import { type UploadedAttachment, uploadFile } from "./upload";
+
+/** What a thread is on: an issue (PAY-I-7) or a requirement (PAY-12). */
+export interface CommentSubject {
+  kind: "issue" | "requirement";
+  key: string;
+}
 
 /** The "@partial" being typed just before the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {
@@ -40,7 +46,7 @@ function CommentComposer({
   pending: boolean;
   onSubmit: (body: string) => Promise<boolean>;
   onCancel?: () => void;
-  /** Attaches a pasted or dropped file to the issue; the comment links it. */
+  /** Attaches a pasted or dropped file to the issue; the comment links it (issues only). */
   onUploadFile?: (file: File) => Promise<UploadedAttachment>;
   id: string;
 }) {
@@ -172,34 +178,42 @@ function CommentComposer({
   );
 }
 
+/**
+ * The comment thread of an issue or a requirement: Markdown with @mention autocompletion, and edit and delete
+ * for the author. Live changes refetch it with the rest of its item's router (lib/live/invalidation.ts).
+ */
 export function CommentsSection({
-  issueKey,
+  subject,
   currentUserId,
   members,
   canComment,
 }: {
-  issueKey: string;
+  subject: CommentSubject;
   currentUserId: string;
   members: Member[];
   canComment: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { key } = subject;
+  // Both threads take and answer the same shapes (lib/schemas/comment.ts).
+  const api = subject.kind === "issue" ? trpc.issue.comments : trpc.requirement.comments;
   const list = useInfiniteQuery(
-    trpc.issue.comments.list.infiniteQueryOptions(
-      { key: issueKey, limit: 50 },
-      { getNextPageParam: (l) => l.nextCursor ?? undefined },
-    ),
+    api.list.infiniteQueryOptions({ key, limit: 50 }, { getNextPageParam: (l) => l.nextCursor ?? undefined }),
   );
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.issue.comments.list.pathKey() });
-  const uploadToIssue = async (file: File) => {
-    const uploaded = await uploadFile(issueKey, file);
-    await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key: issueKey }) });
-    return uploaded;
-  };
-  const add = useMutation(trpc.issue.comments.add.mutationOptions({ onSuccess: invalidate }));
-  const edit = useMutation(trpc.issue.comments.edit.mutationOptions({ onSuccess: invalidate }));
-  const del = useMutation(trpc.issue.comments.delete.mutationOptions({ onSuccess: invalidate }));
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: api.list.pathKey() });
+  // Files pasted into an issue's comment are attached to the issue; requirements have no attachments.
+  const uploadToIssue =
+    subject.kind === "issue"
+      ? async (file: File) => {
+          const uploaded = await uploadFile(key, file);
+          await queryClient.invalidateQueries({ queryKey: trpc.issue.attachments.list.queryKey({ key }) });
+          return uploaded;
+        }
+      : undefined;
+  const add = useMutation(api.add.mutationOptions({ onSuccess: invalidate }));
+  const edit = useMutation(api.edit.mutationOptions({ onSuccess: invalidate }));
+  const del = useMutation(api.delete.mutationOptions({ onSuccess: invalidate }));
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const comments = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -259,7 +273,7 @@ export function CommentsSection({
                           if (!window.confirm("Delete this comment?")) return;
                           setError(null);
                           try {
-                            await del.mutateAsync({ key: issueKey, commentId: c.id });
+                            await del.mutateAsync({ key, commentId: c.id });
                           } catch (err) {
                             setError(errorMessage(err));
                           }
@@ -285,7 +299,7 @@ export function CommentsSection({
                       onSubmit={async (body) => {
                         setError(null);
                         try {
-                          await edit.mutateAsync({ key: issueKey, commentId: c.id, body });
+                          await edit.mutateAsync({ key, commentId: c.id, body });
                           setEditing(null);
                           return true;
                         } catch (err) {
@@ -311,7 +325,7 @@ export function CommentsSection({
       {error ? <Alert>{error}</Alert> : null}
       {canComment ? (
         <CommentComposer
-          id={`new-comment-${issueKey}`}
+          id={`new-comment-${key}`}
           members={members}
           submitLabel="Comment"
           pending={add.isPending}
@@ -319,7 +333,7 @@ export function CommentsSection({
           onSubmit={async (body) => {
             setError(null);
             try {
-              await add.mutateAsync({ key: issueKey, body });
+              await add.mutateAsync({ key, body });
               return true;
             } catch (err) {
               setError(errorMessage(err));
