@@ -26,8 +26,14 @@ export function attributeDefinitionsOf(settings: unknown): AttributeDefinition[]
   );
 }
 
+/** The attributes requirements may take new values for: all but the retired ones. */
+export function activeAttributes(defs: AttributeDefinition[]): AttributeDefinition[] {
+  return defs.filter((d) => !d.retired);
+}
+
+/** Labels for diffs and history; a retired attribute says so wherever its old values show. */
 export function attributeLabels(defs: AttributeDefinition[]): Record<string, string> {
-  return Object.fromEntries(defs.map((d) => [d.key, d.label]));
+  return Object.fromEntries(defs.map((d) => [d.key, d.retired ? `${d.label} (retired)` : d.label]));
 }
 
 export function attributeTypes(defs: AttributeDefinition[]): Record<string, AttributeType> {
@@ -80,13 +86,13 @@ export function fromLocalDateTimeInput(local: string): { ok: true; value: string
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: YEAR_RANGE };
 }
 
-/** Stored values → what the inputs hold. */
+/** Stored values → what the inputs hold (retired attributes have no input). */
 export function toRawAttributes(
   defs: AttributeDefinition[],
   values: Record<string, unknown> | null | undefined,
 ): RawAttributes {
   const raw: RawAttributes = {};
-  for (const d of defs) {
+  for (const d of activeAttributes(defs)) {
     const v = values?.[d.key];
     if (d.type === "multiEnum") raw[d.key] = Array.isArray(v) ? v.filter((o) => typeof o === "string") : [];
     else if (d.type === "dateTime" && typeof v === "string") raw[d.key] = toLocalDateTimeInput(v) || v;
@@ -96,18 +102,25 @@ export function toRawAttributes(
 }
 
 /**
- * What the inputs hold → typed values (empty ones left out), with a message per invalid field. `original`
- * (the values the form started from) keeps a date-time the reader did not touch exactly as stored: in the hour
- * a clock is set back, one local time names two instants.
+ * What the inputs hold → typed values of the active attributes (empty ones left out), with a message per
+ * invalid field; `missing` lists the required attributes left empty (their messages are in `errors` too).
+ * `original` (the values the form started from) keeps a date-time the reader did not touch exactly as stored:
+ * in the hour a clock is set back, one local time names two instants.
  */
 export function parseRawAttributes(
   defs: AttributeDefinition[],
   raw: RawAttributes,
   original?: Record<string, unknown>,
-): { values: Record<string, AttributeValue>; errors: Record<string, string> } {
+): { values: Record<string, AttributeValue>; errors: Record<string, string>; missing: string[] } {
   const values: Record<string, AttributeValue> = {};
   const errors: Record<string, string> = {};
-  for (const d of defs) {
+  const missing: string[] = [];
+  const required = (d: AttributeDefinition) => {
+    if (!d.required) return;
+    errors[d.key] = `${d.label} is required`;
+    missing.push(d.key);
+  };
+  for (const d of activeAttributes(defs)) {
     const held = raw[d.key] ?? "";
     const input = d.type === "multiEnum" && !Array.isArray(held) ? (held ? [held] : []) : held;
     if (Array.isArray(input)) {
@@ -115,12 +128,12 @@ export function parseRawAttributes(
       const stale = input.find((o) => !options.includes(o));
       if (stale !== undefined) errors[d.key] = `“${stale}” is no longer an option; clear it`;
       else if (input.length > 0) values[d.key] = options.filter((o) => input.includes(o));
-      else if (d.required) errors[d.key] = `${d.label} is required`;
+      else required(d);
       continue;
     }
     const text = input.trim();
     if (text === "") {
-      if (d.required) errors[d.key] = `${d.label} is required`;
+      required(d);
       continue;
     }
     switch (d.type) {
@@ -159,7 +172,7 @@ export function parseRawAttributes(
       }
     }
   }
-  return { values, errors };
+  return { values, errors, missing };
 }
 
 /** How a stored value reads on the page, in the reader's locale; a date-time also in their zone. */

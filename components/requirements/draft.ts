@@ -3,7 +3,13 @@ import { type FieldErrors, validate } from "@/components/trpc-errors";
 import { type Snapshot, sameValue, toSnapshot } from "@/lib/diff";
 import { requirementUpdateInput } from "@/lib/schemas/requirement";
 
-import { type AttributeDefinition, type AttributeValue, parseRawAttributes, toRawAttributes } from "./attributes";
+import {
+  type AttributeDefinition,
+  type AttributeValue,
+  activeAttributes,
+  parseRawAttributes,
+  toRawAttributes,
+} from "./attributes";
 import type { DraftErrors, DraftValues } from "./form-fields";
 import type { RequirementPriority, RequirementType } from "./labels";
 
@@ -24,14 +30,22 @@ export function draftFrom(r: RequirementFields, defs: AttributeDefinition[]): Dr
 
 export const snapshotOf = toSnapshot;
 
-/** Only the project's defined attributes, so values of since-removed definitions never count as an edit. */
+/**
+ * Only the values of the project's active attributes: values of since-removed definitions never count as an
+ * edit, and retired ones have no input (the server keeps them when an edit leaves them out).
+ */
 function definedValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const d of defs) {
+  for (const d of activeAttributes(defs)) {
     const v = values[d.key];
     if (v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0)) out[d.key] = v;
   }
   return out;
+}
+
+/** The stored values of retired attributes, which an edit keeps as they are. */
+function retiredValues(defs: AttributeDefinition[], values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(defs.filter((d) => d.retired && d.key in values).map((d) => [d.key, values[d.key]]));
 }
 
 /** The draft as a snapshot on top of the requirement it started from (for "your changes" diffs). */
@@ -46,7 +60,7 @@ export function snapshotOfDraft(base: RequirementFields, draft: DraftValues, def
     type: draft.type,
     priority: draft.priority,
     tags: draft.tags,
-    attributes: attrsChanged ? values : (base.attributes ?? {}),
+    attributes: attrsChanged ? { ...retiredValues(defs, base.attributes ?? {}), ...values } : (base.attributes ?? {}),
   };
 }
 
@@ -76,7 +90,8 @@ export function changedFields(base: RequirementFields, draft: DraftValues, defs:
 
 /**
  * Client-side check of a draft with the server's schemas; attribute problems keyed by attribute. `original`:
- * the values an edit started from (see parseRawAttributes).
+ * the values an edit started from (see parseRawAttributes). Like the server, an edit that leaves the values as
+ * they were is not held to an attribute made required after the requirement was written.
  */
 export function checkDraft(
   draft: DraftValues,
@@ -84,6 +99,9 @@ export function checkDraft(
   original?: Record<string, unknown>,
 ): { ok: true; attributes: Record<string, AttributeValue> } | { ok: false; errors: DraftErrors } {
   const attrs = parseRawAttributes(defs, draft.attributes, original);
+  if (original && sameValue(definedValues(defs, original), attrs.values)) {
+    for (const key of attrs.missing) delete attrs.errors[key];
+  }
   const checked = validate(requirementUpdateInput, {
     key: "XX-1",
     expectedVersion: 1,

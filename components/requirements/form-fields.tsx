@@ -16,7 +16,7 @@ import {
   tag as tagSchema,
 } from "@/lib/schemas/requirement";
 
-import type { AttributeDefinition, RawAttributes } from "./attributes";
+import { type AttributeDefinition, activeAttributes, type RawAttributes } from "./attributes";
 import { PRIORITY_LABELS, type RequirementPriority, type RequirementType, TYPE_LABELS } from "./labels";
 
 interface ControlProps {
@@ -444,7 +444,10 @@ function RequiredMark({ required }: { required: boolean }) {
   );
 }
 
-/** The project's custom attributes in a two-column grid (rich text across both); required ones are marked. */
+/**
+ * The project's active custom attributes in a two-column grid (rich text across both); required ones are
+ * marked. Retired attributes take no new values, so they have no input.
+ */
 export function AttributeFields({
   idPrefix,
   defs,
@@ -460,12 +463,13 @@ export function AttributeFields({
   onChange: (key: string, value: string | string[]) => void;
   disabled?: boolean;
 }) {
-  if (defs.length === 0) return null;
+  const active = activeAttributes(defs);
+  if (active.length === 0) return null;
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Attributes</legend>
       <div className="grid gap-3 sm:grid-cols-2">
-        {defs.map((d) => {
+        {active.map((d) => {
           const id = `${idPrefix}-attr-${d.key}`;
           const error = errors[d.key];
           const value = values[d.key] ?? (d.type === "multiEnum" ? [] : "");

@@ -155,8 +155,10 @@ export function RequirementDetail({
   const definedKeys = new Set(defs.map((d) => d.key));
   const extraAttributes = Object.entries(req.attributes ?? {}).filter(([k]) => !definedKeys.has(k));
   // Rich text reads as a section under the statement; every other attribute is a row beside it.
-  const textDefs = defs.filter((d) => d.type === "richText");
-  const fieldDefs = defs.filter((d) => d.type !== "richText");
+  // A retired attribute shows only where the requirement still holds a value for it.
+  const shownDefs = defs.filter((d) => !d.retired || hasValue(req.attributes?.[d.key]));
+  const textDefs = shownDefs.filter((d) => d.type === "richText");
+  const fieldDefs = shownDefs.filter((d) => d.type !== "richText");
 
   return (
     <div>
@@ -342,6 +344,7 @@ export function RequirementDetail({
                       className="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
                     >
                       {d.label}
+                      {d.retired ? <RetiredMark /> : null}
                     </h3>
                     <div className="mt-2">
                       {typeof value === "string" && value.trim() ? (
@@ -419,7 +422,15 @@ export function RequirementDetail({
               </h3>
               <dl className="divide-y divide-zinc-100 text-[13px] dark:divide-zinc-800">
                 {fieldDefs.map((d) => (
-                  <DetailRow key={d.key} label={d.label}>
+                  <DetailRow
+                    key={d.key}
+                    label={
+                      <>
+                        {d.label}
+                        {d.retired ? <RetiredMark /> : null}
+                      </>
+                    }
+                  >
                     <AttributeValueView def={d} value={req.attributes?.[d.key]} />
                   </DetailRow>
                 ))}
@@ -577,7 +588,23 @@ function AttributeValueView({ def, value }: { def: AttributeDefinition; value: u
   );
 }
 
-function DetailRow({ label, children }: { label: string; children: React.ReactNode }) {
+function hasValue(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+}
+
+/** Beside the label of a retired attribute: its value is kept but can no longer be changed. */
+function RetiredMark() {
+  return (
+    <span
+      title="Retired: the value is kept, but can no longer be set or changed"
+      className="ml-1.5 inline-flex h-4 items-center rounded bg-zinc-100 px-1 align-[1px] text-[10px] font-medium tracking-normal text-zinc-500 normal-case dark:bg-zinc-800 dark:text-zinc-400"
+    >
+      Retired
+    </span>
+  );
+}
+
+function DetailRow({ label, children }: { label: React.ReactNode; children: React.ReactNode }) {
   return (
     <div className="flex items-center justify-between gap-4 px-4 py-2">
       <dt className="shrink-0 text-zinc-500 dark:text-zinc-400">{label}</dt>

@@ -43,6 +43,8 @@ export const attributeDefinition = z
     label: z.string().trim().min(1).max(60),
     type: z.enum(ATTRIBUTE_TYPES),
     required: z.boolean().default(false),
+    /** Kept for the values versions already hold, but no longer set on requirements; see validateAttributes. */
+    retired: z.boolean().optional(),
     options: z.array(z.string().trim().min(1).max(60)).max(50).optional(),
   })
   .refine((d) => (d.type !== "enum" && d.type !== "multiEnum") || (d.options && d.options.length > 0), {

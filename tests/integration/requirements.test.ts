@@ -335,7 +335,7 @@ describe("custom attributes", () => {
     expect(await versionsOf(ok.key)).toBe(1);
   });
 
-  it("drops values of an attribute the project no longer defines on the next edit", async () => {
+  it("refuses deleting an attribute that requirements hold values for", async () => {
     const admin = callerFor(cast.admin.id);
     await admin.project.update({
       projectKey: cast.key,
@@ -343,13 +343,13 @@ describe("custom attributes", () => {
       settings: { requirementAttributes: [{ key: "owner", label: "Owner", type: "text" }] },
     });
     const r = await maint.requirement.create({ projectKey: cast.key, title: "Owned", attributes: { owner: "QA" } });
-    await admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { requirementAttributes: [] } });
-    const edited = await maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Owned, renamed" });
-    expect(edited.attributes).toEqual({});
-    await expectTRPCError(
-      maint.requirement.update({ key: r.key, expectedVersion: 2, attributes: { owner: "QA" } }),
+    const err = await expectTRPCError(
+      admin.project.update({ projectKey: cast.key, expectedVersion: 2, settings: { requirementAttributes: [] } }),
       "BAD_REQUEST",
     );
+    expect(err.message).toMatch(/"owner" cannot be deleted.*Retire it instead/);
+    const edited = await maint.requirement.update({ key: r.key, expectedVersion: 1, title: "Owned, renamed" });
+    expect(edited.attributes).toEqual({ owner: "QA" });
   });
 
   it("refuses invalid attribute definitions in settings", async () => {

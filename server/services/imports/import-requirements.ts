@@ -346,7 +346,8 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
     }
     let attributes: Record<string, unknown> = values;
     try {
-      attributes = validateAttributes(plan.defs, { ...(held.get(id) ?? {}), ...values });
+      const previous = held.get(id);
+      attributes = validateAttributes(plan.defs, { ...(previous ?? {}), ...values }, { previous });
     } catch (err) {
       problems.push(message(err));
     }

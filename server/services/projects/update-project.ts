@@ -6,6 +6,7 @@ import type { Tx } from "@/server/db";
 import { notFound } from "@/server/errors";
 import { applyChange, type RecordChange } from "@/server/services/change";
 import { compareAndSet } from "@/server/services/compare-and-set";
+import { assertDefinitionsKeepValues, attributeDefinitions } from "@/server/services/requirements/attributes";
 
 import { presentProject, projectSelect, projectSnapshot } from "./project-select";
 
@@ -46,6 +47,16 @@ export async function writeProjectUpdate(
   });
   if (!result.changed) return presentProject(before);
   const after = result.row;
+  if (settings) {
+    // After the write: the project row is locked, so every requirement write that read the old definitions
+    // has committed and its values are counted.
+    await assertDefinitionsKeepValues(
+      tx,
+      after.id,
+      attributeDefinitions(before.settings),
+      attributeDefinitions(after.settings),
+    );
+  }
   await tx.projectVersion.create({
     data: {
       projectId: after.id,

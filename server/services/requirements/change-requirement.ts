@@ -2,6 +2,8 @@
  * update, transition, move and restore: each loads the requirement, works
  * out the next field values and hands them to commitRequirementVersion.
  */
+import type { Prisma } from "@prisma/client";
+
 import {
   REQUIREMENT_TRANSITIONS,
   type RequirementMoveInput,
@@ -20,9 +22,14 @@ import { attributeDefinitions, validateAttributes } from "./attributes";
 import { pickVersioned, presentRequirement } from "./requirement-select";
 import { commitRequirementVersion, findRequirementOrThrow } from "./write-version";
 
+/**
+ * The project's settings, read with a share lock: a settings change that would remove a definition or option
+ * these values use waits for this write and then sees its version (assertDefinitionsKeepValues).
+ */
 async function projectSettings(tx: Parameters<Parameters<typeof applyChange>[1]>[0], projectId: string) {
-  const p = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { settings: true } });
-  return p.settings;
+  const rows = await tx.$queryRaw<{ settings: Prisma.JsonValue }[]>`
+    SELECT settings FROM "Project" WHERE id = ${projectId} FOR SHARE`;
+  return rows[0]?.settings ?? {};
 }
 
 export async function updateRequirement({ scope, input }: { scope: ProjectScope; input: RequirementUpdateInput }) {
@@ -30,11 +37,13 @@ export async function updateRequirement({ scope, input }: { scope: ProjectScope;
     const current = await findRequirementOrThrow(tx, scope.projectId, input.key);
     const base = pickVersioned(current);
     const defs = attributeDefinitions(await projectSettings(tx, scope.projectId));
-    // Values whose definition was removed from the project since are dropped, not an error for an unrelated edit.
+    // Values without a definition (only possible for definitions deleted before deletion of used ones was
+    // refused) are dropped, not an error for an unrelated edit; earlier versions still show them.
     const kept = Object.fromEntries(
       Object.entries(jsonObject(current.attributes)).filter(([k]) => defs.some((d) => d.key === k)),
     );
-    const attributes = validateAttributes(defs, input.attributes ?? kept);
+    // With `previous`, an attribute made required since blocks only an edit that changes the values.
+    const attributes = validateAttributes(defs, input.attributes ?? kept, { previous: kept });
     const next = {
       ...base,
       title: input.title ?? base.title,
@@ -169,6 +178,7 @@ export async function restoreRequirement({ scope, input }: { scope: ProjectScope
     const attributes = validateAttributes(
       attributeDefinitions(await projectSettings(tx, scope.projectId)),
       jsonObject(old.attributes),
+      { restore: true },
     );
     const after = await commitRequirementVersion(tx, record, {
       actor: scope.actor,

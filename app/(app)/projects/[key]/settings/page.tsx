@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 
 import { ArchiveSection } from "@/components/settings/archive-section";
+import { AttributesSection } from "@/components/settings/attributes-section";
 import { MembersSection } from "@/components/settings/members-section";
 import { OpenReportingSection } from "@/components/settings/open-reporting-section";
 import { ProjectDetailsForm } from "@/components/settings/project-details-form";
@@ -55,6 +56,10 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
       />
       <OpenReportingSection
         project={{ key: project.key, version: project.version, settings: project.settings, openReporting }}
+        archived={archived}
+      />
+      <AttributesSection
+        project={{ key: project.key, version: project.version, settings: project.settings }}
         archived={archived}
       />
       <ArchiveSection projectKey={project.key} projectName={project.name} archived={archived} />
