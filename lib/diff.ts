@@ -1,5 +1,5 @@
 /**
- * Field-by-field comparison of two requirement snapshots, word-level for
+ * Field-by-field comparison of two versions (requirements, issues), word-level for
  * text (jsdiff's word diff, whitespace kept so the output re-assembles the
  * exact texts). Pure: used by the API, the UI and unit tests alike.
  */
@@ -91,25 +91,48 @@ export function toSnapshot(r: Omit<Snapshot, "attributes"> & { attributes: unkno
   };
 }
 
-const TEXT_FIELDS = ["title", "statement", "rationale"] as const;
-const VALUE_FIELDS = ["type", "priority", "status", "parentKey", "position"] as const;
+/** Which fields of a record compare as text (word by word), as a value, or as a set of strings. */
+export interface FieldKinds<T> {
+  text: readonly { [K in keyof T]: T[K] extends string ? K : never }[keyof T][];
+  value: readonly (keyof T & string)[];
+  list: readonly { [K in keyof T]: T[K] extends string[] ? K : never }[keyof T][];
+}
+
+/**
+ * Per-field changes from `a` to `b` of any record (a requirement's snapshot, an issue's version), in the
+ * order the kinds list them: text first, then values, then lists.
+ */
+export function diffFields<T>(a: T, b: T, kinds: FieldKinds<T>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of kinds.text) {
+    const before = a[field] as string;
+    const after = b[field] as string;
+    if (before !== after) {
+      changes.push({ field: String(field), kind: "text", before, after, segments: diffText(before, after) });
+    }
+  }
+  for (const field of kinds.value) {
+    if (!sameValue(a[field], b[field])) changes.push({ field, kind: "value", before: a[field], after: b[field] });
+  }
+  for (const field of kinds.list) {
+    const change = listChange(String(field), a[field] as string[], b[field] as string[]);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+const SNAPSHOT_FIELDS: FieldKinds<Snapshot> = {
+  text: ["title", "statement", "rationale"],
+  value: ["type", "priority", "status", "parentKey", "position"],
+  list: ["tags"],
+};
 
 /**
  * Per-field changes from `a` to `b`; custom attributes appear as `attributes.<key>`: text word by word, the
  * options of a multi-valued enum (an array) as a set, anything else as a value.
  */
 export function diffSnapshots(a: Snapshot, b: Snapshot): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const field of TEXT_FIELDS) {
-    if (a[field] !== b[field]) {
-      changes.push({ field, kind: "text", before: a[field], after: b[field], segments: diffText(a[field], b[field]) });
-    }
-  }
-  for (const field of VALUE_FIELDS) {
-    if (a[field] !== b[field]) changes.push({ field, kind: "value", before: a[field], after: b[field] });
-  }
-  const tags = listChange("tags", a.tags, b.tags);
-  if (tags) changes.push(tags);
+  const changes = diffFields(a, b, SNAPSHOT_FIELDS);
   const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
   for (const key of keys) {
     const before = a.attributes[key] ?? null;

@@ -11,7 +11,9 @@ import {
   personOut,
   personWithEmailOut,
   projectKey,
+  version,
 } from "./common";
+import { fieldChangeOut } from "./requirement";
 
 export const ISSUE_SEVERITIES = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ISSUE_STATUSES = ["OPEN", "TRIAGED", "IN_PROGRESS", "DONE", "WONT_FIX"] as const;
@@ -134,6 +136,8 @@ export const issueOut = z
     labels: z.array(z.string()),
     /** When it last went to DONE or WONT_FIX; null while it is open. */
     closedAt: dateTimeOut.nullable(),
+    /** Why it was closed beyond its status: "duplicate" when closed as a duplicate of another issue; null while open. */
+    resolution: z.string().nullable(),
     createdAt: dateTimeOut,
     updatedAt: dateTimeOut,
     /** Who made the latest change; null once that account is gone. */
@@ -166,3 +170,124 @@ export const issueAttachmentOut = z
 
 /** An issue's attachments, oldest first. */
 export const issueAttachmentListOut = z.object({ items: z.array(issueAttachmentOut) });
+
+/* ------------------------------------------------------------------ history */
+
+export const issueHistoryInput = z.object({ key: issueKey, ...pagination });
+export type IssueHistoryInput = z.infer<typeof issueHistoryInput>;
+
+export const issueDiffInput = z.object({ key: issueKey, from: version, to: version });
+export type IssueDiffInput = z.infer<typeof issueDiffInput>;
+
+/** How an issue version came about. */
+const issueChangeKindOut = z.string().meta({
+  description:
+    'How the version came about: "created", "updated", "transitioned", "assigned", "imported", "restored" (an import undone), or "recorded" (the state the issue had when its history began)',
+});
+
+/** The fields of one issue version, as compared field by field. */
+export const issueSnapshotOut = z
+  .object({
+    title: z.string(),
+    description: z.string(),
+    severity: issueSeverity,
+    status: issueStatus,
+    resolution: z.string().nullable(),
+    labels: z.array(z.string()),
+    assignee: personOut.nullable(),
+  })
+  .meta({ id: "IssueSnapshot", description: "The fields of one issue version" });
+
+/** One version in an issue's history: its fields, who wrote it, when and how. */
+export const issueHistoryEntryOut = z
+  .object({
+    version: z.number(),
+    changeKind: issueChangeKindOut,
+    createdAt: dateTimeOut,
+    /** Who wrote it; null for a system change or once that account is gone. */
+    author: personOut.nullable(),
+    snapshot: issueSnapshotOut,
+  })
+  .meta({ id: "IssueHistoryEntry", description: "One version in an issue's history" });
+
+/** One page of an issue's history, newest version first. */
+export const issueHistoryPageOut = pageOut(issueHistoryEntryOut);
+
+/** Two versions of an issue and the fields that differ (the same shape as a requirement's comparison). */
+export const issueDiffOut = z
+  .object({
+    key: z.string(),
+    from: issueHistoryEntryOut,
+    to: issueHistoryEntryOut,
+    changes: z.array(fieldChangeOut),
+  })
+  .meta({ id: "IssueDiff", description: "Two versions of an issue and the fields that differ" });
+
+/* ------------------------------------------------------------------ links between issues */
+
+export const ISSUE_LINK_TYPES = ["BLOCKS", "DUPLICATES", "RELATES_TO"] as const;
+export const issueLinkType = z.enum(ISSUE_LINK_TYPES);
+export type IssueLinkTypeValue = (typeof ISSUE_LINK_TYPES)[number];
+
+/** How a link reads from each end: PAY-I-3 "blocks" PAY-I-5, which "is blocked by" PAY-I-3. */
+export const ISSUE_LINK_LABELS: Record<IssueLinkTypeValue, { outward: string; inward: string }> = {
+  BLOCKS: { outward: "blocks", inward: "is blocked by" },
+  DUPLICATES: { outward: "duplicates", inward: "is duplicated by" },
+  RELATES_TO: { outward: "relates to", inward: "relates to" },
+};
+
+/** An issue may have at most this many links (each end counts): every page that shows them stays bounded. */
+export const MAX_ISSUE_LINKS = 100;
+
+export const issueLinkListInput = z.object({ key: issueKey });
+
+export const issueLinkAddInput = z
+  .object({
+    /** The issue the link goes from: `key` blocks / duplicates / relates to `to`. */
+    key: issueKey,
+    type: issueLinkType,
+    to: issueKey,
+    /** With DUPLICATES: close `key` as Won't fix with the resolution "duplicate", in the same change. */
+    closeAsDuplicate: z.boolean().default(false),
+    /** The version of `key` the caller saw; required to close it (compare-and-set). */
+    expectedVersion: expectedVersion.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.key === v.to) ctx.addIssue({ code: "custom", path: ["to"], message: "An issue cannot be linked to itself" });
+    if (v.closeAsDuplicate && v.type !== "DUPLICATES")
+      ctx.addIssue({ code: "custom", path: ["closeAsDuplicate"], message: "Only a duplicate can be closed as one" });
+    if (v.closeAsDuplicate && v.expectedVersion === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["expectedVersion"],
+        message: "Send the version you saw to close the issue",
+      });
+  });
+export type IssueLinkAddInput = z.infer<typeof issueLinkAddInput>;
+
+export const issueLinkRemoveInput = z.object({ key: issueKey, linkId: id });
+export type IssueLinkRemoveInput = z.infer<typeof issueLinkRemoveInput>;
+
+/** A link as one of its issues shows it: the other issue and how the link reads from this end. */
+export const issueLinkOut = z
+  .object({
+    id: z.string(),
+    type: issueLinkType,
+    /** "outward" when this issue is the link's `from` (it blocks / duplicates), "inward" otherwise. */
+    direction: z.enum(["outward", "inward"]),
+    /** How it reads from this issue: "blocks", "is blocked by", "duplicates", "is duplicated by", "relates to". */
+    label: z.string(),
+    issue: z.object({ key: z.string(), title: z.string(), status: issueStatus, resolution: z.string().nullable() }),
+    createdAt: dateTimeOut,
+    /** Null once that account is gone. */
+    createdBy: personOut.nullable(),
+  })
+  .meta({ id: "IssueLink", description: "A link between two issues, as one of them shows it" });
+
+export const issueLinkListOut = z.object({ items: z.array(issueLinkOut) });
+
+export const issueLinkAddOut = z.object({
+  link: issueLinkOut,
+  /** The issue the link goes from, as it is now (closed, if it was closed as a duplicate). */
+  issue: issueOut,
+});

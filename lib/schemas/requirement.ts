@@ -325,7 +325,7 @@ export const requirementSnapshotOut = z
 /** A run of text in a word-level diff: kept, inserted or deleted. */
 export const diffSegmentOut = z.object({ kind: z.enum(["equal", "insert", "delete"]), text: z.string() });
 
-/** One field that differs between two requirement versions (custom attributes as `attributes.<key>`). */
+/** One field that differs between two versions of a requirement (custom attributes as `attributes.<key>`) or an issue. */
 export const fieldChangeOut = z
   .discriminatedUnion("kind", [
     z.object({
@@ -346,7 +346,7 @@ export const fieldChangeOut = z
       removed: z.array(z.string()),
     }),
   ])
-  .meta({ id: "RequirementFieldChange", description: "One field that differs between two requirement versions" });
+  .meta({ id: "FieldChange", description: "One field that differs between two versions" });
 
 /** One side of a version comparison: the version, who wrote it and when, and its content. */
 export const requirementDiffSideOut = z.object({

@@ -330,6 +330,8 @@ const MATRIX: Record<string, Row> = {
 
   "issue.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "issue.byKey": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.history": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.diff": { input: (f) => ({ key: f.adminIssueKey, from: 1, to: 1 }), expect: notTheReporters },
   "issue.create": { input: (f) => ({ projectKey: f.key, title: "Crash on save" }), expect: projectMembers },
   "issue.update": {
     input: (f) => ({ key: f.adminIssueKey, expectedVersion: 1, title: "Admin issue" }),
@@ -341,6 +343,19 @@ const MATRIX: Record<string, Row> = {
   },
   "issue.assign": {
     input: async (f) => ({ key: await adminIssue(f), expectedVersion: 1, assigneeId: f.maintainer.id }),
+    expect: projectMaintainers,
+  },
+  "issue.links.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.links.add": {
+    input: async (f) => ({ key: await adminIssue(f), type: "RELATES_TO", to: f.adminIssueKey }),
+    expect: projectMaintainers,
+  },
+  "issue.links.remove": {
+    input: async (f) => {
+      const key = await adminIssue(f);
+      const { link } = await callerFor(f.admin.id).issue.links.add({ key, type: "BLOCKS", to: f.adminIssueKey });
+      return { key, linkId: link.id };
+    },
     expect: projectMaintainers,
   },
   "issue.comments.list": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },

@@ -7,6 +7,15 @@ import {
   issueByKeyInput,
   issueCommentInputs,
   issueCreateInput,
+  issueDiffInput,
+  issueDiffOut,
+  issueHistoryInput,
+  issueHistoryPageOut,
+  issueLinkAddInput,
+  issueLinkAddOut,
+  issueLinkListInput,
+  issueLinkListOut,
+  issueLinkRemoveInput,
   issueListInput,
   issueOut,
   issuePageOut,
@@ -16,6 +25,8 @@ import {
 import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
 import { deleteAttachment, listAttachments } from "@/server/services/attachments/attachments";
 import { addComment, deleteComment, editComment, listComments } from "@/server/services/comments/comments";
+import { addIssueLink, listIssueLinks, removeIssueLink } from "@/server/services/issues/issue-links";
+import { diffIssueVersions, issueHistory } from "@/server/services/issues/issue-versions";
 import {
   assignIssue,
   createIssue,
@@ -83,6 +94,35 @@ export const issueRouter = createTRPCRouter({
     .input(issueAssignInput)
     .output(issueOut)
     .mutation(({ ctx, input }) => assignIssue({ scope: ctx.scope, input })),
+  /** Every version of the issue, newest first; as visible as the issue itself. */
+  history: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/issues/{key}/history", "List the versions of an issue", "Issues"))
+    .input(issueHistoryInput)
+    .output(issueHistoryPageOut)
+    .query(({ ctx, input }) => issueHistory({ scope: ctx.scope, input })),
+  diff: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/issues/{key}/diff", "Compare two versions of an issue", "Issues"))
+    .input(issueDiffInput)
+    .output(issueDiffOut)
+    .query(({ ctx, input }) => diffIssueVersions({ scope: ctx.scope, input })),
+  /** Links to other issues of the project (blocks, duplicates, relates to); only those whose other end the caller may see. */
+  links: createTRPCRouter({
+    list: projectProcedure("issue:readOwn")
+      .meta(rest("GET", "/issues/{key}/links", "List the links of an issue to other issues", "Issues"))
+      .input(issueLinkListInput)
+      .output(issueLinkListOut)
+      .query(({ ctx, input }) => listIssueLinks({ scope: ctx.scope, input })),
+    add: projectProcedure("issue:triage")
+      .meta(rest("POST", "/issues/{key}/links", "Link an issue to another", "Issues"))
+      .input(issueLinkAddInput)
+      .output(issueLinkAddOut)
+      .mutation(({ ctx, input }) => addIssueLink({ scope: ctx.scope, input })),
+    remove: projectProcedure("issue:triage")
+      .meta(rest("DELETE", "/issues/{key}/links/{linkId}", "Remove a link between two issues", "Issues"))
+      .input(issueLinkRemoveInput)
+      .output(okOut)
+      .mutation(({ ctx, input }) => removeIssueLink({ scope: ctx.scope, input })),
+  }),
   comments: commentsRouter,
   /** Uploads go through POST /api/issues/<key>/attachments (multipart); downloads GET /api/attachments/<id>. */
   attachments: createTRPCRouter({

@@ -18,6 +18,7 @@ import { db, type Tx } from "@/server/db";
 import { type AppError, conflict, toAppError } from "@/server/errors";
 import { applyChange, type RecordChange } from "@/server/services/change";
 import { type IssueRow, issueSelect, presentIssue } from "@/server/services/issues/issue-access";
+import { writeIssueVersions } from "@/server/services/issues/issue-versions";
 import { commitIssue } from "@/server/services/issues/issues";
 
 import { readIssuesCsv } from "./csv-issues";
@@ -270,6 +271,11 @@ async function writeBatch(
       } satisfies Prisma.IssueCreateManyInput;
     });
     await tx.issue.createMany({ data: rows });
+    await writeIssueVersions(
+      tx,
+      rows.map((r) => ({ ...r, version: 1, resolution: null })),
+      { changeKind: "imported", authorId: scope.userId, at: now },
+    );
     await tx.importJobItem.createMany({
       data: rows.map((r) => ({ jobId, entityId: r.id, key: r.key, action: "created", versionAfter: 1 })),
     });
@@ -313,6 +319,7 @@ async function writeBatch(
         fields: fieldsOf,
         next: fields,
         action: "issue.updated",
+        changeKind: "imported",
         data: { importJobId: jobId },
       });
       items.push({
@@ -377,6 +384,7 @@ export async function undoImportedIssues(
       fields: fieldsOf,
       next: { ...before, closedAt: before.closedAt ? new Date(before.closedAt) : null },
       action: "issue.updated",
+      changeKind: "restored",
       data: { importUndone: true },
     });
     restored++;

@@ -63,6 +63,7 @@ export const issueSelect = {
   status: true,
   labels: true,
   closedAt: true,
+  resolution: true,
   createdAt: true,
   updatedAt: true,
   updatedById: true,

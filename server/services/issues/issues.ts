@@ -31,6 +31,7 @@ import {
 import { autoWatch } from "@/server/services/subscriptions/subscriptions";
 
 import { findVisibleIssueOrThrow, type IssueRow, issueSelect, presentIssue, visibleIssuesWhere } from "./issue-access";
+import { type IssueChangeKind, writeIssueVersions } from "./issue-versions";
 
 /** The (severity, key number) of the last issue of a page sorted by severity. */
 const severityCursor = z.tuple([issueSeverity, positiveInt]);
@@ -67,6 +68,7 @@ export async function createIssue({ scope, input }: { scope: ProjectScope; input
       },
       tx,
     );
+    await writeIssueVersions(tx, [issue], { changeKind: "created", authorId: scope.userId, at: issue.createdAt });
     const presented = presentIssue(issue);
     record({
       action: "issue.created",
@@ -147,6 +149,8 @@ export async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateMany
     fields: (row: IssueRow) => Fields;
     next: Fields;
     action: string;
+    /** How the version this change writes came about, in the issue's history. */
+    changeKind: IssueChangeKind;
     data?: Record<string, unknown>;
   },
 ) {
@@ -163,6 +167,7 @@ export async function commitIssue<Fields extends Prisma.IssueUncheckedUpdateMany
   });
   if (!result.changed) return presentIssue(current);
   const after = result.row;
+  await writeIssueVersions(tx, [after], { changeKind: opts.changeKind, authorId: opts.actor.userId, at: result.at });
   record({
     action: opts.action,
     entityType: "Issue",
@@ -200,6 +205,7 @@ export async function updateIssue({ scope, input }: { scope: ProjectScope; input
         labels: input.labels ?? current.labels,
       },
       action: "issue.updated",
+      changeKind: "updated",
     });
   });
 }
@@ -207,30 +213,53 @@ export async function updateIssue({ scope, input }: { scope: ProjectScope; input
 export async function transitionIssue({ scope, input }: { scope: ProjectScope; input: IssueTransitionInput }) {
   return applyChange(scope.actor, async (tx, record) => {
     const current = await findVisibleIssueOrThrow(scope, input.key, tx);
-    // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
-    await assertVersion(tx, current, input.expectedVersion, presentIssue);
-    const allowed = ISSUE_TRANSITIONS[current.status];
-    if (!allowed.includes(input.to)) {
-      throw new AppError(
-        "BAD_REQUEST",
-        `${current.key} cannot go from ${current.status} to ${input.to}; allowed: ${allowed.join(", ")}`,
-        {
-          from: current.status,
-          to: input.to,
-          allowed,
-        },
-      );
-    }
-    const closing = input.to === "DONE" || input.to === "WONT_FIX";
-    return commitIssue(tx, record, {
-      actor: scope.actor,
-      current,
-      expectedVersion: input.expectedVersion,
-      fields: (row) => ({ status: row.status, closedAt: row.closedAt }),
-      next: { status: input.to, closedAt: closing ? new Date() : null },
-      action: "issue.status_changed",
-      data: { from: current.status, to: input.to },
-    });
+    return moveIssue(tx, record, { actor: scope.actor, current, expectedVersion: input.expectedVersion, to: input.to });
+  });
+}
+
+/**
+ * Moves an issue through the workflow: the one transition rule, for `issue.transition` and for closing an
+ * issue as a duplicate (issue-links.ts). Closing stamps `closedAt` and keeps the `resolution` given;
+ * reopening clears both.
+ */
+export async function moveIssue(
+  tx: Tx,
+  record: RecordChange,
+  opts: {
+    actor: Actor;
+    current: IssueRow;
+    expectedVersion: number;
+    to: IssueRow["status"];
+    resolution?: string;
+    data?: Record<string, unknown>;
+  },
+) {
+  const { current, to } = opts;
+  // Version first: a stale client should see the conflict, not a workflow error about a state it never saw.
+  await assertVersion(tx, current, opts.expectedVersion, presentIssue);
+  const allowed = ISSUE_TRANSITIONS[current.status];
+  if (!allowed.includes(to)) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `${current.key} cannot go from ${current.status} to ${to}; allowed: ${allowed.join(", ")}`,
+      { from: current.status, to, allowed },
+    );
+  }
+  const closing = to === "DONE" || to === "WONT_FIX";
+  return commitIssue(tx, record, {
+    actor: opts.actor,
+    current,
+    expectedVersion: opts.expectedVersion,
+    fields: (row) => ({ status: row.status, closedAt: row.closedAt, resolution: row.resolution }),
+    next: { status: to, closedAt: closing ? new Date() : null, resolution: closing ? (opts.resolution ?? null) : null },
+    action: "issue.status_changed",
+    changeKind: "transitioned",
+    data: {
+      from: current.status,
+      to,
+      ...(closing && opts.resolution ? { resolution: opts.resolution } : {}),
+      ...opts.data,
+    },
   });
 }
 
@@ -258,6 +287,7 @@ export async function assignIssue({ scope, input }: { scope: ProjectScope; input
       fields: (row) => ({ assigneeId: row.assignee?.id ?? null }),
       next: { assigneeId: input.assigneeId },
       action: "issue.assigned",
+      changeKind: "assigned",
       data: { assigneeId: input.assigneeId },
     });
   });
