@@ -1,5 +1,5 @@
 /** Turns audit events into short sentences ("changed Ada's role from Reporter to Maintainer"). */
-import { ISSUE_STATUS_LABELS } from "@/lib/schemas/issue";
+import { ISSUE_RELATION_LABELS, ISSUE_STATUS_LABELS } from "@/lib/schemas/issue";
 import { REQUIREMENT_STATUS_LABELS } from "@/lib/schemas/requirement";
 
 export interface AuditEventLike {
@@ -160,6 +160,17 @@ export function describeEvent(event: AuditEventLike): string {
       return "deleted a comment";
     case "issue.attachment_added":
       return `attached ${str(after.filename) ? `“${str(after.filename)}”` : "a file"} to an issue`;
+    case "issue.linked": {
+      const { from, to, type } = issueLinkEnds(after);
+      if (type === "BLOCKS") return `marked ${from} as blocking ${to}`;
+      if (type === "DUPLICATES") return `marked ${from} as a duplicate of ${to}`;
+      return `linked ${from} and ${to} as related`;
+    }
+    case "issue.unlinked": {
+      const { from, to, type } = issueLinkEnds(before);
+      const verb = ISSUE_RELATION_LABELS[type as keyof typeof ISSUE_RELATION_LABELS]?.outward ?? "relates to";
+      return `removed the link “${from} ${verb} ${to}”`;
+    }
     case "traceLink.created":
       return `linked ${link(after)}`;
     case "traceLink.deleted":
@@ -203,6 +214,15 @@ function link(snapshot: Obj): string {
   return `from ${from} to ${to}${type ? ` (${LINK_TYPES[type] ?? type})` : ""}`;
 }
 
+/** The two issues of a link between issues, by key, and its type. */
+function issueLinkEnds(snapshot: Obj): { from: string; to: string; type: string | undefined } {
+  return {
+    from: str(obj(snapshot.from).key) ?? "an issue",
+    to: str(obj(snapshot.to).key) ?? "another issue",
+    type: str(snapshot.type),
+  };
+}
+
 const LINK_TYPES: Record<string, string> = {
   IMPLEMENTS: "implements",
   VERIFIES: "verifies",
@@ -223,6 +243,10 @@ export function eventSubject(event: AuditEventLike): { key: string; section: "re
   const after = obj(event.after);
   const key = str(after.key);
   if (!key) {
+    if (event.entityType === "IssueLink") {
+      const fromKey = str(obj(after.from).key);
+      if (fromKey) return { key: fromKey, section: "issues" };
+    }
     if (event.entityType === "TraceLink") {
       const from = obj(after.from);
       const fromKey = str(from.key);

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Avatar } from "@/components/avatar";
 import { CommentsSection } from "@/components/comments/comments-section";
 import { useRemoteEdit } from "@/components/live/live-updates";
@@ -12,6 +12,7 @@ import { ItemLinks } from "@/components/traceability/item-links";
 import { errorMessage, serverFieldErrors, staleVersionOf } from "@/components/trpc-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { cn, focusRing } from "@/components/ui/cn";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -22,6 +23,7 @@ import { diffText } from "@/lib/diff";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
 import { AttachmentsSection } from "./attachments";
+import { IssueHistory } from "./issue-history";
 import {
   type Issue,
   type IssueSeverity,
@@ -33,6 +35,7 @@ import {
   SeverityIndicator,
   STATUS_LABELS,
 } from "./issue-meta";
+import { IssueRelations } from "./issue-relations";
 import { MarkdownEditor } from "./markdown-editor";
 import { uploadFile } from "./upload";
 
@@ -76,6 +79,7 @@ export function IssueDetailView({
   function onSaved(next: Issue) {
     queryClient.setQueryData(queryOpts.queryKey, next);
     void queryClient.invalidateQueries({ queryKey: trpc.issue.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.issue.history.pathKey() });
   }
 
   function onError(err: unknown) {
@@ -251,6 +255,11 @@ export function IssueDetailView({
           <SidebarItem label="Updated">
             <LocalTime date={issue.updatedAt} mode="datetime" />
           </SidebarItem>
+          {issue.resolution ? (
+            <SidebarItem label="Resolution">
+              {issue.resolution.charAt(0).toUpperCase() + issue.resolution.slice(1)}
+            </SidebarItem>
+          ) : null}
           {issue.closedAt ? (
             <SidebarItem label="Closed">
               <LocalTime date={issue.closedAt} mode="datetime" />
@@ -261,19 +270,92 @@ export function IssueDetailView({
 
       <div className="min-w-0 space-y-8 lg:col-start-1 lg:row-start-2">
         <ItemLinks projectKey={projectKey} itemKey={issue.key} canManage={triager && !archived} />
+        <IssueRelations
+          projectKey={projectKey}
+          issue={issue}
+          canManage={triager && !archived}
+          onIssueChanged={(next) => {
+            onSaved(next);
+            void queryClient.invalidateQueries({ queryKey: trpc.issue.history.pathKey() });
+          }}
+        />
         <AttachmentsSection
           issueKey={issue.key}
           canUpload={!archived}
           canTriage={triager}
           currentUserId={currentUserId}
         />
-        <CommentsSection
-          subject={{ kind: "issue", key: issue.key }}
-          currentUserId={currentUserId}
-          members={members}
-          canComment={!archived}
+        <ActivityTabs
+          comments={
+            <CommentsSection
+              subject={{ kind: "issue", key: issue.key }}
+              currentUserId={currentUserId}
+              members={members}
+              canComment={!archived}
+            />
+          }
+          history={<IssueHistory issueKey={issue.key} />}
         />
       </div>
+    </div>
+  );
+}
+
+/** Comments and the version history, one at a time (arrow keys move between the tabs). */
+function ActivityTabs({ comments, history }: { comments: React.ReactNode; history: React.ReactNode }) {
+  const [tab, setTab] = useState<"comments" | "history">("comments");
+  const id = useId();
+  const tabs = [
+    { value: "comments" as const, label: "Comments" },
+    { value: "history" as const, label: "History" },
+  ];
+  return (
+    <div className="space-y-4">
+      <div
+        role="tablist"
+        aria-label="Activity"
+        className="flex gap-4 border-b border-zinc-200 dark:border-zinc-800"
+        onKeyDown={(e) => {
+          if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+          e.preventDefault();
+          const next = tab === "comments" ? "history" : "comments";
+          setTab(next);
+          document.getElementById(`${id}-${next}-tab`)?.focus();
+        }}
+      >
+        {tabs.map((t) => (
+          <button
+            key={t.value}
+            id={`${id}-${t.value}-tab`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.value}
+            aria-controls={`${id}-${t.value}-panel`}
+            tabIndex={tab === t.value ? 0 : -1}
+            onClick={() => setTab(t.value)}
+            className={cn(
+              "-mb-px border-b-2 px-0.5 pb-2 text-sm font-medium",
+              focusRing,
+              tab === t.value
+                ? "border-indigo-600 text-zinc-900 dark:border-indigo-400 dark:text-zinc-50"
+                : "border-transparent text-zinc-500 hover:text-zinc-800 dark:text-zinc-400 dark:hover:text-zinc-200",
+            )}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tabs.map((t) => (
+        <div
+          key={t.value}
+          id={`${id}-${t.value}-panel`}
+          role="tabpanel"
+          aria-labelledby={`${id}-${t.value}-tab`}
+          hidden={tab !== t.value}
+        >
+          {tab === t.value ? (t.value === "comments" ? comments : history) : null}
+        </div>
+      ))}
     </div>
   );
 }

@@ -225,12 +225,12 @@ export const issueDiffOut = z
 
 /* ------------------------------------------------------------------ links between issues */
 
-export const ISSUE_LINK_TYPES = ["BLOCKS", "DUPLICATES", "RELATES_TO"] as const;
-export const issueLinkType = z.enum(ISSUE_LINK_TYPES);
-export type IssueLinkTypeValue = (typeof ISSUE_LINK_TYPES)[number];
+export const ISSUE_RELATION_TYPES = ["BLOCKS", "DUPLICATES", "RELATES_TO"] as const;
+export const issueLinkType = z.enum(ISSUE_RELATION_TYPES);
+export type IssueLinkTypeValue = (typeof ISSUE_RELATION_TYPES)[number];
 
 /** How a link reads from each end: PAY-I-3 "blocks" PAY-I-5, which "is blocked by" PAY-I-3. */
-export const ISSUE_LINK_LABELS: Record<IssueLinkTypeValue, { outward: string; inward: string }> = {
+export const ISSUE_RELATION_LABELS: Record<IssueLinkTypeValue, { outward: string; inward: string }> = {
   BLOCKS: { outward: "blocks", inward: "is blocked by" },
   DUPLICATES: { outward: "duplicates", inward: "is duplicated by" },
   RELATES_TO: { outward: "relates to", inward: "relates to" },

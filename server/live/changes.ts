@@ -160,6 +160,11 @@ export function subjectOf(type: string, payload: OutboxPayload): Subject {
       const key = str(payload.issueKey);
       return { key, refs: key ? [key] : [], issueKey: key ?? undefined, level: "issue" };
     }
+    case "IssueLink": {
+      // Seen by whoever sees the issue it was made on; the other end is not named (it may be hidden from them).
+      const key = str(payload.issueKey);
+      return { key, refs: key ? [key] : [], issueKey: key ?? undefined, level: "issue" };
+    }
     case "TraceLink": {
       const from = asObject(state?.from);
       const to = asObject(state?.to);

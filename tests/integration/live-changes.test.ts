@@ -37,6 +37,9 @@ beforeAll(async () => {
     expectedVersion: reporterIssue.version,
     assigneeId: cast.maintainer.id,
   });
+  // Links between issues: one made on the admin's issue, one on the reporter's, to the other's.
+  await admin.issue.links.add({ key: adminIssue.key, type: "BLOCKS", to: reporterIssue.key });
+  await admin.issue.links.add({ key: reporterIssue.key, type: "RELATES_TO", to: adminIssue.key });
   await admin.baseline.create({ projectKey: cast.key, name: "R1" });
   await callerFor(cast.reporter.id).subscription.set({ key: requirement.key, watching: true });
   await admin.project.members.setRole({ projectKey: cast.key, userId: cast.maintainer.id, role: "REPORTER" });
@@ -64,6 +67,11 @@ describe("live change descriptions", () => {
     expect(ofType("traceLink.suspected")[0]).toMatchObject({ key: requirementKey, version: 2 });
     expect(ofType("traceLink.suspected")[0]?.refs).toContain(adminIssueKey);
     expect(ofType("baseline.created")[0]?.key).toEqual(expect.any(String));
+    // A link between issues names only the issue it was made on: the other end may be hidden from some readers.
+    expect(ofType("issue.linked").map((c) => [c.key, c.refs])).toEqual([
+      [adminIssueKey, [adminIssueKey]],
+      [reporterIssueKey, [reporterIssueKey]],
+    ]);
     for (const c of ofType("project.member_role_changed")) expect(c.memberUserId).toEqual(expect.any(String));
     // Numbers follow dispatch order without repeats.
     const seqs = changes.map((c) => c.seq);
@@ -89,6 +97,7 @@ describe("live change descriptions", () => {
     const forReporter = received(reporter);
     expect(forReporter).toContain(`issue.created ${reporterIssueKey}`);
     expect(forReporter).toContain(`requirement.updated ${requirementKey}`);
+    expect(forReporter).toContain(`issue.linked ${reporterIssueKey}`);
     expect(forReporter.filter((line) => line.includes(adminIssueKey))).toEqual([]);
     expect(forReporter.some((line) => line.startsWith("traceLink."))).toBe(false);
     // Watching is personal: only the watcher hears of it.

@@ -23,6 +23,12 @@ const link = (extra: object = {}) => ({
   ...extra,
 });
 
+const issueLink = (type: string) => ({
+  type,
+  from: { key: "PAY-I-4", title: "Refund stuck" },
+  to: { key: "PAY-I-9", title: "Refund page blank" },
+});
+
 describe("describeEvent", () => {
   const cases: [AuditEventLike, string][] = [
     [event("requirement.created", "Requirement", null, req({ version: 1 })), "created PAY-12 “Refund in 5 days”"],
@@ -54,6 +60,10 @@ describe("describeEvent", () => {
       "flagged the link from PAY-I-4 to PAY-12 (implements) as suspect: PAY-12 changed",
     ],
     [event("baseline.created", "Baseline", null, { name: "Release 1" }), "took the baseline “Release 1”"],
+    [event("issue.linked", "IssueLink", null, issueLink("BLOCKS")), "marked PAY-I-4 as blocking PAY-I-9"],
+    [event("issue.linked", "IssueLink", null, issueLink("DUPLICATES")), "marked PAY-I-4 as a duplicate of PAY-I-9"],
+    [event("issue.linked", "IssueLink", null, issueLink("RELATES_TO")), "linked PAY-I-4 and PAY-I-9 as related"],
+    [event("issue.unlinked", "IssueLink", issueLink("BLOCKS"), null), "removed the link “PAY-I-4 blocks PAY-I-9”"],
   ];
   for (const [e, sentence] of cases) {
     it(`${e.action} reads “${sentence}”`, () => expect(describeEvent(e)).toBe(sentence));
@@ -73,6 +83,10 @@ describe("eventSubject", () => {
     });
     expect(eventSubject(event("issue.created", "Issue", null, issue()))).toEqual({ key: "PAY-I-4", section: "issues" });
     expect(eventSubject(event("traceLink.created", "TraceLink", null, link()))).toEqual({
+      key: "PAY-I-4",
+      section: "issues",
+    });
+    expect(eventSubject(event("issue.linked", "IssueLink", null, issueLink("BLOCKS")))).toEqual({
       key: "PAY-I-4",
       section: "issues",
     });

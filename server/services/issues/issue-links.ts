@@ -9,7 +9,7 @@
 import type { Prisma } from "@prisma/client";
 
 import {
-  ISSUE_LINK_LABELS,
+  ISSUE_RELATION_LABELS,
   type IssueLinkAddInput,
   type IssueLinkRemoveInput,
   MAX_ISSUE_LINKS,
@@ -46,7 +46,7 @@ function presentLink(link: LinkRow, issueId: string) {
     id: link.id,
     type: link.type,
     direction: outward ? ("outward" as const) : ("inward" as const),
-    label: ISSUE_LINK_LABELS[link.type][outward ? "outward" : "inward"],
+    label: ISSUE_RELATION_LABELS[link.type][outward ? "outward" : "inward"],
     issue: other,
     createdAt: link.createdAt,
     createdBy: link.createdBy,
@@ -103,7 +103,7 @@ export async function addIssueLink({ scope, input }: { scope: ProjectScope; inpu
       select: { id: true },
     });
     if (reverse && input.type !== "RELATES_TO") {
-      const label = ISSUE_LINK_LABELS[input.type].outward;
+      const label = ISSUE_RELATION_LABELS[input.type].outward;
       throw conflict(`${b.key} already ${label} ${a.key}; the two cannot ${label.replace(/s$/, "")} each other`, {
         linkId: reverse.id,
       });
@@ -122,7 +122,7 @@ export async function addIssueLink({ scope, input }: { scope: ProjectScope; inpu
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw conflict(`${from.key} already ${ISSUE_LINK_LABELS[input.type].outward} ${to.key}`, {});
+        throw conflict(`${from.key} already ${ISSUE_RELATION_LABELS[input.type].outward} ${to.key}`, {});
       }
       throw err;
     }
