@@ -127,8 +127,10 @@ export function IssueHistory({ issueKey }: { issueKey: string }) {
                 <Avatar name={author?.name ?? "System"} seed={author?.id ?? "system"} size="sm" />
               </span>
               <div className="flex flex-wrap items-baseline gap-x-1.5 gap-y-0.5 text-[13px]">
-                <span className="font-medium text-zinc-900 dark:text-zinc-100">{author?.name ?? "System"}</span>
-                <span className="text-zinc-700 dark:text-zinc-300">{summary(v, older?.snapshot)}</span>
+                <span className="text-zinc-700 dark:text-zinc-300">
+                  <span className="font-medium text-zinc-900 dark:text-zinc-100">{author?.name ?? "System"}</span>{" "}
+                  {summary(v, older?.snapshot)}
+                </span>{" "}
                 <span className="text-xs text-zinc-500 dark:text-zinc-400">
                   · version {v.version} · <LocalTime date={v.createdAt} mode="relative" />
                 </span>
