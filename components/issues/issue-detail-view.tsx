@@ -23,6 +23,7 @@ import { diffText } from "@/lib/diff";
 import { ISSUE_SEVERITIES, ISSUE_TRANSITIONS } from "@/lib/schemas/issue";
 import { useTRPC } from "@/lib/trpc/react";
 import { AttachmentsSection } from "./attachments";
+import { IssueActivity } from "./issue-activity";
 import { IssueHistory } from "./issue-history";
 import {
   type Issue,
@@ -286,41 +287,50 @@ export function IssueDetailView({
           currentUserId={currentUserId}
         />
         <ActivityTabs
-          comments={
-            <CommentsSection
-              subject={{ kind: "issue", key: issue.key }}
-              currentUserId={currentUserId}
-              members={members}
-              canComment={!archived}
-            />
-          }
-          history={<IssueHistory issueKey={issue.key} />}
+          tabs={[
+            {
+              value: "comments",
+              label: "Comments",
+              panel: (
+                <CommentsSection
+                  subject={{ kind: "issue", key: issue.key }}
+                  currentUserId={currentUserId}
+                  members={members}
+                  canComment={!archived}
+                />
+              ),
+            },
+            {
+              value: "activity",
+              label: "Activity",
+              panel: <IssueActivity projectKey={projectKey} issueKey={issue.key} />,
+            },
+            { value: "history", label: "History", panel: <IssueHistory issueKey={issue.key} /> },
+          ]}
         />
       </div>
     </div>
   );
 }
 
-/** Comments and the version history, one at a time (arrow keys move between the tabs). */
-function ActivityTabs({ comments, history }: { comments: React.ReactNode; history: React.ReactNode }) {
-  const [tab, setTab] = useState<"comments" | "history">("comments");
+/** Comments, everything that happened, and the version history: one at a time (arrow keys move between them). */
+function ActivityTabs({ tabs }: { tabs: { value: string; label: string; panel: React.ReactNode }[] }) {
+  const [tab, setTab] = useState(tabs[0]?.value ?? "");
   const id = useId();
-  const tabs = [
-    { value: "comments" as const, label: "Comments" },
-    { value: "history" as const, label: "History" },
-  ];
   return (
     <div className="space-y-4">
       <div
         role="tablist"
-        aria-label="Activity"
+        aria-label="Comments and activity"
         className="flex gap-4 border-b border-zinc-200 dark:border-zinc-800"
         onKeyDown={(e) => {
           if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
           e.preventDefault();
-          const next = tab === "comments" ? "history" : "comments";
-          setTab(next);
-          document.getElementById(`${id}-${next}-tab`)?.focus();
+          const at = tabs.findIndex((t) => t.value === tab);
+          const next = tabs[(at + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+          if (!next) return;
+          setTab(next.value);
+          document.getElementById(`${id}-${next.value}-tab`)?.focus();
         }}
       >
         {tabs.map((t) => (
@@ -353,7 +363,7 @@ function ActivityTabs({ comments, history }: { comments: React.ReactNode; histor
           aria-labelledby={`${id}-${t.value}-tab`}
           hidden={tab !== t.value}
         >
-          {tab === t.value ? (t.value === "comments" ? comments : history) : null}
+          {tab === t.value ? t.panel : null}
         </div>
       ))}
     </div>

@@ -5,6 +5,7 @@ import {
   dateTimeOut,
   expectedVersion,
   id,
+  jsonOut,
   maxBytes,
   pageOut,
   pagination,
@@ -291,3 +292,31 @@ export const issueLinkAddOut = z.object({
   /** The issue the link goes from, as it is now (closed, if it was closed as a duplicate). */
   issue: issueOut,
 });
+
+/* ------------------------------------------------------------------ activity */
+
+export const issueActivityInput = z.object({ key: issueKey, ...pagination });
+export type IssueActivityInput = z.infer<typeof issueActivityInput>;
+
+/**
+ * One thing that happened to an issue, newest first: its own changes, comments, attachments, trace links
+ * (and their suspect flags) and links to other issues. `before` and `after` hold what the sentence needs
+ * (keys, titles, statuses, file names), never a comment's text: a comment's current text is `comment`.
+ */
+export const issueActivityEntryOut = z
+  .object({
+    id: z.string(),
+    /** The change, e.g. `issue.status_changed`, `issue.commented`, `traceLink.suspected`, `issue.linked`. */
+    action: z.string(),
+    entityType: z.string(),
+    createdAt: dateTimeOut,
+    /** Who did it; null for a system change or once that account is gone. */
+    actor: personOut.nullable(),
+    before: jsonOut.nullable(),
+    after: jsonOut.nullable(),
+    /** For `issue.commented`: the comment as it reads now (empty once deleted). */
+    comment: z.object({ id: z.string(), body: z.string(), deleted: z.boolean() }).nullable(),
+  })
+  .meta({ id: "IssueActivityEntry", description: "One thing that happened to an issue" });
+
+export const issueActivityPageOut = pageOut(issueActivityEntryOut);

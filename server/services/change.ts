@@ -66,7 +66,30 @@ const AUDIT_COLUMNS: BulkColumn[] = [
   { name: "after", type: "jsonb" },
   { name: "requestId", type: "text" },
   { name: "apiTokenId", type: "text" },
+  { name: "subjects", type: "text[]" },
 ];
+
+const ITEM_KEY = /^[A-Z]{2,10}-(I-)?\d+$/;
+
+/**
+ * The requirements and issues a change concerns, by key: the item it changed, the issue or requirement a
+ * comment or attachment belongs to, both ends of a link. An item's activity lists the changes naming it.
+ */
+export function subjectKeys(change: ChangeRecord): string[] {
+  const field = (obj: unknown, name: string): unknown =>
+    obj && typeof obj === "object" ? (obj as Record<string, unknown>)[name] : undefined;
+  const candidates = [
+    field(change.data, "key"),
+    field(change.data, "issueKey"),
+    field(change.data, "requirementKey"),
+    field(change.data, "otherKey"),
+  ];
+  for (const snapshot of [change.after, change.before]) {
+    if (change.entityType === "Issue" || change.entityType === "Requirement") candidates.push(field(snapshot, "key"));
+    candidates.push(field(field(snapshot, "from"), "key"), field(field(snapshot, "to"), "key"));
+  }
+  return [...new Set(candidates.filter((k): k is string => typeof k === "string" && ITEM_KEY.test(k)))];
+}
 
 function toJson(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
   if (value === undefined || value === null) return Prisma.DbNull;
@@ -104,6 +127,7 @@ export async function applyChange<T>(
             after: c.after ?? null,
             requestId: actor.requestId,
             apiTokenId: actor.apiTokenId ?? null,
+            subjects: subjectKeys(c),
           })),
         );
         const published = changes.filter((c) => c.publish !== false);

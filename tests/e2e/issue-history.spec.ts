@@ -80,6 +80,22 @@ test("an issue's description diff in its history, and a duplicate closed from it
     await expect(page.getByRole("list", { name: "Linked issues" })).toContainText(`is duplicated by${copy.key}`);
   });
 
+  await test.step("the Activity tab tells the story in words, comments included", async () => {
+    await page.goto(`/projects/${projectKey}/issues/${copy.key}`);
+    const comment = "Closing: the same report as the other one.";
+    await page.getByRole("textbox", { name: /comment/i }).fill(comment);
+    await page.getByRole("button", { name: "Comment", exact: true }).click();
+    await expect(page.getByText(comment)).toBeVisible();
+    await page.getByRole("tab", { name: "Activity" }).click();
+    const activity = page.getByRole("list", { name: "Activity" });
+    const entries = activity.getByRole("listitem");
+    await expect(entries.nth(0)).toContainText("Hana Maintainer commented");
+    await expect(entries.nth(0)).toContainText(comment);
+    await expect(entries.nth(1)).toContainText("Hana Maintainer moved it from Open to Won't fix as a duplicate");
+    await expect(entries.nth(2)).toContainText(`Hana Maintainer marked it as a duplicate of ${original.key}`);
+    await expect(entries.last()).toContainText("Remy Reporter reported the issue");
+  });
+
   await test.step("a phone shows the history without scrolling sideways", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`/projects/${projectKey}/issues/${copy.key}`);

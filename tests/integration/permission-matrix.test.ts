@@ -331,6 +331,7 @@ const MATRIX: Record<string, Row> = {
   "issue.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "issue.byKey": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
   "issue.history": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
+  "issue.activity": { input: (f) => ({ key: f.adminIssueKey }), expect: notTheReporters },
   "issue.diff": { input: (f) => ({ key: f.adminIssueKey, from: 1, to: 1 }), expect: notTheReporters },
   "issue.create": { input: (f) => ({ projectKey: f.key, title: "Crash on save" }), expect: projectMembers },
   "issue.update": {

@@ -1,6 +1,8 @@
 import { commentDeletedOut, commentOut, commentPageOut } from "@/lib/schemas/comment";
 import { okOut } from "@/lib/schemas/common";
 import {
+  issueActivityInput,
+  issueActivityPageOut,
   issueAssignInput,
   issueAttachmentDeleteInput,
   issueAttachmentListOut,
@@ -25,6 +27,7 @@ import {
 import { createTRPCRouter, projectProcedure, rest } from "@/server/api/trpc";
 import { deleteAttachment, listAttachments } from "@/server/services/attachments/attachments";
 import { addComment, deleteComment, editComment, listComments } from "@/server/services/comments/comments";
+import { issueActivity } from "@/server/services/issues/issue-activity";
 import { addIssueLink, listIssueLinks, removeIssueLink } from "@/server/services/issues/issue-links";
 import { diffIssueVersions, issueHistory } from "@/server/services/issues/issue-versions";
 import {
@@ -100,6 +103,12 @@ export const issueRouter = createTRPCRouter({
     .input(issueHistoryInput)
     .output(issueHistoryPageOut)
     .query(({ ctx, input }) => issueHistory({ scope: ctx.scope, input })),
+  /** Everything that happened to the issue, newest first: changes, comments, attachments, trace and issue links. */
+  activity: projectProcedure("issue:readOwn")
+    .meta(rest("GET", "/issues/{key}/activity", "List what happened to an issue", "Issues"))
+    .input(issueActivityInput)
+    .output(issueActivityPageOut)
+    .query(({ ctx, input }) => issueActivity({ scope: ctx.scope, input })),
   diff: projectProcedure("issue:readOwn")
     .meta(rest("GET", "/issues/{key}/diff", "Compare two versions of an issue", "Issues"))
     .input(issueDiffInput)

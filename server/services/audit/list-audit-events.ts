@@ -7,7 +7,7 @@ import { jsonValue } from "@/server/services/audit/json";
 import { decodeCursor, encodeCursor, toPage } from "@/server/services/pagination";
 
 /** The id of the last event of a page: a positive PostgreSQL bigint, as a decimal string. */
-const auditCursor = z.tuple([
+export const auditCursor = z.tuple([
   z
     .string()
     .regex(/^[1-9]\d{0,18}$/)

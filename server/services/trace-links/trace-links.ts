@@ -200,12 +200,15 @@ export async function flagSuspectLinks(
     where: { id: { in: links.map((l) => l.id) } },
     data: { suspect: true, suspectSince: new Date() },
   });
-  for (const link of links) {
+  // Each flag names both ends (the or requirement's activity lists it, the feed says which link).
+  const flagged = await tx.traceLink.findMany({ where: { id: { in: links.map((l) => l.id) } }, select: linkSelect });
+  for (const link of flagged) {
     record({
       action: "traceLink.suspected",
       entityType: "TraceLink",
       entityId: link.id,
       projectId: requirement.projectId,
+      after: present(link),
       data: { requirementKey: requirement.key, version: requirement.version },
     });
   }
