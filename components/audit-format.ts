@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "project.updated", label: "Project updated" },
   { value: "project.archived", label: "Project archived" },
   { value: "project.restored", label: "Project restored" },
+  { value: "project.settings_restored", label: "Project settings restored" },
   { value: "project.member_*", label: "All membership events" },
   { value: "project.member_added", label: "Member added" },
   { value: "project.member_role_changed", label: "Member role changed" },
@@ -102,6 +103,10 @@ export function describeEvent(event: AuditEventLike): string {
       return "archived the project";
     case "project.restored":
       return "restored the project";
+    case "project.settings_restored":
+      return typeof after.version === "number"
+        ? `restored earlier project settings as version ${after.version}`
+        : "restored earlier project settings";
     case "project.member_added": {
       // Since invitations, people add themselves by accepting one.
       const joined = event.actor !== null && obj(after.user).id === event.actor.id;

@@ -200,11 +200,14 @@ export function FieldChangeList({
   attributeTypes,
   beforeLabel,
   afterLabel,
+  labelOf,
   className,
 }: {
   changes: FieldChange[];
   mode: DiffMode;
   attributeLabels?: Record<string, string>;
+  /** Labels for fields other than a requirement's (project settings). */
+  labelOf?: (field: string) => string;
   attributeTypes?: Record<string, AttributeType>;
   beforeLabel?: string;
   afterLabel?: string;
@@ -222,7 +225,7 @@ export function FieldChangeList({
           data-field={c.field}
         >
           <dt className="pt-0.5 text-[13px] font-medium text-zinc-600 dark:text-zinc-400">
-            {fieldLabel(c.field, attributeLabels)}
+            {labelOf ? labelOf(c.field) : fieldLabel(c.field, attributeLabels)}
           </dt>
           <dd className="min-w-0">
             {c.kind === "text" && attributeTypeOf(c.field, attributeTypes) === "dateTime" ? (

@@ -3,11 +3,18 @@ import Link from "next/link";
 import { cn, focusRing } from "@/components/ui/cn";
 
 /** The sub-pages of a project's settings. */
-export function SettingsNav({ projectKey, current }: { projectKey: string; current: "general" | "integrations" }) {
+export function SettingsNav({
+  projectKey,
+  current,
+}: {
+  projectKey: string;
+  current: "general" | "integrations" | "history";
+}) {
   const base = `/projects/${projectKey}/settings`;
   const links = [
     { id: "general", href: base, label: "General" },
     { id: "integrations", href: `${base}/integrations`, label: "Integrations" },
+    { id: "history", href: `${base}/history`, label: "History" },
   ] as const;
   return (
     <nav aria-label="Settings" className="flex gap-1">

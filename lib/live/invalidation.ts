@@ -41,7 +41,10 @@ export function routersTouchedBy(type: string): LiveRouter[] {
     case "baseline":
       return ["baseline"];
     case "project":
-      return type === "project.slack_updated" ? ["webhook", "project"] : ["project"];
+      // A settings restore writes the integrations too.
+      return type === "project.slack_updated" || type === "project.settings_restored"
+        ? ["webhook", "project"]
+        : ["project"];
     case "webhook":
       return ["webhook"];
     case "subscription":
@@ -59,7 +62,12 @@ export function routersTouchedBy(type: string): LiveRouter[] {
  * actions depend on it). The route is then rendered again.
  */
 export function needsRouteRefresh(type: string): boolean {
-  return type === "project.updated" || type === "project.member_role_changed" || type === "project.member_removed";
+  return (
+    type === "project.updated" ||
+    type === "project.settings_restored" ||
+    type === "project.member_role_changed" ||
+    type === "project.member_removed"
+  );
 }
 
 /**

@@ -16,7 +16,9 @@ import {
   projectKey,
   RESERVED_KEYS,
   RESERVED_KEYS_MESSAGE,
+  version,
 } from "./common";
+import { fieldChangeOut } from "./requirement";
 
 export const projectRole = z.enum(["REPORTER", "MAINTAINER", "ADMIN"]);
 
@@ -120,6 +122,21 @@ export const projectUpdateInput = z.object({
 export type ProjectUpdateInput = z.infer<typeof projectUpdateInput>;
 
 export const projectArchiveInput = z.object({ projectKey, archived: z.boolean().default(true) });
+
+export const projectHistoryInput = z.object({ projectKey, ...pagination });
+export type ProjectHistoryInput = z.infer<typeof projectHistoryInput>;
+
+export const projectDiffInput = z.object({ projectKey, from: version, to: version });
+export type ProjectDiffInput = z.infer<typeof projectDiffInput>;
+
+/** Brings an earlier version's settings back as a new version; credentials stay as they are now. */
+export const projectRestoreInput = z.object({
+  projectKey,
+  version,
+  expectedVersion,
+  changeNote: longText(500).optional(),
+});
+export type ProjectRestoreInput = z.infer<typeof projectRestoreInput>;
 export type ProjectArchiveInput = z.infer<typeof projectArchiveInput>;
 
 export const membersListInput = z.object({ projectKey, ...pagination });
@@ -196,3 +213,41 @@ export const projectInvitationOut = z
 
 /** A project's invitations, newest first. */
 export const projectInvitationListOut = z.array(projectInvitationOut);
+
+/** One version in a project's settings history: who wrote it, when, and which fields it changed. */
+export const projectHistoryEntryOut = z
+  .object({
+    version: z.number(),
+    changeNote: z.string(),
+    createdAt: dateTimeOut,
+    /** Who wrote it; null once that account is gone. */
+    author: personOut.nullable(),
+    /** The fields that differ from the version before (as `project.diff` names them); empty for the first. */
+    changedFields: z.array(z.string()),
+  })
+  .meta({ id: "ProjectHistoryEntry", description: "One version in a project's settings history" });
+
+/** One page of a project's settings versions, newest first. */
+export const projectHistoryPageOut = pageOut(projectHistoryEntryOut);
+
+/** One side of a settings comparison: the version, who wrote it and when. */
+export const projectDiffSideOut = z.object({
+  version: z.number(),
+  createdAt: dateTimeOut,
+  author: personOut.nullable(),
+  changeNote: z.string(),
+});
+
+/**
+ * Two versions of a project's settings and the fields that differ: `name`, `description`, `settings.<key>`,
+ * `attributes.<key>` (a custom attribute's definition, as readable text), `slack.url` / `slack.eventTypes`
+ * and `webhooks.<id>[.url|.eventTypes|.active|.secret]`. Credentials appear only as "Set (fingerprint …)".
+ */
+export const projectDiffOut = z
+  .object({
+    projectKey: z.string(),
+    from: projectDiffSideOut,
+    to: projectDiffSideOut,
+    changes: z.array(fieldChangeOut),
+  })
+  .meta({ id: "ProjectDiff", description: "Two versions of a project's settings and the fields that differ" });

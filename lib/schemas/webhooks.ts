@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "project.updated",
   "project.archived",
   "project.restored",
+  "project.settings_restored",
   "project.member_added",
   "project.member_role_changed",
   "project.member_removed",

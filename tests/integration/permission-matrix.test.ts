@@ -69,6 +69,10 @@ interface Row {
 }
 
 type Outcomes = Row["expect"];
+
+async function projectVersion(f: Fixture): Promise<number> {
+  return (await db.project.findUniqueOrThrow({ where: { id: f.project.id }, select: { version: true } })).version;
+}
 const anyone: Outcomes = {
   anonymous: "ok",
   nonMember: "ok",
@@ -183,11 +187,22 @@ const MATRIX: Record<string, Row> = {
   "project.byKey": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "project.create": { input: () => ({ key: uniqueProjectKey(), name: "Created" }), expect: signedIn },
   "project.update": {
-    // Same name as now: a permitted caller succeeds without writing a version.
-    input: (f) => ({ projectKey: f.key, expectedVersion: 1, name: f.project.name }),
+    // Same name as now: a permitted caller succeeds without writing a version. Integration changes (other
+    // rows) move the project's version, so the current one is read.
+    input: async (f) => ({ projectKey: f.key, expectedVersion: await projectVersion(f), name: f.project.name }),
     expect: projectAdmins,
   },
   "project.archive": { input: (f) => ({ projectKey: f.key, archived: false }), expect: projectAdmins },
+  "project.history": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
+  "project.diff": { input: (f) => ({ projectKey: f.key, from: 1, to: 1 }), expect: projectMembers },
+  "project.restore": {
+    // The version it is at: a permitted caller succeeds without writing a version.
+    input: async (f) => {
+      const version = await projectVersion(f);
+      return { projectKey: f.key, version, expectedVersion: version };
+    },
+    expect: projectAdmins,
+  },
   "project.members.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "project.members.add": {
     input: async (f) => ({ projectKey: f.key, email: (await createUser()).email, role: "REPORTER" }),

@@ -23,6 +23,7 @@ describe("routersTouchedBy", () => {
     expect(routersTouchedBy("baseline.created")).toEqual(["baseline"]);
     expect(routersTouchedBy("project.member_added")).toEqual(["project"]);
     expect(routersTouchedBy("project.slack_updated")).toEqual(["webhook", "project"]);
+    expect(routersTouchedBy("project.settings_restored")).toEqual(["webhook", "project"]);
     expect(routersTouchedBy("webhook.updated")).toEqual(["webhook"]);
     expect(routersTouchedBy("outbox.retried")).toEqual(["jobs"]);
   });
@@ -37,6 +38,7 @@ describe("routersTouchedBy", () => {
 describe("needsRouteRefresh", () => {
   it("renders the route again when the project or someone's role changed", () => {
     expect(needsRouteRefresh("project.updated")).toBe(true);
+    expect(needsRouteRefresh("project.settings_restored")).toBe(true);
     expect(needsRouteRefresh("project.member_role_changed")).toBe(true);
     expect(needsRouteRefresh("project.member_removed")).toBe(true);
     expect(needsRouteRefresh("project.member_added")).toBe(false);

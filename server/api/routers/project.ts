@@ -12,11 +12,16 @@ import {
   projectArchiveInput,
   projectByKeyInput,
   projectCreateInput,
+  projectDiffInput,
+  projectDiffOut,
+  projectHistoryInput,
+  projectHistoryPageOut,
   projectInvitationListOut,
   projectInvitationOut,
   projectListInput,
   projectOut,
   projectPageOut,
+  projectRestoreInput,
   projectSummaryOut,
   projectUpdateInput,
 } from "@/lib/schemas/project";
@@ -27,6 +32,11 @@ import { getProjectOrThrow } from "@/server/services/projects/get-project";
 import { inviteMember, listInvitations, revokeInvitation } from "@/server/services/projects/invitations";
 import { listProjects } from "@/server/services/projects/list-projects";
 import { listMembers, removeMember, setMemberRole } from "@/server/services/projects/members";
+import {
+  diffProjectSettings,
+  projectHistory,
+  restoreProjectVersion,
+} from "@/server/services/projects/settings-history";
 import { updateProject } from "@/server/services/projects/update-project";
 
 const membersRouter = createTRPCRouter({
@@ -91,6 +101,25 @@ export const projectRouter = createTRPCRouter({
     .input(projectArchiveInput)
     .output(projectOut)
     .mutation(({ ctx, input }) => archiveProject({ scope: ctx.scope, input })),
+  /** Settings versions newest first; integrations appear for readers with `integrations:read`. */
+  history: projectProcedure("project:read")
+    .meta(rest("GET", "/projects/{projectKey}/versions", "List the settings versions of a project", "Projects"))
+    .input(projectHistoryInput)
+    .output(projectHistoryPageOut)
+    .query(({ ctx, input }) => projectHistory({ scope: ctx.scope, input })),
+  diff: projectProcedure("project:read")
+    .meta(rest("GET", "/projects/{projectKey}/diff", "Compare two settings versions of a project", "Projects"))
+    .input(projectDiffInput)
+    .output(projectDiffOut)
+    .query(({ ctx, input }) => diffProjectSettings({ scope: ctx.scope, input })),
+  /** A new version equal to an earlier one; the Slack URL and webhook secrets stay as they are. */
+  restore: projectProcedure("project:update")
+    .meta(
+      rest("POST", "/projects/{projectKey}/restore", "Restore earlier project settings (as a new version)", "Projects"),
+    )
+    .input(projectRestoreInput)
+    .output(projectOut)
+    .mutation(({ ctx, input }) => restoreProjectVersion({ scope: ctx.scope, input })),
   members: membersRouter,
   invitations: invitationsRouter,
 });

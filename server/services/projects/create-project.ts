@@ -6,6 +6,7 @@ import { AppError, forbidden, isUniqueViolation } from "@/server/errors";
 import { type Actor, applyChange } from "@/server/services/change";
 
 import { presentProject, projectSelect, projectSnapshot } from "./project-select";
+import { NO_INTEGRATIONS } from "./project-versions";
 
 /** Creates a project; its creator becomes its ADMIN. */
 export async function createProject(opts: {
@@ -29,7 +30,7 @@ export async function createProject(opts: {
         data: {
           projectId: project.id,
           version: 1,
-          snapshot: projectSnapshot(project),
+          snapshot: { ...projectSnapshot(project), integrations: NO_INTEGRATIONS },
           changeNote: "Created",
           authorId: opts.user.id,
         },

@@ -1,8 +1,9 @@
 /**
  * A project's integrations: generic webhooks (URL, signing secret, event
  * types) with their delivery log, and the Slack incoming-webhook URL. Every
- * change goes through applyChange; secrets and the Slack URL never appear in
- * the audit trail, and a webhook's secret is returned only by `create`.
+ * change goes through applyChange and is a project version
+ * (commitIntegrationsVersion); secrets and the Slack URL never appear in the
+ * audit trail or the versions, and a webhook's secret is returned only by `create`.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 
@@ -19,6 +20,7 @@ import { db } from "@/server/db";
 import { AppError, notFound } from "@/server/errors";
 import { applyChange } from "@/server/services/change";
 import { afterTimeAndId, timeAndIdCursor, timeAndUuidCursorSchema, toPage } from "@/server/services/pagination";
+import { commitIntegrationsVersion, fingerprint, webhookState } from "@/server/services/projects/project-versions";
 
 import { attemptWebhookDelivery, webhookBody } from "./deliveries";
 import { assertSafeWebhookUrl, assertSlackWebhookUrl } from "./url-safety";
@@ -96,17 +98,17 @@ export async function createWebhook({ scope, input }: { scope: ProjectScope; inp
     if (count >= MAX_WEBHOOKS_PER_PROJECT) {
       throw new AppError("BAD_REQUEST", `A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks`);
     }
-    const webhook = await tx.webhook.create({
-      data: {
-        projectId: scope.projectId,
-        url,
-        secret,
-        eventTypes: input.eventTypes,
-        active: input.active,
-        createdById: scope.actor.userId,
+    const id = randomUUID();
+    const state = { id, url, eventTypes: input.eventTypes, active: input.active, secret };
+    await commitIntegrationsVersion(tx, record, {
+      scope,
+      changeNote: "Webhook added",
+      next: (current) => ({ ...current, webhooks: [...current.webhooks, webhookState(state)] }),
+      apply: async () => {
+        await tx.webhook.create({ data: { ...state, projectId: scope.projectId, createdById: scope.actor.userId } });
       },
-      select: webhookSelect,
     });
+    const webhook = await tx.webhook.findUniqueOrThrow({ where: { id }, select: webhookSelect });
     record({
       action: "webhook.created",
       entityType: "Webhook",
@@ -134,7 +136,18 @@ export async function updateWebhook({ scope, input }: { scope: ProjectScope; inp
       next.active === before.active &&
       next.eventTypes.join("\n") === before.eventTypes.join("\n");
     if (unchanged) return before;
-    const after = await tx.webhook.update({ where: { id }, data: next, select: webhookSelect });
+    await commitIntegrationsVersion(tx, record, {
+      scope,
+      changeNote: "Webhook changed",
+      next: (current) => ({
+        ...current,
+        webhooks: current.webhooks.map((w) => (w.id === id ? { ...w, ...next } : w)),
+      }),
+      apply: async () => {
+        await tx.webhook.update({ where: { id }, data: next });
+      },
+    });
+    const after = await tx.webhook.findUniqueOrThrow({ where: { id }, select: webhookSelect });
     record({
       action: "webhook.updated",
       entityType: "Webhook",
@@ -154,7 +167,14 @@ export async function deleteWebhook({ scope, input }: { scope: ProjectScope; inp
       select: webhookSelect,
     });
     if (!before) throw notFound("Webhook");
-    await tx.webhook.delete({ where: { id: input.id } });
+    await commitIntegrationsVersion(tx, record, {
+      scope,
+      changeNote: "Webhook removed",
+      next: (current) => ({ ...current, webhooks: current.webhooks.filter((w) => w.id !== input.id) }),
+      apply: async () => {
+        await tx.webhook.delete({ where: { id: input.id } });
+      },
+    });
     record({
       action: "webhook.deleted",
       entityType: "Webhook",
@@ -291,9 +311,16 @@ export async function setSlackSettings({ scope, input }: { scope: ProjectScope; 
     const nextUrl = safeUrl === undefined ? before.slackWebhookUrl : safeUrl;
     const unchanged = nextUrl === before.slackWebhookUrl && eventTypes.join("\n") === before.slackEventTypes.join("\n");
     if (unchanged) return;
-    await tx.project.update({
-      where: { id: scope.projectId },
-      data: { slackWebhookUrl: nextUrl, slackEventTypes: eventTypes },
+    await commitIntegrationsVersion(tx, record, {
+      scope,
+      changeNote: "Slack settings changed",
+      next: (current) => ({ ...current, slack: { url: nextUrl === null ? null : fingerprint(nextUrl), eventTypes } }),
+      apply: async () => {
+        await tx.project.update({
+          where: { id: scope.projectId },
+          data: { slackWebhookUrl: nextUrl, slackEventTypes: eventTypes },
+        });
+      },
     });
     // The URL is a credential: the audit trail records only whether one is set and whether it changed.
     record({
