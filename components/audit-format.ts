@@ -21,6 +21,10 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "project.member_added", label: "Member added" },
   { value: "project.member_role_changed", label: "Member role changed" },
   { value: "project.member_removed", label: "Member removed" },
+  { value: "review.*", label: "All review events" },
+  { value: "review.requested", label: "Review requested" },
+  { value: "review.responded", label: "Review answered" },
+  { value: "review.cancelled", label: "Review cancelled" },
   { value: "invitation.*", label: "All invitation events" },
   { value: "invitation.created", label: "Invitation sent" },
   { value: "invitation.accepted", label: "Invitation accepted" },
@@ -163,6 +167,14 @@ export function describeEvent(event: AuditEventLike): string {
     case "issue.comment_deleted":
     case "requirement.comment_deleted":
       return "deleted a comment";
+    case "review.requested": {
+      const names = (Array.isArray(after.reviewers) ? after.reviewers : []).map((r) => str(obj(r).name) ?? "someone");
+      return `asked ${names.join(", ") || "members"} to review ${reviewed(after)}`;
+    }
+    case "review.responded":
+      return `${after.decision === "APPROVED" ? "approved" : "requested changes to"} ${reviewed(after)}`;
+    case "review.cancelled":
+      return `cancelled the review of ${reviewed(after)}`;
     case "issue.attachment_added":
       return `attached ${str(after.filename) ? `“${str(after.filename)}”` : "a file"} to an issue`;
     case "issue.linked": {
@@ -201,6 +213,12 @@ export function describeEvent(event: AuditEventLike): string {
     default:
       return event.action.replace(/[._]/g, " ");
   }
+}
+
+/** `PAY-12 (version 3)`: the requirement a review round is about and the version it reviewed. */
+function reviewed(snapshot: Obj): string {
+  const key = str(snapshot.key) ?? "a requirement";
+  return typeof snapshot.version === "number" ? `${key} (version ${snapshot.version})` : key;
 }
 
 /** `PAY-12 “Refund in 5 days”`, or what there is of it. */

@@ -16,7 +16,8 @@ export type LiveRouter =
   | "subscription"
   | "jobs"
   | "stats"
-  | "importJob";
+  | "importJob"
+  | "review";
 
 /**
  * The routers a change of `type` (`<entity>.<action>`, e.g. `issue.created`,
@@ -35,7 +36,10 @@ export function routersTouchedBy(type: string): LiveRouter[] {
     case "issue":
       return ["issue", "traceLink"];
     case "requirement":
-      return ["requirement", "traceLink"];
+      // A content change makes a requirement's approvals outdated.
+      return ["requirement", "traceLink", "review"];
+    case "review":
+      return ["review"];
     case "traceLink":
       return ["traceLink", "requirement", "issue"];
     case "baseline":

@@ -87,6 +87,8 @@ export const projectSettings = z
       .optional(),
     /** Anyone signed in (with a verified address) may report issues here, as an implicit REPORTER. */
     openReporting: z.boolean().optional(),
+    /** A requirement is approved only once every requested reviewer approved its current version. */
+    approvalNeedsReview: z.boolean().optional(),
   })
   .catchall(z.unknown())
   .refine((v) => nestsAtMost(v, SETTINGS_MAX_DEPTH), {

@@ -11,6 +11,7 @@ import { liveRouter } from "@/server/api/routers/live";
 import { notificationRouter } from "@/server/api/routers/notification";
 import { projectRouter } from "@/server/api/routers/project";
 import { requirementRouter } from "@/server/api/routers/requirement";
+import { reviewRouter } from "@/server/api/routers/review";
 import { searchRouter } from "@/server/api/routers/search";
 import { securityLogRouter } from "@/server/api/routers/security-log";
 import { statsRouter } from "@/server/api/routers/stats";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   project: projectRouter,
   invitation: invitationRouter,
   requirement: requirementRouter,
+  review: reviewRouter,
   baseline: baselineRouter,
   importJob: importJobRouter,
   issue: issueRouter,

@@ -183,6 +183,11 @@ export function subjectOf(type: string, payload: OutboxPayload): Subject {
         level: issueKey || lookup ? "issue" : "member",
       };
     }
+    case "Review": {
+      // Every member sees a requirement's reviews, like the requirement.
+      const key = str(payload.requirementKey);
+      return { key, refs: key ? [key] : [], level: "member" };
+    }
     case "Requirement": {
       const key = str(payload.key) ?? str(state?.key);
       return { key, version, refs: key ? [key] : [], level: "member" };

@@ -324,6 +324,21 @@ const MATRIX: Record<string, Row> = {
     expect: projectMembers,
   },
 
+  "review.request": {
+    input: (f, actorId) => ({
+      key: f.requirementKey,
+      reviewerIds: [actorId === f.maintainer.id ? f.admin.id : f.maintainer.id],
+    }),
+    expect: projectMaintainers,
+  },
+  /** Only the reviewers a round names may answer it: members who are not asked (here outsiders) are refused. */
+  "review.respond": {
+    input: async (f, actorId) => ({ key: await reviewFor(f, actorId), decision: "APPROVED", comment: "" }),
+    expect: { ...projectMembers, instanceAdmin: "FORBIDDEN", openReporter: "FORBIDDEN" },
+  },
+  "review.cancel": { input: async (f) => ({ key: await reviewFor(f, null) }), expect: projectMaintainers },
+  "review.listFor": { input: (f) => ({ key: f.requirementKey }), expect: projectMembers },
+
   "baseline.list": { input: (f) => ({ projectKey: f.key }), expect: projectMembers },
   "baseline.byId": { input: (f) => ({ projectKey: f.key, id: f.baselineId }), expect: projectMembers },
   "baseline.create": { input: (f) => ({ projectKey: f.key, name: `B ${uniqueEmail()}` }), expect: projectMaintainers },
@@ -592,6 +607,21 @@ async function failedOutboxEvent(): Promise<string> {
     data: { type: "matrix.failed", payload: {}, attempts: 10, lastError: "Error: matrix", failedAt: new Date() },
   });
   return event.id;
+}
+
+/**
+ * A fresh requirement whose open review names the acting user when they are a member of the fixture's
+ * project (the maintainer otherwise), asked for by the admin, or by the maintainer when the admin reviews.
+ */
+async function reviewFor(f: Fixture, actorId: string | null): Promise<string> {
+  const member = actorId
+    ? await db.membership.findFirst({ where: { projectId: f.project.id, userId: actorId }, select: { userId: true } })
+    : null;
+  const reviewer = member?.userId ?? f.maintainer.id;
+  const requester = reviewer === f.admin.id ? f.maintainer.id : f.admin.id;
+  const req = await callerFor(requester).requirement.create({ projectKey: f.key, title: "Under review" });
+  await callerFor(requester).review.request({ key: req.key, reviewerIds: [reviewer] });
+  return req.key;
 }
 
 async function reporterDraft(f: Fixture): Promise<string> {

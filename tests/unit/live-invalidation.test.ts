@@ -19,7 +19,8 @@ describe("routersTouchedBy", () => {
   });
 
   it("maps every other kind of change to the views that show it", () => {
-    expect(routersTouchedBy("requirement.updated")).toEqual(["requirement", "traceLink"]);
+    expect(routersTouchedBy("requirement.updated")).toEqual(["requirement", "traceLink", "review"]);
+    expect(routersTouchedBy("review.responded")).toEqual(["review"]);
     expect(routersTouchedBy("baseline.created")).toEqual(["baseline"]);
     expect(routersTouchedBy("project.member_added")).toEqual(["project"]);
     expect(routersTouchedBy("project.slack_updated")).toEqual(["webhook", "project"]);

@@ -14,7 +14,8 @@
  *    stable, so siblings keep the file's order); rows whose parent is refused are refused too; rows that
  *    would form a cycle, with the file's rows or by moving existing requirements, are refused.
  * 4. Validation: the same field schemas and attribute rules as `requirement.create`. Status comes from the
- *    file as it is (an import states where each requirement stands, like a restore), default DRAFT.
+ *    file as it is (an import states where each requirement stands, like a restore), default DRAFT — except
+ *    that APPROVED without valid approvals lands IN_REVIEW where the project's approval needs review.
  * 5. Writing. A dry run stops before this. `atomic` writes everything in one transaction, or nothing when
  *    any row was refused; otherwise rows are written 500 per transaction and a failing batch is reported
  *    row by row while the others stand. Creates are written in bulk (the project's counter advanced once
@@ -50,6 +51,7 @@ import {
   type VersionedFields,
 } from "@/server/services/requirements/requirement-select";
 import { commitRequirementVersion } from "@/server/services/requirements/write-version";
+import { approvalNeedsReview, statusWithoutReview } from "@/server/services/reviews/approval-gate";
 
 import { chunk, fieldProblems, quiet } from "./rows";
 import type { ImportAttribute, ImportRequirementRow, ImportRowError, ImportSource, ImportValue } from "./types";
@@ -690,6 +692,9 @@ class BatchWriter {
         select: { requirementCounter: true },
       });
       const firstNumber = project.requirementCounter - creates.length + 1;
+      // A new requirement has no review yet: where approval needs one, APPROVED in the file lands IN_REVIEW.
+      const gated =
+        creates.some((p) => p.row.status === "APPROVED") && (await approvalNeedsReview(tx, scope.projectId));
       const now = new Date();
       const rows: RequirementRow[] = [];
       const sourceRefs = new Map<string, string | null>();
@@ -711,7 +716,7 @@ class BatchWriter {
           rationale: p.row.rationale,
           type: p.row.type ?? "FUNCTIONAL",
           priority: p.row.priority ?? "SHOULD",
-          status: p.row.status ?? "DRAFT",
+          status: statusWithoutReview(p.row.status ?? "DRAFT", gated),
           tags: [...new Set(p.row.tags ?? [])],
           attributes: p.attributes as Prisma.JsonValue,
           parentId,

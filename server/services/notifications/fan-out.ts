@@ -2,7 +2,8 @@
  * Fans one domain event out to the people it concerns, in named steps:
  *
  *   watch      creators, assignees and mentioned users start watching
- *   recipients watchers of the item + of the project (+ mentioned users),
+ *   recipients watchers of the item + of the project (+ mentioned users;
+ *              a review event only the people it is addressed to),
  *              minus the actor, limited to members who may see the item,
  *              minus muted types; computed once so retries send the same
  *   in-app     one Notification per (user, event) — replays write nothing
@@ -63,7 +64,8 @@ export interface Recipient {
   address: string;
   /** The zone the recipient's emails give times in (their profile's; UTC unless they set one). */
   timeZone: string;
-  kind: "watch" | "mention";
+  /** `addressed`: the event names them (a reviewer asked, the requester of an answered review). */
+  kind: "watch" | "mention" | "addressed";
   inApp: boolean;
   byEmail: boolean;
 }
@@ -112,13 +114,15 @@ const COMMENT_EVENTS: ReadonlySet<string> = new Set([
   "requirement.comment_edited",
 ]);
 const isCommentEdit = (type: string) => type.endsWith(".comment_edited");
+/** Review events go to the people they name (`notifyIds`), not to the item's watchers. */
+const isReviewEvent = (type: string) => type.startsWith("review.");
 
 /** What a watcher of the event follows: the requirement or issue it is about. */
 async function findSubject(event: DomainEvent): Promise<Subject | null> {
   const p = event.payload;
   const issueSelect = { id: true, key: true, title: true, reporterId: true, assigneeId: true } as const;
-  if (event.type.startsWith("requirement.")) {
-    // A comment names its requirement by key; every other requirement event is about the requirement row.
+  if (event.type.startsWith("requirement.") || isReviewEvent(event.type)) {
+    // A comment or a review names its requirement by key; every other requirement event is about the requirement row.
     const key = str(p.requirementKey);
     const id = str(p.entityId);
     const requirementSelect = { id: true, key: true, title: true } as const;
@@ -259,6 +263,18 @@ async function describe(event: DomainEvent, subject: Subject, projectKey: string
         title: `${who} restored ${subject.key} to version ${String(p.restoredVersion)}`,
         body: subject.title,
       };
+    case "review.requested":
+      return {
+        url,
+        title: `${who} asked you to review ${item}`,
+        body: excerpt(str(field(p.after, "note")) ?? `Version ${String(p.reviewedVersion)}.`),
+      };
+    case "review.responded":
+      return {
+        url,
+        title: p.decision === "APPROVED" ? `${who} approved ${item}` : `${who} requested changes to ${item}`,
+        body: excerpt(str(p.comment) ?? `Version ${String(p.reviewedVersion)}.`),
+      };
     case "traceLink.suspected":
       return {
         url,
@@ -309,9 +325,10 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   if (!subject) return null;
   const p = event.payload;
   const actorId = str(p.actorId);
-  // Edits of a comment notify only the people newly mentioned in it.
-  const watchersToo = !isCommentEdit(event.type);
+  // Edits of a comment notify only the people newly mentioned in it; a review event only those it names.
+  const watchersToo = !isCommentEdit(event.type) && !isReviewEvent(event.type);
   const mentioned = new Set(COMMENT_EVENTS.has(event.type) ? strings(p.mentions) : []);
+  const addressed = new Set(isReviewEvent(event.type) ? strings(p.notifyIds) : []);
 
   const subscriptions = await db.subscription.findMany({
     where: {
@@ -328,7 +345,7 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   const watchers = new Set(
     watchersToo ? subscriptions.filter((s) => s.active && !unwatchedItem.has(s.userId)).map((s) => s.userId) : [],
   );
-  const candidates = [...new Set([...watchers, ...mentioned])].filter((id) => id !== actorId);
+  const candidates = [...new Set([...watchers, ...mentioned, ...addressed])].filter((id) => id !== actorId);
   if (candidates.length === 0) return { projectKey: project.key, title: "", body: "", url: "", recipients: [] };
 
   const members = await peopleWithRoles(projectId, candidates);
@@ -336,7 +353,7 @@ async function recipientsStep(event: DomainEvent): Promise<NotificationPlan | nu
   const recipients: Recipient[] = [];
   for (const m of members.sort((a, b) => a.userId.localeCompare(b.userId))) {
     if (!canSee(subject, m)) continue;
-    const kind = mentioned.has(m.userId) ? "mention" : "watch";
+    const kind = mentioned.has(m.userId) ? "mention" : addressed.has(m.userId) ? "addressed" : "watch";
     const pref = m.user.notificationPreference;
     const type = kind === "mention" ? "mention" : event.type;
     if (pref?.mutedTypes.includes(type)) continue;
@@ -461,7 +478,9 @@ async function emailStep(event: DomainEvent, plan: NotificationPlan): Promise<nu
       "",
       r.kind === "mention"
         ? "You get this email because you were mentioned."
-        : `You get this email because you watch ${plan.projectKey} or this item. Change what you receive at ${absoluteUrl("/notifications")}.`,
+        : r.kind === "addressed"
+          ? "You get this email because you take part in this review."
+          : `You get this email because you watch ${plan.projectKey} or this item. Change what you receive at ${absoluteUrl("/notifications")}.`,
     ]
       .filter((line, i) => i !== 1 || line !== "")
       .join("\n");

@@ -2,7 +2,8 @@
  * The one way a requirement changes: the shared compare-and-set on its
  * version, then an immutable RequirementVersion snapshot, audit and outbox
  * rows — all inside the caller's applyChange transaction. A change that
- * leaves every field as it was writes nothing.
+ * leaves every field as it was writes nothing. Every status a requirement
+ * gets passes the approval gate here (server/services/reviews/approval-gate.ts).
  */
 import type { Prisma } from "@prisma/client";
 
@@ -10,6 +11,7 @@ import type { Tx } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { Actor, RecordChange } from "@/server/services/change";
 import { compareAndSet } from "@/server/services/compare-and-set";
+import { gateApproval } from "@/server/services/reviews/approval-gate";
 import { flagSuspectLinks } from "@/server/services/trace-links/trace-links";
 
 import {
@@ -42,7 +44,9 @@ export async function commitRequirementVersion(
     data?: Record<string, unknown>;
   },
 ): Promise<RequirementRow> {
-  const { current, next } = opts;
+  const { current } = opts;
+  // Only an explicit transition is refused; a restore, an import or an edit without approvals lands IN_REVIEW.
+  const next = await gateApproval(tx, { current, next: opts.next, explicit: opts.changeKind === "transitioned" });
   const result = await compareAndSet(tx, {
     actor: opts.actor,
     current,

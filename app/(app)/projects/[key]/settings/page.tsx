@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 
+import { ApprovalReviewSection } from "@/components/settings/approval-review-section";
 import { ArchiveSection } from "@/components/settings/archive-section";
 import { AttributesSection } from "@/components/settings/attributes-section";
 import { MembersSection } from "@/components/settings/members-section";
@@ -11,6 +12,7 @@ import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getProjectForRoute } from "@/lib/trpc/project-data";
 import { getApi } from "@/lib/trpc/server";
 import { isOpenForReporting } from "@/server/auth/permissions";
+import { gatesApproval } from "@/server/services/reviews/approval-gate";
 
 export const dynamic = "force-dynamic";
 
@@ -56,6 +58,15 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
       />
       <OpenReportingSection
         project={{ key: project.key, version: project.version, settings: project.settings, openReporting }}
+        archived={archived}
+      />
+      <ApprovalReviewSection
+        project={{
+          key: project.key,
+          version: project.version,
+          settings: project.settings,
+          approvalNeedsReview: gatesApproval(project.settings),
+        }}
         archived={archived}
       />
       <AttributesSection

@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { CommentsSection } from "@/components/comments/comments-section";
 import { attributeDefinitionsOf } from "@/components/requirements/attributes";
 import { RequirementDetail } from "@/components/requirements/requirement-detail";
+import { ReviewsPanel } from "@/components/requirements/reviews-panel";
 import { ItemLinks } from "@/components/traceability/item-links";
 import { decodeRouteParam, routeParamOrNotFound } from "@/lib/route-param";
 import { getCurrentUser } from "@/lib/trpc/current-user";
@@ -47,6 +48,15 @@ export default async function RequirementPage({ params }: { params: Params }) {
           archived={Boolean(project.archivedAt)}
           defs={attributeDefinitionsOf(project.settings)}
         />
+        <div className="border-t border-zinc-200 pt-8 dark:border-zinc-800">
+          <ReviewsPanel
+            reqKey={requirement.key}
+            meId={me?.id ?? ""}
+            members={members.items}
+            canRequest={project.myRole !== "REPORTER"}
+            archived={Boolean(project.archivedAt)}
+          />
+        </div>
         <div className="border-t border-zinc-200 pt-8 dark:border-zinc-800">
           <ItemLinks
             projectKey={project.key}
