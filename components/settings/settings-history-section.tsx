@@ -103,7 +103,7 @@ export function SettingsHistorySection({
                         : "enabled:hover:bg-zinc-50 dark:enabled:hover:bg-zinc-800/40",
                     )}
                   >
-                    <span className="w-24 shrink-0 font-medium text-zinc-900 tabular-nums dark:text-zinc-100">
+                    <span className="w-32 shrink-0 font-medium whitespace-nowrap text-zinc-900 tabular-nums dark:text-zinc-100">
                       Version {e.version}
                       {isCurrent ? (
                         <span className="ml-1.5 text-xs font-normal text-zinc-500 dark:text-zinc-400">current</span>

@@ -94,6 +94,7 @@ test("an issue's description diff in its history, and a duplicate closed from it
     await expect(entries.nth(1)).toContainText("Hana Maintainer moved it from Open to Won't fix as a duplicate");
     await expect(entries.nth(2)).toContainText(`Hana Maintainer marked it as a duplicate of ${original.key}`);
     await expect(entries.last()).toContainText("Remy Reporter reported the issue");
+    await page.screenshot({ path: "test-results/issue-history/activity-desktop.png", fullPage: true });
   });
 
   await test.step("a phone shows the history without scrolling sideways", async () => {

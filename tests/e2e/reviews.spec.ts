@@ -125,6 +125,11 @@ test("reviews: approval needs every reviewer's approval of the current version",
     // Edited content is back in review, and approving it needs a new review.
     await expect(page.getByRole("button", { name: "Approve", exact: true })).toBeVisible();
     expect(await tryApprove(page)).toMatch(/changed since version 2 was reviewed/);
+    await open.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/reviews/outdated-desktop.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "test-results/reviews/outdated-phone.png", fullPage: true });
   });
 
   await Promise.all([admin.context.close(), reviewerB.context.close(), reviewerC.context.close()]);

@@ -46,6 +46,11 @@ test("settings history: a change shows as a diff and an earlier version is resto
     const change = history.locator('[data-field="description"]');
     await expect(change).toBeVisible();
     await expect(change.getByRole("insertion")).toHaveText(/and telemetry/);
+    await page.screenshot({ path: "test-results/settings-history/history-desktop.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "test-results/settings-history/history-phone.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   await test.step("restoring version 1 brings the old description back as version 3", async () => {
