@@ -230,6 +230,7 @@ test("every page loads under the nonce policy with no console error or violation
     await visit(`${p}/import`, { heading: "Import and export" });
     await visit(`${p}/settings`);
     await visit(`${p}/settings/integrations`);
+    await visit(`${p}/settings/history`);
     await visit("/notifications", { heading: "Notifications" });
     await visit("/settings/preferences", { heading: "Preferences" });
     await visit("/settings/security", { heading: "Security" });

@@ -58,6 +58,7 @@ function pagesFor(role: Role, refs: Refs): { path: string; heading: RegExp }[] {
     return [
       ...shared,
       { path: `${p}/settings`, heading: /Walk/ },
+      { path: `${p}/settings/history`, heading: /Walk/ },
       { path: `${p}/import`, heading: /Walk/ },
       { path: "/admin", heading: /./ },
       { path: "/admin/system", heading: /./ },
@@ -201,7 +202,16 @@ test("every page, every role, desktop and phone, another time zone: no sideways 
         .poll(
           async () => {
             await reporterPage.goto("/notifications");
-            return reporterPage.getByText(sentence).count();
+            // The inbox loads after the page: count only once it shows a list or says it is empty.
+            await expect(
+              reporterPage
+                .getByRole("list", { name: "Notifications" })
+                .or(reporterPage.getByText("No notifications yet")),
+            ).toBeVisible({ timeout: 15_000 });
+            return reporterPage
+              .getByRole("list", { name: "Notifications" })
+              .getByRole("link", { name: sentence })
+              .count();
           },
           { timeout: 60_000, intervals: [1_000, 2_000, 5_000] },
         )
