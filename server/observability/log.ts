@@ -54,19 +54,25 @@ function prettyStream(): DestinationStream | undefined {
   }
 }
 
-function create(destination?: DestinationStream, redact = true): Logger {
+/** The request id and user of the code running now, on every line of `log`. */
+function contextFields(): Record<string, string> {
+  const context = currentRequestContext();
+  if (!context) return {};
+  return context.userId ? { requestId: context.requestId, userId: context.userId } : { requestId: context.requestId };
+}
+
+/**
+ * `log` redacts and stamps each line with the running request's ids; the request line's logger does
+ * neither, since its caller passes exactly the fields it writes (see `requestLog`).
+ */
+function create(destination: DestinationStream | undefined, kind: "service" | "request"): Logger {
   return pino(
     {
       level: getEnv().LOG_LEVEL,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      ...(redact ? { redact: { paths: REDACT_PATHS, censor: "[redacted]" } } : {}),
-      mixin() {
-        const context = currentRequestContext();
-        if (!context) return {};
-        return { requestId: context.requestId, ...(context.userId ? { userId: context.userId } : {}) };
-      },
+      ...(kind === "service" ? { redact: { paths: REDACT_PATHS, censor: "[redacted]" }, mixin: contextFields } : {}),
     },
     destination ?? stdout(),
   );
@@ -93,18 +99,19 @@ function stdout(): DestinationStream {
 }
 
 function logger(): Logger {
-  globalForLog.specline_log ??= create();
+  globalForLog.specline_log ??= create(undefined, "service");
   return globalForLog.specline_log;
 }
 
 /**
  * The logger of the line each request ends with (observe.ts), writing to the same stream without the
- * redaction pass: that line's fields are a fixed set (ids, names, status, duration) none of which can
- * hold a secret, and redacting copies every line for 36 paths, half of what a line costs. A line that
- * carries an error goes through `log`.
+ * redaction pass or the context lookup: that line's fields are a fixed set (ids, names, status,
+ * duration) none of which can hold a secret, its caller has the request's ids at hand, and redacting
+ * copies every line for 36 paths, half of what a line costs. A line that carries an error goes through
+ * `log`.
  */
 export function requestLog(): Logger {
-  globalForLog.specline_requestLog ??= create(undefined, false);
+  globalForLog.specline_requestLog ??= create(undefined, "request");
   return globalForLog.specline_requestLog;
 }
 
@@ -122,6 +129,6 @@ export const log: Logger = new Proxy({} as Logger, {
 
 /** Sends every line from now on to `stream` (tests read them); with no argument, back to stdout. */
 export function setLogDestination(stream?: DestinationStream): void {
-  globalForLog.specline_log = create(stream);
-  globalForLog.specline_requestLog = create(stream, false);
+  globalForLog.specline_log = create(stream, "service");
+  globalForLog.specline_requestLog = create(stream, "request");
 }
