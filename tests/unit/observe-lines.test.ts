@@ -56,7 +56,7 @@ describe("observe", () => {
       },
       () => ({ status: 200 }),
     );
-    const [service, finished] = lines();
+    const [service, finished = {}] = lines();
     expect(service).toMatchObject({ msg: "service line", step: "inside", requestId: "req-1", userId: "user-1" });
     expect(finished).toMatchObject({
       level: "info",
@@ -82,7 +82,7 @@ describe("observe", () => {
         () => ({ status: 200 }),
       ),
     ).rejects.toBe(failure);
-    const [line] = lines();
+    const [line = {}] = lines();
     expect(line).toMatchObject({ level: "error", status: 500, requestId: "req-1", userId: "user-1" });
     expect(line.err).toMatchObject({ message: "the database went away", token: "[redacted]" });
     expect(output).not.toContain("sl_live_secret_value");
