@@ -124,10 +124,9 @@ function finish(request: ObservedRequest, outcome: Outcome, span: Span | null, d
   const level = levelOf(outcome.status);
   const withError = outcome.status >= 500 && outcome.error !== undefined;
   // The fixed fields of a request's line need no redaction; an error's own fields might.
-  // `log` stamps the request's ids itself; the request logger is handed them.
   (withError ? log : requestLog())[level](
     {
-      ...(withError ? {} : { requestId: request.requestId }),
+      requestId: request.requestId,
       ...(userId ? { userId } : {}),
       [request.kind]: request.name,
       method: request.method,

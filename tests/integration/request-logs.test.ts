@@ -4,53 +4,23 @@
  * row's; a route handler returns and logs its id; an incoming id is kept only behind a trusted proxy and
  * only when well-formed; and no password, token, cookie or TOTP secret reaches the log.
  */
-import { Writable } from "node:stream";
-
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import * as healthRoute from "@/app/api/health/route";
 import * as trpcRoute from "@/app/api/trpc/[trpc]/route";
 import { resetEnvCache } from "@/lib/env.mjs";
 import { buildAuthOptions } from "@/server/auth/options";
 import { db } from "@/server/db";
-import { log, setLogDestination } from "@/server/observability/log";
+import { log } from "@/server/observability/log";
 
 import { createUser, uniqueEmail, uniqueProjectKey } from "../helpers/factories";
+import { captureLogs } from "../helpers/log-capture";
 import { sessionCookieFor } from "../helpers/session";
 
-// biome-ignore lint/suspicious/noExplicitAny: log lines are JSON of many shapes; each assertion says what it expects.
-type Line = Record<string, any>;
+const logs = captureLogs();
+const lines = logs.lines;
 
-let output = "";
-const sink = new Writable({
-  write(chunk, _encoding, done) {
-    output += chunk.toString();
-    done();
-  },
-});
-
-function lines(): Line[] {
-  return output
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Line);
-}
-
-const levelBefore = process.env.LOG_LEVEL;
-beforeAll(() => {
-  // The suite runs at "error" (vitest.config.ts); these tests read every request's line.
-  process.env.LOG_LEVEL = "info";
-  resetEnvCache();
-  setLogDestination(sink);
-});
-afterAll(() => {
-  if (levelBefore === undefined) delete process.env.LOG_LEVEL;
-  else process.env.LOG_LEVEL = levelBefore;
-  resetEnvCache();
-  setLogDestination();
-});
 afterEach(() => {
-  output = "";
   delete process.env.TRUSTED_PROXIES;
   resetEnvCache();
 });
@@ -118,7 +88,7 @@ describe("tRPC requests", () => {
       expect.objectContaining({ requestId, userId: user.id, route: "trpc", method: "GET", status: res.status }),
     ]);
 
-    output = "";
+    logs.reset();
     // Refused before any procedure ran: the request's own line says so.
     const refused = await trpcRoute.POST(
       new Request("http://localhost/api/trpc/project.create", {
@@ -138,11 +108,11 @@ describe("tRPC requests", () => {
       }),
     ]);
 
-    output = "";
+    logs.reset();
     await trpcPost("project.create", { key: "1", name: "x" }, { cookie });
     expect(lines().find((l) => l.msg === "procedure finished")).toMatchObject({ level: "warn", status: 400 });
 
-    output = "";
+    logs.reset();
     await trpcPost("project.create", { key: uniqueProjectKey(), name: "x" });
     expect(lines().find((l) => l.msg === "procedure finished")).toMatchObject({ level: "info", status: 401 });
   });
@@ -167,7 +137,7 @@ describe("incoming request ids", () => {
   it("are replaced without a trusted proxy", async () => {
     const res = await health("from-the-client");
     expect(res.headers.get("x-request-id")).not.toBe("from-the-client");
-    expect(output).not.toContain("from-the-client");
+    expect(logs.text()).not.toContain("from-the-client");
   });
 
   it("are kept behind a trusted proxy when well-formed, and replaced when not", async () => {
@@ -230,7 +200,7 @@ describe("secrets", () => {
 
     expect(lines().filter((l) => l.msg === "procedure finished").length).toBeGreaterThanOrEqual(4);
     for (const secret of [password, `${password}-wrong`, token, cookieValue, totpSecret]) {
-      expect(output).not.toContain(secret);
+      expect(logs.text()).not.toContain(secret);
     }
   });
 });

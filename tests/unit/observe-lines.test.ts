@@ -4,45 +4,15 @@
  * goes through the redacting logger and still names the request, and a service line written inside the
  * request is stamped with the request's ids from its context.
  */
-import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-
-import { resetEnvCache } from "@/lib/env.mjs";
-import { log, setLogDestination } from "@/server/observability/log";
+import { log } from "@/server/observability/log";
 import { observe } from "@/server/observability/observe";
 
-// biome-ignore lint/suspicious/noExplicitAny: log lines are JSON of many shapes; each assertion says what it expects.
-type Line = Record<string, any>;
+import { captureLogs } from "../helpers/log-capture";
 
-let output = "";
-const sink = new Writable({
-  write(chunk, _encoding, done) {
-    output += chunk.toString();
-    done();
-  },
-});
-const lines = (): Line[] =>
-  output
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Line);
-
-const levelBefore = process.env.LOG_LEVEL;
-beforeAll(() => {
-  process.env.LOG_LEVEL = "info";
-  resetEnvCache();
-  setLogDestination(sink);
-});
-afterAll(() => {
-  if (levelBefore === undefined) delete process.env.LOG_LEVEL;
-  else process.env.LOG_LEVEL = levelBefore;
-  resetEnvCache();
-  setLogDestination();
-});
-afterEach(() => {
-  output = "";
-});
+const logs = captureLogs();
+const lines = logs.lines;
 
 const request = { kind: "procedure" as const, name: "user.me", method: "GET", requestId: "req-1", userId: "user-1" };
 
@@ -85,7 +55,7 @@ describe("observe", () => {
     const [line = {}] = lines();
     expect(line).toMatchObject({ level: "error", status: 500, requestId: "req-1", userId: "user-1" });
     expect(line.err).toMatchObject({ message: "the database went away", token: "[redacted]" });
-    expect(output).not.toContain("sl_live_secret_value");
+    expect(logs.text()).not.toContain("sl_live_secret_value");
   });
 
   it("names a user who became known during the request", async () => {
