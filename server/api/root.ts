@@ -20,29 +20,33 @@ import { traceLinkRouter } from "@/server/api/routers/trace-link";
 import { userRouter } from "@/server/api/routers/user";
 import { webhookRouter } from "@/server/api/routers/webhook";
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { checkSynchronously } from "@/server/api/validation";
 
-export const appRouter = createTRPCRouter({
-  auth: authRouter,
-  user: userRouter,
-  apiToken: apiTokenRouter,
-  project: projectRouter,
-  invitation: invitationRouter,
-  requirement: requirementRouter,
-  review: reviewRouter,
-  baseline: baselineRouter,
-  importJob: importJobRouter,
-  issue: issueRouter,
-  traceLink: traceLinkRouter,
-  search: searchRouter,
-  stats: statsRouter,
-  audit: auditRouter,
-  securityLog: securityLogRouter,
-  notification: notificationRouter,
-  subscription: subscriptionRouter,
-  jobs: adminJobsRouter,
-  webhook: webhookRouter,
-  live: liveRouter,
-});
+/** Every procedure of the API; inputs and outputs are checked with their schemas' synchronous parse (validation.ts). */
+export const appRouter = checkSynchronously(
+  createTRPCRouter({
+    auth: authRouter,
+    user: userRouter,
+    apiToken: apiTokenRouter,
+    project: projectRouter,
+    invitation: invitationRouter,
+    requirement: requirementRouter,
+    review: reviewRouter,
+    baseline: baselineRouter,
+    importJob: importJobRouter,
+    issue: issueRouter,
+    traceLink: traceLinkRouter,
+    search: searchRouter,
+    stats: statsRouter,
+    audit: auditRouter,
+    securityLog: securityLogRouter,
+    notification: notificationRouter,
+    subscription: subscriptionRouter,
+    jobs: adminJobsRouter,
+    webhook: webhookRouter,
+    live: liveRouter,
+  }),
+);
 
 export type AppRouter = typeof appRouter;
 

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { appRouter } from "@/server/api/root";
+import { checksSynchronously } from "@/server/api/validation";
 import { getRequirementOrThrow } from "@/server/services/requirements/read-requirements";
 
 import { callerFor, createProjectWithCast, projectScopeFor } from "../helpers/factories";
@@ -30,6 +31,13 @@ describe("declared outputs", () => {
       .map(([path]) => path);
     expect(subscriptions).toEqual(["live.events"]);
     expect(Object.keys(procedures).length).toBeGreaterThan(90);
+  });
+
+  it("every procedure checks its input and output with the synchronous parse (server/api/validation.ts)", () => {
+    const unchanged = Object.entries(procedures)
+      .filter(([, p]) => !checksSynchronously(p))
+      .map(([path]) => path);
+    expect(unchanged).toEqual([]);
   });
 
   it("a field the service returns but the output does not declare never reaches the caller", async () => {
