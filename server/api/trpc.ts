@@ -305,7 +305,7 @@ const errorsAndBudget = t.middleware(async ({ ctx, next }) => {
   });
   let result: Awaited<ReturnType<typeof next>>;
   try {
-    result = await Promise.race([next({ ctx: { ...ctx, signal: budget.signal } }), expired]);
+    result = await Promise.race([next({ ctx: { signal: budget.signal } }), expired]);
   } catch (err) {
     const mapped = toAppError(err);
     if (mapped) throw new AppTRPCError(mapped, err);
@@ -391,6 +391,8 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /* ------------------------------------------------------------- 3. PROCEDURES */
+// tRPC merges what a middleware hands to `next({ ctx })` into the context it already has, so each middleware
+// passes only the fields it adds: a copy of the whole context per step is work every call would repeat.
 
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure.use(observed).use(errorsAndBudget).use(admission);
@@ -398,7 +400,7 @@ export const publicProcedure = t.procedure.use(observed).use(errorsAndBudget).us
 /** A session is present; whether its user still exists is checked by the next step. */
 const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, userId: ctx.userId } });
+  return next({ ctx: { userId: ctx.userId } });
 });
 
 /** A signed-in user with a live session; `ctx.user` is loaded from the database on every request. */
@@ -411,7 +413,7 @@ export const protectedProcedure = signedInProcedure.use(async ({ ctx, meta, type
     sessionOnly: meta?.sessionOnly,
     accountSetup: meta?.accountSetup,
   });
-  return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx) } });
+  return next({ ctx: { user, actor: actorOf(user.id, ctx) } });
 });
 
 /** The audit actor of a signed-in call, with the call's idempotency claim if it has one. */
@@ -462,7 +464,7 @@ export function projectProcedure(permission: ProjectPermission) {
       requestId: ctx.requestId,
       idempotency: ctx.idempotency,
     });
-    return next({ ctx: { ...ctx, user, actor: scope.actor, scope } });
+    return next({ ctx: { user, actor: scope.actor, scope } });
   });
 }
 
@@ -495,6 +497,6 @@ export function projectOrInstanceProcedure(permission: ProjectPermission) {
       requestId: ctx.requestId,
       idempotency: ctx.idempotency,
     });
-    return next({ ctx: { ...ctx, user, actor: actorOf(user.id, ctx), scope } });
+    return next({ ctx: { user, actor: actorOf(user.id, ctx), scope } });
   });
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 
-import { serializeFast } from "@/lib/transformer";
+import { isoString, serializeFast } from "@/lib/transformer";
 
 /** Plain response data: what procedures return (dates included, undefined in places). */
 const plain = fc.letrec((tie) => ({
@@ -94,5 +94,50 @@ describe("serializeFast", () => {
     const back = superjson.deserialize<{ p: typeof shared; q: typeof shared }>(serializeFast({ p: shared, q: shared }));
     expect(back.p).toEqual(shared);
     expect(back.q).toEqual(shared);
+  });
+});
+
+describe("isoString", () => {
+  const native = (time: number) => new Date(time).toISOString();
+  const MAX = 8.64e15; // the last valid Date, either side of 1970
+
+  it("writes what toISOString writes, at every millisecond fast-check picks and at the edges", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -MAX, max: MAX }), (time) => {
+        expect(isoString(time)).toBe(native(time));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Mostly inside the years it writes itself, where a slip would show.
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(10000, 0, 1) - 1 }), (time) => {
+        expect(isoString(time)).toBe(native(time));
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it("gets leap days, century rules and the ends of its range right", () => {
+    const edges = [
+      Date.UTC(1000, 0, 1) - 1,
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1600, 1, 29, 23, 59, 59, 999),
+      Date.UTC(1700, 1, 28, 12),
+      Date.UTC(1700, 2, 1),
+      Date.UTC(1900, 1, 28, 23, 59, 59, 999),
+      Date.UTC(1900, 2, 1),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      0,
+      1,
+      Date.UTC(2000, 1, 29, 0, 0, 0, 7),
+      Date.UTC(2024, 1, 29, 13, 5, 9, 42),
+      Date.UTC(2100, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      -MAX,
+      MAX,
+    ];
+    for (const time of edges) expect(isoString(time)).toBe(native(time));
   });
 });
