@@ -176,8 +176,26 @@ export const projectSummaryOut = projectOut
   .extend({ memberCount: z.number(), myRole: projectRole })
   .meta({ id: "ProjectSummary", description: "A project with its member count and the caller's role in it" });
 
+/**
+ * A project as the list of projects shows it: without its settings, which `project.byKey` answers with (up
+ * to 64 KB each, and a page holds up to 100 projects), but saying whether it is open for reporting.
+ */
+export const projectListItemOut = projectOut
+  .omit({ settings: true })
+  .extend({
+    memberCount: z.number(),
+    myRole: projectRole,
+    /** Anyone signed in may report issues here (the `openReporting` setting). */
+    openReporting: z.boolean(),
+  })
+  .meta({
+    id: "ProjectListItem",
+    description:
+      "A project in the list of projects: its fields without the settings, its member count and the caller's role",
+  });
+
 /** One page of the caller's projects, ordered by key. */
-export const projectPageOut = pageOut(projectSummaryOut);
+export const projectPageOut = pageOut(projectListItemOut);
 
 /** A member of a project and their role there. */
 export const memberOut = z

@@ -123,27 +123,68 @@ describe("project visibility", () => {
     await ownerCaller.project.archive({ projectKey: archived.key, archived: true });
 
     const listAll = async (includeArchived: boolean) => {
-      const items: { key: string; myRole: string; memberCount: number }[] = [];
+      const items: { key: string; myRole: string; memberCount: number; openReporting: boolean }[] = [];
       let cursor: string | undefined;
       do {
         const page = await callerFor(user.id).project.list({ cursor, limit: 2, includeArchived });
-        items.push(...page.items.map(({ key, myRole, memberCount }) => ({ key, myRole, memberCount })));
+        items.push(
+          ...page.items.map(({ key, myRole, memberCount, openReporting }) => ({
+            key,
+            myRole,
+            memberCount,
+            openReporting,
+          })),
+        );
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       return items;
     };
     const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
     const visible = [
-      { key: maintained.key, myRole: "MAINTAINER", memberCount: 2 },
-      { key: reported.key, myRole: "REPORTER", memberCount: 2 },
-      { key: open.key, myRole: "REPORTER", memberCount: 1 },
+      { key: maintained.key, myRole: "MAINTAINER", memberCount: 2, openReporting: false },
+      { key: reported.key, myRole: "REPORTER", memberCount: 2, openReporting: false },
+      { key: open.key, myRole: "REPORTER", memberCount: 1, openReporting: true },
     ];
     expect(await listAll(false)).toEqual([...visible].sort(byKey));
     expect(await listAll(true)).toEqual(
-      [...visible, { key: archived.key, myRole: "MAINTAINER", memberCount: 2 }].sort(byKey),
+      [...visible, { key: archived.key, myRole: "MAINTAINER", memberCount: 2, openReporting: false }].sort(byKey),
     );
     const keys = (await listAll(true)).map((p) => p.key);
     expect(keys).not.toContain(closed.key);
+  });
+
+  it("lists projects without their settings, saying only whether each is open for reporting", async () => {
+    const owner = await createUser({ name: "Settings owner" });
+    const caller = callerFor(owner.id);
+    const attributes = Array.from({ length: 40 }, (_, i) => ({
+      key: `attr${i}`,
+      label: `Attribute ${i}`,
+      type: "enum" as const,
+      options: Array.from({ length: 20 }, (_, k) => `Option ${k} of attribute ${i}`),
+    }));
+    const heavy = uniqueProjectKey();
+    const closed = uniqueProjectKey();
+    await caller.project.create({ key: heavy, name: "Heavy settings", description: "" });
+    await caller.project.create({ key: closed, name: "Closed", description: "" });
+    await caller.project.update({
+      projectKey: heavy,
+      expectedVersion: 1,
+      settings: { requirementAttributes: attributes, openReporting: true },
+    });
+    await caller.project.update({ projectKey: closed, expectedVersion: 1, settings: { openReporting: false } });
+
+    const items = (await caller.project.list({ limit: 100 })).items.filter((p) => [heavy, closed].includes(p.key));
+    expect(new Map(items.map((p) => [p.key, p.openReporting]))).toEqual(
+      new Map([
+        [heavy, true],
+        [closed, false],
+      ]),
+    );
+    for (const item of items) expect(item).not.toHaveProperty("settings");
+    expect(JSON.stringify(items).length).toBeLessThan(1_000);
+    // The settings themselves are one call away.
+    const full = await caller.project.byKey({ projectKey: heavy });
+    expect(full.settings.requirementAttributes).toHaveLength(40);
   });
 
   it("answers NOT_FOUND identically for an unknown project and someone else's", async () => {

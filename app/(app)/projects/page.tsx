@@ -13,7 +13,6 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { projectListInput } from "@/lib/schemas/project";
 import { getCurrentUser } from "@/lib/trpc/current-user";
 import { getApi } from "@/lib/trpc/server";
-import { isOpenForReporting } from "@/server/auth/permissions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Projects" };
@@ -87,7 +86,7 @@ export default async function ProjectsPage({
           <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {page.items.map((p) => (
               <li key={p.id}>
-                <ProjectCard project={p} openReporting={isOpenForReporting(p.settings)} />
+                <ProjectCard project={p} openReporting={p.openReporting} />
               </li>
             ))}
           </ul>

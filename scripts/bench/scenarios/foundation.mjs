@@ -33,7 +33,9 @@ function randomLetters(count) {
 
 /** SQL of the baseline's project list; mirrors services/projects/list-projects.ts for a non-admin. */
 const PROJECT_LIST_SQL = `
-  SELECT p.id, p.key, p.name, p.description, p.settings, p.version, p."archivedAt", p."createdAt", p."updatedAt",
+  SELECT p.id, p.key, p.name, p.description, p.version,
+         COALESCE(p.settings -> 'openReporting' = 'true'::jsonb, false) AS "openReporting",
+         p."archivedAt", p."createdAt", p."updatedAt",
          m.role AS "myRole",
          (SELECT count(*) FROM "Membership" c WHERE c."projectId" = p.id)::int AS "memberCount"
   FROM "Membership" m

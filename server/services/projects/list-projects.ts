@@ -1,9 +1,8 @@
 import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 
 import type { ProjectListInput } from "@/lib/schemas/project";
-import { effectiveRole, isOpenForReporting } from "@/server/auth/permissions";
+import { effectiveRole } from "@/server/auth/permissions";
 import { queryRows } from "@/server/db";
-import { jsonObject } from "@/server/services/audit/json";
 import { toPage } from "@/server/services/pagination";
 
 interface ProjectListRow {
@@ -11,7 +10,7 @@ interface ProjectListRow {
   key: string;
   name: string;
   description: string;
-  settings: Prisma.JsonValue;
+  openReporting: boolean;
   version: number;
   archivedAt: Date | null;
   createdAt: Date;
@@ -27,13 +26,15 @@ interface ProjectListRow {
  * (instance admins see all) — ordered by key, with the user's role and the member count of each.
  *
  * One statement (the page, the user's membership and the page's member counts) rather than a query per
- * part: the sidebar and the project picker ask for it on every navigation.
+ * part. The settings stay in the database: a list item says only whether the project is open for
+ * reporting (`isOpenForReporting`, in SQL), so a page costs the same whatever the projects' settings hold.
  */
 export async function listProjects(opts: { user: { id: string; role: InstanceRole }; input: ProjectListInput }) {
   const { cursor, limit, includeArchived } = opts.input;
   const isAdmin = opts.user.role === "ADMIN";
   const rows = await queryRows<ProjectListRow>(Prisma.sql`
-    SELECT p.id, p.key, p.name, p.description, p.settings, p.version,
+    SELECT p.id, p.key, p.name, p.description, p.version,
+           COALESCE(p.settings -> 'openReporting' = 'true'::jsonb, false) AS "openReporting",
            p."archivedAt", p."createdAt", p."updatedAt", p."updatedById",
            m.role::text AS "memberRole",
            (SELECT count(*)::int FROM "Membership" c WHERE c."projectId" = p.id) AS "memberCount"
@@ -49,17 +50,17 @@ export async function listProjects(opts: { user: { id: string; role: InstanceRol
     key: p.key,
     name: p.name,
     description: p.description,
-    settings: jsonObject(p.settings),
     version: p.version,
     archivedAt: p.archivedAt,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
     updatedById: p.updatedById,
     memberCount: p.memberCount,
+    openReporting: p.openReporting,
     myRole: effectiveRole({
       instanceRole: opts.user.role,
       memberRole: p.memberRole,
-      openReporting: isOpenForReporting(p.settings),
+      openReporting: p.openReporting,
     }) as ProjectRole,
   }));
   return toPage(items, limit, (p) => p.key);
