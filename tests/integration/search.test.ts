@@ -116,6 +116,30 @@ describe("search.query", () => {
     );
   });
 
+  it("searches a project open for reporting as it lists it: a signed-in non-member finds its requirements and their own issues", async () => {
+    await callerFor(cast.admin.id).project.update({
+      projectKey: cast.key,
+      expectedVersion: 1,
+      settings: { openReporting: true },
+    });
+    const requirement = await callerFor(cast.admin.id).requirement.create({
+      projectKey: cast.key,
+      title: "Invoice export format",
+    });
+    await callerFor(cast.maintainer.id).issue.create({ projectKey: cast.key, title: "Invoice totals hidden" });
+    const outsider = await createUser({ name: "Outside reporter" });
+    const mine = await callerFor(outsider.id).issue.create({ projectKey: cast.key, title: "Invoice date wrong" });
+
+    const expected = [requirement.key, mine.key].sort();
+    const inProject = await callerFor(outsider.id).search.query({ q: "invoice", projectKey: cast.key });
+    expect(inProject.items.map((h) => h.key).sort()).toEqual(expected);
+    const everywhere = await callerFor(outsider.id).search.query({ q: "invoice" });
+    expect(everywhere.items.map((h) => h.key).sort()).toEqual(expected);
+    // The same project is in their list of projects, as a reporter.
+    const listed = (await callerFor(outsider.id).project.list({ limit: 100 })).items.find((p) => p.key === cast.key);
+    expect(listed).toMatchObject({ myRole: "REPORTER", openReporting: true });
+  });
+
   it("pages with a keyset cursor without repeats", async () => {
     const maint = callerFor(cast.maintainer.id);
     for (let i = 0; i < 7; i++)

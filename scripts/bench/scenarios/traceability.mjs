@@ -475,10 +475,15 @@ const cursor = (parts) => Buffer.from(JSON.stringify(parts)).toString("base64url
 const SEARCH_RANKED_MAX = 1000; // RANKED_MAX in server/services/search/search.ts
 const SEARCH_RECENT_WINDOW = 2000; // RECENT_WINDOW
 const SEARCH_BROAD_ESTIMATE = 8 * SEARCH_RANKED_MAX; // BROAD_ESTIMATE
+// The projects the user has a role in (server/auth/project-roles-sql.ts): memberships and open projects.
 const scopeSql = (inProject, projectParam) => `
-  SELECT p.id, p.key, m.role::text AS role FROM "Project" p
-  JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = $1
-  ${inProject ? `WHERE p.id = ${projectParam}` : ""}`;
+  SELECT p.id, p.key, COALESCE(m.role::text, 'REPORTER') AS role FROM "Project" p
+  LEFT JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = $1
+  WHERE p.id IN (
+    SELECT mine."projectId" FROM "Membership" mine WHERE mine."userId" = $1
+    UNION ALL
+    SELECT o.id FROM "Project" o WHERE (o.settings -> 'openReporting') = 'true'::jsonb)
+  ${inProject ? `AND p.id = ${projectParam}` : ""}`;
 
 function estimateSql(inProject) {
   const count = (table) => `(SELECT count(*) FROM "${table}" t WHERE t."projectId" IN (SELECT id FROM scope)

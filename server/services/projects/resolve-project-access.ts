@@ -3,6 +3,7 @@ import { type InstanceRole, Prisma, type ProjectRole } from "@prisma/client";
 import { getEnv } from "@/lib/env.mjs";
 import { validTheme } from "@/lib/theme";
 import { effectiveRole } from "@/server/auth/permissions";
+import { OPEN_FOR_REPORTING_SQL } from "@/server/auth/project-roles-sql";
 import { dueForTouch, touchSession } from "@/server/auth/sessions";
 import { queryRows } from "@/server/db";
 
@@ -49,7 +50,7 @@ export async function resolveCallerInProject(opts: {
     SELECT u.id AS "userId", u.email, u.name AS "userName", u.role AS "userRole", u."emailVerifiedAt", u."totpEnabledAt",
            u."timeZone", u.theme, s."lastSeenAt" AS "sessionSeenAt", (t.id IS NOT NULL) AS "tokenLive",
            p.id AS "projectId", p.key AS "projectKey", p.name AS "projectName", p."archivedAt",
-           (p.settings->'openReporting') = 'true'::jsonb AS "openReporting",
+           ${OPEN_FOR_REPORTING_SQL} AS "openReporting",
            m.role AS "memberRole"
     FROM "User" u
     LEFT JOIN "Session" s ON s.id = ${opts.sessionId ?? null} AND s."userId" = u.id

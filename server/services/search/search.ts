@@ -23,6 +23,7 @@ import { z } from "zod";
 import { id } from "@/lib/schemas/common";
 import { type SearchQueryInput, toExactQuery, toPrefixQuery } from "@/lib/schemas/search";
 import { rolesWith } from "@/server/auth/permissions";
+import { projectRolesSql } from "@/server/auth/project-roles-sql";
 import { queryRows } from "@/server/db";
 import { decodeCursor, encodeCursor } from "@/server/services/pagination";
 
@@ -137,7 +138,6 @@ export async function searchItems(opts: {
   const exactQuery = toExactQuery(opts.input.q);
   if (!prefixQuery || !exactQuery) return { items: [], nextCursor: null, limited: false };
   const { limit } = opts.input;
-  const isAdmin = opts.user.role === "ADMIN";
   const userId = opts.user.id;
   const kinds = new Set(opts.input.kinds);
   const cursor = decodeCursor(opts.input.cursor, searchCursor);
@@ -145,10 +145,10 @@ export async function searchItems(opts: {
   const exactKey = opts.input.q.trim().toUpperCase().slice(0, 30);
 
   const projectFilter = opts.projectId ? Prisma.sql`AND p.id = ${opts.projectId}` : Prisma.empty;
-  // Member projects (or all, for instance admins) with the caller's role in each.
-  const scope = isAdmin
-    ? Prisma.sql`SELECT p.id, p.key, 'ADMIN'::text AS role FROM "Project" p WHERE true ${projectFilter}`
-    : Prisma.sql`SELECT p.id, p.key, m.role::text AS role FROM "Project" p JOIN "Membership" m ON m."projectId" = p.id AND m."userId" = ${userId} WHERE true ${projectFilter}`;
+  // The projects the caller has a role in, with that role: the ones project.list pages through (member
+  // projects, those open for reporting, every one for instance admins).
+  const roles = projectRolesSql(opts.user);
+  const scope = Prisma.sql`SELECT p.id, p.key, ${roles.role} AS role FROM ${roles.from} WHERE ${roles.hasRole} ${projectFilter}`;
   const broad = await estimateBroad({ scope, exactQuery, kinds, signal: opts.signal });
   // Stemmed once per statement (an InitPlan), never per row.
   const q = Prisma.sql`(SELECT prefix FROM words)`;
