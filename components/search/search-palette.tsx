@@ -255,7 +255,7 @@ function Palette({ onClose }: { onClose: () => void }) {
                         i === active ? "bg-indigo-50 dark:bg-indigo-500/15" : "",
                       )}
                     >
-                      <span className="mt-0.5 w-20 shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                      <span className="mt-0.5 min-w-20 shrink-0 whitespace-nowrap font-mono text-xs text-zinc-500 dark:text-zinc-400">
                         {item.key}
                       </span>
                       <span className="min-w-0 flex-1">
