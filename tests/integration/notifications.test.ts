@@ -146,6 +146,19 @@ describe("notifying", () => {
     expect(await mailTo(dataDir, cast.reporter.email)).toHaveLength(1);
   });
 
+  it("notifies an instance admin who watches a project they are not a member of, as the admin they act as there", async () => {
+    // createProjectWithCast's instance admin has no membership in the project.
+    expect(await db.membership.findFirst({ where: { userId: cast.instanceAdmin.id } })).toBeNull();
+    await callerFor(cast.instanceAdmin.id).subscription.set({ projectKey: cast.key, watching: true });
+    const issue = await callerFor(cast.reporter.id).issue.create({ projectKey: cast.key, title: "Kiosk reboots" });
+    await callerFor(cast.maintainer.id).issue.transition({ key: issue.key, expectedVersion: 1, to: "TRIAGED" });
+    await drainOutbox();
+    expect((await notificationsOf(cast.instanceAdmin.id)).map((n) => n.type).sort()).toEqual([
+      "issue.created",
+      "issue.status_changed",
+    ]);
+  });
+
   it("gives the time in each recipient's own zone, as set in their preferences", async () => {
     await expectTRPCError(
       callerFor(cast.reporter.id).user.updatePreferences({ timeZone: "Mars/Olympus_Mons" }),
