@@ -17,6 +17,7 @@ import { ZodError, z } from "zod";
 import { getEnv } from "@/lib/env.mjs";
 import { projectKey as projectKeySchema } from "@/lib/schemas/common";
 import { serverTransformer } from "@/lib/transformer";
+import { parserOf } from "@/server/api/validation";
 import type { ProjectPermission } from "@/server/auth/permissions";
 import { authenticateOrThrow, authorizeOrThrow } from "@/server/auth/project-scope";
 import { AppError, toAppError } from "@/server/errors";
@@ -384,7 +385,7 @@ async function declaredOutput(path: string, stored: unknown): Promise<unknown> {
   const procedure = procedures[path];
   const schema = procedure?._def.output;
   if (!schema) throw new Error(`No declared output for ${path}`);
-  return schema.parseAsync(stored);
+  return parserOf(schema)(stored);
 }
 
 export const createTRPCRouter = t.router;

@@ -41,8 +41,12 @@ interface ProcedureDef {
 /** Marks the middlewares this module wrote, so applying it twice changes nothing. */
 const SYNC = Symbol("synchronous validation");
 
-/** `schema.parse`, or `parseAsync` for a schema with asynchronous parts (zod refuses those synchronously). */
-function parserOf(schema: z.ZodType): (value: unknown) => unknown {
+/**
+ * `schema.parse`, or `parseAsync` for a schema with asynchronous parts (zod refuses those synchronously):
+ * how every check of an input or a declared output is made, the replay of an idempotent create's stored
+ * answer included (trpc.ts).
+ */
+export function parserOf(schema: z.ZodType): (value: unknown) => unknown {
   return (value) => {
     try {
       return schema.parse(value);
