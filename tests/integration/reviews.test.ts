@@ -40,6 +40,24 @@ async function inReview(title = "Refunds within 5 days") {
   return maint.requirement.transition({ key: r.key, expectedVersion: r.version, to: "IN_REVIEW" });
 }
 
+/** Imports `csv` into the project as its admin and answers with the finished job. */
+async function importCsv(csv: string, opts: { dryRun?: boolean } = {}) {
+  const scope = await projectScopeFor(cast.admin.id, cast.key);
+  const { jobId } = await createImportJob({
+    scope,
+    form: importForm.parse({
+      projectKey: cast.key,
+      kind: "requirements",
+      format: "csv",
+      ...(opts.dryRun ? { dryRun: "true" } : {}),
+    }),
+    filename: "approved.csv",
+    bytes: new TextEncoder().encode(csv),
+  });
+  await runImportJob(jobId);
+  return admin.importJob.byId({ projectKey: cast.key, id: jobId });
+}
+
 const approve = (userId: string, key: string) =>
   callerFor(userId).review.respond({ key, decision: "APPROVED", comment: "Looks right" });
 
@@ -189,23 +207,26 @@ describe("the approval gate", () => {
     expect(last).toMatchObject({ changeKind: "restored", status: "IN_REVIEW" });
   });
 
-  it("lets an import that says APPROVED land IN_REVIEW, for new and for updated requirements", async () => {
+  it("lets an import that says APPROVED land IN_REVIEW, for new and for updated requirements, and says so", async () => {
     const existing = await inReview("Existing");
     const csv = toCsv([
       ["Key", "Title", "Statement", "Status"],
       [existing.key, "Existing, imported", "Imported text", "APPROVED"],
       ["", "Brand new", "New text", "APPROVED"],
+      ["", "Still a draft", "Draft text", "DRAFT"],
     ]);
-    const scope = await projectScopeFor(cast.admin.id, cast.key);
-    const { jobId } = await createImportJob({
-      scope,
-      form: importForm.parse({ projectKey: cast.key, kind: "requirements", format: "csv" }),
-      filename: "approved.csv",
-      bytes: new TextEncoder().encode(csv),
-    });
-    await runImportJob(jobId);
-    const job = await admin.importJob.byId({ projectKey: cast.key, id: jobId });
-    expect(job).toMatchObject({ status: "SUCCEEDED", created: 1, updated: 1 });
+
+    // The dry run tells what the import will do, and writes nothing.
+    const checked = await importCsv(csv, { dryRun: true });
+    expect(checked).toMatchObject({ status: "SUCCEEDED", created: 2, updated: 1 });
+    expect(checked.message).toBe(
+      "2 requirements marked Approved will land In review: this project approves a requirement only once its reviewers approve that version",
+    );
+    expect(await db.requirement.count({ where: { projectId: cast.project.id, title: "Brand new" } })).toBe(0);
+
+    const job = await importCsv(csv);
+    expect(job).toMatchObject({ status: "SUCCEEDED", created: 2, updated: 1 });
+    expect(job.message).toMatch(/^2 requirements marked Approved landed In review:/);
     const rows = await db.requirement.findMany({
       where: { projectId: cast.project.id, title: { in: ["Existing, imported", "Brand new"] } },
       select: { title: true, status: true },
@@ -225,6 +246,16 @@ describe("the approval gate", () => {
     ).resolves.toMatchObject({ status: "APPROVED" });
     const list = await maint.review.listFor({ key: r.key });
     expect(list).toMatchObject({ approvalNeedsReview: false, items: [] });
+    const csv = toCsv([
+      ["Title", "Statement", "Status"],
+      ["Approved outright", "Text", "APPROVED"],
+    ]);
+    expect(await importCsv(csv, { dryRun: true })).toMatchObject({ status: "SUCCEEDED", created: 1, message: null });
+    expect(await importCsv(csv)).toMatchObject({ status: "SUCCEEDED", created: 1, message: null });
+    const imported = await db.requirement.findFirst({
+      where: { projectId: cast.project.id, title: "Approved outright" },
+    });
+    expect(imported?.status).toBe("APPROVED");
   });
 });
 

@@ -329,7 +329,7 @@ async function run(id: string, attempts: number): Promise<void> {
     );
     await finish(id, result, {
       status: failedWhole ? "FAILED" : "SUCCEEDED",
-      message: result.message,
+      message: result.message ?? result.notice ?? null,
       announce: !job.dryRun && result.wrote ? { kind: job.kind, filename: job.filename } : null,
     });
   } finally {

@@ -51,7 +51,7 @@ import {
   type VersionedFields,
 } from "@/server/services/requirements/requirement-select";
 import { commitRequirementVersion } from "@/server/services/requirements/write-version";
-import { approvalNeedsReview, statusWithoutReview } from "@/server/services/reviews/approval-gate";
+import { approvalNeedsReview, gateApproval, statusWithoutReview } from "@/server/services/reviews/approval-gate";
 
 import { chunk, fieldProblems, quiet } from "./rows";
 import type { ImportAttribute, ImportRequirementRow, ImportRowError, ImportSource, ImportValue } from "./types";
@@ -78,6 +78,8 @@ export interface ImportResult extends ImportCounts {
   wrote: boolean;
   /** Why nothing was imported, when the whole import was refused. */
   message: string | null;
+  /** What the uploader should know of an import that went through (the job's message; it still succeeds). */
+  notice?: string | null;
 }
 
 export interface ImportRequirementsOptions {
@@ -457,11 +459,12 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
   writable.sort((a, b) => a.depth - b.depth);
 
   counts.failed = refusedRows.size;
-  const result = (wrote: boolean, msg: string | null): ImportResult => ({
+  const result = (wrote: boolean, msg: string | null, notice: string | null = null): ImportResult => ({
     ...counts,
     errors: errors.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ERRORS),
     wrote,
     message: msg,
+    notice,
   });
 
   if (opts.atomic && refusedRows.size > 0) {
@@ -476,22 +479,39 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       writable.filter((p) => p.existing).map((p) => p.id),
       db,
     );
+    // Which rows marked Approved the approval gate would write In review, decided as the write decides it
+    // (gateApproval). Each check is a statement of its own: a long dry run holds no locks.
+    const approved: { p: Planned; next?: VersionedFields; cur?: RequirementRow }[] = [];
     for (const p of writable) {
-      if (!p.existing) counts.created++;
+      if (!p.existing) {
+        counts.created++;
+        if (p.row.status === "APPROVED") approved.push({ p });
+        continue;
+      }
+      const cur = current.get(p.id);
+      const next = cur && nextFields(cur, p, cur.position, plan.defs);
+      if (cur && next && sameFields(pickVersioned(cur), next)) counts.unchanged++;
       else {
-        const cur = current.get(p.id);
-        if (cur && sameFields(pickVersioned(cur), nextFields(cur, p, cur.position, plan.defs))) counts.unchanged++;
-        else counts.updated++;
+        counts.updated++;
+        if (cur && next?.status === "APPROVED") approved.push({ p, next, cur });
+      }
+    }
+    let inReview = 0;
+    if (approved.length > 0 && (await approvalNeedsReview(db, scope.projectId))) {
+      for (const { next, cur } of approved) {
+        if (!next || !cur) inReview++;
+        else if ((await gateApproval(db, { current: cur, next, explicit: false })).status === "IN_REVIEW") inReview++;
       }
     }
     counts.processed = counts.total;
-    return result(false, null);
+    return result(false, null, landedInReview(inReview, true));
   }
 
   // 4. Write.
   const writer = new BatchWriter(opts, project.key, plan, new Map(skeleton.map((r) => [r.id, r.key])));
   const batches = opts.atomic ? [writable] : chunk(writable, IMPORT_BATCH_ROWS);
   let wrote = false;
+  let inReview = 0;
   const failedIds = new Set<string>();
   for (const [index, batch] of batches.entries()) {
     const ready: Planned[] = [];
@@ -511,6 +531,7 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       counts.created += outcome.created;
       counts.updated += outcome.updated;
       counts.unchanged += outcome.unchanged;
+      inReview += outcome.inReview;
       wrote ||= outcome.created + outcome.updated > 0 || outcome.definedAttributes;
     } catch (err) {
       if (opts.atomic) throw err;
@@ -527,7 +548,14 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
   }
   counts.processed = counts.total;
   counts.failed = refusedRows.size;
-  return result(wrote, null);
+  return result(wrote, null, landedInReview(inReview, false));
+}
+
+/** What the approval gate did to rows marked Approved, for the import's message (null: nothing). */
+function landedInReview(count: number, dryRun: boolean): string | null {
+  if (count === 0) return null;
+  const rows = count === 1 ? "1 requirement marked Approved" : `${count} requirements marked Approved`;
+  return `${rows} ${dryRun ? "will land" : "landed"} In review: this project approves a requirement only once its reviewers approve that version`;
 }
 
 async function currentRows(ids: string[], client: Tx | typeof db): Promise<Map<string, RequirementRow>> {
@@ -683,6 +711,8 @@ class BatchWriter {
     let created = 0;
     let updated = 0;
     let unchanged = 0;
+    /** Rows marked Approved that the approval gate wrote In review instead. */
+    let inReview = 0;
 
     if (creates.length > 0) {
       // Incrementing the counter locks the project row: creates in one project are serialised.
@@ -695,6 +725,7 @@ class BatchWriter {
       // A new requirement has no review yet: where approval needs one, APPROVED in the file lands IN_REVIEW.
       const gated =
         creates.some((p) => p.row.status === "APPROVED") && (await approvalNeedsReview(tx, scope.projectId));
+      if (gated) inReview += creates.filter((p) => p.row.status === "APPROVED").length;
       const now = new Date();
       const rows: RequirementRow[] = [];
       const sourceRefs = new Map<string, string | null>();
@@ -805,6 +836,7 @@ class BatchWriter {
           action: "requirement.updated",
           data: { importJobId: jobId },
         });
+        if (next.status === "APPROVED" && after.status === "IN_REVIEW") inReview++;
         items.push({
           jobId,
           entityId: after.id,
@@ -817,6 +849,6 @@ class BatchWriter {
       }
       if (items.length > 0) await tx.importJobItem.createMany({ data: items });
     }
-    return { created, updated, unchanged, definedAttributes };
+    return { created, updated, unchanged, definedAttributes, inReview };
   }
 }

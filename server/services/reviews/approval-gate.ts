@@ -13,9 +13,12 @@
 import type { Prisma, RequirementStatus } from "@prisma/client";
 
 import { sameValue } from "@/lib/diff";
-import type { Tx } from "@/server/db";
+import type { db, Tx } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { VersionedFields } from "@/server/services/requirements/requirement-select";
+
+/** A transaction, or the client itself for a check made outside one (an import's dry run). */
+type Reader = Tx | typeof db;
 
 /** The fields a reviewer approves; status and place in the tree are not among them. */
 export const CONTENT_FIELDS = ["title", "statement", "rationale", "type", "priority", "tags", "attributes"] as const;
@@ -38,7 +41,7 @@ export function gatesApproval(settings: unknown): boolean {
  * The project's setting, read with a share lock: a settings change waits for the version being written,
  * so the gate never decides on a setting that is being switched at the same moment.
  */
-export async function approvalNeedsReview(tx: Tx, projectId: string): Promise<boolean> {
+export async function approvalNeedsReview(tx: Reader, projectId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ settings: Prisma.JsonValue }[]>`
     SELECT settings FROM "Project" WHERE id = ${projectId} FOR SHARE`;
   return gatesApproval(rows[0]?.settings);
@@ -63,7 +66,7 @@ interface OpenRoundRow {
  * here or waits until this version is written.
  */
 export async function approvalRefusal(
-  tx: Tx,
+  tx: Reader,
   requirement: { id: string; key: string; version: number },
   content: ReviewedContent,
 ): Promise<{ message: string; waitingFor: string[] } | null> {
@@ -112,7 +115,7 @@ export async function approvalRefusal(
  * not approved); any other change is written as IN_REVIEW.
  */
 export async function gateApproval(
-  tx: Tx,
+  tx: Reader,
   opts: {
     current: VersionedFields & { id: string; key: string; version: number; projectId: string };
     next: VersionedFields;
