@@ -14,7 +14,7 @@ const person = { name: "Tara Twofactor", email: `tara.${Date.now().toString(36)}
 /**
  * Signs in as `person` with the password, then submits `code()` at the two-factor step; answers with what
  * the form did. The whole suite signs in from this machine's one address, whose sign-in budget earlier specs
- * may have spent (LOGIN_WINDOW_SECONDS is 120 here): an attempt refused as too many waits for the window to
+ * may have spent (LOGIN_WINDOW_SECONDS is 60 here): an attempt refused as too many waits for the window to
  * move on and starts again from the password, as userContext does.
  */
 async function signInWithCode(page: Page, code: () => Promise<string>): Promise<"signed in" | "refused"> {
@@ -40,11 +40,11 @@ async function signInWithCode(page: Page, code: () => Promise<string>): Promise<
     if (await wrong.isVisible()) return "refused";
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
-  throw new Error("Sign-in was refused as too many attempts for over three minutes");
+  throw new Error("Sign-in was refused as too many attempts for over three minutes (a window is 60 s here)");
 }
 
 test("set up two-factor sign-in, then sign in with a code and with a recovery code", async ({ browser }) => {
-  // Room to wait out a spent sign-in window (120 s) once or twice; see signInWithCode.
+  // Room to wait out a spent sign-in window (60 s) more than once; see signInWithCode.
   test.setTimeout(300_000);
   const { context, page } = await userContext(browser, person, password);
   let secret = "";

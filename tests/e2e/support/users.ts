@@ -33,7 +33,7 @@ export async function userContext(
   const request = context.request;
   await trpc(request, "auth.register", { email: user.email, name: user.name, password });
   // Every spec signs in from this machine's one address, and the throttling specs spend its budget on purpose
-  // (LOGIN_WINDOW_SECONDS is 120 here): a sign-in refused as too many attempts waits for the window to move on.
+  // (LOGIN_WINDOW_SECONDS is 60 here): a sign-in refused as too many attempts waits for the window to move on.
   for (let attempt = 0; ; attempt++) {
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const res = await request.post("/api/auth/callback/credentials", {
