@@ -479,13 +479,15 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       writable.filter((p) => p.existing).map((p) => p.id),
       db,
     );
-    // Which rows marked Approved the approval gate would write In review, decided as the write decides it
-    // (gateApproval). Each check is a statement of its own: a long dry run holds no locks.
-    const approved: { p: Planned; next?: VersionedFields; cur?: RequirementRow }[] = [];
+    // Which rows marked Approved the approval gate would write In review, decided as the write decides it:
+    // every new one where the gate is on, an updated one as gateApproval finds. Each check is a statement of
+    // its own, so a long dry run holds no locks.
+    let newApproved = 0;
+    const updatedApproved: { current: RequirementRow; next: VersionedFields }[] = [];
     for (const p of writable) {
       if (!p.existing) {
         counts.created++;
-        if (p.row.status === "APPROVED") approved.push({ p });
+        if (p.row.status === "APPROVED") newApproved++;
         continue;
       }
       const cur = current.get(p.id);
@@ -493,14 +495,14 @@ export async function importRequirements(opts: ImportRequirementsOptions): Promi
       if (cur && next && sameFields(pickVersioned(cur), next)) counts.unchanged++;
       else {
         counts.updated++;
-        if (cur && next?.status === "APPROVED") approved.push({ p, next, cur });
+        if (cur && next?.status === "APPROVED") updatedApproved.push({ current: cur, next });
       }
     }
     let inReview = 0;
-    if (approved.length > 0 && (await approvalNeedsReview(db, scope.projectId))) {
-      for (const { next, cur } of approved) {
-        if (!next || !cur) inReview++;
-        else if ((await gateApproval(db, { current: cur, next, explicit: false })).status === "IN_REVIEW") inReview++;
+    if (newApproved + updatedApproved.length > 0 && (await approvalNeedsReview(db, scope.projectId))) {
+      inReview = newApproved;
+      for (const change of updatedApproved) {
+        if ((await gateApproval(db, { ...change, explicit: false })).status === "IN_REVIEW") inReview++;
       }
     }
     counts.processed = counts.total;
